@@ -1,0 +1,74 @@
+"""Settings, read once from the environment. Each one is documented in the README's settings table."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{DATA_DIR / 'mmc.db'}"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY, or a random key kept in data/.secret_key so that sessions survive a restart."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    keyfile = DATA_DIR / ".secret_key"
+    if not keyfile.exists():
+        keyfile.parent.mkdir(parents=True, exist_ok=True)
+        keyfile.write_text(secrets.token_hex(32))
+        keyfile.chmod(0o600)
+    return keyfile.read_text().strip()
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Each field's metadata holds its environment variable and its help text for the README."""
+
+    database_url: str = field(metadata={"env": "DATABASE_URL", "help": "SQLAlchemy URL of the database"})
+    secret_key: str = field(metadata={"env": "SECRET_KEY", "help": "key that signs sessions"}, repr=False)
+    host: str = field(default="127.0.0.1", metadata={"env": "HOST", "help": "address `python app.py` listens on"})
+    port: int = field(default=8050, metadata={"env": "PORT", "help": "port `python app.py` listens on"})
+    debug: bool = field(default=False, metadata={"env": "DEBUG", "help": "Dash debug mode; never in production"})
+    load_demo: bool = field(
+        default=True, metadata={"env": "LOAD_DEMO", "help": "load the demo data when the database is empty"}
+    )
+    boundaries_file: str = field(
+        default="", metadata={"env": "BOUNDARIES_FILE", "help": "authoritative ADM1 boundaries to use instead"}
+    )
+    suppression_k: int = field(
+        default=5, metadata={"env": "SUPPRESSION_K", "help": "public outputs hide counts from 1 to k-1"}
+    )
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        """Settings from the environment, with keyword overrides (tests use them)."""
+        values: dict = {}
+        for f in fields(cls):
+            raw = os.environ.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            try:
+                values[f.name] = _bool(raw) if f.type == "bool" else int(raw) if f.type == "int" else raw
+            except ValueError:
+                raise ValueError(f"Setting {f.metadata['env']} must be a whole number, not {raw!r}") from None
+        values.setdefault("database_url", _default_database_url())
+        values.update(overrides)
+        if "secret_key" not in values:
+            values["secret_key"] = _secret_key()
+        return cls(**values)
+
+
+SETTINGS_TABLE = [
+    (f.metadata["env"], f.metadata["help"]) for f in fields(Settings)
+]

@@ -1,0 +1,236 @@
+"""Reading and writing the programme's data. Every function takes an engine and returns plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Date, delete, distinct, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard.reference import GOVERNORATES
+from dashboard.store.models import (
+    Camp,
+    CampPopulation,
+    Clinic,
+    Governorate,
+    ImportBatch,
+    ServiceRecord,
+)
+
+RECORD_COLUMNS = ("date", "clinic_id", "camp_id", "syndrome", "sex", "age_group", "consultations", "referrals",
+                  "batch_id")
+
+
+class DataError(RuntimeError):
+    """A request the data cannot satisfy, with a message for the user."""
+
+
+@dataclass(frozen=True)
+class DataStatus:
+    has_data: bool
+    is_demo: bool
+    first_date: dt.date | None
+    last_date: dt.date | None
+    last_loaded_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    batch_id: int
+    camps: int
+    populations: int
+    clinics: int
+    records: int
+
+
+# -- writing ---------------------------------------------------------------------------------------------------------
+
+def ensure_reference(engine: Engine) -> None:
+    """Insert the 18 governorates when they are missing."""
+    with engine.begin() as conn:
+        have = set(conn.scalars(select(Governorate.code)))
+        rows = [dict(code=g.iso, pcode=g.pcode, name_en=g.name_en, name_ar=g.name_ar, name_ku=g.name_ku)
+                for g in GOVERNORATES if g.iso not in have]
+        if rows:
+            conn.execute(insert(Governorate), rows)
+
+
+def _bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite."""
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows))
+
+
+def has_real_data(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(ImportBatch).where(ImportBatch.is_demo.is_(False))) > 0
+
+
+def clear_programme_data(conn: Connection) -> None:
+    """Delete every camp, clinic and record (governorates and the import history stay)."""
+    for model in (ServiceRecord, CampPopulation, Camp, Clinic):
+        conn.execute(delete(model))
+
+
+def load_dataset(engine: Engine, dataset, created_by: str = "demo",
+                 progress: Callable[[int], None] | None = None) -> LoadSummary:
+    """Replace the demo data with a generated dataset, in one transaction: all of it lands, or nothing does."""
+    if has_real_data(engine):
+        raise DataError("The database holds imported data; the demo data is only loaded into a database without it.")
+    ensure_reference(engine)
+    with engine.begin() as conn:
+        clear_programme_data(conn)
+        batch_id = conn.execute(insert(ImportBatch).returning(ImportBatch.id), dict(
+            kind="demo", source=f"demo scale={dataset.scale} seed={dataset.seed}", sha256=None,
+            created_at=dt.datetime.now(dt.UTC), created_by=created_by, rows_added=0, rows_replaced=0,
+            rows_rejected=0, is_demo=True)).scalar_one()
+        camps = dataset.camps.assign(batch_id=batch_id)
+        conn.execute(insert(Camp), [
+            dict(code=r.camp_code, name=r.camp_name, governorate=r.governorate, district=r.district,
+                 latitude=r.latitude, longitude=r.longitude, site_type=r.site_type,
+                 position_approximate=bool(r.position_approximate), batch_id=batch_id)
+            for r in camps.itertuples(index=False)])
+        camp_ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
+        conn.execute(insert(Clinic), [
+            dict(code=r.clinic_code, name=r.clinic_name, unit_type=r.unit_type, partner=r.partner,
+                 governorate=r.governorate, base_latitude=r.base_latitude, base_longitude=r.base_longitude,
+                 clinicians=int(r.clinicians), active_from=r.active_from, active_to=r.active_to, batch_id=batch_id)
+            for r in dataset.clinics.itertuples(index=False)])
+        clinic_ids = dict(conn.execute(select(Clinic.code, Clinic.id)).all())
+        pops = dataset.populations
+        _bulk_insert(conn, "camp_populations", ("camp_id", "population_date", "population"), zip(
+            pops["camp_code"].map(camp_ids).tolist(), [d.isoformat() for d in pops["population_date"]],
+            pops["population"].astype(int).tolist(), strict=True))
+        n_records = 0
+        for chunk in dataset.records:
+            rows = zip(
+                [d.isoformat() for d in chunk["date"]], chunk["clinic_code"].map(clinic_ids).tolist(),
+                chunk["camp_code"].map(camp_ids).tolist(), chunk["syndrome"].tolist(), chunk["sex"].tolist(),
+                chunk["age_group"].tolist(), chunk["consultations"].astype(int).tolist(),
+                chunk["referrals"].astype(int).tolist(), [batch_id] * len(chunk), strict=True)
+            _bulk_insert(conn, "service_records", RECORD_COLUMNS, rows)
+            n_records += len(chunk)
+            if progress:
+                progress(n_records)
+        total = len(camps) + len(pops) + len(dataset.clinics) + n_records
+        conn.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch_id).values(rows_added=total))
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    return LoadSummary(batch_id, len(camps), len(pops), len(dataset.clinics), n_records)
+
+
+# -- reading ---------------------------------------------------------------------------------------------------------
+
+def data_status(engine: Engine) -> DataStatus:
+    """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded."""
+    with engine.connect() as conn:
+        first, last = conn.execute(
+            select(func.min(ServiceRecord.date, type_=Date), func.max(ServiceRecord.date, type_=Date))).one()
+        batch = conn.execute(select(ImportBatch.is_demo, ImportBatch.created_at)
+                             .order_by(ImportBatch.created_at.desc()).limit(1)).first()
+        n_camps = conn.scalar(select(func.count()).select_from(Camp))
+        is_demo = bool(conn.scalar(select(func.count()).select_from(Camp)
+                                   .join(ImportBatch, Camp.batch_id == ImportBatch.id)
+                                   .where(ImportBatch.is_demo.is_(True))))
+    return DataStatus(has_data=bool(n_camps or first), is_demo=is_demo, first_date=first, last_date=last,
+                      last_loaded_at=batch.created_at if batch else None)
+
+
+def _record_filter(stmt, start: dt.date, end: dt.date, governorates: Sequence[str] | None):
+    stmt = stmt.where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+    if governorates:
+        stmt = stmt.join(Camp, Camp.id == ServiceRecord.camp_id).where(Camp.governorate.in_(list(governorates)))
+    return stmt
+
+
+def period_totals(engine: Engine, start: dt.date, end: dt.date, governorates: Sequence[str] | None = None) -> dict:
+    """Consultations, referrals, visits, camps reached and active units for a period (formats.md definitions)."""
+    sums = _record_filter(select(func.coalesce(func.sum(ServiceRecord.consultations), 0),
+                                 func.coalesce(func.sum(ServiceRecord.referrals), 0)), start, end, governorates)
+    visits = _record_filter(select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct(),
+                            start, end, governorates).subquery()
+    with engine.connect() as conn:
+        consultations, referrals = conn.execute(sums).one()
+        n_visits, camps, units = conn.execute(select(
+            func.count(), func.count(distinct(visits.c.camp_id)), func.count(distinct(visits.c.clinic_id)))).one()
+    return dict(consultations=int(consultations), referrals=int(referrals), visits=int(n_visits),
+                camps_reached=int(camps), active_units=int(units))
+
+
+def daily_totals(engine: Engine, start: dt.date, end: dt.date,
+                 governorates: Sequence[str] | None = None) -> pd.DataFrame:
+    """Consultations and referrals per day and governorate (of the camp), aggregated in the database."""
+    stmt = (select(ServiceRecord.date, Camp.governorate, func.sum(ServiceRecord.consultations),
+                   func.sum(ServiceRecord.referrals))
+            .join(Camp, Camp.id == ServiceRecord.camp_id)
+            .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+            .group_by(ServiceRecord.date, Camp.governorate))
+    if governorates:
+        stmt = stmt.where(Camp.governorate.in_(list(governorates)))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["date", "governorate", "consultations", "referrals"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.astype({"consultations": "int64", "referrals": "int64"})
+
+
+def camps_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Every camp with its visits and consultations in the period and its last visit on or before its end."""
+    in_period = (select(ServiceRecord.camp_id, func.count(distinct(ServiceRecord.date)).label("visit_days"),
+                        func.sum(ServiceRecord.consultations).label("consultations"))
+                 .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+                 .group_by(ServiceRecord.camp_id).subquery())
+    distinct_visits = (select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct()
+                       .where(ServiceRecord.date >= start, ServiceRecord.date <= end).subquery())
+    visits = (select(distinct_visits.c.camp_id, func.count().label("visits"))
+              .group_by(distinct_visits.c.camp_id).subquery())
+    last = (select(ServiceRecord.camp_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
+            .where(ServiceRecord.date <= end).group_by(ServiceRecord.camp_id).subquery())
+    stmt = (select(Camp.id, Camp.code, Camp.name, Camp.governorate, Camp.latitude, Camp.longitude, Camp.site_type,
+                   Camp.position_approximate, func.coalesce(visits.c.visits, 0),
+                   func.coalesce(in_period.c.consultations, 0), last.c.last_visit)
+            .outerjoin(in_period, in_period.c.camp_id == Camp.id)
+            .outerjoin(visits, visits.c.camp_id == Camp.id)
+            .outerjoin(last, last.c.camp_id == Camp.id)
+            .order_by(Camp.id))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["camp_id", "code", "name", "governorate", "latitude", "longitude",
+                                        "site_type", "position_approximate", "visits", "consultations",
+                                        "last_visit"])
+    return frame.astype({"visits": "int64", "consultations": "int64"})
+
+
+def population_history(engine: Engine) -> pd.DataFrame:
+    """Every camp's population rows: camp_id, population_date, population."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(CampPopulation.camp_id, CampPopulation.population_date,
+                                   CampPopulation.population)).all()
+    return pd.DataFrame(rows, columns=["camp_id", "population_date", "population"])
+
+
+def units_by_governorate(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Units with at least one visit in the period, counted by governorate and type: no positions, no dates."""
+    active = select(ServiceRecord.clinic_id).distinct().where(
+        ServiceRecord.date >= start, ServiceRecord.date <= end).subquery()
+    stmt = (select(Clinic.governorate, Clinic.unit_type, func.count())
+            .join(active, active.c.clinic_id == Clinic.id)
+            .group_by(Clinic.governorate, Clinic.unit_type))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["governorate", "unit_type", "units"])
+
+
+def governorate_names(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(Governorate.code, Governorate.name_en)).all())

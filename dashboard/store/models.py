@@ -1,0 +1,121 @@
+"""The data model, as ../shared/domain/formats.md defines it. No patient is ever identified: records are counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Governorate(Base):
+    __tablename__ = "governorates"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)  # ISO 3166-2
+    pcode: Mapped[str] = mapped_column(String(8), unique=True)
+    name_en: Mapped[str] = mapped_column(String(64))
+    name_ar: Mapped[str] = mapped_column(String(64))
+    name_ku: Mapped[str] = mapped_column(String(64))
+
+
+class ImportBatch(Base):
+    """The audit trail: one row for each load of data (demo or file)."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # camps, clinics, records, boundaries, demo
+    source: Mapped[str] = mapped_column(String(255))  # file name, or "demo seed=N"
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+    rows_added: Mapped[int] = mapped_column(Integer, default=0)
+    rows_replaced: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+
+class Camp(Base):
+    __tablename__ = "camps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    governorate: Mapped[str] = mapped_column(ForeignKey("governorates.code"), index=True)
+    district: Mapped[str | None] = mapped_column(String(64))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    site_type: Mapped[str] = mapped_column(String(16), default="camp")
+    position_approximate: Mapped[bool] = mapped_column(default=False)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    __table_args__ = (CheckConstraint("site_type in ('camp', 'informal_site', 'host_community')", name="site_type"),)
+
+
+class CampPopulation(Base):
+    """A camp's population history: one row for each (camp, population_date)."""
+
+    __tablename__ = "camp_populations"
+    camp_id: Mapped[int] = mapped_column(ForeignKey("camps.id", ondelete="CASCADE"), primary_key=True)
+    population_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (CheckConstraint("population >= 0", name="population"),)
+
+
+class Clinic(Base):
+    __tablename__ = "clinics"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    unit_type: Mapped[str] = mapped_column(String(16))
+    partner: Mapped[str | None] = mapped_column(String(128))
+    governorate: Mapped[str] = mapped_column(ForeignKey("governorates.code"), index=True)
+    base_latitude: Mapped[float] = mapped_column(Float)
+    base_longitude: Mapped[float] = mapped_column(Float)
+    clinicians: Mapped[int] = mapped_column(Integer, default=0)
+    active_from: Mapped[dt.date | None] = mapped_column(Date)
+    active_to: Mapped[dt.date | None] = mapped_column(Date)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    __table_args__ = (
+        CheckConstraint("unit_type in ('mmc', 'ambulance')", name="unit_type"),
+        CheckConstraint("clinicians >= 0", name="clinicians"),
+    )
+
+
+class ServiceRecord(Base):
+    """Aggregate counts for one day, unit, camp, syndrome, sex and age group; the key of formats.md is the primary key."""
+
+    __tablename__ = "service_records"
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), primary_key=True)
+    camp_id: Mapped[int] = mapped_column(ForeignKey("camps.id"), primary_key=True)
+    syndrome: Mapped[str] = mapped_column(String(24), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(8), primary_key=True)
+    age_group: Mapped[str] = mapped_column(String(8), primary_key=True)
+    consultations: Mapped[int] = mapped_column(Integer)
+    referrals: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (
+        CheckConstraint("consultations >= 0", name="consultations"),
+        CheckConstraint("referrals >= 0 AND referrals <= consultations", name="referrals"),
+        Index("ix_service_records_camp_date", "camp_id", "date"),
+        Index("ix_service_records_clinic_date", "clinic_id", "date"),
+    )
