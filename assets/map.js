@@ -1,0 +1,43 @@
+/* Map styling in the browser: dash-leaflet calls these through the GeoJSON options and reads colours from the
+   layer's hideout, so a colour change never re-sends the data. */
+window.mmc = Object.assign({}, window.mmc, {
+    map: {
+        governorateStyle: function (feature, context) {
+            const h = context.hideout || {};
+            const p = feature.properties;
+            return {
+                weight: 1,
+                color: "#6b7785",
+                fillOpacity: 1,
+                fillColor: p.programme ? (h.programme || "#d6e4f0") : (h.other || "#f2f2ef"),
+            };
+        },
+        campMarker: function (feature, latlng, context) {
+            const h = context.hideout || {};
+            const p = feature.properties;
+            const colour = (h.colors || {})[p.s] || "#555";
+            const hollow = p.s === "not_reached";
+            return L.circleMarker(latlng, {
+                radius: p.r,
+                color: hollow ? colour : "#ffffff",
+                weight: hollow ? 3 : 1,
+                fillColor: hollow ? "#ffffff" : colour,
+                fillOpacity: hollow ? 0.9 : 0.85,
+                className: "camp-marker camp-" + p.s,
+            });
+        },
+        unitBadge: function (feature, latlng) {
+            const p = feature.properties;
+            const icon = L.divIcon({
+                className: "unit-badge",
+                html: '<span class="unit-badge-inner">' + p.html + "</span>",
+                iconSize: null,
+            });
+            return L.marker(latlng, {icon: icon, keyboard: false});
+        },
+        label: function (feature, latlng) {
+            const icon = L.divIcon({className: "gov-label", html: feature.properties.name, iconSize: null});
+            return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
+        },
+    },
+});

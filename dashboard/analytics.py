@@ -1,0 +1,158 @@
+"""Analytics as plain functions over plain data: periods, populations, coverage status, suppression, GeoJSON.
+
+Definitions follow ../shared/domain/formats.md. Nothing here imports Dash or touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+NOT_REACHED = "not_reached"
+UNDER_SERVED = "under_served"
+REACHED = "reached"
+STATUSES = (REACHED, UNDER_SERVED, NOT_REACHED)
+
+
+def parse_period(start: str | None, end: str | None, first: dt.date | None, last: dt.date | None,
+                 weeks: int = 52) -> tuple[dt.date, dt.date]:
+    """The period a view shows: the URL's start and end (YYYY-MM-DD) when given, else the latest `weeks` whole
+    ISO weeks of data, so the default view never ends on a cut week. Raises ValueError naming the parameter when a
+    date is malformed or the range is reversed."""
+    last = last or dt.date.today()
+    first = first or last
+
+    def parse(name: str, value: str | None) -> dt.date | None:
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+    end_d = parse("end", end)
+    if end_d is None:
+        end_d = last - dt.timedelta(days=(last.isoweekday() % 7))  # the last Sunday on or before the data's end
+        if end_d < first:
+            end_d = last
+    start_d = parse("start", start) or max(first, end_d - dt.timedelta(days=7 * weeks - 1))
+    if start_d > end_d:
+        raise ValueError(f"start {start_d} is after end {end_d}")
+    return start_d, end_d
+
+
+def population_at(history: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """Each camp's population at `day`: the row with the latest population_date on or before it, else the earliest
+    row after it. Returns camp_id, population, population_date."""
+    if history.empty:
+        return pd.DataFrame(columns=["camp_id", "population", "population_date"])
+    h = history.sort_values(["camp_id", "population_date"])
+    before = h[h["population_date"] <= day].groupby("camp_id").tail(1)
+    after = h[~h["camp_id"].isin(before["camp_id"])].groupby("camp_id").head(1)
+    return pd.concat([before, after])[["camp_id", "population", "population_date"]].reset_index(drop=True)
+
+
+def utilisation(consultations: float, population: float, days: int) -> float | None:
+    """Consultations per person per year; None when the population is 0."""
+    if not population:
+        return None
+    return consultations / population * 365 / days
+
+
+def camp_status(camps: pd.DataFrame, history: pd.DataFrame, start: dt.date, end: dt.date,
+                not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
+    """Camps with population at the period's end, utilisation, days since last visit and coverage status.
+
+    not reached: no visit within `not_reached_days` of the end; under-served: utilisation below the standard;
+    reached: otherwise.
+    """
+    days = (end - start).days + 1
+    pops = population_at(history, end)
+    out = camps.merge(pops, on="camp_id", how="left")
+    out["population"] = out["population"].fillna(0).astype("int64")
+    last = pd.to_datetime(out["last_visit"])
+    out["days_since_visit"] = (pd.Timestamp(end) - last).dt.days.astype("Int64")
+    out["utilisation"] = [utilisation(c, p, days) for c, p in zip(out["consultations"], out["population"],
+                                                                  strict=True)]
+    not_reached = out["days_since_visit"].isna() | (out["days_since_visit"] > not_reached_days)
+    under = out["utilisation"].map(lambda u: u is not None and u < min_utilisation)
+    out["status"] = np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED))
+    return out
+
+
+def headline(totals: dict, camps: pd.DataFrame) -> dict:
+    """The headline figures: the period totals plus people reached (population at period end of reached camps)."""
+    reached = camps[camps["visits"] > 0]
+    return {**totals, "population_reached": int(reached["population"].sum()), "camps": int(len(camps))}
+
+
+def week_start(dates: pd.Series, first_day: int = 0) -> pd.Series:
+    """The first day of each date's week; first_day 0 is Monday (ISO weeks), 6 Sunday."""
+    offset = (dates.dt.dayofweek - first_day) % 7
+    return (dates - pd.to_timedelta(offset, unit="D")).dt.normalize()
+
+
+def weekly(daily: pd.DataFrame, start: dt.date, end: dt.date, first_day: int = 0) -> pd.DataFrame:
+    """Daily totals summed by week and governorate, with `partial` set for a week cut by the period's edges.
+
+    Every (week, governorate) in the period is present, zero when nothing was recorded, so a gap shows as zero
+    rather than as a line drawn across it.
+    """
+    columns = ["week", "governorate", "consultations", "referrals", "partial"]
+    if daily.empty:
+        return pd.DataFrame(columns=columns)
+    frame = daily.assign(week=week_start(daily["date"], first_day))
+    sums = frame.groupby(["week", "governorate"], as_index=False)[["consultations", "referrals"]].sum()
+    weeks = pd.date_range(week_start(pd.Series([pd.Timestamp(start)]), first_day)[0], end, freq="7D")
+    full = pd.MultiIndex.from_product([weeks, sorted(daily["governorate"].unique())], names=["week", "governorate"])
+    sums = sums.set_index(["week", "governorate"]).reindex(full, fill_value=0).reset_index()
+    sums["partial"] = (sums["week"] < pd.Timestamp(start)) | (sums["week"] + pd.Timedelta(days=6) > pd.Timestamp(end))
+    return sums[columns]
+
+
+def suppress(value: int | None, k: int) -> int | None:
+    """A count for public output: None (hidden) when it is from 1 to k-1."""
+    if value is None or 0 < value < k:
+        return None
+    return value
+
+
+def suppressed_series(values: Iterable[int], k: int) -> list[int | None]:
+    return [suppress(int(v), k) for v in values]
+
+
+# -- GeoJSON for the map ---------------------------------------------------------------------------------------------
+
+def governorate_features(boundaries: dict, values: dict[str, dict], names: dict[str, str]) -> dict:
+    """The boundary collection with each governorate's figures and a tooltip; programme governorates flagged."""
+    features = []
+    for feature in boundaries["features"]:
+        iso = feature["properties"]["iso"]
+        props = {"iso": iso, "name": names.get(iso, feature["properties"]["name_en"]), **values.get(iso, {})}
+        props["programme"] = iso in values
+        features.append({"type": "Feature", "properties": props, "geometry": feature["geometry"]})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def camp_features(camps: pd.DataFrame, tooltip) -> dict:
+    """Camps as compact point features: id, status and a population-based radius; `tooltip(row)` gives the text."""
+    features = []
+    for row in camps.itertuples(index=False):
+        radius = float(np.clip(3 + np.sqrt(max(row.population, 0)) / 12, 4, 16))
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(row.longitude, 4), round(row.latitude, 4)]},
+            "properties": {"id": int(row.camp_id), "s": row.status, "r": round(radius, 1), "tooltip": tooltip(row)},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def label_point(geometry: dict) -> tuple[float, float]:
+    """A point (lon, lat) inside a polygon, for placing a label or a count on it."""
+    import shapely.geometry
+
+    point = shapely.geometry.shape(geometry).representative_point()
+    return round(point.x, 4), round(point.y, 4)

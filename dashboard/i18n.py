@@ -1,0 +1,36 @@
+"""Translation: every user-facing string goes through `_`.
+
+English is the only language so far; Arabic and Kurdish (Sorani), both right to left, are coming. A catalogue maps
+the English text to its translation; a missing entry falls back to English.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+LANGUAGES = {"en": ("English", "ltr")}
+CATALOGUES: dict[str, dict[str, str]] = {"en": {}}
+_language: ContextVar[str] = ContextVar("language", default="en")
+
+
+def set_language(code: str) -> None:
+    """Use `code` for the strings of the current request; unknown codes fall back to English."""
+    _language.set(code if code in LANGUAGES else "en")
+
+
+def direction() -> str:
+    """'ltr' or 'rtl' for the current language."""
+    return LANGUAGES[_language.get()][1]
+
+
+def _(text: str, **values) -> str:
+    """The text in the current language, with {placeholders} filled from `values`."""
+    translated = CATALOGUES.get(_language.get(), {}).get(text, text)
+    return translated.format(**values) if values else translated
+
+
+def number(value: float | int | None) -> str:
+    """A figure formatted for display: thousands separated; None (suppressed or undefined) as a dash."""
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

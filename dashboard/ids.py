@@ -1,0 +1,15 @@
+"""Component ids, in one place so that layouts, callbacks and tests agree."""
+
+URL = "url"
+DEMO_BANNER = "demo-banner"
+NAV = "nav"
+LANGUAGE = "language"
+
+OVERVIEW_FIGURES = "overview-figures"
+OVERVIEW_MAP = "overview-map"
+OVERVIEW_CHART = "overview-chart"
+GOV_LAYER = "governorate-layer"
+CAMP_LAYER = "camp-layer"
+UNIT_LAYER = "unit-layer"
+LABEL_LAYER = "label-layer"
+PERIOD_TEXT = "period-text"
