@@ -18,14 +18,21 @@ def _date(value: str) -> dt.date:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m dashboard", description="Mobile Medical Clinics dashboard: "
-                                "database and data commands. The database is DATABASE_URL (default: data/mmc.db).")
+    p = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Mobile Medical Clinics dashboard: "
+        "database and data commands. The database is DATABASE_URL (default: data/mmc.db).",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init-db", help="create the schema, or upgrade an existing database to the newest one")
     d = sub.add_parser("demo", help="load the synthetic demo data (replaces earlier demo data)")
     d.add_argument("--seed", type=int, default=2016, help="random seed; the same seed gives the same data")
-    d.add_argument("--scale", choices=["programme", "large"], default="programme",
-                   help="programme: 27 MMCs, 30 ambulances, 31 sites; large: a benchmark set (see --camps, --units)")
+    d.add_argument(
+        "--scale",
+        choices=["programme", "large"],
+        default="programme",
+        help="programme: 27 MMCs, 30 ambulances, 31 sites; large: a benchmark set (see --camps, --units)",
+    )
     d.add_argument("--camps", type=int, default=10_000, help="sites in the large set (default 10,000)")
     d.add_argument("--units", type=int, default=1_000, help="units in the large set (default 1,000)")
     d.add_argument("--start", type=_date, default=dt.date(2016, 1, 1), help="first day (default 2016-01-01)")
@@ -47,16 +54,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Database ready at the newest schema: {engine.url.render_as_string(hide_password=True)}")
         elif args.command == "demo":
             started = time.monotonic()
-            dataset = demo.generate(seed=args.seed, scale=args.scale, start=args.start, end=args.end,
-                                    n_camps=args.camps, n_units=args.units)
+            dataset = demo.generate(
+                seed=args.seed, scale=args.scale, start=args.start, end=args.end, n_camps=args.camps, n_units=args.units
+            )
 
             def progress(n: int) -> None:
                 print(f"\r  {n:,} records loaded", end="", file=sys.stderr, flush=True)
 
             summary = access.load_dataset(engine, dataset, progress=progress)
             print(file=sys.stderr)
-            print(f"Demo data loaded: {summary.camps} sites, {summary.clinics} units, {summary.records:,} records "
-                  f"in {time.monotonic() - started:.0f} s.")
+            print(
+                f"Demo data loaded: {summary.camps} sites, {summary.clinics} units, {summary.records:,} records "
+                f"in {time.monotonic() - started:.0f} s."
+            )
     except Exception as exc:  # a plain message and a non-zero exit, never a traceback, for a user's mistake
         print(f"error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 1

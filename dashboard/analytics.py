@@ -17,8 +17,9 @@ REACHED = "reached"
 STATUSES = (REACHED, UNDER_SERVED, NOT_REACHED)
 
 
-def parse_period(start: str | None, end: str | None, first: dt.date | None, last: dt.date | None,
-                 weeks: int = 52) -> tuple[dt.date, dt.date]:
+def parse_period(
+    start: str | None, end: str | None, first: dt.date | None, last: dt.date | None, weeks: int = 52
+) -> tuple[dt.date, dt.date]:
     """The period a view shows: the URL's start and end (YYYY-MM-DD) when given, else the latest `weeks` whole
     ISO weeks of data, so the default view never ends on a cut week. Raises ValueError naming the parameter when a
     date is malformed or the range is reversed."""
@@ -62,8 +63,14 @@ def utilisation(consultations: float, population: float, days: int) -> float | N
     return consultations / population * 365 / days
 
 
-def camp_status(camps: pd.DataFrame, history: pd.DataFrame, start: dt.date, end: dt.date,
-                not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
+def camp_status(
+    camps: pd.DataFrame,
+    history: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    not_reached_days: int = 14,
+    min_utilisation: float = 1.0,
+) -> pd.DataFrame:
     """Camps with population at the period's end, utilisation, days since last visit and coverage status.
 
     not reached: no visit within `not_reached_days` of the end; under-served: utilisation below the standard;
@@ -75,8 +82,7 @@ def camp_status(camps: pd.DataFrame, history: pd.DataFrame, start: dt.date, end:
     out["population"] = out["population"].fillna(0).astype("int64")
     last = pd.to_datetime(out["last_visit"])
     out["days_since_visit"] = (pd.Timestamp(end) - last).dt.days.astype("Int64")
-    out["utilisation"] = [utilisation(c, p, days) for c, p in zip(out["consultations"], out["population"],
-                                                                  strict=True)]
+    out["utilisation"] = [utilisation(c, p, days) for c, p in zip(out["consultations"], out["population"], strict=True)]
     not_reached = out["days_since_visit"].isna() | (out["days_since_visit"] > not_reached_days)
     under = out["utilisation"].map(lambda u: u is not None and u < min_utilisation)
     out["status"] = np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED))
@@ -91,7 +97,7 @@ def headline(totals: dict, camps: pd.DataFrame) -> dict:
 
 def week_start(dates: pd.Series, first_day: int = 0) -> pd.Series:
     """The first day of each date's week; first_day 0 is Monday (ISO weeks), 6 Sunday."""
-    offset = (dates.dt.dayofweek - first_day) % 7
+    offset = (dates.dt.day_of_week - first_day) % 7
     return (dates - pd.to_timedelta(offset, unit="D")).dt.normalize()
 
 
@@ -126,6 +132,7 @@ def suppressed_series(values: Iterable[int], k: int) -> list[int | None]:
 
 # -- GeoJSON for the map ---------------------------------------------------------------------------------------------
 
+
 def governorate_features(boundaries: dict, values: dict[str, dict], names: dict[str, str]) -> dict:
     """The boundary collection with each governorate's figures and a tooltip; programme governorates flagged."""
     features = []
@@ -142,11 +149,13 @@ def camp_features(camps: pd.DataFrame, tooltip) -> dict:
     features = []
     for row in camps.itertuples(index=False):
         radius = float(np.clip(3 + np.sqrt(max(row.population, 0)) / 12, 4, 16))
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(row.longitude, 4), round(row.latitude, 4)]},
-            "properties": {"id": int(row.camp_id), "s": row.status, "r": round(radius, 1), "tooltip": tooltip(row)},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(row.longitude, 4), round(row.latitude, 4)]},
+                "properties": {"id": int(row.camp_id), "s": row.status, "r": round(radius, 1), "tooltip": tooltip(row)},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -31,8 +31,9 @@ def detect_schema(columns: list[str]) -> tuple[str, list[str]]:
     """Name the schema of a boundary table and the columns (original case) that identify a governorate."""
     lower = {c.lower(): c for c in columns}
     for name, keys in SCHEMAS:
-        if keys[0] in lower:
-            return name, [lower[k] for k in keys if k in lower]
+        found = [lower[k] for k in keys if k in lower]
+        if found:
+            return name, found
     raise BoundaryError(
         "Unrecognised boundary schema: expected OCHA COD-AB (ADM1_PCODE, ADM1_EN), geoBoundaries (shapeISO, shapeName) "
         f"or Natural Earth (code_hasc, name) columns; found {', '.join(columns) or 'none'}."
@@ -80,7 +81,7 @@ def read_boundary_file(path: str | Path, tolerance: float = 0.004) -> dict:
         frame = frame.to_crs(4326)
     geoms = shapely.coverage_simplify(frame.geometry.values, tolerance) if tolerance else frame.geometry.values
     features = []
-    for row_number, (geom, (_, row)) in enumerate(zip(geoms, frame.iterrows(), strict=True), start=1):
+    for _row_number, (geom, (_, row)) in enumerate(zip(geoms, frame.iterrows(), strict=True), start=1):
         iso = next((governorate_iso(str(row[k])) for k in keys if row[k] and governorate_iso(str(row[k]))), None)
         name = str(row[keys[-1]])
         features.append(

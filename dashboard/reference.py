@@ -29,8 +29,16 @@ GOVERNORATES: tuple[Governorate, ...] = (
     Governorate("IQ-MU", "IQG03", "IQ.MU", "Muthanna", "المثنى", "موسەننا", False, ("Al-Muthanna", "Al-Muthannia")),
     Governorate("IQ-NA", "IQG04", "IQ.NA", "Najaf", "النجف", "نەجەف", False, ("An-Najaf", "Al-Najaf")),
     Governorate("IQ-QA", "IQG05", "IQ.QA", "Qadisiyah", "القادسية", "قادسیە", False, ("Al-Qadisiyah", "Al-Qadissiya")),
-    Governorate("IQ-SU", "IQG06", "IQ.SU", "Sulaymaniyah", "السليمانية", "سلێمانی", True,
-                ("As-Sulaymaniyah", "Al-Sulaymaniyah", "Sulaimaniya", "Slemani")),
+    Governorate(
+        "IQ-SU",
+        "IQG06",
+        "IQ.SU",
+        "Sulaymaniyah",
+        "السليمانية",
+        "سلێمانی",
+        True,
+        ("As-Sulaymaniyah", "Al-Sulaymaniyah", "Sulaimaniya", "Slemani"),
+    ),
     Governorate("IQ-BB", "IQG07", "IQ.BB", "Babil", "بابل", "بابل", False, ("Babylon",)),
     Governorate("IQ-BG", "IQG08", "IQ.BG", "Baghdad", "بغداد", "بەغدا", True, ()),
     Governorate("IQ-DA", "IQG09", "IQ.DA", "Dohuk", "دهوك", "دهۆک", True, ("Duhok", "Dihok", "Dahuk")),
@@ -40,8 +48,16 @@ GOVERNORATES: tuple[Governorate, ...] = (
     Governorate("IQ-KI", "IQG13", "IQ.TS", "Kirkuk", "كركوك", "کەرکووک", True, ("At-Ta'mim", "Tamim", "Ta'mim")),
     Governorate("IQ-MA", "IQG14", "IQ.MA", "Maysan", "ميسان", "مەیسان", False, ("Missan",)),
     Governorate("IQ-NI", "IQG15", "IQ.NI", "Ninewa", "نينوى", "نەینەوا", False, ("Ninawa", "Nineveh", "Ninevah")),
-    Governorate("IQ-SD", "IQG16", "IQ.SD", "Salah al-Din", "صلاح الدين", "سەلاحەدین", False,
-                ("Sala ad-Din", "Salah Al-Din", "Salahaddin", "Saladin")),
+    Governorate(
+        "IQ-SD",
+        "IQG16",
+        "IQ.SD",
+        "Salah al-Din",
+        "صلاح الدين",
+        "سەلاحەدین",
+        False,
+        ("Sala ad-Din", "Salah Al-Din", "Salahaddin", "Saladin"),
+    ),
     Governorate("IQ-DQ", "IQG17", "IQ.DQ", "Dhi Qar", "ذي قار", "زیقار", False, ("Dhi-Qar", "Thi-Qar", "Thi Qar")),
     Governorate("IQ-WA", "IQG18", "IQ.WA", "Wasit", "واسط", "واسط", False, ("Wassit",)),
 )
@@ -52,8 +68,20 @@ BY_ISO = {g.iso: g for g in GOVERNORATES}
 IRAQ_BBOX = (38.7, 29.0, 48.7, 37.5)  # min lon, min lat, max lon, max lat
 
 SYNDROMES: tuple[str, ...] = (
-    "ari", "awd", "bloody_diarrhoea", "suspected_measles", "afp", "acute_jaundice", "suspected_meningitis",
-    "leishmaniasis", "scabies", "hypertension", "diabetes", "mental_health", "injury", "other",
+    "ari",
+    "awd",
+    "bloody_diarrhoea",
+    "suspected_measles",
+    "afp",
+    "acute_jaundice",
+    "suspected_meningitis",
+    "leishmaniasis",
+    "scabies",
+    "hypertension",
+    "diabetes",
+    "mental_health",
+    "injury",
+    "other",
 )
 SEXES = ("female", "male")
 AGE_GROUPS = ("under5", "5plus")

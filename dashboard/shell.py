@@ -17,8 +17,10 @@ def demo_banner(status: access.DataStatus):
     if not status.is_demo:
         return html.Div(id=ids.DEMO_BANNER, hidden=True)
     return dmc.Alert(
-        _("These figures are synthetic, generated for demonstration. They are not real programme data; camp "
-          "positions are approximate."),
+        _(
+            "These figures are synthetic, generated for demonstration. They are not real programme data; camp "
+            "positions are approximate."
+        ),
         id=ids.DEMO_BANNER,
         title=_("Demo data (synthetic)"),
         color="orange",
@@ -28,26 +30,43 @@ def demo_banner(status: access.DataStatus):
 
 
 def navigation():
-    pages = sorted((p for p in dash.page_registry.values() if p.get("nav_order") is not None),
-                   key=lambda p: p["nav_order"])
-    return dmc.Group([dmc.Anchor(_(p["name"]), href=p["relative_path"], underline="hover", fw=500, c="dark")
-                      for p in pages], gap="lg", id=ids.NAV, visibleFrom="sm")
+    pages = sorted(
+        (p for p in dash.page_registry.values() if p.get("nav_order") is not None), key=lambda p: p["nav_order"]
+    )
+    return dmc.Group(
+        [dmc.Anchor(_(p["name"]), href=p["relative_path"], underline="hover", fw=500, c="dark") for p in pages],
+        gap="lg",
+        id=ids.NAV,
+        visibleFrom="sm",
+    )
 
 
 def layout():
     status = access.data_status(runtime.engine())
     header = dmc.Group(
         [
-            dmc.Group([
-                html.Img(src=dash.get_asset_url("logo.svg"), height=28, alt=""),
-                dmc.Title(_("Mobile Medical Clinics · Iraq"), order=3),
-                dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled") if status.is_demo else None,
-            ], gap="sm"),
+            dmc.Group(
+                [
+                    html.Img(src=dash.get_asset_url("logo.svg"), height=28, alt=""),
+                    dmc.Title(_("Mobile Medical Clinics · Iraq"), order=3),
+                    dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled") if status.is_demo else None,
+                ],
+                gap="sm",
+            ),
             navigation(),
-            dmc.Select(id=ids.LANGUAGE, data=[{"value": k, "label": v[0]} for k, v in LANGUAGES.items()],
-                       value="en", w=120, size="xs", allowDeselect=False, **{"aria-label": _("Language")}),
+            dmc.Select(
+                id=ids.LANGUAGE,
+                data=[{"value": k, "label": v[0]} for k, v in LANGUAGES.items()],
+                value="en",
+                w=120,
+                size="xs",
+                allowDeselect=False,
+                **{"aria-label": _("Language")},
+            ),
         ],
-        justify="space-between", h="100%", px="md",
+        justify="space-between",
+        h="100%",
+        px="md",
     )
     return dmc.DirectionProvider(
         direction=direction(),

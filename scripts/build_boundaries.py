@@ -48,7 +48,9 @@ def build(source: Path) -> dict:
             raise SystemExit(f"Unknown governorate code {feature['properties']['code_hasc']}")
         props = properties_for(iso, feature["properties"]["name"])
         props["source_name"] = feature["properties"]["name"]
-        features.append({"type": "Feature", "properties": props, "geometry": round_coords(shapely.geometry.mapping(geom), 4)})
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": round_coords(shapely.geometry.mapping(geom), 4)}
+        )
     features.sort(key=lambda f: f["properties"]["iso"])
     return {"type": "FeatureCollection", "attribution": ATTRIBUTION, "features": features}
 

@@ -20,8 +20,17 @@ from dashboard.store.models import (
     ServiceRecord,
 )
 
-RECORD_COLUMNS = ("date", "clinic_id", "camp_id", "syndrome", "sex", "age_group", "consultations", "referrals",
-                  "batch_id")
+RECORD_COLUMNS = (
+    "date",
+    "clinic_id",
+    "camp_id",
+    "syndrome",
+    "sex",
+    "age_group",
+    "consultations",
+    "referrals",
+    "batch_id",
+)
 
 
 class DataError(RuntimeError):
@@ -48,12 +57,16 @@ class LoadSummary:
 
 # -- writing ---------------------------------------------------------------------------------------------------------
 
+
 def ensure_reference(engine: Engine) -> None:
     """Insert the 18 governorates when they are missing."""
     with engine.begin() as conn:
         have = set(conn.scalars(select(Governorate.code)))
-        rows = [dict(code=g.iso, pcode=g.pcode, name_en=g.name_en, name_ar=g.name_ar, name_ku=g.name_ku)
-                for g in GOVERNORATES if g.iso not in have]
+        rows = [
+            dict(code=g.iso, pcode=g.pcode, name_en=g.name_en, name_ar=g.name_ar, name_ku=g.name_ku)
+            for g in GOVERNORATES
+            if g.iso not in have
+        ]
         if rows:
             conn.execute(insert(Governorate), rows)
 
@@ -81,42 +94,94 @@ def clear_programme_data(conn: Connection) -> None:
         conn.execute(delete(model))
 
 
-def load_dataset(engine: Engine, dataset, created_by: str = "demo",
-                 progress: Callable[[int], None] | None = None) -> LoadSummary:
+def load_dataset(
+    engine: Engine, dataset, created_by: str = "demo", progress: Callable[[int], None] | None = None
+) -> LoadSummary:
     """Replace the demo data with a generated dataset, in one transaction: all of it lands, or nothing does."""
     if has_real_data(engine):
         raise DataError("The database holds imported data; the demo data is only loaded into a database without it.")
     ensure_reference(engine)
     with engine.begin() as conn:
         clear_programme_data(conn)
-        batch_id = conn.execute(insert(ImportBatch).returning(ImportBatch.id), dict(
-            kind="demo", source=f"demo scale={dataset.scale} seed={dataset.seed}", sha256=None,
-            created_at=dt.datetime.now(dt.UTC), created_by=created_by, rows_added=0, rows_replaced=0,
-            rows_rejected=0, is_demo=True)).scalar_one()
+        batch_id = conn.execute(
+            insert(ImportBatch).returning(ImportBatch.id),
+            dict(
+                kind="demo",
+                source=f"demo scale={dataset.scale} seed={dataset.seed}",
+                sha256=None,
+                created_at=dt.datetime.now(dt.UTC),
+                created_by=created_by,
+                rows_added=0,
+                rows_replaced=0,
+                rows_rejected=0,
+                is_demo=True,
+            ),
+        ).scalar_one()
         camps = dataset.camps.assign(batch_id=batch_id)
-        conn.execute(insert(Camp), [
-            dict(code=r.camp_code, name=r.camp_name, governorate=r.governorate, district=r.district,
-                 latitude=r.latitude, longitude=r.longitude, site_type=r.site_type,
-                 position_approximate=bool(r.position_approximate), batch_id=batch_id)
-            for r in camps.itertuples(index=False)])
+        conn.execute(
+            insert(Camp),
+            [
+                dict(
+                    code=r.camp_code,
+                    name=r.camp_name,
+                    governorate=r.governorate,
+                    district=r.district,
+                    latitude=r.latitude,
+                    longitude=r.longitude,
+                    site_type=r.site_type,
+                    position_approximate=bool(r.position_approximate),
+                    batch_id=batch_id,
+                )
+                for r in camps.itertuples(index=False)
+            ],
+        )
         camp_ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
-        conn.execute(insert(Clinic), [
-            dict(code=r.clinic_code, name=r.clinic_name, unit_type=r.unit_type, partner=r.partner,
-                 governorate=r.governorate, base_latitude=r.base_latitude, base_longitude=r.base_longitude,
-                 clinicians=int(r.clinicians), active_from=r.active_from, active_to=r.active_to, batch_id=batch_id)
-            for r in dataset.clinics.itertuples(index=False)])
+        conn.execute(
+            insert(Clinic),
+            [
+                dict(
+                    code=r.clinic_code,
+                    name=r.clinic_name,
+                    unit_type=r.unit_type,
+                    partner=r.partner,
+                    governorate=r.governorate,
+                    base_latitude=r.base_latitude,
+                    base_longitude=r.base_longitude,
+                    clinicians=int(r.clinicians),
+                    active_from=r.active_from,
+                    active_to=r.active_to,
+                    batch_id=batch_id,
+                )
+                for r in dataset.clinics.itertuples(index=False)
+            ],
+        )
         clinic_ids = dict(conn.execute(select(Clinic.code, Clinic.id)).all())
         pops = dataset.populations
-        _bulk_insert(conn, "camp_populations", ("camp_id", "population_date", "population"), zip(
-            pops["camp_code"].map(camp_ids).tolist(), [d.isoformat() for d in pops["population_date"]],
-            pops["population"].astype(int).tolist(), strict=True))
+        _bulk_insert(
+            conn,
+            "camp_populations",
+            ("camp_id", "population_date", "population"),
+            zip(
+                pops["camp_code"].map(camp_ids).tolist(),
+                [d.isoformat() for d in pops["population_date"]],
+                pops["population"].astype(int).tolist(),
+                strict=True,
+            ),
+        )
         n_records = 0
         for chunk in dataset.records:
             rows = zip(
-                [d.isoformat() for d in chunk["date"]], chunk["clinic_code"].map(clinic_ids).tolist(),
-                chunk["camp_code"].map(camp_ids).tolist(), chunk["syndrome"].tolist(), chunk["sex"].tolist(),
-                chunk["age_group"].tolist(), chunk["consultations"].astype(int).tolist(),
-                chunk["referrals"].astype(int).tolist(), [batch_id] * len(chunk), strict=True)
+                [d.isoformat() for d in chunk["date"]],
+                chunk["clinic_code"].map(clinic_ids).tolist(),
+                chunk["camp_code"].map(camp_ids).tolist(),
+                chunk["syndrome"].tolist(),
+                chunk["sex"].tolist(),
+                chunk["age_group"].tolist(),
+                chunk["consultations"].astype(int).tolist(),
+                chunk["referrals"].astype(int).tolist(),
+                [batch_id] * len(chunk),
+                strict=True,
+            )
             _bulk_insert(conn, "service_records", RECORD_COLUMNS, rows)
             n_records += len(chunk)
             if progress:
@@ -131,19 +196,32 @@ def load_dataset(engine: Engine, dataset, created_by: str = "demo",
 
 # -- reading ---------------------------------------------------------------------------------------------------------
 
+
 def data_status(engine: Engine) -> DataStatus:
     """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded."""
     with engine.connect() as conn:
         first, last = conn.execute(
-            select(func.min(ServiceRecord.date, type_=Date), func.max(ServiceRecord.date, type_=Date))).one()
-        batch = conn.execute(select(ImportBatch.is_demo, ImportBatch.created_at)
-                             .order_by(ImportBatch.created_at.desc()).limit(1)).first()
+            select(func.min(ServiceRecord.date, type_=Date), func.max(ServiceRecord.date, type_=Date))
+        ).one()
+        batch = conn.execute(
+            select(ImportBatch.is_demo, ImportBatch.created_at).order_by(ImportBatch.created_at.desc()).limit(1)
+        ).first()
         n_camps = conn.scalar(select(func.count()).select_from(Camp))
-        is_demo = bool(conn.scalar(select(func.count()).select_from(Camp)
-                                   .join(ImportBatch, Camp.batch_id == ImportBatch.id)
-                                   .where(ImportBatch.is_demo.is_(True))))
-    return DataStatus(has_data=bool(n_camps or first), is_demo=is_demo, first_date=first, last_date=last,
-                      last_loaded_at=batch.created_at if batch else None)
+        is_demo = bool(
+            conn.scalar(
+                select(func.count())
+                .select_from(Camp)
+                .join(ImportBatch, Camp.batch_id == ImportBatch.id)
+                .where(ImportBatch.is_demo.is_(True))
+            )
+        )
+    return DataStatus(
+        has_data=bool(n_camps or first),
+        is_demo=is_demo,
+        first_date=first,
+        last_date=last,
+        last_loaded_at=batch.created_at if batch else None,
+    )
 
 
 def _record_filter(stmt, start: dt.date, end: dt.date, governorates: Sequence[str] | None):
@@ -155,26 +233,46 @@ def _record_filter(stmt, start: dt.date, end: dt.date, governorates: Sequence[st
 
 def period_totals(engine: Engine, start: dt.date, end: dt.date, governorates: Sequence[str] | None = None) -> dict:
     """Consultations, referrals, visits, camps reached and active units for a period (formats.md definitions)."""
-    sums = _record_filter(select(func.coalesce(func.sum(ServiceRecord.consultations), 0),
-                                 func.coalesce(func.sum(ServiceRecord.referrals), 0)), start, end, governorates)
-    visits = _record_filter(select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct(),
-                            start, end, governorates).subquery()
+    sums = _record_filter(
+        select(
+            func.coalesce(func.sum(ServiceRecord.consultations), 0), func.coalesce(func.sum(ServiceRecord.referrals), 0)
+        ),
+        start,
+        end,
+        governorates,
+    )
+    visits = _record_filter(
+        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct(), start, end, governorates
+    ).subquery()
     with engine.connect() as conn:
         consultations, referrals = conn.execute(sums).one()
-        n_visits, camps, units = conn.execute(select(
-            func.count(), func.count(distinct(visits.c.camp_id)), func.count(distinct(visits.c.clinic_id)))).one()
-    return dict(consultations=int(consultations), referrals=int(referrals), visits=int(n_visits),
-                camps_reached=int(camps), active_units=int(units))
+        n_visits, camps, units = conn.execute(
+            select(func.count(), func.count(distinct(visits.c.camp_id)), func.count(distinct(visits.c.clinic_id)))
+        ).one()
+    return dict(
+        consultations=int(consultations),
+        referrals=int(referrals),
+        visits=int(n_visits),
+        camps_reached=int(camps),
+        active_units=int(units),
+    )
 
 
-def daily_totals(engine: Engine, start: dt.date, end: dt.date,
-                 governorates: Sequence[str] | None = None) -> pd.DataFrame:
+def daily_totals(
+    engine: Engine, start: dt.date, end: dt.date, governorates: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Consultations and referrals per day and governorate (of the camp), aggregated in the database."""
-    stmt = (select(ServiceRecord.date, Camp.governorate, func.sum(ServiceRecord.consultations),
-                   func.sum(ServiceRecord.referrals))
-            .join(Camp, Camp.id == ServiceRecord.camp_id)
-            .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
-            .group_by(ServiceRecord.date, Camp.governorate))
+    stmt = (
+        select(
+            ServiceRecord.date,
+            Camp.governorate,
+            func.sum(ServiceRecord.consultations),
+            func.sum(ServiceRecord.referrals),
+        )
+        .join(Camp, Camp.id == ServiceRecord.camp_id)
+        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .group_by(ServiceRecord.date, Camp.governorate)
+    )
     if governorates:
         stmt = stmt.where(Camp.governorate.in_(list(governorates)))
     with engine.connect() as conn:
@@ -186,46 +284,93 @@ def daily_totals(engine: Engine, start: dt.date, end: dt.date,
 
 def camps_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Every camp with its visits and consultations in the period and its last visit on or before its end."""
-    in_period = (select(ServiceRecord.camp_id, func.count(distinct(ServiceRecord.date)).label("visit_days"),
-                        func.sum(ServiceRecord.consultations).label("consultations"))
-                 .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
-                 .group_by(ServiceRecord.camp_id).subquery())
-    distinct_visits = (select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct()
-                       .where(ServiceRecord.date >= start, ServiceRecord.date <= end).subquery())
-    visits = (select(distinct_visits.c.camp_id, func.count().label("visits"))
-              .group_by(distinct_visits.c.camp_id).subquery())
-    last = (select(ServiceRecord.camp_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
-            .where(ServiceRecord.date <= end).group_by(ServiceRecord.camp_id).subquery())
-    stmt = (select(Camp.id, Camp.code, Camp.name, Camp.governorate, Camp.latitude, Camp.longitude, Camp.site_type,
-                   Camp.position_approximate, func.coalesce(visits.c.visits, 0),
-                   func.coalesce(in_period.c.consultations, 0), last.c.last_visit)
-            .outerjoin(in_period, in_period.c.camp_id == Camp.id)
-            .outerjoin(visits, visits.c.camp_id == Camp.id)
-            .outerjoin(last, last.c.camp_id == Camp.id)
-            .order_by(Camp.id))
+    in_period = (
+        select(
+            ServiceRecord.camp_id,
+            func.count(distinct(ServiceRecord.date)).label("visit_days"),
+            func.sum(ServiceRecord.consultations).label("consultations"),
+        )
+        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .group_by(ServiceRecord.camp_id)
+        .subquery()
+    )
+    distinct_visits = (
+        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
+        .distinct()
+        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .subquery()
+    )
+    visits = (
+        select(distinct_visits.c.camp_id, func.count().label("visits")).group_by(distinct_visits.c.camp_id).subquery()
+    )
+    last = (
+        select(ServiceRecord.camp_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
+        .where(ServiceRecord.date <= end)
+        .group_by(ServiceRecord.camp_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Camp.id,
+            Camp.code,
+            Camp.name,
+            Camp.governorate,
+            Camp.latitude,
+            Camp.longitude,
+            Camp.site_type,
+            Camp.position_approximate,
+            func.coalesce(visits.c.visits, 0),
+            func.coalesce(in_period.c.consultations, 0),
+            last.c.last_visit,
+        )
+        .outerjoin(in_period, in_period.c.camp_id == Camp.id)
+        .outerjoin(visits, visits.c.camp_id == Camp.id)
+        .outerjoin(last, last.c.camp_id == Camp.id)
+        .order_by(Camp.id)
+    )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=["camp_id", "code", "name", "governorate", "latitude", "longitude",
-                                        "site_type", "position_approximate", "visits", "consultations",
-                                        "last_visit"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "camp_id",
+            "code",
+            "name",
+            "governorate",
+            "latitude",
+            "longitude",
+            "site_type",
+            "position_approximate",
+            "visits",
+            "consultations",
+            "last_visit",
+        ],
+    )
     return frame.astype({"visits": "int64", "consultations": "int64"})
 
 
 def population_history(engine: Engine) -> pd.DataFrame:
     """Every camp's population rows: camp_id, population_date, population."""
     with engine.connect() as conn:
-        rows = conn.execute(select(CampPopulation.camp_id, CampPopulation.population_date,
-                                   CampPopulation.population)).all()
+        rows = conn.execute(
+            select(CampPopulation.camp_id, CampPopulation.population_date, CampPopulation.population)
+        ).all()
     return pd.DataFrame(rows, columns=["camp_id", "population_date", "population"])
 
 
 def units_by_governorate(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Units with at least one visit in the period, counted by governorate and type: no positions, no dates."""
-    active = select(ServiceRecord.clinic_id).distinct().where(
-        ServiceRecord.date >= start, ServiceRecord.date <= end).subquery()
-    stmt = (select(Clinic.governorate, Clinic.unit_type, func.count())
-            .join(active, active.c.clinic_id == Clinic.id)
-            .group_by(Clinic.governorate, Clinic.unit_type))
+    active = (
+        select(ServiceRecord.clinic_id)
+        .distinct()
+        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .subquery()
+    )
+    stmt = (
+        select(Clinic.governorate, Clinic.unit_type, func.count())
+        .join(active, active.c.clinic_id == Clinic.id)
+        .group_by(Clinic.governorate, Clinic.unit_type)
+    )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame(rows, columns=["governorate", "unit_type", "units"])

@@ -101,7 +101,7 @@ class Clinic(Base):
 
 
 class ServiceRecord(Base):
-    """Aggregate counts for one day, unit, camp, syndrome, sex and age group; the key of formats.md is the primary key."""
+    """Aggregate counts for one day, unit, camp, syndrome, sex and age group; keyed as formats.md says."""
 
     __tablename__ = "service_records"
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)

@@ -1,0 +1,65 @@
+"""What a visitor sees in the browser: the overview's map, figures and chart, and every page of the shell."""
+
+from __future__ import annotations
+
+from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+from dashboard import ids
+from tests.browser.conftest import severe_logs
+
+POLYGONS = f"#{ids.OVERVIEW_MAP} .leaflet-overlay-pane path:not(.camp-marker)"
+
+
+def _count(dash_duo, selector: str) -> int:
+    return len(dash_duo.find_elements(selector))
+
+
+def test_overview_draws_map_figures_and_chart(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_MAP}", timeout=20)
+    dash_duo.wait_for_text_to_equal(f"#{ids.DEMO_BANNER} .mantine-Alert-title", "Demo data (synthetic)")
+    # 18 governorate polygons, 31 camp and site markers (29 visited, 2 never), 7 unit badges, 7 name labels.
+    until(lambda: _count(dash_duo, POLYGONS) == 18, timeout=20)
+    until(lambda: _count(dash_duo, ".camp-marker") == 31, timeout=10)
+    assert _count(dash_duo, ".camp-not_reached") >= 2
+    assert _count(dash_duo, ".unit-badge") == 7
+    assert _count(dash_duo, ".gov-label") == 7
+    # The weekly chart: one line for each of the seven governorates.
+    until(lambda: _count(dash_duo, f"#{ids.OVERVIEW_CHART} .scatterlayer .trace") >= 7, timeout=20)
+    legend = {e.text for e in dash_duo.find_elements(f"#{ids.OVERVIEW_CHART} .legendtext")}
+    assert legend == {"Anbar", "Baghdad", "Diyala", "Dohuk", "Erbil", "Kirkuk", "Sulaymaniyah"}
+    figures = dash_duo.find_element(f"#{ids.OVERVIEW_FIGURES}").text
+    assert "People reached" in figures and "Consultations" in figures and "/ 31" in figures
+    assert severe_logs(dash_duo) == []
+
+
+def test_hovering_a_camp_shows_its_name_and_status(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    until(lambda: _count(dash_duo, ".camp-not_reached") >= 1, timeout=20)
+    marker = dash_duo.driver.find_element(By.CSS_SELECTOR, ".camp-not_reached")
+    ActionChains(dash_duo.driver).move_to_element(marker).perform()
+    until(lambda: "Not reached" in dash_duo.find_element(".leaflet-tooltip").text, timeout=10)
+
+
+def test_every_page_opens_from_the_navigation_with_the_demo_label(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_element(f"#{ids.NAV}", timeout=20)
+    for name, path in (
+        ("Briefing", "/briefing"),
+        ("Coordinators", "/coordinator"),
+        ("Sign in", "/login"),
+        ("Overview", "/"),
+    ):
+        dash_duo.driver.find_element(By.LINK_TEXT, name).click()
+        until(lambda p=path: dash_duo.driver.current_url.endswith(p), timeout=10)
+        dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=10)
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_MAP}", timeout=20)
+    assert severe_logs(dash_duo) == []
+
+
+def test_a_link_reproduces_the_period(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-11-05&end=2018-11-25")
+    dash_duo.wait_for_text_to_equal(f"#{ids.PERIOD_TEXT}", "05 Nov 2018 to 25 Nov 2018", timeout=20)

@@ -1,0 +1,262 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, small datasets, and app factories.
+
+TEST_DATABASE_URL names the PostgreSQL server (default: postgresql://postgres@127.0.0.1:5432/test). Each test gets a
+schema of its own there, dropped afterwards. When REQUIRE_POSTGRES=1 (CI sets it) an unreachable server fails the
+run instead of skipping the PostgreSQL half of the tests; REQUIRE_BROWSER=1 does the same for Chromium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from dashboard.demo import Dataset
+from dashboard.store import access, schema
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _required(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def _pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason."""
+    try:
+        with schema.make_engine(PG_URL).connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+_PG_PROBLEM = _pg_available()
+
+
+def pytest_collection_modifyitems(config, items):
+    if _required("REQUIRE_BROWSER") and not (
+        shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("google-chrome"))
+    ):
+        raise pytest.UsageError("REQUIRE_BROWSER=1 but chromium and chromedriver are not on PATH")
+    if not (shutil.which("chromedriver")):
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason="chromedriver is not installed (REQUIRE_BROWSER=1 to fail)"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def postgres_url():
+    """A URL whose connections use a fresh schema of their own on the test server."""
+    if _PG_PROBLEM:
+        if _required("REQUIRE_POSTGRES"):
+            pytest.fail(f"REQUIRE_POSTGRES=1 but PostgreSQL at {PG_URL} is unreachable: {_PG_PROBLEM}")
+        pytest.skip(f"PostgreSQL unreachable: {_PG_PROBLEM}")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = schema.make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{name}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request) -> str:
+    """Each data-layer test runs twice: on SQLite and on PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+@pytest.fixture
+def engine(db_url):
+    """An engine on an empty database at the newest schema, with the governorates."""
+    eng = schema.make_engine(db_url)
+    schema.upgrade(eng)
+    access.ensure_reference(eng)
+    yield eng
+    eng.dispose()
+
+
+def tiny_dataset(records: list[tuple] | None = None) -> Dataset:
+    """A hand-made dataset small enough to compute every figure by hand.
+
+    Camps: A (Dohuk, 1,000 people from 2017-01-01, 2,000 from 2017-02-01), B (Anbar, 500 from 2017-01-15),
+    C (Anbar, 300, never visited). Units: M1 (MMC, 2 clinicians, Dohuk), M2 (MMC, 3 clinicians, Anbar),
+    A1 (ambulance, Anbar).
+    """
+    camps = pd.DataFrame(
+        [
+            dict(
+                camp_code="A",
+                camp_name="Camp A",
+                governorate="IQ-DA",
+                district=None,
+                latitude=36.8,
+                longitude=42.9,
+                site_type="camp",
+                position_approximate=False,
+            ),
+            dict(
+                camp_code="B",
+                camp_name="Camp B",
+                governorate="IQ-AN",
+                district=None,
+                latitude=33.4,
+                longitude=43.3,
+                site_type="camp",
+                position_approximate=False,
+            ),
+            dict(
+                camp_code="C",
+                camp_name="Camp C",
+                governorate="IQ-AN",
+                district=None,
+                latitude=33.3,
+                longitude=43.7,
+                site_type="informal_site",
+                position_approximate=False,
+            ),
+        ]
+    )
+    pops = pd.DataFrame(
+        [
+            dict(camp_code="A", population_date=dt.date(2017, 1, 1), population=1000),
+            dict(camp_code="A", population_date=dt.date(2017, 2, 1), population=2000),
+            dict(camp_code="B", population_date=dt.date(2017, 1, 15), population=500),
+            dict(camp_code="C", population_date=dt.date(2017, 1, 1), population=300),
+        ]
+    )
+    clinics = pd.DataFrame(
+        [
+            dict(
+                clinic_code="M1",
+                clinic_name="Team Alpha",
+                unit_type="mmc",
+                partner="P",
+                governorate="IQ-DA",
+                base_latitude=36.85123,
+                base_longitude=42.95321,
+                clinicians=2,
+                active_from=None,
+                active_to=None,
+            ),
+            dict(
+                clinic_code="M2",
+                clinic_name="Team Bravo",
+                unit_type="mmc",
+                partner="P",
+                governorate="IQ-AN",
+                base_latitude=33.42457,
+                base_longitude=43.31789,
+                clinicians=3,
+                active_from=None,
+                active_to=None,
+            ),
+            dict(
+                clinic_code="A1",
+                clinic_name="Ambulance Charlie",
+                unit_type="ambulance",
+                partner="P",
+                governorate="IQ-AN",
+                base_latitude=33.41234,
+                base_longitude=43.30987,
+                clinicians=0,
+                active_from=None,
+                active_to=None,
+            ),
+        ]
+    )
+    if records is None:
+        records = TINY_RECORDS
+    cols = ["date", "clinic_code", "camp_code", "syndrome", "sex", "age_group", "consultations", "referrals"]
+    frame = pd.DataFrame(records, columns=cols)
+    frame["date"] = [dt.date.fromisoformat(d) for d in frame["date"]]
+    return Dataset(camps=camps, populations=pops, clinics=clinics, records=iter([frame]), seed=0, scale="tiny")
+
+
+# (date, clinic, camp, syndrome, sex, age, consultations, referrals)
+TINY_RECORDS = [
+    ("2017-01-30", "M1", "A", "ari", "female", "under5", 10, 1),  # Monday
+    ("2017-01-30", "M1", "A", "ari", "male", "5plus", 20, 0),
+    ("2017-02-01", "M1", "A", "awd", "female", "5plus", 5, 0),
+    ("2017-02-01", "M2", "B", "ari", "male", "under5", 7, 2),
+    ("2017-02-01", "A1", "B", "injury", "male", "5plus", 3, 3),
+    ("2017-02-05", "M2", "B", "other", "female", "5plus", 40, 1),  # Sunday
+    ("2017-02-06", "M1", "A", "other", "female", "5plus", 8, 0),  # Monday, next week
+]
+
+
+@pytest.fixture
+def tiny(engine):
+    """The engine with the tiny dataset loaded as demo data."""
+    access.load_dataset(engine, tiny_dataset())
+    return engine
+
+
+def settings_for(url: str, **overrides):
+    from dashboard.config import Settings
+
+    return Settings.from_env(**{"database_url": url, "secret_key": "test", "load_demo": False, **overrides})
+
+
+def make_app(url: str, dataset: Dataset | None = None, **overrides):
+    """An app on the database at `url`, after loading `dataset` (as demo data) when given."""
+    from app import create_app
+
+    if dataset is not None:
+        eng = schema.make_engine(url)
+        schema.upgrade(eng)
+        access.load_dataset(eng, dataset)
+        eng.dispose()
+    return create_app(settings_for(url, **overrides))
+
+
+def texts(component) -> list[str]:
+    """Every string in a Dash component tree, in order: what a reader of the page would see."""
+    out: list[str] = []
+
+    def walk(node):
+        if node is None:
+            return
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "to_plotly_json"):
+            props = node.to_plotly_json()["props"]
+            for key in ("children", "title", "label"):
+                walk(props.get(key))
+
+    walk(component)
+    return out
+
+
+def find(component, component_id):
+    """The component with `component_id` in a tree, or None."""
+    if hasattr(component, "to_plotly_json"):
+        if getattr(component, "id", None) == component_id:
+            return component
+        children = component.to_plotly_json()["props"].get("children")
+        for child in children if isinstance(children, (list, tuple)) else [children]:
+            hit = find(child, component_id)
+            if hit is not None:
+                return hit
+    elif isinstance(component, (list, tuple)):
+        for child in component:
+            hit = find(child, component_id)
+            if hit is not None:
+                return hit
+    return None

@@ -1,0 +1,156 @@
+"""Pure analytics: periods, population dating, weeks, coverage status, suppression, GeoJSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard import analytics
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (None, None, (D(2018, 1, 1), D(2018, 12, 30))),  # 52 whole weeks ending on the last Sunday
+        ("2017-03-01", "2017-03-31", (D(2017, 3, 1), D(2017, 3, 31))),
+        (None, "2016-02-01", (D(2016, 1, 3), D(2016, 2, 1))),  # never before the data's first day
+        ("2018-12-01", None, (D(2018, 12, 1), D(2018, 12, 30))),
+    ],
+)
+def test_parse_period(start, end, expected):
+    assert analytics.parse_period(start, end, D(2016, 1, 3), D(2018, 12, 31)) == expected
+
+
+@pytest.mark.parametrize(("start", "end", "name"), [("2018-02-30", None, "start"), (None, "yesterday", "end")])
+def test_parse_period_names_the_bad_parameter(start, end, name):
+    with pytest.raises(ValueError, match=f"^{name} must be a date"):
+        analytics.parse_period(start, end, D(2016, 1, 3), D(2018, 12, 31))
+
+
+def test_parse_period_rejects_a_reversed_range():
+    with pytest.raises(ValueError, match="after end"):
+        analytics.parse_period("2018-05-02", "2018-05-01", D(2016, 1, 3), D(2018, 12, 31))
+
+
+HISTORY = pd.DataFrame(
+    {
+        "camp_id": [1, 1, 2],
+        "population_date": [D(2017, 1, 1), D(2017, 2, 1), D(2017, 3, 1)],
+        "population": [100, 200, 50],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "camp1", "camp2"),
+    [
+        (D(2016, 12, 31), (100, D(2017, 1, 1)), (50, D(2017, 3, 1))),  # before any row: the earliest after
+        (D(2017, 1, 1), (100, D(2017, 1, 1)), (50, D(2017, 3, 1))),  # on the day of a row
+        (D(2017, 1, 31), (100, D(2017, 1, 1)), (50, D(2017, 3, 1))),
+        (D(2017, 2, 1), (200, D(2017, 2, 1)), (50, D(2017, 3, 1))),
+        (D(2019, 1, 1), (200, D(2017, 2, 1)), (50, D(2017, 3, 1))),
+    ],
+)
+def test_population_at(day, camp1, camp2):
+    got = analytics.population_at(HISTORY, day).set_index("camp_id")
+    assert (got.loc[1, "population"], got.loc[1, "population_date"]) == camp1
+    assert (got.loc[2, "population"], got.loc[2, "population_date"]) == camp2
+
+
+def test_weekly_sums_iso_weeks_and_marks_partial_ones():
+    daily = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2017-01-31", "2017-02-05", "2017-02-06", "2017-02-14"]),
+            "governorate": ["IQ-AN", "IQ-AN", "IQ-AN", "IQ-DA"],
+            "consultations": [10, 5, 7, 3],
+            "referrals": [1, 0, 0, 1],
+        }
+    )
+    weekly = analytics.weekly(daily, D(2017, 1, 31), D(2017, 2, 14))
+    rows = {(r.week.date().isoformat(), r.governorate): (r.consultations, r.partial) for r in weekly.itertuples()}
+    assert rows == {
+        ("2017-01-30", "IQ-AN"): (15, True),  # the period starts on a Tuesday
+        ("2017-01-30", "IQ-DA"): (0, True),
+        ("2017-02-06", "IQ-AN"): (7, False),
+        ("2017-02-06", "IQ-DA"): (0, False),  # a week with nothing is a zero, not a gap
+        ("2017-02-13", "IQ-AN"): (0, True),  # the period ends on a Tuesday
+        ("2017-02-13", "IQ-DA"): (3, True),
+    }
+
+
+def test_weekly_with_sunday_as_first_day():
+    daily = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2017-02-04", "2017-02-05"]),
+            "governorate": ["IQ-AN"] * 2,
+            "consultations": [1, 2],
+            "referrals": [0, 0],
+        }
+    )
+    weekly = analytics.weekly(daily, D(2017, 1, 29), D(2017, 2, 11), first_day=6)
+    assert weekly.set_index("week")["consultations"].to_dict() == {
+        pd.Timestamp("2017-01-29"): 1,
+        pd.Timestamp("2017-02-05"): 2,
+    }
+    assert not weekly["partial"].any()
+
+
+def _camps(last_visit, consultations=1000, population=1000, visits=1):
+    return pd.DataFrame(
+        {"camp_id": [1], "visits": [visits], "consultations": [consultations], "last_visit": [last_visit]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("last_visit", "consultations", "status"),
+    [
+        (D(2017, 12, 17), 1000, analytics.REACHED),  # exactly 14 days before the end: still reached
+        (D(2017, 12, 16), 1000, analytics.NOT_REACHED),  # 15 days
+        (None, 0, analytics.NOT_REACHED),  # never visited
+        (D(2017, 12, 31), 999, analytics.UNDER_SERVED),  # 0.999 consultations a person a year
+        (D(2017, 12, 31), 1000, analytics.REACHED),  # exactly 1: meets the standard
+    ],
+)
+def test_camp_status(last_visit, consultations, status):
+    history = pd.DataFrame({"camp_id": [1], "population_date": [D(2017, 1, 1)], "population": [1000]})
+    out = analytics.camp_status(_camps(last_visit, consultations), history, D(2017, 1, 1), D(2017, 12, 31))
+    assert out.loc[0, "status"] == status
+
+
+def test_utilisation_is_undefined_for_an_empty_camp():
+    assert analytics.utilisation(10, 0, 30) is None
+    assert analytics.utilisation(365, 100, 365) == pytest.approx(3.65)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, None), (4, None), (5, 5), (None, None), (1200, 1200)])
+def test_suppress(value, shown):
+    assert analytics.suppress(value, 5) == shown
+
+
+def test_camp_features_are_compact_points():
+    camps = pd.DataFrame(
+        {
+            "camp_id": [7],
+            "longitude": [43.123456],
+            "latitude": [36.987654],
+            "population": [14000],
+            "status": ["reached"],
+            "name": ["Debaga 1"],
+        }
+    )
+    fc = analytics.camp_features(camps, lambda r: r.name)
+    feature = fc["features"][0]
+    assert feature["geometry"]["coordinates"] == [43.1235, 36.9877]
+    assert feature["properties"] == {"id": 7, "s": "reached", "r": 12.9, "tooltip": "Debaga 1"}
+
+
+def test_label_point_is_inside_the_polygon():
+    import shapely.geometry
+
+    geometry = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 1], [1, 1], [1, 10], [0, 10], [0, 0]]]}
+    lon, lat = analytics.label_point(geometry)
+    assert shapely.geometry.shape(geometry).contains(shapely.geometry.Point(lon, lat))

@@ -1,0 +1,132 @@
+"""Pages built from the data layer, checked without a browser: what each audience is shown and not shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import dash
+import plotly
+import pytest
+from sqlalchemy import insert, update
+
+from dashboard import ids, setup, shell
+from dashboard.store import access, schema
+from dashboard.store.models import Camp, ImportBatch
+from tests.conftest import find, make_app, settings_for, texts, tiny_dataset
+
+
+@pytest.fixture
+def tiny_app(sqlite_url):
+    return make_app(sqlite_url, tiny_dataset())
+
+
+def _overview(app, query: str = ""):
+    args = dict(pair.split("=", 1) for pair in query.split("&") if pair)
+    with app.server.test_request_context("/" + ("?" + query if query else "")):
+        return dash.page_registry["dashboard.pages.overview"]["layout"](**args)
+
+
+def test_figures_match_the_data_layer(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    cards = texts(find(page, ids.OVERVIEW_FIGURES))
+    # People reached: A (2,000 at the period's end) + B (500); 85 consultations, 7 referrals; 2 of 3 camps; 3 units.
+    assert cards[:3] == ["People reached", "2,500", "in camps visited in the period (population at its end)"]
+    assert cards[3:6] == ["Consultations", "85", "7 referrals"]
+    assert "2 / 3" in cards and cards[-2:] == ["3", "MMCs and ambulances with a visit"]
+    assert "30 Jan 2017 to 05 Feb 2017" in texts(page)
+
+
+def test_small_counts_are_hidden_on_the_public_page(tiny_app):
+    cards = texts(find(_overview(tiny_app, "start=2017-01-30&end=2017-01-30"), ids.OVERVIEW_FIGURES))
+    assert cards[3:6] == ["Consultations", "30", "– referrals"]  # 1 referral: hidden
+    cards = texts(find(_overview(tiny_app, "start=2017-02-01&end=2017-02-01"), ids.OVERVIEW_FIGURES))
+    assert cards[3:6] == ["Consultations", "15", "5 referrals"]  # 5 = k: shown
+    assert any("Counts from 1 to 4 are hidden" in t for t in texts(_overview(tiny_app)))
+
+
+def test_chart_has_one_line_per_governorate_with_weekly_sums(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-12")
+    figure = find(page, ids.OVERVIEW_CHART).figure
+    lines = {t.name: list(t.y) for t in figure.data if t.mode == "lines"}
+    assert lines == {"Anbar": [50, 0], "Dohuk": [35, 8]}  # a week with no visit is a zero
+
+
+def test_public_page_sends_no_clinic_base_or_code(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-06")
+    payload = json.dumps(page, cls=plotly.utils.PlotlyJSONEncoder)
+    for secret in (
+        "36.85123",
+        "42.95321",
+        "33.42457",
+        "43.31789",
+        "33.41234",
+        "43.30987",
+        '"M1"',
+        "Team Alpha",
+        "Team Bravo",
+        "Ambulance Charlie",
+    ):
+        assert secret not in payload
+    units = find(page, ids.UNIT_LAYER).data["features"]
+    assert sorted(f["properties"]["html"] for f in units) == ["MMC 1 · Amb. 0", "MMC 1 · Amb. 1"]
+
+
+def test_map_has_the_18_governorates_and_every_camp(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    assert len(find(page, ids.GOV_LAYER).data["features"]) == 18
+    camps = {f["properties"]["id"]: f["properties"]["s"] for f in find(page, ids.CAMP_LAYER).data["features"]}
+    assert sorted(camps.values()) == ["not_reached", "reached", "under_served"]
+
+
+def test_a_bad_period_in_the_link_is_named_and_the_default_shown(tiny_app):
+    page = _overview(tiny_app, "start=2017-02-31")
+    assert any("start must be a date as YYYY-MM-DD" in t for t in texts(page))
+    assert find(page, ids.OVERVIEW_FIGURES) is not None
+
+
+def test_empty_period_says_so_instead_of_an_empty_axis(tiny_app):
+    page = _overview(tiny_app, "start=2017-06-01&end=2017-06-30")
+    assert find(page, ids.OVERVIEW_CHART) is None
+    assert "No consultations were recorded in this period." in texts(page)
+
+
+def test_demo_label_while_demo_data_is_loaded(tiny_app):
+    with tiny_app.server.test_request_context("/"):
+        assert "Demo data (synthetic)" in texts(shell.layout())
+        engine = tiny_app.server.config["MMC_ENGINE"]
+        with engine.begin() as conn:
+            real = conn.execute(
+                insert(ImportBatch)
+                .returning(ImportBatch.id)
+                .values(
+                    kind="camps",
+                    source="camps.csv",
+                    created_at=dt.datetime.now(dt.UTC),
+                    created_by="t",
+                    rows_added=3,
+                    rows_replaced=0,
+                    rows_rejected=0,
+                    is_demo=False,
+                )
+            ).scalar_one()
+            conn.execute(update(Camp).values(batch_id=real))
+        assert "Demo data (synthetic)" not in texts(shell.layout())
+
+
+def test_every_page_answers(tiny_app):
+    client = tiny_app.server.test_client()
+    for path in ("/", "/briefing", "/coordinator", "/coordinator/data", "/login"):
+        assert client.get(path).status_code == 200
+    layout = client.get("/_dash-layout")
+    assert layout.status_code == 200 and b"Demo data (synthetic)" in layout.data
+
+
+def test_first_start_creates_the_database_and_loads_the_demo(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new' / 'mmc.db'}"
+    engine = setup.prepare(settings_for(url, load_demo=True))
+    status = access.data_status(engine)
+    assert status.is_demo and status.first_date.year == 2016 and status.last_date.year == 2018
+    assert schema.is_current(engine)
+    setup.prepare(settings_for(url, load_demo=True))  # a second start keeps the data as it is
+    assert access.data_status(engine).last_loaded_at == status.last_loaded_at
