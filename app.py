@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from dash import Dash
 
 from dashboard.config import Settings
@@ -22,6 +24,16 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+        app = create_app(settings)
+    except Exception as exc:  # a plain message for a bad setting, file or database, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    return 0
+
+
 if __name__ == "__main__":
-    settings = Settings.from_env()
-    create_app(settings).run(host=settings.host, port=settings.port, debug=settings.debug)
+    sys.exit(main())

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dash import Dash
 
 from dashboard import setup, shell
+from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
 from dashboard.i18n import _
 
 
 def build(settings: Settings) -> Dash:
+    load_boundaries(settings.boundaries_file or None)  # a bad BOUNDARIES_FILE stops the start with its reason
     engine = setup.prepare(settings)
     app = Dash(
         "dashboard",

@@ -130,3 +130,13 @@ def test_first_start_creates_the_database_and_loads_the_demo(tmp_path):
     assert schema.is_current(engine)
     setup.prepare(settings_for(url, load_demo=True))  # a second start keeps the data as it is
     assert access.data_status(engine).last_loaded_at == status.last_loaded_at
+
+
+def test_a_bad_boundaries_file_stops_the_start_with_its_reason(sqlite_url, tmp_path, monkeypatch, capsys):
+    import app
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("BOUNDARIES_FILE", str(tmp_path / "adm1.geojson"))
+    monkeypatch.setenv("LOAD_DEMO", "false")
+    assert app.main() == 1
+    assert "Boundary file not found" in capsys.readouterr().err
