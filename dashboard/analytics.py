@@ -165,3 +165,14 @@ def label_point(geometry: dict) -> tuple[float, float]:
 
     point = shapely.geometry.shape(geometry).representative_point()
     return round(point.x, 4), round(point.y, 4)
+
+
+def clinic_workload(clinics: pd.DataFrame) -> pd.DataFrame:
+    """Consultations per clinician per visit day for MMCs (formats.md); None for ambulances or without visits."""
+    out = clinics.copy()
+    denominator = out["clinicians"] * out["visit_days"]
+    out["per_clinician_day"] = [
+        round(c / d, 1) if t == "mmc" and d > 0 else None
+        for c, d, t in zip(out["consultations"], denominator, out["unit_type"], strict=True)
+    ]
+    return out

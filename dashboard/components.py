@@ -173,3 +173,13 @@ def empty_state(message: str):
 
 
 __all__ = ["camp_map", "empty_state", "figure_cards", "legend", "number", "status_label", "weekly_chart"]
+
+
+def sign_in_required(path: str):
+    """What a page shows, and all it sends, to someone without the role it needs."""
+    return dmc.Alert(
+        [dmc.Text(_("This page is for signed-in coordinators.")), dmc.Anchor(_("Sign in"), href=f"/login?next={path}")],
+        title=_("Sign-in required"),
+        color="blue",
+        id=ids.SIGN_IN_REQUIRED,
+    )

@@ -46,6 +46,9 @@ class Settings:
     boundaries_file: str = field(
         default="", metadata={"env": "BOUNDARIES_FILE", "help": "authoritative ADM1 boundaries to use instead"}
     )
+    secure_cookies: bool = field(
+        default=False, metadata={"env": "SECURE_COOKIES", "help": "send the session cookie over HTTPS only"}
+    )
     suppression_k: int = field(
         default=5, metadata={"env": "SUPPRESSION_K", "help": "public outputs hide counts from 1 to k-1"}
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard import setup, shell
+from dashboard import auth, setup, shell
 from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
 from dashboard.i18n import _
@@ -25,4 +25,41 @@ def build(settings: Settings) -> Dash:
     )
     app.server.config.update(MMC_SETTINGS=settings, MMC_ENGINE=engine, SECRET_KEY=settings.secret_key)
     app.layout = shell.layout
+    auth.init_app(app.server, settings.secure_cookies)
+    _security_headers(app)
     return app
+
+
+def _security_headers(app: Dash) -> None:
+    """A Content-Security-Policy that Dash works under (its inline scripts allowed by hash), and no framing.
+
+    The hashes are taken on the first response: Dash registers some inline scripts (pages' clientside callbacks)
+    only when it sets the server up for its first request.
+    """
+    policy: list[str] = []
+
+    def build() -> str:
+        return "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self' " + " ".join(app.csp_hashes()),
+                "style-src 'self' 'unsafe-inline'",  # Mantine and Leaflet set inline styles
+                "img-src 'self' data: blob:",
+                "connect-src 'self'",
+                "font-src 'self' data:",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            ]
+        )
+
+    @app.server.after_request
+    def headers(response):
+        if not policy:
+            policy.append(build())
+        response.headers.setdefault("Content-Security-Policy", policy[0])
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

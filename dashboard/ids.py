@@ -13,3 +13,13 @@ CAMP_LAYER = "camp-layer"
 UNIT_LAYER = "unit-layer"
 LABEL_LAYER = "label-layer"
 PERIOD_TEXT = "period-text"
+
+LOGIN_USERNAME = "login-username"
+LOGIN_PASSWORD = "login-password"
+LOGIN_SUBMIT = "login-submit"
+LOGIN_ERROR = "login-error"
+SIGN_OUT = "sign-out"
+USER_MENU = "user-menu"
+SIGN_IN_REQUIRED = "sign-in-required"
+
+CLINIC_GRID = "clinic-grid"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dash
 import dash_mantine_components as dmc
-from dash import html
+from dash import dcc, html
 
-from dashboard import ids, runtime
+from dashboard import auth, ids, runtime
 from dashboard.i18n import LANGUAGES, _, direction
 from dashboard.store import access
 
@@ -41,6 +41,26 @@ def navigation():
     )
 
 
+def user_area():
+    """Sign in, or who is signed in and a sign-out button (a form post with the CSRF token)."""
+    account = auth.current_user()
+    if account is None:
+        return dmc.Anchor(_("Sign in"), href="/login", fw=500, id=ids.USER_MENU)
+    return html.Form(
+        dmc.Group(
+            [
+                dmc.Text(_("{name} ({role})", name=account.username, role=_(account.role)), size="sm"),
+                dcc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
+                html.Button(_("Sign out"), type="submit", id=ids.SIGN_OUT, className="mmc-button mmc-button-light"),
+            ],
+            gap="xs",
+        ),
+        method="POST",
+        action="/auth/logout",
+        id=ids.USER_MENU,
+    )
+
+
 def layout():
     status = access.data_status(runtime.engine())
     header = dmc.Group(
@@ -54,14 +74,20 @@ def layout():
                 gap="sm",
             ),
             navigation(),
-            dmc.Select(
-                id=ids.LANGUAGE,
-                data=[{"value": k, "label": v[0]} for k, v in LANGUAGES.items()],
-                value="en",
-                w=120,
-                size="xs",
-                allowDeselect=False,
-                **{"aria-label": _("Language")},
+            dmc.Group(
+                [
+                    user_area(),
+                    dmc.Select(
+                        id=ids.LANGUAGE,
+                        data=[{"value": k, "label": v[0]} for k, v in LANGUAGES.items()],
+                        value="en",
+                        w=120,
+                        size="xs",
+                        allowDeselect=False,
+                        **{"aria-label": _("Language")},
+                    ),
+                ],
+                gap="md",
             ),
         ],
         justify="space-between",

@@ -379,3 +379,78 @@ def units_by_governorate(engine: Engine, start: dt.date, end: dt.date) -> pd.Dat
 def governorate_names(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         return dict(conn.execute(select(Governorate.code, Governorate.name_en)).all())
+
+
+def clinics_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Every unit with its base, its visits, camps served, visit days and consultations in the period, and its
+    last visit on or before the end. Coordinators only: bases and dates are sensitive."""
+    visits = (
+        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
+        .distinct()
+        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .subquery()
+    )
+    per_clinic = (
+        select(
+            visits.c.clinic_id,
+            func.count().label("visits"),
+            func.count(distinct(visits.c.camp_id)).label("camps_served"),
+            func.count(distinct(visits.c.date)).label("visit_days"),
+        )
+        .group_by(visits.c.clinic_id)
+        .subquery()
+    )
+    sums = (
+        select(ServiceRecord.clinic_id, func.sum(ServiceRecord.consultations).label("consultations"))
+        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .group_by(ServiceRecord.clinic_id)
+        .subquery()
+    )
+    last = (
+        select(ServiceRecord.clinic_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
+        .where(ServiceRecord.date <= end)
+        .group_by(ServiceRecord.clinic_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Clinic.id,
+            Clinic.code,
+            Clinic.name,
+            Clinic.unit_type,
+            Clinic.governorate,
+            Clinic.base_latitude,
+            Clinic.base_longitude,
+            Clinic.clinicians,
+            func.coalesce(per_clinic.c.visits, 0),
+            func.coalesce(per_clinic.c.camps_served, 0),
+            func.coalesce(per_clinic.c.visit_days, 0),
+            func.coalesce(sums.c.consultations, 0),
+            last.c.last_visit,
+        )
+        .outerjoin(per_clinic, per_clinic.c.clinic_id == Clinic.id)
+        .outerjoin(sums, sums.c.clinic_id == Clinic.id)
+        .outerjoin(last, last.c.clinic_id == Clinic.id)
+        .order_by(Clinic.unit_type.desc(), Clinic.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "clinic_id",
+            "code",
+            "name",
+            "unit_type",
+            "governorate",
+            "base_latitude",
+            "base_longitude",
+            "clinicians",
+            "visits",
+            "camps_served",
+            "visit_days",
+            "consultations",
+            "last_visit",
+        ],
+    )
+    return frame.astype({"visits": "int64", "camps_served": "int64", "visit_days": "int64", "consultations": "int64"})

@@ -119,3 +119,15 @@ class ServiceRecord(Base):
         Index("ix_service_records_camp_date", "camp_id", "date"),
         Index("ix_service_records_clinic_date", "clinic_id", "date"),
     )
+
+
+class User(Base):
+    """A person who signs in. Only coordinators and admins have accounts; the public needs none."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (CheckConstraint("role in ('coordinator', 'admin')", name="role"),)

@@ -162,3 +162,15 @@ def test_demo_never_overwrites_imported_data(tiny):
         access.load_dataset(tiny, tiny_dataset())
     with tiny.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(ServiceRecord)) == len(TINY_RECORDS)
+
+
+def test_clinics_in_period_with_workload(tiny):
+    clinics = analytics.clinic_workload(access.clinics_in_period(tiny, D(2017, 1, 30), D(2017, 2, 5)))
+    rows = {r.code: r for r in clinics.itertuples()}
+    assert list(clinics["code"]) == ["M1", "M2", "A1"]  # MMCs first
+    m1, m2, a1 = rows["M1"], rows["M2"], rows["A1"]
+    assert (m1.visits, m1.camps_served, m1.visit_days, m1.consultations, m1.last_visit) == (2, 1, 2, 35, D(2017, 2, 1))
+    assert m1.per_clinician_day == 8.8  # 35 / (2 clinicians * 2 days)
+    assert (m2.visits, m2.consultations, m2.per_clinician_day, m2.last_visit) == (2, 47, 7.8, D(2017, 2, 5))
+    assert (a1.visits, a1.consultations) == (1, 3) and pd.isna(a1.per_clinician_day)  # not for ambulances
+    assert (m1.base_latitude, m1.base_longitude) == (36.85123, 42.95321)

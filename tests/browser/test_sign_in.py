@@ -1,0 +1,44 @@
+"""A coordinator signs in through the form, sees the coordinators' page, and signs out."""
+
+from __future__ import annotations
+
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+
+from dashboard import auth, ids
+from dashboard.store import users
+from tests.browser.conftest import severe_logs
+
+PASSWORD = "correct-horse-battery"
+
+
+def test_anonymous_visitor_cannot_open_the_coordinator_page(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/coordinator")
+    dash_duo.wait_for_element(f"#{ids.SIGN_IN_REQUIRED}", timeout=20)
+    assert not dash_duo.driver.find_elements(By.ID, ids.CLINIC_GRID)
+
+
+def test_coordinator_signs_in_sees_units_and_signs_out(dash_duo, demo_app):
+    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/login?next=/coordinator")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")
+    dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys("wrong-password!")
+    dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()
+    dash_duo.wait_for_contains_text(f"#{ids.LOGIN_ERROR}", "not right", timeout=20)
+
+    dash_duo.find_element(f"#{ids.LOGIN_USERNAME}").send_keys("carol")
+    dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys(PASSWORD)
+    dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()
+    until(lambda: dash_duo.driver.current_url.endswith("/coordinator"), timeout=20)
+    dash_duo.wait_for_element(f"#{ids.CLINIC_GRID} .ag-row", timeout=20)
+    assert "DEMO-MMC-" in dash_duo.find_element(f"#{ids.CLINIC_GRID}").text
+    dash_duo.wait_for_contains_text(f"#{ids.USER_MENU}", "carol (coordinator)")
+
+    dash_duo.find_element(f"#{ids.SIGN_OUT}").click()
+    until(lambda: dash_duo.driver.current_url.rstrip("/") == dash_duo.server_url.rstrip("/"), timeout=20)
+    dash_duo.wait_for_text_to_equal(f"#{ids.USER_MENU}", "Sign in", timeout=20)
+    dash_duo.wait_for_page(dash_duo.server_url + "/coordinator")
+    dash_duo.wait_for_element(f"#{ids.SIGN_IN_REQUIRED}", timeout=20)
+    assert severe_logs(dash_duo) == []

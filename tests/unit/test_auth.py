@@ -1,0 +1,230 @@
+"""Sign-in, sessions and the server-side access rule: anonymous requests never receive coordinator data."""
+
+from __future__ import annotations
+
+import re
+
+import dash
+import pytest
+
+from dashboard import auth
+from dashboard.__main__ import main
+from dashboard.store import schema, users
+from tests.conftest import make_app, tiny_dataset
+
+PASSWORD = "correct-horse-battery"
+# What only coordinators may receive from the tiny dataset: unit bases, names and codes.
+SECRETS = (
+    "36.85123",
+    "42.95321",
+    "33.42457",
+    "43.31789",
+    "33.41234",
+    "43.30987",
+    "Team Alpha",
+    "Team Bravo",
+    "Ambulance Charlie",
+)
+
+
+@pytest.fixture
+def app_with_users(sqlite_url):
+    app = make_app(sqlite_url, tiny_dataset())
+    engine = app.server.config["MMC_ENGINE"]
+    users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+    users.add_user(engine, "adam", auth.hash_password(PASSWORD), "admin")
+    return app
+
+
+def _client_with_csrf(app, token="tok"):
+    client = app.server.test_client()
+    with client.session_transaction() as session:
+        session["csrf"] = token
+    return client
+
+
+def _sign_in(client, username="carol", password=PASSWORD, next_path="/coordinator", token="tok"):
+    return client.post(
+        "/auth/login", data={"username": username, "password": password, "next": next_path, "csrf_token": token}
+    )
+
+
+# -- accounts -------------------------------------------------------------------------------------------------------
+
+
+def test_accounts_on_both_databases(engine):
+    account = users.add_user(engine, "dana.k", auth.hash_password(PASSWORD), "coordinator")
+    assert (account.username, account.role) == ("dana.k", "coordinator")
+    assert account.password_hash != PASSWORD and PASSWORD not in account.password_hash
+    with pytest.raises(users.UserError, match="already exists"):
+        users.add_user(engine, "dana.k", auth.hash_password(PASSWORD), "admin")
+    with pytest.raises(users.UserError, match="role must be one of"):
+        users.add_user(engine, "eve", auth.hash_password(PASSWORD), "donor")
+    with pytest.raises(users.UserError, match="username must be"):
+        users.add_user(engine, "no spaces", auth.hash_password(PASSWORD), "admin")
+    users.remove_user(engine, "dana.k")
+    assert users.list_users(engine) == []
+    with pytest.raises(users.UserError, match="no user named"):
+        users.remove_user(engine, "dana.k")
+
+
+def test_short_passwords_are_refused():
+    with pytest.raises(users.UserError, match="at least 10 characters"):
+        auth.hash_password("short")
+
+
+def test_users_command(sqlite_url, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", "frank", "--role", "admin", "--password-stdin"]) == 0
+    assert main(["users", "list"]) == 0
+    assert "frank\tadmin" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("tooshort\n"))
+    assert main(["users", "set-password", "frank", "--password-stdin"]) == 1
+    assert "at least 10 characters" in capsys.readouterr().err
+    assert main(["users", "remove", "frank"]) == 0
+    assert users.list_users(schema.make_engine(sqlite_url)) == []
+
+
+# -- signing in -----------------------------------------------------------------------------------------------------
+
+
+def test_sign_in_and_out(app_with_users):
+    client = _client_with_csrf(app_with_users)
+    response = _sign_in(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/coordinator"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    with client.session_transaction() as session:
+        assert session["role"] == "coordinator"
+        session["csrf"] = "tok2"
+    out = client.post("/auth/logout", data={"csrf_token": "tok2"})
+    assert out.status_code == 303 and out.headers["Location"] == "/"
+    with client.session_transaction() as session:
+        assert "uid" not in session
+
+
+@pytest.mark.parametrize("token", ["", "forged"])
+def test_forms_without_the_sessions_token_are_refused(app_with_users, token):
+    client = _client_with_csrf(app_with_users)
+    assert _sign_in(client, token=token).status_code == 400
+    with client.session_transaction() as session:
+        assert "uid" not in session
+    assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 400
+
+
+def test_wrong_password_and_unknown_user_look_the_same(app_with_users):
+    client = _client_with_csrf(app_with_users)
+    wrong = _sign_in(client, password="not-the-password")
+    unknown = _sign_in(client, username="nobody")
+    assert wrong.status_code == unknown.status_code == 303
+    assert wrong.headers["Location"] == unknown.headers["Location"] == "/login?error=invalid&next=/coordinator"
+
+
+def test_sign_in_is_rate_limited(app_with_users):
+    client = _client_with_csrf(app_with_users)
+    for _ in range(auth.MAX_FAILURES):
+        _sign_in(client, password="not-the-password")
+    locked = _sign_in(client)  # the right password, too late
+    assert locked.headers["Location"].startswith("/login?error=locked")
+    with client.session_transaction() as session:
+        assert "uid" not in session
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/coordinator/data", "/coordinator/data"),
+        ("//evil.example/x", "/coordinator"),
+        ("https://evil.example/", "/coordinator"),
+        ("javascript:alert(1)", "/coordinator"),
+        (None, "/coordinator"),
+    ],
+)
+def test_sign_in_only_returns_to_this_site(target, expected):
+    assert auth.safe_next(target) == expected
+
+
+def test_a_removed_user_is_signed_out(app_with_users):
+    client = _client_with_csrf(app_with_users)
+    _sign_in(client)
+    users.remove_user(app_with_users.server.config["MMC_ENGINE"], "carol")
+    body = _page_content(client, "/coordinator")
+    assert "Sign-in required" in body and "Team Alpha" not in body
+
+
+# -- what each request may receive ----------------------------------------------------------------------------------
+
+
+def _page_content(client, pathname: str, search: str = "") -> str:
+    """The response of Dash's page-routing callback for a path, as the browser would ask for it."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if "_pages_content.children" in d["output"])
+    values = {"pathname": pathname, "search": search, "hash": "", "href": f"http://localhost{pathname}"}
+    body = {
+        "output": dep["output"],
+        "outputs": [_output(o) for o in dep["output"].strip(".").split("...") if o],
+        "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
+        "state": [{**s, "value": values.get(s["property"])} for s in dep["state"]],
+        "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code in (200, 204), response.data[:300]
+    return response.get_data(as_text=True)
+
+
+def _output(spec: str) -> dict:
+    component, prop = spec.rsplit(".", 1)
+    return {"id": component, "property": prop}
+
+
+def test_coordinator_pages_need_a_coordinator(app_with_users):
+    anonymous = app_with_users.server.test_client()
+    for path in ("/coordinator", "/coordinator/data"):
+        body = _page_content(anonymous, path, "?start=2017-01-01&end=2017-12-31")
+        assert "Sign-in required" in body
+        assert not any(s in body for s in SECRETS)
+    client = _client_with_csrf(app_with_users)
+    _sign_in(client)
+    body = _page_content(client, "/coordinator", "?start=2017-01-01&end=2017-12-31")
+    assert all(s in body for s in ("Team Alpha", "33.42457", "43.31789"))
+
+
+def test_no_callback_gives_an_anonymous_caller_coordinator_data(app_with_users):
+    """Every callback the app declares, called anonymously with every page path and crafted inputs."""
+    client = app_with_users.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    assert deps, "the app declares callbacks"
+    paths = [p["path"] for p in dash.page_registry.values()] + ["/coordinator/../coordinator", "/COORDINATOR"]
+    crafted = ["", "?start=2017-01-01&end=2017-12-31", "?role=admin", "?start=2017-01-01&end=2017-12-31&admin=1"]
+    for dep in deps:
+        if dep.get("clientside_function"):
+            continue
+        for path in paths:
+            for search in crafted:
+                values = {"pathname": path, "search": search, "hash": "", "href": f"http://localhost{path}{search}"}
+                outputs = [_output(o) for o in dep["output"].strip(".").split("...") if o]
+                body = {
+                    "output": dep["output"],
+                    "outputs": outputs if len(outputs) > 1 else outputs[0],
+                    "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
+                    "state": [{**s, "value": values.get(s["property"])} for s in dep["state"]],
+                    "changedPropIds": [f"{i['id']}.{i['property']}" for i in dep["inputs"]],
+                }
+                text = client.post("/_dash-update-component", json=body).get_data(as_text=True)
+                leaked = [s for s in SECRETS if s in text]
+                assert not leaked, f"{dep['output']} leaked {leaked} for {path}{search}"
+
+
+def test_security_headers(app_with_users):
+    response = app_with_users.server.test_client().get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+    assert re.search(r"script-src 'self'( 'sha256-[^']+')+", csp) and "unsafe-inline" not in csp.split("style-src")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_debug_is_off_by_default(app_with_users):
+    assert app_with_users.server.debug is False
