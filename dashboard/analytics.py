@@ -127,7 +127,36 @@ def suppress(value: int | None, k: int) -> int | None:
 
 
 def suppressed_series(values: Iterable[int], k: int) -> list[int | None]:
+    """Primary suppression only: for values shown without a total beside them."""
     return [suppress(int(v), k) for v in values]
+
+
+def suppress_group(values: Iterable[int], k: int) -> list[int | None]:
+    """Counts that add up to a total shown elsewhere, suppressed so that no hidden value can be worked out.
+
+    Primary: every count from 1 to k-1 is hidden. Secondary: if exactly one count of the group is hidden, the total
+    minus the others would give it away, so the smallest other non-zero count is hidden as well.
+    """
+    values = [int(v) for v in values]
+    out: list[int | None] = [suppress(v, k) for v in values]
+    hidden = [i for i, v in enumerate(out) if v is None]
+    if len(hidden) == 1:
+        candidates = [i for i, v in enumerate(out) if v is not None and v > 0]
+        if candidates:
+            out[min(candidates, key=lambda i: (values[i], i))] = None
+    return out
+
+
+def suppress_frame(frame: pd.DataFrame, columns: Iterable[str], k: int, group: str | None = None) -> pd.DataFrame:
+    """A table for public output: each column suppressed as a group (within each `group` value when given), so that
+    neither the column's total nor a group's total reveals a hidden cell. Hidden cells become None."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].astype(object)
+        parts = out.groupby(group).groups.values() if group else [out.index]
+        for index in parts:
+            out.loc[index, column] = pd.Series(suppress_group(frame.loc[index, column], k), index=index, dtype=object)
+    return out
 
 
 # -- GeoJSON for the map ---------------------------------------------------------------------------------------------
@@ -176,3 +205,39 @@ def clinic_workload(clinics: pd.DataFrame) -> pd.DataFrame:
         for c, d, t in zip(out["consultations"], denominator, out["unit_type"], strict=True)
     ]
     return out
+
+
+def monthly(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Daily totals summed by calendar month (labelled by its first day) and governorate, zeros filled, with
+    `partial` set for a month cut by the period's edges."""
+    columns = ["month", "governorate", "consultations", "referrals", "partial"]
+    if daily.empty:
+        return pd.DataFrame(columns=columns)
+    frame = daily.assign(month=daily["date"].dt.to_period("M").dt.to_timestamp())
+    sums = frame.groupby(["month", "governorate"], as_index=False)[["consultations", "referrals"]].sum()
+    months = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
+    full = pd.MultiIndex.from_product([months, sorted(daily["governorate"].unique())], names=["month", "governorate"])
+    sums = sums.set_index(["month", "governorate"]).reindex(full, fill_value=0).reset_index()
+    month_end = sums["month"] + pd.offsets.MonthEnd(0)
+    sums["partial"] = (sums["month"] < pd.Timestamp(start)) | (month_end > pd.Timestamp(end))
+    return sums[columns]
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km; arrays broadcast."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0088 * 2 * np.arcsin(np.sqrt(a))
+
+
+def nearest_base_km(camps: pd.DataFrame, clinics: pd.DataFrame) -> np.ndarray:
+    """For each camp, the distance in km to the nearest unit base (NaN when there is no unit)."""
+    if clinics.empty or camps.empty:
+        return np.full(len(camps), np.nan)
+    d = haversine_km(
+        camps["latitude"].to_numpy()[:, None],
+        camps["longitude"].to_numpy()[:, None],
+        clinics["base_latitude"].to_numpy()[None, :],
+        clinics["base_longitude"].to_numpy()[None, :],
+    )
+    return d.min(axis=1)

@@ -10,6 +10,7 @@ from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from dashboard import analytics, ids
+from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 
 ns = Namespace("mmc", "map")
@@ -101,14 +102,12 @@ def camp_map(governorates: dict, labels: dict, camps: dict, units: dict | None):
     )
 
 
-def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], k: int | None = None):
-    """Weekly consultations by governorate; partial weeks at the edges drawn as hollow points, not as a drop.
-    With k, counts from 1 to k-1 are hidden (public outputs)."""
+def weekly_chart(weekly: pd.DataFrame, names: dict[str, str]):
+    """Weekly consultations by governorate (hidden counts are None: gaps in the line); partial weeks at the edges
+    drawn as hollow points, not as a drop."""
     fig = go.Figure()
-    for i, (gov, rows) in enumerate(weekly.groupby("governorate", sort=True)):
+    for i, (gov, rows) in enumerate(weekly.rename(columns={"period": "week"}).groupby("governorate", sort=True)):
         values = rows["consultations"].tolist()
-        if k:
-            values = analytics.suppressed_series(values, k)
         colour = GOVERNORATE_COLOURS[i % len(GOVERNORATE_COLOURS)]
         name = names.get(gov, gov)
         full = [None if p else v for v, p in zip(values, rows["partial"], strict=True)]
@@ -172,7 +171,33 @@ def empty_state(message: str):
     return dmc.Alert(message, color="gray", variant="light")
 
 
-__all__ = ["camp_map", "empty_state", "figure_cards", "legend", "number", "status_label", "weekly_chart"]
+def resolve_filters(query: dict, status):
+    """The filters of a page's URL and, when the URL had a bad parameter, a notice naming it (defaults shown)."""
+    try:
+        return parse_filters(query, status.first_date, status.last_date), None
+    except ParameterError as exc:
+        notice = dmc.Alert(
+            _(
+                "The link's {parameter} was not understood ({error}); showing the default view.",
+                parameter=exc.parameter,
+                error=str(exc),
+            ),
+            color="orange",
+            mb="md",
+        )
+        return parse_filters({}, status.first_date, status.last_date), notice
+
+
+__all__ = [
+    "camp_map",
+    "empty_state",
+    "figure_cards",
+    "legend",
+    "number",
+    "resolve_filters",
+    "status_label",
+    "weekly_chart",
+]
 
 
 def sign_in_required(path: str):

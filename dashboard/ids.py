@@ -23,3 +23,4 @@ USER_MENU = "user-menu"
 SIGN_IN_REQUIRED = "sign-in-required"
 
 CLINIC_GRID = "clinic-grid"
+SOURCES = "sources"

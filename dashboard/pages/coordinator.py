@@ -17,17 +17,14 @@ from dashboard.store import access
 dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coordinators · MMC Iraq", nav_order=2)
 
 
-def layout(start: str | None = None, end: str | None = None, **_query):
+def layout(**query):
     if not auth.role_at_least("coordinator"):
         return components.sign_in_required("/coordinator")
     engine = runtime.engine()
-    status = access.data_status(engine)
-    try:
-        period_start, period_end = analytics.parse_period(start, end, status.first_date, status.last_date)
-    except ValueError as exc:
-        return dmc.Alert(str(exc), color="orange", title=_("The link's period was not understood"))
+    f, notice = components.resolve_filters(query, access.data_status(engine))
+    period_start, period_end = f.start, f.end
     names = access.governorate_names(engine)
-    clinics = analytics.clinic_workload(access.clinics_in_period(engine, period_start, period_end))
+    clinics = analytics.clinic_workload(access.clinics_in_period(engine, f))
     clinics["governorate"] = clinics["governorate"].map(names)
     clinics["unit_type"] = clinics["unit_type"].map({"mmc": _("MMC"), "ambulance": _("Ambulance")})
     clinics["last_visit"] = clinics["last_visit"].map(lambda d: d.isoformat() if d else None)

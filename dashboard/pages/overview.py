@@ -1,22 +1,26 @@
-"""The public overview: headline figures, the map and the weekly trend, from the data-access layer.
+"""The public overview: headline figures, the map and the weekly trend.
 
-The URL carries the view: ?start=YYYY-MM-DD&end=YYYY-MM-DD. Public: no clinic bases, no visit dates; counts from 1
-to k-1 are hidden.
+The URL carries the view: ?start=YYYY-MM-DD&end=YYYY-MM-DD&governorate=IQ-DA (repeatable)&syndrome=ari. Public:
+no clinic bases, no visit dates; consultation and referral counts from 1 to k-1 are hidden. Signed-in coordinators
+see the same page unsuppressed.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash
 import dash_mantine_components as dmc
 
-from dashboard import analytics, components, ids, runtime
+from dashboard import analytics, auth, components, ids, reports, runtime
+from dashboard.boundaries import load_boundaries
 from dashboard.i18n import _, number
 from dashboard.store import access
 
 dash.register_page(__name__, path="/", name="Overview", title="Mobile Medical Clinics, Iraq", nav_order=0)
 
 
-def _unit_features(units, labels: dict) -> dict:
+def unit_badges(units, labels: dict) -> dict:
     """Units as one badge per governorate: counts only, placed on the governorate's label point."""
     features = []
     points = {f["properties"]["iso"]: f["geometry"] for f in labels["features"]}
@@ -28,61 +32,61 @@ def _unit_features(units, labels: dict) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def layout(start: str | None = None, end: str | None = None, **_query):
-    engine, settings = runtime.engine(), runtime.settings()
-    status = access.data_status(engine)
-    if not status.has_data:
-        return components.empty_state(_("No data is loaded yet. Load the demo data or import the programme's files."))
-    notice = None
-    try:
-        period_start, period_end = analytics.parse_period(start, end, status.first_date, status.last_date)
-    except ValueError as exc:
-        notice = dmc.Alert(
-            _("The link's period was not understood ({error}); showing the latest year instead.", error=str(exc)),
-            color="orange",
-            mb="md",
-        )
-        period_start, period_end = analytics.parse_period(None, None, status.first_date, status.last_date)
-
+def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]):
+    """The public map's layers: governorates with their figures, names, camps by status, unit counts."""
     names = access.governorate_names(engine)
-    camps = analytics.camp_status(
-        access.camps_in_period(engine, period_start, period_end),
-        access.population_history(engine),
-        period_start,
-        period_end,
-    )
-    figures = analytics.headline(access.period_totals(engine, period_start, period_end), camps)
-    k = settings.suppression_k
-
-    from dashboard.boundaries import load_boundaries
-
-    boundaries = load_boundaries(settings.boundaries_file or None)
-    programme = {g: {} for g in camps["governorate"].unique()}
-    gov_layer = analytics.governorate_features(boundaries, programme, names)
+    values = {
+        g: {
+            "tooltip": f"<b>{names.get(g, g)}</b><br>"
+            + _("Consultations: {n}", n=number(v.get("consultations")))
+            + "<br>"
+            + _("Camps reached: {n}", n=v.get("camps_reached", 0))
+        }
+        for g, v in gov_figures.items()
+    }
+    for gov in camp_table["governorate"].unique():
+        values.setdefault(gov, {})
+    gov_layer = analytics.governorate_features(load_boundaries(settings.boundaries_file or None), values, names)
     labels = {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "properties": {"iso": f["properties"]["iso"], "name": f["properties"]["name"]},
-                "geometry": {"type": "Point", "coordinates": list(analytics.label_point(f["geometry"]))},
+                "properties": {"iso": ft["properties"]["iso"], "name": ft["properties"]["name"]},
+                "geometry": {"type": "Point", "coordinates": list(analytics.label_point(ft["geometry"]))},
             }
-            for f in gov_layer["features"]
-            if f["properties"]["programme"]
+            for ft in gov_layer["features"]
+            if ft["properties"]["programme"]
         ],
     }
 
     def tooltip(row) -> str:
+        population = analytics.suppress(int(row.population), settings.suppression_k)
         return (
             f"<b>{row.name}</b><br>{names.get(row.governorate, row.governorate)}<br>"
-            + _("Population: {n}", n=number(row.population))
+            + _("Population: {n}", n=number(population))
             + "<br>"
             + components.status_label(row.status)
         )
 
-    camp_layer = analytics.camp_features(camps, tooltip)
-    units = _unit_features(access.units_by_governorate(engine, period_start, period_end), labels)
-    weekly = analytics.weekly(access.daily_totals(engine, period_start, period_end), period_start, period_end)
+    camps = analytics.camp_features(camp_table, tooltip)
+    return gov_layer, labels, camps, unit_badges(reports.units(engine, f), labels)
+
+
+def layout(**query):
+    engine, settings = runtime.engine(), runtime.settings()
+    status = access.data_status(engine)
+    if not status.has_data:
+        return components.empty_state(_("No data is loaded yet. Load the demo data or import the programme's files."))
+    f, notice = components.resolve_filters(query, status)
+    k = None if auth.role_at_least("coordinator") else settings.suppression_k
+    names = access.governorate_names(engine)
+    camp_table = reports.camps(engine, f)
+    summary = reports.summary(engine, f, k, camp_table)
+    figures = summary["totals"]
+    by_gov = {row["governorate"]: row for row in summary["governorates"]}
+    gov_layer, labels, camps, units = map_layers(engine, settings, f, camp_table, by_gov)
+    weekly = reports.trends(engine, replace(f, freq="week"), k)
 
     cards = components.figure_cards(
         [
@@ -91,20 +95,25 @@ def layout(start: str | None = None, end: str | None = None, **_query):
                 number(figures["population_reached"]),
                 _("in camps visited in the period (population at its end)"),
             ),
-            (
-                _("Consultations"),
-                number(analytics.suppress(figures["consultations"], k)),
-                _("{n} referrals", n=number(analytics.suppress(figures["referrals"], k))),
-            ),
+            (_("Consultations"), number(figures["consultations"]), _("{n} referrals", n=number(figures["referrals"]))),
             (_("Camps reached"), f"{figures['camps_reached']} / {figures['camps']}", _("camps and sites with a visit")),
             (_("Units active"), number(figures["active_units"]), _("MMCs and ambulances with a visit")),
         ]
     )
-    period = _("{start} to {end}", start=f"{period_start:%d %b %Y}", end=f"{period_end:%d %b %Y}")
+    period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
     chart = (
-        components.weekly_chart(weekly, names, k)
+        components.weekly_chart(weekly, names)
         if not weekly.empty
         else components.empty_state(_("No consultations were recorded in this period."))
+    )
+    hidden = (
+        _(
+            "Counts from 1 to {k1} are hidden to protect small camps, with as many others as needed so that "
+            "they cannot be worked out from the totals.",
+            k1=k - 1,
+        )
+        if k
+        else _("You are signed in: no count is hidden.")
     )
     return dmc.Stack(
         [
@@ -121,7 +130,7 @@ def layout(start: str | None = None, end: str | None = None, **_query):
                 [
                     dmc.GridCol(
                         dmc.Stack(
-                            [components.camp_map(gov_layer, labels, camp_layer, units), components.legend()], gap="xs"
+                            [components.camp_map(gov_layer, labels, camps, units), components.legend()], gap="xs"
                         ),
                         span={"base": 12, "lg": 7},
                     ),
@@ -130,13 +139,14 @@ def layout(start: str | None = None, end: str | None = None, **_query):
             ),
             dmc.Text(
                 _(
-                    "Data loaded {when}. Camp lists: CCCM Cluster Iraq; boundaries: Natural Earth (public domain). "
-                    "Counts from 1 to {k1} are hidden to protect small camps.",
+                    "Data loaded {when}. Camp lists: CCCM Cluster Iraq; boundaries: Natural Earth (public domain).",
                     when=f"{status.last_loaded_at:%d %b %Y}" if status.last_loaded_at else "–",
-                    k1=k - 1,
-                ),
+                )
+                + " "
+                + hidden,
                 size="xs",
                 c="dimmed",
+                id=ids.SOURCES,
             ),
         ],
         gap="sm",

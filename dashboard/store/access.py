@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Date, delete, distinct, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard.filters import Filters
 from dashboard.reference import GOVERNORATES
 from dashboard.store.models import (
     Camp,
@@ -224,26 +225,27 @@ def data_status(engine: Engine) -> DataStatus:
     )
 
 
-def _record_filter(stmt, start: dt.date, end: dt.date, governorates: Sequence[str] | None):
-    stmt = stmt.where(ServiceRecord.date >= start, ServiceRecord.date <= end)
-    if governorates:
-        stmt = stmt.join(Camp, Camp.id == ServiceRecord.camp_id).where(Camp.governorate.in_(list(governorates)))
+def _scope(stmt, f: Filters, camp_joined: bool = False, syndrome: bool = True):
+    """Restrict a statement on service records to the filters' period, governorates (of the camp) and syndrome."""
+    stmt = stmt.where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
+    if f.governorates:
+        if not camp_joined:
+            stmt = stmt.join(Camp, Camp.id == ServiceRecord.camp_id)
+        stmt = stmt.where(Camp.governorate.in_(f.governorates))
+    if syndrome and f.syndrome:
+        stmt = stmt.where(ServiceRecord.syndrome == f.syndrome)
     return stmt
 
 
-def period_totals(engine: Engine, start: dt.date, end: dt.date, governorates: Sequence[str] | None = None) -> dict:
-    """Consultations, referrals, visits, camps reached and active units for a period (formats.md definitions)."""
-    sums = _record_filter(
+def period_totals(engine: Engine, f: Filters) -> dict:
+    """Consultations, referrals, visits, camps reached and active units for the filters (formats.md definitions)."""
+    sums = _scope(
         select(
             func.coalesce(func.sum(ServiceRecord.consultations), 0), func.coalesce(func.sum(ServiceRecord.referrals), 0)
         ),
-        start,
-        end,
-        governorates,
+        f,
     )
-    visits = _record_filter(
-        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct(), start, end, governorates
-    ).subquery()
+    visits = _scope(select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct(), f).subquery()
     with engine.connect() as conn:
         consultations, referrals = conn.execute(sums).one()
         n_visits, camps, units = conn.execute(
@@ -258,23 +260,53 @@ def period_totals(engine: Engine, start: dt.date, end: dt.date, governorates: Se
     )
 
 
-def daily_totals(
-    engine: Engine, start: dt.date, end: dt.date, governorates: Sequence[str] | None = None
-) -> pd.DataFrame:
+def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
+    """The period totals for each governorate (of the camp): consultations, referrals, visits, camps_reached,
+    active_units. Governorates without a record are absent."""
+    sums = _scope(
+        select(Camp.governorate, func.sum(ServiceRecord.consultations), func.sum(ServiceRecord.referrals)).join(
+            Camp, Camp.id == ServiceRecord.camp_id
+        ),
+        f,
+        camp_joined=True,
+    ).group_by(Camp.governorate)
+    visits = (
+        _scope(
+            select(Camp.governorate, ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).join(
+                Camp, Camp.id == ServiceRecord.camp_id
+            ),
+            f,
+            camp_joined=True,
+        )
+        .distinct()
+        .subquery()
+    )
+    counts = select(
+        visits.c.governorate,
+        func.count(),
+        func.count(distinct(visits.c.camp_id)),
+        func.count(distinct(visits.c.clinic_id)),
+    ).group_by(visits.c.governorate)
+    with engine.connect() as conn:
+        a = pd.DataFrame(conn.execute(sums).all(), columns=["governorate", "consultations", "referrals"])
+        b = pd.DataFrame(conn.execute(counts).all(), columns=["governorate", "visits", "camps_reached", "active_units"])
+    out = a.merge(b, on="governorate", how="outer").fillna(0)
+    cols = ["consultations", "referrals", "visits", "camps_reached", "active_units"]
+    return out.astype({c: "int64" for c in cols}).sort_values("governorate", ignore_index=True)
+
+
+def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
     """Consultations and referrals per day and governorate (of the camp), aggregated in the database."""
-    stmt = (
+    stmt = _scope(
         select(
             ServiceRecord.date,
             Camp.governorate,
             func.sum(ServiceRecord.consultations),
             func.sum(ServiceRecord.referrals),
-        )
-        .join(Camp, Camp.id == ServiceRecord.camp_id)
-        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
-        .group_by(ServiceRecord.date, Camp.governorate)
-    )
-    if governorates:
-        stmt = stmt.where(Camp.governorate.in_(list(governorates)))
+        ).join(Camp, Camp.id == ServiceRecord.camp_id),
+        f,
+        camp_joined=True,
+    ).group_by(ServiceRecord.date, Camp.governorate)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(rows, columns=["date", "governorate", "consultations", "referrals"])
@@ -282,30 +314,35 @@ def daily_totals(
     return frame.astype({"consultations": "int64", "referrals": "int64"})
 
 
-def camps_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Every camp with its visits and consultations in the period and its last visit on or before its end."""
+def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Every camp of the filters' governorates with its visits, consultations (of the syndrome, when one is chosen)
+    and units in the period, and its last visit on or before the end. A visit is a visit whatever the syndrome."""
     in_period = (
-        select(
-            ServiceRecord.camp_id,
-            func.count(distinct(ServiceRecord.date)).label("visit_days"),
-            func.sum(ServiceRecord.consultations).label("consultations"),
+        _scope(
+            select(ServiceRecord.camp_id, func.sum(ServiceRecord.consultations).label("consultations")),
+            replace(f, governorates=()),
         )
-        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
         .group_by(ServiceRecord.camp_id)
         .subquery()
     )
     distinct_visits = (
         select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
         .distinct()
-        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
         .subquery()
     )
     visits = (
-        select(distinct_visits.c.camp_id, func.count().label("visits")).group_by(distinct_visits.c.camp_id).subquery()
+        select(
+            distinct_visits.c.camp_id,
+            func.count().label("visits"),
+            func.count(distinct(distinct_visits.c.clinic_id)).label("units"),
+        )
+        .group_by(distinct_visits.c.camp_id)
+        .subquery()
     )
     last = (
         select(ServiceRecord.camp_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
-        .where(ServiceRecord.date <= end)
+        .where(ServiceRecord.date <= f.end)
         .group_by(ServiceRecord.camp_id)
         .subquery()
     )
@@ -320,6 +357,7 @@ def camps_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFram
             Camp.site_type,
             Camp.position_approximate,
             func.coalesce(visits.c.visits, 0),
+            func.coalesce(visits.c.units, 0),
             func.coalesce(in_period.c.consultations, 0),
             last.c.last_visit,
         )
@@ -328,6 +366,8 @@ def camps_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFram
         .outerjoin(last, last.c.camp_id == Camp.id)
         .order_by(Camp.id)
     )
+    if f.governorates:
+        stmt = stmt.where(Camp.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(
@@ -342,11 +382,12 @@ def camps_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFram
             "site_type",
             "position_approximate",
             "visits",
+            "units",
             "consultations",
             "last_visit",
         ],
     )
-    return frame.astype({"visits": "int64", "consultations": "int64"})
+    return frame.astype({"visits": "int64", "units": "int64", "consultations": "int64"})
 
 
 def population_history(engine: Engine) -> pd.DataFrame:
@@ -358,12 +399,12 @@ def population_history(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["camp_id", "population_date", "population"])
 
 
-def units_by_governorate(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     """Units with at least one visit in the period, counted by governorate and type: no positions, no dates."""
     active = (
         select(ServiceRecord.clinic_id)
         .distinct()
-        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
         .subquery()
     )
     stmt = (
@@ -371,6 +412,8 @@ def units_by_governorate(engine: Engine, start: dt.date, end: dt.date) -> pd.Dat
         .join(active, active.c.clinic_id == Clinic.id)
         .group_by(Clinic.governorate, Clinic.unit_type)
     )
+    if f.governorates:
+        stmt = stmt.where(Clinic.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame(rows, columns=["governorate", "unit_type", "units"])
@@ -381,13 +424,13 @@ def governorate_names(engine: Engine) -> dict[str, str]:
         return dict(conn.execute(select(Governorate.code, Governorate.name_en)).all())
 
 
-def clinics_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every unit with its base, its visits, camps served, visit days and consultations in the period, and its
     last visit on or before the end. Coordinators only: bases and dates are sensitive."""
     visits = (
         select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
         .distinct()
-        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
         .subquery()
     )
     per_clinic = (
@@ -402,13 +445,13 @@ def clinics_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFr
     )
     sums = (
         select(ServiceRecord.clinic_id, func.sum(ServiceRecord.consultations).label("consultations"))
-        .where(ServiceRecord.date >= start, ServiceRecord.date <= end)
+        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
         .group_by(ServiceRecord.clinic_id)
         .subquery()
     )
     last = (
         select(ServiceRecord.clinic_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
-        .where(ServiceRecord.date <= end)
+        .where(ServiceRecord.date <= f.end)
         .group_by(ServiceRecord.clinic_id)
         .subquery()
     )
@@ -433,6 +476,8 @@ def clinics_in_period(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFr
         .outerjoin(last, last.c.clinic_id == Clinic.id)
         .order_by(Clinic.unit_type.desc(), Clinic.code)
     )
+    if f.governorates:
+        stmt = stmt.where(Clinic.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(

@@ -154,3 +154,47 @@ def test_label_point_is_inside_the_polygon():
     geometry = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 1], [1, 1], [1, 10], [0, 10], [0, 0]]]}
     lon, lat = analytics.label_point(geometry)
     assert shapely.geometry.shape(geometry).contains(shapely.geometry.Point(lon, lat))
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [
+        ([10, 3, 7, 20], [10, None, None, 20]),  # one hidden: the smallest other count goes too
+        ([10, 3, 2, 20], [10, None, None, 20]),  # two hidden already: nothing more
+        ([10, 0, 3], [None, 0, None]),  # zeros are shown and cannot cover a hidden count
+        ([10, 20, 30], [10, 20, 30]),
+        ([0, 0, 0], [0, 0, 0]),
+    ],
+)
+def test_suppress_group_leaves_no_hidden_count_derivable(values, shown):
+    assert analytics.suppress_group(values, 5) == shown
+
+
+def test_suppress_frame_by_group():
+    frame = pd.DataFrame({"g": ["a", "a", "a", "b", "b"], "v": [3, 10, 12, 8, 9], "w": [0, 0, 0, 1, 9]})
+    out = analytics.suppress_frame(frame, ["v"], 5, group="g")
+    assert out["v"].tolist() == [None, None, 12, 8, 9]
+    out = analytics.suppress_frame(frame, ["v", "w"], 5)
+    assert out["w"].tolist() == [0, 0, 0, None, None]
+
+
+def test_monthly_marks_cut_months():
+    daily = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2017-01-15", "2017-02-10", "2017-03-02"]),
+            "governorate": ["IQ-AN"] * 3,
+            "consultations": [5, 6, 7],
+            "referrals": [0, 1, 0],
+        }
+    )
+    table = analytics.monthly(daily, D(2017, 1, 10), D(2017, 3, 5))
+    assert table["consultations"].tolist() == [5, 6, 7]
+    assert table["partial"].tolist() == [True, False, True]
+    assert table["month"].dt.strftime("%Y-%m-%d").tolist() == ["2017-01-01", "2017-02-01", "2017-03-01"]
+
+
+def test_nearest_base_km():
+    camps = pd.DataFrame({"latitude": [36.0, 33.0], "longitude": [44.0, 43.0]})
+    bases = pd.DataFrame({"base_latitude": [36.0, 33.1], "base_longitude": [44.1, 43.0]})
+    d = analytics.nearest_base_km(camps, bases)
+    assert d[0] == pytest.approx(9.0, abs=0.1) and d[1] == pytest.approx(11.1, abs=0.1)

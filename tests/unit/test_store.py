@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, insert, select
 
 from dashboard import analytics
+from dashboard.filters import Filters as F
 from dashboard.store import access, schema
 from dashboard.store.models import Base, ImportBatch, ServiceRecord
 from tests.conftest import TINY_RECORDS, tiny_dataset
@@ -27,7 +28,7 @@ def test_migrations_match_the_models(engine):
 
 def test_upgrade_is_repeatable_on_an_existing_database(tiny):
     schema.upgrade(tiny)  # an upgrade of a current database changes nothing and loses nothing
-    assert access.period_totals(tiny, D(2017, 1, 1), D(2017, 12, 31))["consultations"] == 93
+    assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31)))["consultations"] == 93
 
 
 def test_reference_has_the_18_governorates_once(engine):
@@ -74,11 +75,11 @@ def test_reference_has_the_18_governorates_once(engine):
     ],
 )
 def test_period_totals(tiny, start, end, govs, expected):
-    assert access.period_totals(tiny, start, end, govs) == expected
+    assert access.period_totals(tiny, F(start, end, tuple(govs or ()))) == expected
 
 
 def test_daily_totals_group_by_the_camps_governorate(tiny):
-    daily = access.daily_totals(tiny, D(2017, 1, 30), D(2017, 2, 6))
+    daily = access.daily_totals(tiny, F(D(2017, 1, 30), D(2017, 2, 6)))
     got = {(r.date.date().isoformat(), r.governorate): (r.consultations, r.referrals) for r in daily.itertuples()}
     assert got == {
         ("2017-01-30", "IQ-DA"): (30, 1),
@@ -87,12 +88,14 @@ def test_daily_totals_group_by_the_camps_governorate(tiny):
         ("2017-02-05", "IQ-AN"): (40, 1),
         ("2017-02-06", "IQ-DA"): (8, 0),
     }
-    assert access.daily_totals(tiny, D(2017, 1, 30), D(2017, 2, 6), ["IQ-DA"])["consultations"].sum() == 43
+    assert access.daily_totals(tiny, F(D(2017, 1, 30), D(2017, 2, 6), ("IQ-DA",)))["consultations"].sum() == 43
 
 
 def test_camps_in_period_with_population_and_status(tiny):
     start, end = D(2017, 1, 30), D(2017, 2, 5)
-    camps = analytics.camp_status(access.camps_in_period(tiny, start, end), access.population_history(tiny), start, end)
+    camps = analytics.camp_status(
+        access.camps_in_period(tiny, F(start, end)), access.population_history(tiny), start, end
+    )
     rows = {r.code: r for r in camps.itertuples()}
     assert (rows["A"].visits, rows["A"].consultations, rows["A"].last_visit) == (2, 35, D(2017, 2, 1))
     assert (rows["B"].visits, rows["B"].consultations, rows["B"].last_visit) == (3, 50, D(2017, 2, 5))
@@ -102,18 +105,18 @@ def test_camps_in_period_with_population_and_status(tiny):
     assert rows["C"].status == analytics.NOT_REACHED
     # B: 50 consultations / 500 people * 365 / 7 days = 5.2 a person a year
     assert rows["B"].utilisation == pytest.approx(50 / 500 * 365 / 7)
-    assert analytics.headline(access.period_totals(tiny, start, end), camps)["population_reached"] == 2500
+    assert analytics.headline(access.period_totals(tiny, F(start, end)), camps)["population_reached"] == 2500
 
 
 def test_last_visit_looks_before_the_period_but_not_after_it(tiny):
-    camps = access.camps_in_period(tiny, D(2017, 2, 2), D(2017, 2, 4))
+    camps = access.camps_in_period(tiny, F(D(2017, 2, 2), D(2017, 2, 4)))
     rows = {r.code: r for r in camps.itertuples()}
     assert rows["A"].visits == 0 and rows["A"].last_visit == D(2017, 2, 1)
     assert rows["B"].last_visit == D(2017, 2, 1)  # the visit of 5 February is after the period
 
 
 def test_units_by_governorate_counts_units_with_a_visit(tiny):
-    units = access.units_by_governorate(tiny, D(2017, 2, 5), D(2017, 2, 6))
+    units = access.units_by_governorate(tiny, F(D(2017, 2, 5), D(2017, 2, 6)))
     assert {(r.governorate, r.unit_type): r.units for r in units.itertuples()} == {
         ("IQ-AN", "mmc"): 1,
         ("IQ-DA", "mmc"): 1,
@@ -132,14 +135,14 @@ def test_data_status(engine):
 
 def test_loading_demo_again_replaces_it(tiny):
     access.load_dataset(tiny, tiny_dataset(TINY_RECORDS[:2]))
-    assert access.period_totals(tiny, D(2017, 1, 1), D(2017, 12, 31))["consultations"] == 30
+    assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31)))["consultations"] == 30
 
 
 def test_a_bad_row_writes_nothing(tiny):
     bad = [*TINY_RECORDS[:3], ("2017-03-01", "M1", "A", "ari", "female", "5plus", 2, 5)]  # referrals > consultations
     with pytest.raises(Exception):  # noqa: B017 - the driver's own error type differs by database
         access.load_dataset(tiny, tiny_dataset(bad))
-    assert access.period_totals(tiny, D(2017, 1, 1), D(2017, 12, 31))["consultations"] == 93
+    assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31)))["consultations"] == 93
     with tiny.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(ImportBatch)) == 1
 
@@ -165,7 +168,7 @@ def test_demo_never_overwrites_imported_data(tiny):
 
 
 def test_clinics_in_period_with_workload(tiny):
-    clinics = analytics.clinic_workload(access.clinics_in_period(tiny, D(2017, 1, 30), D(2017, 2, 5)))
+    clinics = analytics.clinic_workload(access.clinics_in_period(tiny, F(D(2017, 1, 30), D(2017, 2, 5))))
     rows = {r.code: r for r in clinics.itertuples()}
     assert list(clinics["code"]) == ["M1", "M2", "A1"]  # MMCs first
     m1, m2, a1 = rows["M1"], rows["M2"], rows["A1"]
@@ -174,3 +177,29 @@ def test_clinics_in_period_with_workload(tiny):
     assert (m2.visits, m2.consultations, m2.per_clinician_day, m2.last_visit) == (2, 47, 7.8, D(2017, 2, 5))
     assert (a1.visits, a1.consultations) == (1, 3) and pd.isna(a1.per_clinician_day)  # not for ambulances
     assert (m1.base_latitude, m1.base_longitude) == (36.85123, 42.95321)
+
+
+def test_syndrome_filter(tiny):
+    totals = access.period_totals(tiny, F(D(2017, 1, 30), D(2017, 2, 6), syndrome="ari"))
+    assert totals == dict(consultations=37, referrals=3, visits=2, camps_reached=2, active_units=2)
+    camps = access.camps_in_period(tiny, F(D(2017, 1, 30), D(2017, 2, 6), syndrome="ari"))
+    rows = {r.code: r for r in camps.itertuples()}
+    assert (rows["A"].consultations, rows["A"].visits) == (30, 3)  # a visit counts whatever the syndrome
+    assert (rows["B"].consultations, rows["B"].visits) == (7, 3)
+
+
+def test_totals_by_governorate(tiny):
+    table = access.totals_by_governorate(tiny, F(D(2017, 1, 30), D(2017, 2, 6)))
+    assert table.to_dict("records") == [
+        dict(governorate="IQ-AN", consultations=50, referrals=6, visits=3, camps_reached=1, active_units=2),
+        dict(governorate="IQ-DA", consultations=43, referrals=1, visits=3, camps_reached=1, active_units=1),
+    ]
+    only = access.totals_by_governorate(tiny, F(D(2017, 1, 30), D(2017, 2, 6), ("IQ-DA",)))
+    assert list(only["governorate"]) == ["IQ-DA"]
+
+
+def test_governorate_filter_on_camps_and_units(tiny):
+    f = F(D(2017, 1, 30), D(2017, 2, 6), ("IQ-AN",))
+    assert sorted(access.camps_in_period(tiny, f)["code"]) == ["B", "C"]
+    assert set(access.units_by_governorate(tiny, f)["governorate"]) == {"IQ-AN"}
+    assert sorted(access.clinics_in_period(tiny, f)["code"]) == ["A1", "M2"]

@@ -1,0 +1,90 @@
+"""The filters a view or an API call applies, parsed from URL query arguments with errors that name the parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from dashboard import analytics
+from dashboard.reference import BY_ISO, SYNDROMES, governorate_iso
+
+FREQUENCIES = ("week", "month")
+
+
+class ParameterError(ValueError):
+    """A query parameter that cannot be used; `parameter` names it."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date
+    end: dt.date
+    governorates: tuple[str, ...] = field(default=())  # ISO 3166-2 codes; empty means all
+    syndrome: str | None = None
+    freq: str = "week"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def query(self, **changes) -> dict:
+        """The filters as URL query arguments (only what differs from the defaults is worth a link, but all is kept
+        so that a link made today shows the same period tomorrow)."""
+        values = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.governorates:
+            values["governorate"] = list(self.governorates)
+        if self.syndrome:
+            values["syndrome"] = self.syndrome
+        if self.freq != "week":
+            values["freq"] = self.freq
+        values.update(changes)
+        return values
+
+
+def _values(args: Mapping, name: str) -> list[str]:
+    """All values of a parameter: Flask's MultiDict, Dash pages' dict (a str or a list), or a plain dict."""
+    if hasattr(args, "getlist"):
+        raw = args.getlist(name)
+    else:
+        raw = args.get(name)
+        raw = [] if raw is None else raw if isinstance(raw, (list, tuple)) else [raw]
+    out: list[str] = []
+    for value in raw:
+        out.extend(v.strip() for v in str(value).split(",") if v.strip())
+    return out
+
+
+def _one(args: Mapping, name: str) -> str | None:
+    values = _values(args, name)
+    if len(values) > 1:
+        raise ParameterError(name, f"{name} takes one value, not {len(values)}")
+    return values[0] if values else None
+
+
+def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) -> Filters:
+    """Filters from query arguments: start and end (YYYY-MM-DD; by default the latest 52 whole weeks of data),
+    governorate (ISO 3166-2 code, repeatable or comma-separated), syndrome (a code of formats.md), freq."""
+    try:
+        start, end = analytics.parse_period(_one(args, "start"), _one(args, "end"), first, last)
+    except ValueError as exc:
+        name = "start" if str(exc).startswith("start") else "end"
+        raise ParameterError(name, str(exc)) from None
+    governorates = []
+    for value in _values(args, "governorate"):
+        iso = governorate_iso(value)
+        if iso is None or iso not in BY_ISO:
+            raise ParameterError("governorate", f"unknown governorate {value!r}: use an ISO 3166-2 code such as IQ-DA")
+        if iso not in governorates:
+            governorates.append(iso)
+    syndrome = _one(args, "syndrome")
+    if syndrome is not None and syndrome not in SYNDROMES:
+        raise ParameterError("syndrome", f"unknown syndrome {syndrome!r}: one of {', '.join(SYNDROMES)}")
+    freq = _one(args, "freq") or "week"
+    if freq not in FREQUENCIES:
+        raise ParameterError("freq", f"freq must be week or month, not {freq!r}")
+    return Filters(start, end, tuple(sorted(governorates)), syndrome, freq)

@@ -1,0 +1,70 @@
+"""The figures each view and each API call shows, built once here so that the page and the API always agree.
+
+Each function reads through the data-access layer, computes with the analytics functions and returns plain data.
+`k` is the suppression threshold for public output, or None for a signed-in coordinator (unsuppressed).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import analytics
+from dashboard.filters import Filters
+from dashboard.store import access
+
+SUPPRESSED_COUNTS = ("consultations", "referrals")  # counts of people, hidden from 1 to k-1 in public output
+
+
+def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
+    """Every camp of the filters with population at the period's end, visits, last visit and coverage status."""
+    return analytics.camp_status(
+        access.camps_in_period(engine, f),
+        access.population_history(engine),
+        f.start,
+        f.end,
+        not_reached_days,
+        min_utilisation,
+    )
+
+
+def summary(engine, f: Filters, k: int | None, camp_table: pd.DataFrame | None = None) -> dict:
+    """Totals and per-governorate figures: consultations, referrals, visits, camps_reached, population_reached,
+    active_units. Public output (k given) hides consultation and referral counts from 1 to k-1, with secondary
+    suppression across governorates so that the totals give nothing away."""
+    camp_table = camps(engine, f) if camp_table is None else camp_table
+    totals = analytics.headline(access.period_totals(engine, f), camp_table)
+    by_gov = access.totals_by_governorate(engine, f)
+    reached = camp_table[camp_table["visits"] > 0].groupby("governorate")["population"].sum()
+    by_gov["population_reached"] = by_gov["governorate"].map(reached).fillna(0).astype("int64")
+    names = access.governorate_names(engine)
+    by_gov["name"] = by_gov["governorate"].map(names)
+    if k:
+        by_gov = analytics.suppress_frame(by_gov, SUPPRESSED_COUNTS, k)
+        for column in SUPPRESSED_COUNTS:
+            totals[column] = analytics.suppress(totals[column], k)
+    rows = [
+        {key: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for key, v in row.items()}
+        for row in by_gov.to_dict("records")
+    ]
+    return {"totals": totals, "governorates": rows}
+
+
+def trends(engine, f: Filters, k: int | None) -> pd.DataFrame:
+    """Consultations and referrals per week or month (f.freq) and governorate, with `period` and `partial`.
+
+    Public output hides counts from 1 to k-1 with secondary suppression within each governorate's series, whose
+    total the summary shows."""
+    daily = access.daily_totals(engine, f)
+    table = (
+        analytics.monthly(daily, f.start, f.end).rename(columns={"month": "period"})
+        if f.freq == "month"
+        else analytics.weekly(daily, f.start, f.end).rename(columns={"week": "period"})
+    )
+    if k and not table.empty:
+        table = analytics.suppress_frame(table, SUPPRESSED_COUNTS, k, group="governorate")
+    return table
+
+
+def units(engine, f: Filters) -> pd.DataFrame:
+    """Active units counted by governorate and type: what the public may know about units."""
+    return access.units_by_governorate(engine, f)
