@@ -241,3 +241,16 @@ def nearest_base_km(camps: pd.DataFrame, clinics: pd.DataFrame) -> np.ndarray:
         clinics["base_longitude"].to_numpy()[None, :],
     )
     return d.min(axis=1)
+
+
+def status_reason(status: str, days_since_visit, utilisation, not_reached_days: int, min_utilisation: float) -> str:
+    """Why a camp has its status, in words a coordinator can act on."""
+    from dashboard.i18n import _
+
+    if status == NOT_REACHED:
+        if days_since_visit is None or pd.isna(days_since_visit):
+            return _("Never visited")
+        return _("No visit for {days} days (more than {limit})", days=int(days_since_visit), limit=not_reached_days)
+    if status == UNDER_SERVED:
+        return _("{u:.2f} consultations per person per year, below {limit:g}", u=utilisation, limit=min_utilisation)
+    return _("Visited {days} days before the period's end", days=int(days_since_visit))

@@ -52,6 +52,22 @@ class Settings:
     suppression_k: int = field(
         default=5, metadata={"env": "SUPPRESSION_K", "help": "public outputs hide counts from 1 to k-1"}
     )
+    not_reached_days: int = field(
+        default=14, metadata={"env": "NOT_REACHED_DAYS", "help": "a camp without a visit for longer is not reached"}
+    )
+    min_utilisation: float = field(
+        default=1.0,
+        metadata={
+            "env": "MIN_UTILISATION",
+            "help": "consultations per person per year below which a reached camp is under-served",
+        },
+    )
+    max_per_clinician_day: int = field(
+        default=50, metadata={"env": "MAX_PER_CLINICIAN_DAY", "help": "workload standard for an MMC clinician"}
+    )
+    access_km: float = field(
+        default=5.0, metadata={"env": "ACCESS_KM", "help": "distance to a clinic base within which a camp has access"}
+    )
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -62,9 +78,18 @@ class Settings:
             if raw is None or raw == "":
                 continue
             try:
-                values[f.name] = _bool(raw) if f.type == "bool" else int(raw) if f.type == "int" else raw
+                values[f.name] = (
+                    _bool(raw)
+                    if f.type == "bool"
+                    else int(raw)
+                    if f.type == "int"
+                    else float(raw)
+                    if f.type == "float"
+                    else raw
+                )
             except ValueError:
-                raise ValueError(f"Setting {f.metadata['env']} must be a whole number, not {raw!r}") from None
+                kind = "a whole number" if f.type == "int" else "a number"
+                raise ValueError(f"Setting {f.metadata['env']} must be {kind}, not {raw!r}") from None
         values.setdefault("database_url", _default_database_url())
         values.update(overrides)
         if "secret_key" not in values:

@@ -6,6 +6,8 @@ Each function reads through the data-access layer, computes with the analytics f
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from dashboard import analytics
@@ -62,6 +64,23 @@ def trends(engine, f: Filters, k: int | None) -> pd.DataFrame:
     )
     if k and not table.empty:
         table = analytics.suppress_frame(table, SUPPRESSED_COUNTS, k, group="governorate")
+    return table
+
+
+def gaps(engine, f: Filters, settings) -> pd.DataFrame:
+    """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
+    days since, consultations, utilisation, distance to the nearest unit base, and the status with its reason."""
+    table = camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    bases = access.clinics_in_period(engine, replace(f, governorates=()))
+    table["nearest_base_km"] = analytics.nearest_base_km(table, bases).round(1)
+    served = access.camp_units(engine, f).groupby("camp_id")["clinic_name"].agg(", ".join)
+    table["units_served"] = table["camp_id"].map(served).fillna("")
+    table["utilisation"] = table["utilisation"].map(lambda u: None if u is None else round(u, 2))
+    table["reason"] = [
+        analytics.status_reason(s, d, u, settings.not_reached_days, settings.min_utilisation)
+        for s, d, u in zip(table["status"], table["days_since_visit"], table["utilisation"], strict=True)
+    ]
+    table["governorate_name"] = table["governorate"].map(access.governorate_names(engine))
     return table
 
 

@@ -81,7 +81,7 @@ def layout(**query):
     f, notice = components.resolve_filters(query, status)
     k = None if auth.role_at_least("coordinator") else settings.suppression_k
     names = access.governorate_names(engine)
-    camp_table = reports.camps(engine, f)
+    camp_table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
     summary = reports.summary(engine, f, k, camp_table)
     figures = summary["totals"]
     by_gov = {row["governorate"]: row for row in summary["governorates"]}

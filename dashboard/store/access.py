@@ -499,3 +499,22 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
         ],
     )
     return frame.astype({"visits": "int64", "camps_served": "int64", "visit_days": "int64", "consultations": "int64"})
+
+
+def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Which units visited which camp in the period: camp_id, clinic code, clinic name, visits."""
+    visits = (
+        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
+        .distinct()
+        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
+        .subquery()
+    )
+    stmt = (
+        select(visits.c.camp_id, Clinic.code, Clinic.name, func.count())
+        .join(Clinic, Clinic.id == visits.c.clinic_id)
+        .group_by(visits.c.camp_id, Clinic.code, Clinic.name)
+        .order_by(visits.c.camp_id, Clinic.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["camp_id", "clinic_code", "clinic_name", "visits"])

@@ -1,0 +1,333 @@
+"""The read-only JSON API, /api/v1, documented at /api/v1/openapi.json.
+
+Public endpoints suppress counts as the public pages do; a signed-in coordinator (the same session cookie) gets
+them unsuppressed. /api/v1/gaps is for coordinators only. `format=csv` gives CSV with an HXL row. A bad parameter
+gives 400 with a JSON error that names it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import Blueprint, Response, jsonify, request
+
+from dashboard import __version__, auth, exports, reports, runtime
+from dashboard.filters import Filters, ParameterError, parse_filters
+from dashboard.i18n import _
+from dashboard.reference import SYNDROMES
+from dashboard.store import access
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+COMMON = ("start", "end", "governorate", "syndrome", "format")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.parameter = status, message, parameter
+
+
+@api.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    body = {"error": {"message": exc.message}}
+    if exc.parameter:
+        body["error"]["parameter"] = exc.parameter
+    return jsonify(body), exc.status
+
+
+def _filters(allowed: tuple[str, ...] = COMMON) -> tuple[Filters, access.DataStatus]:
+    unknown = sorted(set(request.args) - set(allowed))
+    if unknown:
+        raise ApiError(400, f"unknown parameter {unknown[0]!r}: use {', '.join(allowed)}", unknown[0])
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise ApiError(400, f"format must be json or csv, not {fmt!r}", "format")
+    status = access.data_status(runtime.engine())
+    try:
+        return parse_filters(request.args, status.first_date, status.last_date), status
+    except ParameterError as exc:
+        raise ApiError(400, str(exc), exc.parameter) from None
+
+
+def _k() -> int | None:
+    """The suppression threshold for this request: none for a signed-in coordinator."""
+    return None if auth.role_at_least("coordinator") else runtime.settings().suppression_k
+
+
+def _meta(f: Filters, status: access.DataStatus, k: int | None) -> dict:
+    return {
+        "filters": f.query(),
+        "data_loaded_at": status.last_loaded_at.isoformat() if status.last_loaded_at else None,
+        "demo_data": status.is_demo,
+        "suppression": {
+            "k": k,
+            "note": _(
+                "Counts from 1 to k-1 are null, with as many others as needed so that "
+                "they cannot be worked out from the totals."
+            )
+            if k
+            else None,
+        },
+    }
+
+
+def _plain(value):
+    """JSON-safe scalars: dates as ISO strings, NaN and NA as null, numpy numbers as Python numbers."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    try:
+        if value != value:  # pandas NA
+            return None
+    except TypeError:
+        return None
+    return value
+
+
+def _csv(rows: list[dict], columns, name: str) -> Response:
+    return Response(
+        exports.to_csv(rows, columns),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+SUMMARY_COLUMNS = [
+    ("governorate", "governorate", "#adm1+code"),
+    ("name", "name", "#adm1+name"),
+    ("consultations", "consultations", "#indicator+consultations+num"),
+    ("referrals", "referrals", "#indicator+referrals+num"),
+    ("visits", "visits", "#indicator+visits+num"),
+    ("camps_reached", "camps_reached", "#indicator+camps_reached+num"),
+    ("population_reached", "population_reached", "#population+reached"),
+    ("active_units", "active_units", "#indicator+units+num"),
+]
+
+
+@api.get("/summary")
+def summary():
+    f, status = _filters()
+    k = _k()
+    data = reports.summary(runtime.engine(), f, k)
+    totals = {key: _plain(v) for key, v in data["totals"].items()}
+    if request.args.get("format") == "csv":
+        rows = [*data["governorates"], {**totals, "governorate": "IQ", "name": "Total"}]
+        return _csv(rows, SUMMARY_COLUMNS, "mmc-summary")
+    return jsonify({**_meta(f, status, k), "totals": totals, "governorates": data["governorates"]})
+
+
+TREND_COLUMNS = [
+    ("period", "period", "#date"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("consultations", "consultations", "#indicator+consultations+num"),
+    ("referrals", "referrals", "#indicator+referrals+num"),
+    ("partial", "partial", "#meta+partial"),
+]
+
+
+@api.get("/trends")
+def trends():
+    f, status = _filters((*COMMON, "freq"))
+    k = _k()
+    table = reports.trends(runtime.engine(), f, k)
+    rows = [{key: _plain(row[key]) for key, _h, _t in TREND_COLUMNS} for row in table.to_dict("records")]
+    if request.args.get("format") == "csv":
+        return _csv(rows, TREND_COLUMNS, f"mmc-trends-{f.freq}")
+    return jsonify({**_meta(f, status, k), "freq": f.freq, "rows": rows})
+
+
+PUBLIC_CAMP_FIELDS = (
+    "code",
+    "name",
+    "governorate",
+    "site_type",
+    "position_approximate",
+    "population",
+    "population_date",
+    "status",
+)
+COORDINATOR_CAMP_FIELDS = ("visits", "units", "consultations", "last_visit", "days_since_visit", "utilisation")
+CAMP_COLUMNS = [
+    ("code", "code", "#loc+code"),
+    ("name", "name", "#loc+name"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("site_type", "site_type", "#loc+type"),
+    ("latitude", "latitude", "#geo+lat"),
+    ("longitude", "longitude", "#geo+lon"),
+    ("population", "population", "#population"),
+    ("population_date", "population_date", "#date+population"),
+    ("status", "status", "#status"),
+]
+
+
+@api.get("/camps")
+def camps():
+    f, status = _filters()
+    settings = runtime.settings()
+    coordinator = auth.role_at_least("coordinator")
+    table = reports.camps(runtime.engine(), f, settings.not_reached_days, settings.min_utilisation)
+    fields = PUBLIC_CAMP_FIELDS + (COORDINATOR_CAMP_FIELDS if coordinator else ())
+    k = None if coordinator else settings.suppression_k
+    records = []
+    for row in table.to_dict("records"):
+        props = {key: _plain(row[key]) for key in fields}
+        if k and props["population"] is not None and 0 < props["population"] < k:
+            props["population"] = None
+        records.append((row, props))
+    if request.args.get("format") == "csv":
+        rows = [
+            {**props, "latitude": round(row["latitude"], 4), "longitude": round(row["longitude"], 4)}
+            for row, props in records
+        ]
+        return _csv(rows, CAMP_COLUMNS, "mmc-camps")
+    features = [
+        {
+            "type": "Feature",
+            "properties": props,
+            "geometry": {"type": "Point", "coordinates": [round(row["longitude"], 4), round(row["latitude"], 4)]},
+        }
+        for row, props in records
+    ]
+    return jsonify({"type": "FeatureCollection", **_meta(f, status, k), "features": features})
+
+
+GAP_COLUMNS = [
+    ("code", "code", "#loc+code"),
+    ("name", "name", "#loc+name"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("governorate_name", "governorate_name", "#adm1+name"),
+    ("population", "population", "#population"),
+    ("population_date", "population_date", "#date+population"),
+    ("units_served", "units_served", "#org+units"),
+    ("visits", "visits", "#indicator+visits+num"),
+    ("last_visit", "last_visit", "#date+visit+last"),
+    ("days_since_visit", "days_since_visit", "#indicator+days_since_visit+num"),
+    ("consultations", "consultations", "#indicator+consultations+num"),
+    ("utilisation", "utilisation", "#indicator+utilisation+num"),
+    ("nearest_base_km", "nearest_base_km", "#indicator+distance_km+num"),
+    ("status", "status", "#status"),
+    ("reason", "reason", "#status+reason"),
+]
+
+
+@api.get("/gaps")
+def gaps():
+    if not auth.role_at_least("coordinator"):
+        raise ApiError(401, "sign in as a coordinator to read the gap table")
+    f, status = _filters()
+    table = reports.gaps(runtime.engine(), f, runtime.settings())
+    rows = [{key: _plain(row[key]) for key, _h, _t in GAP_COLUMNS} for row in table.to_dict("records")]
+    if request.args.get("format") == "csv":
+        return _csv(rows, GAP_COLUMNS, "mmc-gaps")
+    return jsonify({**_meta(f, status, None), "rows": rows})
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@api.route("/<path:rest>")
+def not_found(rest: str):
+    raise ApiError(404, f"no such endpoint: /api/v1/{rest}; see /api/v1/openapi.json")
+
+
+def openapi_document() -> dict:
+    def param(name, description, schema, many=False):
+        p = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+        if many:
+            p.update(schema={"type": "array", "items": schema}, style="form", explode=True)
+        return p
+
+    common = [
+        param(
+            "start",
+            "First day, YYYY-MM-DD (default: the start of the latest 52 whole weeks of data)",
+            {"type": "string", "format": "date"},
+        ),
+        param(
+            "end",
+            "Last day, YYYY-MM-DD, included (default: the last Sunday of the data)",
+            {"type": "string", "format": "date"},
+        ),
+        param("governorate", "ISO 3166-2 code such as IQ-DA; repeat for several", {"type": "string"}, many=True),
+        param("syndrome", "A syndrome code", {"type": "string", "enum": list(SYNDROMES)}),
+        param("format", "json (default) or csv with an HXL hashtag row", {"type": "string", "enum": ["json", "csv"]}),
+    ]
+    error = {
+        "description": "A parameter that cannot be used; the error names it",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+    def op(summary, description, params, public=True):
+        responses = {"200": {"description": "OK", "content": {"application/json": {}, "text/csv": {}}}, "400": error}
+        if not public:
+            responses["401"] = {"description": "Not signed in as a coordinator"}
+        return {
+            "get": {
+                "summary": summary,
+                "description": description,
+                "parameters": params,
+                "responses": responses,
+                "security": [] if public else [{"session": []}],
+            }
+        }
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Mobile Medical Clinics, Iraq: read-only API",
+            "version": __version__,
+            "description": "Figures follow the definitions of the project's data formats. Public calls hide "
+            "consultation and referral counts from 1 to k-1 (null), with secondary "
+            "suppression; a signed-in coordinator's calls do not.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/summary": op(
+                "Totals and figures per governorate",
+                "consultations, referrals, visits, camps_reached, population_reached, active_units",
+                common,
+            ),
+            "/trends": op(
+                "Consultations and referrals per week or month and governorate",
+                "Rows of period (Monday of the ISO week, or first of the month), governorate, "
+                "consultations, referrals, partial (the period cuts the week or month)",
+                [*common, param("freq", "week (default) or month", {"type": "string", "enum": ["week", "month"]})],
+            ),
+            "/camps": op(
+                "Camps and sites as GeoJSON with coverage status",
+                "Public fields: code, name, governorate, site_type, position_approximate, population, "
+                "population_date, status (reached, under_served, not_reached). Coordinators also get "
+                "visits, units, consultations, last_visit, days_since_visit, utilisation.",
+                common,
+            ),
+            "/gaps": op(
+                "The per-camp gap table (coordinators only)",
+                "Population, units served, visits, last visit, days since, consultations, utilisation, "
+                "distance to the nearest base, status and its reason",
+                common,
+                public=False,
+            ),
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {"message": {"type": "string"}, "parameter": {"type": "string"}},
+                        }
+                    },
+                }
+            },
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+        },
+    }

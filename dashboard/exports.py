@@ -1,0 +1,30 @@
+"""CSV exports with a row of HXL hashtags (Humanitarian Exchange Language), safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> object:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or CR) gets a leading
+    apostrophe. Numbers and empty cells pass as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str, str]]) -> str:
+    """CSV text: a header row, the HXL row, then the rows. `columns` are (key, header, hxl tag) triples."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([header for _key, header, _tag in columns])
+    writer.writerow([tag for _key, _header, tag in columns])
+    for row in rows:
+        writer.writerow([safe_cell(row.get(key)) for key, _header, _tag in columns])
+    return out.getvalue()

@@ -1,0 +1,196 @@
+"""The read-only API: hand-computed figures, suppression, access, errors, CSV with HXL, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import dash
+import pytest
+
+from dashboard import auth, ids
+from dashboard.store import users
+from tests.conftest import find, make_app, texts, tiny_dataset
+from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
+
+WEEK = "start=2017-01-30&end=2017-02-05"
+
+
+@pytest.fixture
+def api_app(sqlite_url):
+    app = make_app(sqlite_url, tiny_dataset())
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    return app
+
+
+@pytest.fixture
+def anonymous(api_app):
+    return api_app.server.test_client()
+
+
+@pytest.fixture
+def coordinator(api_app):
+    client = _client_with_csrf(api_app)
+    _sign_in(client)
+    return client
+
+
+def test_summary_matches_hand_computed_figures(coordinator):
+    body = coordinator.get(f"/api/v1/summary?{WEEK}").get_json()
+    assert body["totals"] == dict(
+        consultations=85, referrals=7, visits=5, camps_reached=2, active_units=3, population_reached=2500, camps=3
+    )
+    by_gov = {g["governorate"]: g for g in body["governorates"]}
+    assert by_gov["IQ-AN"] == dict(
+        governorate="IQ-AN",
+        name="Anbar",
+        consultations=50,
+        referrals=6,
+        visits=3,
+        camps_reached=1,
+        active_units=2,
+        population_reached=500,
+    )
+    assert by_gov["IQ-DA"]["population_reached"] == 2000
+    assert body["suppression"]["k"] is None and body["demo_data"] is True
+
+
+def test_public_summary_hides_small_counts_and_what_would_reveal_them(anonymous):
+    body = anonymous.get(f"/api/v1/summary?{WEEK}").get_json()
+    by_gov = {g["governorate"]: g for g in body["governorates"]}
+    # Referrals: Anbar 6, Dohuk 1. Dohuk's 1 is hidden, and so is Anbar's 6, or the total would give it away.
+    assert by_gov["IQ-DA"]["referrals"] is None and by_gov["IQ-AN"]["referrals"] is None
+    assert body["totals"]["referrals"] == 7 and body["totals"]["consultations"] == 85
+    assert by_gov["IQ-AN"]["consultations"] == 50 and by_gov["IQ-DA"]["consultations"] == 35
+    assert body["suppression"]["k"] == 5 and "cannot be worked out" in body["suppression"]["note"]
+
+
+def test_api_and_page_show_the_same_figures(api_app, anonymous):
+    body = anonymous.get("/api/v1/summary?start=2017-01-30&end=2017-01-30").get_json()
+    with api_app.server.test_request_context("/"):
+        page = dash.page_registry["dashboard.pages.overview"]["layout"](start="2017-01-30", end="2017-01-30")
+    cards = texts(find(page, ids.OVERVIEW_FIGURES))
+    assert body["totals"]["consultations"] == 30 and cards[4] == "30"
+    assert body["totals"]["referrals"] is None and cards[5] == "– referrals"
+    assert cards[1] == f"{body['totals']['population_reached']:,}"
+
+
+def test_trends_weekly_and_monthly(coordinator):
+    rows = coordinator.get("/api/v1/trends?start=2017-01-30&end=2017-02-12").get_json()["rows"]
+    assert rows == [
+        dict(period="2017-01-30", governorate="IQ-AN", consultations=50, referrals=6, partial=False),
+        dict(period="2017-01-30", governorate="IQ-DA", consultations=35, referrals=1, partial=False),
+        dict(period="2017-02-06", governorate="IQ-AN", consultations=0, referrals=0, partial=False),
+        dict(period="2017-02-06", governorate="IQ-DA", consultations=8, referrals=0, partial=False),
+    ]
+    monthly = coordinator.get("/api/v1/trends?start=2017-01-01&end=2017-02-28&freq=month").get_json()["rows"]
+    assert [(r["period"], r["governorate"], r["consultations"]) for r in monthly] == [
+        ("2017-01-01", "IQ-AN", 0),
+        ("2017-01-01", "IQ-DA", 30),
+        ("2017-02-01", "IQ-AN", 50),
+        ("2017-02-01", "IQ-DA", 13),
+    ]
+
+
+def test_public_trends_suppress_within_each_governorate(anonymous):
+    rows = anonymous.get("/api/v1/trends?start=2017-01-30&end=2017-02-12").get_json()["rows"]
+    dohuk = [r["referrals"] for r in rows if r["governorate"] == "IQ-DA"]
+    assert dohuk == [None, 0]  # 1 hidden; the other week is 0 and gives nothing away
+
+
+def test_camps_geojson_public_and_coordinator_fields(anonymous, coordinator):
+    public = anonymous.get(f"/api/v1/camps?{WEEK}").get_json()
+    props = {f["properties"]["code"]: f["properties"] for f in public["features"]}
+    assert set(props["A"]) == {
+        "code",
+        "name",
+        "governorate",
+        "site_type",
+        "position_approximate",
+        "population",
+        "population_date",
+        "status",
+    }
+    assert (props["A"]["status"], props["B"]["status"], props["C"]["status"]) == (
+        "under_served",
+        "reached",
+        "not_reached",
+    )
+    full = coordinator.get(f"/api/v1/camps?{WEEK}").get_json()
+    a = next(f["properties"] for f in full["features"] if f["properties"]["code"] == "A")
+    assert (a["visits"], a["consultations"], a["last_visit"], a["days_since_visit"]) == (2, 35, "2017-02-01", 4)
+
+
+def test_gaps_are_for_coordinators_only(anonymous, coordinator):
+    response = anonymous.get("/api/v1/gaps")
+    assert response.status_code == 401 and "coordinator" in response.get_json()["error"]["message"]
+    rows = {r["code"]: r for r in coordinator.get(f"/api/v1/gaps?{WEEK}").get_json()["rows"]}
+    assert rows["C"]["reason"] == "Never visited" and rows["C"]["units_served"] == ""
+    assert rows["B"]["units_served"] == "Ambulance Charlie, Team Bravo"
+    assert rows["A"]["reason"].startswith("0.91 consultations per person per year")  # 35/2000*365/7
+    assert rows["B"]["nearest_base_km"] == 1.6  # to Ambulance Charlie: 1.37 km north, 0.92 km east
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("start=2017-02-30", "start"),
+        ("end=tomorrow", "end"),
+        ("governorate=XX", "governorate"),
+        ("syndrome=flu", "syndrome"),
+        ("format=xml", "format"),
+        ("gov=IQ-DA", "gov"),
+        ("start=2017-03-01&end=2017-02-01", "start"),
+    ],
+)
+def test_bad_parameters_give_400_naming_them(anonymous, query, parameter):
+    response = anonymous.get(f"/api/v1/summary?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["parameter"] == parameter
+
+
+def test_freq_is_only_for_trends(anonymous):
+    assert anonymous.get("/api/v1/trends?freq=day").get_json()["error"]["parameter"] == "freq"
+    assert anonymous.get("/api/v1/summary?freq=month").status_code == 400
+
+
+def test_csv_has_an_hxl_row_and_no_formulas(sqlite_url):
+    dataset = tiny_dataset()
+    dataset.camps.loc[0, "camp_name"] = '=HYPERLINK("http://evil")'
+    app = make_app(sqlite_url, dataset)
+    text = app.server.test_client().get(f"/api/v1/camps?{WEEK}&format=csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["code", "name", "governorate"] and rows[1][:3] == ["#loc+code", "#loc+name", "#adm1+code"]
+    assert rows[2][1] == '\'=HYPERLINK("http://evil")'
+    summary = list(
+        csv.reader(
+            io.StringIO(app.server.test_client().get(f"/api/v1/summary?{WEEK}&format=csv").get_data(as_text=True))
+        )
+    )
+    assert summary[1][0] == "#adm1+code" and summary[-1][:3] == ["IQ", "Total", "85"]
+
+
+def test_unknown_endpoint_is_a_json_404(anonymous):
+    response = anonymous.get("/api/v1/clinics")
+    assert response.status_code == 404 and "openapi.json" in response.get_json()["error"]["message"]
+
+
+def test_openapi_documents_every_endpoint(api_app, anonymous):
+    doc = anonymous.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.")
+    routes = {
+        r.rule.removeprefix("/api/v1")
+        for r in api_app.server.url_map.iter_rules()
+        if r.rule.startswith("/api/v1/") and "<" not in r.rule and not r.rule.endswith("openapi.json")
+    }
+    assert routes == set(doc["paths"]) == {"/summary", "/trends", "/camps", "/gaps"}
+    trend_params = {p["name"] for p in doc["paths"]["/trends"]["get"]["parameters"]}
+    assert trend_params == {"start", "end", "governorate", "syndrome", "format", "freq"}
+
+
+def test_no_api_url_gives_an_anonymous_caller_coordinator_data(anonymous):
+    for path in ("/api/v1/summary", "/api/v1/trends", "/api/v1/camps", "/api/v1/gaps", "/api/v1/openapi.json"):
+        for query in ("", f"?{WEEK}", f"?{WEEK}&format=csv", "?start=2017-01-01&end=2017-12-31&freq=month"):
+            text = anonymous.get(path + query).get_data(as_text=True)
+            leaked = [s for s in SECRETS if s in text]
+            assert not leaked, f"{path}{query} leaked {leaked}"
