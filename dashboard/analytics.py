@@ -14,7 +14,8 @@ import pandas as pd
 NOT_REACHED = "not_reached"
 UNDER_SERVED = "under_served"
 REACHED = "reached"
-STATUSES = (REACHED, UNDER_SERVED, NOT_REACHED)
+CLOSED = "closed"
+STATUSES = (REACHED, UNDER_SERVED, NOT_REACHED, CLOSED)
 
 
 def parse_period(
@@ -74,7 +75,8 @@ def camp_status(
     """Camps with population at the period's end, utilisation, days since last visit and coverage status.
 
     not reached: no visit within `not_reached_days` of the end; under-served: utilisation below the standard;
-    reached: otherwise.
+    reached: otherwise; closed: nobody lives there at the period's end and no unit went in the period (a closed
+    camp is not a gap).
     """
     days = (end - start).days + 1
     pops = population_at(history, end)
@@ -85,14 +87,17 @@ def camp_status(
     out["utilisation"] = [utilisation(c, p, days) for c, p in zip(out["consultations"], out["population"], strict=True)]
     not_reached = out["days_since_visit"].isna() | (out["days_since_visit"] > not_reached_days)
     under = out["utilisation"].map(lambda u: u is not None and u < min_utilisation)
-    out["status"] = np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED))
+    closed = (out["population"] == 0) & (out["visits"] == 0)
+    out["status"] = np.where(closed, CLOSED, np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED)))
     return out
 
 
 def headline(totals: dict, camps: pd.DataFrame) -> dict:
-    """The headline figures: the period totals plus people reached (population at period end of reached camps)."""
+    """The headline figures: the period totals plus people reached (population at period end of reached camps) and
+    the number of camps that were open or visited (closed camps are not counted as missed)."""
     reached = camps[camps["visits"] > 0]
-    return {**totals, "population_reached": int(reached["population"].sum()), "camps": int(len(camps))}
+    open_or_visited = int((camps["status"] != CLOSED).sum()) if "status" in camps else len(camps)
+    return {**totals, "population_reached": int(reached["population"].sum()), "camps": open_or_visited}
 
 
 def week_start(dates: pd.Series, first_day: int = 0) -> pd.Series:
@@ -247,6 +252,8 @@ def status_reason(status: str, days_since_visit, utilisation, not_reached_days: 
     """Why a camp has its status, in words a coordinator can act on."""
     from dashboard.i18n import _
 
+    if status == CLOSED:
+        return _("Closed: no population at the period's end")
     if status == NOT_REACHED:
         if days_since_visit is None or pd.isna(days_since_visit):
             return _("Never visited")

@@ -16,7 +16,12 @@ from dashboard.i18n import _, number
 ns = Namespace("mmc", "map")
 
 # Okabe-Ito colours, safe for the common colour-vision deficiencies; "not reached" is also drawn hollow.
-STATUS_COLOURS = {analytics.REACHED: "#0072B2", analytics.UNDER_SERVED: "#E69F00", analytics.NOT_REACHED: "#D55E00"}
+STATUS_COLOURS = {
+    analytics.REACHED: "#0072B2",
+    analytics.UNDER_SERVED: "#E69F00",
+    analytics.NOT_REACHED: "#D55E00",
+    analytics.CLOSED: "#8a949e",
+}
 GOVERNORATE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
 # Centre and zoom that frame the seven governorates (dash-leaflet errors when a map starts from bounds alone).
 PROGRAMME_VIEW = {"center": [34.75, 42.7], "zoom": 6.5}
@@ -26,6 +31,7 @@ def status_label(status: str) -> str:
     return {
         analytics.REACHED: _("Reached"),
         analytics.UNDER_SERVED: _("Reached, under-served"),
+        analytics.CLOSED: _("Closed"),
         analytics.NOT_REACHED: _("Not reached"),
     }[status]
 
@@ -76,7 +82,7 @@ def legend():
     )
 
 
-def camp_map(governorates: dict, labels: dict, camps: dict, units: dict | None):
+def camp_map(governorates: dict, labels: dict, camps: dict, units: dict | None, map_id: str = ids.OVERVIEW_MAP):
     """The map: governorate polygons with names, camps by status, and unit counts (never bases) when given."""
     layers = [
         dl.GeoJSON(
@@ -94,7 +100,7 @@ def camp_map(governorates: dict, labels: dict, camps: dict, units: dict | None):
         layers.append(dl.GeoJSON(data=units, id=ids.UNIT_LAYER, pointToLayer=ns("unitBadge")))
     return dl.Map(
         layers + [dl.ScaleControl(position="bottomleft", imperial=False)],
-        id=ids.OVERVIEW_MAP,
+        id=map_id,
         **PROGRAMME_VIEW,
         zoomSnap=0.25,
         className="mmc-map",
@@ -102,7 +108,7 @@ def camp_map(governorates: dict, labels: dict, camps: dict, units: dict | None):
     )
 
 
-def weekly_chart(weekly: pd.DataFrame, names: dict[str, str]):
+def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = ids.OVERVIEW_CHART, height: int = 520):
     """Weekly consultations by governorate (hidden counts are None: gaps in the line); partial weeks at the edges
     drawn as hollow points, not as a drop."""
     fig = go.Figure()
@@ -139,7 +145,7 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str]):
     fig.update_layout(
         title={"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
         margin={"l": 50, "r": 10, "t": 50, "b": 40},
-        height=520,
+        height=height,
         template="plotly_white",
         legend={"orientation": "h", "y": -0.12},
         hovermode="closest",
@@ -158,7 +164,7 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str]):
         )
     return dcc.Graph(
         figure=fig,
-        id=ids.OVERVIEW_CHART,
+        id=graph_id,
         config={
             "displaylogo": False,
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],

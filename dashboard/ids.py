@@ -24,3 +24,9 @@ SIGN_IN_REQUIRED = "sign-in-required"
 
 CLINIC_GRID = "clinic-grid"
 SOURCES = "sources"
+
+BRIEFING_SCREEN = "briefing-screen"
+BRIEFING_NEXT = "briefing-next"
+BRIEFING_PREV = "briefing-prev"
+BRIEFING_PRINT = "briefing-print"
+BRIEFING_GAPS = "briefing-gaps"

@@ -84,6 +84,48 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     return table
 
 
+def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per governorate: camps, camps not reached and under-served, camp population, the share of it reached, active
+    MMCs and people per active MMC. For coordinators."""
+    table = camps(engine, f, settings.not_reached_days, settings.min_utilisation) if camp_table is None else camp_table
+    mmcs = access.units_by_governorate(engine, f)
+    mmcs = mmcs[mmcs["unit_type"] == "mmc"].set_index("governorate")["units"]
+    rows = []
+    for gov, group in table[table["status"] != analytics.CLOSED].groupby("governorate"):
+        population = int(group["population"].sum())
+        reached = int(group.loc[group["visits"] > 0, "population"].sum())
+        active = int(mmcs.get(gov, 0))
+        rows.append(
+            {
+                "governorate": gov,
+                "camps": len(group),
+                "not_reached": int((group["status"] == analytics.NOT_REACHED).sum()),
+                "under_served": int((group["status"] == analytics.UNDER_SERVED).sum()),
+                "population": population,
+                "population_reached": reached,
+                "share_reached": round(reached / population, 3) if population else None,
+                "active_mmcs": active,
+                "people_per_mmc": round(population / active) if active else None,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "governorate",
+            "camps",
+            "not_reached",
+            "under_served",
+            "population",
+            "population_reached",
+            "share_reached",
+            "active_mmcs",
+            "people_per_mmc",
+        ],
+    )
+    out["name"] = out["governorate"].map(access.governorate_names(engine))
+    return out
+
+
 def units(engine, f: Filters) -> pd.DataFrame:
     """Active units counted by governorate and type: what the public may know about units."""
     return access.units_by_governorate(engine, f)

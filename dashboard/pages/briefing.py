@@ -1,12 +1,198 @@
-"""Briefing mode: one screen per topic for a projector (being built)."""
+"""Briefing mode: one screen per topic in large type, for a projector or for slides.
+
+The URL carries the whole state: ?screen=figures|map|trends|gaps|all&start=...&end=...&governorate=..., so a link
+reproduces the slide. Arrow keys (assets/briefing.js) and the buttons move between screens; screen=all lays every
+screen out one after another for "print to PDF" (landscape, one topic per page). The gaps screen is for coordinators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
 
 import dash
 import dash_mantine_components as dmc
+from dash import dcc, html
 
-from dashboard.i18n import _
+from dashboard import auth, components, ids, reports, runtime
+from dashboard.i18n import _, number
+from dashboard.pages.overview import map_layers
+from dashboard.store import access
 
 dash.register_page(__name__, path="/briefing", name="Briefing", title="Briefing · MMC Iraq", nav_order=1)
 
+PUBLIC_SCREENS = ("figures", "map", "trends")
+COORDINATOR_SCREENS = (*PUBLIC_SCREENS, "gaps")
 
-def layout(**_query):
-    return dmc.Stack([dmc.Title(_("Briefing"), order=2), dmc.Text(_("Briefing mode is being built."))])
+
+def _href(f, screen: str) -> str:
+    return "/briefing?" + urlencode(f.query(screen=screen), doseq=True)
+
+
+def _frame(title: str, subtitle: str, body, screen: str):
+    """One slide: its title, the period and data date on it (also in print), and its content."""
+    return html.Section(
+        [
+            html.Div([html.H1(title, className="briefing-title"), html.P(subtitle, className="briefing-subtitle")]),
+            body,
+        ],
+        className="briefing-screen",
+        id=f"{ids.BRIEFING_SCREEN}-{screen}",
+    )
+
+
+def _figures(figures: dict):
+    def big(label, value, note=""):
+        return html.Div(
+            [
+                html.Div(value, className="briefing-number"),
+                html.Div(label, className="briefing-label"),
+                html.Div(note, className="briefing-note"),
+            ],
+            className="briefing-figure",
+        )
+
+    return html.Div(
+        [
+            big(_("people reached in camps"), number(figures["population_reached"])),
+            big(
+                _("consultations"), number(figures["consultations"]), _("{n} referrals", n=number(figures["referrals"]))
+            ),
+            big(_("camps and sites reached"), f"{figures['camps_reached']} / {figures['camps']}"),
+            big(_("mobile units active"), number(figures["active_units"]), _("MMCs and ambulances")),
+        ],
+        className="briefing-figures",
+    )
+
+
+def _gaps_table(table):
+    header = [
+        _("Governorate"),
+        _("Camps"),
+        _("Not reached"),
+        _("Under-served"),
+        _("Camp population"),
+        _("Share reached"),
+        _("Active MMCs"),
+        _("People per MMC"),
+    ]
+    body = [
+        html.Tr(
+            [
+                html.Td(r["name"]),
+                html.Td(r["camps"]),
+                html.Td(r["not_reached"]),
+                html.Td(r["under_served"]),
+                html.Td(number(r["population"])),
+                html.Td("–" if r["share_reached"] is None else f"{r['share_reached']:.0%}"),
+                html.Td(r["active_mmcs"]),
+                html.Td(number(r["people_per_mmc"])),
+            ]
+        )
+        for r in table.to_dict("records")
+    ]
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
+        className="briefing-table",
+        id=ids.BRIEFING_GAPS,
+    )
+
+
+def layout(screen: str = "figures", **query):
+    engine, settings = runtime.engine(), runtime.settings()
+    status = access.data_status(engine)
+    if not status.has_data:
+        return components.empty_state(_("No data is loaded yet."))
+    f, notice = components.resolve_filters(query, status)
+    coordinator = auth.role_at_least("coordinator")
+    screens = COORDINATOR_SCREENS if coordinator else PUBLIC_SCREENS
+    if screen == "gaps" and not coordinator:
+        return components.sign_in_required("/briefing?" + urlencode(f.query(screen="gaps"), doseq=True))
+    if screen not in (*screens, "all"):
+        screen = "figures"
+    shown = screens if screen == "all" else (screen,)
+
+    k = None if coordinator else settings.suppression_k
+    names = access.governorate_names(engine)
+    camp_table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    where = ", ".join(names[g] for g in f.governorates) if f.governorates else _("seven governorates")
+    subtitle = _(
+        "{start} to {end} · {where} · data of {loaded}",
+        start=f"{f.start:%d %b %Y}",
+        end=f"{f.end:%d %b %Y}",
+        where=where,
+        loaded=f"{status.last_loaded_at:%d %b %Y}" if status.last_loaded_at else "–",
+    )
+    if status.is_demo:
+        subtitle += " · " + _("Demo data (synthetic)")
+
+    parts = []
+    for name in shown:
+        if name == "figures":
+            summary = reports.summary(engine, f, k, camp_table)
+            parts.append(
+                _frame(
+                    _("Mobile Medical Clinics: what the programme reaches"), subtitle, _figures(summary["totals"]), name
+                )
+            )
+        elif name == "map":
+            summary = reports.summary(engine, f, k, camp_table)
+            by_gov = {row["governorate"]: row for row in summary["governorates"]}
+            gov_layer, labels, camps, units = map_layers(engine, settings, f, camp_table, by_gov)
+            parts.append(
+                _frame(
+                    _("Where the clinics reach"),
+                    subtitle,
+                    html.Div(
+                        [
+                            components.camp_map(gov_layer, labels, camps, units, map_id=f"briefing-map-{screen}"),
+                            components.legend(),
+                        ],
+                        className="briefing-map",
+                    ),
+                    name,
+                )
+            )
+        elif name == "trends":
+            weekly = reports.trends(engine, replace(f, freq="week"), k)
+            chart = (
+                components.weekly_chart(weekly, names, graph_id=f"briefing-chart-{screen}", height=500)
+                if not weekly.empty
+                else components.empty_state(_("No consultations in this period."))
+            )
+            parts.append(_frame(_("Consultations week by week"), subtitle, chart, name))
+        elif name == "gaps":
+            table = reports.governorate_gaps(engine, f, settings, camp_table)
+            parts.append(_frame(_("Who we are missing"), subtitle, _gaps_table(table), name))
+
+    position = screens.index(screen) if screen in screens else 0
+    controls = dmc.Group(
+        [
+            dcc.Link(
+                _("← Previous"),
+                href=_href(f, screens[position - 1]),
+                id=ids.BRIEFING_PREV,
+                className="mmc-button mmc-button-light",
+            )
+            if screen != "all" and position > 0
+            else None,
+            html.Span(
+                _("{n} of {total}", n=position + 1, total=len(screens)) if screen != "all" else _("All screens"),
+                className="briefing-position",
+            ),
+            dcc.Link(_("Next →"), href=_href(f, screens[position + 1]), id=ids.BRIEFING_NEXT, className="mmc-button")
+            if screen != "all" and position < len(screens) - 1
+            else None,
+            dcc.Link(
+                _("Print or save as PDF: all screens"),
+                href=_href(f, "all"),
+                id=ids.BRIEFING_PRINT,
+                className="mmc-button mmc-button-light",
+            )
+            if screen != "all"
+            else html.Button(_("Print"), id=ids.BRIEFING_PRINT, className="mmc-button", **{"data-print": "1"}),
+        ],
+        justify="center",
+        className="no-print briefing-controls",
+    )
+    return html.Div([notice, *parts, controls], className="briefing" + (" briefing-all" if screen == "all" else ""))

@@ -31,7 +31,8 @@ def test_overview_draws_map_figures_and_chart(dash_duo, demo_app):
     legend = {e.text for e in dash_duo.find_elements(f"#{ids.OVERVIEW_CHART} .legendtext")}
     assert legend == {"Anbar", "Baghdad", "Diyala", "Dohuk", "Erbil", "Kirkuk", "Sulaymaniyah"}
     figures = dash_duo.find_element(f"#{ids.OVERVIEW_FIGURES}").text
-    assert "People reached" in figures and "Consultations" in figures and "/ 31" in figures
+    assert "People reached" in figures and "Consultations" in figures
+    assert "28 / 30" in figures  # Bezabize Central closed in June 2018; Tazade and a Baghdad site never visited
     assert severe_logs(dash_duo) == []
 
 

@@ -198,3 +198,15 @@ def test_nearest_base_km():
     bases = pd.DataFrame({"base_latitude": [36.0, 33.1], "base_longitude": [44.1, 43.0]})
     d = analytics.nearest_base_km(camps, bases)
     assert d[0] == pytest.approx(9.0, abs=0.1) and d[1] == pytest.approx(11.1, abs=0.1)
+
+
+def test_a_closed_camp_is_not_a_gap():
+    history = pd.DataFrame(
+        {"camp_id": [1, 1], "population_date": [D(2017, 1, 1), D(2017, 6, 1)], "population": [800, 0]}
+    )
+    out = analytics.camp_status(_camps(None, 0, visits=0), history, D(2017, 7, 1), D(2017, 12, 31))
+    assert out.loc[0, "status"] == analytics.CLOSED
+    assert analytics.headline({}, out)["camps"] == 0
+    # Visited in the period, even if it closed since: its visits count as coverage.
+    out = analytics.camp_status(_camps(D(2017, 12, 30), 10, visits=1), history, D(2017, 7, 1), D(2017, 12, 31))
+    assert out.loc[0, "status"] == analytics.REACHED

@@ -228,3 +228,16 @@ def test_security_headers(app_with_users):
 
 def test_debug_is_off_by_default(app_with_users):
     assert app_with_users.server.debug is False
+
+
+def test_no_route_gives_an_anonymous_visitor_coordinator_data(app_with_users):
+    """Every GET route of the server without a path parameter, and every page path, called anonymously."""
+    client = app_with_users.server.test_client()
+    rules = [r.rule for r in app_with_users.server.url_map.iter_rules() if "GET" in r.methods and "<" not in r.rule]
+    paths = rules + [p["path"] for p in dash.page_registry.values()]
+    assert "/api/v1/summary" in paths and "/_dash-layout" in paths
+    for path in paths:
+        for query in ("", "?start=2017-01-01&end=2017-12-31"):
+            text = client.get(path + query).get_data().decode("utf-8", errors="replace")
+            leaked = [s for s in SECRETS if s in text]
+            assert not leaked, f"{path}{query} leaked {leaked}"
