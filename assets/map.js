@@ -41,3 +41,18 @@ window.mmc = Object.assign({}, window.mmc, {
         },
     },
 });
+
+window.mmc.map.unitMarker = function (feature, latlng) {
+    const mmc = feature.properties.t === "mmc";
+    const icon = L.divIcon({
+        className: "unit-marker " + (mmc ? "unit-mmc" : "unit-ambulance"),
+        html: mmc ? "M" : "A",
+        iconSize: [18, 18],
+    });
+    return L.marker(latlng, {icon: icon});
+};
+window.mmc.map.stopCircle = function (feature, latlng) {
+    const p = feature.properties;
+    return L.circle(latlng, {radius: p.radius, color: "#009E73", weight: 3, dashArray: "6 4", fillOpacity: 0.08,
+                             className: "next-stop"});
+};

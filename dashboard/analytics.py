@@ -75,8 +75,7 @@ def camp_status(
     """Camps with population at the period's end, utilisation, days since last visit and coverage status.
 
     not reached: no visit within `not_reached_days` of the end; under-served: utilisation below the standard;
-    reached: otherwise; closed: nobody lives there at the period's end and no unit went in the period (a closed
-    camp is not a gap).
+    reached: otherwise; closed: nobody lives there at the period's end (a closed camp is not a gap).
     """
     days = (end - start).days + 1
     pops = population_at(history, end)
@@ -87,7 +86,7 @@ def camp_status(
     out["utilisation"] = [utilisation(c, p, days) for c, p in zip(out["consultations"], out["population"], strict=True)]
     not_reached = out["days_since_visit"].isna() | (out["days_since_visit"] > not_reached_days)
     under = out["utilisation"].map(lambda u: u is not None and u < min_utilisation)
-    closed = (out["population"] == 0) & (out["visits"] == 0)
+    closed = out["population"] == 0
     out["status"] = np.where(closed, CLOSED, np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED)))
     return out
 
@@ -96,7 +95,9 @@ def headline(totals: dict, camps: pd.DataFrame) -> dict:
     """The headline figures: the period totals plus people reached (population at period end of reached camps) and
     the number of camps that were open or visited (closed camps are not counted as missed)."""
     reached = camps[camps["visits"] > 0]
-    open_or_visited = int((camps["status"] != CLOSED).sum()) if "status" in camps else len(camps)
+    open_or_visited = (
+        int(((camps["status"] != CLOSED) | (camps["visits"] > 0)).sum()) if "status" in camps else len(camps)
+    )
     return {**totals, "population_reached": int(reached["population"].sum()), "camps": open_or_visited}
 
 

@@ -197,34 +197,15 @@ def camps():
     return jsonify({"type": "FeatureCollection", **_meta(f, status, k), "features": features})
 
 
-GAP_COLUMNS = [
-    ("code", "code", "#loc+code"),
-    ("name", "name", "#loc+name"),
-    ("governorate", "governorate", "#adm1+code"),
-    ("governorate_name", "governorate_name", "#adm1+name"),
-    ("population", "population", "#population"),
-    ("population_date", "population_date", "#date+population"),
-    ("units_served", "units_served", "#org+units"),
-    ("visits", "visits", "#indicator+visits+num"),
-    ("last_visit", "last_visit", "#date+visit+last"),
-    ("days_since_visit", "days_since_visit", "#indicator+days_since_visit+num"),
-    ("consultations", "consultations", "#indicator+consultations+num"),
-    ("utilisation", "utilisation", "#indicator+utilisation+num"),
-    ("nearest_base_km", "nearest_base_km", "#indicator+distance_km+num"),
-    ("status", "status", "#status"),
-    ("reason", "reason", "#status+reason"),
-]
-
-
 @api.get("/gaps")
 def gaps():
     if not auth.role_at_least("coordinator"):
         raise ApiError(401, "sign in as a coordinator to read the gap table")
     f, status = _filters()
     table = reports.gaps(runtime.engine(), f, runtime.settings())
-    rows = [{key: _plain(row[key]) for key, _h, _t in GAP_COLUMNS} for row in table.to_dict("records")]
+    rows = [{key: _plain(row[key]) for key, _h, _t in reports.GAP_COLUMNS} for row in table.to_dict("records")]
     if request.args.get("format") == "csv":
-        return _csv(rows, GAP_COLUMNS, "mmc-gaps")
+        return _csv(rows, reports.GAP_COLUMNS, "mmc-gaps")
     return jsonify({**_meta(f, status, None), "rows": rows})
 
 

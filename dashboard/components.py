@@ -58,7 +58,7 @@ def figure_cards(figures: list[tuple[str, str, str]]):
     )
 
 
-def legend():
+def legend(coordinator: bool = False):
     items = [
         dmc.Group(
             [
@@ -76,7 +76,28 @@ def legend():
         [
             dmc.Text(_("Camps and sites:"), fw=600, size="sm"),
             *items,
-            dmc.Text(_("circle size shows population; badges count active units"), size="xs", c="dimmed"),
+            *(
+                [
+                    dmc.Group(
+                        [
+                            html.Span("M", className="unit-marker unit-mmc legend-unit"),
+                            dmc.Text(_("MMC base"), size="sm"),
+                        ],
+                        gap=4,
+                    ),
+                    dmc.Group(
+                        [
+                            html.Span("A", className="unit-marker unit-ambulance legend-unit"),
+                            dmc.Text(_("Ambulance base"), size="sm"),
+                        ],
+                        gap=4,
+                    ),
+                    dmc.Group([html.Span(className="legend-stop"), dmc.Text(_("Recommended stop"), size="sm")], gap=4),
+                    dmc.Text(_("circle size shows population"), size="xs", c="dimmed"),
+                ]
+                if coordinator
+                else [dmc.Text(_("circle size shows population; badges count active units"), size="xs", c="dimmed")]
+            ),
         ],
         gap="md",
     )
@@ -213,4 +234,37 @@ def sign_in_required(path: str):
         title=_("Sign-in required"),
         color="blue",
         id=ids.SIGN_IN_REQUIRED,
+    )
+
+
+def filter_bar(f, first, last, names: dict[str, str]):
+    """Period and governorates; a change navigates to the same page with the new filters in its URL."""
+    from dashboard.reference import PROGRAMME_GOVERNORATES
+
+    return dmc.Group(
+        [
+            dmc.DatePickerInput(
+                id=ids.FILTER_PERIOD,
+                type="range",
+                label=_("Period"),
+                value=[f.start.isoformat(), f.end.isoformat()],
+                minDate=first.isoformat() if first else None,
+                maxDate=last.isoformat() if last else None,
+                valueFormat="DD MMM YYYY",
+                allowSingleDateInRange=True,
+                w=280,
+            ),
+            dmc.MultiSelect(
+                id=ids.FILTER_GOVERNORATES,
+                label=_("Governorates"),
+                placeholder=_("All seven"),
+                data=[{"value": g.iso, "label": names.get(g.iso, g.name_en)} for g in PROGRAMME_GOVERNORATES],
+                value=list(f.governorates),
+                clearable=True,
+                w=360,
+            ),
+        ],
+        align="flex-end",
+        className="no-print",
+        mb="sm",
     )

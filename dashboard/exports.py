@@ -28,3 +28,20 @@ def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str, str]]) -> str
     for row in rows:
         writer.writerow([safe_cell(row.get(key)) for key, _header, _tag in columns])
     return out.getvalue()
+
+
+def to_xlsx(rows: Iterable[dict], columns: Sequence[tuple[str, str, str]], sheet: str = "data") -> bytes:
+    """An XLSX workbook: a header row, the HXL row, then the rows; text cells made formula-safe as in CSV."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([header for _key, header, _tag in columns])
+    ws.append([tag for _key, _header, tag in columns])
+    for row in rows:
+        ws.append([safe_cell(row.get(key)) for key, _header, _tag in columns])
+    ws.freeze_panes = "A3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard import auth, setup, shell
+from dashboard import auth, callbacks, setup, shell
 from dashboard.api import api
 from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
@@ -26,6 +26,7 @@ def build(settings: Settings) -> Dash:
     )
     app.server.config.update(MMC_SETTINGS=settings, MMC_ENGINE=engine, SECRET_KEY=settings.secret_key)
     app.layout = shell.layout
+    callbacks.register(app)
     auth.init_app(app.server, settings.secure_cookies)
     app.server.register_blueprint(api)
     _security_headers(app)

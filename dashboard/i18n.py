@@ -34,3 +34,10 @@ def number(value: float | int | None) -> str:
     if value is None:
         return "–"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def percent(share: float | None) -> str:
+    """A share as a whole percentage, halves rounded up (62.5% shows as 63%); None as a dash."""
+    if share is None:
+        return "–"
+    return f"{int(share * 100 + 0.5)}%"

@@ -16,6 +16,25 @@ from dashboard.store import access
 
 SUPPRESSED_COUNTS = ("consultations", "referrals")  # counts of people, hidden from 1 to k-1 in public output
 
+# The gap table's columns: key, header, HXL hashtag. The API, the page's table and its exports share them.
+GAP_COLUMNS = [
+    ("code", "code", "#loc+code"),
+    ("name", "name", "#loc+name"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("governorate_name", "governorate_name", "#adm1+name"),
+    ("population", "population", "#population"),
+    ("population_date", "population_date", "#date+population"),
+    ("units_served", "units_served", "#org+units"),
+    ("visits", "visits", "#indicator+visits+num"),
+    ("last_visit", "last_visit", "#date+visit+last"),
+    ("days_since_visit", "days_since_visit", "#indicator+days_since_visit+num"),
+    ("consultations", "consultations", "#indicator+consultations+num"),
+    ("utilisation", "utilisation", "#indicator+utilisation+num"),
+    ("nearest_base_km", "nearest_base_km", "#indicator+distance_km+num"),
+    ("status", "status", "#status"),
+    ("reason", "reason", "#status+reason"),
+]
+
 
 def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
     """Every camp of the filters with population at the period's end, visits, last visit and coverage status."""

@@ -101,7 +101,16 @@ def layout():
             children=dmc.AppShell(
                 [
                     dmc.AppShellHeader(header),
-                    dmc.AppShellMain(dmc.Container([demo_banner(status), dash.page_container], size="xl")),
+                    dmc.AppShellMain(
+                        dmc.Container(
+                            [
+                                dcc.Location(id=ids.NAVIGATE, refresh="callback-nav"),
+                                demo_banner(status),
+                                dash.page_container,
+                            ],
+                            size="xl",
+                        )
+                    ),
                 ],
                 header={"height": 60},
                 padding="md",

@@ -232,6 +232,8 @@ def texts(component) -> list[str]:
             return
         if isinstance(node, str):
             out.append(node)
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            out.append(str(node))
         elif isinstance(node, (list, tuple)):
             for child in node:
                 walk(child)
@@ -260,3 +262,27 @@ def find(component, component_id):
             if hit is not None:
                 return hit
     return None
+
+
+def call_callback(client, output: str, values: dict, triggered: str | None = None):
+    """POST to a callback as the browser would: `output` names one of its outputs ("id.prop"); `values` maps
+    "id.prop" to the value of each input and state (missing ones are None). Returns the Flask response."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if output in d["output"].strip(".").split("..."))
+    outputs = []
+    for spec in dep["output"].strip(".").split("..."):
+        component, prop = spec.rsplit(".", 1)
+        outputs.append({"id": component, "property": prop})
+
+    def fill(items):
+        return [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
+
+    first = dep["inputs"][0]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": fill(dep["inputs"]),
+        "state": fill(dep["state"]),
+        "changedPropIds": [triggered or f"{first['id']}.{first['property']}"],
+    }
+    return client.post("/_dash-update-component", json=body)

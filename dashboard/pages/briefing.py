@@ -15,7 +15,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import auth, components, ids, reports, runtime
-from dashboard.i18n import _, number
+from dashboard.i18n import _, number, percent
 from dashboard.pages.overview import map_layers
 from dashboard.store import access
 
@@ -84,7 +84,7 @@ def _gaps_table(table):
                 html.Td(r["not_reached"]),
                 html.Td(r["under_served"]),
                 html.Td(number(r["population"])),
-                html.Td("–" if r["share_reached"] is None else f"{r['share_reached']:.0%}"),
+                html.Td(percent(r["share_reached"])),
                 html.Td(r["active_mmcs"]),
                 html.Td(number(r["people_per_mmc"])),
             ]

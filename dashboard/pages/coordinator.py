@@ -1,33 +1,104 @@
-"""The coordinators' page: units with their bases and workload. Signed-in coordinators and admins only; the role is
-checked on the server when the page is built, so nobody else is ever sent this data.
+"""Coverage gaps, for coordinators: who we are missing and where the next team should go.
 
-The URL carries the period: ?start=YYYY-MM-DD&end=YYYY-MM-DD.
+Signed-in coordinators and admins only: the role is checked on the server when the page is built and in every
+callback, so nobody else is ever sent camp-level activity, unit bases or schedules. The URL carries the filters
+(?start=...&end=...&governorate=...).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import parse_qs
+
 import dash
 import dash_ag_grid as dag
+import dash_leaflet as dl
 import dash_mantine_components as dmc
+import pandas as pd
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
-from dashboard import analytics, auth, components, ids, runtime
-from dashboard.i18n import _
+from dashboard import analytics, auth, components, coverage, exports, ids, reports, runtime
+from dashboard.filters import ParameterError, parse_filters
+from dashboard.i18n import _, number, percent
+from dashboard.pages.overview import map_layers
 from dashboard.store import access
 
-dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coordinators · MMC Iraq", nav_order=2)
+dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coverage gaps · MMC Iraq", nav_order=2)
+
+STATUS_ORDER = {analytics.NOT_REACHED: 0, analytics.UNDER_SERVED: 1, analytics.REACHED: 2, analytics.CLOSED: 3}
 
 
-def layout(**query):
-    if not auth.role_at_least("coordinator"):
-        return components.sign_in_required("/coordinator")
-    engine = runtime.engine()
-    f, notice = components.resolve_filters(query, access.data_status(engine))
-    period_start, period_end = f.start, f.end
-    names = access.governorate_names(engine)
-    clinics = analytics.clinic_workload(access.clinics_in_period(engine, f))
-    clinics["governorate"] = clinics["governorate"].map(names)
-    clinics["unit_type"] = clinics["unit_type"].map({"mmc": _("MMC"), "ambulance": _("Ambulance")})
-    clinics["last_visit"] = clinics["last_visit"].map(lambda d: d.isoformat() if d else None)
+def gap_rows(table: pd.DataFrame) -> list[dict]:
+    """The gap table as grid rows: not reached first, then longest without a visit."""
+    out = table.assign(
+        order=table["status"].map(STATUS_ORDER), status_label=table["status"].map(components.status_label)
+    )
+    out = out.sort_values(["order", "days_since_visit"], ascending=[True, False], na_position="first")
+    keep = ["camp_id", "latitude", "longitude", "status_label", *[k for k, _h, _t in reports.GAP_COLUMNS]]
+    rows = out[keep].astype(object).where(out[keep].notna(), None).to_dict("records")
+    for row in rows:
+        for key in ("population_date", "last_visit"):
+            if isinstance(row[key], dt.date):
+                row[key] = row[key].isoformat()
+        row["camp_id"] = str(row["camp_id"])
+    return rows
+
+
+def _grid(rows: list[dict]):
+    def col(field, header, **extra):
+        return {"field": field, "headerName": header, "filter": True, "sortable": True, **extra}
+
+    number_filter = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
+    return dag.AgGrid(
+        id=ids.GAP_GRID,
+        rowData=rows,
+        getRowId="params.data.camp_id",
+        columnDefs=[
+            col("name", _("Camp or site"), pinned="left", minWidth=190),
+            col("governorate_name", _("Governorate")),
+            col("status_label", _("Status"), cellClass={"function": "'status-cell status-' + params.data.status"}),
+            col("reason", _("Why"), minWidth=240),
+            col(
+                "days_since_visit",
+                _("Days since last visit"),
+                sortingOrder=["desc", "asc", None],
+                comparator={"function": "mmcNullsLargest"},
+                **number_filter,
+            ),
+            col("last_visit", _("Last visit")),
+            col(
+                "population",
+                _("Population"),
+                valueFormatter={"function": "d3.format(',')(params.value)"},
+                **number_filter,
+            ),
+            col("population_date", _("Population as of")),
+            col("units_served", _("Units that served it"), minWidth=200),
+            col("visits", _("Visits"), **number_filter),
+            col("consultations", _("Consultations"), **number_filter),
+            col("utilisation", _("Consultations per person per year"), **number_filter),
+            col("nearest_base_km", _("Nearest base (km)"), **number_filter),
+        ],
+        defaultColDef={"resizable": True, "minWidth": 110, "wrapHeaderText": True, "autoHeaderHeight": True},
+        dashGridOptions={
+            "rowSelection": {"mode": "singleRow", "enableClickSelection": True},
+            "animateRows": False,
+            # Every column rendered: a dozen columns are cheap, and readers and tests see them all.
+            "suppressColumnVirtualisation": True,
+        },
+        style={"height": "520px"},
+        className="ag-theme-quartz",
+    )
+
+
+def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
+    table = clinics.assign(
+        governorate=clinics["governorate"].map(names),
+        unit_type=clinics["unit_type"].map({"mmc": _("MMC"), "ambulance": _("Ambulance")}),
+        last_visit=clinics["last_visit"].map(lambda d: d.isoformat() if d else None),
+        overloaded=clinics["per_clinician_day"].map(lambda v: v is not None and not pd.isna(v) and v >= limit),
+    )
     columns = [
         ("code", _("Code")),
         ("name", _("Unit")),
@@ -38,26 +109,289 @@ def layout(**query):
         ("clinicians", _("Clinicians")),
         ("visits", _("Visits")),
         ("camps_served", _("Camps served")),
+        ("visit_days", _("Days active")),
         ("consultations", _("Consultations")),
         ("per_clinician_day", _("Per clinician per day")),
         ("last_visit", _("Last visit")),
     ]
-    grid = dag.AgGrid(
+    rows = table[[c for c, _label in columns] + ["overloaded"]].astype(object)
+    rows = rows.where(rows.notna(), None).to_dict("records")
+    return dag.AgGrid(
         id=ids.CLINIC_GRID,
-        rowData=clinics[[c for c, _label in columns]].to_dict("records"),
+        rowData=rows,
         columnDefs=[{"field": c, "headerName": label, "filter": True, "sortable": True} for c, label in columns],
-        defaultColDef={"resizable": True, "minWidth": 90},
-        dashGridOptions={"animateRows": False},
-        columnSize="autoSize",
-        style={"height": "600px"},
+        defaultColDef={"resizable": True, "minWidth": 100, "wrapHeaderText": True, "autoHeaderHeight": True},
+        rowClassRules={"unit-overloaded": "params.data.overloaded"},
+        style={"height": "420px"},
+        className="ag-theme-quartz",
     )
-    period = _("{start} to {end}", start=f"{period_start:%d %b %Y}", end=f"{period_end:%d %b %Y}")
+
+
+def _unit_bases(clinics: pd.DataFrame) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.base_longitude, r.base_latitude]},
+                "properties": {"t": r.unit_type, "tooltip": f"<b>{r.name}</b><br>{r.code}"},
+            }
+            for r in clinics.itertuples()
+        ],
+    }
+
+
+def _summary(table: pd.DataFrame):
+    header = [
+        _("Governorate"),
+        _("Camps"),
+        _("Not reached"),
+        _("Under-served"),
+        _("Camp population"),
+        _("Share reached"),
+        _("Active MMCs"),
+        _("People per MMC"),
+    ]
+    body = [
+        html.Tr(
+            [
+                html.Td(r["name"]),
+                html.Td(r["camps"]),
+                html.Td(r["not_reached"]),
+                html.Td(r["under_served"]),
+                html.Td(number(r["population"])),
+                html.Td(percent(r["share_reached"])),
+                html.Td(r["active_mmcs"]),
+                html.Td(number(r["people_per_mmc"])),
+            ]
+        )
+        for r in table.to_dict("records")
+    ]
+    return dmc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
+        striped=True,
+        highlightOnHover=True,
+        id=ids.GAP_SUMMARY,
+        fz="sm",
+    )
+
+
+def layout(**query):
+    if not auth.role_at_least("coordinator"):
+        return components.sign_in_required("/coordinator")
+    engine, settings = runtime.engine(), runtime.settings()
+    status = access.data_status(engine)
+    if not status.has_data:
+        return components.empty_state(_("No data is loaded yet."))
+    f, notice = components.resolve_filters(query, status)
+    names = access.governorate_names(engine)
+    table = reports.gaps(engine, f, settings)
+    clinics = analytics.clinic_workload(access.clinics_in_period(engine, f))
+    summary = reports.summary(engine, f, None, table)
+    by_gov = {row["governorate"]: row for row in summary["governorates"]}
+    gov_layer, labels, camps, _badges = map_layers(engine, settings, f, table, by_gov)
+    the_map = components.camp_map(gov_layer, labels, camps, None, map_id=ids.GAP_MAP)
+    the_map.children = [
+        *the_map.children[:-1],
+        dl.GeoJSON(data=_unit_bases(clinics), id=ids.GAP_UNITS, pointToLayer=components.ns("unitMarker")),
+        dl.GeoJSON(data=None, id=ids.GAP_STOPS, pointToLayer=components.ns("stopCircle")),
+        the_map.children[-1],
+    ]
+    # The camp layer needs its own id here so that a click selects the camp's row.
+    for layer in the_map.children:
+        if getattr(layer, "id", None) == ids.CAMP_LAYER:
+            layer.id = ids.GAP_CAMPS
+    counts = table["status"].value_counts()
+    period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
+    where_next = dmc.Paper(
+        [
+            dmc.Title(_("Where next"), order=4),
+            dmc.Text(
+                _(
+                    "Stops that would cover the most people in camps not reached today. A stop covers the camps "
+                    "within the radius."
+                ),
+                size="sm",
+                c="dimmed",
+            ),
+            dmc.Group(
+                [
+                    dmc.NumberInput(id=ids.NEXT_SLOTS, label=_("Visit slots (stops)"), value=3, min=1, max=50, w=150),
+                    dmc.NumberInput(
+                        id=ids.NEXT_RADIUS,
+                        label=_("Radius (km)"),
+                        value=settings.access_km,
+                        min=0.5,
+                        max=100,
+                        step=0.5,
+                        decimalScale=1,
+                        w=150,
+                    ),
+                    dmc.Button(_("Recommend stops"), id=ids.NEXT_RUN),
+                ],
+                align="flex-end",
+            ),
+            html.Div(id=ids.NEXT_RESULT),
+        ],
+        p="md",
+        withBorder=True,
+        radius="md",
+    )
     return dmc.Stack(
         [
+            notice,
             dmc.Group(
-                [dmc.Title(_("Units"), order=2), dmc.Text(period, c="dimmed", size="lg")], justify="space-between"
+                [dmc.Title(_("Coverage gaps"), order=2), dmc.Text(period, c="dimmed", size="lg")],
+                justify="space-between",
             ),
-            dmc.Text(_("Consultations per clinician per day: the standard is fewer than 50."), size="sm", c="dimmed"),
-            grid,
-        ]
+            components.filter_bar(f, status.first_date, status.last_date, names),
+            dmc.Text(
+                _(
+                    "{n} camps not reached (no visit in the last {days} days of the period), {u} under-served "
+                    "(fewer than {m:g} consultations per person per year).",
+                    n=int(counts.get(analytics.NOT_REACHED, 0)),
+                    days=settings.not_reached_days,
+                    u=int(counts.get(analytics.UNDER_SERVED, 0)),
+                    m=settings.min_utilisation,
+                ),
+                fw=500,
+            ),
+            _summary(reports.governorate_gaps(engine, f, settings, table)),
+            dmc.Grid(
+                [
+                    dmc.GridCol(
+                        dmc.Stack([the_map, components.legend(coordinator=True)], gap="xs"), span={"base": 12, "lg": 7}
+                    ),
+                    dmc.GridCol(where_next, span={"base": 12, "lg": 5}),
+                ]
+            ),
+            dmc.Group(
+                [
+                    dmc.Title(_("Camps and sites"), order=3),
+                    dmc.Group(
+                        [
+                            dmc.Button(_("Export CSV"), id=ids.EXPORT_CSV, variant="light"),
+                            dmc.Button(_("Export XLSX"), id=ids.EXPORT_XLSX, variant="light"),
+                        ],
+                        gap="xs",
+                    ),
+                ],
+                justify="space-between",
+            ),
+            dmc.Text(
+                _(
+                    "Choose a row to find the camp on the map; click a camp on the map to find its row. Exports "
+                    "hold the rows as filtered and sorted here."
+                ),
+                size="sm",
+                c="dimmed",
+            ),
+            _grid(gap_rows(table)),
+            dcc.Download(id=ids.EXPORT_DOWNLOAD),
+            dmc.Title(_("Units"), order=3),
+            dmc.Text(
+                _(
+                    "Consultations per clinician per day: the standard is fewer than {n}; rows at or above it are "
+                    "marked.",
+                    n=settings.max_per_clinician_day,
+                ),
+                size="sm",
+                c="dimmed",
+            ),
+            _unit_grid(clinics, names, settings.max_per_clinician_day),
+        ],
+        gap="sm",
     )
+
+
+def _require_coordinator() -> None:
+    if not auth.role_at_least("coordinator"):
+        raise PreventUpdate
+
+
+@dash.callback(
+    Output(ids.NEXT_RESULT, "children"),
+    Output(ids.GAP_STOPS, "data"),
+    Input(ids.NEXT_RUN, "n_clicks"),
+    State(ids.NEXT_SLOTS, "value"),
+    State(ids.NEXT_RADIUS, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def recommend(_clicks, slots, radius, search):
+    _require_coordinator()
+    try:
+        slots, radius = int(slots), float(radius)
+        engine, settings = runtime.engine(), runtime.settings()
+        status = access.data_status(engine)
+        f = parse_filters(parse_qs((search or "").lstrip("?")), status.first_date, status.last_date)
+        table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+        unmet = table["population"].where(table["status"] == analytics.NOT_REACHED, 0)
+        picks = coverage.where_next(table["latitude"], table["longitude"], unmet, radius, slots)
+    except (TypeError, ValueError, ParameterError) as exc:
+        return dmc.Alert(str(exc), color="red", title=_("Cannot recommend stops")), None
+    if not picks:
+        return dmc.Alert(_("Every camp not reached is covered, or none is left to cover."), color="green"), None
+    names = table["name"].tolist()
+    items, features, total = [], [], 0
+    for n, pick in enumerate(picks, start=1):
+        total += pick.gain
+        covered = ", ".join(names[i] for i in pick.covered)
+        items.append(
+            html.Li(
+                _(
+                    "Stop {n}: {camp}: +{gain} people ({covered}); {total} in all",
+                    n=n,
+                    camp=names[pick.candidate],
+                    gain=number(pick.gain),
+                    covered=covered,
+                    total=number(total),
+                )
+            )
+        )
+        row = table.iloc[pick.candidate]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
+                "properties": {
+                    "n": n,
+                    "radius": radius * 1000,
+                    "tooltip": _("Stop {n}: {camp}", n=n, camp=row["name"]),
+                },
+            }
+        )
+    return html.Ol(items, className="next-stops"), {"type": "FeatureCollection", "features": features}
+
+
+@dash.callback(
+    Output(ids.EXPORT_DOWNLOAD, "data"),
+    Input(ids.EXPORT_CSV, "n_clicks"),
+    Input(ids.EXPORT_XLSX, "n_clicks"),
+    State(ids.GAP_GRID, "virtualRowData"),
+    prevent_initial_call=True,
+)
+def export(_csv, _xlsx, rows):
+    _require_coordinator()
+    rows = rows or []
+    stamp = dt.date.today().isoformat()
+    if dash.ctx.triggered_id == ids.EXPORT_XLSX:
+        return dcc.send_bytes(exports.to_xlsx(rows, reports.GAP_COLUMNS, "gaps"), f"mmc-gaps-{stamp}.xlsx")
+    return dcc.send_string(exports.to_csv(rows, reports.GAP_COLUMNS), f"mmc-gaps-{stamp}.csv")
+
+
+@dash.callback(Output(ids.GAP_MAP, "viewport"), Input(ids.GAP_GRID, "selectedRows"), prevent_initial_call=True)
+def zoom_to_row(selected):
+    _require_coordinator()
+    if not selected:
+        return no_update
+    row = selected[0]
+    return {"center": [row["latitude"], row["longitude"]], "zoom": 11, "transition": "flyTo"}
+
+
+@dash.callback(Output(ids.GAP_GRID, "selectedRows"), Input(ids.GAP_CAMPS, "clickData"), prevent_initial_call=True)
+def select_row(click):
+    _require_coordinator()
+    if not click:
+        return no_update
+    return {"ids": [str(click["properties"]["id"])]}

@@ -207,6 +207,7 @@ def test_a_closed_camp_is_not_a_gap():
     out = analytics.camp_status(_camps(None, 0, visits=0), history, D(2017, 7, 1), D(2017, 12, 31))
     assert out.loc[0, "status"] == analytics.CLOSED
     assert analytics.headline({}, out)["camps"] == 0
-    # Visited in the period, even if it closed since: its visits count as coverage.
-    out = analytics.camp_status(_camps(D(2017, 12, 30), 10, visits=1), history, D(2017, 7, 1), D(2017, 12, 31))
-    assert out.loc[0, "status"] == analytics.REACHED
+    # Visited in the period before it closed: still closed, but it counts among the camps the period reached.
+    out = analytics.camp_status(_camps(D(2017, 6, 20), 10, visits=1), history, D(2017, 1, 1), D(2017, 12, 31))
+    assert out.loc[0, "status"] == analytics.CLOSED
+    assert analytics.headline({}, out)["camps"] == 1

@@ -1,0 +1,36 @@
+"""Callbacks shared by several pages. Thin: unpack, call a plain function, return."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+from dash import Dash, Input, Output, State, no_update
+
+from dashboard import ids
+
+
+def filtered_href(pathname: str | None, search: str | None, period, governorates) -> str | None:
+    """The page's URL with the period and governorates replaced and its other arguments kept; None while the
+    range is half chosen."""
+    if not pathname or not period or len(period) != 2 or not all(period):
+        return None
+    query = parse_qs((search or "").lstrip("?"))
+    query.update(start=[str(period[0])[:10]], end=[str(period[1])[:10]])
+    query.pop("governorate", None)
+    if governorates:
+        query["governorate"] = list(governorates)
+    return f"{pathname}?{urlencode(query, doseq=True)}"
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output(ids.NAVIGATE, "href"),
+        Input(ids.FILTER_PERIOD, "value"),
+        Input(ids.FILTER_GOVERNORATES, "value"),
+        State("_pages_location", "pathname"),
+        State("_pages_location", "search"),
+        prevent_initial_call=True,
+    )
+    def navigate(period, governorates, pathname, search):
+        href = filtered_href(pathname, search, period, governorates)
+        return href or no_update

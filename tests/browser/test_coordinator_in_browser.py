@@ -1,0 +1,65 @@
+"""A coordinator finds the camps nobody reached, and asks where the next team should go."""
+
+from __future__ import annotations
+
+from dash.testing.wait import until
+
+from dashboard import auth, ids
+from dashboard.store import users
+from tests.browser.conftest import severe_logs
+
+PASSWORD = "correct-horse-battery"
+
+
+def _sign_in(dash_duo, next_path):
+    dash_duo.wait_for_page(dash_duo.server_url + f"/login?next={next_path}")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")
+    dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys(PASSWORD)
+    dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()
+
+
+def _column(dash_duo, col_id: str) -> list[str]:
+    """A column's cells in the order the grid shows them (read in one script, so a re-render cannot interleave)."""
+    return dash_duo.driver.execute_script(
+        """
+        const cells = Array.from(document.querySelectorAll(arguments[0] + " .ag-cell[col-id='" + arguments[1] + "']"));
+        const byRow = cells.map(c => [Number(c.closest('.ag-row').getAttribute('row-index')), c.textContent.trim()]);
+        byRow.sort((a, b) => a[0] - b[0]);
+        return byRow.map(pair => pair[1]);
+        """,
+        f"#{ids.GAP_GRID}",
+        col_id,
+    )
+
+
+def _click(dash_duo, selector: str) -> None:
+    """Click through a script: the grid may redraw between finding an element and clicking it."""
+    until(
+        lambda: dash_duo.driver.execute_script(
+            "const e = document.querySelector(arguments[0]); if (e) { e.click(); return true; } return false;", selector
+        ),
+        timeout=10,
+    )
+
+
+def test_sorting_by_days_since_last_visit_puts_the_unreached_first(dash_duo, demo_app):
+    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    dash_duo.start_server(demo_app)
+    _sign_in(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
+    dash_duo.wait_for_element(f"#{ids.GAP_GRID} .ag-row", timeout=30)
+    # Sort by name first, so that the order shown is the grid's doing and not the server's.
+    _click(dash_duo, f"#{ids.GAP_GRID} .ag-header-cell[col-id='name'] .ag-header-cell-label")
+    until(lambda: _column(dash_duo, "status_label")[0] != "Not reached", timeout=10)
+    _click(dash_duo, f"#{ids.GAP_GRID} .ag-header-cell[col-id='days_since_visit'] .ag-header-cell-label")
+    until(lambda: _column(dash_duo, "status_label")[:2] == ["Not reached"] * 2, timeout=10)
+    statuses = _column(dash_duo, "status_label")
+    first_other = statuses.index(next(s for s in statuses if s != "Not reached"))
+    assert first_other >= 2  # at least Tazade and a Baghdad site, never visited in the demo data
+    assert "Not reached" not in statuses[first_other:]  # every not-reached camp is above the rest
+    assert _column(dash_duo, "reason")[:2] == ["Never visited", "Never visited"]
+
+    _click(dash_duo, f"#{ids.NEXT_RUN}")
+    dash_duo.wait_for_contains_text(f"#{ids.NEXT_RESULT}", "Stop 1:", timeout=20)
+    until(lambda: len(dash_duo.find_elements(".next-stop")) >= 1, timeout=10)
+    assert len(dash_duo.find_elements(".unit-marker")) >= 57  # the bases, for coordinators
+    assert severe_logs(dash_duo) == []

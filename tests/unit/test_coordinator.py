@@ -1,0 +1,163 @@
+"""The coverage-gap page: its figures, the where-next recommendation and the exports, for coordinators only."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+
+import dash
+import pytest
+from openpyxl import load_workbook
+
+from dashboard import auth, ids, reports
+from dashboard.store import users
+from tests.conftest import call_callback, find, make_app, texts, tiny_dataset
+from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
+
+WEEK = "?start=2017-01-30&end=2017-02-05"
+
+
+@pytest.fixture
+def app(sqlite_url):
+    app = make_app(sqlite_url, tiny_dataset())
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    return app
+
+
+@pytest.fixture
+def coordinator(app):
+    client = _client_with_csrf(app)
+    _sign_in(client)
+    return client
+
+
+def _page(app, client_session_role=None, **query):
+    with app.server.test_request_context("/coordinator"):
+        from flask import session
+
+        if client_session_role:
+            session.update(uid=1, role=client_session_role)
+        return dash.page_registry["dashboard.pages.coordinator"]["layout"](**query)
+
+
+def test_gap_table_rows_and_order(app):
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-05")
+    rows = find(page, ids.GAP_GRID).rowData
+    assert [r["code"] for r in rows] == ["C", "A", "B"]  # not reached, under-served, reached
+    c, a, b = rows
+    assert (c["status"], c["reason"], c["days_since_visit"], c["units_served"]) == (
+        "not_reached",
+        "Never visited",
+        None,
+        "",
+    )
+    assert (a["population"], a["population_date"], a["visits"], a["last_visit"], a["days_since_visit"]) == (
+        2000,
+        "2017-02-01",
+        2,
+        "2017-02-01",
+        4,
+    )
+    assert a["utilisation"] == round(35 / 2000 * 365 / 7, 2) and a["units_served"] == "Team Alpha"
+    assert (b["visits"], b["consultations"], b["units_served"]) == (3, 50, "Ambulance Charlie, Team Bravo")
+    summary = " ".join(texts(find(page, ids.GAP_SUMMARY)))
+    assert "Anbar 2 1 0 800 63% 1 800" in summary  # B reached (500) of B + C (800); one active MMC
+    assert "Dohuk 1 0 1 2,000 100% 1 2,000" in summary
+
+
+def test_unit_table_marks_overload(app):
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-05")
+    rows = {r["code"]: r for r in find(page, ids.CLINIC_GRID).rowData}
+    assert rows["M1"]["per_clinician_day"] == 8.8 and rows["M1"]["overloaded"] is False
+    assert rows["A1"]["per_clinician_day"] is None
+
+
+def test_the_page_is_not_built_for_the_public(app):
+    page = _page(app, None, start="2017-01-30", end="2017-02-05")
+    assert find(page, ids.GAP_GRID) is None and find(page, ids.SIGN_IN_REQUIRED) is not None
+
+
+def test_where_next_recommends_the_unreached_camp(coordinator):
+    response = call_callback(
+        coordinator,
+        f"{ids.NEXT_RESULT}.children",
+        {
+            f"{ids.NEXT_RUN}.n_clicks": 1,
+            f"{ids.NEXT_SLOTS}.value": 2,
+            f"{ids.NEXT_RADIUS}.value": 5,
+            "_pages_location.search": WEEK,
+        },
+    )
+    body = response.get_json()["response"]
+    text = str(body[ids.NEXT_RESULT]["children"])
+    assert "Stop 1: Camp C: +300 people" in text and "Stop 2" not in text  # only C is unreached
+    stops = body[ids.GAP_STOPS]["data"]["features"]
+    assert stops[0]["geometry"]["coordinates"] == [43.7, 33.3] and stops[0]["properties"]["radius"] == 5000
+
+
+def test_where_next_names_a_bad_value(coordinator):
+    response = call_callback(
+        coordinator,
+        f"{ids.NEXT_RESULT}.children",
+        {
+            f"{ids.NEXT_RUN}.n_clicks": 1,
+            f"{ids.NEXT_SLOTS}.value": 2,
+            f"{ids.NEXT_RADIUS}.value": 0,
+            "_pages_location.search": WEEK,
+        },
+    )
+    assert "radius must be above 0 km" in str(response.get_json()["response"])
+
+
+def _grid_rows(app):
+    return find(_page(app, "coordinator", start="2017-01-30", end="2017-02-05"), ids.GAP_GRID).rowData
+
+
+def test_exports_as_filtered_with_hxl(app, coordinator):
+    rows = [r for r in _grid_rows(app) if r["code"] != "B"]  # as if the coordinator filtered B out
+    rows[0]["name"] = "=1+1"
+    csv_response = call_callback(
+        coordinator,
+        f"{ids.EXPORT_DOWNLOAD}.data",
+        {f"{ids.EXPORT_CSV}.n_clicks": 1, f"{ids.GAP_GRID}.virtualRowData": rows},
+        triggered=f"{ids.EXPORT_CSV}.n_clicks",
+    )
+    data = csv_response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
+    table = list(csv.reader(io.StringIO(data["content"])))
+    assert table[0] == [h for _k, h, _t in reports.GAP_COLUMNS] and table[1][0] == "#loc+code"
+    assert [r[0] for r in table[2:]] == ["C", "A"] and table[2][1] == "'=1+1"
+    assert data["filename"].endswith(".csv")
+
+    xlsx_response = call_callback(
+        coordinator,
+        f"{ids.EXPORT_DOWNLOAD}.data",
+        {f"{ids.EXPORT_XLSX}.n_clicks": 1, f"{ids.GAP_GRID}.virtualRowData": rows},
+        triggered=f"{ids.EXPORT_XLSX}.n_clicks",
+    )
+    data = xlsx_response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
+    sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
+    values = list(sheet.values)
+    assert values[1][0] == "#loc+code" and [v[0] for v in values[2:]] == ["C", "A"]
+    assert values[2][1] == "'=1+1" and data["filename"].endswith(".xlsx")
+
+
+def test_callbacks_give_the_public_nothing(app):
+    anonymous = app.server.test_client()
+    for output, values in (
+        (
+            f"{ids.NEXT_RESULT}.children",
+            {
+                f"{ids.NEXT_RUN}.n_clicks": 1,
+                f"{ids.NEXT_SLOTS}.value": 3,
+                f"{ids.NEXT_RADIUS}.value": 50,
+                "_pages_location.search": WEEK,
+            },
+        ),
+        (f"{ids.EXPORT_DOWNLOAD}.data", {f"{ids.EXPORT_CSV}.n_clicks": 1}),
+        (f"{ids.GAP_MAP}.viewport", {f"{ids.GAP_GRID}.selectedRows": [{"latitude": 1, "longitude": 2}]}),
+        (f"{ids.GAP_GRID}.selectedRows", {f"{ids.GAP_CAMPS}.clickData": {"properties": {"id": 1}}}),
+    ):
+        response = call_callback(anonymous, output, values)
+        assert response.status_code == 204, output
+        assert not any(s in response.get_data(as_text=True) for s in SECRETS)
