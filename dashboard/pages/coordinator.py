@@ -58,7 +58,7 @@ def _grid(rows: list[dict]):
             col("name", _("Camp or site"), pinned="left", minWidth=190),
             col("governorate_name", _("Governorate")),
             col("status_label", _("Status"), cellClass={"function": "'status-cell status-' + params.data.status"}),
-            col("reason", _("Why"), minWidth=240),
+            col("reason", _("Why"), minWidth=260, wrapText=True, autoHeight=True),
             col(
                 "days_since_visit",
                 _("Days since last visit"),

@@ -203,3 +203,30 @@ def test_governorate_filter_on_camps_and_units(tiny):
     assert sorted(access.camps_in_period(tiny, f)["code"]) == ["B", "C"]
     assert set(access.units_by_governorate(tiny, f)["governorate"]) == {"IQ-AN"}
     assert sorted(access.clinics_in_period(tiny, f)["code"]) == ["A1", "M2"]
+
+
+def test_gap_reports_on_both_databases(tiny):
+    from dashboard import reports
+    from tests.conftest import settings_for
+
+    settings = settings_for("sqlite://")
+    f = F(D(2017, 1, 30), D(2017, 2, 5))
+    gaps = reports.gaps(tiny, f, settings).set_index("code")
+    assert gaps.loc["A", "units_served"] == "Team Alpha"
+    assert gaps.loc["B", "units_served"] == "Ambulance Charlie, Team Bravo"
+    assert gaps.loc["A", "utilisation"] == round(35 / 2000 * 365 / 7, 2)
+    assert gaps.loc["C", "reason"] == "Never visited" and gaps.loc["C", "status"] == analytics.NOT_REACHED
+    assert gaps.loc["B", "nearest_base_km"] == 1.6
+    by_gov = reports.governorate_gaps(tiny, f, settings).set_index("governorate")
+    assert by_gov.loc["IQ-AN"].to_dict() == dict(
+        camps=2,
+        not_reached=1,
+        under_served=0,
+        population=800,
+        population_reached=500,
+        share_reached=0.625,
+        active_mmcs=1,
+        people_per_mmc=800,
+        name="Anbar",
+    )
+    assert by_gov.loc["IQ-DA", "under_served"] == 1
