@@ -107,22 +107,45 @@ def week_start(dates: pd.Series, first_day: int = 0) -> pd.Series:
     return (dates - pd.to_timedelta(offset, unit="D")).dt.normalize()
 
 
-def weekly(daily: pd.DataFrame, start: dt.date, end: dt.date, first_day: int = 0) -> pd.DataFrame:
-    """Daily totals summed by week and governorate, with `partial` set for a week cut by the period's edges.
+def by_period(
+    daily: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    freq: str = "week",
+    dims: tuple[str, ...] = ("governorate",),
+    first_day: int = 0,
+    values: tuple[str, ...] = ("consultations", "referrals"),
+) -> pd.DataFrame:
+    """Daily totals summed by week (labelled by its first day, ISO Monday by default) or calendar month (by its first
+    day) and by `dims`, with `partial` set for a week or month cut by the period's edges.
 
-    Every (week, governorate) in the period is present, zero when nothing was recorded, so a gap shows as zero
-    rather than as a line drawn across it.
+    Every (period, dims) combination seen in the data is present for every period, zero when nothing was recorded,
+    so a quiet week shows as zero rather than as a line drawn across it.
     """
-    columns = ["week", "governorate", "consultations", "referrals", "partial"]
+    label = "week" if freq == "week" else "month"
+    columns = [label, *dims, *values, "partial"]
     if daily.empty:
         return pd.DataFrame(columns=columns)
-    frame = daily.assign(week=week_start(daily["date"], first_day))
-    sums = frame.groupby(["week", "governorate"], as_index=False)[["consultations", "referrals"]].sum()
-    weeks = pd.date_range(week_start(pd.Series([pd.Timestamp(start)]), first_day)[0], end, freq="7D")
-    full = pd.MultiIndex.from_product([weeks, sorted(daily["governorate"].unique())], names=["week", "governorate"])
-    sums = sums.set_index(["week", "governorate"]).reindex(full, fill_value=0).reset_index()
-    sums["partial"] = (sums["week"] < pd.Timestamp(start)) | (sums["week"] + pd.Timedelta(days=6) > pd.Timestamp(end))
+    if freq == "week":
+        frame = daily.assign(**{label: week_start(daily["date"], first_day)})
+        first = week_start(pd.Series([pd.Timestamp(start)]), first_day)[0]
+        periods = pd.date_range(first, end, freq="7D")
+        period_end = lambda p: p + pd.Timedelta(days=6)  # noqa: E731
+    else:
+        frame = daily.assign(**{label: daily["date"].dt.to_period("M").dt.to_timestamp()})
+        periods = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
+        period_end = lambda p: p + pd.offsets.MonthEnd(0)  # noqa: E731
+    sums = frame.groupby([label, *dims], as_index=False)[list(values)].sum()
+    levels = [periods, *[sorted(daily[d].unique()) for d in dims]]
+    full = pd.MultiIndex.from_product(levels, names=[label, *dims]) if dims else pd.Index(periods, name=label)
+    sums = sums.set_index([label, *dims]).reindex(full, fill_value=0).reset_index()
+    sums["partial"] = (sums[label] < pd.Timestamp(start)) | (period_end(sums[label]) > pd.Timestamp(end))
     return sums[columns]
+
+
+def weekly(daily: pd.DataFrame, start: dt.date, end: dt.date, first_day: int = 0) -> pd.DataFrame:
+    """Weekly totals by governorate (see by_period)."""
+    return by_period(daily, start, end, "week", ("governorate",), first_day)
 
 
 def suppress(value: int | None, k: int) -> int | None:
@@ -214,19 +237,8 @@ def clinic_workload(clinics: pd.DataFrame) -> pd.DataFrame:
 
 
 def monthly(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Daily totals summed by calendar month (labelled by its first day) and governorate, zeros filled, with
-    `partial` set for a month cut by the period's edges."""
-    columns = ["month", "governorate", "consultations", "referrals", "partial"]
-    if daily.empty:
-        return pd.DataFrame(columns=columns)
-    frame = daily.assign(month=daily["date"].dt.to_period("M").dt.to_timestamp())
-    sums = frame.groupby(["month", "governorate"], as_index=False)[["consultations", "referrals"]].sum()
-    months = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
-    full = pd.MultiIndex.from_product([months, sorted(daily["governorate"].unique())], names=["month", "governorate"])
-    sums = sums.set_index(["month", "governorate"]).reindex(full, fill_value=0).reset_index()
-    month_end = sums["month"] + pd.offsets.MonthEnd(0)
-    sums["partial"] = (sums["month"] < pd.Timestamp(start)) | (month_end > pd.Timestamp(end))
-    return sums[columns]
+    """Monthly totals by governorate (see by_period)."""
+    return by_period(daily, start, end, "month", ("governorate",))
 
 
 def haversine_km(lat1, lon1, lat2, lon2):

@@ -31,6 +31,9 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Each field's metadata holds its environment variable and its help text for the README."""
@@ -65,9 +68,36 @@ class Settings:
     max_per_clinician_day: int = field(
         default=50, metadata={"env": "MAX_PER_CLINICIAN_DAY", "help": "workload standard for an MMC clinician"}
     )
+    week_start: str = field(
+        default="monday",
+        metadata={"env": "WEEK_START", "help": "first day of a reporting week: monday (ISO), sunday or saturday"},
+    )
+    alert_ratio: float = field(
+        default=2.0,
+        metadata={
+            "env": "ALERT_RATIO",
+            "help": "threshold alert: a week at least this many times the mean of the previous weeks",
+        },
+    )
+    alert_baseline_weeks: int = field(
+        default=3, metadata={"env": "ALERT_BASELINE_WEEKS", "help": "threshold alert: how many previous weeks"}
+    )
+    alert_min_count: int = field(
+        default=10,
+        metadata={"env": "ALERT_MIN_COUNT", "help": "threshold alert: the smallest weekly count that can raise one"},
+    )
     access_km: float = field(
         default=5.0, metadata={"env": "ACCESS_KM", "help": "distance to a clinic base within which a camp has access"}
     )
+
+    @property
+    def first_day(self) -> int:
+        """The first day of a reporting week as pandas numbers it (0 is Monday)."""
+        return WEEKDAYS[self.week_start]
+
+    def __post_init__(self):
+        if self.week_start not in WEEKDAYS:
+            raise ValueError(f"Setting WEEK_START must be one of {', '.join(WEEKDAYS)}, not {self.week_start!r}")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

@@ -303,7 +303,8 @@ def schedule(
     end: dt.date,
     attendance: float = 0.9,
 ) -> pd.DataFrame:
-    """Visits: each unit, on a working day it is active, goes to one open camp of its governorate."""
+    """Visits: each unit, on a working day it is active, goes to one open camp of its governorate, following a
+    quarterly rota (one camp for each weekday)."""
     days = _work_days(start, end)
     codes = camps["camp_code"].tolist()
     is_open = _open_mask(pops, codes, days)
@@ -327,7 +328,12 @@ def schedule(
         keep = total > 0
         day_idx, w, total = day_idx[keep], w[keep], total[keep]
         cum = np.cumsum(w / total[:, None], axis=1)
-        pick = (cum < rng.random(len(day_idx))[:, None]).sum(axis=1).clip(max=len(in_gov) - 1)
+        # Teams keep a rota: the same camp on the same weekday for a quarter, redrawn each quarter.
+        chosen = days[day_idx]
+        slots = (chosen.year * 4 + chosen.quarter) * 7 + chosen.day_of_week
+        unique_slots, which = np.unique(slots, return_inverse=True)
+        draw = rng.random(len(unique_slots))[which]
+        pick = (cum < draw[:, None]).sum(axis=1).clip(max=len(in_gov) - 1)
         frames.append(
             pd.DataFrame(
                 {

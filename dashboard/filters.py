@@ -27,6 +27,8 @@ class Filters:
     governorates: tuple[str, ...] = field(default=())  # ISO 3166-2 codes; empty means all
     syndrome: str | None = None
     freq: str = "week"
+    clinic: str | None = None  # a unit's code
+    camp: str | None = None  # a camp's code
 
     @property
     def days(self) -> int:
@@ -42,6 +44,10 @@ class Filters:
             values["syndrome"] = self.syndrome
         if self.freq != "week":
             values["freq"] = self.freq
+        if self.clinic:
+            values["clinic"] = self.clinic
+        if self.camp:
+            values["camp"] = self.camp
         values.update(changes)
         return values
 
@@ -68,7 +74,8 @@ def _one(args: Mapping, name: str) -> str | None:
 
 def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) -> Filters:
     """Filters from query arguments: start and end (YYYY-MM-DD; by default the latest 52 whole weeks of data),
-    governorate (ISO 3166-2 code, repeatable or comma-separated), syndrome (a code of formats.md), freq."""
+    governorate (ISO 3166-2 code, repeatable or comma-separated), syndrome (a code of formats.md), freq, and a
+    clinic's or a camp's code."""
     try:
         start, end = analytics.parse_period(_one(args, "start"), _one(args, "end"), first, last)
     except ValueError as exc:
@@ -87,4 +94,8 @@ def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) ->
     freq = _one(args, "freq") or "week"
     if freq not in FREQUENCIES:
         raise ParameterError("freq", f"freq must be week or month, not {freq!r}")
-    return Filters(start, end, tuple(sorted(governorates)), syndrome, freq)
+    clinic, camp = _one(args, "clinic"), _one(args, "camp")
+    for name, value in (("clinic", clinic), ("camp", camp)):
+        if value is not None and (len(value) > 32 or not value.replace("-", "").replace("_", "").isalnum()):
+            raise ParameterError(name, f"{name} must be a code of letters, digits, hyphens or underscores")
+    return Filters(start, end, tuple(sorted(governorates)), syndrome, freq, clinic, camp)

@@ -6,11 +6,13 @@ Each function reads through the data-access layer, computes with the analytics f
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
 
 from dashboard import analytics
+from dashboard.alerts import AlertRules, detect
 from dashboard.filters import Filters
 from dashboard.store import access
 
@@ -70,20 +72,111 @@ def summary(engine, f: Filters, k: int | None, camp_table: pd.DataFrame | None =
     return {"totals": totals, "governorates": rows}
 
 
-def trends(engine, f: Filters, k: int | None) -> pd.DataFrame:
+def trends(engine, f: Filters, k: int | None, first_day: int = 0) -> pd.DataFrame:
     """Consultations and referrals per week or month (f.freq) and governorate, with `period` and `partial`.
 
     Public output hides counts from 1 to k-1 with secondary suppression within each governorate's series, whose
     total the summary shows."""
-    daily = access.daily_totals(engine, f)
-    table = (
-        analytics.monthly(daily, f.start, f.end).rename(columns={"month": "period"})
-        if f.freq == "month"
-        else analytics.weekly(daily, f.start, f.end).rename(columns={"week": "period"})
-    )
+    return breakdown(engine, f, k, ("governorate",), first_day)
+
+
+def breakdown(engine, f: Filters, k: int | None, dims: tuple[str, ...], first_day: int = 0) -> pd.DataFrame:
+    """Consultations and referrals per week or month (f.freq) and per each of `dims`, with `period` and `partial`.
+    Public output (k given) suppresses within each series (one series per combination of `dims`)."""
+    daily = access.daily_breakdown(engine, f, dims)
+    table = analytics.by_period(daily, f.start, f.end, f.freq, dims, first_day)
+    table = table.rename(columns={"week": "period", "month": "period"})
     if k and not table.empty:
-        table = analytics.suppress_frame(table, SUPPRESSED_COUNTS, k, group="governorate")
+        key = "_series"
+        table[key] = table[list(dims)].astype(str).agg("|".join, axis=1) if dims else ""
+        table = analytics.suppress_frame(table, SUPPRESSED_COUNTS, k, group=key).drop(columns=key)
     return table
+
+
+def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
+    """Weekly consultations per 1,000 camp residents by governorate: the week's consultations over the population
+    of the governorate's camps on the week's last day in the period (formats.md population dating)."""
+    weekly = breakdown(engine, replace(f, freq="week"), None, ("governorate",), first_day)
+    if weekly.empty:
+        return weekly.assign(population=[], rate=[])
+    camp_govs = access.camps_in_period(engine, replace(f, syndrome=None))[["camp_id", "governorate"]]
+    history = access.population_history(engine)
+    rows = []
+    for week in weekly["period"].unique():
+        day = min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end)
+        pops = analytics.population_at(history, day).merge(camp_govs, on="camp_id")
+        for gov, population in pops.groupby("governorate")["population"].sum().items():
+            rows.append({"period": week, "governorate": gov, "population": int(population)})
+    out = weekly.merge(pd.DataFrame(rows), on=["period", "governorate"], how="left")
+    out["rate"] = (out["consultations"] / out["population"] * 1000).where(out["population"] > 0).round(2)
+    return out
+
+
+def comparison(engine, f: Filters, k: int | None) -> pd.DataFrame:
+    """Consultations by governorate in the period, in the period of the same length just before, and in the same
+    period a year earlier."""
+    length = f.end - f.start
+    periods = {
+        "current": f,
+        "previous": replace(f, start=f.start - length - dt.timedelta(days=1), end=f.start - dt.timedelta(days=1)),
+        "last_year": replace(f, start=_year_before(f.start), end=_year_before(f.end)),
+    }
+    frames = []
+    for name, period in periods.items():
+        table = access.totals_by_governorate(engine, period)[["governorate", "consultations"]]
+        frames.append(table.set_index("governorate")["consultations"].rename(name))
+    out = pd.concat(frames, axis=1).fillna(0).astype("int64").rename_axis("governorate").reset_index()
+    if k:
+        out = analytics.suppress_frame(out, ["current", "previous", "last_year"], k)
+    out["name"] = out["governorate"].map(access.governorate_names(engine))
+    out.attrs["periods"] = {name: (p.start, p.end) for name, p in periods.items()}
+    return out
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> pd.DataFrame:
+    """Observed weekly consultations (all the filters select) against what was expected: the mean of the previous
+    `history_weeks` weeks, with a band of two standard deviations, as the EWARN dashboard's "expected" line."""
+    lead = dt.timedelta(days=7 * history_weeks + 6)
+    wide = replace(f, start=f.start - lead, freq="week")
+    daily = access.daily_breakdown(engine, wide, ())
+    columns = ["period", "observed", "expected", "low", "high", "partial"]
+    weekly = analytics.by_period(daily, wide.start, f.end, "week", (), first_day)
+    if weekly.empty:
+        return pd.DataFrame(columns=columns)
+    counts = weekly.set_index("week")["consultations"]
+    past = counts.shift(1).rolling(history_weeks, min_periods=history_weeks)
+    out = pd.DataFrame({"observed": counts, "expected": past.mean().round(1), "sd": past.std()})
+    out["low"] = (out["expected"] - 2 * out["sd"]).clip(lower=0).round(1)
+    out["high"] = (out["expected"] + 2 * out["sd"]).round(1)
+    first = analytics.week_start(pd.Series([pd.Timestamp(f.start)]), first_day)[0]
+    out["partial"] = (out.index < pd.Timestamp(f.start)) | (out.index + pd.Timedelta(days=6) > pd.Timestamp(f.end))
+    out = out[out.index >= first].rename_axis("period").reset_index()
+    return out[columns]
+
+
+def alerts(engine, f: Filters, settings) -> pd.DataFrame:
+    """Alerts in the period (coordinators only): week, camp, governorate, syndrome, count, baseline and rule."""
+    rules = AlertRules(
+        ratio=settings.alert_ratio, baseline_weeks=settings.alert_baseline_weeks, min_count=settings.alert_min_count
+    )
+    lead = dt.timedelta(days=7 * rules.baseline_weeks + 6)
+    wide = replace(f, start=f.start - lead, freq="week", syndrome=None)
+    daily = access.daily_breakdown(engine, wide, ("camp_id", "syndrome"))
+    daily = daily[daily["syndrome"].isin([f.syndrome] if f.syndrome else rules.syndromes)]
+    weekly = analytics.by_period(daily, wide.start, f.end, "week", ("camp_id", "syndrome"), settings.first_day)
+    first = analytics.week_start(pd.Series([pd.Timestamp(f.start)]), settings.first_day)[0]
+    found = detect(weekly, rules, first_week=first)
+    camps = access.camps_in_period(engine, replace(f, syndrome=None))
+    found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
+    found["governorate_name"] = found["governorate"].map(access.governorate_names(engine))
+    return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
 
 
 def gaps(engine, f: Filters, settings) -> pd.DataFrame:

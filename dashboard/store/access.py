@@ -226,15 +226,47 @@ def data_status(engine: Engine) -> DataStatus:
 
 
 def _scope(stmt, f: Filters, camp_joined: bool = False, syndrome: bool = True):
-    """Restrict a statement on service records to the filters' period, governorates (of the camp) and syndrome."""
+    """Restrict a statement on service records to the filters' period, governorates (of the camp), camp, unit and
+    syndrome."""
     stmt = stmt.where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
+    if (f.governorates or f.camp) and not camp_joined:
+        stmt = stmt.join(Camp, Camp.id == ServiceRecord.camp_id)
     if f.governorates:
-        if not camp_joined:
-            stmt = stmt.join(Camp, Camp.id == ServiceRecord.camp_id)
         stmt = stmt.where(Camp.governorate.in_(f.governorates))
+    if f.camp:
+        stmt = stmt.where(Camp.code == f.camp)
+    if f.clinic:
+        stmt = stmt.where(ServiceRecord.clinic_id == select(Clinic.id).where(Clinic.code == f.clinic).scalar_subquery())
     if syndrome and f.syndrome:
         stmt = stmt.where(ServiceRecord.syndrome == f.syndrome)
     return stmt
+
+
+BREAKDOWNS = {
+    "syndrome": ServiceRecord.syndrome,
+    "sex": ServiceRecord.sex,
+    "age_group": ServiceRecord.age_group,
+    "camp_id": ServiceRecord.camp_id,
+    "governorate": Camp.governorate,
+}
+
+
+def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
+    """Consultations and referrals per day and per each of `dims` (governorate, syndrome, sex, age_group, camp_id),
+    aggregated in the database."""
+    columns = [BREAKDOWNS[d] for d in dims]
+    stmt = _scope(
+        select(
+            ServiceRecord.date, *columns, func.sum(ServiceRecord.consultations), func.sum(ServiceRecord.referrals)
+        ).join(Camp, Camp.id == ServiceRecord.camp_id),
+        f,
+        camp_joined=True,
+    ).group_by(ServiceRecord.date, *columns)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["date", *dims, "consultations", "referrals"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.astype({"consultations": "int64", "referrals": "int64"})
 
 
 def period_totals(engine: Engine, f: Filters) -> dict:

@@ -1,0 +1,85 @@
+"""Early-warning alerts (EWARN rules used in Iraqi camps) over weekly counts per camp and syndrome.
+
+- Single-case alerts: one suspected measles or acute flaccid paralysis case in a week is an alert. (Suspected cholera
+  and viral haemorrhagic fever are single-case alerts too, but the records format carries no code for them.)
+- Threshold alerts for acute watery diarrhoea, bloody diarrhoea and acute respiratory infections: a week's count at
+  least `ratio` times the mean of the previous `baseline_weeks` weeks, and at least `min_count`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+SINGLE_CASE = "single_case"
+THRESHOLD = "threshold"
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    single_case: tuple[str, ...] = ("suspected_measles", "afp")
+    threshold: tuple[str, ...] = ("awd", "bloody_diarrhoea", "ari")
+    ratio: float = 2.0
+    baseline_weeks: int = 3
+    min_count: int = 10
+
+    @property
+    def syndromes(self) -> tuple[str, ...]:
+        return (*self.single_case, *self.threshold)
+
+
+COLUMNS = ["week", "camp_id", "syndrome", "count", "baseline", "rule"]
+
+
+def detect(weekly: pd.DataFrame, rules: AlertRules, first_week: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Alerts from weekly counts with columns week, camp_id, syndrome, consultations: one row for each alert with
+    the week, camp, syndrome, count, baseline (the mean of the previous weeks; None for single cases) and rule.
+
+    Weeks missing from the input count as zero. Only weeks from `first_week` on are reported; earlier weeks serve as
+    the baseline.
+    """
+    if weekly.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    out = []
+    single = weekly[weekly["syndrome"].isin(rules.single_case) & (weekly["consultations"] >= 1)]
+    out.append(
+        pd.DataFrame(
+            {
+                "week": single["week"],
+                "camp_id": single["camp_id"],
+                "syndrome": single["syndrome"],
+                "count": single["consultations"],
+                "baseline": None,
+                "rule": SINGLE_CASE,
+            }
+        )
+    )
+    threshold = weekly[weekly["syndrome"].isin(rules.threshold)]
+    if not threshold.empty:
+        weeks = pd.date_range(threshold["week"].min(), threshold["week"].max(), freq="7D")
+        for (camp, syndrome), series in threshold.groupby(["camp_id", "syndrome"]):
+            counts = series.set_index("week")["consultations"].reindex(weeks, fill_value=0)
+            baseline = counts.shift(1).rolling(rules.baseline_weeks, min_periods=rules.baseline_weeks).mean()
+            hit = (counts >= rules.min_count) & baseline.notna() & (counts >= rules.ratio * baseline)
+            if hit.any():
+                out.append(
+                    pd.DataFrame(
+                        {
+                            "week": counts.index[hit],
+                            "camp_id": camp,
+                            "syndrome": syndrome,
+                            "count": counts[hit].to_numpy(),
+                            "baseline": baseline[hit].round(1).to_numpy(),
+                            "rule": THRESHOLD,
+                        }
+                    )
+                )
+    alerts = (
+        pd.concat([o for o in out if not o.empty], ignore_index=True)
+        if any(not o.empty for o in out)
+        else pd.DataFrame(columns=COLUMNS)
+    )
+    if first_week is not None:
+        alerts = alerts[alerts["week"] >= first_week]
+    return alerts.sort_values(["week", "camp_id", "syndrome"], ignore_index=True)[COLUMNS]
