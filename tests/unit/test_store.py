@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -230,3 +231,65 @@ def test_gap_reports_on_both_databases(tiny):
         name="Anbar",
     )
     assert by_gov.loc["IQ-DA", "under_served"] == 1
+
+
+def test_breakdowns_by_syndrome_and_by_age_and_sex(tiny):
+    from dashboard import reports
+
+    f = F(D(2017, 1, 30), D(2017, 2, 12))
+    table = reports.breakdown(tiny, f, None, ("syndrome",))
+    got = {(r.period.date().isoformat(), r.syndrome): r.consultations for r in table.itertuples()}
+    assert got == {
+        ("2017-01-30", "ari"): 37,
+        ("2017-01-30", "awd"): 5,
+        ("2017-01-30", "injury"): 3,
+        ("2017-01-30", "other"): 40,
+        ("2017-02-06", "ari"): 0,
+        ("2017-02-06", "awd"): 0,
+        ("2017-02-06", "injury"): 0,
+        ("2017-02-06", "other"): 8,
+    }
+    table = reports.breakdown(tiny, replace(f, freq="month"), None, ("sex", "age_group"))
+    got = {(r.period.date().isoformat(), r.sex, r.age_group): r.consultations for r in table.itertuples()}
+    assert got[("2017-01-01", "female", "under5")] == 10 and got[("2017-01-01", "male", "5plus")] == 20
+    assert got[("2017-02-01", "female", "5plus")] == 53 and got[("2017-02-01", "male", "5plus")] == 3
+    assert table["partial"].all()  # both months are cut by the period
+
+
+def test_rates_per_thousand_use_the_population_at_each_weeks_end(tiny):
+    from dashboard import reports
+
+    table = reports.rates(tiny, F(D(2017, 1, 30), D(2017, 2, 12)))
+    got = {(r.period.date().isoformat(), r.governorate): (r.population, r.rate) for r in table.itertuples()}
+    assert got == {
+        ("2017-01-30", "IQ-DA"): (2000, 17.5),
+        ("2017-01-30", "IQ-AN"): (800, 62.5),
+        ("2017-02-06", "IQ-DA"): (2000, 4.0),
+        ("2017-02-06", "IQ-AN"): (800, 0.0),
+    }
+
+
+def test_comparison_with_the_period_before_and_a_year_earlier(tiny):
+    from dashboard import reports
+
+    table = reports.comparison(tiny, F(D(2017, 2, 1), D(2017, 2, 6)), None).set_index("governorate")
+    assert table.loc["IQ-AN", ["current", "previous", "last_year"]].tolist() == [50, 0, 0]
+    assert table.loc["IQ-DA", ["current", "previous", "last_year"]].tolist() == [13, 30, 0]
+    assert table.attrs["periods"]["previous"] == (D(2017, 1, 26), D(2017, 1, 31))
+    assert table.attrs["periods"]["last_year"] == (D(2016, 2, 1), D(2016, 2, 6))
+
+
+def test_expected_band_from_the_previous_weeks(tiny):
+    from dashboard import reports
+
+    table = reports.expected(tiny, F(D(2017, 2, 6), D(2017, 2, 12)), history_weeks=2)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row.observed, row.expected, row.low) == (8, 42.5, 0.0)  # weeks before: 0 and 85
+    assert row.high == pytest.approx(42.5 + 2 * 60.1, abs=0.1)
+
+
+def test_clinic_and_camp_filters(tiny):
+    assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31), clinic="M2"))["consultations"] == 47
+    assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31), camp="B"))["consultations"] == 50
+    assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31), camp="B", clinic="M1"))["visits"] == 0
