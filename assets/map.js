@@ -56,3 +56,9 @@ window.mmc.map.stopCircle = function (feature, latlng) {
     return L.circle(latlng, {radius: p.radius, color: "#009E73", weight: 3, dashArray: "6 4", fillOpacity: 0.08,
                              className: "next-stop"});
 };
+
+window.mmc.map.alertMarker = function (feature, latlng) {
+    const n = feature.properties.n;
+    return L.circleMarker(latlng, {radius: Math.min(6 + Math.sqrt(n) * 2, 22), color: "#ffffff", weight: 1,
+                                   fillColor: "#D55E00", fillOpacity: 0.85, className: "alert-marker"});
+};

@@ -19,6 +19,14 @@ def filtered_href(pathname: str | None, search: str | None, period, governorates
     query.pop("governorate", None)
     if governorates:
         query["governorate"] = list(governorates)
+    return changed_href(pathname, search, query)
+
+
+def changed_href(pathname: str, search: str | None, query: dict) -> str | None:
+    """The URL for `query`, or None when it is the page's URL already: a control that reports its unchanged value
+    (some do when they are drawn) must not push a second history entry, or the back button would seem stuck."""
+    if query == parse_qs((search or "").lstrip("?")):
+        return None
     return f"{pathname}?{urlencode(query, doseq=True)}"
 
 

@@ -48,3 +48,14 @@ NEXT_SLOTS = "next-slots"
 NEXT_RADIUS = "next-radius"
 NEXT_RUN = "next-run"
 NEXT_RESULT = "next-result"
+
+TRENDS_PRESET = "trends-preset"
+TRENDS_SYNDROME = "trends-syndrome"
+TRENDS_FREQ = "trends-freq"
+TRENDS_CLINIC = "trends-clinic"
+TRENDS_CAMP = "trends-camp"
+TRENDS_DOWNLOAD = "trends-download"
+ALERT_GRID = "alert-grid"
+ALERT_MAP = "alert-map"
+CSV_BUTTON = "csv-button"  # pattern-matching: {"type": CSV_BUTTON, "chart": name}
+CHART = "chart"  # pattern-matching: {"type": CHART, "chart": name}

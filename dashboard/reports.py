@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard import analytics
 from dashboard.alerts import AlertRules, detect
+from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.store import access
 
@@ -38,6 +39,7 @@ GAP_COLUMNS = [
 ]
 
 
+@cached
 def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
     """Every camp of the filters with population at the period's end, visits, last visit and coverage status."""
     return analytics.camp_status(
@@ -50,6 +52,7 @@ def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float
     )
 
 
+@cached
 def summary(engine, f: Filters, k: int | None, camp_table: pd.DataFrame | None = None) -> dict:
     """Totals and per-governorate figures: consultations, referrals, visits, camps_reached, population_reached,
     active_units. Public output (k given) hides consultation and referral counts from 1 to k-1, with secondary
@@ -80,6 +83,7 @@ def trends(engine, f: Filters, k: int | None, first_day: int = 0) -> pd.DataFram
     return breakdown(engine, f, k, ("governorate",), first_day)
 
 
+@cached
 def breakdown(engine, f: Filters, k: int | None, dims: tuple[str, ...], first_day: int = 0) -> pd.DataFrame:
     """Consultations and referrals per week or month (f.freq) and per each of `dims`, with `period` and `partial`.
     Public output (k given) suppresses within each series (one series per combination of `dims`)."""
@@ -93,6 +97,7 @@ def breakdown(engine, f: Filters, k: int | None, dims: tuple[str, ...], first_da
     return table
 
 
+@cached
 def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
     """Weekly consultations per 1,000 camp residents by governorate: the week's consultations over the population
     of the governorate's camps on the week's last day in the period (formats.md population dating)."""
@@ -112,6 +117,7 @@ def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
     return out
 
 
+@cached
 def comparison(engine, f: Filters, k: int | None) -> pd.DataFrame:
     """Consultations by governorate in the period, in the period of the same length just before, and in the same
     period a year earlier."""
@@ -133,6 +139,12 @@ def comparison(engine, f: Filters, k: int | None) -> pd.DataFrame:
     return out
 
 
+def _no_earlier_than_data(engine, day: dt.date) -> dt.date:
+    """Weeks before the first record are no data, not zeros: a baseline must not count them."""
+    first = access.data_status(engine).first_date
+    return max(day, first) if first else day
+
+
 def _year_before(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)
@@ -140,11 +152,12 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
+@cached
 def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> pd.DataFrame:
     """Observed weekly consultations (all the filters select) against what was expected: the mean of the previous
     `history_weeks` weeks, with a band of two standard deviations, as the EWARN dashboard's "expected" line."""
     lead = dt.timedelta(days=7 * history_weeks + 6)
-    wide = replace(f, start=f.start - lead, freq="week")
+    wide = replace(f, start=min(f.start, _no_earlier_than_data(engine, f.start - lead)), freq="week")
     daily = access.daily_breakdown(engine, wide, ())
     columns = ["period", "observed", "expected", "low", "high", "partial"]
     weekly = analytics.by_period(daily, wide.start, f.end, "week", (), first_day)
@@ -161,13 +174,14 @@ def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> 
     return out[columns]
 
 
+@cached
 def alerts(engine, f: Filters, settings) -> pd.DataFrame:
     """Alerts in the period (coordinators only): week, camp, governorate, syndrome, count, baseline and rule."""
     rules = AlertRules(
         ratio=settings.alert_ratio, baseline_weeks=settings.alert_baseline_weeks, min_count=settings.alert_min_count
     )
     lead = dt.timedelta(days=7 * rules.baseline_weeks + 6)
-    wide = replace(f, start=f.start - lead, freq="week", syndrome=None)
+    wide = replace(f, start=_no_earlier_than_data(engine, f.start - lead), freq="week", syndrome=None)
     daily = access.daily_breakdown(engine, wide, ("camp_id", "syndrome"))
     daily = daily[daily["syndrome"].isin([f.syndrome] if f.syndrome else rules.syndromes)]
     weekly = analytics.by_period(daily, wide.start, f.end, "week", ("camp_id", "syndrome"), settings.first_day)
@@ -179,6 +193,7 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
     return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
 
 
+@cached
 def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
     days since, consultations, utilisation, distance to the nearest unit base, and the status with its reason."""
@@ -196,6 +211,7 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     return table
 
 
+@cached
 def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per governorate: camps, camps not reached and under-served, camp population, the share of it reached, active
     MMCs and people per active MMC. For coordinators."""
@@ -238,6 +254,7 @@ def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | No
     return out
 
 
+@cached
 def units(engine, f: Filters) -> pd.DataFrame:
     """Active units counted by governorate and type: what the public may know about units."""
     return access.units_by_governorate(engine, f)

@@ -268,7 +268,15 @@ def call_callback(client, output: str, values: dict, triggered: str | None = Non
     """POST to a callback as the browser would: `output` names one of its outputs ("id.prop"); `values` maps
     "id.prop" to the value of each input and state (missing ones are None). Returns the Flask response."""
     deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if output in d["output"].strip(".").split("..."))
+
+    def outputs_of(dep):
+        return [o.split("@")[0] for o in dep["output"].strip(".").split("...")]
+
+    def inputs_of(dep):
+        return {f"{i['id']}.{i['property']}" for i in dep["inputs"]}
+
+    matching = [d for d in deps if output in outputs_of(d)]
+    dep = next((d for d in matching if (triggered or next(iter(values), "")) in inputs_of(d)), matching[0])
     outputs = []
     for spec in dep["output"].strip(".").split("..."):
         component, prop = spec.rsplit(".", 1)
@@ -286,3 +294,22 @@ def call_callback(client, output: str, values: dict, triggered: str | None = Non
         "changedPropIds": [triggered or f"{first['id']}.{first['property']}"],
     }
     return client.post("/_dash-update-component", json=body)
+
+
+def run_callback(app, function, *args, triggered: str, role: str | None = None):
+    """Call a callback's function as Dash would, inside a request (signed in with `role` when given) and with
+    `triggered` ("id.prop", the id JSON for a pattern-matching one) as what fired it."""
+    from contextvars import copy_context
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+    from flask import session
+
+    def call():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": 1}]))
+        with app.server.test_request_context("/_dash-update-component", method="POST"):
+            if role:
+                session.update(uid=1, role=role)
+            return function(*args)
+
+    return copy_context().run(call)

@@ -19,7 +19,7 @@ from dashboard.i18n import _, number, percent
 from dashboard.pages.overview import map_layers
 from dashboard.store import access
 
-dash.register_page(__name__, path="/briefing", name="Briefing", title="Briefing · MMC Iraq", nav_order=1)
+dash.register_page(__name__, path="/briefing", name="Briefing", title="Briefing · MMC Iraq", nav_order=2)
 
 PUBLIC_SCREENS = ("figures", "map", "trends")
 COORDINATOR_SCREENS = (*PUBLIC_SCREENS, "gaps")

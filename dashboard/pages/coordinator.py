@@ -24,7 +24,7 @@ from dashboard.i18n import _, number, percent
 from dashboard.pages.overview import map_layers
 from dashboard.store import access
 
-dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coverage gaps · MMC Iraq", nav_order=2)
+dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coverage gaps · MMC Iraq", nav_order=3)
 
 STATUS_ORDER = {analytics.NOT_REACHED: 0, analytics.UNDER_SERVED: 1, analytics.REACHED: 2, analytics.CLOSED: 3}
 

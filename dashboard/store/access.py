@@ -550,3 +550,10 @@ def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame(rows, columns=["camp_id", "clinic_code", "clinic_name", "visits"])
+
+
+def data_version(engine: Engine) -> tuple:
+    """What changes whenever data is loaded: the newest import batch and its time."""
+    with engine.connect() as conn:
+        row = conn.execute(select(func.max(ImportBatch.id), func.max(ImportBatch.created_at))).one()
+    return tuple(row)

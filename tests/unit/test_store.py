@@ -282,11 +282,13 @@ def test_comparison_with_the_period_before_and_a_year_earlier(tiny):
 def test_expected_band_from_the_previous_weeks(tiny):
     from dashboard import reports
 
-    table = reports.expected(tiny, F(D(2017, 2, 6), D(2017, 2, 12)), history_weeks=2)
+    table = reports.expected(tiny, F(D(2017, 2, 13), D(2017, 2, 19)), history_weeks=2)
     assert len(table) == 1
     row = table.iloc[0]
-    assert (row.observed, row.expected, row.low) == (8, 42.5, 0.0)  # weeks before: 0 and 85
-    assert row.high == pytest.approx(42.5 + 2 * 60.1, abs=0.1)
+    assert (row.observed, row.expected, row.low) == (0, 46.5, 0.0)  # the weeks before: 85 and 8
+    assert row.high == pytest.approx(46.5 + 2 * 54.4, abs=0.1)
+    # Weeks before the first record are no data, not zeros: no expected value can be made from them.
+    assert pd.isna(reports.expected(tiny, F(D(2017, 2, 6), D(2017, 2, 12)), history_weeks=2).iloc[0].expected)
 
 
 def test_clinic_and_camp_filters(tiny):

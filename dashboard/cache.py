@@ -1,0 +1,51 @@
+"""Results cached per filter set, in each server process, until the data changes.
+
+A cached function's key is its arguments plus the data's version (when data was last loaded), so loading new data
+makes every older result unreachable without a restart. Results are copied on the way out: callers may change them.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from collections import OrderedDict
+
+MAX_ENTRIES = 256
+_store: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def _version(engine) -> object:
+    from dashboard.store import access
+
+    return access.data_version(engine)
+
+
+def cached(function):
+    """Cache `function(engine, *args)` by the engine's URL, the data version and the (hashable) arguments."""
+
+    @functools.wraps(function)
+    def wrapper(engine, *args, **kwargs):
+        try:
+            key = (function.__qualname__, str(engine.url), _version(engine), args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:  # an unhashable argument (a DataFrame): compute without the cache
+            return function(engine, *args, **kwargs)
+        with _lock:
+            if key in _store:
+                _store.move_to_end(key)
+                return copy.deepcopy(_store[key])
+        result = function(engine, *args, **kwargs)
+        with _lock:
+            _store[key] = result
+            while len(_store) > MAX_ENTRIES:
+                _store.popitem(last=False)
+        return copy.deepcopy(result)
+
+    return wrapper
+
+
+def clear() -> None:
+    with _lock:
+        _store.clear()

@@ -1,0 +1,410 @@
+"""Caseload trends and outbreak alerts across the seven governorates.
+
+The URL carries every filter: ?start=&end=&governorate=&syndrome=&freq=week|month&clinic=&camp=. Public visitors see
+governorate-level trends with small counts hidden; signed-in coordinators see every count, can choose a unit or a
+camp, and get the alerts (a list, a map, and marks on the chart).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from urllib.parse import parse_qs
+
+import dash
+import dash_ag_grid as dag
+import dash_leaflet as dl
+import dash_mantine_components as dmc
+import pandas as pd
+from dash import ALL, Input, Output, State, ctx, dcc, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import auth, charts, components, exports, ids, reports, runtime
+from dashboard.callbacks import changed_href
+from dashboard.filters import ParameterError, parse_filters
+from dashboard.i18n import _
+from dashboard.reference import SYNDROMES
+from dashboard.store import access
+
+dash.register_page(__name__, path="/trends", name="Trends", title="Trends and alerts · MMC Iraq", nav_order=1)
+
+PERIOD = ("period", "period", "#date")
+GOV = ("governorate", "governorate", "#adm1+code")
+CONS = ("consultations", "consultations", "#indicator+consultations+num")
+REFS = ("referrals", "referrals", "#indicator+referrals+num")
+PARTIAL = ("partial", "partial", "#meta+partial")
+CSV_COLUMNS = {
+    "governorate": [PERIOD, GOV, CONS, REFS, PARTIAL],
+    "syndrome": [PERIOD, ("syndrome", "syndrome", "#indicator+syndrome+code"), CONS, REFS, PARTIAL],
+    "age_sex": [PERIOD, ("age_group", "age_group", "#group+age"), ("sex", "sex", "#group+sex"), CONS, REFS, PARTIAL],
+    "referrals": [PERIOD, GOV, CONS, REFS, PARTIAL],
+    "rates": [
+        PERIOD,
+        GOV,
+        ("population", "population", "#population"),
+        CONS,
+        ("rate", "consultations_per_1000", "#indicator+rate_per_1000+num"),
+    ],
+    "comparison": [
+        GOV,
+        ("name", "name", "#adm1+name"),
+        ("current", "current", "#indicator+consultations+current"),
+        ("previous", "previous", "#indicator+consultations+previous"),
+        ("last_year", "last_year", "#indicator+consultations+last_year"),
+    ],
+    "expected": [
+        PERIOD,
+        ("observed", "observed", "#indicator+consultations+num"),
+        ("expected", "expected", "#indicator+consultations+expected"),
+        ("low", "low", "#indicator+low"),
+        ("high", "high", "#indicator+high"),
+        PARTIAL,
+    ],
+}
+ALERT_COLUMNS = [
+    ("week", "week", "#date"),
+    ("code", "camp_code", "#loc+code"),
+    ("name", "camp", "#loc+name"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("syndrome", "syndrome", "#indicator+syndrome+code"),
+    ("count", "count", "#affected+num"),
+    ("baseline", "baseline", "#indicator+baseline"),
+    ("rule", "rule", "#meta+rule"),
+]
+
+
+def tables(engine, settings, f, k) -> dict[str, pd.DataFrame]:
+    """Every chart's table for the filters; `k` hides small counts for public output."""
+    first_day = settings.first_day
+    return {
+        "governorate": reports.breakdown(engine, f, k, ("governorate",), first_day),
+        "syndrome": reports.breakdown(engine, f, k, ("syndrome",), first_day),
+        "age_sex": reports.breakdown(engine, f, k, ("age_group", "sex"), first_day),
+        "referrals": reports.breakdown(engine, f, k, ("governorate",), first_day),
+        "rates": reports.rates(engine, f, first_day),
+        "comparison": reports.comparison(engine, f, k),
+        "expected": reports.expected(engine, f, first_day),
+    }
+
+
+def _figure(name: str, table: pd.DataFrame, names: dict[str, str], f, alert_weeks=None):
+    if name == "governorate":
+        return charts.by_governorate(table, names, small_multiples=table["governorate"].nunique() > 4)
+    if name == "syndrome":
+        return charts.by_syndrome(table)
+    if name == "age_sex":
+        return charts.by_age_and_sex(table)
+    if name == "referrals":
+        return charts.referrals(table)
+    if name == "rates":
+        return charts.rates(table, names)
+    if name == "comparison":
+        return charts.comparison(table)
+    return charts.expected(table, alert_weeks)
+
+
+def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, span=6):
+    if table.empty or (
+        "consultations" in table and not table["consultations"].fillna(0).astype(bool).any() and name != "comparison"
+    ):
+        body = components.empty_state(_("No consultations match these filters in this period."))
+    else:
+        body = dcc.Graph(
+            figure=_figure(name, table, names, f, alert_weeks),
+            id={"type": ids.CHART, "chart": name},
+            config={
+                "displaylogo": False,
+                "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"mmc-{name}-{f.start}-{f.end}"},
+            },
+        )
+    return dmc.GridCol(
+        dmc.Paper(
+            [
+                body,
+                dmc.Group(
+                    dmc.Button(
+                        _("Download CSV"), id={"type": ids.CSV_BUTTON, "chart": name}, variant="subtle", size="xs"
+                    ),
+                    justify="flex-end",
+                ),
+            ],
+            p="xs",
+            withBorder=True,
+            radius="md",
+        ),
+        span={"base": 12, "lg": span},
+    )
+
+
+def _filters_bar(f, status, names, coordinator: bool, engine):
+    years = list(range(status.first_date.year, status.last_date.year + 1)) if status.first_date else []
+    presets = [
+        {"value": "4", "label": _("4 weeks")},
+        {"value": "12", "label": _("12 weeks")},
+        {"value": "52", "label": _("52 weeks")},
+    ] + [{"value": f"y{y}", "label": str(y)} for y in years]
+    controls = [
+        dmc.SegmentedControl(id=ids.TRENDS_PRESET, data=presets, value=_preset_of(f, status), size="xs"),
+        components.filter_bar(f, status.first_date, status.last_date, names),
+        dmc.Group(
+            [
+                dmc.Select(
+                    id=ids.TRENDS_SYNDROME,
+                    label=_("Syndrome"),
+                    placeholder=_("All syndromes"),
+                    clearable=True,
+                    data=[{"value": s, "label": charts.syndrome_name(s)} for s in SYNDROMES],
+                    value=f.syndrome,
+                    w=240,
+                ),
+                dmc.SegmentedControl(
+                    id=ids.TRENDS_FREQ,
+                    data=[{"value": "week", "label": _("Weeks")}, {"value": "month", "label": _("Months")}],
+                    value=f.freq,
+                ),
+                *(
+                    [
+                        dmc.Select(
+                            id=ids.TRENDS_CLINIC,
+                            label=_("Unit"),
+                            placeholder=_("All units"),
+                            clearable=True,
+                            searchable=True,
+                            value=f.clinic,
+                            w=220,
+                            data=[
+                                {"value": r.code, "label": r.name}
+                                for r in access.clinics_in_period(engine, replace(f, clinic=None)).itertuples()
+                            ],
+                        ),
+                        dmc.Select(
+                            id=ids.TRENDS_CAMP,
+                            label=_("Camp"),
+                            placeholder=_("All camps"),
+                            clearable=True,
+                            searchable=True,
+                            value=f.camp,
+                            w=220,
+                            data=[
+                                {"value": r.code, "label": r.name}
+                                for r in access.camps_in_period(engine, replace(f, camp=None)).itertuples()
+                            ],
+                        ),
+                    ]
+                    if coordinator
+                    else []
+                ),
+            ],
+            align="flex-end",
+        ),
+    ]
+    return dmc.Stack(controls, gap="xs", className="no-print")
+
+
+def _preset_of(f, status) -> str | None:
+    last = status.last_date
+    if last is None:
+        return None
+    default_end = parse_filters({}, status.first_date, last).end
+    for weeks in (4, 12, 52):
+        if f.end == default_end and f.start == default_end - dt.timedelta(days=7 * weeks - 1):
+            return str(weeks)
+    if f.start == dt.date(f.start.year, 1, 1) and f.end == dt.date(f.start.year, 12, 31):
+        return f"y{f.start.year}"
+    return None
+
+
+def _alerts_section(found: pd.DataFrame, names):
+    if found.empty:
+        return dmc.Alert(_("No alert in this period."), color="green", variant="light")
+    rows = found.assign(
+        week=found["week"].dt.date.astype(str),
+        syndrome_name=found["syndrome"].map(charts.syndrome_name),
+        rule_name=found["rule"].map({"single_case": _("One case"), "threshold": _("Twice the recent mean")}),
+    )
+    grid = dag.AgGrid(
+        id=ids.ALERT_GRID,
+        rowData=rows[["week", "name", "governorate_name", "syndrome_name", "count", "baseline", "rule_name"]]
+        .astype(object)
+        .where(rows.notna(), None)
+        .to_dict("records"),
+        columnDefs=[
+            {"field": "week", "headerName": _("Week"), "sort": "desc"},
+            {"field": "name", "headerName": _("Camp")},
+            {"field": "governorate_name", "headerName": _("Governorate")},
+            {"field": "syndrome_name", "headerName": _("Syndrome")},
+            {"field": "count", "headerName": _("Cases"), "type": "rightAligned"},
+            {"field": "baseline", "headerName": _("Mean of previous weeks"), "type": "rightAligned"},
+            {"field": "rule_name", "headerName": _("Rule")},
+        ],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
+        dashGridOptions={"suppressColumnVirtualisation": True},
+        style={"height": "380px"},
+        className="ag-theme-quartz",
+    )
+    per_camp = found.groupby(["camp_id", "name", "latitude", "longitude"], as_index=False).agg(
+        alerts=("count", "size"), last=("week", "max")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r.longitude, r.latitude]},
+            "properties": {
+                "n": int(r.alerts),
+                "tooltip": _(
+                    "{camp}: {n} alerts, last in the week of {week}",
+                    camp=r.name,
+                    n=int(r.alerts),
+                    week=f"{r.last:%d %b %Y}",
+                ),
+            },
+        }
+        for r in per_camp.itertuples()
+    ]
+    alert_map = dl.Map(
+        [
+            dl.GeoJSON(
+                data={"type": "FeatureCollection", "features": features}, pointToLayer=components.ns("alertMarker")
+            )
+        ],
+        **components.PROGRAMME_VIEW,
+        zoomSnap=0.25,
+        className="mmc-map alert-map",
+        id=ids.ALERT_MAP,
+    )
+    return dmc.Grid([dmc.GridCol(grid, span={"base": 12, "lg": 7}), dmc.GridCol(alert_map, span={"base": 12, "lg": 5})])
+
+
+def layout(**query):
+    engine, settings = runtime.engine(), runtime.settings()
+    status = access.data_status(engine)
+    if not status.has_data:
+        return components.empty_state(_("No data is loaded yet."))
+    coordinator = auth.role_at_least("coordinator")
+    if not coordinator:
+        query = {key: value for key, value in query.items() if key not in ("clinic", "camp")}
+    f, notice = components.resolve_filters(query, status)
+    k = None if coordinator else settings.suppression_k
+    names = access.governorate_names(engine)
+    data = tables(engine, settings, f, k)
+    found = reports.alerts(engine, f, settings) if coordinator else None
+    alert_weeks = (
+        found.groupby("week", as_index=False).size().rename(columns={"size": "alerts"})
+        if found is not None and not found.empty
+        else None
+    )
+    period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
+    note = (
+        _(
+            "Counts from 1 to {k1} are hidden, with as many others as needed so that they cannot be worked out; "
+            "sign in as a coordinator for every count and for alerts.",
+            k1=k - 1,
+        )
+        if k
+        else _(
+            "Weeks start on {day}; open points are weeks or months cut by the period.",
+            day=_(settings.week_start.capitalize()),
+        )
+    )
+    return dmc.Stack(
+        [
+            notice,
+            dmc.Group(
+                [dmc.Title(_("Caseload trends"), order=2), dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg")],
+                justify="space-between",
+            ),
+            _filters_bar(f, status, names, coordinator, engine),
+            dmc.Text(note, size="xs", c="dimmed"),
+            *([dmc.Title(_("Alerts"), order=3), _alerts_section(found, names)] if coordinator else []),
+            dmc.Grid(
+                [
+                    _card("governorate", data["governorate"], names, f, span=12),
+                    _card("expected", data["expected"], names, f, alert_weeks),
+                    _card("syndrome", data["syndrome"], names, f),
+                    _card("age_sex", data["age_sex"], names, f),
+                    _card("referrals", data["referrals"], names, f),
+                    _card("rates", data["rates"], names, f),
+                    _card("comparison", data["comparison"], names, f),
+                ]
+            ),
+            dcc.Download(id=ids.TRENDS_DOWNLOAD),
+        ],
+        gap="sm",
+    )
+
+
+@dash.callback(
+    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Input(ids.TRENDS_PRESET, "value"),
+    Input(ids.TRENDS_SYNDROME, "value"),
+    Input(ids.TRENDS_FREQ, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def navigate(preset, syndrome, freq, search):
+    """The trends' own controls: a preset period, a syndrome, weeks or months; the new view goes into the URL."""
+    query = parse_qs((search or "").lstrip("?"))
+    status = access.data_status(runtime.engine())
+    if ctx.triggered_id == ids.TRENDS_PRESET and preset:
+        default = parse_filters({}, status.first_date, status.last_date)
+        if preset.startswith("y"):
+            year = int(preset[1:])
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            start, end = default.end - dt.timedelta(days=7 * int(preset) - 1), default.end
+        query.update(start=[start.isoformat()], end=[end.isoformat()])
+    for key, value in (("syndrome", syndrome), ("freq", None if freq == "week" else freq)):
+        query.pop(key, None)
+        if value:
+            query[key] = [value]
+    return changed_href("/trends", search, query) or no_update
+
+
+@dash.callback(
+    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Input(ids.TRENDS_CLINIC, "value"),
+    Input(ids.TRENDS_CAMP, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def navigate_unit_or_camp(clinic, camp, search):
+    if not auth.role_at_least("coordinator"):
+        raise PreventUpdate
+    query = parse_qs((search or "").lstrip("?"))
+    for key, value in (("clinic", clinic), ("camp", camp)):
+        query.pop(key, None)
+        if value:
+            query[key] = [value]
+    return changed_href("/trends", search, query) or no_update
+
+
+@dash.callback(
+    Output(ids.TRENDS_DOWNLOAD, "data"),
+    Input({"type": ids.CSV_BUTTON, "chart": ALL}, "n_clicks"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def download(clicks, search):
+    """A chart's numbers as CSV with an HXL row, recomputed on the server for this viewer's role."""
+    if not ctx.triggered_id or not any(clicks or []):
+        raise PreventUpdate
+    name = ctx.triggered_id["chart"]
+    if name not in CSV_COLUMNS:
+        raise PreventUpdate
+    engine, settings = runtime.engine(), runtime.settings()
+    status = access.data_status(engine)
+    coordinator = auth.role_at_least("coordinator")
+    query = parse_qs((search or "").lstrip("?"))
+    if not coordinator:
+        query = {key: value for key, value in query.items() if key not in ("clinic", "camp")}
+    try:
+        f = parse_filters(query, status.first_date, status.last_date)
+    except ParameterError:
+        return no_update
+    table = tables(engine, settings, f, None if coordinator else settings.suppression_k)[name]
+    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    for row in rows:
+        if isinstance(row.get("period"), pd.Timestamp):
+            row["period"] = row["period"].date().isoformat()
+    return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name]), f"mmc-{name}-{f.start}-{f.end}.csv")

@@ -1,0 +1,46 @@
+"""Trends in the browser: a filter changes the charts and the link, and the back button restores the view."""
+
+from __future__ import annotations
+
+import json
+
+from dash.testing.wait import until
+
+from dashboard import ids
+from tests.browser.conftest import severe_logs
+
+CHART = json.dumps({"chart": "governorate", "type": ids.CHART}, separators=(",", ":"))
+
+
+def _x_range(dash_duo) -> list[str]:
+    """The first and last period drawn on the governorate chart, read from the plot's data in the page."""
+    return dash_duo.driver.execute_script(
+        "const box = document.getElementById(arguments[0]);"
+        "const el = box && (box.classList.contains('js-plotly-plot') ? box : box.querySelector('.js-plotly-plot'));"
+        "if (!el || !el.data || !el.data.length) return [];"
+        "const x = el.data[0].x; return [String(x[0]).slice(0, 10), String(x[x.length - 1]).slice(0, 10)];",
+        CHART,
+    )
+
+
+def test_a_preset_changes_chart_and_link_and_back_restores_it(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-10-01&end=2018-12-30")
+    until(lambda: _x_range(dash_duo) == ["2018-10-01", "2018-12-24"], timeout=30)
+    until(
+        lambda: dash_duo.driver.execute_script(
+            "const box = document.getElementById(arguments[0]);"
+            "const labels = box ? Array.from(box.querySelectorAll('label')) : [];"
+            "const option = labels.find(l => l.textContent.trim() === 'Months');"
+            "if (option) { option.click(); return true; } return false;",
+            ids.TRENDS_FREQ,
+        ),
+        timeout=10,
+    )
+    until(lambda: "freq=month" in dash_duo.driver.current_url, timeout=20)
+    until(lambda: _x_range(dash_duo) == ["2018-10-01", "2018-12-01"], timeout=30)
+    assert "start=2018-10-01" in dash_duo.driver.current_url
+    dash_duo.driver.back()
+    until(lambda: "freq=month" not in dash_duo.driver.current_url, timeout=20)
+    until(lambda: _x_range(dash_duo) == ["2018-10-01", "2018-12-24"], timeout=30)
+    assert severe_logs(dash_duo) == []

@@ -1,0 +1,156 @@
+"""The trends page: what each audience gets, the chart downloads, and the filter links."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import dash
+import pytest
+
+from dashboard import auth, ids
+from dashboard.store import users
+from tests.conftest import TINY_RECORDS, call_callback, find, make_app, run_callback, texts, tiny_dataset
+from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
+
+MEASLES = ("2017-02-06", "M1", "A", "suspected_measles", "female", "under5", 1, 1)
+WEEKS = "?start=2017-01-30&end=2017-02-12"
+
+
+@pytest.fixture
+def app(sqlite_url):
+    app = make_app(sqlite_url, tiny_dataset([*TINY_RECORDS, MEASLES]))
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    return app
+
+
+def _page(app, role=None, **query):
+    with app.server.test_request_context("/trends"):
+        from flask import session
+
+        if role:
+            session.update(uid=1, role=role)
+        return dash.page_registry["dashboard.pages.trends"]["layout"](**query)
+
+
+def _figure(page, name):
+    return find(page, {"type": ids.CHART, "chart": name}).figure
+
+
+def test_public_trends_hide_small_counts_and_alerts(app):
+    page = _page(app, start="2017-01-30", end="2017-02-12")
+    assert find(page, ids.ALERT_GRID) is None and "Alerts" not in texts(page)
+    syndromes = {t.name: list(t.y) for t in _figure(page, "syndrome").data}
+    assert syndromes["Acute respiratory infection"] == [37, 0]
+    assert syndromes["Suspected measles"] == [0, None]  # one case: hidden
+    assert syndromes["Injury"] == [None, 0]  # three injuries: hidden
+
+
+def test_coordinators_get_every_count_and_the_alerts(app):
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
+    syndromes = {t.name: list(t.y) for t in _figure(page, "syndrome").data}
+    assert syndromes["Suspected measles"] == [0, 1]
+    rows = find(page, ids.ALERT_GRID).rowData
+    assert rows == [
+        {
+            "week": "2017-02-06",
+            "name": "Camp A",
+            "governorate_name": "Dohuk",
+            "syndrome_name": "Suspected measles",
+            "count": 1,
+            "baseline": None,
+            "rule_name": "One case",
+        }
+    ]
+    marks = [t for t in _figure(page, "expected").data if t.name == "Alerts that week"]
+    assert marks and list(marks[0].customdata) == [1]
+
+
+def test_the_public_cannot_pick_a_camp_or_a_unit(app):
+    page = _page(app, start="2017-01-30", end="2017-02-12", camp="B")
+    by_gov = {t.name: list(t.y) for t in _figure(page, "governorate").data}
+    assert by_gov == {"Anbar": [50, 0], "Dohuk": [35, 9]}  # both camps: the camp filter was ignored
+
+
+def test_a_camp_filter_for_coordinators(app):
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12", camp="B")
+    assert {t.name: list(t.y) for t in _figure(page, "governorate").data} == {"Anbar": [50, 0]}
+
+
+def test_empty_results_say_so(app):
+    page = _page(app, start="2017-06-01", end="2017-06-30")
+    assert "No consultations match these filters in this period." in texts(page)
+    assert find(page, {"type": ids.CHART, "chart": "syndrome"}) is None
+
+
+def _download(app, chart, role=None):
+    """The CSV a click on a chart's download button gives, for a viewer with `role`."""
+    download = sys.modules["dashboard.pages.trends"].download
+    triggered = json.dumps({"chart": chart, "type": ids.CSV_BUTTON}, separators=(",", ":")) + ".n_clicks"
+    return run_callback(app, download, [1], WEEKS, triggered=triggered, role=role)
+
+
+@pytest.mark.parametrize(
+    "chart", ["governorate", "syndrome", "age_sex", "referrals", "rates", "comparison", "expected"]
+)
+def test_every_chart_downloads_as_csv_with_hxl(app, chart):
+    data = _download(app, chart)
+    rows = list(csv.reader(io.StringIO(data["content"])))
+    assert rows[1][0].startswith("#") and len(rows) > 2
+    assert data["filename"].startswith(f"mmc-{chart}-2017-01-30")
+    assert not any(s in data["content"] for s in SECRETS)
+
+
+def test_downloads_follow_the_viewers_role(app):
+    public = list(csv.reader(io.StringIO(_download(app, "syndrome")["content"])))
+    assert [r[2] for r in public if r[1] == "suspected_measles"] == ["0", ""]  # hidden
+    full = list(csv.reader(io.StringIO(_download(app, "syndrome", role="coordinator")["content"])))
+    assert [r[2] for r in full if r[1] == "suspected_measles"] == ["0", "1"]
+
+
+def test_presets_and_syndrome_go_into_the_link(app):
+    client = app.server.test_client()
+    response = call_callback(
+        client,
+        f"{ids.NAVIGATE}.href",
+        {
+            f"{ids.TRENDS_PRESET}.value": "y2017",
+            f"{ids.TRENDS_SYNDROME}.value": "awd",
+            f"{ids.TRENDS_FREQ}.value": "month",
+            "_pages_location.search": "?governorate=IQ-DA",
+        },
+        triggered=f"{ids.TRENDS_PRESET}.value",
+    )
+    href = response.get_json()["response"][ids.NAVIGATE]["href"]
+    query = parse_qs(urlsplit(href).query)
+    assert urlsplit(href).path == "/trends"
+    assert query == {
+        "governorate": ["IQ-DA"],
+        "start": ["2017-01-01"],
+        "end": ["2017-12-31"],
+        "syndrome": ["awd"],
+        "freq": ["month"],
+    }
+
+
+def test_the_unit_and_camp_pickers_are_for_coordinators(app):
+    anonymous = app.server.test_client()
+    response = call_callback(
+        anonymous,
+        f"{ids.NAVIGATE}.href",
+        {f"{ids.TRENDS_CAMP}.value": "B", "_pages_location.search": ""},
+        triggered=f"{ids.TRENDS_CAMP}.value",
+    )
+    assert response.status_code == 204
+    client = _client_with_csrf(app)
+    _sign_in(client)
+    response = call_callback(
+        client,
+        f"{ids.NAVIGATE}.href",
+        {f"{ids.TRENDS_CAMP}.value": "B", "_pages_location.search": ""},
+        triggered=f"{ids.TRENDS_CAMP}.value",
+    )
+    assert response.get_json()["response"][ids.NAVIGATE]["href"] == "/trends?camp=B"
