@@ -5,12 +5,15 @@ window.mmc = Object.assign({}, window.mmc, {
         governorateStyle: function (feature, context) {
             const h = context.hideout || {};
             const p = feature.properties;
-            return {
-                weight: 1,
-                color: "#6b7785",
-                fillOpacity: 1,
-                fillColor: p.programme ? (h.programme || "#d6e4f0") : (h.other || "#f2f2ef"),
-            };
+            const style = {weight: p.iso && p.iso === h.selected ? 3 : 1, color: "#5c6875",
+                           fillOpacity: h.opacity === undefined ? 1 : h.opacity};
+            if (!p.programme) {
+                style.fillColor = h.other || "#f2f2ef";
+                return style;
+            }
+            const c = p["c_" + (h.figure || "rate")];
+            style.fillColor = (c === null || c === undefined) ? (h.missing || "#d9d9d9") : h.colors[c];
+            return style;
         },
         campMarker: function (feature, latlng, context) {
             const h = context.hideout || {};
@@ -61,4 +64,12 @@ window.mmc.map.alertMarker = function (feature, latlng) {
     const n = feature.properties.n;
     return L.circleMarker(latlng, {radius: Math.min(6 + Math.sqrt(n) * 2, 22), color: "#ffffff", weight: 1,
                                    fillColor: "#D55E00", fillOpacity: 0.85, className: "alert-marker"});
+};
+
+window.mmc.map.reachStyle = function (feature) {
+    return {color: "#1c5d99", weight: feature.properties.w, opacity: 0.45};
+};
+window.mmc.map.ringCircle = function (feature, latlng) {
+    return L.circle(latlng, {radius: feature.properties.radius, color: "#1c5d99", weight: 1, dashArray: "3 3",
+                             fillOpacity: 0.04, interactive: false, className: "coverage-ring"});
 };

@@ -274,3 +274,28 @@ def status_reason(status: str, days_since_visit, utilisation, not_reached_days: 
     if status == UNDER_SERVED:
         return _("{u:.2f} consultations per person per year, below {limit:g}", u=utilisation, limit=min_utilisation)
     return _("Visited {days} days before the period's end", days=int(days_since_visit))
+
+
+def _nice(value: float) -> float:
+    """`value` to two significant digits, for a class break that reads well in a legend."""
+    if value <= 0:
+        return 0.0
+    return float(round(value, 1 - int(np.floor(np.log10(value)))))
+
+
+def classify(values: dict[str, float | None], k: int = 4) -> tuple[list[float], dict[str, int | None]]:
+    """Class breaks for a choropleth and each key's class (0 to k-1; None for a missing value).
+
+    Breaks are rounded quantiles of the values, so each class holds about as many governorates; with few distinct
+    values there are fewer classes. A value equal to a break falls in the class above it.
+    """
+    present = sorted(v for v in values.values() if v is not None and not pd.isna(v))
+    if not present:
+        return [], {key: None for key in values}
+    raw = np.quantile(present, np.linspace(0, 1, k + 1)[1:-1]) if len(present) > 1 else []
+    breaks = sorted({_nice(b) for b in raw if present[0] < _nice(b) <= present[-1]})
+    classes = {
+        key: (None if v is None or pd.isna(v) else int(np.searchsorted(breaks, v, side="right")))
+        for key, v in values.items()
+    }
+    return breaks, classes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash_leaflet as dl
 import dash_mantine_components as dmc
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -103,30 +104,141 @@ def legend(coordinator: bool = False):
     )
 
 
-def camp_map(governorates: dict, labels: dict, camps: dict, units: dict | None, map_id: str = ids.OVERVIEW_MAP):
-    """The map: governorate polygons with names, camps by status, and unit counts (never bases) when given."""
-    layers = [
-        dl.GeoJSON(
-            data=governorates,
-            id=ids.GOV_LAYER,
-            style=ns("governorateStyle"),
-            hideout={"programme": "#dbe7f1", "other": "#f2f2ef"},
-            hoverStyle={"weight": 3},
-            attribution=_("Boundaries: Natural Earth"),
+CHOROPLETH_COLOURS = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]  # light to dark blue: reads in grey too
+FIGURES = {
+    "rate": "Consultations per 1,000 camp residents",
+    "share": "Share of camp population reached",
+    "consultations": "Consultations",
+}
+
+
+def camp_map(
+    governorates: dict,
+    labels: dict,
+    camps: dict,
+    units: dict | None,
+    map_id: str = ids.OVERVIEW_MAP,
+    extra: list[tuple[str, object, bool]] = (),
+    camp_layer_id: str = ids.CAMP_LAYER,
+    view: dict | None = None,
+    figure: str = "rate",
+    selected: str | None = None,
+    tiles: tuple[str, str] | None = None,
+    cluster: bool = False,
+):
+    """The map: governorate polygons shaded by `figure` with names, camps by status, unit counts (never bases) when
+    given, and `extra` (name, layer, shown at first) overlays, each switchable in the layer control. Optional
+    `tiles` (url, attribution) go underneath; without them the map needs no server but this one."""
+    hideout = {
+        "figure": figure,
+        "colors": CHOROPLETH_COLOURS,
+        "missing": "#d9d9d9",
+        "other": "#f2f2ef",
+        "selected": selected,
+        "opacity": 0.6 if tiles else 1,
+    }
+    overlays = [
+        (
+            _("Governorates"),
+            dl.GeoJSON(
+                data=governorates,
+                id=ids.GOV_LAYER,
+                style=ns("governorateStyle"),
+                hideout=hideout,
+                hoverStyle={"weight": 3},
+                attribution=_("Boundaries: Natural Earth"),
+            ),
         ),
-        dl.GeoJSON(data=labels, id=ids.LABEL_LAYER, pointToLayer=ns("label")),
-        dl.GeoJSON(data=camps, id=ids.CAMP_LAYER, pointToLayer=ns("campMarker"), hideout={"colors": STATUS_COLOURS}),
+        (_("Names"), dl.GeoJSON(data=labels, id=ids.LABEL_LAYER, pointToLayer=ns("label"))),
+        (
+            _("Camps and sites"),
+            dl.GeoJSON(
+                data=camps,
+                id=camp_layer_id,
+                pointToLayer=ns("campMarker"),
+                hideout={"colors": STATUS_COLOURS},
+                cluster=cluster,
+                zoomToBoundsOnClick=True,
+                superClusterOptions={"radius": 50, "maxZoom": 9},
+            ),
+        ),
     ]
     if units is not None:
-        layers.append(dl.GeoJSON(data=units, id=ids.UNIT_LAYER, pointToLayer=ns("unitBadge")))
+        overlays.append((_("Active units"), dl.GeoJSON(data=units, id=ids.UNIT_LAYER, pointToLayer=ns("unitBadge"))))
+    children = [dl.Overlay(layer, name=name, checked=True) for name, layer in overlays]
+    children += [dl.Overlay(layer, name=name, checked=checked) for name, layer, checked in extra]
+    if tiles:
+        children.insert(
+            0, dl.Overlay(dl.TileLayer(url=tiles[0], attribution=tiles[1]), name=_("Background map"), checked=True)
+        )
     return dl.Map(
-        layers + [dl.ScaleControl(position="bottomleft", imperial=False)],
+        [
+            dl.LayersControl(children, position="topright", collapsed=True),
+            dl.ScaleControl(position="bottomleft", imperial=False),
+        ],
         id=map_id,
-        **PROGRAMME_VIEW,
+        **(view or PROGRAMME_VIEW),
         zoomSnap=0.25,
         className="mmc-map",
         attributionControl=True,
     )
+
+
+def view_of(geometries: list[dict]) -> dict:
+    """Centre and zoom that frame the given polygons on a map about 800 pixels wide."""
+    import shapely.geometry
+
+    shapes = [shapely.geometry.shape(g) for g in geometries]
+    minx = min(s.bounds[0] for s in shapes)
+    miny = min(s.bounds[1] for s in shapes)
+    maxx = max(s.bounds[2] for s in shapes)
+    maxy = max(s.bounds[3] for s in shapes)
+    extent = max(maxx - minx, (maxy - miny) * 1.3, 0.05)
+    zoom = float(np.clip(np.floor(np.log2(1100 / (extent * 1.25)) * 4) / 4, 5, 11))
+    return {"center": [round((miny + maxy) / 2, 4), round((minx + maxx) / 2, 4)], "zoom": zoom}
+
+
+def choropleth_legend(figure: str, breaks: list[float]):
+    """The legend of the governorate shading for `figure`, every colour named by its range."""
+
+    def fmt(v):
+        return f"{v:.0%}" if figure == "share" else number(v)
+
+    edges = [None, *breaks, None]
+    items = []
+    for i in range(len(breaks) + 1):
+        low, high = edges[i], edges[i + 1]
+        text = (
+            _("under {v}", v=fmt(high))
+            if low is None and high is not None
+            else _("{v} and more", v=fmt(low))
+            if high is None and low is not None
+            else _("{a} to under {b}", a=fmt(low), b=fmt(high))
+            if low is not None
+            else _("all")
+        )
+        items.append(
+            dmc.Group(
+                [
+                    html.Span(
+                        className="legend-box",
+                        style={"background": CHOROPLETH_COLOURS[min(i, len(CHOROPLETH_COLOURS) - 1)]},
+                    ),
+                    dmc.Text(text, size="sm"),
+                ],
+                gap=4,
+            )
+        )
+    items.append(
+        dmc.Group(
+            [
+                html.Span(className="legend-box", style={"background": "#d9d9d9"}),
+                dmc.Text(_("hidden or no data"), size="sm"),
+            ],
+            gap=4,
+        )
+    )
+    return dmc.Group([dmc.Text(_(FIGURES[figure]) + ":", fw=600, size="sm"), *items], gap="md")
 
 
 def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = ids.OVERVIEW_CHART, height: int = 520):

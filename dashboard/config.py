@@ -52,6 +52,17 @@ class Settings:
     secure_cookies: bool = field(
         default=False, metadata={"env": "SECURE_COOKIES", "help": "send the session cookie over HTTPS only"}
     )
+    tile_url: str = field(
+        default="",
+        metadata={
+            "env": "TILE_URL",
+            "help": "optional map tiles under the governorates, e.g. "
+            "https://tile.example.org/{z}/{x}/{y}.png; none by default (works offline)",
+        },
+    )
+    tile_attribution: str = field(
+        default="", metadata={"env": "TILE_ATTRIBUTION", "help": "the tiles' attribution, shown on the map"}
+    )
     suppression_k: int = field(
         default=5, metadata={"env": "SUPPRESSION_K", "help": "public outputs hide counts from 1 to k-1"}
     )

@@ -33,6 +33,18 @@ def build(settings: Settings) -> Dash:
     return app
 
 
+def _tile_origin(app: Dash) -> str:
+    """The configured tile server's origin, which the page may load images from."""
+    from urllib.parse import urlsplit
+
+    url = app.server.config["MMC_SETTINGS"].tile_url
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
+    return f" {parts.scheme}://{host}"
+
+
 def _security_headers(app: Dash) -> None:
     """A Content-Security-Policy that Dash works under (its inline scripts allowed by hash), and no framing.
 
@@ -47,7 +59,7 @@ def _security_headers(app: Dash) -> None:
                 "default-src 'self'",
                 "script-src 'self' " + " ".join(app.csp_hashes()),
                 "style-src 'self' 'unsafe-inline'",  # Mantine and Leaflet set inline styles
-                "img-src 'self' data: blob:",
+                "img-src 'self' data: blob:" + _tile_origin(app),
                 "connect-src 'self'",
                 "font-src 'self' data:",
                 "object-src 'none'",

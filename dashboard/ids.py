@@ -59,3 +59,12 @@ ALERT_GRID = "alert-grid"
 ALERT_MAP = "alert-map"
 CSV_BUTTON = "csv-button"  # pattern-matching: {"type": CSV_BUTTON, "chart": name}
 CHART = "chart"  # pattern-matching: {"type": CHART, "chart": name}
+
+MAP_FIGURE = "map-figure"
+MAP_LEGEND = "map-legend"
+MAP_LEGENDS = "map-legends"
+MAP_URL = "map-url"
+MAP_RESET = "map-reset"
+CAMP_PANEL = "camp-panel"
+GAP_REACH = "gap-reach"
+GAP_RINGS = "gap-rings"

@@ -106,7 +106,14 @@ def layout():
                             [
                                 dcc.Location(id=ids.NAVIGATE, refresh="callback-nav"),
                                 demo_banner(status),
-                                dash.page_container,
+                                # A spinner over the page while a view is computed (only when it takes a while).
+                                dcc.Loading(
+                                    dash.page_container,
+                                    delay_show=400,
+                                    type="circle",
+                                    overlay_style={"visibility": "visible", "opacity": 0.5},
+                                    target_components={"_pages_content": "children"},
+                                ),
                             ],
                             size="xl",
                         )

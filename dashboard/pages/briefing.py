@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from dashboard import auth, components, ids, reports, runtime
 from dashboard.i18n import _, number, percent
-from dashboard.pages.overview import map_layers
+from dashboard.pages.overview import map_layers, the_map
 from dashboard.store import access
 
 dash.register_page(__name__, path="/briefing", name="Briefing", title="Briefing · MMC Iraq", nav_order=2)
@@ -138,14 +138,15 @@ def layout(screen: str = "figures", **query):
         elif name == "map":
             summary = reports.summary(engine, f, k, camp_table)
             by_gov = {row["governorate"]: row for row in summary["governorates"]}
-            gov_layer, labels, camps, units = map_layers(engine, settings, f, camp_table, by_gov)
+            layers = map_layers(engine, settings, f, camp_table, by_gov)
             parts.append(
                 _frame(
                     _("Where the clinics reach"),
                     subtitle,
                     html.Div(
                         [
-                            components.camp_map(gov_layer, labels, camps, units, map_id=f"briefing-map-{screen}"),
+                            the_map(layers, settings, f, "rate", map_id=f"briefing-map-{screen}"),
+                            components.choropleth_legend("rate", layers["breaks"]["rate"]),
                             components.legend(),
                         ],
                         className="briefing-map",

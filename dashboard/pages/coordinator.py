@@ -21,6 +21,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import analytics, auth, components, coverage, exports, ids, reports, runtime
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number, percent
+from dashboard.pages import overview
 from dashboard.pages.overview import map_layers
 from dashboard.store import access
 
@@ -127,14 +128,47 @@ def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
     )
 
 
-def _unit_bases(clinics: pd.DataFrame) -> dict:
+def reach_lines(camps: pd.DataFrame, clinics: pd.DataFrame, visits: pd.DataFrame) -> dict:
+    """A line from each unit's base to each camp it visited in the period, its weight growing with the visits."""
+    bases = clinics.set_index("code")[["base_latitude", "base_longitude", "name"]]
+    places = camps.set_index("camp_id")[["latitude", "longitude", "name"]]
+    features = []
+    for row in visits.itertuples():
+        if row.clinic_code not in bases.index or row.camp_id not in places.index:
+            continue
+        base, camp = bases.loc[row.clinic_code], places.loc[row.camp_id]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [round(base.base_longitude, 4), round(base.base_latitude, 4)],
+                        [round(camp.longitude, 4), round(camp.latitude, 4)],
+                    ],
+                },
+                "properties": {
+                    "w": round(min(1 + row.visits**0.5 / 2, 8), 1),
+                    "tooltip": _("{unit} → {camp}: {n} visits", unit=base["name"], camp=camp["name"], n=row.visits),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _unit_bases(clinics: pd.DataFrame, radius_km: float | None = None) -> dict:
+    """Unit bases as points (coordinators only), with a ring radius in metres when `radius_km` is given."""
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [r.base_longitude, r.base_latitude]},
-                "properties": {"t": r.unit_type, "tooltip": f"<b>{r.name}</b><br>{r.code}"},
+                "properties": {
+                    "t": r.unit_type,
+                    "tooltip": f"<b>{r.name}</b><br>{r.code}",
+                    **({"radius": radius_km * 1000} if radius_km else {}),
+                },
             }
             for r in clinics.itertuples()
         ],
@@ -189,18 +223,46 @@ def layout(**query):
     clinics = analytics.clinic_workload(access.clinics_in_period(engine, f))
     summary = reports.summary(engine, f, None, table)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
-    gov_layer, labels, camps, _badges = map_layers(engine, settings, f, table, by_gov)
-    the_map = components.camp_map(gov_layer, labels, camps, None, map_id=ids.GAP_MAP)
-    the_map.children = [
-        *the_map.children[:-1],
-        dl.GeoJSON(data=_unit_bases(clinics), id=ids.GAP_UNITS, pointToLayer=components.ns("unitMarker")),
-        dl.GeoJSON(data=None, id=ids.GAP_STOPS, pointToLayer=components.ns("stopCircle")),
-        the_map.children[-1],
-    ]
-    # The camp layer needs its own id here so that a click selects the camp's row.
-    for layer in the_map.children:
-        if getattr(layer, "id", None) == ids.CAMP_LAYER:
-            layer.id = ids.GAP_CAMPS
+    layers = {**map_layers(engine, settings, f, table, by_gov), "units": None}  # bases instead of counts
+    the_map = overview.the_map(
+        layers,
+        settings,
+        f,
+        "share",
+        map_id=ids.GAP_MAP,
+        camp_layer_id=ids.GAP_CAMPS,
+        extra=[
+            (
+                _("Unit bases"),
+                dl.GeoJSON(data=_unit_bases(clinics), id=ids.GAP_UNITS, pointToLayer=components.ns("unitMarker")),
+                True,
+            ),
+            (
+                _("Reach lines (visits in the period)"),
+                dl.GeoJSON(
+                    data=reach_lines(table, clinics, access.camp_units(engine, f)),
+                    id=ids.GAP_REACH,
+                    style=components.ns("reachStyle"),
+                    hoverStyle={"weight": 6, "color": "#000"},
+                ),
+                True,
+            ),
+            (
+                _("Coverage rings ({km:g} km)", km=settings.access_km),
+                dl.GeoJSON(
+                    data=_unit_bases(clinics, radius_km=settings.access_km),
+                    pointToLayer=components.ns("ringCircle"),
+                    id=ids.GAP_RINGS,
+                ),
+                False,
+            ),
+            (
+                _("Recommended stops"),
+                dl.GeoJSON(data=None, id=ids.GAP_STOPS, pointToLayer=components.ns("stopCircle")),
+                True,
+            ),
+        ],
+    )
     counts = table["status"].value_counts()
     period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
     where_next = dmc.Paper(

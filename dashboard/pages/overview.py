@@ -1,23 +1,33 @@
 """The public overview: headline figures, the map and the weekly trend.
 
-The URL carries the view: ?start=YYYY-MM-DD&end=YYYY-MM-DD&governorate=IQ-DA (repeatable)&syndrome=ari. Public:
-no clinic bases, no visit dates; consultation and referral counts from 1 to k-1 are hidden. Signed-in coordinators
-see the same page unsuppressed.
+The URL carries the view: ?start=YYYY-MM-DD&end=YYYY-MM-DD&governorate=IQ-DA (repeatable)&syndrome=ari&figure=rate.
+Public: no clinic bases, no visit dates; consultation and referral counts from 1 to k-1 are hidden. Signed-in
+coordinators see the same page unsuppressed. Clicking a governorate filters the page to it; clicking a camp opens its
+panel; the map's shading changes in the browser (the GeoJSON hideout), without sending the polygons again.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_mantine_components as dmc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, Patch, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import analytics, auth, components, ids, reports, runtime
 from dashboard.boundaries import load_boundaries
+from dashboard.callbacks import changed_href
+from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 from dashboard.store import access
 
 dash.register_page(__name__, path="/", name="Overview", title="Mobile Medical Clinics, Iraq", nav_order=0)
+
+CLUSTER_ABOVE = 1500  # camps: beyond this many, they are clustered when zoomed out
 
 
 def unit_badges(units, labels: dict) -> dict:
@@ -32,20 +42,44 @@ def unit_badges(units, labels: dict) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]):
-    """The public map's layers: governorates with their figures, names, camps by status, unit counts."""
-    names = access.governorate_names(engine)
-    values = {
-        g: {
-            "tooltip": f"<b>{names.get(g, g)}</b><br>"
-            + _("Consultations: {n}", n=number(v.get("consultations")))
-            + "<br>"
-            + _("Camps reached: {n}", n=v.get("camps_reached", 0))
+def governorate_figures(camp_table: pd.DataFrame, gov_figures: dict[str, dict]) -> dict[str, dict]:
+    """Each governorate's three map figures: consultations, consultations per 1,000 camp residents (population at
+    the period's end), and the share of its camp population in camps reached."""
+    out = {}
+    open_camps = camp_table[camp_table["status"] != analytics.CLOSED]
+    for gov in sorted(set(camp_table["governorate"]) | set(gov_figures)):
+        population = int(open_camps.loc[open_camps["governorate"] == gov, "population"].sum())
+        figures = gov_figures.get(gov, {})
+        consultations = figures.get("consultations", 0)
+        reached = figures.get("population_reached", 0) or 0
+        out[gov] = {
+            "consultations": consultations,
+            "rate": round(consultations / population * 1000, 1) if consultations is not None and population else None,
+            "share": round(min(reached / population, 1.0), 3) if population else None,
+            "population": population,
         }
-        for g, v in gov_figures.items()
-    }
-    for gov in camp_table["governorate"].unique():
-        values.setdefault(gov, {})
+    return out
+
+
+def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) -> dict:
+    """The map's data: governorates with their figures and classes, names, camps by status, unit counts, and the
+    legends and class breaks of each figure."""
+    names = access.governorate_names(engine)
+    figures = governorate_figures(camp_table, gov_figures)
+    breaks, classes = {}, {}
+    for key in components.FIGURES:
+        breaks[key], classes[key] = analytics.classify({g: v[key] for g, v in figures.items()})
+    values = {}
+    for gov, v in figures.items():
+        tooltip = (
+            f"<b>{names.get(gov, gov)}</b><br>"
+            + _("Consultations: {n}", n=number(v["consultations"]))
+            + "<br>"
+            + _("Per 1,000 camp residents: {n}", n=number(v["rate"]))
+            + "<br>"
+            + _("Camp population reached: {n}", n="–" if v["share"] is None else f"{v['share']:.0%}")
+        )
+        values[gov] = {"tooltip": tooltip, **{f"c_{key}": classes[key][gov] for key in components.FIGURES}}
     gov_layer = analytics.governorate_features(load_boundaries(settings.boundaries_file or None), values, names)
     labels = {
         "type": "FeatureCollection",
@@ -69,38 +103,63 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]):
             + components.status_label(row.status)
         )
 
-    camps = analytics.camp_features(camp_table, tooltip)
-    return gov_layer, labels, camps, unit_badges(reports.units(engine, f), labels)
+    return {
+        "governorates": gov_layer,
+        "labels": labels,
+        "camps": analytics.camp_features(camp_table, tooltip),
+        "units": unit_badges(reports.units(engine, f), labels),
+        "breaks": breaks,
+    }
 
 
-def layout(**query):
+def the_map(layers: dict, settings, f, figure: str, map_id: str = ids.OVERVIEW_MAP, **extra):
+    geometries = [
+        ft["geometry"] for ft in layers["governorates"]["features"] if ft["properties"]["iso"] in f.governorates
+    ]
+    return components.camp_map(
+        layers["governorates"],
+        layers["labels"],
+        layers["camps"],
+        layers["units"],
+        map_id=map_id,
+        view=components.view_of(geometries) if geometries else None,
+        figure=figure,
+        selected=f.governorates[0] if len(f.governorates) == 1 else None,
+        tiles=(settings.tile_url, settings.tile_attribution) if settings.tile_url else None,
+        cluster=len(layers["camps"]["features"]) > CLUSTER_ABOVE,
+        **extra,
+    )
+
+
+def layout(figure: str = "rate", **query):
     engine, settings = runtime.engine(), runtime.settings()
     status = access.data_status(engine)
     if not status.has_data:
         return components.empty_state(_("No data is loaded yet. Load the demo data or import the programme's files."))
     f, notice = components.resolve_filters(query, status)
+    figure = figure if figure in components.FIGURES else "rate"
     k = None if auth.role_at_least("coordinator") else settings.suppression_k
     names = access.governorate_names(engine)
     camp_table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
     summary = reports.summary(engine, f, k, camp_table)
-    figures = summary["totals"]
-    by_gov = {row["governorate"]: row for row in summary["governorates"]}
-    gov_layer, labels, camps, units = map_layers(engine, settings, f, camp_table, by_gov)
-    weekly = reports.trends(engine, replace(f, freq="week"), k)
+    totals = summary["totals"]
+    layers = map_layers(engine, settings, f, camp_table, {r["governorate"]: r for r in summary["governorates"]})
+    weekly = reports.trends(engine, replace(f, freq="week"), k, settings.first_day)
 
     cards = components.figure_cards(
         [
             (
                 _("People reached"),
-                number(figures["population_reached"]),
+                number(totals["population_reached"]),
                 _("in camps visited in the period (population at its end)"),
             ),
-            (_("Consultations"), number(figures["consultations"]), _("{n} referrals", n=number(figures["referrals"]))),
-            (_("Camps reached"), f"{figures['camps_reached']} / {figures['camps']}", _("camps and sites with a visit")),
-            (_("Units active"), number(figures["active_units"]), _("MMCs and ambulances with a visit")),
+            (_("Consultations"), number(totals["consultations"]), _("{n} referrals", n=number(totals["referrals"]))),
+            (_("Camps reached"), f"{totals['camps_reached']} / {totals['camps']}", _("camps and sites with a visit")),
+            (_("Units active"), number(totals["active_units"]), _("MMCs and ambulances with a visit")),
         ]
     )
-    period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
+    where = ", ".join(names[g] for g in f.governorates) if f.governorates else _("seven governorates")
+    period = _("{start} to {end} · {where}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}", where=where)
     chart = (
         components.weekly_chart(weekly, names)
         if not weekly.empty
@@ -114,6 +173,18 @@ def layout(**query):
         )
         if k
         else _("You are signed in: no count is hidden.")
+    )
+    map_controls = dmc.Group(
+        [
+            dmc.SegmentedControl(
+                id=ids.MAP_FIGURE,
+                value=figure,
+                size="xs",
+                data=[{"value": key, "label": _(label)} for key, label in components.FIGURES.items()],
+            ),
+            dcc.Link(_("Reset the map"), href="/", id=ids.MAP_RESET, className="mmc-button mmc-button-light"),
+        ],
+        justify="space-between",
     )
     return dmc.Stack(
         [
@@ -130,7 +201,20 @@ def layout(**query):
                 [
                     dmc.GridCol(
                         dmc.Stack(
-                            [components.camp_map(gov_layer, labels, camps, units), components.legend()], gap="xs"
+                            [
+                                map_controls,
+                                the_map(layers, settings, f, figure),
+                                html.Div(
+                                    components.choropleth_legend(figure, layers["breaks"][figure]), id=ids.MAP_LEGEND
+                                ),
+                                components.legend(),
+                                dmc.Text(
+                                    _("Click a governorate to show only it; click a camp for its details."),
+                                    size="xs",
+                                    c="dimmed",
+                                ),
+                            ],
+                            gap="xs",
                         ),
                         span={"base": 12, "lg": 7},
                     ),
@@ -148,6 +232,123 @@ def layout(**query):
                 c="dimmed",
                 id=ids.SOURCES,
             ),
+            dcc.Store(id=ids.MAP_LEGENDS, data=layers["breaks"]),
+            dcc.Location(id=ids.MAP_URL, refresh=False),
+            dmc.Drawer(id=ids.CAMP_PANEL, position="right", size="md", opened=False, title=""),
         ],
         gap="sm",
     )
+
+
+@dash.callback(
+    Output(ids.GOV_LAYER, "hideout"),
+    Output(ids.MAP_LEGEND, "children"),
+    Output(ids.MAP_URL, "search"),
+    Input(ids.MAP_FIGURE, "value"),
+    State(ids.MAP_LEGENDS, "data"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def choose_figure(figure, breaks, search):
+    """Shade by another figure: only the hideout changes in the browser; the choice goes into the link."""
+    if figure not in components.FIGURES:
+        raise PreventUpdate
+    hideout = Patch()
+    hideout["figure"] = figure
+    query = parse_qs((search or "").lstrip("?"))
+    query["figure"] = [figure]
+    return (
+        hideout,
+        components.choropleth_legend(figure, (breaks or {}).get(figure, [])),
+        "?" + urlencode(query, doseq=True),
+    )
+
+
+@dash.callback(
+    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Input(ids.GOV_LAYER, "clickData"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def filter_to_governorate(click, search):
+    """A click on a governorate shows only it (the figures, the chart, the map); a second click shows all again."""
+    iso = ((click or {}).get("properties") or {}).get("iso")
+    if not iso or not ((click or {}).get("properties") or {}).get("programme"):
+        raise PreventUpdate
+    query = parse_qs((search or "").lstrip("?"))
+    query["governorate"] = [] if query.get("governorate") == [iso] else [iso]
+    if not query["governorate"]:
+        del query["governorate"]
+    return changed_href("/", search, query) or no_update
+
+
+@dash.callback(
+    Output(ids.CAMP_PANEL, "opened"),
+    Output(ids.CAMP_PANEL, "title"),
+    Output(ids.CAMP_PANEL, "children"),
+    Input(ids.CAMP_LAYER, "clickData"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def camp_panel(click, search):
+    """A camp's details, fetched when it is clicked: what the viewer's role allows."""
+    props = (click or {}).get("properties") or {}
+    if props.get("cluster") or "id" not in props:
+        raise PreventUpdate
+    engine, settings = runtime.engine(), runtime.settings()
+    status = access.data_status(engine)
+    try:
+        f = parse_filters(parse_qs((search or "").lstrip("?")), status.first_date, status.last_date)
+    except ParameterError:
+        f = parse_filters({}, status.first_date, status.last_date)
+    coordinator = auth.role_at_least("coordinator")
+    table = reports.camps(engine, replace(f, governorates=()), settings.not_reached_days, settings.min_utilisation)
+    rows = table[table["camp_id"] == int(props["id"])]
+    if rows.empty:
+        raise PreventUpdate
+    camp = rows.iloc[0]
+    names = access.governorate_names(engine)
+    k = None if coordinator else settings.suppression_k
+    population = camp["population"] if coordinator else analytics.suppress(int(camp["population"]), k)
+    facts = [
+        (_("Governorate"), names.get(camp["governorate"], camp["governorate"])),
+        (_("Population"), _("{n} (as of {date})", n=number(population), date=camp["population_date"])),
+        (_("Status"), components.status_label(camp["status"])),
+    ]
+    if camp["position_approximate"]:
+        facts.append((_("Position"), _("approximate")))
+    if coordinator:
+        served = access.camp_units(engine, f)
+        served = served[served["camp_id"] == camp["camp_id"]]
+        facts += [
+            (_("Units that served it"), ", ".join(served["clinic_name"]) or "–"),
+            (_("Visits in the period"), number(camp["visits"])),
+            (_("Last visit"), str(camp["last_visit"] or _("never"))),
+        ]
+    weekly = reports.breakdown(
+        engine, replace(f, governorates=(), camp=camp["code"], freq="week"), k, (), settings.first_day
+    )
+    trend = components.empty_state(_("No consultations in this period."))
+    if not weekly.empty and weekly["consultations"].fillna(0).any():
+        fig = go.Figure(
+            go.Scatter(
+                x=weekly["period"],
+                y=weekly["consultations"],
+                mode="lines",
+                line={"color": components.STATUS_COLOURS["reached"], "width": 2},
+            )
+        )
+        fig.update_layout(
+            height=180,
+            margin={"l": 40, "r": 10, "t": 30, "b": 30},
+            template="plotly_white",
+            title={"text": _("Consultations per week"), "font": {"size": 13}, "x": 0},
+        )
+        trend = dcc.Graph(figure=fig, config={"displaylogo": False, "displayModeBar": False})
+    body = dmc.Stack(
+        [
+            dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm"),
+            trend,
+        ]
+    )
+    return True, camp["name"], body

@@ -211,3 +211,26 @@ def test_a_closed_camp_is_not_a_gap():
     out = analytics.camp_status(_camps(D(2017, 6, 20), 10, visits=1), history, D(2017, 1, 1), D(2017, 12, 31))
     assert out.loc[0, "status"] == analytics.CLOSED
     assert analytics.headline({}, out)["camps"] == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "breaks", "classes"),
+    [
+        ({"a": 10, "b": 20, "c": 30, "d": 40, "e": 50}, [20, 30, 40], {"a": 0, "b": 1, "c": 2, "d": 3, "e": 3}),
+        ({"a": 0.1234, "b": 17.25, "c": 990.0}, [8.7, 17.0, 500.0], {"a": 0, "b": 2, "c": 3}),
+        ({"a": 5, "b": 5}, [], {"a": 0, "b": 0}),
+        ({"a": 1.0, "b": None}, [], {"a": 0, "b": None}),
+        ({}, [], {}),
+    ],
+)
+def test_classify(values, breaks, classes):
+    got_breaks, got = analytics.classify(values, k=4)
+    assert got_breaks == breaks and got == classes
+
+
+def test_classify_puts_every_value_in_a_class_below_k():
+    values = {str(i): v for i, v in enumerate([0.12, 3.4, 17.0, 88.0, 140.0, 990.0, 2500.0])}
+    breaks, classes = analytics.classify(values, k=4)
+    assert breaks == sorted(breaks) and len(breaks) <= 3
+    assert all(0 <= c < 4 for c in classes.values())
+    assert classes["0"] == 0 and classes["6"] == len(breaks)

@@ -34,7 +34,7 @@ def test_figures_match_the_data_layer(tiny_app):
     assert cards[:3] == ["People reached", "2,500", "in camps visited in the period (population at its end)"]
     assert cards[3:6] == ["Consultations", "85", "7 referrals"]
     assert "2 / 3" in cards and cards[-2:] == ["3", "MMCs and ambulances with a visit"]
-    assert "30 Jan 2017 to 05 Feb 2017" in texts(page)
+    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in texts(page)
 
 
 def test_small_counts_are_hidden_on_the_public_page(tiny_app):
@@ -140,3 +140,34 @@ def test_a_bad_boundaries_file_stops_the_start_with_its_reason(sqlite_url, tmp_p
     monkeypatch.setenv("LOAD_DEMO", "false")
     assert app.main() == 1
     assert "Boundary file not found" in capsys.readouterr().err
+
+
+def test_map_figures_per_governorate(tiny_app):
+    import sys
+
+    overview = sys.modules["dashboard.pages.overview"]
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    features = {f["properties"]["iso"]: f["properties"] for f in find(page, ids.GOV_LAYER).data["features"]}
+    # Anbar: 50 consultations for 800 camp residents (B 500, C 300): 62.5 per 1,000; 500 of 800 reached.
+    assert "Per 1,000 camp residents: 62.5" in features["IQ-AN"]["tooltip"]
+    assert "Camp population reached: 62%" in features["IQ-AN"]["tooltip"]
+    figures = overview.governorate_figures(
+        __import__("pandas").DataFrame(
+            {"governorate": ["IQ-AN", "IQ-AN"], "population": [500, 300], "status": ["reached", "not_reached"]}
+        ),
+        {"IQ-AN": {"consultations": 50, "population_reached": 500}},
+    )
+    assert figures == {"IQ-AN": {"consultations": 50, "rate": 62.5, "share": 0.625, "population": 800}}
+    assert features["IQ-BA"]["programme"] is False
+
+
+def test_the_map_shading_callback_patches_only_the_hideout(tiny_app):
+    import sys
+
+    from dash import Patch
+
+    overview = sys.modules["dashboard.pages.overview"]
+    hideout, legend, search = overview.choose_figure("share", {"share": [0.5]}, "?start=2017-01-30")
+    assert isinstance(hideout, Patch)
+    assert search == "?start=2017-01-30&figure=share"
+    assert "Share of camp population reached:" in texts(legend)

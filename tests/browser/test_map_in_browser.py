@@ -1,0 +1,83 @@
+"""The map in the browser: a governorate click filters the page, a camp click opens its panel, and the shading
+changes without reloading the page."""
+
+from __future__ import annotations
+
+from dash.testing.wait import until
+
+from dashboard import ids
+from tests.browser.conftest import severe_logs
+
+
+def _chart_names(dash_duo) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "const el = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+        "return el && el.data ? el.data.filter(t => t.mode === 'lines').map(t => t.name) : [];",
+        ids.OVERVIEW_CHART,
+    )
+
+
+def _click_polygon(dash_duo, name: str) -> bool:
+    """Click the governorate polygon under the name label `name`."""
+    return dash_duo.driver.execute_script(
+        """
+        const map = document.getElementById(arguments[0]);
+        const label = Array.from(map.querySelectorAll('.gov-label')).find(l => l.textContent === arguments[1]);
+        if (!label) return false;
+        label.scrollIntoView({block: 'center', inline: 'center'});
+        const box = label.getBoundingClientRect();
+        const x = box.left + box.width / 2, y = box.top + box.height / 2;
+        const path = document.elementsFromPoint(x, y)
+            .find(e => e.tagName === 'path' && !e.classList.contains('camp-marker'));
+        if (!path) return false;
+        path.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: y, view: window}));
+        return true;
+        """,
+        ids.OVERVIEW_MAP,
+        name,
+    )
+
+
+def test_clicking_a_governorate_filters_the_chart_and_figures(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(_chart_names(dash_duo)) == 7, timeout=30)
+    until(lambda: _click_polygon(dash_duo, "Erbil"), timeout=20)
+    until(lambda: "governorate=IQ-AR" in dash_duo.driver.current_url, timeout=20)
+    until(lambda: _chart_names(dash_duo) == ["Erbil"], timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.PERIOD_TEXT}", "Erbil", timeout=20)
+    dash_duo.driver.back()
+    until(lambda: len(_chart_names(dash_duo)) == 7, timeout=30)
+    assert severe_logs(dash_duo) == []
+
+
+def test_clicking_a_camp_opens_its_panel(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(dash_duo.find_elements(".camp-marker")) == 31, timeout=30)
+    dash_duo.driver.execute_script(
+        "document.querySelector('.camp-marker').dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+    )
+    dash_duo.wait_for_contains_text(".mantine-Drawer-content", "Population", timeout=20)
+    text = dash_duo.find_element(".mantine-Drawer-content").text
+    assert "Status" in text and "Units that served it" not in text  # the public panel names no unit
+    assert severe_logs(dash_duo) == []
+
+
+def test_the_shading_changes_without_reloading(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(dash_duo.find_elements(".camp-marker")) == 31, timeout=30)
+    dash_duo.driver.execute_script("window.__same_page = true")
+    until(
+        lambda: dash_duo.driver.execute_script(
+            "const labels = Array.from(document.querySelectorAll('#' + arguments[0] + ' label'));"
+            "const option = labels.find(l => l.textContent.includes('Share of camp population'));"
+            "if (option) { option.click(); return true; } return false;",
+            ids.MAP_FIGURE,
+        ),
+        timeout=10,
+    )
+    dash_duo.wait_for_contains_text(f"#{ids.MAP_LEGEND}", "Share of camp population reached", timeout=20)
+    until(lambda: "figure=share" in dash_duo.driver.current_url, timeout=10)
+    assert dash_duo.driver.execute_script("return window.__same_page === true")
