@@ -1,5 +1,11 @@
 /* Map styling in the browser: dash-leaflet calls these through the GeoJSON options and reads colours from the
    layer's hideout, so a colour change never re-sends the data. */
+function mmcEscape(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (c) {
+        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+}
+
 window.mmc = Object.assign({}, window.mmc, {
     map: {
         governorateStyle: function (feature, context) {
@@ -20,7 +26,7 @@ window.mmc = Object.assign({}, window.mmc, {
             const p = feature.properties;
             const colour = (h.colors || {})[p.s] || "#555";
             const hollow = p.s === "not_reached";
-            return L.circleMarker(latlng, {
+            const marker = L.circleMarker(latlng, {
                 radius: p.r,
                 color: hollow ? colour : "#ffffff",
                 weight: hollow ? 3 : 1,
@@ -28,18 +34,22 @@ window.mmc = Object.assign({}, window.mmc, {
                 fillOpacity: hollow ? 0.9 : 0.85,
                 className: "camp-marker camp-" + p.s,
             });
+            const population = p.p === null || p.p === undefined ? "–" : Number(p.p).toLocaleString("en-US");
+            marker.bindTooltip("<b>" + mmcEscape(p.n) + "</b><br>" + mmcEscape(h.population || "Population") +
+                               ": " + population + "<br>" + mmcEscape((h.labels || {})[p.s] || p.s));
+            return marker;
         },
         unitBadge: function (feature, latlng) {
             const p = feature.properties;
             const icon = L.divIcon({
                 className: "unit-badge",
-                html: '<span class="unit-badge-inner">' + p.html + "</span>",
+                html: '<span class="unit-badge-inner">' + mmcEscape(p.html) + "</span>",
                 iconSize: null,
             });
             return L.marker(latlng, {icon: icon, keyboard: false});
         },
         label: function (feature, latlng) {
-            const icon = L.divIcon({className: "gov-label", html: feature.properties.name, iconSize: null});
+            const icon = L.divIcon({className: "gov-label", html: mmcEscape(feature.properties.name), iconSize: null});
             return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
         },
     },

@@ -202,16 +202,25 @@ def governorate_features(boundaries: dict, values: dict[str, dict], names: dict[
     return {"type": "FeatureCollection", "features": features}
 
 
-def camp_features(camps: pd.DataFrame, tooltip) -> dict:
-    """Camps as compact point features: id, status and a population-based radius; `tooltip(row)` gives the text."""
+def camp_features(camps: pd.DataFrame, k: int | None = None) -> dict:
+    """Camps as compact point features for the map: id, status (s), radius from population (r), name (n) and
+    population (p; None when it is from 1 to k-1 on a public map). The browser builds the tooltip (assets/map.js);
+    details are fetched when a camp is clicked."""
     features = []
     for row in camps.itertuples(index=False):
-        radius = float(np.clip(3 + np.sqrt(max(row.population, 0)) / 12, 4, 16))
+        population = int(row.population)
+        radius = float(np.clip(3 + np.sqrt(max(population, 0)) / 12, 4, 16))
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(row.longitude, 4), round(row.latitude, 4)]},
-                "properties": {"id": int(row.camp_id), "s": row.status, "r": round(radius, 1), "tooltip": tooltip(row)},
+                "properties": {
+                    "id": int(row.camp_id),
+                    "s": row.status,
+                    "r": round(radius, 1),
+                    "n": row.name,
+                    "p": suppress(population, k) if k else population,
+                },
             }
         )
     return {"type": "FeatureCollection", "features": features}

@@ -156,7 +156,11 @@ def camp_map(
                 data=camps,
                 id=camp_layer_id,
                 pointToLayer=ns("campMarker"),
-                hideout={"colors": STATUS_COLOURS},
+                hideout={
+                    "colors": STATUS_COLOURS,
+                    "population": _("Population"),
+                    "labels": {s: status_label(s) for s in STATUS_COLOURS},
+                },
                 cluster=cluster,
                 zoomToBoundsOnClick=True,
                 superClusterOptions={"radius": 50, "maxZoom": 9},

@@ -8,6 +8,7 @@ callback, so nobody else is ever sent camp-level activity, unit bases or schedul
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from urllib.parse import parse_qs
 
 import dash
@@ -149,7 +150,12 @@ def reach_lines(camps: pd.DataFrame, clinics: pd.DataFrame, visits: pd.DataFrame
                 },
                 "properties": {
                     "w": round(min(1 + row.visits**0.5 / 2, 8), 1),
-                    "tooltip": _("{unit} → {camp}: {n} visits", unit=base["name"], camp=camp["name"], n=row.visits),
+                    "tooltip": _(
+                        "{unit} → {camp}: {n} visits",
+                        unit=escape(base["name"]),
+                        camp=escape(camp["name"]),
+                        n=row.visits,
+                    ),
                 },
             }
         )
@@ -166,7 +172,7 @@ def _unit_bases(clinics: pd.DataFrame, radius_km: float | None = None) -> dict:
                 "geometry": {"type": "Point", "coordinates": [r.base_longitude, r.base_latitude]},
                 "properties": {
                     "t": r.unit_type,
-                    "tooltip": f"<b>{r.name}</b><br>{r.code}",
+                    "tooltip": f"<b>{escape(r.name)}</b><br>{escape(r.code)}",
                     **({"radius": radius_km * 1000} if radius_km else {}),
                 },
             }
@@ -419,7 +425,7 @@ def recommend(_clicks, slots, radius, search):
                 "properties": {
                     "n": n,
                     "radius": radius * 1000,
-                    "tooltip": _("Stop {n}: {camp}", n=n, camp=row["name"]),
+                    "tooltip": _("Stop {n}: {camp}", n=n, camp=escape(row["name"])),
                 },
             }
         )

@@ -94,19 +94,11 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
         ],
     }
 
-    def tooltip(row) -> str:
-        population = analytics.suppress(int(row.population), settings.suppression_k)
-        return (
-            f"<b>{row.name}</b><br>{names.get(row.governorate, row.governorate)}<br>"
-            + _("Population: {n}", n=number(population))
-            + "<br>"
-            + components.status_label(row.status)
-        )
-
+    k = None if auth.role_at_least("coordinator") else settings.suppression_k
     return {
         "governorates": gov_layer,
         "labels": labels,
-        "camps": analytics.camp_features(camp_table, tooltip),
+        "camps": analytics.camp_features(camp_table, k),
         "units": unit_badges(reports.units(engine, f), labels),
         "breaks": breaks,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from html import escape
 from urllib.parse import parse_qs
 
 import dash
@@ -254,7 +255,7 @@ def _alerts_section(found: pd.DataFrame, names):
                 "n": int(r.alerts),
                 "tooltip": _(
                     "{camp}: {n} alerts, last in the week of {week}",
-                    camp=r.name,
+                    camp=escape(r.name),
                     n=int(r.alerts),
                     week=f"{r.last:%d %b %Y}",
                 ),

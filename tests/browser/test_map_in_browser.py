@@ -81,3 +81,23 @@ def test_the_shading_changes_without_reloading(dash_duo, demo_app):
     dash_duo.wait_for_contains_text(f"#{ids.MAP_LEGEND}", "Share of camp population reached", timeout=20)
     until(lambda: "figure=share" in dash_duo.driver.current_url, timeout=10)
     assert dash_duo.driver.execute_script("return window.__same_page === true")
+
+
+def test_a_camp_name_is_shown_as_text_never_run_as_html(dash_duo, tmp_path):
+    import datetime as dt
+
+    from dashboard import demo
+    from tests.conftest import make_app
+
+    dataset = demo.generate(start=dt.date(2018, 12, 1), end=dt.date(2018, 12, 31))
+    dataset.camps.loc[0, "camp_name"] = '<img src=x id=injected onerror="window.__pwned=1">'
+    app = make_app(f"sqlite:///{tmp_path / 'xss.db'}", dataset)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-12-01&end=2018-12-30")
+    until(lambda: len(dash_duo.find_elements(".camp-marker")) == 31, timeout=30)
+    for marker in dash_duo.find_elements(".camp-marker"):
+        dash_duo.driver.execute_script(
+            "arguments[0].dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))", marker
+        )
+    assert not dash_duo.driver.find_elements("css selector", "#injected")
+    assert dash_duo.driver.execute_script("return window.__pwned === undefined")

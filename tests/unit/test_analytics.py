@@ -134,18 +134,20 @@ def test_suppress(value, shown):
 def test_camp_features_are_compact_points():
     camps = pd.DataFrame(
         {
-            "camp_id": [7],
-            "longitude": [43.123456],
-            "latitude": [36.987654],
-            "population": [14000],
-            "status": ["reached"],
-            "name": ["Debaga 1"],
+            "camp_id": [7, 8],
+            "longitude": [43.123456, 44.0],
+            "latitude": [36.987654, 35.0],
+            "population": [14000, 3],
+            "status": ["reached", "not_reached"],
+            "name": ["Debaga 1", "Tiny site"],
         }
     )
-    fc = analytics.camp_features(camps, lambda r: r.name)
-    feature = fc["features"][0]
-    assert feature["geometry"]["coordinates"] == [43.1235, 36.9877]
-    assert feature["properties"] == {"id": 7, "s": "reached", "r": 12.9, "tooltip": "Debaga 1"}
+    fc = analytics.camp_features(camps, k=5)
+    first, second = (f["properties"] for f in fc["features"])
+    assert fc["features"][0]["geometry"]["coordinates"] == [43.1235, 36.9877]
+    assert first == {"id": 7, "s": "reached", "r": 12.9, "n": "Debaga 1", "p": 14000}
+    assert second["p"] is None  # 3 people: hidden on a public map
+    assert analytics.camp_features(camps)["features"][1]["properties"]["p"] == 3
 
 
 def test_label_point_is_inside_the_polygon():
