@@ -26,14 +26,18 @@ window.mmc = Object.assign({}, window.mmc, {
             const p = feature.properties;
             const colour = (h.colors || {})[p.s] || "#555";
             const hollow = p.s === "not_reached";
+            const lit = (h.highlight || []).indexOf(p.id) >= 0;
             const marker = L.circleMarker(latlng, {
                 radius: p.r,
                 color: hollow ? colour : "#ffffff",
                 weight: hollow ? 3 : 1,
                 fillColor: hollow ? "#ffffff" : colour,
                 fillOpacity: hollow ? 0.9 : 0.85,
-                className: "camp-marker camp-" + p.s,
+                className: "camp-marker camp-" + p.s + (lit ? " camp-highlight" : ""),
             });
+            if (lit) {
+                marker.setStyle({color: "#000000", weight: 4});
+            }
             const population = p.p === null || p.p === undefined ? "–" : Number(p.p).toLocaleString("en-US");
             marker.bindTooltip("<b>" + mmcEscape(p.n) + "</b><br>" + mmcEscape(h.population || "Population") +
                                ": " + population + "<br>" + mmcEscape((h.labels || {})[p.s] || p.s));
@@ -55,10 +59,11 @@ window.mmc = Object.assign({}, window.mmc, {
     },
 });
 
-window.mmc.map.unitMarker = function (feature, latlng) {
+window.mmc.map.unitMarker = function (feature, latlng, context) {
     const mmc = feature.properties.t === "mmc";
+    const lit = ((context.hideout || {}).highlight || []).indexOf(feature.properties.code) >= 0;
     const icon = L.divIcon({
-        className: "unit-marker " + (mmc ? "unit-mmc" : "unit-ambulance"),
+        className: "unit-marker " + (mmc ? "unit-mmc" : "unit-ambulance") + (lit ? " unit-highlight" : ""),
         html: mmc ? "M" : "A",
         iconSize: [18, 18],
     });
@@ -76,10 +81,48 @@ window.mmc.map.alertMarker = function (feature, latlng) {
                                    fillColor: "#D55E00", fillOpacity: 0.85, className: "alert-marker"});
 };
 
-window.mmc.map.reachStyle = function (feature) {
-    return {color: "#1c5d99", weight: feature.properties.w, opacity: 0.45};
+window.mmc.map.reachStyle = function (feature, context) {
+    const h = context.hideout || {};
+    const p = feature.properties;
+    if (!h.unit && !h.camp) {
+        return {color: "#1c5d99", weight: p.w, opacity: 0.45};
+    }
+    const lit = (h.unit && p.u === h.unit) || (h.camp && p.c === h.camp);
+    return lit ? {color: "#000000", weight: p.w + 2, opacity: 0.9} : {color: "#1c5d99", weight: p.w, opacity: 0.08};
 };
-window.mmc.map.ringCircle = function (feature, latlng) {
-    return L.circle(latlng, {radius: feature.properties.radius, color: "#1c5d99", weight: 1, dashArray: "3 3",
+window.mmc.map.ringCircle = function (feature, latlng, context) {
+    const km = (context.hideout || {}).km;
+    return L.circle(latlng, {radius: km ? km * 1000 : feature.properties.radius, color: "#1c5d99", weight: 1, dashArray: "3 3",
                              fillOpacity: 0.04, interactive: false, className: "coverage-ring"});
+};
+
+/* Coordinators' map: a click on a unit base shows the camps it served (and its reach lines); a click on a camp shows
+   the units that served it. Everything stays in the browser: only the layers' hideouts change. */
+window.dash_clientside = window.dash_clientside || {};
+window.dash_clientside.mmc = {
+        highlight: function (unitClick, campClick, links, reach, camps, units) {
+            const ctx = window.dash_clientside.callback_context;
+            const trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
+            links = links || {units: {}, camps: {}};
+            let unit = null, camp = null, campIds = [], unitCodes = [];
+            if (trigger.indexOf("gap-units") === 0 && unitClick) {
+                unit = unitClick.properties.code;
+                campIds = links.units[unit] || [];
+                unitCodes = [unit];
+            } else if (trigger.indexOf("gap-camps") === 0 && campClick && !campClick.properties.cluster) {
+                camp = campClick.properties.id;
+                unitCodes = links.camps[String(camp)] || [];
+                campIds = [camp];
+            }
+            return [
+                Object.assign({}, reach, {unit: unit, camp: camp}),
+                Object.assign({}, camps, {highlight: campIds}),
+                Object.assign({}, units, {highlight: unitCodes}),
+            ];
+        },
+        ringRadius: function (km, hideout) {
+            const value = Number(km);
+            if (!value || value <= 0) { return window.dash_clientside.no_update; }
+            return Object.assign({}, hideout, {km: value});
+        },
 };

@@ -16,7 +16,7 @@ import dash_ag_grid as dag
 import dash_leaflet as dl
 import dash_mantine_components as dmc
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import analytics, auth, components, coverage, exports, ids, reports, runtime
@@ -149,6 +149,8 @@ def reach_lines(camps: pd.DataFrame, clinics: pd.DataFrame, visits: pd.DataFrame
                     ],
                 },
                 "properties": {
+                    "u": row.clinic_code,
+                    "c": int(row.camp_id),
                     "w": round(min(1 + row.visits**0.5 / 2, 8), 1),
                     "tooltip": _(
                         "{unit} → {camp}: {n} visits",
@@ -172,6 +174,7 @@ def _unit_bases(clinics: pd.DataFrame, radius_km: float | None = None) -> dict:
                 "geometry": {"type": "Point", "coordinates": [r.base_longitude, r.base_latitude]},
                 "properties": {
                     "t": r.unit_type,
+                    "code": r.code,
                     "tooltip": f"<b>{escape(r.name)}</b><br>{escape(r.code)}",
                     **({"radius": radius_km * 1000} if radius_km else {}),
                 },
@@ -229,6 +232,11 @@ def layout(**query):
     clinics = analytics.clinic_workload(access.clinics_in_period(engine, f))
     summary = reports.summary(engine, f, None, table)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
+    served = access.camp_units(engine, f)
+    links = {
+        "units": served.groupby("clinic_code")["camp_id"].apply(lambda c: [int(x) for x in c]).to_dict(),
+        "camps": {str(k): list(v) for k, v in served.groupby("camp_id")["clinic_code"]},
+    }
     layers = {**map_layers(engine, settings, f, table, by_gov), "units": None}  # bases instead of counts
     the_map = overview.the_map(
         layers,
@@ -240,14 +248,20 @@ def layout(**query):
         extra=[
             (
                 _("Unit bases"),
-                dl.GeoJSON(data=_unit_bases(clinics), id=ids.GAP_UNITS, pointToLayer=components.ns("unitMarker")),
+                dl.GeoJSON(
+                    data=_unit_bases(clinics),
+                    id=ids.GAP_UNITS,
+                    pointToLayer=components.ns("unitMarker"),
+                    hideout={"highlight": []},
+                ),
                 True,
             ),
             (
                 _("Reach lines (visits in the period)"),
                 dl.GeoJSON(
-                    data=reach_lines(table, clinics, access.camp_units(engine, f)),
+                    data=reach_lines(table, clinics, served),
                     id=ids.GAP_REACH,
+                    hideout={"unit": None, "camp": None},
                     style=components.ns("reachStyle"),
                     hoverStyle={"weight": 6, "color": "#000"},
                 ),
@@ -259,6 +273,7 @@ def layout(**query):
                     data=_unit_bases(clinics, radius_km=settings.access_km),
                     pointToLayer=components.ns("ringCircle"),
                     id=ids.GAP_RINGS,
+                    hideout={"km": settings.access_km},
                 ),
                 False,
             ),
@@ -313,6 +328,7 @@ def layout(**query):
                 justify="space-between",
             ),
             components.filter_bar(f, status.first_date, status.last_date, names),
+            dcc.Store(id=ids.GAP_LINKS, data=links),
             dmc.Text(
                 _(
                     "{n} camps not reached (no visit in the last {days} days of the period), {u} under-served "
@@ -328,7 +344,38 @@ def layout(**query):
             dmc.Grid(
                 [
                     dmc.GridCol(
-                        dmc.Stack([the_map, components.legend(coordinator=True)], gap="xs"), span={"base": 12, "lg": 7}
+                        dmc.Stack(
+                            [
+                                the_map,
+                                components.legend(coordinator=True),
+                                dmc.Group(
+                                    [
+                                        dmc.NumberInput(
+                                            id=ids.RING_RADIUS,
+                                            label=_("Coverage ring radius (km)"),
+                                            value=settings.access_km,
+                                            min=0.5,
+                                            max=100,
+                                            step=0.5,
+                                            decimalScale=1,
+                                            w=200,
+                                            size="xs",
+                                        ),
+                                        dmc.Text(
+                                            _(
+                                                "Click a unit base to see the camps it served; click a camp to see its "
+                                                "units. Rings show in the layer control."
+                                            ),
+                                            size="xs",
+                                            c="dimmed",
+                                        ),
+                                    ],
+                                    align="flex-end",
+                                ),
+                            ],
+                            gap="xs",
+                        ),
+                        span={"base": 12, "lg": 7},
                     ),
                     dmc.GridCol(where_next, span={"base": 12, "lg": 5}),
                 ]
@@ -455,6 +502,29 @@ def zoom_to_row(selected):
         return no_update
     row = selected[0]
     return {"center": [row["latitude"], row["longitude"]], "zoom": 11, "transition": "flyTo"}
+
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="mmc", function_name="highlight"),
+    Output(ids.GAP_REACH, "hideout"),
+    Output(ids.GAP_CAMPS, "hideout"),
+    Output(ids.GAP_UNITS, "hideout"),
+    Input(ids.GAP_UNITS, "clickData"),
+    Input(ids.GAP_CAMPS, "clickData"),
+    State(ids.GAP_LINKS, "data"),
+    State(ids.GAP_REACH, "hideout"),
+    State(ids.GAP_CAMPS, "hideout"),
+    State(ids.GAP_UNITS, "hideout"),
+    prevent_initial_call=True,
+)
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="mmc", function_name="ringRadius"),
+    Output(ids.GAP_RINGS, "hideout"),
+    Input(ids.RING_RADIUS, "value"),
+    State(ids.GAP_RINGS, "hideout"),
+    prevent_initial_call=True,
+)
 
 
 @dash.callback(Output(ids.GAP_GRID, "selectedRows"), Input(ids.GAP_CAMPS, "clickData"), prevent_initial_call=True)

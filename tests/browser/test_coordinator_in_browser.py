@@ -63,3 +63,19 @@ def test_sorting_by_days_since_last_visit_puts_the_unreached_first(dash_duo, dem
     until(lambda: len(dash_duo.find_elements(".next-stop")) >= 1, timeout=10)
     assert len(dash_duo.find_elements(".unit-marker")) >= 57  # the bases, for coordinators
     assert severe_logs(dash_duo) == []
+
+
+def test_a_unit_base_shows_the_camps_it_served(dash_duo, demo_app):
+    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    dash_duo.start_server(demo_app)
+    _sign_in(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(dash_duo.find_elements(".unit-marker.unit-mmc")) > 0, timeout=30)
+    assert not dash_duo.find_elements(".camp-highlight")
+    dash_duo.driver.execute_script(
+        "document.querySelector('#' + arguments[0] + ' .unit-marker.unit-mmc')"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        ids.GAP_MAP,
+    )
+    until(lambda: len(dash_duo.find_elements(".camp-highlight")) >= 1, timeout=20)
+    assert len(dash_duo.find_elements(".unit-highlight")) == 1
+    assert severe_logs(dash_duo) == []
