@@ -331,6 +331,48 @@ def resolve_filters(query: dict, status):
         return parse_filters({}, status.first_date, status.last_date), notice
 
 
+def governorate_gaps_rows(table: pd.DataFrame) -> list:
+    """The per-governorate gap summary (reports.governorate_gaps) as a header row and body rows, for the
+    coordinators' page and the briefing's gaps screen."""
+    from dashboard.i18n import percent
+
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in (
+                    _("Governorate"),
+                    _("Camps"),
+                    _("Not reached"),
+                    _("Under-served"),
+                    _("Camp population"),
+                    _("Share reached"),
+                    _("Active MMCs"),
+                    _("People per MMC"),
+                )
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(r["name"]),
+                    html.Td(r["camps"]),
+                    html.Td(r["not_reached"]),
+                    html.Td(r["under_served"]),
+                    html.Td(number(r["population"])),
+                    html.Td(percent(r["share_reached"])),
+                    html.Td(r["active_mmcs"]),
+                    html.Td(number(r["people_per_mmc"])),
+                ]
+            )
+            for r in table.to_dict("records")
+        ]
+    )
+    return [header, body]
+
+
 __all__ = [
     "camp_map",
     "empty_state",

@@ -15,7 +15,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import auth, components, ids, reports, runtime
-from dashboard.i18n import _, number, percent
+from dashboard.i18n import _, number
 from dashboard.pages.overview import map_layers, the_map
 from dashboard.store import access
 
@@ -66,36 +66,7 @@ def _figures(figures: dict):
 
 
 def _gaps_table(table):
-    header = [
-        _("Governorate"),
-        _("Camps"),
-        _("Not reached"),
-        _("Under-served"),
-        _("Camp population"),
-        _("Share reached"),
-        _("Active MMCs"),
-        _("People per MMC"),
-    ]
-    body = [
-        html.Tr(
-            [
-                html.Td(r["name"]),
-                html.Td(r["camps"]),
-                html.Td(r["not_reached"]),
-                html.Td(r["under_served"]),
-                html.Td(number(r["population"])),
-                html.Td(percent(r["share_reached"])),
-                html.Td(r["active_mmcs"]),
-                html.Td(number(r["people_per_mmc"])),
-            ]
-        )
-        for r in table.to_dict("records")
-    ]
-    return html.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
-        className="briefing-table",
-        id=ids.BRIEFING_GAPS,
-    )
+    return html.Table(components.governorate_gaps_rows(table), className="briefing-table", id=ids.BRIEFING_GAPS)
 
 
 def layout(screen: str = "figures", **query):

@@ -21,7 +21,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import analytics, auth, components, coverage, exports, ids, reports, runtime
 from dashboard.filters import ParameterError, parse_filters
-from dashboard.i18n import _, number, percent
+from dashboard.i18n import _, number
 from dashboard.pages import overview
 from dashboard.pages.overview import map_layers
 from dashboard.store import access
@@ -185,37 +185,8 @@ def _unit_bases(clinics: pd.DataFrame, radius_km: float | None = None) -> dict:
 
 
 def _summary(table: pd.DataFrame):
-    header = [
-        _("Governorate"),
-        _("Camps"),
-        _("Not reached"),
-        _("Under-served"),
-        _("Camp population"),
-        _("Share reached"),
-        _("Active MMCs"),
-        _("People per MMC"),
-    ]
-    body = [
-        html.Tr(
-            [
-                html.Td(r["name"]),
-                html.Td(r["camps"]),
-                html.Td(r["not_reached"]),
-                html.Td(r["under_served"]),
-                html.Td(number(r["population"])),
-                html.Td(percent(r["share_reached"])),
-                html.Td(r["active_mmcs"]),
-                html.Td(number(r["people_per_mmc"])),
-            ]
-        )
-        for r in table.to_dict("records")
-    ]
     return dmc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
-        striped=True,
-        highlightOnHover=True,
-        id=ids.GAP_SUMMARY,
-        fz="sm",
+        components.governorate_gaps_rows(table), striped=True, highlightOnHover=True, id=ids.GAP_SUMMARY, fz="sm"
     )
 
 
