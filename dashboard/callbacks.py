@@ -15,11 +15,17 @@ def filtered_href(pathname: str | None, search: str | None, period, governorates
     if not pathname or not period or len(period) != 2 or not all(period):
         return None
     query = parse_qs((search or "").lstrip("?"))
-    query.update(start=[str(period[0])[:10]], end=[str(period[1])[:10]])
-    query.pop("governorate", None)
-    if governorates:
-        query["governorate"] = list(governorates)
+    set_params(query, start=str(period[0])[:10], end=str(period[1])[:10], governorate=governorates)
     return changed_href(pathname, search, query)
+
+
+def set_params(query: dict, **values) -> dict:
+    """`query` (as parse_qs gives it) with each named parameter set to its value, or removed when it is empty."""
+    for key, value in values.items():
+        query.pop(key, None)
+        if value:
+            query[key] = list(value) if isinstance(value, (list, tuple)) else [value]
+    return query
 
 
 def changed_href(pathname: str, search: str | None, query: dict) -> str | None:

@@ -21,7 +21,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, charts, components, exports, ids, reports, runtime
-from dashboard.callbacks import changed_href
+from dashboard.callbacks import changed_href, set_params
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _
 from dashboard.reference import SYNDROMES
@@ -355,10 +355,7 @@ def navigate(preset, syndrome, freq, search):
         else:
             start, end = default.end - dt.timedelta(days=7 * int(preset) - 1), default.end
         query.update(start=[start.isoformat()], end=[end.isoformat()])
-    for key, value in (("syndrome", syndrome), ("freq", None if freq == "week" else freq)):
-        query.pop(key, None)
-        if value:
-            query[key] = [value]
+    set_params(query, syndrome=syndrome, freq=None if freq == "week" else freq)
     return changed_href("/trends", search, query) or no_update
 
 
@@ -373,11 +370,7 @@ def navigate_unit_or_camp(clinic, camp, search):
     if not auth.role_at_least("coordinator"):
         raise PreventUpdate
     query = parse_qs((search or "").lstrip("?"))
-    for key, value in (("clinic", clinic), ("camp", camp)):
-        query.pop(key, None)
-        if value:
-            query[key] = [value]
-    return changed_href("/trends", search, query) or no_update
+    return changed_href("/trends", search, set_params(query, clinic=clinic, camp=camp)) or no_update
 
 
 @dash.callback(
