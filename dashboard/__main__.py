@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard {init-db,demo} ... (python -m dashboard --help)."""
+"""Command line: python -m dashboard {init-db,demo,import,export,imports,remove-demo,users} ... (--help)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,16 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--units", type=int, default=1_000, help="units in the large set (default 1,000)")
     d.add_argument("--start", type=_date, default=dt.date(2016, 1, 1), help="first day (default 2016-01-01)")
     d.add_argument("--end", type=_date, default=dt.date(2018, 12, 31), help="last day (default 2018-12-31)")
+    imp = sub.add_parser("import", help="check a file and load it (all rows or none); formats: README, data/templates")
+    imp.add_argument("kind", choices=["camps", "clinics", "records", "boundaries"])
+    imp.add_argument("file", help="CSV (UTF-8, comma or semicolon) or XLSX; boundaries: GeoJSON, GeoPackage or .zip")
+    imp.add_argument("--dry-run", action="store_true", help="check only: list the errors, write nothing")
+    imp.add_argument("--user", default=None, help="who loads the file, for the import history (default: $USER)")
+    exp = sub.add_parser("export", help="write the database's camps, clinics or records in the import format")
+    exp.add_argument("kind", choices=["camps", "clinics", "records"])
+    exp.add_argument("file", help="a .csv or .xlsx file to write")
+    sub.add_parser("imports", help="the import history: who loaded which file, when, and how many rows")
+    sub.add_parser("remove-demo", help="delete the synthetic demo data (imported data is never touched)")
     u = sub.add_parser("users", help="accounts of coordinators and admins")
     users_sub = u.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add a user; the password is asked for without echo")
@@ -81,6 +91,65 @@ def _users(engine, args) -> None:
         print(f"User {args.name} removed.")
 
 
+def _bar(phase: str, done: int, total: int) -> None:
+    """A progress bar on a terminal's standard error: [#######.............]  35%  350,000 / 1,000,000 rows writing."""
+    if not sys.stderr.isatty():
+        return
+    if total:
+        filled = int(20 * done / total)
+        text = f"[{'#' * filled}{'.' * (20 - filled)}] {100 * done // total:3d}%  {done:,} / {total:,} rows {phase}"
+    else:
+        text = f"{phase}..."
+    end = "\n" if phase == "done" else ""
+    print(f"\r{text:<70}", end=end, file=sys.stderr, flush=True)
+
+
+def _import(engine, args) -> int:
+    import getpass
+    from pathlib import Path
+
+    from dashboard import intake
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    user = args.user or f"{getpass.getuser()} (command line)"
+    outcome = intake.run(
+        engine, args.kind, path.read_bytes(), path.name, user=user, dry_run=args.dry_run, progress=_bar
+    )
+    for note in outcome.notes:
+        print(note)
+    report = intake.problems_text(outcome)
+    if report:
+        print(report)
+    if not outcome.ok:
+        print(f"{path.name}: nothing was loaded; correct the errors and load the file again.", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"{path.name}: {outcome.rows:,} rows, no errors (dry run: nothing written).")
+    else:
+        demo = " The demo data was removed." if outcome.removed_demo else ""
+        print(f"{path.name}: {outcome.added:,} rows added, {outcome.replaced:,} replaced.{demo}")
+    return 0
+
+
+def _export(engine, args) -> None:
+    from pathlib import Path
+
+    from dashboard import exports, imports
+    from dashboard.store import loading
+
+    path = Path(args.file)
+    rows = loading.export_rows(engine, args.kind)
+    columns = imports.template_columns(args.kind)
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(exports.to_xlsx(rows, columns, args.kind))
+    else:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            exports.write_csv(out, rows, columns)
+    print(f"Wrote {path}.")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from dashboard import demo
@@ -95,6 +164,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Database ready at the newest schema: {engine.url.render_as_string(hide_password=True)}")
         elif args.command == "users":
             _users(engine, args)
+        elif args.command == "import":
+            return _import(engine, args)
+        elif args.command == "export":
+            _export(engine, args)
+        elif args.command == "imports":
+            from dashboard.store import loading
+
+            for b in loading.history(engine):
+                print(
+                    f"{b['created_at']:%Y-%m-%d %H:%M}\t{b['created_by']}\t{b['kind']}\t{b['status']}\t{b['source']}\t"
+                    f"added {b['rows_added']}\treplaced {b['rows_replaced']}\trejected {b['rows_rejected']}\t"
+                    f"{b['sha256'] or ''}"
+                )
+        elif args.command == "remove-demo":
+            from dashboard.store import loading
+
+            print("Demo data removed." if loading.remove_demo(engine) else "There is no demo data to remove.")
         elif args.command == "demo":
             started = time.monotonic()
             dataset = demo.generate(

@@ -105,3 +105,23 @@ def load_boundaries(path: str | None = None) -> dict:
     if path:
         return read_boundary_file(path)
     return json.loads(SHIPPED.read_text(encoding="utf-8"))
+
+
+_loaded: dict[tuple[str, int], dict] = {}
+
+
+def current(engine, boundaries_file: str | None = None) -> dict:
+    """The boundaries in use: the BOUNDARIES_FILE setting, else the newest set a coordinator loaded, else the shipped
+    file. A loaded set is read from the database once per process."""
+    if boundaries_file:
+        return load_boundaries(boundaries_file)
+    from dashboard.store import loading
+
+    newest = loading.latest_boundary_id(engine)
+    if newest is None:
+        return load_boundaries(None)
+    key = (str(engine.url), newest)
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = loading.boundary_geojson(engine, newest)
+    return _loaded[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,14 +20,19 @@ def safe_cell(value) -> object:
     return value
 
 
-def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str, str]]) -> str:
-    """CSV text: a header row, the HXL row, then the rows. `columns` are (key, header, hxl tag) triples."""
-    out = io.StringIO()
+def write_csv(out: TextIO, rows: Iterable[dict], columns: Sequence[tuple[str, str, str]]) -> None:
+    """Write CSV: a header row, the HXL row, then the rows. `columns` are (key, header, hxl tag) triples."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([header for _key, header, _tag in columns])
     writer.writerow([tag for _key, _header, tag in columns])
     for row in rows:
         writer.writerow([safe_cell(row.get(key)) for key, _header, _tag in columns])
+
+
+def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str, str]]) -> str:
+    """CSV text as write_csv writes it."""
+    out = io.StringIO()
+    write_csv(out, rows, columns)
     return out.getvalue()
 
 

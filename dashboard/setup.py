@@ -13,11 +13,12 @@ log = logging.getLogger(__name__)
 
 
 def prepare(settings: Settings):
-    """An engine on a database at the newest schema; an empty one gets the demo data when LOAD_DEMO allows."""
+    """An engine on a database at the newest schema; a new one gets the demo data when LOAD_DEMO allows (once: a
+    database whose demo data was removed, or that holds imported data, does not get it again)."""
     engine = schema.make_engine(settings.database_url)
     schema.upgrade(engine)
     access.ensure_reference(engine)
-    if settings.load_demo and not access.data_status(engine).has_data:
+    if settings.load_demo and not access.ever_loaded(engine) and not access.data_status(engine).has_data:
         started = time.monotonic()
         log.warning("Empty database: loading the synthetic demo data (once)...")
         summary = access.load_dataset(engine, demo.generate())

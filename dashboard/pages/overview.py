@@ -18,8 +18,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, Patch, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import analytics, auth, components, ids, reports, runtime
-from dashboard.boundaries import load_boundaries
+from dashboard import analytics, auth, boundaries, components, ids, reports, runtime
 from dashboard.callbacks import changed_href
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
@@ -80,7 +79,9 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
             + _("Camp population reached: {n}", n="–" if v["share"] is None else f"{v['share']:.0%}")
         )
         values[gov] = {"tooltip": tooltip, **{f"c_{key}": classes[key][gov] for key in components.FIGURES}}
-    gov_layer = analytics.governorate_features(load_boundaries(settings.boundaries_file or None), values, names)
+    gov_layer = analytics.governorate_features(
+        boundaries.current(engine, settings.boundaries_file or None), values, names
+    )
     labels = {
         "type": "FeatureCollection",
         "features": [

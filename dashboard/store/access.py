@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
-from sqlalchemy import Date, delete, distinct, func, insert, select
+from sqlalchemy import Date, delete, distinct, exists, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.filters import Filters
@@ -85,8 +85,19 @@ def _bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Ite
 
 
 def has_real_data(engine: Engine) -> bool:
+    """Whether camps or units from an imported file (not the demo) are in the database."""
+    real = select(ImportBatch.id).where(ImportBatch.is_demo.is_(False))
     with engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(ImportBatch).where(ImportBatch.is_demo.is_(False))) > 0
+        return bool(
+            conn.scalar(select(exists().where(Camp.batch_id.in_(real))))
+            or conn.scalar(select(exists().where(Clinic.batch_id.in_(real))))
+        )
+
+
+def ever_loaded(engine: Engine) -> bool:
+    """Whether anything was ever loaded (the demo included): the demo is only created in a database that never was."""
+    with engine.connect() as conn:
+        return conn.scalar(select(exists().where(ImportBatch.id.isnot(None))))
 
 
 def clear_programme_data(conn: Connection) -> None:
@@ -205,7 +216,10 @@ def data_status(engine: Engine) -> DataStatus:
             select(func.min(ServiceRecord.date, type_=Date), func.max(ServiceRecord.date, type_=Date))
         ).one()
         batch = conn.execute(
-            select(ImportBatch.is_demo, ImportBatch.created_at).order_by(ImportBatch.created_at.desc()).limit(1)
+            select(ImportBatch.is_demo, ImportBatch.created_at)
+            .where(ImportBatch.status == "loaded")
+            .order_by(ImportBatch.created_at.desc())
+            .limit(1)
         ).first()
         n_camps = conn.scalar(select(func.count()).select_from(Camp))
         is_demo = bool(

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -53,6 +54,9 @@ class ImportBatch(Base):
     rows_replaced: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # loaded: its rows are in the database; rejected: the file had errors and nothing of it was written
+    status: Mapped[str] = mapped_column(String(16), default="loaded", server_default="loaded")
+    __table_args__ = (CheckConstraint("status in ('loaded', 'rejected')", name="status"),)
 
 
 class Camp(Base):
@@ -119,6 +123,16 @@ class ServiceRecord(Base):
         Index("ix_service_records_camp_date", "camp_id", "date"),
         Index("ix_service_records_clinic_date", "clinic_id", "date"),
     )
+
+
+class BoundarySet(Base):
+    """Governorate boundaries a coordinator loaded, standardised as boundaries.py describes; the newest one is used."""
+
+    __tablename__ = "boundary_sets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    schema: Mapped[str] = mapped_column(String(32))
+    geojson: Mapped[str] = mapped_column(Text)
 
 
 class User(Base):

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from dashboard import analytics
 from dashboard.filters import Filters as F
 from dashboard.store import access, schema
-from dashboard.store.models import Base, ImportBatch, ServiceRecord
+from dashboard.store.models import Base, Camp, ImportBatch, ServiceRecord
 from tests.conftest import TINY_RECORDS, tiny_dataset
 
 D = dt.date
@@ -148,24 +148,17 @@ def test_a_bad_row_writes_nothing(tiny):
         assert conn.scalar(select(func.count()).select_from(ImportBatch)) == 1
 
 
-def test_demo_never_overwrites_imported_data(tiny):
-    with tiny.begin() as conn:
-        conn.execute(
-            insert(ImportBatch).values(
-                kind="records",
-                source="real.csv",
-                created_at=dt.datetime.now(dt.UTC),
-                created_by="coordinator",
-                rows_added=1,
-                rows_replaced=0,
-                rows_rejected=0,
-                is_demo=False,
-            )
-        )
+def test_demo_never_overwrites_imported_data(engine):
+    from dashboard import intake
+
+    camps = "camp_code,camp_name,governorate,latitude,longitude,population,population_date\n"
+    camps += "X,Camp X,IQ-AN,33.3,43.7,10,2017-01-01"
+    assert intake.run(engine, "camps", camps.encode(), "real.csv", user="coordinator").loaded
     with pytest.raises(access.DataError, match="imported data"):
-        access.load_dataset(tiny, tiny_dataset())
-    with tiny.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(ServiceRecord)) == len(TINY_RECORDS)
+        access.load_dataset(engine, tiny_dataset())
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Camp)) == 1
+        assert conn.scalar(select(func.count()).select_from(ServiceRecord)) == 0
 
 
 def test_clinics_in_period_with_workload(tiny):

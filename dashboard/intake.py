@@ -1,0 +1,160 @@
+"""One path for a file, from the command line or the data page: read it, check it, then write it or record why not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from dashboard import imports
+from dashboard.store import loading
+
+KINDS = (*imports.KINDS, "boundaries")
+PREVIEW_ROWS = 5
+
+
+@dataclass
+class Outcome:
+    """What happened to one file; plain data, so the page can keep it as JSON between requests."""
+
+    kind: str
+    filename: str
+    sha256: str
+    rows: int = 0
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[dict] = field(default_factory=list)
+    warning_count: int = 0
+    notes: list[str] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+    loaded: bool = False
+    added: int = 0
+    replaced: int = 0
+    removed_demo: bool = False
+    replaces_demo: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _file_error(outcome: Outcome, message: str) -> Outcome:
+    outcome.errors = [{"row": None, "column": "", "message": message}]
+    outcome.error_count = 1
+    return outcome
+
+
+def _preview(checked: imports.Checked) -> list[dict]:
+    head = checked.frame.head(PREVIEW_ROWS)
+    return [
+        {
+            k: ("" if v is None or v != v else v.date().isoformat() if hasattr(v, "date") else str(v))
+            for k, v in r.items()
+        }
+        for r in head.to_dict("records")
+    ]
+
+
+def run(
+    engine: Engine,
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    user: str,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    progress: loading.Progress | None = None,
+) -> Outcome:
+    """Check a file and, unless `dry_run` or it has errors, load it. A refused file is noted in the import history
+    (unless `dry_run`) and writes nothing else."""
+    progress = progress or (lambda *_: None)
+    outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
+    if kind not in KINDS:
+        return _file_error(outcome, f"unknown kind of file {kind!r}: use one of {', '.join(KINDS)}")
+    with engine.connect() as conn:
+        outcome.replaces_demo = loading.holds_demo(conn)
+    if kind == "boundaries":
+        return _run_boundaries(engine, outcome, data, user, dry_run)
+    progress("reading", 0, 0)
+    try:
+        table = imports.read_table(data, filename, kind)
+    except imports.FileProblem as exc:
+        _file_error(outcome, str(exc))
+    else:
+        progress("checking", 0, len(table.frame))
+        clinics, camps = loading.known_codes(engine) if kind == "records" else (set(), set())
+        checked = imports.check(table, today=today, clinics=clinics, camps=camps)
+        outcome.rows = checked.rows
+        outcome.errors = checked.errors.listed(checked.first_row)
+        outcome.error_count = checked.errors.total
+        outcome.warnings = checked.warnings.listed(checked.first_row)
+        outcome.warning_count = checked.warnings.total
+        outcome.notes = checked.notes
+        if checked.ok:
+            outcome.preview = _preview(checked)
+        if checked.ok and not dry_run:
+            result = loading.load(
+                engine, checked, source=outcome.filename, sha256=outcome.sha256, created_by=user, progress=progress
+            )
+            outcome.loaded, outcome.added, outcome.replaced = True, result.added, result.replaced
+            outcome.removed_demo = result.removed_demo
+    if not outcome.ok and not dry_run:
+        loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, outcome.rows or 0)
+    progress("done", outcome.rows, outcome.rows)
+    return outcome
+
+
+def _run_boundaries(engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool) -> Outcome:
+    from dashboard.boundaries import BoundaryError, read_boundary_file
+
+    suffix = Path(outcome.filename).suffix.lower() or ".geojson"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"boundaries{suffix}"
+        path.write_bytes(data)
+        try:
+            collection = read_boundary_file(path)
+        except BoundaryError as exc:
+            _file_error(outcome, str(exc).replace(path.name, outcome.filename))
+            if not dry_run:
+                loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, user, 0)
+            return outcome
+    outcome.rows = len(collection["features"])
+    outcome.notes = [f"Read as the {collection['schema']} schema; {outcome.rows} governorates."]
+    outcome.preview = [
+        {"iso": f["properties"]["iso"] or "", "name_en": f["properties"]["name_en"] or ""}
+        for f in collection["features"][:PREVIEW_ROWS]
+    ]
+    if not dry_run:
+        result = loading.load_boundaries(
+            engine, collection, source=outcome.filename, sha256=outcome.sha256, created_by=user
+        )
+        outcome.loaded, outcome.added = True, result.added
+    return outcome
+
+
+def problems_text(outcome: Outcome) -> str:
+    """Errors and warnings as lines for a terminal: 'row 12, population: -1 is below 0'."""
+
+    def line(p: dict) -> str:
+        where = ", ".join(x for x in (f"row {p['row']}" if p["row"] else "", p["column"]) if x)
+        return f"  {where}: {p['message']}" if where else f"  {p['message']}"
+
+    lines = []
+    for title, items, total in (
+        ("error", outcome.errors, outcome.error_count),
+        ("warning", outcome.warnings, outcome.warning_count),
+    ):
+        if total:
+            lines.append(f"{total:,} {title}{'s' if total != 1 else ''}:")
+            lines.extend(line(p) for p in items)
+            if total > len(items):
+                lines.append(f"  ... and {total - len(items):,} more")
+    return "\n".join(lines)

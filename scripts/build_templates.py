@@ -1,0 +1,15 @@
+"""Write the import templates in data/templates (CSV and XLSX, with example rows): python scripts/build_templates.py"""
+
+from pathlib import Path
+
+from dashboard import exports, imports
+
+OUT = Path(__file__).resolve().parent.parent / "data" / "templates"
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    for kind in imports.KINDS:
+        rows, columns = imports.template_rows(kind), imports.template_columns(kind)
+        (OUT / f"{kind}.csv").write_text(exports.to_csv(rows, columns), encoding="utf-8")
+        (OUT / f"{kind}.xlsx").write_bytes(exports.to_xlsx(rows, columns, kind))
+        print(f"wrote {kind}.csv and {kind}.xlsx")
