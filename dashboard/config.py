@@ -49,6 +49,10 @@ class Settings:
     boundaries_file: str = field(
         default="", metadata={"env": "BOUNDARIES_FILE", "help": "authoritative ADM1 boundaries to use instead"}
     )
+    upload_dir: str = field(
+        default=str(DATA_DIR / "uploads"),
+        metadata={"env": "UPLOAD_DIR", "help": "where files loaded on the data page wait while they are checked"},
+    )
     secure_cookies: bool = field(
         default=False, metadata={"env": "SECURE_COOKIES", "help": "send the session cookie over HTTPS only"}
     )

@@ -25,6 +25,12 @@ def write_csv(out: TextIO, rows: Iterable[dict], columns: Sequence[tuple[str, st
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([header for _key, header, _tag in columns])
     writer.writerow([tag for _key, _header, tag in columns])
+    write_rows(out, rows, columns)
+
+
+def write_rows(out: TextIO, rows: Iterable[dict], columns: Sequence[tuple[str, str, str]]) -> None:
+    """Write CSV data rows only (after write_csv's header rows), formula-safe."""
+    writer = csv.writer(out, lineterminator="\n")
     for row in rows:
         writer.writerow([safe_cell(row.get(key)) for key, _header, _tag in columns])
 

@@ -8,6 +8,7 @@ from dashboard import auth, callbacks, setup, shell
 from dashboard.api import api
 from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
+from dashboard.downloads import downloads
 from dashboard.i18n import _
 
 
@@ -29,6 +30,7 @@ def build(settings: Settings) -> Dash:
     callbacks.register(app)
     auth.init_app(app.server, settings.secure_cookies)
     app.server.register_blueprint(api)
+    app.server.register_blueprint(downloads)
     _security_headers(app)
     return app
 

@@ -2,6 +2,7 @@
 
 URL = "url"
 DEMO_BANNER = "demo-banner"
+DEMO_BADGE = "demo-badge"
 NAV = "nav"
 LANGUAGE = "language"
 
@@ -70,3 +71,13 @@ GAP_REACH = "gap-reach"
 GAP_RINGS = "gap-rings"
 GAP_LINKS = "gap-links"
 RING_RADIUS = "ring-radius"
+
+DATA_KIND = "data-kind"
+DATA_HELP = "data-help"
+DATA_UPLOAD = "data-upload"
+DATA_JOB = "data-job"
+DATA_POLL = "data-poll"
+DATA_RESULT = "data-result"
+DATA_LOAD = "data-load"
+DATA_HISTORY = "data-history"
+DATA_HOLDINGS = "data-holdings"

@@ -309,8 +309,10 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
         raise FileProblem("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8.")
     if suffix == "xlsx" or zipfile.is_zipfile(io.BytesIO(data)):
         raw = _rows_from_xlsx(data, kind, notes)
+        may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
     else:
         raw = _rows_from_csv(data)
+        may_be_guarded = b"'" in data  # exports put an apostrophe before a formula start; most files have none
     header = [str(h) for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:].reset_index(drop=True)
     first_row = 2
@@ -337,7 +339,7 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
     for name, col in ((c.name, c) for c in SPECS[kind]):
         if name not in frame and not col.required:
             frame[name] = ""
-        elif name in frame:
+        elif name in frame and may_be_guarded and frame[name].str.startswith("'").any():
             frame[name] = frame[name].str.replace(FORMULA_GUARD, "", regex=True)
     missing = [c.name for c in SPECS[kind] if c.required and c.name not in frame]
     return Table(kind, frame, first_row, notes, missing, [h.strip() for h in header])

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from dashboard import imports
-from dashboard.store import loading
+from dashboard.store import access, loading
 
 KINDS = (*imports.KINDS, "boundaries")
 PREVIEW_ROWS = 5
@@ -70,21 +70,29 @@ def run(
     *,
     user: str,
     dry_run: bool = False,
+    record_refusal: bool | None = None,
     today: dt.date | None = None,
     progress: loading.Progress | None = None,
 ) -> Outcome:
     """Check a file and, unless `dry_run` or it has errors, load it. A refused file is noted in the import history
-    (unless `dry_run`) and writes nothing else."""
+    (unless `record_refusal` is False; by default, unless `dry_run`) and writes nothing else."""
+    record_refusal = not dry_run if record_refusal is None else record_refusal
     progress = progress or (lambda *_: None)
     outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
     if kind not in KINDS:
         return _file_error(outcome, f"unknown kind of file {kind!r}: use one of {', '.join(KINDS)}")
+    access.ensure_reference(engine)  # camps and units name a governorate
     with engine.connect() as conn:
         outcome.replaces_demo = loading.holds_demo(conn)
     if kind == "boundaries":
-        return _run_boundaries(engine, outcome, data, user, dry_run)
+        return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal)
     progress("reading", 0, 0)
     try:
+        if kind == "records" and outcome.replaces_demo:
+            raise imports.FileProblem(
+                "The database holds the synthetic demo data, which the first real file replaces: load your camps "
+                "and units first, then the service records."
+            )
         table = imports.read_table(data, filename, kind)
     except imports.FileProblem as exc:
         _file_error(outcome, str(exc))
@@ -106,13 +114,15 @@ def run(
             )
             outcome.loaded, outcome.added, outcome.replaced = True, result.added, result.replaced
             outcome.removed_demo = result.removed_demo
-    if not outcome.ok and not dry_run:
+    if not outcome.ok and record_refusal:
         loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, outcome.rows or 0)
     progress("done", outcome.rows, outcome.rows)
     return outcome
 
 
-def _run_boundaries(engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool) -> Outcome:
+def _run_boundaries(
+    engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool, record_refusal: bool
+) -> Outcome:
     from dashboard.boundaries import BoundaryError, read_boundary_file
 
     suffix = Path(outcome.filename).suffix.lower() or ".geojson"
@@ -123,7 +133,7 @@ def _run_boundaries(engine: Engine, outcome: Outcome, data: bytes, user: str, dr
             collection = read_boundary_file(path)
         except BoundaryError as exc:
             _file_error(outcome, str(exc).replace(path.name, outcome.filename))
-            if not dry_run:
+            if record_refusal:
                 loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, user, 0)
             return outcome
     outcome.rows = len(collection["features"])

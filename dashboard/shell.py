@@ -33,8 +33,11 @@ def navigation():
     pages = sorted(
         (p for p in dash.page_registry.values() if p.get("nav_order") is not None), key=lambda p: p["nav_order"]
     )
+    links = [(_(p["name"]), p["relative_path"]) for p in pages]
+    if auth.role_at_least("coordinator"):
+        links.append((_("Load data"), "/coordinator/data"))
     return dmc.Group(
-        [dmc.Anchor(_(p["name"]), href=p["relative_path"], underline="hover", fw=500, c="dark") for p in pages],
+        [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in links],
         gap="lg",
         id=ids.NAV,
         visibleFrom="sm",
@@ -69,7 +72,12 @@ def layout():
                 [
                     html.Img(src=dash.get_asset_url("logo.svg"), height=28, alt=""),
                     dmc.Title(_("Mobile Medical Clinics · Iraq"), order=3),
-                    dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled") if status.is_demo else None,
+                    html.Span(
+                        dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled")
+                        if status.is_demo
+                        else None,
+                        id=ids.DEMO_BADGE,
+                    ),
                 ],
                 gap="sm",
             ),

@@ -1,15 +1,449 @@
-"""Loading the programme's data (being built). Coordinators and admins only."""
+"""Loading the programme's data, for coordinators and admins: upload a file, see its errors or a preview, then load it.
+
+The role is checked on the server when the page is built, in every callback and in every download route. Checking and
+loading run in the background (dashboard.jobs) while the page shows progress; the same code path as
+`python -m dashboard import` decides what is written (dashboard.intake). ?kind=camps|clinics|records|boundaries.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
 
 import dash
+import dash_ag_grid as dag
 import dash_mantine_components as dmc
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
-from dashboard import auth, components
-from dashboard.i18n import _
+from dashboard import auth, components, ids, imports, intake, jobs, runtime
+from dashboard.i18n import _, number
+from dashboard.store import access, loading
 
-dash.register_page(__name__, path="/coordinator/data", name="Data", title="Data · MMC Iraq")
+dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load data · MMC Iraq")
+
+MAX_UPLOAD_MB = 150
+BUSY = ("queued", "reading", "checking", "writing", "saving")
 
 
-def layout(**_query):
+def kind_labels() -> dict[str, str]:
+    return {
+        "camps": _("Camps and sites"),
+        "clinics": _("Units (MMCs and ambulances)"),
+        "records": _("Service records"),
+        "boundaries": _("Boundaries"),
+    }
+
+
+def kind_help(kind: str):
+    """What a file of this kind holds, its columns, and its templates."""
+    if kind == "boundaries":
+        return dmc.Stack(
+            [
+                dmc.Text(
+                    _(
+                        "Governorate (ADM1) boundaries as GeoJSON, GeoPackage or a zipped shapefile, from OCHA COD-AB, "
+                        "geoBoundaries or Natural Earth; the schema is detected. The newest file loaded is used on the "
+                        "map."
+                    ),
+                    size="sm",
+                )
+            ]
+        )
+    required = [c.name for c in imports.SPECS[kind] if c.required]
+    optional = [c.name for c in imports.SPECS[kind] if not c.required]
+    lines = {
+        "camps": _("One row per camp and population date; name, governorate and position come from the latest row."),
+        "clinics": _("One row per unit; a row whose code is loaded already replaces it."),
+        "records": _(
+            "Daily counts per unit, camp, syndrome, sex and age group; load camps and units first. A row whose date, "
+            "unit, camp, syndrome, sex and age group are loaded already replaces it: loading a file twice never "
+            "counts twice."
+        ),
+    }
+    return dmc.Stack(
+        [
+            dmc.Text(lines[kind], size="sm"),
+            dmc.Text(
+                [html.B(_("Required columns: ")), ", ".join(required)]
+                + ([html.Br(), html.B(_("Optional: ")), ", ".join(optional)] if optional else []),
+                size="sm",
+            ),
+            dmc.Group(
+                [
+                    dmc.Text(_("Templates with example rows:"), size="sm"),
+                    dmc.Anchor("CSV", href=f"/coordinator/data/templates/{kind}.csv", size="sm"),
+                    dmc.Anchor("XLSX", href=f"/coordinator/data/templates/{kind}.xlsx", size="sm"),
+                    dmc.Text(_("Download what is loaded:"), size="sm", ml="md"),
+                    dmc.Anchor("CSV", href=f"/coordinator/data/export/{kind}.csv", size="sm"),
+                    dmc.Anchor("XLSX", href=f"/coordinator/data/export/{kind}.xlsx", size="sm"),
+                ],
+                gap="xs",
+            ),
+        ],
+        gap=6,
+    )
+
+
+def holdings(engine) -> dmc.Alert:
+    """What the database holds now, and whether it is the demo."""
+    counts = loading.count_rows(engine)
+    status = access.data_status(engine)
+    text = _(
+        "The database holds {camps} camps and sites, {clinics} units and {records} service records.",
+        camps=number(counts["camps"]),
+        clinics=number(counts["clinics"]),
+        records=number(counts["records"]),
+    )
+    if status.first_date:
+        text += " " + _("Records from {first} to {last}.", first=status.first_date, last=status.last_date)
+    if status.is_demo:
+        return dmc.Alert(
+            [
+                dmc.Text(text, size="sm"),
+                dmc.Text(
+                    _(
+                        "This is the synthetic demo data. The first file you load removes it, so that real and "
+                        "invented figures are never mixed."
+                    ),
+                    size="sm",
+                ),
+            ],
+            title=_("Demo data (synthetic)"),
+            color="yellow",
+        )
+    return dmc.Alert(dmc.Text(text, size="sm"), color="gray", variant="light")
+
+
+def history_grid(engine):
+    """The import history, for admins."""
+    rows = loading.history(engine)
+    for row in rows:
+        row["created_at"] = f"{row['created_at']:%Y-%m-%d %H:%M}"
+        row["sha256"] = (row["sha256"] or "")[:12]
+    columns = [
+        ("created_at", _("When (UTC)")),
+        ("created_by", _("Who")),
+        ("kind", _("What")),
+        ("source", _("File")),
+        ("status", _("Status")),
+        ("rows_added", _("Added")),
+        ("rows_replaced", _("Replaced")),
+        ("rows_rejected", _("Rejected")),
+        ("sha256", _("SHA-256 (first 12)")),
+    ]
+    return dmc.Stack(
+        [
+            dmc.Title(_("Import history"), order=4),
+            dag.AgGrid(
+                rowData=rows,
+                columnDefs=[{"field": f, "headerName": h, "sortable": True, "filter": True} for f, h in columns],
+                columnSize="autoSize",
+                dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20},
+                style={"width": "100%"},
+            ),
+        ]
+    )
+
+
+def layout(kind: str = "records", **_query):
     if not auth.role_at_least("coordinator"):
         return components.sign_in_required("/coordinator/data")
-    return dmc.Stack([dmc.Title(_("Load data"), order=2), dmc.Text(_("Loading files is being built."))])
+    kind = kind if kind in intake.KINDS else "records"
+    engine = runtime.engine()
+    labels = kind_labels()
+    return dmc.Stack(
+        [
+            dmc.Title(_("Load data"), order=2),
+            html.Div(holdings(engine), id=ids.DATA_HOLDINGS),
+            dmc.Paper(
+                dmc.Stack(
+                    [
+                        dmc.Text(_("1. What the file holds"), fw=600),
+                        dmc.SegmentedControl(
+                            id=ids.DATA_KIND, value=kind, data=[{"value": k, "label": labels[k]} for k in intake.KINDS]
+                        ),
+                        html.Div(kind_help(kind), id=ids.DATA_HELP),
+                        dmc.Text(_("2. The file"), fw=600, mt="sm"),
+                        dcc.Upload(
+                            id=ids.DATA_UPLOAD,
+                            children=html.Div(
+                                [
+                                    _("Drop a file here or "),
+                                    html.A(_("choose one")),
+                                    html.Span(
+                                        " " + _("(CSV UTF-8 or XLSX; up to {n} MB)", n=MAX_UPLOAD_MB),
+                                        className="upload-hint",
+                                    ),
+                                ]
+                            ),
+                            max_size=MAX_UPLOAD_MB * 1024 * 1024,
+                            multiple=False,
+                            className="upload-zone",
+                        ),
+                    ],
+                    gap="xs",
+                ),
+                withBorder=True,
+                p="md",
+            ),
+            html.Div(id=ids.DATA_RESULT),
+            dmc.Button(_("Load"), id=ids.DATA_LOAD, style={"display": "none"}, color="blue"),
+            dcc.Store(id=ids.DATA_JOB),
+            dcc.Interval(id=ids.DATA_POLL, interval=500, disabled=True),
+            html.Div(history_grid(engine) if auth.role_at_least("admin") else None, id=ids.DATA_HISTORY),
+        ],
+        gap="md",
+    )
+
+
+# -- what the page shows of a job ------------------------------------------------------------------------------------
+
+
+def _problem_table(items: list[dict], total: int, color: str):
+    rows = [
+        html.Tr([html.Td(p["row"] if p["row"] else "–"), html.Td(p["column"] or "–"), html.Td(p["message"])])
+        for p in items
+    ]
+    more = (
+        [dmc.Text(_("… and {n} more.", n=number(total - len(items))), size="sm", c=color)] if total > len(items) else []
+    )
+    head = html.Thead(html.Tr([html.Th(_("Row")), html.Th(_("Column")), html.Th(_("Problem"))]))
+    table = dmc.Table([head, html.Tbody(rows)], fz="sm", striped=True, horizontalSpacing="sm", className="data-table")
+    return dmc.Stack([table, *more], gap=4)
+
+
+def _preview(rows: list[dict]):
+    if not rows:
+        return None
+    columns = list(rows[0])
+    return dmc.Stack(
+        [
+            dmc.Text(_("The first rows, as they will be stored:"), size="sm", fw=600),
+            dmc.ScrollArea(
+                dmc.Table(
+                    [
+                        html.Thead(html.Tr([html.Th(c) for c in columns])),
+                        html.Tbody([html.Tr([html.Td(r[c]) for c in columns]) for r in rows]),
+                    ],
+                    fz="xs",
+                    striped=True,
+                    className="data-table",
+                )
+            ),
+        ],
+        gap=4,
+    )
+
+
+def job_view(current: dict) -> tuple[object, dict, str | None]:
+    """(what to show, the Load button's style, its label) for a job's status."""
+    hidden = {"display": "none"}
+    phase = current.get("phase")
+    name = current.get("filename", "")
+    if phase in BUSY:
+        done, total = current.get("done", 0), current.get("total", 0)
+        words = {
+            "queued": _("Waiting to start…"),
+            "reading": _("Reading {file}…", file=name),
+            "checking": _("Checking {n} rows…", n=number(total)),
+            "writing": _("Writing {done} of {total} rows…", done=number(done), total=number(total)),
+            "saving": _("Saving {n} rows…", n=number(total)),
+        }
+        share = 100 * done / total if total and phase == "writing" else (100 if phase == "saving" else 0)
+        return (
+            dmc.Stack(
+                [
+                    dmc.Text(words[phase], size="sm"),
+                    dmc.Progress(value=share if share else 100, animated=True, striped=True, size="lg"),
+                ],
+                gap=4,
+            ),
+            hidden,
+            None,
+        )
+    if phase == "failed":
+        return (
+            dmc.Alert(
+                _("Nothing was loaded: {message}", message=current.get("message", "")), color="red", title=_("Failed")
+            ),
+            hidden,
+            None,
+        )
+    outcome = current.get("outcome") or {}
+    notes = [dmc.Text(n, size="sm", c="dimmed") for n in outcome.get("notes", [])]
+    warnings = (
+        [
+            dmc.Text(_("Warnings: the file can be loaded, but check these figures."), size="sm", fw=600, c="orange"),
+            _problem_table(outcome["warnings"], outcome["warning_count"], "orange"),
+        ]
+        if outcome.get("warning_count")
+        else []
+    )
+    if outcome.get("error_count"):
+        return (
+            dmc.Stack(
+                [
+                    dmc.Alert(
+                        _(
+                            "{n} errors in {file}: nothing was loaded. Correct them and load the file again.",
+                            n=number(outcome["error_count"]),
+                            file=name,
+                        ),
+                        color="red",
+                        title=_("The file has errors"),
+                    ),
+                    *notes,
+                    _problem_table(outcome["errors"], outcome["error_count"], "red"),
+                    *warnings,
+                ],
+                gap="xs",
+            ),
+            hidden,
+            None,
+        )
+    if phase == "loaded":
+        text = _(
+            "{file}: {added} rows added, {replaced} replaced. The dashboards show the new data now.",
+            file=name,
+            added=number(outcome["added"]),
+            replaced=number(outcome["replaced"]),
+        )
+        if outcome.get("removed_demo"):
+            text += " " + _("The demo data was removed.")
+        return (
+            dmc.Stack(
+                [
+                    dmc.Alert(text, color="green", title=_("Loaded")),
+                    dmc.Group(  # plain links: a full load, so the header drops the demo label too
+                        [html.A(_("Overview"), href="/"), html.A(_("Coverage gaps"), href="/coordinator")]
+                    ),
+                    *warnings,
+                ],
+                gap="xs",
+            ),
+            hidden,
+            None,
+        )
+    demo = (
+        [dmc.Alert(_("Loading this file removes the synthetic demo data."), color="yellow")]
+        if outcome.get("replaces_demo")
+        else []
+    )
+    return (
+        dmc.Stack(
+            [
+                dmc.Alert(
+                    _(
+                        "No errors in {n} rows of {file}. Nothing is written until you press Load.",
+                        n=number(outcome.get("rows", 0)),
+                        file=name,
+                    ),
+                    color="blue",
+                    title=_("Ready to load"),
+                ),
+                *notes,
+                *demo,
+                *warnings,
+                _preview(outcome.get("preview", [])),
+            ],
+            gap="xs",
+        ),
+        {"alignSelf": "flex-start"},
+        _("Load {n} rows", n=number(outcome.get("rows", 0))),
+    )
+
+
+# -- callbacks -------------------------------------------------------------------------------------------------------
+
+
+def _user() -> str:
+    account = auth.current_user()
+    if account is None or not auth.role_at_least("coordinator"):
+        raise PreventUpdate
+    return account.username
+
+
+@dash.callback(
+    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Input(ids.DATA_KIND, "value"),
+    prevent_initial_call=True,
+)
+def choose_kind(kind):
+    _user()
+    return f"/coordinator/data?kind={kind}" if kind in intake.KINDS else no_update
+
+
+@dash.callback(
+    Output(ids.DATA_JOB, "data"),
+    Output(ids.DATA_POLL, "disabled"),
+    Output(ids.DATA_RESULT, "children"),
+    Output(ids.DATA_LOAD, "style"),
+    Input(ids.DATA_UPLOAD, "contents"),
+    Input(ids.DATA_LOAD, "n_clicks"),
+    State(ids.DATA_UPLOAD, "filename"),
+    State(ids.DATA_KIND, "value"),
+    State(ids.DATA_JOB, "data"),
+    prevent_initial_call=True,
+)
+def start(contents, _load_clicks, filename, kind, job):
+    """A new file is kept and checked; Load loads the checked file (checking it again first)."""
+    user = _user()
+    settings, engine = runtime.settings(), runtime.engine()
+    hidden = {"display": "none"}
+    if dash.ctx.triggered_id == ids.DATA_LOAD:
+        if not job:
+            raise PreventUpdate
+        try:
+            jobs.start(engine, settings.upload_dir, job, user, load=True)
+        except jobs.JobError:
+            return None, True, dmc.Alert(_("That upload has expired: choose the file again."), color="red"), hidden
+        return job, False, job_view({"phase": "queued"})[0], hidden
+    if not contents or kind not in intake.KINDS:
+        raise PreventUpdate
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        return None, True, dmc.Alert(_("The file could not be received: try again."), color="red"), hidden
+    job_id = jobs.create(settings.upload_dir, user=user, kind=kind, filename=filename or "upload", data=data)
+    jobs.start(engine, settings.upload_dir, job_id, user, load=False)
+    return job_id, False, job_view({"phase": "queued"})[0], hidden
+
+
+@dash.callback(
+    Output(ids.DATA_RESULT, "children", allow_duplicate=True),
+    Output(ids.DATA_LOAD, "style", allow_duplicate=True),
+    Output(ids.DATA_LOAD, "children"),
+    Output(ids.DATA_POLL, "disabled", allow_duplicate=True),
+    Output(ids.DATA_HOLDINGS, "children"),
+    Output(ids.DATA_HISTORY, "children"),
+    Output(ids.DEMO_BANNER, "style"),
+    Output(ids.DEMO_BADGE, "children"),
+    Input(ids.DATA_POLL, "n_intervals"),
+    State(ids.DATA_JOB, "data"),
+    prevent_initial_call=True,
+)
+def poll(_n, job):
+    user = _user()
+    if not job:
+        raise PreventUpdate
+    try:
+        current = jobs.status(runtime.settings().upload_dir, job, user)
+    except jobs.JobError:
+        expired = dmc.Alert(_("That upload has expired: choose the file again."), color="red")
+        return expired, no_update, no_update, True, no_update, no_update, no_update, no_update
+    view, style, label = job_view(current)
+    finished = current.get("phase") not in BUSY
+    engine = runtime.engine()
+    loaded = finished and current.get("phase") == "loaded"
+    demo_gone = loaded and (current.get("outcome") or {}).get("removed_demo")
+    return (
+        view,
+        style,
+        label or no_update,
+        finished,
+        holdings(engine) if loaded else no_update,
+        history_grid(engine) if finished and auth.role_at_least("admin") else no_update,
+        {"display": "none"} if demo_gone else no_update,
+        None if demo_gone else no_update,
+    )

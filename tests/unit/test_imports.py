@@ -49,6 +49,13 @@ def load_tiny_as_files(engine):
         assert outcome.loaded, outcome.errors
 
 
+@pytest.fixture
+def real(engine):
+    """The engine with the tiny dataset loaded through the import path, as real data."""
+    load_tiny_as_files(engine)
+    return engine
+
+
 _DEMO: dict[str, object] = {}
 
 
@@ -144,12 +151,12 @@ CASES = [
 
 
 @pytest.mark.parametrize(("kind", "content", "row", "column", "message"), CASES)
-def test_each_error_names_row_and_column_and_writes_nothing(tiny, kind, content, row, column, message):
-    before = snapshot(tiny)
-    outcome = run(tiny, kind, content)
+def test_each_error_names_row_and_column_and_writes_nothing(real, kind, content, row, column, message):
+    before = snapshot(real)
+    outcome = run(real, kind, content)
     assert not outcome.loaded and outcome.error_count >= 1
     assert any(r == row and c == column and message in m for r, c, m in messages(outcome)), messages(outcome)
-    assert snapshot(tiny) == before
+    assert snapshot(real) == before
 
 
 @pytest.mark.parametrize(
@@ -168,17 +175,17 @@ def test_each_error_names_row_and_column_and_writes_nothing(tiny, kind, content,
         (f"{RECORD_HEADER}\n{GOOD_RECORD},extra\n".encode(), "records.csv", "Row 2 has 9 cells where the header has 8"),
     ],
 )
-def test_unreadable_files_get_one_plain_message(tiny, data, filename, message):
-    before = snapshot(tiny)
-    outcome = run(tiny, "records", data, filename)
+def test_unreadable_files_get_one_plain_message(real, data, filename, message):
+    before = snapshot(real)
+    outcome = run(real, "records", data, filename)
     assert outcome.error_count == 1 and message in outcome.errors[0]["message"]
-    assert snapshot(tiny) == before
+    assert snapshot(real) == before
 
 
-def test_the_first_hundred_errors_are_listed_then_counted(tiny):
+def test_the_first_hundred_errors_are_listed_then_counted(real):
     rows = "\n".join(f"2017-02-{d:02d},M1,A,ari,female,under5,-1,0" for d in range(1, 29))
     bad = "\n".join(f"2017-02-{d:02d},M1,A,{s},male,5plus,1,0" for d in range(1, 29) for s in ("x1", "x2", "x3", "x4"))
-    outcome = run(tiny, "records", f"{RECORD_HEADER}\n{rows}\n{bad}")
+    outcome = run(real, "records", f"{RECORD_HEADER}\n{rows}\n{bad}")
     assert outcome.error_count == 28 + 112
     assert len(outcome.errors) == 100
     assert [e["row"] for e in outcome.errors] == sorted(e["row"] for e in outcome.errors)
@@ -186,7 +193,7 @@ def test_the_first_hundred_errors_are_listed_then_counted(tiny):
     assert "140 errors:" in text_report and "... and 40 more" in text_report
 
 
-def test_a_huge_file_with_one_bad_row_at_the_end_writes_nothing(tiny):
+def test_a_huge_file_with_one_bad_row_at_the_end_writes_nothing(real):
     days = [dt.date(2016, 1, 1) + dt.timedelta(days=i) for i in range(400)]
     lines = [
         f"{d},M1,A,{s},{sex},{age},3,1"
@@ -197,12 +204,12 @@ def test_a_huge_file_with_one_bad_row_at_the_end_writes_nothing(tiny):
     ] * 4  # 51,200 rows; the copies are duplicates too, so make them distinct by camp
     lines = [line.replace(",A,", f",{'AB'[i // 12_800 % 2]},") for i, line in enumerate(lines[:25_600])]
     lines.append("2016-01-01,M1,A,ari,female,under5,1,2")
-    before = snapshot(tiny)
-    outcome = run(tiny, "records", RECORD_HEADER + "\n" + "\n".join(lines))
+    before = snapshot(real)
+    outcome = run(real, "records", RECORD_HEADER + "\n" + "\n".join(lines))
     assert outcome.rows == 25_601
     assert ("referrals" in {e["column"] for e in outcome.errors}) and not outcome.loaded
     assert any(e["row"] == 25_602 for e in outcome.errors)
-    assert snapshot(tiny) == before
+    assert snapshot(real) == before
 
 
 def test_implausible_values_are_warnings_and_still_load(engine):
@@ -426,3 +433,10 @@ def test_loaded_boundaries_are_used_by_the_map(engine, tmp_path):
     bad = run(engine, "boundaries", b"{not json", "broken.geojson")
     assert bad.error_count == 1 and "broken.geojson" in bad.errors[0]["message"]
     assert boundaries.current(engine).get("schema") == "ocha-cod-ab"
+
+
+def test_records_cannot_go_into_the_demo_database(tiny):
+    before = snapshot(tiny)
+    outcome = run(tiny, "records", f"{RECORD_HEADER}\n{GOOD_RECORD}")
+    assert outcome.error_count == 1 and "load your camps and units first" in outcome.errors[0]["message"]
+    assert snapshot(tiny) == before

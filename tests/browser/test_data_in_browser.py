@@ -1,0 +1,76 @@
+"""A coordinator loads a file with errors and sees them listed, then a good file, and the overview changes."""
+
+from __future__ import annotations
+
+from dash.testing.wait import until
+
+from dashboard import auth, ids, intake
+from dashboard.store import schema, users
+from tests.browser.conftest import severe_logs
+from tests.browser.test_coordinator_in_browser import PASSWORD, _sign_in
+from tests.conftest import make_app
+
+CAMPS = """camp_code,camp_name,governorate,latitude,longitude,population,population_date
+A,Camp A,Dohuk,36.8,42.9,1000,2017-01-01
+B,Camp B,Anbar,33.4,43.3,500,2017-01-01
+"""
+CLINICS = """clinic_code,clinic_name,unit_type,governorate,base_latitude,base_longitude,clinicians
+M1,Team Alpha,mmc,Dohuk,36.85,42.95,2
+M2,Team Bravo,mmc,Anbar,33.42,43.31,3
+"""
+RECORDS = """date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals
+2017-02-01,M1,A,ari,female,5plus,40,0
+2017-02-02,M2,B,awd,male,under5,20,1
+"""
+BAD = """date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals
+2017-02-10,M1,Q9,ari,female,5plus,10,0
+2017-02-30,M1,A,ari,female,5plus,10,12
+"""
+GOOD = """date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals
+2017-02-10,M1,A,ari,female,5plus,100,0
+"""
+PERIOD = "/?start=2017-02-01&end=2017-02-28"
+
+
+def _figures(dash_duo) -> str:
+    return dash_duo.find_element(f"#{ids.OVERVIEW_FIGURES}").text
+
+
+def _upload(dash_duo, path) -> None:
+    dash_duo.find_element(f"#{ids.DATA_UPLOAD} input[type=file]").send_keys(str(path))
+
+
+def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_path):
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    engine = schema.make_engine(url)
+    schema.upgrade(engine)
+    for kind, content in (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS)):
+        assert intake.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
+    users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+    app = make_app(url, upload_dir=str(tmp_path / "uploads"))
+    dash_duo.start_server(app)
+
+    dash_duo.wait_for_page(dash_duo.server_url + PERIOD)
+    until(lambda: "60" in _figures(dash_duo).split(), timeout=30)
+
+    _sign_in(dash_duo, "/coordinator/data?kind=records")
+    dash_duo.wait_for_element(f"#{ids.DATA_UPLOAD}", timeout=20)
+    (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
+    _upload(dash_duo, tmp_path / "bad.csv")
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "3 errors in bad.csv: nothing was loaded", timeout=30)
+    listed = dash_duo.find_element(f"#{ids.DATA_RESULT}").text
+    assert "unknown camp 'Q9': load it in a camps file first" in listed
+    assert "'2017-02-30' is not a date as YYYY-MM-DD" in listed
+    assert "12 referrals is more than 10 consultations" in listed
+    assert not dash_duo.find_element(f"#{ids.DATA_LOAD}").is_displayed()
+
+    (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
+    _upload(dash_duo, tmp_path / "good.csv")
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "No errors in 1 rows of good.csv", timeout=30)
+    until(lambda: dash_duo.find_element(f"#{ids.DATA_LOAD}").is_displayed(), timeout=10)
+    dash_duo.find_element(f"#{ids.DATA_LOAD}").click()
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "good.csv: 1 rows added, 0 replaced.", timeout=30)
+
+    dash_duo.wait_for_page(dash_duo.server_url + PERIOD)
+    until(lambda: "160" in _figures(dash_duo).split(), timeout=30)
+    assert severe_logs(dash_duo) == []
