@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlencode
 
-from dash import Dash, Input, Output, State, no_update
+import dash
+from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard import ids
 
@@ -36,6 +38,34 @@ def changed_href(pathname: str, search: str | None, query: dict) -> str | None:
     return f"{pathname}?{urlencode(query, doseq=True)}"
 
 
+def drawn(store_id: str, values: dict) -> dcc.Store:
+    """Remember the values a page drew its controls with (control id -> value), for `user_changed`."""
+    return dcc.Store(id=store_id, data=values)
+
+
+def _comparable(value):
+    if value in (None, "", []):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_comparable(v) for v in value]
+    text = str(value)
+    return text[:10] if re.match(r"^\d{4}-\d\d-\d\d", text) else text
+
+
+def user_changed(drawn_values: dict | None) -> bool:
+    """Whether a control that fired this callback holds a value other than the one the page drew it with.
+
+    Some controls report their value once as they are drawn; that report must not navigate, or a link with a bad
+    parameter would be replaced by the defaults before its reader saw the notice that names the parameter."""
+    for item in dash.ctx.triggered:
+        control = item["prop_id"].rsplit(".", 1)[0]
+        if drawn_values is None or control not in drawn_values:
+            return True
+        if _comparable(drawn_values[control]) != _comparable(item.get("value")):
+            return True
+    return False
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output(ids.NAVIGATE, "href"),
@@ -43,8 +73,11 @@ def register(app: Dash) -> None:
         Input(ids.FILTER_GOVERNORATES, "value"),
         State("_pages_location", "pathname"),
         State("_pages_location", "search"),
+        State(ids.FILTER_DRAWN, "data"),
         prevent_initial_call=True,
     )
-    def navigate(period, governorates, pathname, search):
+    def navigate(period, governorates, pathname, search, drawn_values):
+        if not user_changed(drawn_values):
+            return no_update
         href = filtered_href(pathname, search, period, governorates)
         return href or no_update

@@ -397,6 +397,7 @@ def sign_in_required(path: str):
 
 def filter_bar(f, first, last, names: dict[str, str]):
     """Period and governorates; a change navigates to the same page with the new filters in its URL."""
+    from dashboard.callbacks import drawn
     from dashboard.reference import PROGRAMME_GOVERNORATES
 
     return dmc.Group(
@@ -420,6 +421,13 @@ def filter_bar(f, first, last, names: dict[str, str]):
                 value=list(f.governorates),
                 clearable=True,
                 w=360,
+            ),
+            drawn(
+                ids.FILTER_DRAWN,
+                {
+                    ids.FILTER_PERIOD: [f.start.isoformat(), f.end.isoformat()],
+                    ids.FILTER_GOVERNORATES: list(f.governorates),
+                },
             ),
         ],
         align="flex-end",

@@ -81,3 +81,6 @@ DATA_RESULT = "data-result"
 DATA_LOAD = "data-load"
 DATA_HISTORY = "data-history"
 DATA_HOLDINGS = "data-holdings"
+
+FILTER_DRAWN = "filter-drawn"
+TRENDS_DRAWN = "trends-drawn"

@@ -21,7 +21,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, charts, components, exports, ids, reports, runtime
-from dashboard.callbacks import changed_href, set_params
+from dashboard.callbacks import changed_href, drawn, set_params, user_changed
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _
 from dashboard.reference import SYNDROMES
@@ -145,8 +145,19 @@ def _filters_bar(f, status, names, coordinator: bool, engine):
         {"value": "12", "label": _("12 weeks")},
         {"value": "52", "label": _("52 weeks")},
     ] + [{"value": f"y{y}", "label": str(y)} for y in years]
+    preset = _preset_of(f, status)
     controls = [
-        dmc.SegmentedControl(id=ids.TRENDS_PRESET, data=presets, value=_preset_of(f, status), size="xs"),
+        drawn(
+            ids.TRENDS_DRAWN,
+            {
+                ids.TRENDS_PRESET: preset,
+                ids.TRENDS_SYNDROME: f.syndrome,
+                ids.TRENDS_FREQ: f.freq,
+                ids.TRENDS_CLINIC: f.clinic,
+                ids.TRENDS_CAMP: f.camp,
+            },
+        ),
+        dmc.SegmentedControl(id=ids.TRENDS_PRESET, data=presets, value=preset, size="xs"),
         components.filter_bar(f, status.first_date, status.last_date, names),
         dmc.Group(
             [
@@ -341,10 +352,13 @@ def layout(**query):
     Input(ids.TRENDS_SYNDROME, "value"),
     Input(ids.TRENDS_FREQ, "value"),
     State("_pages_location", "search"),
+    State(ids.TRENDS_DRAWN, "data"),
     prevent_initial_call=True,
 )
-def navigate(preset, syndrome, freq, search):
+def navigate(preset, syndrome, freq, search, drawn_values):
     """The trends' own controls: a preset period, a syndrome, weeks or months; the new view goes into the URL."""
+    if not user_changed(drawn_values):
+        return no_update
     query = parse_qs((search or "").lstrip("?"))
     status = access.data_status(runtime.engine())
     if ctx.triggered_id == ids.TRENDS_PRESET and preset:
@@ -364,11 +378,14 @@ def navigate(preset, syndrome, freq, search):
     Input(ids.TRENDS_CLINIC, "value"),
     Input(ids.TRENDS_CAMP, "value"),
     State("_pages_location", "search"),
+    State(ids.TRENDS_DRAWN, "data"),
     prevent_initial_call=True,
 )
-def navigate_unit_or_camp(clinic, camp, search):
+def navigate_unit_or_camp(clinic, camp, search, drawn_values):
     if not auth.role_at_least("coordinator"):
         raise PreventUpdate
+    if not user_changed(drawn_values):
+        return no_update
     query = parse_qs((search or "").lstrip("?"))
     return changed_href("/trends", search, set_params(query, clinic=clinic, camp=camp)) or no_update
 

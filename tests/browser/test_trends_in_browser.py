@@ -44,3 +44,23 @@ def test_a_preset_changes_chart_and_link_and_back_restores_it(dash_duo, demo_app
     until(lambda: "freq=month" not in dash_duo.driver.current_url, timeout=20)
     until(lambda: _x_range(dash_duo) == ["2018-10-01", "2018-12-24"], timeout=30)
     assert severe_logs(dash_duo) == []
+
+
+def test_a_bad_link_keeps_its_notice_until_the_reader_changes_a_filter(dash_duo, demo_app):
+    """Controls report their values as they are drawn; that must not replace the link before anyone reads why."""
+    import time
+
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-02-30&syndrome=flu")
+    dash_duo.wait_for_contains_text("#_pages_content", "The link's start was not understood", timeout=30)
+    until(lambda: len(_x_range(dash_duo)) == 2, timeout=30)
+    time.sleep(2)  # long enough for any control's first report to have gone round
+    assert dash_duo.driver.current_url.endswith("/trends?start=2018-02-30&syndrome=flu")
+    assert "The link's start was not understood" in dash_duo.find_element("#_pages_content").text
+    dash_duo.driver.execute_script(
+        "Array.from(document.getElementById(arguments[0]).querySelectorAll('label'))"
+        ".find(l => l.textContent.trim() === 'Months').click();",
+        ids.TRENDS_FREQ,
+    )
+    until(lambda: "freq=month" in dash_duo.driver.current_url, timeout=20)
+    assert severe_logs(dash_duo) == []

@@ -1,4 +1,4 @@
-"""Shared callbacks: the filter bar keeps its choice in the page's link."""
+"""Shared callbacks: the filter bar keeps its choice in the page's link, and ignores a control drawing itself."""
 
 from dashboard.callbacks import filtered_href
 
@@ -19,3 +19,31 @@ def test_clearing_governorates_shows_all():
 def test_a_half_chosen_range_goes_nowhere():
     assert filtered_href("/coordinator", "", ["2018-01-01", None], []) is None
     assert filtered_href(None, "", ["2018-01-01", "2018-01-02"], []) is None
+
+
+def _fired(prop_id: str, value) -> bool:
+    from contextvars import copy_context
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from dashboard import ids
+    from dashboard.callbacks import user_changed
+
+    drawn_values = {ids.FILTER_PERIOD: ["2018-01-01", "2018-12-30"], ids.FILTER_GOVERNORATES: []}
+
+    def call():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": value}]))
+        return user_changed(drawn_values)
+
+    return copy_context().run(call)
+
+
+def test_a_control_reporting_the_value_it_was_drawn_with_is_not_a_change():
+    from dashboard import ids
+
+    assert not _fired(f"{ids.FILTER_PERIOD}.value", ["2018-01-01 00:00:00", "2018-12-30"])
+    assert not _fired(f"{ids.FILTER_GOVERNORATES}.value", None)
+    assert _fired(f"{ids.FILTER_PERIOD}.value", ["2018-02-01", "2018-12-30"])
+    assert _fired(f"{ids.FILTER_GOVERNORATES}.value", ["IQ-AN"])
+    assert _fired("something-else.value", 1)
