@@ -208,9 +208,11 @@ def programme_units(rng: np.random.Generator, start: dt.date) -> pd.DataFrame:
         for gov, n in per_gov.items():
             for i in range(1, n + 1):
                 lat, lon = _jitter(rng, *towns[CAPITAL[gov]], 1, 8)
-                active_from, active_to = start, None
+                # A unit's dates are facts of the programme, not of the period generated: a unit retired in mid-2018
+                # keeps its 2016 start when only late 2018 is generated (its end is never before its start).
+                active_from, active_to = min(start, START), None
                 if gov == "IQ-DA" and unit_type == "mmc" and i > 5:
-                    active_from = max(start, dt.date(2016, 11, 1))  # Mosul response
+                    active_from = max(active_from, dt.date(2016, 11, 1))  # Mosul response
                 if gov == "IQ-AN" and unit_type == "mmc" and i == n:
                     active_to = dt.date(2018, 6, 30)
                 units.append(

@@ -119,3 +119,19 @@ def test_large_scale_option():
 def test_bad_scale_is_named():
     with pytest.raises(ValueError, match="scale must be"):
         demo.generate(scale="huge")
+
+
+def test_a_late_period_still_loads_through_the_import_path(tmp_path):
+    """Every generated unit is a valid clinics row: a unit retired before the period keeps an end after its start."""
+    from dashboard import exports, imports, intake
+    from dashboard.store import access, loading, schema
+
+    source = schema.make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    schema.upgrade(source)
+    access.load_dataset(source, demo.generate(start=dt.date(2018, 12, 1), end=dt.date(2018, 12, 7)))
+    target = schema.make_engine(f"sqlite:///{tmp_path / 'real.db'}")
+    schema.upgrade(target)
+    for kind in ("camps", "clinics", "records"):
+        data = exports.to_csv(loading.export_rows(source, kind), imports.template_columns(kind)).encode()
+        outcome = intake.run(target, kind, data, f"{kind}.csv", user="t")
+        assert outcome.loaded, outcome.errors
