@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard import auth, callbacks, setup, shell
+from dashboard import auth, callbacks, compression, setup, shell
 from dashboard.api import api
 from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
@@ -25,6 +25,8 @@ def build(settings: Settings) -> Dash:
         suppress_callback_exceptions=True,
         serve_locally=True,
     )
+    compression.drop_full_plotly()
+    compression.init_app(app)
     app.server.config.update(MMC_SETTINGS=settings, MMC_ENGINE=engine, SECRET_KEY=settings.secret_key)
     app.layout = shell.layout
     callbacks.register(app)

@@ -1,0 +1,66 @@
+"""Light pages: compressed responses, static files compressed once and cached by browsers, and the partial plotly.js."""
+
+from __future__ import annotations
+
+import brotli
+import pytest
+
+from tests.conftest import make_app, tiny_dataset
+
+
+@pytest.fixture
+def client(sqlite_url):
+    return make_app(sqlite_url, tiny_dataset()).server.test_client()
+
+
+def _scripts(client) -> list[str]:
+    import re
+
+    return re.findall(r'<script src="([^"]+)"', client.get("/").get_data(as_text=True))
+
+
+def test_the_page_loads_the_partial_plotly_bundle_and_not_the_full_one(client):
+    scripts = _scripts(client)
+    assert any("/assets/vendor/plotly-basic-" in s for s in scripts)
+    assert not any("package_data/plotly.min.js" in s for s in scripts)
+
+
+def test_component_libraries_are_sent_with_brotli_and_compressed_once(client):
+    suite = next(s for s in _scripts(client) if "dash_mantine_components" in s)
+    first = client.get(suite, headers={"Accept-Encoding": "br, gzip"})
+    assert first.headers["Content-Encoding"] == "br"
+    body = brotli.decompress(first.data)
+    assert len(first.data) < len(body) / 3
+    compress = client.application.extensions["mmc_compress"]
+    assert any(key.startswith("br;") and "dash_mantine_components" in key for key in compress.cache.data)
+    assert client.get(suite, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+
+
+def test_fingerprinted_assets_are_kept_by_browsers_for_a_year(client):
+    asset = next(s for s in _scripts(client) if "plotly-basic" in s)
+    response = client.get(asset, headers={"Accept-Encoding": "br"})
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Content-Encoding"] == "br" and int(response.headers["Content-Length"]) < 400_000
+    assert "no-cache" in (client.get("/assets/logo.svg").headers.get("Cache-Control") or "no-cache")
+
+
+def test_callback_answers_are_compressed_but_never_cached_by_path(client):
+    from bench.__main__ import page_callback_body
+
+    response = client.post(
+        "/_dash-update-component",
+        json=page_callback_body("/", "?start=2017-01-30&end=2017-02-05"),
+        headers={"Accept-Encoding": "br"},
+    )
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
+    assert b"Consultations" in brotli.decompress(response.data)
+    assert not any("_dash-update-component" in key for key in client.application.extensions["mmc_compress"].cache.data)
+
+
+def test_the_vendored_bundle_matches_the_plotly_package():
+    from pathlib import Path
+
+    from plotly.offline import get_plotlyjs_version
+
+    vendored = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "assets" / "vendor").glob("plotly-*.js"))
+    assert vendored == [f"plotly-basic-{get_plotlyjs_version()}.min.js"], "run scripts/build_plotly_bundle.sh"
