@@ -1,0 +1,625 @@
+"""The benchmark: python -m bench [--small] [--databases sqlite,postgresql] [--skip browser,load,import]
+
+Measures what issue #8 budgets, on this machine, and writes bench/RESULTS.md (or bench/work/RESULTS-small.md with
+--small, the quick run CI does):
+- filter-change latency: random filter sets (period, governorates, syndrome) sent through the Flask test client to the
+  real page callback of each page, p50 and p95, on SQLite and PostgreSQL, at 1 and 10 million records;
+- page weight of `/` (first and repeat visit, from the Resource Timing API in headless Chromium) and the time until
+  map and chart are drawn with the network throttled to 150 ms and 1.6 Mbit/s and the CPU slowed 4x (DevTools);
+- concurrency: viewers with 2 to 5 s between actions against gunicorn with 2 workers, on loopback;
+- import throughput of a million record rows.
+Datasets are built once with the demo generator and kept in bench/work/ (SQLite) or bench_* databases (PostgreSQL).
+Nothing here is a test: a run fails only when something errors, or (with --small) when a figure is five times its
+figure in bench/baseline-small.json (`--small --write-baseline` renews it), which no noisy machine explains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PAGES = ("/", "/trends", "/coordinator", "/briefing")
+GOVERNORATES = ("IQ-AN", "IQ-BG", "IQ-KI", "IQ-DI", "IQ-AR", "IQ-DA", "IQ-SU")
+SYNDROMES = ("ari", "awd", "bloody_diarrhoea", "suspected_measles", "scabies", "injury", None, None, None)
+BUDGETS = {
+    "filter_p95_ms": 50,
+    "first_visit_kb": 800,
+    "repeat_visit_kb": 50,
+    "drawn_throttled_s": 6,
+    "concurrent_p95_ms": 200,
+    "camp_layer_kb": 100,
+    "import_1m_s": 60,
+}
+# (label, demo arguments): about 1 and 10 million records with 10,000 camps and 1,000 units; --small: the programme
+SIZES = {
+    "1M": dict(scale="large", start=dt.date(2018, 8, 27), end=dt.date(2018, 12, 31)),
+    "10M": dict(scale="large", start=dt.date(2015, 7, 1), end=dt.date(2018, 12, 31)),
+    "small": dict(scale="programme", start=dt.date(2018, 7, 1), end=dt.date(2018, 12, 31)),
+}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+# -- datasets --------------------------------------------------------------------------------------------------------
+
+
+def database_url(kind: str, size: str) -> str:
+    name = f"bench_{size.lower()}"
+    if kind == "sqlite":
+        return f"sqlite:///{WORK / (name + '.db')}"
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+def ensure_dataset(kind: str, size: str) -> tuple[str, int]:
+    """A database holding the demo data of `size`, built once; returns its URL and record count."""
+    from sqlalchemy import text
+
+    from dashboard import demo
+    from dashboard.store import access, loading, schema
+
+    url = database_url(kind, size)
+    label = f"demo {size}"
+    if kind == "postgresql":
+        admin = schema.make_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.rsplit("/", 1)[1]})
+            if exists.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"'))
+        admin.dispose()
+    WORK.mkdir(parents=True, exist_ok=True)
+    engine = schema.make_engine(url)
+    schema.upgrade(engine)
+    access.ensure_reference(engine)
+    with engine.connect() as conn:
+        done = conn.execute(text("SELECT count(*) FROM import_batches WHERE source LIKE :s"), {"s": f"{label}%"})
+        ready = done.scalar_one() > 0
+    if not ready:
+        log(f"building the {size} dataset on {kind} (once)...")
+        started = time.monotonic()
+        dataset = demo.generate(**SIZES[size])
+        access.load_dataset(engine, dataset, created_by="bench")
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE import_batches SET source = :s WHERE is_demo"), {"s": f"{label} {SIZES[size]}"})
+        log(f"  built in {time.monotonic() - started:.0f} s")
+    records = loading.count_rows(engine)["records"]
+    engine.dispose()
+    return url, records
+
+
+# -- filter-change latency -------------------------------------------------------------------------------------------
+
+
+def random_query(rng: random.Random, first: dt.date, last: dt.date) -> str:
+    weeks = rng.choice([4, 12, 26, 52, rng.randint(1, 104)])
+    end = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+    start = max(first, end - dt.timedelta(days=7 * weeks - 1))
+    parts = [f"start={start}", f"end={end}"]
+    parts += [f"governorate={g}" for g in rng.sample(GOVERNORATES, rng.choice([0, 0, 1, 2, 3]))]
+    syndrome = rng.choice(SYNDROMES)
+    if syndrome:
+        parts.append(f"syndrome={syndrome}")
+    return "?" + "&".join(parts)
+
+
+def page_callback_body(pathname: str, search: str) -> dict:
+    """What the browser posts when a filter change navigates: Dash pages' router callback."""
+    return {
+        "output": "..{}.children...{}.data..".format("_pages_content", "_pages_store"),
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.search"],
+        "state": [],
+    }
+
+
+def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
+    """p50 and p95 (ms) of the page callback for each page over `samples` random filter sets, then again cached."""
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+    from dashboard import auth, cache
+    from dashboard.config import Settings
+    from dashboard.store import access, users
+
+    cache.clear()
+    app = create_app(Settings.from_env(database_url=url, secret_key="bench", load_demo=False))
+    engine = app.server.config["MMC_ENGINE"]
+    account = users.user_by_name(engine, "bench") or users.add_user(
+        engine, "bench", auth.hash_password("bench-password-1"), "coordinator"
+    )
+    status = access.data_status(engine)
+    client = app.server.test_client()
+    with client.session_transaction() as session:
+        session.update(uid=account.id, role=account.role)
+    client.get("/")  # the first request sets Dash up
+    rng = random.Random(seed)
+    queries = [random_query(rng, status.first_date, status.last_date) for _ in range(samples)]
+    out = {}
+    for page in PAGES:
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            response = client.post("/_dash-update-component", json=page_callback_body(page, query))
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{page}{query}: HTTP {response.status_code}")
+        cached = []
+        for query in queries[: max(5, samples // 10)]:
+            started = time.perf_counter()
+            client.post("/_dash-update-component", json=page_callback_body(page, query))
+            cached.append((time.perf_counter() - started) * 1000)
+        out[page] = {
+            "p50": statistics.median(times),
+            "p95": percentile(times, 95),
+            "cached_p95": percentile(cached, 95),
+        }
+        fig = out[page]
+        log(f"  {page}: p50 {fig['p50']:.0f} ms, p95 {fig['p95']:.0f} ms, cached p95 {fig['cached_p95']:.0f} ms")
+    camp_kb = camp_layer_kb(client, f"?start={status.last_date - dt.timedelta(days=27)}&end={status.last_date}")
+    engine.dispose()
+    return {"pages": out, "camp_layer_kb": camp_kb}
+
+
+def camp_layer_kb(client, query: str) -> float:
+    """The overview's camp layer, as sent, gzip-compressed (KB)."""
+    from dashboard import ids
+
+    body = client.post("/_dash-update-component", json=page_callback_body("/", query)).get_json()
+
+    def find(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == ids.CAMP_LAYER:
+                return node["props"]
+            for value in node.values():
+                hit = find(value)
+                if hit is not None:
+                    return hit
+        elif isinstance(node, list):
+            for value in node:
+                hit = find(value)
+                if hit is not None:
+                    return hit
+        return None
+
+    layer = find(body) or {}
+    return len(gzip.compress(json.dumps(layer, separators=(",", ":")).encode())) / 1024
+
+
+# -- a real server ---------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 workers on loopback, on the database at `url`."""
+
+    def __init__(self, url: str):
+        self.port = free_port()
+        env = dict(os.environ, DATABASE_URL=url, LOAD_DEMO="false", SECRET_KEY="bench")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "120",
+                "app:server",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        import requests
+
+        for _ in range(120):
+            try:
+                if requests.get(self.base + "/_dash-layout", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        for _ in range(2):  # each worker builds its app on its first request
+            requests.get(self.base + "/", timeout=60)
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+# -- the browser -----------------------------------------------------------------------------------------------------
+
+DRAWN = """
+const map = document.querySelector('#overview-map .leaflet-overlay-pane path');
+const chart = document.querySelector('#overview-chart .main-svg .scatterlayer .trace');
+return map && chart ? performance.now() : null;
+"""
+TRANSFERRED = """
+const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
+return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
+"""
+
+
+def _driver():
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,900"):
+        options.add_argument(arg)
+    return webdriver.Chrome(options=options)
+
+
+def _wait_drawn(driver, timeout: float) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        drawn = driver.execute_script(DRAWN)
+        if drawn:
+            return drawn / 1000
+        time.sleep(0.1)
+    raise RuntimeError("map and chart were not drawn")
+
+
+def page_weight(base: str) -> dict:
+    """Bytes transferred for the first and a repeat visit of `/`, and seconds to map and chart when throttled."""
+    driver = _driver()
+    try:
+        driver.get(base + "/")
+        _wait_drawn(driver, 60)
+        time.sleep(1)
+        first = driver.execute_script(TRANSFERRED)
+        driver.get(base + "/")
+        _wait_drawn(driver, 60)
+        time.sleep(1)
+        repeat = driver.execute_script(TRANSFERRED)
+    finally:
+        driver.quit()
+    driver = _driver()
+    try:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8},
+        )
+        driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 4})
+        driver.get(base + "/")
+        throttled = _wait_drawn(driver, 120)
+    finally:
+        driver.quit()
+    return {"first_kb": first / 1024, "repeat_kb": repeat / 1024, "drawn_throttled_s": throttled}
+
+
+# -- concurrency -----------------------------------------------------------------------------------------------------
+
+
+def load_run(base: str, users: int, seconds: float, first: dt.date, last: dt.date) -> dict:
+    """`users` viewers, each changing a filter on `/` every 2 to 5 s for `seconds`: throughput, p95, errors."""
+    import requests
+
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def viewer(n: int) -> None:
+        rng = random.Random(n)
+        session = requests.Session()
+        time.sleep(rng.uniform(0, 3))
+        while time.monotonic() < stop:
+            body = page_callback_body("/", random_query(rng, first, last))
+            started = time.perf_counter()
+            try:
+                response = session.post(base + "/_dash-update-component", json=body, timeout=60)
+                ok = response.status_code == 200
+            except requests.RequestException as exc:
+                ok, response = False, exc
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+                if not ok:
+                    errors.append(str(getattr(response, "status_code", response)))
+            time.sleep(rng.uniform(2, 5))
+
+    threads = [threading.Thread(target=viewer, args=(n,)) for n in range(users)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - started
+    return {
+        "users": users,
+        "requests": len(times),
+        "throughput": len(times) / wall,
+        "p95": percentile(times, 95) if times else float("nan"),
+        "errors": len(errors),
+    }
+
+
+# -- import ----------------------------------------------------------------------------------------------------------
+
+
+def import_throughput(source_url: str, kind: str, rows: int) -> dict:
+    """Seconds to load `rows` record rows (exported from `source_url`) into a fresh database of `kind`."""
+    import itertools
+
+    from sqlalchemy import text
+
+    from dashboard import exports, imports, intake
+    from dashboard.store import loading, schema
+
+    source = schema.make_engine(source_url)
+    files = {}
+    for what in ("camps", "clinics"):
+        files[what] = exports.to_csv(loading.export_rows(source, what), imports.template_columns(what)).encode()
+    files["records"] = exports.to_csv(
+        itertools.islice(loading.export_rows(source, "records"), rows), imports.template_columns("records")
+    ).encode()
+    source.dispose()
+    target = database_url(kind, "import")
+    if kind == "sqlite":
+        Path(target.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        admin = schema.make_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text('DROP DATABASE IF EXISTS "bench_import"'))
+            conn.execute(text('CREATE DATABASE "bench_import"'))
+        admin.dispose()
+    engine = schema.make_engine(target)
+    schema.upgrade(engine)
+    for what in ("camps", "clinics"):
+        assert intake.run(engine, what, files[what], f"{what}.csv", user="bench").loaded
+    started = time.monotonic()
+    outcome = intake.run(engine, "records", files["records"], "records.csv", user="bench")
+    seconds = time.monotonic() - started
+    engine.dispose()
+    if not outcome.loaded:
+        raise RuntimeError(f"import refused: {outcome.errors[:3]}")
+    return {"rows": outcome.added, "seconds": seconds, "rows_per_s": outcome.added / seconds}
+
+
+# -- the report ------------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    import dash
+    import plotly
+    import sqlalchemy
+
+    from dashboard.store import schema
+
+    def first_line(path: str, prefix: str) -> str:
+        try:
+            return next((line for line in Path(path).read_text().splitlines() if line.startswith(prefix)), "")
+        except OSError:
+            return ""
+
+    mem = first_line("/proc/meminfo", "MemTotal").split()
+    memory = f"{int(mem[1]) / 1024 / 1024:.0f} GiB" if len(mem) > 1 else ""
+    cpu = first_line("/proc/cpuinfo", "model name").split(":", 1)[-1].strip() or platform.processor()
+    try:
+        with schema.make_engine(PG_ADMIN).connect() as conn:
+            postgres = conn.exec_driver_sql("SHOW server_version").scalar_one()
+    except Exception:
+        postgres = "unreachable"
+    import sqlite3
+
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "memory": memory,
+        "python": platform.python_version(),
+        "versions": f"dash {dash.__version__}, plotly {plotly.__version__}, SQLAlchemy {sqlalchemy.__version__}, "
+        f"SQLite {sqlite3.sqlite_version}, PostgreSQL {postgres}",
+    }
+
+
+def verdict(value: float, budget: float, lower_is_better: bool = True) -> str:
+    ok = value <= budget if lower_is_better else value >= budget
+    return "met" if ok else "**missed**"
+
+
+def report(results: dict, small: bool) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmark results" + (" (small run)" if small else ""),
+        "",
+        f"Written by `python -m bench{' --small' if small else ''}` on {m['date']}.",
+        f"Machine: {m['cpu']}, {m['memory']}. Python {m['python']}; {m['versions']}.",
+        "",
+        "| Measure | Data | Figure | Budget | |",
+        "|---|---|---|---|---|",
+    ]
+    for key, run in results.get("latency", {}).items():
+        db, size, records = key
+        for page, fig in run["pages"].items():
+            lines.append(
+                f"| filter change `{page}` p95 (p50; cached p95) | {db}, {records:,} records | {fig['p95']:.0f} ms "
+                f"({fig['p50']:.0f}; {fig['cached_p95']:.0f}) | {BUDGETS['filter_p95_ms']} ms "
+                f"{'at 10M' if not small else ''} | {verdict(fig['p95'], BUDGETS['filter_p95_ms'])} |"
+            )
+        lines.append(
+            f"| camp layer, gzip | {db}, {records:,} records | {run['camp_layer_kb']:.0f} KB | "
+            f"{BUDGETS['camp_layer_kb']} KB | {verdict(run['camp_layer_kb'], BUDGETS['camp_layer_kb'])} |"
+        )
+    if "browser" in results:
+        b = results["browser"]
+        lines += [
+            f"| first visit of `/`, transferred | {results['browser_data']} | {b['first_kb']:.0f} KB | "
+            f"{BUDGETS['first_visit_kb']} KB | {verdict(b['first_kb'], BUDGETS['first_visit_kb'])} |",
+            f"| repeat visit of `/` | {results['browser_data']} | {b['repeat_kb']:.0f} KB | "
+            f"{BUDGETS['repeat_visit_kb']} KB | {verdict(b['repeat_kb'], BUDGETS['repeat_visit_kb'])} |",
+            f"| map and chart drawn, 150 ms RTT, 1.6 Mbit/s, CPU 4x slower | {results['browser_data']} | "
+            f"{b['drawn_throttled_s']:.1f} s | {BUDGETS['drawn_throttled_s']} s | "
+            f"{verdict(b['drawn_throttled_s'], BUDGETS['drawn_throttled_s'])} |",
+        ]
+    if "load" in results:
+        c = results["load"]
+        lines.append(
+            f"| {c['users']} concurrent viewers, p95 ({c['requests']} requests, {c['throughput']:.1f}/s, "
+            f"{c['errors']} errors) | {results['browser_data']} | {c['p95']:.0f} ms | "
+            f"{BUDGETS['concurrent_p95_ms']} ms, no errors | "
+            f"{verdict(c['p95'], BUDGETS['concurrent_p95_ms']) if not c['errors'] else '**missed**'} |"
+        )
+    for db, imp in results.get("import", {}).items():
+        scaled = imp["seconds"] * 1_000_000 / imp["rows"]
+        lines.append(
+            f"| import of record rows | {db}, {imp['rows']:,} rows | {imp['seconds']:.1f} s "
+            f"({imp['rows_per_s']:,.0f} rows/s; {scaled:.0f} s per million) | {BUDGETS['import_1m_s']} s per million "
+            f"| {verdict(scaled, BUDGETS['import_1m_s'])} |"
+        )
+    lines += ["", results.get("notes", "").strip(), ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p.add_argument("--small", action="store_true", help="a quick run on the programme-sized demo (what CI runs)")
+    p.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    p.add_argument("--skip", default="", help="comma-separated parts to skip: latency, browser, load, import")
+    p.add_argument("--samples", type=int, default=None, help="filter sets per page (default 200; --small 20)")
+    p.add_argument("--users", type=int, default=None, help="concurrent viewers (default 150; --small 20)")
+    p.add_argument("--seconds", type=float, default=None, help="length of the load run (default 60; --small 10)")
+    p.add_argument("--write-baseline", action="store_true", help="with --small: keep these figures as the baseline")
+    args = p.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    skip = set(filter(None, args.skip.split(",")))
+    databases = [d for d in args.databases.split(",") if d]
+    sizes = ["small"] if args.small else ["1M", "10M"]
+    samples = args.samples or (20 if args.small else 200)
+    results: dict = {"machine": machine(), "latency": {}, "import": {}}
+    urls = {}
+    for db in databases:
+        for size in sizes:
+            urls[(db, size)] = ensure_dataset(db, size)
+    if "latency" not in skip:
+        for (db, size), (url, records) in urls.items():
+            log(f"filter latency on {db}, {records:,} records, {samples} filter sets per page")
+            results["latency"][(db, size, records)] = filter_latency(url, samples)
+    browser_key = ("sqlite", sizes[0]) if ("sqlite", sizes[0]) in urls else next(iter(urls))
+    browser_url, browser_records = urls[browser_key]
+    results["browser_data"] = f"{browser_key[0]}, {browser_records:,} records"
+    if not {"browser", "load"} <= skip:
+        server = Server(browser_url)
+        try:
+            if "browser" not in skip:
+                log("page weight and throttled drawing in headless Chromium")
+                results["browser"] = page_weight(server.base)
+            if "load" not in skip:
+                from dashboard.store import access, schema
+
+                status = access.data_status(schema.make_engine(browser_url))
+                users = args.users or (20 if args.small else 150)
+                log(f"load run: {users} viewers")
+                results["load"] = load_run(
+                    server.base, users, args.seconds or (10 if args.small else 60), status.first_date, status.last_date
+                )
+        finally:
+            server.close()
+    if "import" not in skip:
+        rows = 50_000 if args.small else 1_000_000
+        for db in databases:
+            log(f"import of {rows:,} record rows on {db}")
+            results["import"][db] = import_throughput(urls[(db, sizes[-1])][0], db, rows)
+    notes = ROOT / "bench" / "NOTES.md"  # what the figures mean and what a missed budget would take, kept by hand
+    results["notes"] = notes.read_text(encoding="utf-8") if notes.exists() and not args.small else ""
+    out = WORK / "RESULTS-small.md" if args.small else ROOT / "bench" / "RESULTS.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text_report = report(results, args.small)
+    out.write_text(text_report, encoding="utf-8")
+    print(text_report)
+    figures = flat(results)
+    (out.parent / (out.stem + ".json")).write_text(json.dumps(figures, indent=1, sort_keys=True), encoding="utf-8")
+    if args.write_baseline:
+        BASELINE.write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        log(f"wrote {BASELINE.relative_to(ROOT)}")
+    elif args.small:
+        regressions = compare(figures, json.loads(BASELINE.read_text(encoding="utf-8")))
+        if regressions or results.get("load", {}).get("errors"):
+            print(
+                "Regressions of several times against bench/baseline-small.json:",
+                *regressions,
+                sep="\n  ",
+                file=sys.stderr,
+            )
+            return 1
+    return 0
+
+
+BASELINE = ROOT / "bench" / "baseline-small.json"
+REGRESSION = 5.0  # a figure this many times its baseline fails the small run (noise is well under 2x)
+FLOOR = {"ms": 100.0, "KB": 50.0, "s": 1.0}  # below these, a figure is too small for its ratio to mean anything
+
+
+def flat(results: dict) -> dict[str, list]:
+    """Every figure as name -> [value, unit], for the baseline and its comparison."""
+    out: dict[str, list] = {}
+    for (db, size, _records), run in results.get("latency", {}).items():
+        for page, fig in run["pages"].items():
+            out[f"filter p95 {page} {db} {size}"] = [round(fig["p95"], 1), "ms"]
+        out[f"camp layer {db} {size}"] = [round(run["camp_layer_kb"], 1), "KB"]
+    if "browser" in results:
+        b = results["browser"]
+        out["first visit"] = [round(b["first_kb"], 1), "KB"]
+        out["repeat visit"] = [round(b["repeat_kb"], 1), "KB"]
+        out["drawn throttled"] = [round(b["drawn_throttled_s"], 2), "s"]
+    if "load" in results:
+        out["concurrent p95"] = [round(results["load"]["p95"], 1), "ms"]
+    for db, imp in results.get("import", {}).items():
+        out[f"import {db}"] = [round(imp["seconds"], 2), "s"]
+    return out
+
+
+def compare(figures: dict[str, list], baseline: dict[str, list]) -> list[str]:
+    """The figures at least REGRESSION times their baseline (and above the floor of their unit)."""
+    bad = []
+    for name, (value, unit) in figures.items():
+        if name not in baseline:
+            continue
+        before = max(baseline[name][0], FLOOR.get(unit, 0))
+        if value >= REGRESSION * before:
+            bad.append(f"{name}: {value} {unit}, baseline {baseline[name][0]} {unit}")
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(main())
