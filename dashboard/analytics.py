@@ -206,23 +206,26 @@ def camp_features(camps: pd.DataFrame, k: int | None = None) -> dict:
     """Camps as compact point features for the map: id, status (s), radius from population (r), name (n) and
     population (p; None when it is from 1 to k-1 on a public map). The browser builds the tooltip (assets/map.js);
     details are fetched when a camp is clicked."""
-    features = []
-    for row in camps.itertuples(index=False):
-        population = int(row.population)
-        radius = float(np.clip(3 + np.sqrt(max(population, 0)) / 12, 4, 16))
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(row.longitude, 4), round(row.latitude, 4)]},
-                "properties": {
-                    "id": int(row.camp_id),
-                    "s": row.status,
-                    "r": round(radius, 1),
-                    "n": row.name,
-                    "p": suppress(population, k) if k else population,
-                },
-            }
+    population = camps["population"].fillna(0).astype("int64").clip(lower=0)
+    radius = np.clip(3 + np.sqrt(population.to_numpy()) / 12, 4, 16).round(1)
+    shown = [suppress(p, k) for p in population.tolist()] if k else population.tolist()
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"id": camp_id, "s": status, "r": r, "n": name, "p": p},
+        }
+        for camp_id, status, r, name, p, lon, lat in zip(
+            camps["camp_id"].astype("int64").tolist(),
+            camps["status"].tolist(),
+            radius.tolist(),
+            camps["name"].tolist(),
+            shown,
+            camps["longitude"].astype(float).round(4).tolist(),
+            camps["latitude"].astype(float).round(4).tolist(),
+            strict=True,
         )
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 

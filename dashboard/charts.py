@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import _
@@ -43,6 +44,24 @@ SYNDROME_NAMES = {
 }
 
 
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "ticks": "", "automargin": True}
+# The look of plotly's "plotly_white" in a few layout properties. Its full template describes every trace type and
+# plotly.py copies it into each figure: that copying took most of a page's time (0.9 s for the trends' 21 charts).
+pio.templates["mmc"] = go.layout.Template(
+    layout={
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": PALETTE,
+        "font": {"color": "#2a3f5f"},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hoverlabel": {"align": "left"},
+    }
+)
+pio.templates.default = "mmc"
+TEMPLATE = "mmc"
+
+
 def syndrome_name(code: str) -> str:
     return _(SYNDROME_NAMES.get(code, code))
 
@@ -50,7 +69,7 @@ def syndrome_name(code: str) -> str:
 def _layout(fig: go.Figure, title: str, height: int = 380, y_title: str | None = None) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 15}},
-        template="plotly_white",
+        template=TEMPLATE,
         height=height,
         margin={"l": 55, "r": 10, "t": 48, "b": 40},
         legend={"orientation": "h", "y": -0.18},

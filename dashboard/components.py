@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
-from dashboard import analytics, ids
+from dashboard import analytics, charts, ids
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 
@@ -283,7 +283,7 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = id
         title={"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
         margin={"l": 50, "r": 10, "t": 50, "b": 40},
         height=height,
-        template="plotly_white",
+        template=charts.TEMPLATE,
         legend={"orientation": "h", "y": -0.12},
         hovermode="closest",
         yaxis={"title": _("Consultations"), "rangemode": "tozero"},

@@ -40,11 +40,28 @@ GAP_COLUMNS = [
 
 
 @cached
+def camp_activity(engine, f: Filters) -> pd.DataFrame:
+    """access.camps_in_period, cached: several reports and pages start from it."""
+    return access.camps_in_period(engine, f)
+
+
+@cached
+def clinic_activity(engine, f: Filters) -> pd.DataFrame:
+    """access.clinics_in_period, cached."""
+    return access.clinics_in_period(engine, f)
+
+
+@cached
+def population_history(engine) -> pd.DataFrame:
+    return access.population_history(engine)
+
+
+@cached
 def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
     """Every camp of the filters with population at the period's end, visits, last visit and coverage status."""
     return analytics.camp_status(
-        access.camps_in_period(engine, f),
-        access.population_history(engine),
+        camp_activity(engine, f),
+        population_history(engine),
         f.start,
         f.end,
         not_reached_days,
@@ -53,11 +70,12 @@ def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float
 
 
 @cached
-def summary(engine, f: Filters, k: int | None, camp_table: pd.DataFrame | None = None) -> dict:
+def summary(engine, f: Filters, k: int | None) -> dict:
     """Totals and per-governorate figures: consultations, referrals, visits, camps_reached, population_reached,
     active_units. Public output (k given) hides consultation and referral counts from 1 to k-1, with secondary
-    suppression across governorates so that the totals give nothing away."""
-    camp_table = camps(engine, f) if camp_table is None else camp_table
+    suppression across governorates so that the totals give nothing away. (Cached per filter set: what it takes from
+    the camp table, visits and closed camps, does not depend on the coverage thresholds.)"""
+    camp_table = camps(engine, f)
     totals = analytics.headline(access.period_totals(engine, f), camp_table)
     by_gov = access.totals_by_governorate(engine, f)
     reached = camp_table[camp_table["visits"] > 0].groupby("governorate")["population"].sum()
@@ -104,8 +122,8 @@ def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
     weekly = breakdown(engine, replace(f, freq="week"), None, ("governorate",), first_day)
     if weekly.empty:
         return weekly.assign(population=[], rate=[])
-    camp_govs = access.camps_in_period(engine, replace(f, syndrome=None))[["camp_id", "governorate"]]
-    history = access.population_history(engine)
+    camp_govs = camp_activity(engine, replace(f, syndrome=None))[["camp_id", "governorate"]]
+    history = population_history(engine)
     rows = []
     for week in weekly["period"].unique():
         day = min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end)
@@ -187,7 +205,7 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
     weekly = analytics.by_period(daily, wide.start, f.end, "week", ("camp_id", "syndrome"), settings.first_day)
     first = analytics.week_start(pd.Series([pd.Timestamp(f.start)]), settings.first_day)[0]
     found = detect(weekly, rules, first_week=first)
-    camps = access.camps_in_period(engine, replace(f, syndrome=None))
+    camps = camp_activity(engine, replace(f, syndrome=None))
     found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
     found["governorate_name"] = found["governorate"].map(access.governorate_names(engine))
     return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
@@ -198,7 +216,7 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
     days since, consultations, utilisation, distance to the nearest unit base, and the status with its reason."""
     table = camps(engine, f, settings.not_reached_days, settings.min_utilisation)
-    bases = access.clinics_in_period(engine, replace(f, governorates=()))
+    bases = clinic_activity(engine, replace(f, governorates=()))
     table["nearest_base_km"] = analytics.nearest_base_km(table, bases).round(1)
     served = access.camp_units(engine, f).groupby("camp_id")["clinic_name"].agg(", ".join)
     table["units_served"] = table["camp_id"].map(served).fillna("")

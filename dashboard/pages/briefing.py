@@ -100,14 +100,14 @@ def layout(screen: str = "figures", **query):
     parts = []
     for name in shown:
         if name == "figures":
-            summary = reports.summary(engine, f, k, camp_table)
+            summary = reports.summary(engine, f, k)
             parts.append(
                 _frame(
                     _("Mobile Medical Clinics: what the programme reaches"), subtitle, _figures(summary["totals"]), name
                 )
             )
         elif name == "map":
-            summary = reports.summary(engine, f, k, camp_table)
+            summary = reports.summary(engine, f, k)
             by_gov = {row["governorate"]: row for row in summary["governorates"]}
             layers = map_layers(engine, settings, f, camp_table, by_gov)
             parts.append(

@@ -200,8 +200,8 @@ def layout(**query):
     f, notice = components.resolve_filters(query, status)
     names = access.governorate_names(engine)
     table = reports.gaps(engine, f, settings)
-    clinics = analytics.clinic_workload(access.clinics_in_period(engine, f))
-    summary = reports.summary(engine, f, None, table)
+    clinics = analytics.clinic_workload(reports.clinic_activity(engine, f))
+    summary = reports.summary(engine, f, None)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
     served = access.camp_units(engine, f)
     links = {

@@ -23,7 +23,7 @@ from dashboard.store import access, loading
 dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load data · MMC Iraq")
 
 MAX_UPLOAD_MB = 150
-BUSY = ("queued", "reading", "checking", "writing", "saving")
+BUSY = ("queued", "reading", "checking", "writing", "saving", "summarising")
 
 
 def kind_labels() -> dict[str, str]:
@@ -249,8 +249,11 @@ def job_view(current: dict) -> tuple[object, dict, str | None]:
             "checking": _("Checking {n} rows…", n=number(total)),
             "writing": _("Writing {done} of {total} rows…", done=number(done), total=number(total)),
             "saving": _("Saving {n} rows…", n=number(total)),
+            "summarising": _("Updating the dashboards' totals…"),
         }
-        share = 100 * done / total if total and phase == "writing" else (100 if phase == "saving" else 0)
+        share = (
+            100 * done / total if total and phase == "writing" else (100 if phase in ("saving", "summarising") else 0)
+        )
         return (
             dmc.Stack(
                 [

@@ -134,7 +134,7 @@ def layout(figure: str = "rate", **query):
     k = None if auth.role_at_least("coordinator") else settings.suppression_k
     names = access.governorate_names(engine)
     camp_table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
-    summary = reports.summary(engine, f, k, camp_table)
+    summary = reports.summary(engine, f, k)
     totals = summary["totals"]
     layers = map_layers(engine, settings, f, camp_table, {r["governorate"]: r for r in summary["governorates"]})
     weekly = reports.trends(engine, replace(f, freq="week"), k, settings.first_day)

@@ -187,7 +187,7 @@ def _filters_bar(f, status, names, coordinator: bool, engine):
                             w=220,
                             data=[
                                 {"value": r.code, "label": r.name}
-                                for r in access.clinics_in_period(engine, replace(f, clinic=None)).itertuples()
+                                for r in reports.clinic_activity(engine, replace(f, clinic=None)).itertuples()
                             ],
                         ),
                         dmc.Select(
@@ -200,7 +200,7 @@ def _filters_bar(f, status, names, coordinator: bool, engine):
                             w=220,
                             data=[
                                 {"value": r.code, "label": r.name}
-                                for r in access.camps_in_period(engine, replace(f, camp=None)).itertuples()
+                                for r in reports.camp_activity(engine, replace(f, camp=None)).itertuples()
                             ],
                         ),
                     ]

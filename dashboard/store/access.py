@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
-from sqlalchemy import Date, delete, distinct, exists, func, insert, select
+from sqlalchemy import Date, delete, distinct, exists, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.filters import Filters
@@ -19,6 +19,7 @@ from dashboard.store.models import (
     Governorate,
     ImportBatch,
     ServiceRecord,
+    VisitTotal,
 )
 
 RECORD_COLUMNS = (
@@ -102,8 +103,25 @@ def ever_loaded(engine: Engine) -> bool:
 
 def clear_programme_data(conn: Connection) -> None:
     """Delete every camp, clinic and record (governorates and the import history stay)."""
-    for model in (ServiceRecord, CampPopulation, Camp, Clinic):
+    for model in (VisitTotal, ServiceRecord, CampPopulation, Camp, Clinic):
         conn.execute(delete(model))
+
+
+def refresh_visit_totals(conn: Connection, start: dt.date | None = None, end: dt.date | None = None) -> None:
+    """Recompute the visit totals from the service records, for the days from `start` to `end` (all days when
+    not given), in the caller's transaction."""
+    where, params = "", {}
+    if start is not None:
+        where, params = "WHERE date >= :start AND date <= :end", {"start": start.isoformat(), "end": end.isoformat()}
+    conn.execute(text(f"DELETE FROM visit_totals {where}"), params)
+    conn.execute(
+        text(
+            "INSERT INTO visit_totals (date, clinic_id, camp_id, consultations, referrals, records) "
+            "SELECT date, clinic_id, camp_id, sum(consultations), sum(referrals), count(*) FROM service_records "
+            f"{where} GROUP BY date, clinic_id, camp_id"
+        ),
+        params,
+    )
 
 
 def load_dataset(
@@ -198,6 +216,7 @@ def load_dataset(
             n_records += len(chunk)
             if progress:
                 progress(n_records)
+        refresh_visit_totals(conn)
         total = len(camps) + len(pops) + len(dataset.clinics) + n_records
         conn.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch_id).values(rows_added=total))
     if engine.dialect.name == "postgresql":
@@ -212,9 +231,9 @@ def load_dataset(
 def data_status(engine: Engine) -> DataStatus:
     """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded."""
     with engine.connect() as conn:
-        first, last = conn.execute(
-            select(func.min(ServiceRecord.date, type_=Date), func.max(ServiceRecord.date, type_=Date))
-        ).one()
+        # Two queries: each reads one end of the date index; one query with both would scan every row (SQLite).
+        first = conn.scalar(select(func.min(VisitTotal.date, type_=Date)))
+        last = conn.scalar(select(func.max(VisitTotal.date, type_=Date)))
         batch = conn.execute(
             select(ImportBatch.is_demo, ImportBatch.created_at)
             .where(ImportBatch.status == "loaded")
@@ -239,43 +258,51 @@ def data_status(engine: Engine) -> DataStatus:
     )
 
 
-def _scope(stmt, f: Filters, camp_joined: bool = False, syndrome: bool = True):
-    """Restrict a statement on service records to the filters' period, governorates (of the camp), camp, unit and
-    syndrome."""
-    stmt = stmt.where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
+def _source(f: Filters, dims: Sequence[str] = ()):
+    """What a query reads: the visit totals, unless a syndrome is chosen or asked for by sex, age or syndrome."""
+    if f.syndrome or set(dims) & {"syndrome", "sex", "age_group"}:
+        return ServiceRecord
+    return VisitTotal
+
+
+def _scope(stmt, f: Filters, camp_joined: bool = False, syndrome: bool = True, source=ServiceRecord):
+    """Restrict a statement on `source` (service records or visit totals) to the filters' period, governorates (of
+    the camp), camp, unit and syndrome."""
+    stmt = stmt.where(source.date >= f.start, source.date <= f.end)
     if (f.governorates or f.camp) and not camp_joined:
-        stmt = stmt.join(Camp, Camp.id == ServiceRecord.camp_id)
+        stmt = stmt.join(Camp, Camp.id == source.camp_id)
     if f.governorates:
         stmt = stmt.where(Camp.governorate.in_(f.governorates))
     if f.camp:
         stmt = stmt.where(Camp.code == f.camp)
     if f.clinic:
-        stmt = stmt.where(ServiceRecord.clinic_id == select(Clinic.id).where(Clinic.code == f.clinic).scalar_subquery())
+        stmt = stmt.where(source.clinic_id == select(Clinic.id).where(Clinic.code == f.clinic).scalar_subquery())
     if syndrome and f.syndrome:
-        stmt = stmt.where(ServiceRecord.syndrome == f.syndrome)
+        stmt = stmt.where(ServiceRecord.syndrome == f.syndrome)  # never with the visit totals: see _source
     return stmt
 
 
-BREAKDOWNS = {
-    "syndrome": ServiceRecord.syndrome,
-    "sex": ServiceRecord.sex,
-    "age_group": ServiceRecord.age_group,
-    "camp_id": ServiceRecord.camp_id,
-    "governorate": Camp.governorate,
-}
+def _breakdowns(source) -> dict:
+    return {
+        "syndrome": ServiceRecord.syndrome,
+        "sex": ServiceRecord.sex,
+        "age_group": ServiceRecord.age_group,
+        "camp_id": source.camp_id,
+        "governorate": Camp.governorate,
+    }
 
 
 def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
     """Consultations and referrals per day and per each of `dims` (governorate, syndrome, sex, age_group, camp_id),
     aggregated in the database."""
-    columns = [BREAKDOWNS[d] for d in dims]
+    R = _source(f, dims)  # noqa: N806
+    columns = [_breakdowns(R)[d] for d in dims]
     stmt = _scope(
-        select(
-            ServiceRecord.date, *columns, func.sum(ServiceRecord.consultations), func.sum(ServiceRecord.referrals)
-        ).join(Camp, Camp.id == ServiceRecord.camp_id),
+        select(R.date, *columns, func.sum(R.consultations), func.sum(R.referrals)).join(Camp, Camp.id == R.camp_id),
         f,
         camp_joined=True,
-    ).group_by(ServiceRecord.date, *columns)
+        source=R,
+    ).group_by(R.date, *columns)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(rows, columns=["date", *dims, "consultations", "referrals"])
@@ -285,13 +312,11 @@ def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataF
 
 def period_totals(engine: Engine, f: Filters) -> dict:
     """Consultations, referrals, visits, camps reached and active units for the filters (formats.md definitions)."""
+    R = _source(f)  # noqa: N806
     sums = _scope(
-        select(
-            func.coalesce(func.sum(ServiceRecord.consultations), 0), func.coalesce(func.sum(ServiceRecord.referrals), 0)
-        ),
-        f,
+        select(func.coalesce(func.sum(R.consultations), 0), func.coalesce(func.sum(R.referrals), 0)), f, source=R
     )
-    visits = _scope(select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).distinct(), f).subquery()
+    visits = _scope(select(R.date, R.clinic_id, R.camp_id).distinct(), f, source=R).subquery()
     with engine.connect() as conn:
         consultations, referrals = conn.execute(sums).one()
         n_visits, camps, units = conn.execute(
@@ -309,20 +334,19 @@ def period_totals(engine: Engine, f: Filters) -> dict:
 def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     """The period totals for each governorate (of the camp): consultations, referrals, visits, camps_reached,
     active_units. Governorates without a record are absent."""
+    R = _source(f)  # noqa: N806
     sums = _scope(
-        select(Camp.governorate, func.sum(ServiceRecord.consultations), func.sum(ServiceRecord.referrals)).join(
-            Camp, Camp.id == ServiceRecord.camp_id
-        ),
+        select(Camp.governorate, func.sum(R.consultations), func.sum(R.referrals)).join(Camp, Camp.id == R.camp_id),
         f,
         camp_joined=True,
+        source=R,
     ).group_by(Camp.governorate)
     visits = (
         _scope(
-            select(Camp.governorate, ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id).join(
-                Camp, Camp.id == ServiceRecord.camp_id
-            ),
+            select(Camp.governorate, R.date, R.clinic_id, R.camp_id).join(Camp, Camp.id == R.camp_id),
             f,
             camp_joined=True,
+            source=R,
         )
         .distinct()
         .subquery()
@@ -343,16 +367,15 @@ def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
 
 def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
     """Consultations and referrals per day and governorate (of the camp), aggregated in the database."""
+    R = _source(f)  # noqa: N806
     stmt = _scope(
-        select(
-            ServiceRecord.date,
-            Camp.governorate,
-            func.sum(ServiceRecord.consultations),
-            func.sum(ServiceRecord.referrals),
-        ).join(Camp, Camp.id == ServiceRecord.camp_id),
+        select(R.date, Camp.governorate, func.sum(R.consultations), func.sum(R.referrals)).join(
+            Camp, Camp.id == R.camp_id
+        ),
         f,
         camp_joined=True,
-    ).group_by(ServiceRecord.date, Camp.governorate)
+        source=R,
+    ).group_by(R.date, Camp.governorate)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(rows, columns=["date", "governorate", "consultations", "referrals"])
@@ -363,18 +386,17 @@ def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
 def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every camp of the filters' governorates with its visits, consultations (of the syndrome, when one is chosen)
     and units in the period, and its last visit on or before the end. A visit is a visit whatever the syndrome."""
+    R = _source(f)  # noqa: N806
     in_period = (
         _scope(
-            select(ServiceRecord.camp_id, func.sum(ServiceRecord.consultations).label("consultations")),
-            replace(f, governorates=()),
+            select(R.camp_id, func.sum(R.consultations).label("consultations")), replace(f, governorates=()), source=R
         )
-        .group_by(ServiceRecord.camp_id)
+        .group_by(R.camp_id)
         .subquery()
     )
     distinct_visits = (
-        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
-        .distinct()
-        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
+        select(VisitTotal.date, VisitTotal.clinic_id, VisitTotal.camp_id)
+        .where(VisitTotal.date >= f.start, VisitTotal.date <= f.end)
         .subquery()
     )
     visits = (
@@ -387,9 +409,9 @@ def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
         .subquery()
     )
     last = (
-        select(ServiceRecord.camp_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
-        .where(ServiceRecord.date <= f.end)
-        .group_by(ServiceRecord.camp_id)
+        select(VisitTotal.camp_id, func.max(VisitTotal.date, type_=Date).label("last_visit"))
+        .where(VisitTotal.date <= f.end)
+        .group_by(VisitTotal.camp_id)
         .subquery()
     )
     stmt = (
@@ -448,10 +470,7 @@ def population_history(engine: Engine) -> pd.DataFrame:
 def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     """Units with at least one visit in the period, counted by governorate and type: no positions, no dates."""
     active = (
-        select(ServiceRecord.clinic_id)
-        .distinct()
-        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
-        .subquery()
+        select(VisitTotal.clinic_id).distinct().where(VisitTotal.date >= f.start, VisitTotal.date <= f.end).subquery()
     )
     stmt = (
         select(Clinic.governorate, Clinic.unit_type, func.count())
@@ -474,9 +493,8 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every unit with its base, its visits, camps served, visit days and consultations in the period, and its
     last visit on or before the end. Coordinators only: bases and dates are sensitive."""
     visits = (
-        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
-        .distinct()
-        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
+        select(VisitTotal.date, VisitTotal.clinic_id, VisitTotal.camp_id)
+        .where(VisitTotal.date >= f.start, VisitTotal.date <= f.end)
         .subquery()
     )
     per_clinic = (
@@ -490,15 +508,15 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
         .subquery()
     )
     sums = (
-        select(ServiceRecord.clinic_id, func.sum(ServiceRecord.consultations).label("consultations"))
-        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
-        .group_by(ServiceRecord.clinic_id)
+        select(VisitTotal.clinic_id, func.sum(VisitTotal.consultations).label("consultations"))
+        .where(VisitTotal.date >= f.start, VisitTotal.date <= f.end)
+        .group_by(VisitTotal.clinic_id)
         .subquery()
     )
     last = (
-        select(ServiceRecord.clinic_id, func.max(ServiceRecord.date, type_=Date).label("last_visit"))
-        .where(ServiceRecord.date <= f.end)
-        .group_by(ServiceRecord.clinic_id)
+        select(VisitTotal.clinic_id, func.max(VisitTotal.date, type_=Date).label("last_visit"))
+        .where(VisitTotal.date <= f.end)
+        .group_by(VisitTotal.clinic_id)
         .subquery()
     )
     stmt = (
@@ -550,9 +568,8 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
 def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
     """Which units visited which camp in the period: camp_id, clinic code, clinic name, visits."""
     visits = (
-        select(ServiceRecord.date, ServiceRecord.clinic_id, ServiceRecord.camp_id)
-        .distinct()
-        .where(ServiceRecord.date >= f.start, ServiceRecord.date <= f.end)
+        select(VisitTotal.date, VisitTotal.clinic_id, VisitTotal.camp_id)
+        .where(VisitTotal.date >= f.start, VisitTotal.date <= f.end)
         .subquery()
     )
     stmt = (

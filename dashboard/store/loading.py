@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.store.access import RECORD_COLUMNS, _bulk_insert, clear_programme_data
+from dashboard.store.access import RECORD_COLUMNS, _bulk_insert, clear_programme_data, refresh_visit_totals
 from dashboard.store.models import BoundarySet, Camp, CampPopulation, Clinic, ImportBatch, ServiceRecord
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -235,6 +235,8 @@ def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
     conn.exec_driver_sql(
         f"INSERT INTO service_records ({columns}) SELECT {columns} FROM staging_records ORDER BY {key}"
     )
+    progress("summarising", total, total)
+    refresh_visit_totals(conn, frame["date"].min().date(), frame["date"].max().date())
     if not postgres:
         conn.exec_driver_sql("DROP TABLE staging_records")
     return int(replaced)

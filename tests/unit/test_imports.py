@@ -30,6 +30,7 @@ def snapshot(engine) -> dict[str, list]:
         "clinics": "code, name, unit_type, partner, governorate, base_latitude, base_longitude, clinicians, batch_id",
         "service_records": "date, clinic_id, camp_id, syndrome, sex, age_group, consultations, referrals, batch_id",
         "boundary_sets": "id, batch_id",
+        "visit_totals": "date, clinic_id, camp_id, consultations, referrals, records",
     }
     with engine.connect() as conn:
         return {
@@ -243,6 +244,26 @@ def test_loading_twice_replaces_and_never_double_counts(engine):
     )
     assert (changed.added, changed.replaced) == (1, 1)
     assert access.period_totals(engine, period)["consultations"] == first["consultations"] + 10 + 1
+
+
+def test_visit_totals_follow_every_load_and_replacement(engine):
+    """The visit totals the dashboards read always equal the service records summed per visit."""
+    load_tiny_as_files(engine)
+    run(
+        engine,
+        "records",
+        f"{RECORD_HEADER}\n2017-02-06,M1,A,other,female,5plus,18,0\n2017-02-06,M1,A,ari,male,5plus,2,1",
+    )
+    run(engine, "records", f"{RECORD_HEADER}\n2017-03-01,M2,C,ari,female,under5,11,0")
+    query = (
+        "SELECT date, clinic_id, camp_id, sum(consultations), sum(referrals), count(*) FROM service_records "
+        "GROUP BY date, clinic_id, camp_id ORDER BY date, clinic_id, camp_id"
+    )
+    with engine.connect() as conn:
+        expected = [tuple(r) for r in conn.execute(text(query))]
+        totals = [tuple(r) for r in conn.execute(text("SELECT * FROM visit_totals ORDER BY date, clinic_id, camp_id"))]
+    assert totals == expected and len(totals) == 7
+    assert (str(totals[-2][0])[:10], totals[-2][3], totals[-2][5]) == ("2017-02-06", 20, 2)
 
 
 def test_camps_and_units_are_updated_by_code(engine):
