@@ -19,6 +19,7 @@ from dashboard.store.models import (
     Governorate,
     ImportBatch,
     ServiceRecord,
+    SyndromeTotal,
     VisitTotal,
 )
 
@@ -103,13 +104,13 @@ def ever_loaded(engine: Engine) -> bool:
 
 def clear_programme_data(conn: Connection) -> None:
     """Delete every camp, clinic and record (governorates and the import history stay)."""
-    for model in (VisitTotal, ServiceRecord, CampPopulation, Camp, Clinic):
+    for model in (VisitTotal, SyndromeTotal, ServiceRecord, CampPopulation, Camp, Clinic):
         conn.execute(delete(model))
 
 
 def refresh_visit_totals(conn: Connection, start: dt.date | None = None, end: dt.date | None = None) -> None:
-    """Recompute the visit totals from the service records, for the days from `start` to `end` (all days when
-    not given), in the caller's transaction."""
+    """Recompute the derived totals (visit totals, syndrome totals) from the service records, for the days from
+    `start` to `end` (all days when not given), in the caller's transaction."""
     where, params = "", {}
     if start is not None:
         where, params = "WHERE date >= :start AND date <= :end", {"start": start.isoformat(), "end": end.isoformat()}
@@ -119,6 +120,16 @@ def refresh_visit_totals(conn: Connection, start: dt.date | None = None, end: dt
             "INSERT INTO visit_totals (date, clinic_id, camp_id, consultations, referrals, records) "
             "SELECT date, clinic_id, camp_id, sum(consultations), sum(referrals), count(*) FROM service_records "
             f"{where} GROUP BY date, clinic_id, camp_id"
+        ),
+        params,
+    )
+    conn.execute(text(f"DELETE FROM syndrome_totals {where}"), params)
+    conn.execute(
+        text(
+            "INSERT INTO syndrome_totals (date, governorate, syndrome, sex, age_group, consultations, referrals) "
+            "SELECT r.date, c.governorate, r.syndrome, r.sex, r.age_group, sum(r.consultations), sum(r.referrals) "
+            "FROM service_records r JOIN camps c ON c.id = r.camp_id "
+            f"{where.replace('date', 'r.date')} GROUP BY r.date, c.governorate, r.syndrome, r.sex, r.age_group"
         ),
         params,
     )
@@ -228,6 +239,13 @@ def load_dataset(
 # -- reading ---------------------------------------------------------------------------------------------------------
 
 
+def _frame(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
+    """Query rows as a DataFrame, column by column: ten times faster than handing pandas the row objects."""
+    if not rows:
+        return pd.DataFrame(columns=list(columns))
+    return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+
+
 def data_status(engine: Engine) -> DataStatus:
     """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded."""
     with engine.connect() as conn:
@@ -295,6 +313,9 @@ def _breakdowns(source) -> dict:
 def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
     """Consultations and referrals per day and per each of `dims` (governorate, syndrome, sex, age_group, camp_id),
     aggregated in the database."""
+    detailed = f.syndrome or set(dims) & {"syndrome", "sex", "age_group"}
+    if detailed and not f.camp and not f.clinic and set(dims) <= {"governorate", "syndrome", "sex", "age_group"}:
+        return _syndrome_breakdown(engine, f, dims)
     R = _source(f, dims)  # noqa: N806
     columns = [_breakdowns(R)[d] for d in dims]
     stmt = _scope(
@@ -305,7 +326,27 @@ def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataF
     ).group_by(R.date, *columns)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=["date", *dims, "consultations", "referrals"])
+    return _daily_frame(rows, dims)
+
+
+def _syndrome_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
+    """daily_breakdown from the syndrome totals: by syndrome, sex or age group with no camp or unit chosen."""
+    S = SyndromeTotal  # noqa: N806
+    columns = [getattr(S, d) for d in dims]
+    stmt = select(S.date, *columns, func.sum(S.consultations), func.sum(S.referrals)).where(
+        S.date >= f.start, S.date <= f.end
+    )
+    if f.governorates:
+        stmt = stmt.where(S.governorate.in_(f.governorates))
+    if f.syndrome:
+        stmt = stmt.where(S.syndrome == f.syndrome)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt.group_by(S.date, *columns)).all()
+    return _daily_frame(rows, dims)
+
+
+def _daily_frame(rows, dims: Sequence[str]) -> pd.DataFrame:
+    frame = _frame(rows, ["date", *dims, "consultations", "referrals"])
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"consultations": "int64", "referrals": "int64"})
 
@@ -358,8 +399,8 @@ def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
         func.count(distinct(visits.c.clinic_id)),
     ).group_by(visits.c.governorate)
     with engine.connect() as conn:
-        a = pd.DataFrame(conn.execute(sums).all(), columns=["governorate", "consultations", "referrals"])
-        b = pd.DataFrame(conn.execute(counts).all(), columns=["governorate", "visits", "camps_reached", "active_units"])
+        a = _frame(conn.execute(sums).all(), ["governorate", "consultations", "referrals"])
+        b = _frame(conn.execute(counts).all(), ["governorate", "visits", "camps_reached", "active_units"])
     out = a.merge(b, on="governorate", how="outer").fillna(0)
     cols = ["consultations", "referrals", "visits", "camps_reached", "active_units"]
     return out.astype({c: "int64" for c in cols}).sort_values("governorate", ignore_index=True)
@@ -378,7 +419,7 @@ def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
     ).group_by(R.date, Camp.governorate)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=["date", "governorate", "consultations", "referrals"])
+    frame = _frame(rows, ["date", "governorate", "consultations", "referrals"])
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"consultations": "int64", "referrals": "int64"})
 
@@ -438,9 +479,9 @@ def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
         stmt = stmt.where(Camp.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = pd.DataFrame(
+    frame = _frame(
         rows,
-        columns=[
+        [
             "camp_id",
             "code",
             "name",
@@ -464,7 +505,7 @@ def population_history(engine: Engine) -> pd.DataFrame:
         rows = conn.execute(
             select(CampPopulation.camp_id, CampPopulation.population_date, CampPopulation.population)
         ).all()
-    return pd.DataFrame(rows, columns=["camp_id", "population_date", "population"])
+    return _frame(rows, ["camp_id", "population_date", "population"])
 
 
 def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
@@ -481,7 +522,7 @@ def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
         stmt = stmt.where(Clinic.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["governorate", "unit_type", "units"])
+    return _frame(rows, ["governorate", "unit_type", "units"])
 
 
 def governorate_names(engine: Engine) -> dict[str, str]:
@@ -544,9 +585,9 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
         stmt = stmt.where(Clinic.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = pd.DataFrame(
+    frame = _frame(
         rows,
-        columns=[
+        [
             "clinic_id",
             "code",
             "name",
@@ -580,7 +621,7 @@ def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["camp_id", "clinic_code", "clinic_name", "visits"])
+    return _frame(rows, ["camp_id", "clinic_code", "clinic_name", "visits"])
 
 
 def data_version(engine: Engine) -> tuple:

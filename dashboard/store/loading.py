@@ -115,6 +115,7 @@ def _date_or_none(value) -> dt.date | None:
 def _load_camps(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
     latest = frame.sort_values("population_date", kind="stable").drop_duplicates("camp_code", keep="last")
     ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
+    governorates = dict(conn.execute(select(Camp.code, Camp.governorate)).all())
     rows = [
         dict(
             b_code=r.camp_code,
@@ -136,6 +137,9 @@ def _load_camps(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: 
     if old:
         columns = {k: bindparam(k) for k in old[0] if k != "b_code"}
         conn.execute(update(Camp).where(Camp.code == bindparam("b_code")).values(**columns), old)
+        if any(r["governorate"] != governorates[r["b_code"]] for r in old):
+            progress("summarising", len(frame), len(frame))
+            refresh_visit_totals(conn)  # the syndrome totals count a camp's records in its governorate
     ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
     pairs = [(ids[code], d.date()) for code, d in zip(frame["camp_code"], frame["population_date"], strict=True)]
     have = set(

@@ -143,6 +143,20 @@ class VisitTotal(Base):
     )
 
 
+class SyndromeTotal(Base):
+    """Consultations and referrals per day, governorate (of the camp), syndrome, sex and age group: derived from the
+    service records like VisitTotal, for the breakdowns by syndrome, sex and age when no camp or unit is chosen."""
+
+    __tablename__ = "syndrome_totals"
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    governorate: Mapped[str] = mapped_column(String(8), primary_key=True)
+    syndrome: Mapped[str] = mapped_column(String(24), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(8), primary_key=True)
+    age_group: Mapped[str] = mapped_column(String(8), primary_key=True)
+    consultations: Mapped[int] = mapped_column(Integer)
+    referrals: Mapped[int] = mapped_column(Integer)
+
+
 class BoundarySet(Base):
     """Governorate boundaries a coordinator loaded, standardised as boundaries.py describes; the newest one is used."""
 

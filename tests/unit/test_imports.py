@@ -31,6 +31,7 @@ def snapshot(engine) -> dict[str, list]:
         "service_records": "date, clinic_id, camp_id, syndrome, sex, age_group, consultations, referrals, batch_id",
         "boundary_sets": "id, batch_id",
         "visit_totals": "date, clinic_id, camp_id, consultations, referrals, records",
+        "syndrome_totals": "date, governorate, syndrome, sex, age_group, consultations, referrals",
     }
     with engine.connect() as conn:
         return {
@@ -264,6 +265,16 @@ def test_visit_totals_follow_every_load_and_replacement(engine):
         totals = [tuple(r) for r in conn.execute(text("SELECT * FROM visit_totals ORDER BY date, clinic_id, camp_id"))]
     assert totals == expected and len(totals) == 7
     assert (str(totals[-2][0])[:10], totals[-2][3], totals[-2][5]) == ("2017-02-06", 20, 2)
+    by_syndrome = (
+        "SELECT r.date, c.governorate, r.syndrome, r.sex, r.age_group, sum(r.consultations), sum(r.referrals) "
+        "FROM service_records r JOIN camps c ON c.id = r.camp_id GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+    )
+    moved = f"{CAMP_HEADER}\nA,Camp A,Kirkuk,35.4,44.3,2000,2017-02-01"  # camp A moves to Kirkuk
+    assert run(engine, "camps", moved).loaded
+    with engine.connect() as conn:
+        expected = [tuple(r) for r in conn.execute(text(by_syndrome))]
+        totals = [tuple(r) for r in conn.execute(text("SELECT * FROM syndrome_totals ORDER BY 1, 2, 3, 4, 5"))]
+    assert totals == expected and {t[1] for t in totals} == {"IQ-AN", "IQ-KI"}
 
 
 def test_camps_and_units_are_updated_by_code(engine):

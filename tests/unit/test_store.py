@@ -288,3 +288,35 @@ def test_clinic_and_camp_filters(tiny):
     assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31), clinic="M2"))["consultations"] == 47
     assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31), camp="B"))["consultations"] == 50
     assert access.period_totals(tiny, F(D(2017, 1, 1), D(2017, 12, 31), camp="B", clinic="M1"))["visits"] == 0
+
+
+@pytest.mark.parametrize(
+    ("dims", "filters"),
+    [
+        (("syndrome",), {}),
+        (("age_group", "sex"), {"governorates": ("IQ-AN",)}),
+        (("governorate",), {"syndrome": "ari"}),
+        (("governorate", "syndrome"), {}),
+        (("camp_id", "syndrome"), {}),
+        (("governorate",), {}),
+    ],
+)
+def test_breakdowns_from_derived_totals_equal_the_records(tiny, dims, filters):
+    """Whichever table answers (syndrome totals, visit totals or the records), the figures are the records' sums."""
+    f = F(D(2017, 1, 1), D(2017, 2, 28), **filters)
+    got = access.daily_breakdown(tiny, f, dims)
+    records = pd.DataFrame(
+        TINY_RECORDS, columns=["date", "clinic", "camp", "syndrome", "sex", "age_group", "consultations", "referrals"]
+    )
+    records["governorate"] = records["camp"].map({"A": "IQ-DA", "B": "IQ-AN", "C": "IQ-AN"})
+    records["camp_id"] = records["camp"].map({"A": 1, "B": 2, "C": 3})
+    if filters.get("governorates"):
+        records = records[records["governorate"].isin(filters["governorates"])]
+    if filters.get("syndrome"):
+        records = records[records["syndrome"] == filters["syndrome"]]
+    expected = records.groupby(["date", *dims], as_index=False)[["consultations", "referrals"]].sum()
+    expected["date"] = pd.to_datetime(expected["date"])
+    key = ["date", *dims]
+    assert got.sort_values(key).reset_index(drop=True).to_dict("records") == expected.sort_values(key).reset_index(
+        drop=True
+    ).to_dict("records")
