@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 SINGLE_CASE = "single_case"
@@ -57,24 +58,28 @@ def detect(weekly: pd.DataFrame, rules: AlertRules, first_week: pd.Timestamp | N
     )
     threshold = weekly[weekly["syndrome"].isin(rules.threshold)]
     if not threshold.empty:
+        # One column per camp and syndrome, one row per week (missing weeks are zeros): every series at once.
         weeks = pd.date_range(threshold["week"].min(), threshold["week"].max(), freq="7D")
-        for (camp, syndrome), series in threshold.groupby(["camp_id", "syndrome"]):
-            counts = series.set_index("week")["consultations"].reindex(weeks, fill_value=0)
-            baseline = counts.shift(1).rolling(rules.baseline_weeks, min_periods=rules.baseline_weeks).mean()
-            hit = (counts >= rules.min_count) & baseline.notna() & (counts >= rules.ratio * baseline)
-            if hit.any():
-                out.append(
-                    pd.DataFrame(
-                        {
-                            "week": counts.index[hit],
-                            "camp_id": camp,
-                            "syndrome": syndrome,
-                            "count": counts[hit].to_numpy(),
-                            "baseline": baseline[hit].round(1).to_numpy(),
-                            "rule": THRESHOLD,
-                        }
-                    )
-                )
+        counts = (
+            threshold.pivot_table(index="week", columns=["camp_id", "syndrome"], values="consultations", aggfunc="sum")
+            .reindex(weeks)
+            .fillna(0)
+        )
+        baseline = counts.shift(1).rolling(rules.baseline_weeks, min_periods=rules.baseline_weeks).mean()
+        hit = (counts >= rules.min_count) & baseline.notna() & (counts >= rules.ratio * baseline)
+        rows, cols = np.nonzero(hit.to_numpy())
+        out.append(
+            pd.DataFrame(
+                {
+                    "week": weeks[rows],
+                    "camp_id": counts.columns.get_level_values("camp_id")[cols],
+                    "syndrome": counts.columns.get_level_values("syndrome")[cols],
+                    "count": counts.to_numpy()[rows, cols].astype("int64"),
+                    "baseline": baseline.to_numpy()[rows, cols].round(1),
+                    "rule": THRESHOLD,
+                }
+            )
+        )
     alerts = (
         pd.concat([o for o in out if not o.empty], ignore_index=True)
         if any(not o.empty for o in out)
