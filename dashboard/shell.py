@@ -38,7 +38,7 @@ def navigation():
         links.append((_("Load data"), "/coordinator/data"))
     return dmc.Group(
         [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in links],
-        gap="lg",
+        gap="sm",
         id=ids.NAV,
         visibleFrom="sm",
     )
@@ -71,7 +71,7 @@ def layout():
             dmc.Group(
                 [
                     html.Img(src=dash.get_asset_url("logo.svg"), height=28, alt=""),
-                    dmc.Title(_("Mobile Medical Clinics · Iraq"), order=3),
+                    dmc.Title(_("Mobile Medical Clinics · Iraq"), order=4),
                     html.Span(
                         dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled")
                         if status.is_demo
