@@ -313,10 +313,10 @@ def _first_draw(driver, url: str) -> None:
         try:
             _wait_drawn(driver, 60)
             return
-        except RuntimeError:
+        except RuntimeError as exc:
             if attempt == 2:
                 raise
-            log("  map and chart not drawn yet; loading the page again")
+            log(f"  {exc}; loading the page again")
 
 
 def page_weight(base: str) -> dict:
