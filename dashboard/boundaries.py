@@ -107,21 +107,20 @@ def load_boundaries(path: str | None = None) -> dict:
     return json.loads(SHIPPED.read_text(encoding="utf-8"))
 
 
-_loaded: dict[tuple[str, int], dict] = {}
-
-
 def current(engine, boundaries_file: str | None = None) -> dict:
     """The boundaries in use: the BOUNDARIES_FILE setting, else the newest set a coordinator loaded, else the shipped
-    file. A loaded set is read from the database once per process."""
+    file."""
     if boundaries_file:
         return load_boundaries(boundaries_file)
     from dashboard.store import loading
 
     newest = loading.latest_boundary_id(engine)
-    if newest is None:
-        return load_boundaries(None)
-    key = (str(engine.url), newest)
-    if key not in _loaded:
-        _loaded.clear()
-        _loaded[key] = loading.boundary_geojson(engine, newest)
-    return _loaded[key]
+    return load_boundaries(None) if newest is None else _stored(engine, newest)
+
+
+@lru_cache(maxsize=2)
+def _stored(engine, boundary_id: int) -> dict:
+    """A loaded boundary set, read from the database once per process (a new load has a new id)."""
+    from dashboard.store import loading
+
+    return loading.boundary_geojson(engine, boundary_id)

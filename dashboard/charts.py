@@ -94,6 +94,20 @@ def _partial_note(fig: go.Figure, table: pd.DataFrame) -> None:
         )
 
 
+def _line(table: pd.DataFrame, gov: str, names: dict[str, str], colour: str, partial_size: int, **extra) -> go.Scatter:
+    """One governorate's consultations per period; periods cut by the start or end as hollow points."""
+    part = table[table["governorate"] == gov]
+    return go.Scatter(
+        x=part["period"],
+        y=part["consultations"],
+        mode="lines+markers",
+        name=names.get(gov, gov),
+        line={"color": colour, "width": 2},
+        marker={"size": [partial_size if p else 0 for p in part["partial"]], "symbol": "circle-open"},
+        **extra,
+    )
+
+
 def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: bool) -> go.Figure:
     """Consultations per period by governorate: one line each, or one small panel each when there are many."""
     govs = sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))
@@ -109,36 +123,15 @@ def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: 
             horizontal_spacing=0.05,
         )
         for i, gov in enumerate(govs):
-            part = table[table["governorate"] == gov]
             fig.add_trace(
-                go.Scatter(
-                    x=part["period"],
-                    y=part["consultations"],
-                    mode="lines+markers",
-                    name=names.get(gov, gov),
-                    line={"color": PALETTE[0], "width": 2},
-                    marker={"size": [7 if p else 0 for p in part["partial"]], "symbol": "circle-open"},
-                    showlegend=False,
-                ),
-                row=i // cols + 1,
-                col=i % cols + 1,
+                _line(table, gov, names, PALETTE[0], 7, showlegend=False), row=i // cols + 1, col=i % cols + 1
             )
         fig.update_annotations(font_size=12)
         _layout(fig, _("Consultations by governorate"), height=230 * rows + 60)
     else:
         fig = go.Figure()
         for i, gov in enumerate(govs):
-            part = table[table["governorate"] == gov]
-            fig.add_trace(
-                go.Scatter(
-                    x=part["period"],
-                    y=part["consultations"],
-                    mode="lines+markers",
-                    name=names.get(gov, gov),
-                    line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-                    marker={"size": [8 if p else 0 for p in part["partial"]], "symbol": "circle-open"},
-                )
-            )
+            fig.add_trace(_line(table, gov, names, PALETTE[i % len(PALETTE)], 8))
         _layout(fig, _("Consultations by governorate"), y_title=_("Consultations"))
     _partial_note(fig, table)
     return fig

@@ -11,6 +11,7 @@ from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from dashboard import analytics, charts, ids
+from dashboard.callbacks import drawn
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 
@@ -397,7 +398,6 @@ def sign_in_required(path: str):
 
 def filter_bar(f, first, last, names: dict[str, str]):
     """Period and governorates; a change navigates to the same page with the new filters in its URL."""
-    from dashboard.callbacks import drawn
     from dashboard.reference import PROGRAMME_GOVERNORATES
 
     return dmc.Group(

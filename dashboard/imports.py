@@ -364,18 +364,13 @@ def _positions(mask) -> np.ndarray:
     return np.flatnonzero(np.asarray(mask, dtype=bool))
 
 
-def _value(frame: pd.DataFrame, column: str) -> Callable[[int], str]:
-    values = frame[column]
-    return lambda i: values.iat[i]
-
-
 class _Checker:
     def __init__(self, table: Table, today: dt.date):
         self.frame = table.frame
+        self.first_row = table.first_row
         self.errors = Problems()
         self.warnings = Problems()
         self.today = today
-        self.out: dict[str, object] = {}
 
     def required_text(self, column: str, required: bool = True) -> pd.Series:
         values = self.frame[column]
@@ -465,16 +460,8 @@ class _Checker:
         self.errors.add_rows(
             positions[later],
             report_on,
-            lambda i: f"the same {' + '.join(keys)} as row {{row:{first_of[i]}}}",
+            lambda i: f"the same {' + '.join(keys)} as row {first_of[i] + self.first_row}",
         )
-
-
-def _finish_duplicate_messages(problems: Problems, first_row: int) -> None:
-    """Duplicate messages name another row by its table position; write it as the file's row number."""
-    problems.items = [
-        (r, c, re.sub(r"\{row:(\d+)\}", lambda m: str(int(m.group(1)) + first_row), msg))
-        for r, c, msg in problems.items
-    ]
 
 
 def _check_camps(c: _Checker) -> pd.DataFrame:
@@ -610,7 +597,6 @@ def check(
         out = _check_clinics(checker)
     else:
         out = _check_records(checker, clinics or set(), camps or set())
-    _finish_duplicate_messages(checker.errors, table.first_row)
     return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, table.notes)
 
 

@@ -138,6 +138,20 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, span=6):
     )
 
 
+def _picker(component_id: str, label: str, placeholder: str, value: str | None, table):
+    """A searchable choice of one unit or camp (by code) among the rows of `table` (code, name)."""
+    return dmc.Select(
+        id=component_id,
+        label=label,
+        placeholder=placeholder,
+        clearable=True,
+        searchable=True,
+        value=value,
+        w=220,
+        data=[{"value": code, "label": name} for code, name in zip(table["code"], table["name"], strict=True)],
+    )
+
+
 def _filters_bar(f, status, names, coordinator: bool, engine):
     years = list(range(status.first_date.year, status.last_date.year + 1)) if status.first_date else []
     presets = [
@@ -177,31 +191,19 @@ def _filters_bar(f, status, names, coordinator: bool, engine):
                 ),
                 *(
                     [
-                        dmc.Select(
-                            id=ids.TRENDS_CLINIC,
-                            label=_("Unit"),
-                            placeholder=_("All units"),
-                            clearable=True,
-                            searchable=True,
-                            value=f.clinic,
-                            w=220,
-                            data=[
-                                {"value": r.code, "label": r.name}
-                                for r in reports.clinic_activity(engine, replace(f, clinic=None)).itertuples()
-                            ],
+                        _picker(
+                            ids.TRENDS_CLINIC,
+                            _("Unit"),
+                            _("All units"),
+                            f.clinic,
+                            reports.clinic_activity(engine, replace(f, clinic=None)),
                         ),
-                        dmc.Select(
-                            id=ids.TRENDS_CAMP,
-                            label=_("Camp"),
-                            placeholder=_("All camps"),
-                            clearable=True,
-                            searchable=True,
-                            value=f.camp,
-                            w=220,
-                            data=[
-                                {"value": r.code, "label": r.name}
-                                for r in reports.camp_activity(engine, replace(f, camp=None)).itertuples()
-                            ],
+                        _picker(
+                            ids.TRENDS_CAMP,
+                            _("Camp"),
+                            _("All camps"),
+                            f.camp,
+                            reports.camp_activity(engine, replace(f, camp=None)),
                         ),
                     ]
                     if coordinator

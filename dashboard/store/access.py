@@ -108,7 +108,7 @@ def clear_programme_data(conn: Connection) -> None:
         conn.execute(delete(model))
 
 
-def refresh_visit_totals(conn: Connection, start: dt.date | None = None, end: dt.date | None = None) -> None:
+def refresh_derived_totals(conn: Connection, start: dt.date | None = None, end: dt.date | None = None) -> None:
     """Recompute the derived totals (visit totals, syndrome totals) from the service records, for the days from
     `start` to `end` (all days when not given), in the caller's transaction."""
     where, params = "", {}
@@ -127,9 +127,10 @@ def refresh_visit_totals(conn: Connection, start: dt.date | None = None, end: dt
     conn.execute(
         text(
             "INSERT INTO syndrome_totals (date, governorate, syndrome, sex, age_group, consultations, referrals) "
-            "SELECT r.date, c.governorate, r.syndrome, r.sex, r.age_group, sum(r.consultations), sum(r.referrals) "
-            "FROM service_records r JOIN camps c ON c.id = r.camp_id "
-            f"{where.replace('date', 'r.date')} GROUP BY r.date, c.governorate, r.syndrome, r.sex, r.age_group"
+            "SELECT date, governorate, syndrome, sex, age_group, sum(consultations), sum(referrals) FROM ("
+            "SELECT r.date, c.governorate, r.syndrome, r.sex, r.age_group, r.consultations, r.referrals "
+            f"FROM service_records r JOIN camps c ON c.id = r.camp_id) AS records {where} "
+            "GROUP BY date, governorate, syndrome, sex, age_group"
         ),
         params,
     )
@@ -227,7 +228,7 @@ def load_dataset(
             n_records += len(chunk)
             if progress:
                 progress(n_records)
-        refresh_visit_totals(conn)
+        refresh_derived_totals(conn)
         total = len(camps) + len(pops) + len(dataset.clinics) + n_records
         conn.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch_id).values(rows_added=total))
     if engine.dialect.name == "postgresql":

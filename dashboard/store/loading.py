@@ -15,12 +15,24 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.store.access import RECORD_COLUMNS, _bulk_insert, clear_programme_data, refresh_visit_totals
+from dashboard.store.access import RECORD_COLUMNS, _bulk_insert, clear_programme_data, refresh_derived_totals
 from dashboard.store.models import BoundarySet, Camp, CampPopulation, Clinic, ImportBatch, ServiceRecord
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 CHUNK = 100_000
 RECORD_KEY = ("date", "clinic_id", "camp_id", "syndrome", "sex", "age_group")
+HISTORY_COLUMNS = (
+    "id",
+    "created_at",
+    "created_by",
+    "kind",
+    "source",
+    "sha256",
+    "status",
+    "rows_added",
+    "rows_replaced",
+    "rows_rejected",
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,7 @@ def _load_camps(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: 
         conn.execute(update(Camp).where(Camp.code == bindparam("b_code")).values(**columns), old)
         if any(r["governorate"] != governorates[r["b_code"]] for r in old):
             progress("summarising", len(frame), len(frame))
-            refresh_visit_totals(conn)  # the syndrome totals count a camp's records in its governorate
+            refresh_derived_totals(conn)  # the syndrome totals count a camp's records in its governorate
     ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
     pairs = [(ids[code], d.date()) for code, d in zip(frame["camp_code"], frame["population_date"], strict=True)]
     have = set(
@@ -240,7 +252,7 @@ def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
         f"INSERT INTO service_records ({columns}) SELECT {columns} FROM staging_records ORDER BY {key}"
     )
     progress("summarising", total, total)
-    refresh_visit_totals(conn, frame["date"].min().date(), frame["date"].max().date())
+    refresh_derived_totals(conn, frame["date"].min().date(), frame["date"].max().date())
     if not postgres:
         conn.exec_driver_sql("DROP TABLE staging_records")
     return int(replaced)
@@ -275,20 +287,11 @@ def boundary_geojson(engine: Engine, boundary_id: int) -> dict:
 
 
 def history(engine: Engine, limit: int = 500) -> list[dict]:
-    """The newest imports first: when, who, what, the file's name and SHA-256, and the row counts."""
+    """The newest imports first: when, who, what, the file's name and SHA-256, status, and the row counts."""
     t = ImportBatch.__table__
+    columns = [t.c[name] for name in HISTORY_COLUMNS]
     with engine.connect() as conn:
-        rows = conn.execute(select(t).order_by(t.c.id.desc()).limit(limit)).mappings().all()
-    keep = ("id", "created_at", "created_by", "kind", "source", "sha256", "status")
-    return [
-        {
-            **{k: r[k] for k in keep},
-            "rows_added": r["rows_added"],
-            "rows_replaced": r["rows_replaced"],
-            "rows_rejected": r["rows_rejected"],
-        }
-        for r in rows
-    ]
+        return [dict(r) for r in conn.execute(select(*columns).order_by(t.c.id.desc()).limit(limit)).mappings()]
 
 
 def remove_demo(engine: Engine) -> bool:

@@ -127,7 +127,7 @@ class ServiceRecord(Base):
 
 class VisitTotal(Base):
     """One row per visit (date, unit, camp) with its totals over every syndrome, sex and age group: derived from the
-    service records whenever they change (store.access.refresh_visit_totals), and read instead of them whenever no
+    service records whenever they change (store.access.refresh_derived_totals), and read instead of them whenever no
     syndrome, sex or age group is asked for, which is most views. Ten to thirty times fewer rows."""
 
     __tablename__ = "visit_totals"
