@@ -360,11 +360,12 @@ def job_view(current: dict) -> tuple[object, dict, str | None]:
 # -- callbacks -------------------------------------------------------------------------------------------------------
 
 
-def _user() -> str:
+def _account():
+    """The signed-in coordinator or admin (checked against the database once per callback); nothing for anyone else."""
     account = auth.current_user()
-    if account is None or not auth.role_at_least("coordinator"):
+    if account is None or auth.RANK[account.role] < auth.RANK["coordinator"]:
         raise PreventUpdate
-    return account.username
+    return account
 
 
 @dash.callback(
@@ -373,7 +374,7 @@ def _user() -> str:
     prevent_initial_call=True,
 )
 def choose_kind(kind):
-    _user()
+    _account()
     return f"/coordinator/data?kind={kind}" if kind in intake.KINDS else no_update
 
 
@@ -391,7 +392,7 @@ def choose_kind(kind):
 )
 def start(contents, _load_clicks, filename, kind, job):
     """A new file is kept and checked; Load loads the checked file (checking it again first)."""
-    user = _user()
+    user = _account().username
     settings, engine = runtime.settings(), runtime.engine()
     hidden = {"display": "none"}
     if dash.ctx.triggered_id == ids.DATA_LOAD:
@@ -427,11 +428,11 @@ def start(contents, _load_clicks, filename, kind, job):
     prevent_initial_call=True,
 )
 def poll(_n, job):
-    user = _user()
+    account = _account()
     if not job:
         raise PreventUpdate
     try:
-        current = jobs.status(runtime.settings().upload_dir, job, user)
+        current = jobs.status(runtime.settings().upload_dir, job, account.username)
     except jobs.JobError:
         expired = dmc.Alert(_("That upload has expired: choose the file again."), color="red")
         return expired, no_update, no_update, True, no_update, no_update, no_update, no_update
@@ -446,7 +447,7 @@ def poll(_n, job):
         label or no_update,
         finished,
         holdings(engine) if loaded else no_update,
-        history_grid(engine) if finished and auth.role_at_least("admin") else no_update,
+        history_grid(engine) if finished and account.role == "admin" else no_update,
         {"display": "none"} if demo_gone else no_update,
         None if demo_gone else no_update,
     )

@@ -126,8 +126,9 @@ def _date_or_none(value) -> dt.date | None:
 
 def _load_camps(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
     latest = frame.sort_values("population_date", kind="stable").drop_duplicates("camp_code", keep="last")
-    ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
-    governorates = dict(conn.execute(select(Camp.code, Camp.governorate)).all())
+    existing = conn.execute(select(Camp.code, Camp.id, Camp.governorate)).all()
+    ids = {code: camp_id for code, camp_id, _gov in existing}
+    governorates = {code: gov for code, _id, gov in existing}
     rows = [
         dict(
             b_code=r.camp_code,
