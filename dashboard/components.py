@@ -315,21 +315,25 @@ def empty_state(message: str):
     return dmc.Alert(message, color="gray", variant="light")
 
 
+def parameter_notice(parameter: str, error: str):
+    """The notice a page shows when its link has a parameter it does not understand (the default view is shown)."""
+    return dmc.Alert(
+        _(
+            "The link's {parameter} was not understood ({error}); showing the default view.",
+            parameter=parameter,
+            error=error,
+        ),
+        color="orange",
+        mb="md",
+    )
+
+
 def resolve_filters(query: dict, status):
     """The filters of a page's URL and, when the URL had a bad parameter, a notice naming it (defaults shown)."""
     try:
         return parse_filters(query, status.first_date, status.last_date), None
     except ParameterError as exc:
-        notice = dmc.Alert(
-            _(
-                "The link's {parameter} was not understood ({error}); showing the default view.",
-                parameter=exc.parameter,
-                error=str(exc),
-            ),
-            color="orange",
-            mb="md",
-        )
-        return parse_filters({}, status.first_date, status.last_date), notice
+        return parse_filters({}, status.first_date, status.last_date), parameter_notice(exc.parameter, str(exc))
 
 
 def governorate_gaps_rows(table: pd.DataFrame) -> list:

@@ -81,6 +81,7 @@ DATA_RESULT = "data-result"
 DATA_LOAD = "data-load"
 DATA_HISTORY = "data-history"
 DATA_HOLDINGS = "data-holdings"
+DATA_DRAWN = "data-drawn"
 
 FILTER_DRAWN = "filter-drawn"
 TRENDS_DRAWN = "trends-drawn"

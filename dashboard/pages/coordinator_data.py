@@ -17,6 +17,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, components, ids, imports, intake, jobs, runtime
+from dashboard.callbacks import drawn, user_changed
 from dashboard.i18n import _, number
 from dashboard.store import access, loading
 
@@ -149,11 +150,15 @@ def history_grid(engine):
 def layout(kind: str = "records", **_query):
     if not auth.role_at_least("coordinator"):
         return components.sign_in_required("/coordinator/data")
-    kind = kind if kind in intake.KINDS else "records"
+    notice = None
+    if kind not in intake.KINDS:
+        notice = components.parameter_notice("kind", _("use one of {kinds}", kinds=", ".join(intake.KINDS)))
+        kind = "records"
     engine = runtime.engine()
     labels = kind_labels()
     return dmc.Stack(
         [
+            notice,
             dmc.Title(_("Load data"), order=2),
             html.Div(holdings(engine), id=ids.DATA_HOLDINGS),
             dmc.Paper(
@@ -190,6 +195,7 @@ def layout(kind: str = "records", **_query):
             html.Div(id=ids.DATA_RESULT),
             dmc.Button(_("Load"), id=ids.DATA_LOAD, style={"display": "none"}, color="blue"),
             dcc.Store(id=ids.DATA_JOB),
+            drawn(ids.DATA_DRAWN, {ids.DATA_KIND: kind}),
             dcc.Interval(id=ids.DATA_POLL, interval=500, disabled=True),
             html.Div(history_grid(engine) if auth.role_at_least("admin") else None, id=ids.DATA_HISTORY),
         ],
@@ -289,7 +295,9 @@ def job_view(current: dict) -> tuple[object, dict, str | None]:
                 [
                     dmc.Alert(
                         _(
-                            "{n} errors in {file}: nothing was loaded. Correct them and load the file again.",
+                            "{n} error in {file}: nothing was loaded. Correct it and load the file again."
+                            if outcome["error_count"] == 1
+                            else "{n} errors in {file}: nothing was loaded. Correct them and load the file again.",
                             n=number(outcome["error_count"]),
                             file=name,
                         ),
@@ -371,11 +379,14 @@ def _account():
 @dash.callback(
     Output(ids.NAVIGATE, "href", allow_duplicate=True),
     Input(ids.DATA_KIND, "value"),
+    State(ids.DATA_DRAWN, "data"),
     prevent_initial_call=True,
 )
-def choose_kind(kind):
+def choose_kind(kind, drawn_values):
     _account()
-    return f"/coordinator/data?kind={kind}" if kind in intake.KINDS else no_update
+    if not user_changed(drawn_values) or kind not in intake.KINDS:
+        return no_update  # a control reporting itself as it is drawn must not replace a link (and its notice)
+    return f"/coordinator/data?kind={kind}"
 
 
 @dash.callback(

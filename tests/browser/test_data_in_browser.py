@@ -74,3 +74,19 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
     dash_duo.wait_for_page(dash_duo.server_url + PERIOD)
     until(lambda: "160" in _figures(dash_duo).split(), timeout=30)
     assert severe_logs(dash_duo) == []
+
+
+def test_a_link_with_an_unknown_kind_keeps_its_notice(dash_duo, tmp_path):
+    import time
+
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    engine = schema.make_engine(url)
+    schema.upgrade(engine)
+    users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+    dash_duo.start_server(make_app(url, upload_dir=str(tmp_path / "uploads")))
+    _sign_in(dash_duo, "/coordinator/data?kind=nonsense")
+    dash_duo.wait_for_contains_text("#_pages_content", "The link's kind was not understood", timeout=30)
+    time.sleep(2)  # long enough for the kind control's first report to have gone round
+    assert dash_duo.driver.current_url.endswith("/coordinator/data?kind=nonsense")
+    assert "The link's kind was not understood" in dash_duo.find_element("#_pages_content").text
+    assert severe_logs(dash_duo) == []

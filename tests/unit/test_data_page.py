@@ -49,7 +49,11 @@ def test_coordinators_see_the_demo_warning_and_the_kind_from_the_url(app):
     assert "The first file you load removes it" in words
     assert "clinic_code, clinic_name, unit_type" in words
     assert find(layout, ids.DATA_HISTORY).children is None  # the history is for admins
-    assert find(_layout(app, "coordinator", kind="nonsense"), ids.DATA_KIND).value == "records"
+    wrong = _layout(app, "coordinator", kind="nonsense")
+    assert find(wrong, ids.DATA_KIND).value == "records"
+    assert "The link's kind was not understood (use one of camps, clinics, records, boundaries)" in " ".join(
+        texts(wrong)
+    )
 
 
 def test_admins_see_the_import_history(app):
