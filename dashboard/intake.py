@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import imports
@@ -51,15 +52,16 @@ def _file_error(outcome: Outcome, message: str) -> Outcome:
     return outcome
 
 
+def _cell(value) -> str:
+    """A preview cell: empty for a missing value, a date as YYYY-MM-DD, anything else as text."""
+    if value is None or pd.isna(value):
+        return ""
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
+
+
 def _preview(checked: imports.Checked) -> list[dict]:
     head = checked.frame.head(PREVIEW_ROWS)
-    return [
-        {
-            k: ("" if v is None or v != v else v.date().isoformat() if hasattr(v, "date") else str(v))
-            for k, v in r.items()
-        }
-        for r in head.to_dict("records")
-    ]
+    return [{k: _cell(v) for k, v in row.items()} for row in head.to_dict("records")]
 
 
 def run(
