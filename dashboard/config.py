@@ -67,6 +67,14 @@ class Settings:
     tile_attribution: str = field(
         default="", metadata={"env": "TILE_ATTRIBUTION", "help": "the tiles' attribution, shown on the map"}
     )
+    in_memory_totals: bool = field(
+        default=True,
+        metadata={
+            "env": "IN_MEMORY_TOTALS",
+            "help": "answer filters from the visit totals held in each server process's memory (about 25 MB and "
+            "80 MB per 10 million records)",
+        },
+    )
     suppression_k: int = field(
         default=5, metadata={"env": "SUPPRESSION_K", "help": "public outputs hide counts from 1 to k-1"}
     )

@@ -10,11 +10,13 @@ from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
 from dashboard.downloads import downloads
 from dashboard.i18n import _
+from dashboard.store import columns
 
 
 def build(settings: Settings) -> Dash:
     load_boundaries(settings.boundaries_file or None)  # a bad BOUNDARIES_FILE stops the start with its reason
     engine = setup.prepare(settings)
+    columns.ENABLED = settings.in_memory_totals
     app = Dash(
         "dashboard",
         use_pages=True,

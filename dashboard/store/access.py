@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.filters import Filters
 from dashboard.reference import GOVERNORATES
+from dashboard.store import columns
 from dashboard.store.models import (
     Camp,
     CampPopulation,
@@ -277,6 +278,11 @@ def data_status(engine: Engine) -> DataStatus:
     )
 
 
+def _in_memory(engine: Engine) -> columns.Columns | None:
+    """The data's columns in memory (store.columns), which answer most questions without a scan; None when off."""
+    return columns.of(engine, data_version(engine)) if columns.ENABLED else None
+
+
 def _source(f: Filters, dims: Sequence[str] = ()):
     """What a query reads: the visit totals, unless a syndrome is chosen or asked for by sex, age or syndrome."""
     if f.syndrome or set(dims) & {"syndrome", "sex", "age_group"}:
@@ -314,6 +320,8 @@ def _breakdowns(source) -> dict:
 def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
     """Consultations and referrals per day and per each of `dims` (governorate, syndrome, sex, age_group, camp_id),
     aggregated in the database."""
+    if set(dims) <= {"governorate", "camp_id", "syndrome"} and (cols := _in_memory(engine)):
+        return cols.daily(f, dims)
     detailed = f.syndrome or set(dims) & {"syndrome", "sex", "age_group"}
     if detailed and not f.camp and not f.clinic and set(dims) <= {"governorate", "syndrome", "sex", "age_group"}:
         return _syndrome_breakdown(engine, f, dims)
@@ -354,6 +362,8 @@ def _daily_frame(rows, dims: Sequence[str]) -> pd.DataFrame:
 
 def period_totals(engine: Engine, f: Filters) -> dict:
     """Consultations, referrals, visits, camps reached and active units for the filters (formats.md definitions)."""
+    if cols := _in_memory(engine):
+        return cols.period_totals(f)
     R = _source(f)  # noqa: N806
     sums = _scope(
         select(func.coalesce(func.sum(R.consultations), 0), func.coalesce(func.sum(R.referrals), 0)), f, source=R
@@ -376,6 +386,8 @@ def period_totals(engine: Engine, f: Filters) -> dict:
 def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     """The period totals for each governorate (of the camp): consultations, referrals, visits, camps_reached,
     active_units. Governorates without a record are absent."""
+    if cols := _in_memory(engine):
+        return cols.totals_by_governorate(f)
     R = _source(f)  # noqa: N806
     sums = _scope(
         select(Camp.governorate, func.sum(R.consultations), func.sum(R.referrals)).join(Camp, Camp.id == R.camp_id),
@@ -409,6 +421,8 @@ def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
 
 def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
     """Consultations and referrals per day and governorate (of the camp), aggregated in the database."""
+    if cols := _in_memory(engine):
+        return cols.daily(f, ("governorate",))
     R = _source(f)  # noqa: N806
     stmt = _scope(
         select(R.date, Camp.governorate, func.sum(R.consultations), func.sum(R.referrals)).join(
@@ -428,6 +442,8 @@ def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
 def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every camp of the filters' governorates with its visits, consultations (of the syndrome, when one is chosen)
     and units in the period, and its last visit on or before the end. A visit is a visit whatever the syndrome."""
+    if cols := _in_memory(engine):
+        return cols.camps_in_period(f)
     R = _source(f)  # noqa: N806
     in_period = (
         _scope(
@@ -511,6 +527,8 @@ def population_history(engine: Engine) -> pd.DataFrame:
 
 def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     """Units with at least one visit in the period, counted by governorate and type: no positions, no dates."""
+    if cols := _in_memory(engine):
+        return cols.units_by_governorate(f)
     active = (
         select(VisitTotal.clinic_id).distinct().where(VisitTotal.date >= f.start, VisitTotal.date <= f.end).subquery()
     )
@@ -534,6 +552,8 @@ def governorate_names(engine: Engine) -> dict[str, str]:
 def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every unit with its base, its visits, camps served, visit days and consultations in the period, and its
     last visit on or before the end. Coordinators only: bases and dates are sensitive."""
+    if cols := _in_memory(engine):
+        return cols.clinics_in_period(f)
     visits = (
         select(VisitTotal.date, VisitTotal.clinic_id, VisitTotal.camp_id)
         .where(VisitTotal.date >= f.start, VisitTotal.date <= f.end)
@@ -609,6 +629,8 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
 
 def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
     """Which units visited which camp in the period: camp_id, clinic code, clinic name, visits."""
+    if cols := _in_memory(engine):
+        return cols.camp_units(f)
     visits = (
         select(VisitTotal.date, VisitTotal.clinic_id, VisitTotal.camp_id)
         .where(VisitTotal.date >= f.start, VisitTotal.date <= f.end)

@@ -1,0 +1,483 @@
+"""The visit totals (and, once asked for, the per-syndrome totals of each visit) held in memory as sorted columns, so
+that a filter change is answered in milliseconds at ten million records instead of a scan of the database.
+
+One `Columns` per database and data version, in each server process: loading data (any import, the demo) changes
+the version, and the next question builds new columns from the database. The columns answer the same questions as
+the SQL in `access` and give the same frames (tests compare them on SQLite and PostgreSQL); `access` asks here first
+and keeps its SQL for what the columns do not hold (sex and age group) and for when they are turned off
+(`IN_MEMORY_TOTALS=false`).
+
+Days are whole numbers (days since 1970-01-01); camps and units are positions in `camps` and `clinics`. Rows are
+sorted by day, so a period is one slice found by binary search, and each figure is a count or a sum over that slice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from dashboard.filters import Filters
+from dashboard.store.models import Camp, Clinic
+
+log = logging.getLogger(__name__)
+ENABLED = True  # the factory sets it from the IN_MEMORY_TOTALS setting
+CHUNK = 250_000  # rows fetched at a time: the columns grow by arrays, never by a list of every row
+_EPOCH = np.datetime64("1970-01-01", "D")
+_DENSE_LIMIT = 20_000_000  # group keys up to this many are counted in an array; beyond it, by sorting
+WARM_FROM = 100_000  # from this many visits, each visit's syndromes are read in the background as soon as possible
+MAX_DATABASES = 4
+_lock = threading.Lock()
+_current: dict[str, Columns] = {}  # by engine URL, oldest first
+
+
+def _day(value: dt.date) -> int:
+    return (value - dt.date(1970, 1, 1)).days
+
+
+def _dates(days: np.ndarray) -> list:
+    """Day numbers as datetime.date objects (what the database gives for a date), None for -1 (no date)."""
+    dates = (_EPOCH + np.maximum(days, 0).astype("int64")).astype(object).tolist()
+    return [None if d < 0 else value for d, value in zip(days.tolist(), dates, strict=True)]
+
+
+def _timestamps(days: np.ndarray) -> pd.Series:
+    return pd.Series((_EPOCH + days.astype("int64")).astype("datetime64[s]"))
+
+
+def _small(values: np.ndarray, high: int) -> np.ndarray:
+    return values.astype(np.min_scalar_type(max(high, 1)))
+
+
+class StaleRead(RuntimeError):
+    """Data was loaded while the columns were being read: read them again."""
+
+
+@dataclass
+class Rows:
+    """Visit rows (or visit-and-syndrome rows) in memory, sorted by day."""
+
+    day: np.ndarray
+    camp: np.ndarray  # position in Columns.camps
+    clinic: np.ndarray  # position in Columns.clinics
+    consultations: np.ndarray
+    referrals: np.ndarray
+    syndrome: np.ndarray | None = None  # position in Columns.syndromes
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+    def take(self, index) -> Rows:
+        return Rows(
+            self.day[index],
+            self.camp[index],
+            self.clinic[index],
+            self.consultations[index],
+            self.referrals[index],
+            None if self.syndrome is None else self.syndrome[index],
+        )
+
+    @staticmethod
+    def concat(parts: list[Rows]) -> Rows:
+        if len(parts) == 1:
+            return parts[0]
+        return Rows(
+            *(np.concatenate([getattr(p, name) for p in parts]) for name in ("day", "camp", "clinic")),
+            np.concatenate([p.consultations for p in parts]),
+            np.concatenate([p.referrals for p in parts]),
+            np.concatenate([p.syndrome for p in parts]),
+        )
+
+    def period(self, start: dt.date, end: dt.date) -> Rows:
+        # the bounds as the column's own type: a Python int would make numpy convert the whole column first
+        lo = np.searchsorted(self.day, self.day.dtype.type(_day(start)), side="left")
+        hi = np.searchsorted(self.day, self.day.dtype.type(_day(end)), side="right")
+        return self.take(slice(int(lo), int(hi)))
+
+
+class Columns:
+    """The programme's visits in memory for one data version (see the module's description)."""
+
+    def __init__(self, engine: Engine, version: tuple):
+        self.engine = engine
+        self.version = version
+        with engine.connect() as conn:
+            self.camps = pd.DataFrame(
+                conn.execute(
+                    select(
+                        Camp.id,
+                        Camp.code,
+                        Camp.name,
+                        Camp.governorate,
+                        Camp.latitude,
+                        Camp.longitude,
+                        Camp.site_type,
+                        Camp.position_approximate,
+                    ).order_by(Camp.id)
+                ).all(),
+                columns=[
+                    "camp_id",
+                    "code",
+                    "name",
+                    "governorate",
+                    "latitude",
+                    "longitude",
+                    "site_type",
+                    "position_approximate",
+                ],
+            )
+            self.clinics = pd.DataFrame(
+                conn.execute(
+                    select(
+                        Clinic.id,
+                        Clinic.code,
+                        Clinic.name,
+                        Clinic.unit_type,
+                        Clinic.governorate,
+                        Clinic.base_latitude,
+                        Clinic.base_longitude,
+                        Clinic.clinicians,
+                    ).order_by(Clinic.id)
+                ).all(),
+                columns=[
+                    "clinic_id",
+                    "code",
+                    "name",
+                    "unit_type",
+                    "governorate",
+                    "base_latitude",
+                    "base_longitude",
+                    "clinicians",
+                ],
+            )
+        self.camp_ids = self.camps["camp_id"].to_numpy(dtype="int64")
+        self.clinic_ids = self.clinics["clinic_id"].to_numpy(dtype="int64")
+        self.governorates = sorted(set(self.camps["governorate"]))
+        self.camp_gov = _small(
+            np.searchsorted(self.governorates, self.camps["governorate"].to_numpy()), len(self.governorates)
+        )
+        self.camp_by_code = {code: i for i, code in enumerate(self.camps["code"])}
+        self.clinic_by_code = {code: i for i, code in enumerate(self.clinics["code"])}
+        self.visits = self._fetch(
+            "SELECT {day}, clinic_id, camp_id, consultations, referrals FROM visit_totals ORDER BY date", False
+        )
+        # each camp's (and unit's) visit days in order, for the last visit on or before a day
+        self._camp_last = self._last_index(self.visits.camp)
+        self._clinic_last = self._last_index(self.visits.clinic)
+        self._by_syndrome: dict[int, Rows] | None = None  # syndrome position -> its rows
+        self._lock = threading.Lock()
+        self.syndromes: list[str] = []
+
+    # -- loading ------------------------------------------------------------------------------------------------------
+
+    def _fetch(self, sql: str, syndromes: bool) -> Rows:
+        postgres = self.engine.dialect.name == "postgresql"
+        day = "(date - DATE '1970-01-01')" if postgres else "CAST(julianday(date) - 2440587.5 AS INTEGER)"
+        parts: list[list[np.ndarray]] = []
+        with self.engine.connect() as conn:
+            cursor = conn.connection.driver_connection.cursor()  # plain rows: no per-row work by SQLAlchemy
+            try:
+                cursor.execute(sql.format(day=day))
+                while chunk := cursor.fetchmany(CHUNK):
+                    values = list(zip(*chunk, strict=True))
+                    part = [np.fromiter(c, dtype="int64", count=len(chunk)) for c in values[:3]]
+                    if syndromes:
+                        codes = pd.Categorical(values[3], categories=self.syndromes).codes
+                        if (codes < 0).any():
+                            raise RuntimeError("a syndrome appeared while the in-memory totals were read")
+                        part.append(codes.astype("int8"))
+                    part += [np.fromiter(c, dtype="int64", count=len(chunk)) for c in values[-2:]]
+                    parts.append(part)
+            finally:
+                cursor.close()
+        if not parts:
+            width = 6 if syndromes else 5
+            parts = [[np.zeros(0, dtype="int64") for _ in range(width)]]
+        joined = [np.concatenate(c) for c in zip(*parts, strict=True)]
+        day, clinic_id, camp_id = joined[:3]
+        camp = _position(self.camp_ids, camp_id)
+        clinic = _position(self.clinic_ids, clinic_id)
+        sums = joined[4:] if syndromes else joined[3:]
+        return Rows(
+            day.astype("int32"),
+            camp,
+            clinic,
+            sums[0].astype("int32"),
+            sums[1].astype("int32"),
+            joined[3] if syndromes else None,
+        )
+
+    def warm(self) -> None:
+        try:
+            self.by_syndrome()
+        except Exception as exc:  # the question that needs them will read them again and report the error
+            log.warning("reading each visit's syndromes in the background failed: %s", exc)
+
+    def by_syndrome(self) -> dict[int, Rows]:
+        """Each visit's totals per syndrome, one set of rows (sorted by day) per syndrome: read on first use or in
+        the background (see `of`)."""
+        with self._lock:
+            if self._by_syndrome is None:
+                with self.engine.connect() as conn:
+                    self.syndromes = sorted(
+                        conn.exec_driver_sql("SELECT DISTINCT syndrome FROM syndrome_totals").scalars()
+                    )
+                rows = self._fetch(
+                    "SELECT {day}, clinic_id, camp_id, syndrome, sum(consultations), sum(referrals) "
+                    "FROM service_records GROUP BY date, clinic_id, camp_id, syndrome ORDER BY date",
+                    True,
+                )
+                order = np.argsort(rows.syndrome, kind="stable")  # by syndrome, and by day within each
+                bounds = np.searchsorted(rows.syndrome[order], np.arange(len(self.syndromes) + 1, dtype="int8"))
+                self._by_syndrome = {i: rows.take(order[bounds[i] : bounds[i + 1]]) for i in range(len(self.syndromes))}
+        return self._by_syndrome
+
+    def _last_index(self, who: np.ndarray) -> np.ndarray:
+        """Sorted keys (who, day) of every visit, for `_last_visit`."""
+        return np.sort(who.astype("int64") * 1_000_000 + self.visits.day)
+
+    def _last_visit(self, keys: np.ndarray, n: int, end: dt.date) -> np.ndarray:
+        """For positions 0..n-1: the day of the last visit on or before `end`, or -1."""
+        who = np.arange(n, dtype="int64")
+        pos = np.searchsorted(keys, who * 1_000_000 + _day(end), side="right") - 1
+        found = (pos >= 0) & (keys[np.maximum(pos, 0)] // 1_000_000 == who)
+        return np.where(found, keys[np.maximum(pos, 0)] % 1_000_000, -1)
+
+    # -- selecting ----------------------------------------------------------------------------------------------------
+
+    def _gov_mask(self, governorates: Sequence[str]) -> np.ndarray:
+        """Which governorate positions the filter keeps."""
+        return np.isin(np.asarray(self.governorates, dtype=object), list(governorates))
+
+    def rows(self, f: Filters, syndromes: bool = False, governorates: bool = True) -> Rows:
+        """The rows the filters select: the period, the camps' governorates, the camp, the unit and the syndrome.
+        Visit rows, unless a syndrome is chosen or `syndromes` asks for each visit's syndromes."""
+        if f.syndrome or syndromes:
+            partitions = self.by_syndrome()
+            none = Rows(*(column[:0] for column in _fields(self.visits)), np.zeros(0, dtype="int8"))
+            if f.syndrome:
+                sources = [
+                    partitions.get(self.syndromes.index(f.syndrome), none) if f.syndrome in self.syndromes else none
+                ]
+            else:
+                sources = list(partitions.values()) or [none]
+        else:
+            sources = [self.visits]
+        return Rows.concat([self._scope(source.period(f.start, f.end), f, governorates) for source in sources])
+
+    def _scope(self, rows: Rows, f: Filters, governorates: bool) -> Rows:
+        keep = None
+
+        def both(mask):
+            return mask if keep is None else keep & mask
+
+        if governorates and f.governorates:
+            keep = both(self._gov_mask(f.governorates)[self.camp_gov[rows.camp]])
+        if f.camp:
+            keep = both(rows.camp == self.camp_by_code.get(f.camp, -1))
+        if f.clinic:
+            keep = both(rows.clinic == self.clinic_by_code.get(f.clinic, -1))
+        return rows if keep is None else rows.take(keep)
+
+    # -- answers (each as access's SQL gives it) -----------------------------------------------------------------------
+
+    def period_totals(self, f: Filters) -> dict:
+        rows = self.rows(f)
+        return dict(
+            consultations=int(rows.consultations.sum(dtype="int64")),
+            referrals=int(rows.referrals.sum(dtype="int64")),
+            visits=len(rows),
+            camps_reached=_distinct(rows.camp),
+            active_units=_distinct(rows.clinic),
+        )
+
+    def totals_by_governorate(self, f: Filters) -> pd.DataFrame:
+        rows = self.rows(f)
+        n = len(self.governorates)
+        gov = self.camp_gov[rows.camp].astype("int64")
+        visits = np.bincount(gov, minlength=n)
+        present = np.flatnonzero(visits)
+        camps = np.bincount(self.camp_gov[np.unique(rows.camp)].astype("int64"), minlength=n)
+        units = _distinct_pairs(gov, rows.clinic, len(self.clinic_ids), n)
+        out = pd.DataFrame(
+            {
+                "governorate": [self.governorates[i] for i in present],
+                "consultations": _sum_by(gov, rows.consultations, n)[present],
+                "referrals": _sum_by(gov, rows.referrals, n)[present],
+                "visits": visits[present],
+                "camps_reached": camps[present],
+                "active_units": units[present],
+            }
+        )
+        return out.astype({c: "int64" for c in out.columns[1:]})
+
+    def daily(self, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
+        """Consultations and referrals per day and per each of `dims` (governorate, camp_id, syndrome)."""
+        rows = self.rows(f, syndromes="syndrome" in dims)
+        parts: list[tuple[np.ndarray, int]] = [(rows.day - _day(f.start), f.days)]
+        for d in dims:
+            if d == "governorate":
+                parts.append((self.camp_gov[rows.camp], len(self.governorates)))
+            elif d == "camp_id":
+                parts.append((rows.camp, len(self.camp_ids)))
+            else:
+                parts.append((rows.syndrome, len(self.syndromes)))
+        key = np.zeros(len(rows), dtype="int64")
+        size = 1
+        for values, n in parts:
+            key = key * n + values
+            size *= n
+        groups, inverse = _groups(key, size)
+        count = len(groups)
+        out = {}
+        rest = groups.copy()
+        decoded = []
+        for _, n in reversed(parts):
+            decoded.append(rest % n)
+            rest //= n
+        decoded.reverse()
+        out["date"] = _timestamps(decoded[0] + _day(f.start))
+        for d, values in zip(dims, decoded[1:], strict=True):
+            if d == "governorate":
+                out[d] = np.asarray(self.governorates, dtype=object)[values].tolist()
+            elif d == "camp_id":
+                out[d] = self.camp_ids[values]
+            else:
+                out[d] = np.asarray(self.syndromes, dtype=object)[values].tolist()
+        out["consultations"] = _sum_by(inverse, rows.consultations, count)
+        out["referrals"] = _sum_by(inverse, rows.referrals, count)
+        frame = pd.DataFrame(out)
+        return frame.astype({"consultations": "int64", "referrals": "int64"})
+
+    def camps_in_period(self, f: Filters) -> pd.DataFrame:
+        n = len(self.camp_ids)
+        visits = self.visits.period(f.start, f.end)
+        scoped = self.rows(f, governorates=False)
+        frame = self.camps.copy()
+        frame["visits"] = np.bincount(visits.camp, minlength=n)
+        frame["units"] = _distinct_pairs(visits.camp, visits.clinic, len(self.clinic_ids), n)
+        frame["consultations"] = _sum_by(scoped.camp, scoped.consultations, n)
+        last = self._last_visit(self._camp_last, n, f.end)
+        frame["last_visit"] = _dates(last)
+        if f.governorates:
+            frame = frame[frame["governorate"].isin(f.governorates)].reset_index(drop=True)
+        return frame.astype({"visits": "int64", "units": "int64", "consultations": "int64"})
+
+    def clinics_in_period(self, f: Filters) -> pd.DataFrame:
+        n = len(self.clinic_ids)
+        visits = self.visits.period(f.start, f.end)
+        frame = self.clinics.copy()
+        frame["visits"] = np.bincount(visits.clinic, minlength=n)
+        frame["camps_served"] = _distinct_pairs(visits.clinic, visits.camp, len(self.camp_ids), n)
+        frame["visit_days"] = _distinct_pairs(visits.clinic, visits.day - _day(f.start), f.days, n)
+        frame["consultations"] = _sum_by(visits.clinic, visits.consultations, n)
+        last = self._last_visit(self._clinic_last, n, f.end)
+        frame["last_visit"] = _dates(last)
+        if f.governorates:
+            frame = frame[frame["governorate"].isin(f.governorates)]
+        frame = frame.sort_values(["unit_type", "code"], ascending=[False, True], ignore_index=True)
+        return frame.astype(
+            {"visits": "int64", "camps_served": "int64", "visit_days": "int64", "consultations": "int64"}
+        )
+
+    def camp_units(self, f: Filters) -> pd.DataFrame:
+        visits = self.visits.period(f.start, f.end)
+        key = visits.camp.astype("int64") * len(self.clinic_ids) + visits.clinic
+        groups, counts = np.unique(key, return_counts=True)
+        clinics = self.clinics.iloc[groups % len(self.clinic_ids)]
+        frame = pd.DataFrame(
+            {
+                "camp_id": self.camp_ids[groups // len(self.clinic_ids)],
+                "clinic_code": clinics["code"].tolist(),
+                "clinic_name": clinics["name"].tolist(),
+                "visits": counts.astype("int64"),
+            }
+        )
+        return frame.sort_values(["camp_id", "clinic_code"], ignore_index=True)
+
+    def units_by_governorate(self, f: Filters) -> pd.DataFrame:
+        visits = self.visits.period(f.start, f.end)
+        active = self.clinics.iloc[np.unique(visits.clinic)]
+        if f.governorates:
+            active = active[active["governorate"].isin(f.governorates)]
+        out = active.groupby(["governorate", "unit_type"]).size().rename("units").reset_index()
+        return out.astype({"units": "int64"})
+
+
+def _fields(rows: Rows) -> tuple[np.ndarray, ...]:
+    return rows.day, rows.camp, rows.clinic, rows.consultations, rows.referrals
+
+
+def _position(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each id's position in the sorted `ids`; an id not there means the data changed while it was read."""
+    pos = np.minimum(np.searchsorted(ids, values), max(len(ids) - 1, 0))
+    if len(values) and (not len(ids) or (ids[pos] != values).any()):
+        raise StaleRead("camps or units changed while the in-memory totals were read")
+    return _small(pos, len(ids))
+
+
+def _distinct(values: np.ndarray) -> int:
+    return int(np.count_nonzero(np.bincount(values))) if len(values) else 0
+
+
+def _sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(group, weights=values, minlength=n).round().astype("int64")
+
+
+def _groups(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys in order, and each row's position among them."""
+    if size <= _DENSE_LIMIT:
+        present = np.bincount(key, minlength=size) > 0
+        groups = np.flatnonzero(present)
+        position = np.cumsum(present) - 1
+        return groups, position[key]
+    return np.unique(key, return_inverse=True)
+
+
+def _distinct_pairs(group: np.ndarray, other: np.ndarray, n_other: int, n_groups: int) -> np.ndarray:
+    """For each group 0..n_groups-1: how many distinct `other` values its rows have."""
+    key = group.astype("int64") * n_other + other
+    if n_groups * n_other <= _DENSE_LIMIT:
+        seen = np.zeros(n_groups * n_other, dtype=bool)
+        seen[key] = True
+        return seen.reshape(n_groups, n_other).sum(axis=1)
+    return np.bincount(np.unique(key) // n_other, minlength=n_groups)
+
+
+# -- the columns of a database ---------------------------------------------------------------------------------------
+
+
+def of(engine: Engine, data_version: tuple) -> Columns | None:
+    """The columns of `engine`'s data at `data_version`, built on first use; None when turned off."""
+    if not ENABLED:
+        return None
+    key = str(engine.url)
+    columns = _current.get(key)
+    if columns is not None and columns.version == data_version:
+        return columns
+    with _lock:
+        columns = _current.get(key)
+        if columns is None or columns.version != data_version:
+            try:
+                columns = Columns(engine, data_version)
+            except StaleRead:  # a load landed meanwhile: its version is newer, and so will be the next question's
+                columns = Columns(engine, data_version)
+            _current[key] = columns
+            while len(_current) > MAX_DATABASES:
+                _current.pop(next(iter(_current)))
+            if len(columns.visits) >= WARM_FROM:
+                threading.Thread(target=columns.warm, daemon=True, name="mmc-columns").start()
+    return columns
+
+
+def forget() -> None:
+    """Drop every process's columns (tests; a data load makes them stale by itself)."""
+    with _lock:
+        _current.clear()

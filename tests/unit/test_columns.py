@@ -1,0 +1,122 @@
+"""The in-memory columns (store.columns) give exactly the frames the SQL gives, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pandas as pd
+import pytest
+
+from dashboard import demo
+from dashboard.filters import Filters
+from dashboard.store import access, columns, loading
+
+D = dt.date
+FIRST, LAST = D(2018, 9, 1), D(2018, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def dataset_frames():
+    """A benchmark-shaped demo (200 camps, 30 units, three months), kept as frames to load into each database."""
+    data = demo.generate(seed=5, scale="large", start=FIRST, end=LAST, n_camps=200, n_units=30)
+    return data, pd.concat(list(data.records), ignore_index=True)
+
+
+@pytest.fixture
+def loaded(engine, dataset_frames):
+    data, records = dataset_frames
+    access.load_dataset(engine, demo.Dataset(data.camps, data.populations, data.clinics, iter([records]), 5, "large"))
+    return engine
+
+
+def random_filters(rng: random.Random, camps: list[str], units: list[str]) -> Filters:
+    start = FIRST + dt.timedelta(days=rng.randint(-10, 80))
+    end = start + dt.timedelta(days=rng.choice([0, 6, 13, 27, 60, 120]))
+    govs = tuple(
+        rng.sample(["IQ-AN", "IQ-BG", "IQ-KI", "IQ-DI", "IQ-AR", "IQ-DA", "IQ-SU", "IQ-NI"], rng.choice([0, 1, 2]))
+    )
+    return Filters(
+        start,
+        end,
+        governorates=govs,
+        syndrome=rng.choice([None, None, "ari", "awd", "scabies", "no_such_syndrome"]),
+        camp=rng.choice([None, None, None, rng.choice(camps), "NO-SUCH-CAMP"]),
+        clinic=rng.choice([None, None, None, rng.choice(units)]),
+    )
+
+
+def both(engine, question, *args):
+    """The answer from the columns and from the SQL."""
+    columns.forget()
+    fast = question(engine, *args)
+    columns.ENABLED = False
+    try:
+        slow = question(engine, *args)
+    finally:
+        columns.ENABLED = True
+    return fast, slow
+
+
+def same(fast, slow, order=None):
+    if isinstance(fast, dict):
+        assert fast == slow
+        return
+    if fast.empty and slow.empty:  # no rows: the same columns (their types mean nothing without values)
+        assert list(fast.columns) == list(slow.columns)
+        return
+    if order:
+        fast = fast.sort_values(order, ignore_index=True)
+        slow = slow.sort_values(order, ignore_index=True)
+    pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True), check_dtype=True)
+
+
+def test_every_answer_equals_the_sql(loaded, dataset_frames):
+    data, _ = dataset_frames
+    rng = random.Random(11)
+    camps, units = list(data.camps["camp_code"]), list(data.clinics["clinic_code"])
+    questions = [
+        (access.period_totals, None),
+        (access.totals_by_governorate, None),
+        (access.daily_totals, ["date", "governorate"]),
+        (access.camps_in_period, None),
+        (access.clinics_in_period, None),
+        (access.camp_units, None),
+        (access.units_by_governorate, ["governorate", "unit_type"]),
+    ]
+    for _ in range(12):
+        f = random_filters(rng, camps, units)
+        for question, order in questions:
+            fast, slow = both(loaded, question, f)
+            same(fast, slow, order)
+        for dims in [
+            (),
+            ("governorate",),
+            ("camp_id",),
+            ("syndrome",),
+            ("governorate", "syndrome"),
+            ("camp_id", "syndrome"),
+        ]:
+            fast, slow = both(loaded, access.daily_breakdown, f, dims)
+            same(fast, slow, ["date", *dims])
+
+
+def test_the_figures_are_not_empty(loaded):
+    """The comparison above means something only if the data has visits in the periods it asks for."""
+    f = Filters(D(2018, 10, 1), D(2018, 10, 31))
+    totals = access.period_totals(loaded, f)
+    assert totals["visits"] > 100 and totals["camps_reached"] > 50 and totals["consultations"] > 1000
+
+
+def test_new_data_is_seen_at_once(loaded, dataset_frames):
+    """Loading data changes the data version; the next question reads the new data, not the columns of the old."""
+    f = Filters(FIRST, LAST)
+    before = access.period_totals(loaded, f)
+    data, records = dataset_frames
+    fewer = records[records["date"] < D(2018, 10, 1)]
+    access.load_dataset(loaded, demo.Dataset(data.camps, data.populations, data.clinics, iter([fewer]), 5, "large"))
+    after = access.period_totals(loaded, f)
+    assert after["visits"] < before["visits"]
+    assert after == both(loaded, access.period_totals, f)[1]
+    loading.remove_demo(loaded)
+    assert access.period_totals(loaded, f)["visits"] == 0
