@@ -120,6 +120,24 @@ window.dash_clientside.mmc = {
                 Object.assign({}, units, {highlight: unitCodes}),
             ];
         },
+        /* The camp layer from the columns the server sends (analytics.camp_columns): ids as differences, positions in
+           thousandths of a degree, status by position; the marker's size follows the population. */
+        campLayer: function (cols) {
+            if (!cols || !cols.id) { return {type: "FeatureCollection", features: []}; }
+            const features = new Array(cols.id.length);
+            let id = 0;
+            for (let i = 0; i < cols.id.length; i++) {
+                id += cols.id[i];
+                const p = cols.p[i];
+                features[i] = {
+                    type: "Feature",
+                    geometry: {type: "Point", coordinates: [cols.x[i] / cols.scale, cols.y[i] / cols.scale]},
+                    properties: {id: id, s: cols.states[cols.s[i]], n: cols.n[i], p: p,
+                                 r: Math.round(10 * Math.min(16, Math.max(4, 3 + Math.sqrt(p || 0) / 12))) / 10},
+                };
+            }
+            return {type: "FeatureCollection", features: features};
+        },
         ringRadius: function (km, hideout) {
             const value = Number(km);
             if (!value || value <= 0) { return window.dash_clientside.no_update; }

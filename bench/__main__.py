@@ -159,6 +159,7 @@ def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
     with client.session_transaction() as session:
         session.update(uid=account.id, role=account.role)
     client.get("/")  # the first request sets Dash up
+    warm = read_columns(engine)
     rng = random.Random(seed)
     queries = [random_query(rng, status.first_date, status.last_date) for _ in range(samples)]
     out = {}
@@ -184,18 +185,35 @@ def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
         log(f"  {page}: p50 {fig['p50']:.0f} ms, p95 {fig['p95']:.0f} ms, cached p95 {fig['cached_p95']:.0f} ms")
     camp_kb = camp_layer_kb(client, f"?start={status.last_date - dt.timedelta(days=27)}&end={status.last_date}")
     engine.dispose()
-    return {"pages": out, "camp_layer_kb": camp_kb}
+    return {"pages": out, "camp_layer_kb": camp_kb, "columns_s": warm}
+
+
+def read_columns(engine) -> dict:
+    """Read the in-memory totals (store.columns) as a server does after each data load, and how long it took: the
+    visits on the first question, each visit's syndromes in the background right after."""
+    from dashboard.store import access, columns
+
+    started = time.perf_counter()
+    cols = columns.of(engine, access.data_version(engine))
+    visits = time.perf_counter() - started
+    if cols is None:
+        return {}
+    started = time.perf_counter()
+    cols.by_syndrome()
+    syndromes = time.perf_counter() - started
+    log(f"  in-memory totals read: visits {visits:.1f} s, then their syndromes {syndromes:.1f} s")
+    return {"visits": visits, "syndromes": syndromes}
 
 
 def camp_layer_kb(client, query: str) -> float:
-    """The overview's camp layer, as sent, gzip-compressed (KB)."""
+    """The overview's camp layer, as sent (the columns the browser makes it from), gzip-compressed (KB)."""
     from dashboard import ids
 
     body = client.post("/_dash-update-component", json=page_callback_body("/", query)).get_json()
 
     def find(node):
         if isinstance(node, dict):
-            if node.get("props", {}).get("id") == ids.CAMP_LAYER:
+            if node.get("props", {}).get("id") == ids.camp_columns(ids.CAMP_LAYER):
                 return node["props"]
             for value in node.values():
                 hit = find(value)
@@ -502,6 +520,12 @@ def report(results: dict, small: bool) -> str:
                 f"({fig['p50']:.0f}; {fig['cached_p95']:.0f}) | {BUDGETS['filter_p95_ms']} ms "
                 f"{'at 10M' if not small else ''} | {verdict(fig['p95'], BUDGETS['filter_p95_ms'])} |"
             )
+        if run.get("columns_s"):
+            c = run["columns_s"]
+            lines.append(
+                f"| in-memory totals read after a load: visits, then their syndromes (background) | {db}, "
+                f"{records:,} records | {c['visits']:.1f} s, {c['syndromes']:.1f} s | (none) | |"
+            )
         lines.append(
             f"| camp layer, gzip | {db}, {records:,} records | {run['camp_layer_kb']:.0f} KB | "
             f"{BUDGETS['camp_layer_kb']} KB | {verdict(run['camp_layer_kb'], BUDGETS['camp_layer_kb'])} |"
@@ -544,12 +568,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--samples", type=int, default=None, help="filter sets per page (default 200; --small 20)")
     p.add_argument("--users", type=int, default=None, help="concurrent viewers (default 150; --small 20)")
     p.add_argument("--seconds", type=float, default=None, help="length of the load run (default 60; --small 10)")
+    p.add_argument("--sizes", default=None, help="comma-separated datasets: 1M, 10M (default both; --small: small)")
     p.add_argument("--write-baseline", action="store_true", help="with --small: keep these figures as the baseline")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     skip = set(filter(None, args.skip.split(",")))
     databases = [d for d in args.databases.split(",") if d]
-    sizes = ["small"] if args.small else ["1M", "10M"]
+    sizes = ["small"] if args.small else (args.sizes or "1M,10M").split(",")
     samples = args.samples or (20 if args.small else 200)
     results: dict = {"machine": machine(), "latency": {}, "import": {}}
     urls = {}

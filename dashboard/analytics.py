@@ -48,13 +48,43 @@ def parse_period(
 
 def population_at(history: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """Each camp's population at `day`: the row with the latest population_date on or before it, else the earliest
-    row after it. Returns camp_id, population, population_date."""
-    if history.empty:
-        return pd.DataFrame(columns=["camp_id", "population", "population_date"])
-    h = history.sort_values(["camp_id", "population_date"])
-    before = h[h["population_date"] <= day].groupby("camp_id").tail(1)
-    after = h[~h["camp_id"].isin(before["camp_id"])].groupby("camp_id").head(1)
-    return pd.concat([before, after])[["camp_id", "population", "population_date"]].reset_index(drop=True)
+    row after it. Returns camp_id, population, population_date (a date)."""
+    out = populations_at(history, [day]).drop(columns="day")
+    out["population_date"] = out["population_date"].dt.date
+    return out
+
+
+def populations_at(history: pd.DataFrame, days: Iterable[dt.date]) -> pd.DataFrame:
+    """population_at for each of `days` at once: day, camp_id, population, population_date (timestamps). Every
+    camp's rows are found by binary search, so a year of weeks for 10,000 camps takes milliseconds."""
+    days = np.asarray([np.datetime64(d, "D") for d in days], dtype="datetime64[D]").astype("int64")
+    columns = ["day", "camp_id", "population", "population_date"]
+    if history.empty or not len(days):
+        return pd.DataFrame(columns=columns)
+    camp = history["camp_id"].to_numpy(dtype="int64")
+    dated = history["population_date"]
+    if pd.api.types.is_datetime64_any_dtype(dated):
+        date = dated.to_numpy().astype("datetime64[D]").astype("int64")
+    else:
+        date = np.asarray(dated.tolist(), dtype="datetime64[D]").astype("int64")
+    order = np.lexsort((date, camp))
+    camp, date, population = camp[order], date[order], history["population"].to_numpy(dtype="int64")[order]
+    camps, first, counts = np.unique(camp, return_index=True, return_counts=True)
+    span = int(date.max() - min(date.min(), days.min())) + 2
+    key = np.repeat(np.arange(len(camps), dtype="int64"), counts) * span + (date - date.min())
+    rank = np.tile(np.arange(len(camps), dtype="int64"), len(days))
+    wanted = np.repeat(days, len(camps))
+    pos = np.searchsorted(key, rank * span + np.clip(wanted - date.min(), -1, span - 1), side="right") - 1
+    own = np.tile(first, len(days))
+    row = np.where(pos >= own, pos, own)  # before the camp's first row: its earliest row
+    return pd.DataFrame(
+        {
+            "day": pd.to_datetime(wanted.astype("datetime64[D]")),
+            "camp_id": camps[rank],
+            "population": population[row],
+            "population_date": pd.to_datetime(date[row].astype("datetime64[D]")),
+        }
+    )
 
 
 def utilisation(consultations: float, population: float, days: int) -> float | None:
@@ -202,31 +232,27 @@ def governorate_features(boundaries: dict, values: dict[str, dict], names: dict[
     return {"type": "FeatureCollection", "features": features}
 
 
-def camp_features(camps: pd.DataFrame, k: int | None = None) -> dict:
-    """Camps as compact point features for the map: id, status (s), radius from population (r), name (n) and
-    population (p; None when it is from 1 to k-1 on a public map). The browser builds the tooltip (assets/map.js);
-    details are fetched when a camp is clicked."""
+POSITION_SCALE = 1000  # camp positions go to the map in thousandths of a degree (about 110 m)
+
+
+def camp_columns(camps: pd.DataFrame, k: int | None = None) -> dict:
+    """Camps for the map as columns, the smallest form that crosses a slow connection (assets/map.js `campLayer`
+    makes the point features in the browser): ids as the first id and then differences, positions in thousandths
+    of a degree, status as a position in `states`, population (None when it is from 1 to k-1 on a public map) and
+    name. The browser builds the tooltip and sizes the marker by the population; details are fetched on a click."""
+    ids = camps["camp_id"].astype("int64").to_numpy()
     population = camps["population"].fillna(0).astype("int64").clip(lower=0)
-    radius = np.clip(3 + np.sqrt(population.to_numpy()) / 12, 4, 16).round(1)
-    shown = [suppress(p, k) for p in population.tolist()] if k else population.tolist()
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"id": camp_id, "s": status, "r": r, "n": name, "p": p},
-        }
-        for camp_id, status, r, name, p, lon, lat in zip(
-            camps["camp_id"].astype("int64").tolist(),
-            camps["status"].tolist(),
-            radius.tolist(),
-            camps["name"].tolist(),
-            shown,
-            camps["longitude"].astype(float).round(4).tolist(),
-            camps["latitude"].astype(float).round(4).tolist(),
-            strict=True,
-        )
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    states = sorted(set(camps["status"]))
+    return {
+        "id": np.diff(ids, prepend=0).tolist(),
+        "x": (camps["longitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
+        "y": (camps["latitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
+        "states": states,
+        "s": camps["status"].map({s: i for i, s in enumerate(states)}).astype("int64").tolist(),
+        "p": [suppress(p, k) for p in population.tolist()] if k else population.tolist(),
+        "n": camps["name"].tolist(),
+        "scale": POSITION_SCALE,
+    }
 
 
 def label_point(geometry: dict) -> tuple[float, float]:

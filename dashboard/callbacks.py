@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs, urlencode
 
 import dash
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, no_update
 
 from dashboard import ids
 
@@ -67,6 +67,13 @@ def user_changed(drawn_values: dict | None) -> bool:
 
 
 def register(app: Dash) -> None:
+    for layer in (ids.CAMP_LAYER, ids.GAP_CAMPS):  # each camp layer is made in the browser from its columns
+        app.clientside_callback(
+            ClientsideFunction(namespace="mmc", function_name="campLayer"),
+            Output(layer, "data"),
+            Input(ids.camp_columns(layer), "data"),
+        )
+
     @app.callback(
         Output(ids.NAVIGATE, "href"),
         Input(ids.FILTER_PERIOD, "value"),

@@ -129,7 +129,8 @@ def camp_map(
 ):
     """The map: governorate polygons shaded by `figure` with names, camps by status, unit counts (never bases) when
     given, and `extra` (name, layer, shown at first) overlays, each switchable in the layer control. Optional
-    `tiles` (url, attribution) go underneath; without them the map needs no server but this one."""
+    `tiles` (url, attribution) go underneath; without them the map needs no server but this one. `camps` are
+    analytics.camp_columns: a store beside the map holds them and the browser makes the layer's features."""
     hideout = {
         "figure": figure,
         "colors": CHOROPLETH_COLOURS,
@@ -154,7 +155,6 @@ def camp_map(
         (
             _("Camps and sites"),
             dl.GeoJSON(
-                data=camps,
                 id=camp_layer_id,
                 pointToLayer=ns("campMarker"),
                 hideout={
@@ -180,6 +180,7 @@ def camp_map(
         [
             dl.LayersControl(children, position="topright", collapsed=True),
             dl.ScaleControl(position="bottomleft", imperial=False),
+            dcc.Store(id=ids.camp_columns(camp_layer_id), data=camps),
         ],
         id=map_id,
         **(view or PROGRAMME_VIEW),

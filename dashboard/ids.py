@@ -11,6 +11,13 @@ OVERVIEW_MAP = "overview-map"
 OVERVIEW_CHART = "overview-chart"
 GOV_LAYER = "governorate-layer"
 CAMP_LAYER = "camp-layer"
+
+
+def camp_columns(camp_layer: str) -> str:
+    """The store beside a camp layer that holds its columns (the browser makes the layer from them)."""
+    return f"{camp_layer}-columns"
+
+
 UNIT_LAYER = "unit-layer"
 LABEL_LAYER = "label-layer"
 PERIOD_TEXT = "period-text"

@@ -99,7 +99,7 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
     return {
         "governorates": gov_layer,
         "labels": labels,
-        "camps": analytics.camp_features(camp_table, k),
+        "camps": analytics.camp_columns(camp_table, k),
         "units": unit_badges(reports.units(engine, f), labels),
         "breaks": breaks,
     }
@@ -119,7 +119,7 @@ def the_map(layers: dict, settings, f, figure: str, map_id: str = ids.OVERVIEW_M
         figure=figure,
         selected=f.governorates[0] if len(f.governorates) == 1 else None,
         tiles=(settings.tile_url, settings.tile_attribution) if settings.tile_url else None,
-        cluster=len(layers["camps"]["features"]) > CLUSTER_ABOVE,
+        cluster=len(layers["camps"]["id"]) > CLUSTER_ABOVE,
         **extra,
     )
 

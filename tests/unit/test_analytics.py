@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -131,23 +132,48 @@ def test_suppress(value, shown):
     assert analytics.suppress(value, 5) == shown
 
 
-def test_camp_features_are_compact_points():
+def test_camp_columns_are_compact():
     camps = pd.DataFrame(
         {
-            "camp_id": [7, 8],
-            "longitude": [43.123456, 44.0],
-            "latitude": [36.987654, 35.0],
-            "population": [14000, 3],
-            "status": ["reached", "not_reached"],
-            "name": ["Debaga 1", "Tiny site"],
+            "camp_id": [7, 8, 12],
+            "longitude": [43.123456, 44.0, 42.5],
+            "latitude": [36.987654, 35.0, 33.25],
+            "population": [14000, 3, 0],
+            "status": ["reached", "not_reached", "closed"],
+            "name": ["Debaga 1", "Tiny site", "Closed camp"],
         }
     )
-    fc = analytics.camp_features(camps, k=5)
-    first, second = (f["properties"] for f in fc["features"])
-    assert fc["features"][0]["geometry"]["coordinates"] == [43.1235, 36.9877]
-    assert first == {"id": 7, "s": "reached", "r": 12.9, "n": "Debaga 1", "p": 14000}
-    assert second["p"] is None  # 3 people: hidden on a public map
-    assert analytics.camp_features(camps)["features"][1]["properties"]["p"] == 3
+    cols = analytics.camp_columns(camps, k=5)
+    assert cols["id"] == [7, 1, 4]  # 7, 8, 12 as differences
+    assert (cols["x"][0] / cols["scale"], cols["y"][0] / cols["scale"]) == (43.123, 36.988)
+    assert [cols["states"][s] for s in cols["s"]] == ["reached", "not_reached", "closed"]
+    assert cols["p"] == [14000, None, 0]  # 3 people: hidden on a public map
+    assert cols["n"] == ["Debaga 1", "Tiny site", "Closed camp"]
+    assert analytics.camp_columns(camps)["p"][1] == 3
+
+
+def test_camp_columns_of_ten_thousand_camps_fit_the_budget():
+    """Issue #8: the camp layer of 10,000 camps (the benchmark's sites) at most 100 KB compressed (gzip)."""
+    import gzip
+    import json
+
+    from dashboard import demo
+
+    rng = np.random.default_rng(1)
+    sites, pops, _ = demo.large_sites(rng, dt.date(2018, 1, 1), dt.date(2018, 12, 31), 10_000, 1_000)
+    latest = pops.groupby("camp_code")["population"].last()
+    camps = pd.DataFrame(
+        {
+            "camp_id": np.arange(1, len(sites) + 1),
+            "longitude": sites["longitude"],
+            "latitude": sites["latitude"],
+            "population": latest.reindex(sites["camp_code"]).fillna(0).to_numpy(),
+            "status": rng.choice(["reached", "not_reached", "under_served", "closed"], len(sites)),
+            "name": sites["camp_name"],
+        }
+    )
+    size = len(gzip.compress(json.dumps(analytics.camp_columns(camps, k=5), separators=(",", ":")).encode()))
+    assert 50 * 1024 < size < 100 * 1024  # (a layer of 10,000 camps cannot be much smaller: not an empty one)
 
 
 def test_label_point_is_inside_the_polygon():
