@@ -122,15 +122,14 @@ def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
     weekly = breakdown(engine, replace(f, freq="week"), None, ("governorate",), first_day)
     if weekly.empty:
         return weekly.assign(population=[], rate=[])
-    camp_govs = camp_activity(engine, replace(f, syndrome=None))[["camp_id", "governorate"]]
-    history = population_history(engine)
-    rows = []
-    for week in weekly["period"].unique():
-        day = min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end)
-        pops = analytics.population_at(history, day).merge(camp_govs, on="camp_id")
-        for gov, population in pops.groupby("governorate")["population"].sum().items():
-            rows.append({"period": week, "governorate": gov, "population": int(population)})
-    out = weekly.merge(pd.DataFrame(rows), on=["period", "governorate"], how="left")
+    camp_govs = camp_activity(engine, replace(f, syndrome=None)).set_index("camp_id")["governorate"]
+    weeks = pd.Series(weekly["period"].unique())
+    ends = [min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end) for week in weeks]
+    pops = analytics.populations_at(population_history(engine), ends)
+    pops["governorate"] = pops["camp_id"].map(camp_govs)
+    pops["period"] = pops["day"].map(dict(zip(pd.to_datetime(ends), weeks, strict=True)))
+    totals = pops.dropna(subset=["governorate"]).groupby(["period", "governorate"], as_index=False)["population"].sum()
+    out = weekly.merge(totals, on=["period", "governorate"], how="left")
     out["rate"] = (out["consultations"] / out["population"] * 1000).where(out["population"] > 0).round(2)
     return out
 
