@@ -1,8 +1,8 @@
 """The read-only JSON API, /api/v1, documented at /api/v1/openapi.json.
 
 Public endpoints suppress counts as the public pages do; a signed-in coordinator (the same session cookie) gets
-them unsuppressed. /api/v1/gaps is for coordinators only. `format=csv` gives CSV with an HXL row. A bad parameter
-gives 400 with a JSON error that names it.
+them unsuppressed. /api/v1/gaps and /api/v1/alerts are for coordinators only. `format=csv` gives CSV with an HXL
+row. A bad parameter gives 400 with a JSON error that names it.
 """
 
 from __future__ import annotations
@@ -209,6 +209,18 @@ def gaps():
     return jsonify({**_meta(f, status, None), "rows": rows})
 
 
+@api.get("/alerts")
+def alerts():
+    if not auth.role_at_least("coordinator"):
+        raise ApiError(401, "sign in as a coordinator to read the alerts")
+    f, status = _filters()
+    table = reports.alerts(runtime.engine(), f, runtime.settings())
+    rows = [{key: _plain(row[key]) for key, _h, _t in reports.ALERT_COLUMNS} for row in table.to_dict("records")]
+    if request.args.get("format") == "csv":
+        return _csv(rows, reports.ALERT_COLUMNS, "mmc-alerts")
+    return jsonify({**_meta(f, status, None), "rows": rows})
+
+
 @api.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
@@ -293,6 +305,13 @@ def openapi_document() -> dict:
                 "The per-camp gap table (coordinators only)",
                 "Population, units served, visits, last visit, days since, consultations, utilisation, "
                 "distance to the nearest base, status and its reason",
+                common,
+                public=False,
+            ),
+            "/alerts": op(
+                "Outbreak alerts in the period (coordinators only)",
+                "Newest first: week (its first day), camp code and name, governorate, syndrome, count, baseline "
+                "(mean of the previous weeks) and rule (single_case or threshold)",
                 common,
                 public=False,
             ),

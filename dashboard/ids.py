@@ -65,6 +65,7 @@ TRENDS_CAMP = "trends-camp"
 TRENDS_DOWNLOAD = "trends-download"
 ALERT_GRID = "alert-grid"
 ALERT_MAP = "alert-map"
+ALERT_DOWNLOAD = "alert-download"
 CSV_BUTTON = "csv-button"  # pattern-matching: {"type": CSV_BUTTON, "chart": name}
 CHART = "chart"  # pattern-matching: {"type": CHART, "chart": name}
 

@@ -39,6 +39,20 @@ GAP_COLUMNS = [
 ]
 
 
+# The alert list's columns (coordinators: the API, its CSV and the trends page's link to it).
+ALERT_COLUMNS = [
+    ("week", "week", "#date+week"),
+    ("code", "code", "#loc+code"),
+    ("name", "name", "#loc+name"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("governorate_name", "governorate_name", "#adm1+name"),
+    ("syndrome", "syndrome", "#indicator+syndrome"),
+    ("count", "count", "#affected+num"),
+    ("baseline", "baseline", "#indicator+baseline+num"),
+    ("rule", "rule", "#indicator+rule"),
+]
+
+
 @cached
 def camp_activity(engine, f: Filters) -> pd.DataFrame:
     """access.camps_in_period, cached: several reports and pages start from it."""

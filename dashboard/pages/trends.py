@@ -10,25 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from html import escape
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_ag_grid as dag
 import dash_leaflet as dl
 import dash_mantine_components as dmc
 import pandas as pd
-from dash import ALL, Input, Output, State, ctx, dcc, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, charts, components, exports, ids, reports, runtime
 from dashboard.callbacks import changed_href, drawn, set_params, user_changed
 from dashboard.filters import ParameterError, parse_filters
-from dashboard.i18n import _
+from dashboard.i18n import _, number
 from dashboard.reference import SYNDROMES
 from dashboard.store import access
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends and alerts · MMC Iraq", nav_order=1)
 
+ALERTS_SHOWN = 500  # the alert list and map show the newest; the rest are one download away
 PERIOD = ("period", "period", "#date")
 GOV = ("governorate", "governorate", "#adm1+code")
 CONS = ("consultations", "consultations", "#indicator+consultations+num")
@@ -229,9 +230,11 @@ def _preset_of(f, status) -> str | None:
     return None
 
 
-def _alerts_section(found: pd.DataFrame, names):
+def _alerts_section(found: pd.DataFrame, names, f):
     if found.empty:
         return dmc.Alert(_("No alert in this period."), color="green", variant="light")
+    everything = found
+    found = found.head(ALERTS_SHOWN)  # newest first (reports.alerts): a long period at scale has tens of thousands
     rows = found.assign(
         week=found["week"].dt.date.astype(str),
         syndrome_name=found["syndrome"].map(charts.syndrome_name),
@@ -256,6 +259,27 @@ def _alerts_section(found: pd.DataFrame, names):
         dashGridOptions={"suppressColumnVirtualisation": True},
         style={"height": "380px"},
         className="ag-theme-quartz",
+    )
+    download = html.A(
+        _("Download all {n} alerts (CSV)", n=number(len(everything))),
+        href="/api/v1/alerts?" + urlencode({**f.query(), "format": "csv"}, doseq=True),
+        id=ids.ALERT_DOWNLOAD,
+    )
+    shown = (
+        dmc.Text(
+            [
+                _(
+                    "The {shown} newest of {n} alerts in the list and on the map. ",
+                    shown=number(len(found)),
+                    n=number(len(everything)),
+                ),
+                download,
+            ],
+            size="sm",
+            c="dimmed",
+        )
+        if len(everything) > len(found)
+        else dmc.Text(download, size="sm")
     )
     per_camp = found.groupby(["camp_id", "name", "latitude", "longitude"], as_index=False).agg(
         alerts=("count", "size"), last=("week", "max")
@@ -287,7 +311,15 @@ def _alerts_section(found: pd.DataFrame, names):
         className="mmc-map alert-map",
         id=ids.ALERT_MAP,
     )
-    return dmc.Grid([dmc.GridCol(grid, span={"base": 12, "lg": 7}), dmc.GridCol(alert_map, span={"base": 12, "lg": 5})])
+    return dmc.Stack(
+        [
+            shown,
+            dmc.Grid(
+                [dmc.GridCol(grid, span={"base": 12, "lg": 7}), dmc.GridCol(alert_map, span={"base": 12, "lg": 5})]
+            ),
+        ],
+        gap="xs",
+    )
 
 
 def layout(**query):
@@ -330,7 +362,7 @@ def layout(**query):
             ),
             _filters_bar(f, status, names, coordinator, engine),
             dmc.Text(note, size="xs", c="dimmed"),
-            *([dmc.Title(_("Alerts"), order=3), _alerts_section(found, names)] if coordinator else []),
+            *([dmc.Title(_("Alerts"), order=3), _alerts_section(found, names, f)] if coordinator else []),
             dmc.Grid(
                 [
                     _card("governorate", data["governorate"], names, f, span=12),

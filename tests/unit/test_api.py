@@ -131,6 +131,26 @@ def test_gaps_are_for_coordinators_only(anonymous, coordinator):
     assert rows["B"]["nearest_base_km"] == 1.6  # to Ambulance Charlie: 1.37 km north, 0.92 km east
 
 
+def test_alerts_are_for_coordinators_only(anonymous, coordinator):
+    response = anonymous.get("/api/v1/alerts")
+    assert response.status_code == 401 and "coordinator" in response.get_json()["error"]["message"]
+    assert anonymous.get("/api/v1/alerts?format=csv").status_code == 401
+    body = coordinator.get("/api/v1/alerts?start=2017-01-30&end=2017-02-12").get_json()
+    assert body["rows"] == [] and body["filters"]["start"] == "2017-01-30"  # no alert in this data (see test_trends)
+    header = next(csv.reader(io.StringIO(coordinator.get("/api/v1/alerts?format=csv").get_data(as_text=True))))
+    assert header == [
+        "week",
+        "code",
+        "name",
+        "governorate",
+        "governorate_name",
+        "syndrome",
+        "count",
+        "baseline",
+        "rule",
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "parameter"),
     [
@@ -183,13 +203,20 @@ def test_openapi_documents_every_endpoint(api_app, anonymous):
         for r in api_app.server.url_map.iter_rules()
         if r.rule.startswith("/api/v1/") and "<" not in r.rule and not r.rule.endswith("openapi.json")
     }
-    assert routes == set(doc["paths"]) == {"/summary", "/trends", "/camps", "/gaps"}
+    assert routes == set(doc["paths"]) == {"/summary", "/trends", "/camps", "/gaps", "/alerts"}
     trend_params = {p["name"] for p in doc["paths"]["/trends"]["get"]["parameters"]}
     assert trend_params == {"start", "end", "governorate", "syndrome", "format", "freq"}
 
 
 def test_no_api_url_gives_an_anonymous_caller_coordinator_data(anonymous):
-    for path in ("/api/v1/summary", "/api/v1/trends", "/api/v1/camps", "/api/v1/gaps", "/api/v1/openapi.json"):
+    for path in (
+        "/api/v1/summary",
+        "/api/v1/trends",
+        "/api/v1/camps",
+        "/api/v1/gaps",
+        "/api/v1/alerts",
+        "/api/v1/openapi.json",
+    ):
         for query in ("", f"?{WEEK}", f"?{WEEK}&format=csv", "?start=2017-01-01&end=2017-12-31&freq=month"):
             text = anonymous.get(path + query).get_data(as_text=True)
             leaked = [s for s in SECRETS if s in text]

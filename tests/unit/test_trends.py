@@ -69,6 +69,30 @@ def test_coordinators_get_every_count_and_the_alerts(app):
     assert marks and list(marks[0].customdata) == [1]
 
 
+def test_the_alert_list_links_to_every_alert(app):
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
+    link = find(page, ids.ALERT_DOWNLOAD)
+    assert link.children == "Download all 1 alerts (CSV)"
+    client = _client_with_csrf(app)
+    _sign_in(client, "carol")
+    rows = list(csv.reader(io.StringIO(client.get(link.href).get_data(as_text=True))))
+    assert rows[0][:3] == ["week", "code", "name"] and rows[1][0].startswith("#date")  # the HXL row
+    assert rows[2][:3] == ["2017-02-06", "A", "Camp A"] and rows[2][5:7] == ["suspected_measles", "1"]
+    assert parse_qs(urlsplit(link.href).query)["start"] == ["2017-01-30"]
+
+
+def test_a_long_alert_list_shows_the_newest_and_says_how_many_there_are(app, monkeypatch):
+    """At scale a long period has tens of thousands of alerts: the page sends the newest, the link has them all."""
+    from dashboard.pages import trends
+
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
+    assert "The 1 newest" not in texts(page)
+    monkeypatch.setattr(trends, "ALERTS_SHOWN", 0)
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
+    assert find(page, ids.ALERT_GRID).rowData == []
+    assert any(t.startswith("The 0 newest of 1 alerts") for t in texts(page))
+
+
 def test_the_public_cannot_pick_a_camp_or_a_unit(app):
     page = _page(app, start="2017-01-30", end="2017-02-12", camp="B")
     by_gov = {t.name: list(t.y) for t in _figure(page, "governorate").data}
