@@ -287,16 +287,21 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
 
 def nearest_base_km(camps: pd.DataFrame, clinics: pd.DataFrame) -> np.ndarray:
-    """For each camp, the distance in km to the nearest unit base (NaN when there is no unit)."""
+    """For each camp, the distance in km to the nearest unit base (NaN when there is no unit): the nearest by the
+    straight line through the Earth (a k-d tree), which is the nearest by great circle too."""
+    from scipy.spatial import cKDTree
+
     if clinics.empty or camps.empty:
         return np.full(len(camps), np.nan)
-    d = haversine_km(
-        camps["latitude"].to_numpy()[:, None],
-        camps["longitude"].to_numpy()[:, None],
-        clinics["base_latitude"].to_numpy()[None, :],
-        clinics["base_longitude"].to_numpy()[None, :],
+
+    def unit_vectors(lat, lon):
+        lat, lon = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
+        return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+    chord, _ = cKDTree(unit_vectors(clinics["base_latitude"], clinics["base_longitude"])).query(
+        unit_vectors(camps["latitude"], camps["longitude"])
     )
-    return d.min(axis=1)
+    return 6371.0088 * 2 * np.arcsin(np.clip(chord / 2, 0, 1))
 
 
 def status_reason(status: str, days_since_visit, utilisation, not_reached_days: int, min_utilisation: float) -> str:

@@ -15,6 +15,7 @@ import dash
 import dash_ag_grid as dag
 import dash_leaflet as dl
 import dash_mantine_components as dmc
+import numpy as np
 import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -131,36 +132,35 @@ def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
 
 def reach_lines(camps: pd.DataFrame, clinics: pd.DataFrame, visits: pd.DataFrame) -> dict:
     """A line from each unit's base to each camp it visited in the period, its weight growing with the visits."""
-    bases = clinics.set_index("code")[["base_latitude", "base_longitude", "name"]]
-    places = camps.set_index("camp_id")[["latitude", "longitude", "name"]]
-    features = []
-    for row in visits.itertuples():
-        if row.clinic_code not in bases.index or row.camp_id not in places.index:
-            continue
-        base, camp = bases.loc[row.clinic_code], places.loc[row.camp_id]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [
-                        [round(base.base_longitude, 4), round(base.base_latitude, 4)],
-                        [round(camp.longitude, 4), round(camp.latitude, 4)],
-                    ],
-                },
-                "properties": {
-                    "u": row.clinic_code,
-                    "c": int(row.camp_id),
-                    "w": round(min(1 + row.visits**0.5 / 2, 8), 1),
-                    "tooltip": _(
-                        "{unit} → {camp}: {n} visits",
-                        unit=escape(base["name"]),
-                        camp=escape(camp["name"]),
-                        n=row.visits,
-                    ),
-                },
-            }
+    bases = clinics[["code", "base_latitude", "base_longitude", "name"]].rename(columns={"code": "clinic_code"})
+    places = camps[["camp_id", "latitude", "longitude", "name"]].rename(columns={"name": "camp_name"})
+    lines = visits[["clinic_code", "camp_id", "visits"]].merge(bases, on="clinic_code").merge(places, on="camp_id")
+    weights = np.minimum(1 + lines["visits"].to_numpy() ** 0.5 / 2, 8).round(1)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[blon, blat], [clon, clat]]},
+            "properties": {
+                "u": code,
+                "c": camp,
+                "w": w,
+                "tooltip": _("{unit} → {camp}: {n} visits", unit=escape(unit), camp=escape(place), n=n),
+            },
+        }
+        for code, camp, n, unit, place, blon, blat, clon, clat, w in zip(
+            lines["clinic_code"].tolist(),
+            lines["camp_id"].astype("int64").tolist(),
+            lines["visits"].astype("int64").tolist(),
+            lines["name"].tolist(),
+            lines["camp_name"].tolist(),
+            lines["base_longitude"].astype(float).round(4).tolist(),
+            lines["base_latitude"].astype(float).round(4).tolist(),
+            lines["longitude"].astype(float).round(4).tolist(),
+            lines["latitude"].astype(float).round(4).tolist(),
+            weights.tolist(),
+            strict=True,
         )
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -161,3 +161,20 @@ def test_callbacks_give_the_public_nothing(app):
         response = call_callback(anonymous, output, values)
         assert response.status_code == 204, output
         assert not any(s in response.get_data(as_text=True) for s in SECRETS)
+
+
+def test_reach_lines_join_each_base_to_the_camps_it_visited():
+    import pandas as pd
+
+    from dashboard.pages.coordinator import reach_lines
+
+    camps = pd.DataFrame({"camp_id": [1, 2], "latitude": [36.1, 33.2], "longitude": [43.0, 44.0], "name": ["A", "B<"]})
+    clinics = pd.DataFrame(
+        {"code": ["M1"], "base_latitude": [36.123456], "base_longitude": [43.5], "name": ["Team Alpha"]}
+    )
+    visits = pd.DataFrame({"clinic_code": ["M1", "M1", "X9"], "camp_id": [1, 2, 1], "visits": [4, 100, 3]})
+    features = reach_lines(camps, clinics, visits)["features"]
+    assert [f["properties"]["c"] for f in features] == [1, 2]  # X9 is no known unit: no line
+    assert features[0]["geometry"]["coordinates"] == [[43.5, 36.1235], [43.0, 36.1]]
+    assert [f["properties"]["w"] for f in features] == [2.0, 6.0]  # 1 + sqrt(visits) / 2, at most 8
+    assert features[1]["properties"]["tooltip"] == "Team Alpha → B&lt;: 100 visits"
