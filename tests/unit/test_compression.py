@@ -64,3 +64,27 @@ def test_the_vendored_bundle_matches_the_plotly_package():
 
     vendored = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "assets" / "vendor").glob("plotly-*.js"))
     assert vendored == [f"plotly-basic-{get_plotlyjs_version()}.min.js"], "run scripts/build_plotly_bundle.sh"
+
+
+def test_ag_grid_is_sent_to_signed_in_coordinators_only(sqlite_url):
+    from dashboard import auth
+    from dashboard.store import users
+    from tests.unit.test_auth import PASSWORD, _client_with_csrf, _sign_in
+
+    app = make_app(sqlite_url, tiny_dataset())
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    client = _client_with_csrf(app)
+    for path in ("/", "/trends", "/coordinator"):
+        scripts = _scripts_of(client, path)
+        assert not any("dash_ag_grid" in s or "/assets/grid.js" in s for s in scripts), path
+        assert any("dash_leaflet" in s for s in scripts)  # only the grid is left out
+    _sign_in(client, "carol")
+    for path in ("/", "/coordinator"):
+        scripts = _scripts_of(client, path)
+        assert any("/dash_ag_grid/dash_ag_grid." in s for s in scripts) and any("/assets/grid.js" in s for s in scripts)
+
+
+def _scripts_of(client, path: str) -> list[str]:
+    import re
+
+    return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
