@@ -279,9 +279,11 @@ def data_status(engine: Engine) -> DataStatus:
     )
 
 
-def _in_memory(engine: Engine) -> columns.Columns | None:
-    """The data's columns in memory (store.columns), which answer most questions without a scan; None when off."""
-    return columns.of(engine, data_version(engine)) if columns.ENABLED else None
+def _in_memory(engine: Engine, f: Filters, dims: Sequence[str] = ()) -> columns.Columns | None:
+    """The data's columns in memory (store.columns), which answer most questions without a scan; None when they are
+    off or cannot answer yet."""
+    cols = columns.of(engine, data_version(engine)) if columns.ENABLED else None
+    return cols if cols is not None and cols.answers(f, dims) else None
 
 
 def _source(f: Filters, dims: Sequence[str] = ()):
@@ -321,7 +323,7 @@ def _breakdowns(source) -> dict:
 def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
     """Consultations and referrals per day and per each of `dims` (governorate, syndrome, sex, age_group, camp_id),
     aggregated in the database."""
-    if set(dims) <= {"governorate", "camp_id", "syndrome"} and (cols := _in_memory(engine)):
+    if set(dims) <= {"governorate", "camp_id", "syndrome"} and (cols := _in_memory(engine, f, dims)):
         return cols.daily(f, dims)
     detailed = f.syndrome or set(dims) & {"syndrome", "sex", "age_group"}
     if detailed and not f.camp and not f.clinic and set(dims) <= {"governorate", "syndrome", "sex", "age_group"}:
@@ -363,7 +365,7 @@ def _daily_frame(rows, dims: Sequence[str]) -> pd.DataFrame:
 
 def period_totals(engine: Engine, f: Filters) -> dict:
     """Consultations, referrals, visits, camps reached and active units for the filters (formats.md definitions)."""
-    if cols := _in_memory(engine):
+    if cols := _in_memory(engine, f):
         return cols.period_totals(f)
     R = _source(f)  # noqa: N806
     sums = _scope(
@@ -387,7 +389,7 @@ def period_totals(engine: Engine, f: Filters) -> dict:
 def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     """The period totals for each governorate (of the camp): consultations, referrals, visits, camps_reached,
     active_units. Governorates without a record are absent."""
-    if cols := _in_memory(engine):
+    if cols := _in_memory(engine, f):
         return cols.totals_by_governorate(f)
     R = _source(f)  # noqa: N806
     sums = _scope(
@@ -422,7 +424,7 @@ def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
 
 def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
     """Consultations and referrals per day and governorate (of the camp), aggregated in the database."""
-    if cols := _in_memory(engine):
+    if cols := _in_memory(engine, f):
         return cols.daily(f, ("governorate",))
     R = _source(f)  # noqa: N806
     stmt = _scope(
@@ -443,7 +445,7 @@ def daily_totals(engine: Engine, f: Filters) -> pd.DataFrame:
 def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every camp of the filters' governorates with its visits, consultations (of the syndrome, when one is chosen)
     and units in the period, and its last visit on or before the end. A visit is a visit whatever the syndrome."""
-    if cols := _in_memory(engine):
+    if cols := _in_memory(engine, f):
         return cols.camps_in_period(f)
     R = _source(f)  # noqa: N806
     in_period = (
@@ -530,7 +532,7 @@ def population_history(engine: Engine) -> pd.DataFrame:
 
 def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     """Units with at least one visit in the period, counted by governorate and type: no positions, no dates."""
-    if cols := _in_memory(engine):
+    if cols := _in_memory(engine, f):
         return cols.units_by_governorate(f)
     active = (
         select(VisitTotal.clinic_id).distinct().where(VisitTotal.date >= f.start, VisitTotal.date <= f.end).subquery()
@@ -555,7 +557,7 @@ def governorate_names(engine: Engine) -> dict[str, str]:
 def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     """Every unit with its base, its visits, camps served, visit days and consultations in the period, and its
     last visit on or before the end. Coordinators only: bases and dates are sensitive."""
-    if cols := _in_memory(engine):
+    if cols := _in_memory(engine, f):
         return cols.clinics_in_period(f)
     visits = (
         select(VisitTotal.date, VisitTotal.clinic_id, VisitTotal.camp_id)
@@ -632,7 +634,7 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
 
 def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
     """Which units visited which camp in the period: camp_id, clinic code, clinic name, visits."""
-    if cols := _in_memory(engine):
+    if cols := _in_memory(engine, f):
         return cols.camp_units(f)
     visits = (
         select(VisitTotal.date, VisitTotal.clinic_id, VisitTotal.camp_id)

@@ -214,6 +214,16 @@ class Columns:
             joined[3] if syndromes else None,
         )
 
+    def answers(self, f: Filters, dims: Sequence[str] = ()) -> bool:
+        """Whether these columns can answer now: a question about a syndrome waits for each visit's syndromes, which
+        a large database reads in the background (meanwhile the database answers it, as slowly as without them)."""
+        if not (f.syndrome or "syndrome" in dims) or self._by_syndrome is not None:
+            return True
+        if len(self.visits) < WARM_FROM:
+            self.by_syndrome()
+            return True
+        return False
+
     def warm(self) -> None:
         try:
             self.by_syndrome()

@@ -120,3 +120,21 @@ def test_new_data_is_seen_at_once(loaded, dataset_frames):
     assert after == both(loaded, access.period_totals, f)[1]
     loading.remove_demo(loaded)
     assert access.period_totals(loaded, f)["visits"] == 0
+
+
+def test_a_syndrome_question_does_not_wait_for_the_background_read(loaded, monkeypatch):
+    """A large database's syndromes are read in the background after a load; until then the SQL answers."""
+    monkeypatch.setattr(columns, "WARM_FROM", 0)  # this small database counts as large
+    monkeypatch.setattr(columns.Columns, "warm", lambda self: None)  # and its background read has not finished
+    columns.forget()
+    f = Filters(FIRST, LAST, syndrome="ari")
+    cols = columns.of(loaded, access.data_version(loaded))
+    assert cols.answers(Filters(FIRST, LAST)) and not cols.answers(f)
+    fast = access.period_totals(loaded, f)
+    columns.ENABLED = False
+    try:
+        assert fast == access.period_totals(loaded, f)
+    finally:
+        columns.ENABLED = True
+    cols.by_syndrome()
+    assert cols.answers(f) and access.period_totals(loaded, f) == fast
