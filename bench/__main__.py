@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -394,7 +395,7 @@ def load_run(base: str, users: int, seconds: float, first: dt.date, last: dt.dat
                 response = session.post(base + "/_dash-update-component", json=body, timeout=60)
                 ok = response.status_code == 200
             except requests.RequestException as exc:
-                ok, response = False, exc
+                ok, response = False, type(exc).__name__
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 times.append(elapsed)
@@ -415,6 +416,7 @@ def load_run(base: str, users: int, seconds: float, first: dt.date, last: dt.dat
         "throughput": len(times) / wall,
         "p95": percentile(times, 95) if times else float("nan"),
         "errors": len(errors),
+        "error_kinds": dict(Counter(errors).most_common(3)),
     }
 
 
@@ -501,6 +503,11 @@ def verdict(value: float, budget: float, lower_is_better: bool = True) -> str:
     return "met" if ok else "**missed**"
 
 
+def _kinds(load: dict) -> str:
+    kinds = load.get("error_kinds") or {}
+    return ": " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) if kinds else ""
+
+
 def report(results: dict, small: bool) -> str:
     m = results["machine"]
     lines = [
@@ -545,7 +552,7 @@ def report(results: dict, small: bool) -> str:
         c = results["load"]
         lines.append(
             f"| {c['users']} concurrent viewers, p95 ({c['requests']} requests, {c['throughput']:.1f}/s, "
-            f"{c['errors']} errors) | {results['browser_data']} | {c['p95']:.0f} ms | "
+            f"{c['errors']} errors{_kinds(c)}) | {results['browser_data']} | {c['p95']:.0f} ms | "
             f"{BUDGETS['concurrent_p95_ms']} ms, no errors | "
             f"{verdict(c['p95'], BUDGETS['concurrent_p95_ms']) if not c['errors'] else '**missed**'} |"
         )
