@@ -33,12 +33,17 @@ class AlertRules:
 COLUMNS = ["week", "camp_id", "syndrome", "count", "baseline", "rule"]
 
 
-def detect(weekly: pd.DataFrame, rules: AlertRules, first_week: pd.Timestamp | None = None) -> pd.DataFrame:
+def detect(
+    weekly: pd.DataFrame,
+    rules: AlertRules,
+    first_week: pd.Timestamp | None = None,
+    since: pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """Alerts from weekly counts with columns week, camp_id, syndrome, consultations: one row for each alert with
     the week, camp, syndrome, count, baseline (the mean of the previous weeks; None for single cases) and rule.
 
-    Weeks missing from the input count as zero. Only weeks from `first_week` on are reported; earlier weeks serve as
-    the baseline.
+    Weeks missing from the input count as zero, from `since` (by default the earliest week given) on. Only weeks from
+    `first_week` on are reported; earlier weeks serve as the baseline.
     """
     if weekly.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -59,7 +64,8 @@ def detect(weekly: pd.DataFrame, rules: AlertRules, first_week: pd.Timestamp | N
     threshold = weekly[weekly["syndrome"].isin(rules.threshold)]
     if not threshold.empty:
         # One column per camp and syndrome, one row per week (missing weeks are zeros): every series at once.
-        weeks = pd.date_range(threshold["week"].min(), threshold["week"].max(), freq="7D")
+        first = threshold["week"].min() if since is None else min(since, threshold["week"].min())
+        weeks = pd.date_range(first, threshold["week"].max(), freq="7D")
         counts = (
             threshold.pivot_table(index="week", columns=["camp_id", "syndrome"], values="consultations", aggfunc="sum")
             .reindex(weeks)

@@ -212,12 +212,23 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
         ratio=settings.alert_ratio, baseline_weeks=settings.alert_baseline_weeks, min_count=settings.alert_min_count
     )
     lead = dt.timedelta(days=7 * rules.baseline_weeks + 6)
-    wide = replace(f, start=_no_earlier_than_data(engine, f.start - lead), freq="week", syndrome=None)
-    daily = access.daily_breakdown(engine, wide, ("camp_id", "syndrome"))
-    daily = daily[daily["syndrome"].isin([f.syndrome] if f.syndrome else rules.syndromes)]
-    weekly = analytics.by_period(daily, wide.start, f.end, "week", ("camp_id", "syndrome"), settings.first_day)
-    first = analytics.week_start(pd.Series([pd.Timestamp(f.start)]), settings.first_day)[0]
-    found = detect(weekly, rules, first_week=first)
+    wide = replace(f, start=_no_earlier_than_data(engine, f.start - lead), freq="week")
+    daily = pd.concat(  # one syndrome at a time: each is a small part of the records
+        [
+            access.daily_breakdown(engine, replace(wide, syndrome=s), ("camp_id",)).assign(syndrome=s)
+            for s in ([f.syndrome] if f.syndrome else rules.syndromes)
+        ],
+        ignore_index=True,
+    )
+    # Weekly sums of the weeks with cases only (detect counts the others as zero): at 10,000 camps the full table of
+    # weeks, camps and syndromes would have millions of rows.
+    weekly = (
+        daily.assign(week=analytics.week_start(daily["date"], settings.first_day))
+        .groupby(["week", "camp_id", "syndrome"], as_index=False)["consultations"]
+        .sum()
+    )
+    week_of = lambda day: analytics.week_start(pd.Series([pd.Timestamp(day)]), settings.first_day)[0]  # noqa: E731
+    found = detect(weekly, rules, first_week=week_of(f.start), since=week_of(wide.start))
     camps = camp_activity(engine, replace(f, syndrome=None))
     found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
     found["governorate_name"] = found["governorate"].map(access.governorate_names(engine))

@@ -443,7 +443,7 @@ def _sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
 
 def _groups(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys in order, and each row's position among them."""
-    if size <= _DENSE_LIMIT:
+    if size <= min(_DENSE_LIMIT, max(1_000_000, 4 * len(key))):  # an array of every key costs its size
         present = np.bincount(key, minlength=size) > 0
         groups = np.flatnonzero(present)
         position = np.cumsum(present) - 1
