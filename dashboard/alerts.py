@@ -66,22 +66,27 @@ def detect(
         # One column per camp and syndrome, one row per week (missing weeks are zeros): every series at once.
         first = threshold["week"].min() if since is None else min(since, threshold["week"].min())
         weeks = pd.date_range(first, threshold["week"].max(), freq="7D")
-        counts = (
-            threshold.pivot_table(index="week", columns=["camp_id", "syndrome"], values="consultations", aggfunc="sum")
-            .reindex(weeks)
-            .fillna(0)
-        )
-        baseline = counts.shift(1).rolling(rules.baseline_weeks, min_periods=rules.baseline_weeks).mean()
-        hit = (counts >= rules.min_count) & baseline.notna() & (counts >= rules.ratio * baseline)
-        rows, cols = np.nonzero(hit.to_numpy())
+        row = ((threshold["week"] - first) // pd.Timedelta(days=7)).to_numpy()
+        series = pd.MultiIndex.from_frame(threshold[["camp_id", "syndrome"]])
+        column, keys = pd.factorize(series)
+        counts = np.zeros((len(weeks), len(keys)))
+        np.add.at(counts, (row, column), threshold["consultations"].to_numpy(dtype=float))
+        # the mean of the `baseline_weeks` weeks before each week (none for the first ones)
+        total = np.vstack([np.zeros((1, len(keys))), np.cumsum(counts, axis=0)])
+        baseline = np.full_like(counts, np.nan)
+        n = rules.baseline_weeks
+        baseline[n:] = (total[n:-1] - total[: -n - 1]) / n
+        with np.errstate(invalid="ignore"):
+            hit = (counts >= rules.min_count) & ~np.isnan(baseline) & (counts >= rules.ratio * baseline)
+        rows, cols = np.nonzero(hit)
         out.append(
             pd.DataFrame(
                 {
                     "week": weeks[rows],
-                    "camp_id": counts.columns.get_level_values("camp_id")[cols],
-                    "syndrome": counts.columns.get_level_values("syndrome")[cols],
-                    "count": counts.to_numpy()[rows, cols].astype("int64"),
-                    "baseline": baseline.to_numpy()[rows, cols].round(1),
+                    "camp_id": keys.get_level_values(0)[cols],
+                    "syndrome": keys.get_level_values(1)[cols],
+                    "count": counts[rows, cols].astype("int64"),
+                    "baseline": baseline[rows, cols].round(1),
                     "rule": THRESHOLD,
                 }
             )

@@ -62,3 +62,31 @@ def test_camps_are_separate_and_early_weeks_only_serve_as_baseline():
     found = alerts.detect(frame, RULES, first_week=WEEKS[3])
     assert found[["camp_id", "count"]].values.tolist() == [[1, 20]]
     assert alerts.detect(frame, RULES, first_week=WEEKS[4]).empty
+
+
+def test_threshold_alerts_equal_a_rolling_mean_over_many_series():
+    """Every series at once (arrays) gives what each series alone gives with pandas' rolling mean."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    weeks = pd.date_range("2017-01-02", periods=30, freq="7D")
+    rows = [
+        (week, camp, syndrome, int(rng.poisson(8 if rng.random() < 0.9 else 30)))
+        for camp in range(40)
+        for syndrome in ("awd", "ari")
+        for week in weeks
+        if rng.random() < 0.8  # missing weeks are zeros
+    ]
+    weekly = pd.DataFrame(rows, columns=["week", "camp_id", "syndrome", "consultations"])
+    got = alerts.detect(weekly, RULES)
+    expected = []
+    for (camp, syndrome), series in weekly.groupby(["camp_id", "syndrome"]):
+        counts = series.set_index("week")["consultations"].reindex(weeks, fill_value=0)
+        counts = counts[counts.index >= weekly["week"].min()]
+        base = counts.shift(1).rolling(3, min_periods=3).mean()
+        hit = (counts >= 10) & base.notna() & (counts >= 2 * base)
+        expected += [(w, camp, syndrome, int(counts[w]), round(base[w], 1)) for w in counts.index[hit]]
+    assert len(expected) > 20
+    assert sorted(
+        got[["week", "camp_id", "syndrome", "count", "baseline"]].itertuples(index=False, name=None)
+    ) == sorted(expected)
