@@ -55,8 +55,9 @@ def population_at(history: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 
 
 def populations_at(history: pd.DataFrame, days: Iterable[dt.date]) -> pd.DataFrame:
-    """population_at for each of `days` at once: day, camp_id, population, population_date (timestamps). Every
-    camp's rows are found by binary search, so a year of weeks for 10,000 camps takes milliseconds."""
+    """population_at for each of `days` at once: day, camp_id, population, population_date (timestamps), as one
+    block of rows per day, each block with every camp in the same order. Every camp's rows are found by binary
+    search, so a year of weeks for 10,000 camps takes milliseconds."""
     days = np.asarray([np.datetime64(d, "D") for d in days], dtype="datetime64[D]").astype("int64")
     columns = ["day", "camp_id", "population", "population_date"]
     if history.empty or not len(days):

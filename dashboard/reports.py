@@ -140,9 +140,17 @@ def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
     weeks = pd.Series(weekly["period"].unique())
     ends = [min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end) for week in weeks]
     pops = analytics.populations_at(population_history(engine), ends)
-    pops["governorate"] = pops["camp_id"].map(camp_govs)
-    pops["period"] = pops["day"].map(dict(zip(pd.to_datetime(ends), weeks, strict=True)))
-    totals = pops.dropna(subset=["governorate"]).groupby(["period", "governorate"], as_index=False)["population"].sum()
+    n_camps = len(pops) // len(ends)  # one block of every camp per day, in the same order (populations_at)
+    matrix = pops["population"].to_numpy().reshape(len(ends), n_camps)
+    govs = pops["camp_id"].iloc[:n_camps].map(camp_govs).to_numpy()
+    totals = pd.DataFrame(
+        [
+            {"period": week, "governorate": gov, "population": int(row[govs == gov].sum())}
+            for gov in sorted(set(camp_govs))
+            for week, row in zip(weeks, matrix, strict=True)
+        ],
+        columns=["period", "governorate", "population"],
+    )
     out = weekly.merge(totals, on=["period", "governorate"], how="left")
     out["rate"] = (out["consultations"] / out["population"] * 1000).where(out["population"] > 0).round(2)
     return out
