@@ -114,9 +114,12 @@ def camp_status(
     out["population"] = out["population"].fillna(0).astype("int64")
     last = pd.to_datetime(out["last_visit"])
     out["days_since_visit"] = (pd.Timestamp(end) - last).dt.days.astype("Int64")
-    out["utilisation"] = [utilisation(c, p, days) for c, p in zip(out["consultations"], out["population"], strict=True)]
+    population = out["population"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = out["consultations"].to_numpy(dtype=float) / population * 365 / days  # utilisation(), for every camp
+    out["utilisation"] = pd.Series(rate, index=out.index, dtype=object).where(population > 0, None)
     not_reached = out["days_since_visit"].isna() | (out["days_since_visit"] > not_reached_days)
-    under = out["utilisation"].map(lambda u: u is not None and u < min_utilisation)
+    under = pd.Series((population > 0) & (rate < min_utilisation), index=out.index)
     closed = out["population"] == 0
     out["status"] = np.where(closed, CLOSED, np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED)))
     return out
@@ -243,13 +246,13 @@ def camp_columns(camps: pd.DataFrame, k: int | None = None) -> dict:
     name. The browser builds the tooltip and sizes the marker by the population; details are fetched on a click."""
     ids = camps["camp_id"].astype("int64").to_numpy()
     population = camps["population"].fillna(0).astype("int64").clip(lower=0)
-    states = sorted(set(camps["status"]))
+    states = sorted(camps["status"].unique())
     return {
         "id": np.diff(ids, prepend=0).tolist(),
         "x": (camps["longitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
         "y": (camps["latitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
         "states": states,
-        "s": camps["status"].map({s: i for i, s in enumerate(states)}).astype("int64").tolist(),
+        "s": np.searchsorted(states, camps["status"].to_numpy()).tolist(),
         "p": [suppress(p, k) for p in population.tolist()] if k else population.tolist(),
         "n": camps["name"].tolist(),
         "scale": POSITION_SCALE,

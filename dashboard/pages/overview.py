@@ -46,8 +46,9 @@ def governorate_figures(camp_table: pd.DataFrame, gov_figures: dict[str, dict]) 
     the period's end), and the share of its camp population in camps reached."""
     out = {}
     open_camps = camp_table[camp_table["status"] != analytics.CLOSED]
-    for gov in sorted(set(camp_table["governorate"]) | set(gov_figures)):
-        population = int(open_camps.loc[open_camps["governorate"] == gov, "population"].sum())
+    populations = open_camps.groupby("governorate")["population"].sum()
+    for gov in sorted(set(camp_table["governorate"].unique()) | set(gov_figures)):
+        population = int(populations.get(gov, 0))
         figures = gov_figures.get(gov, {})
         consultations = figures.get("consultations", 0)
         reached = figures.get("population_reached", 0) or 0
