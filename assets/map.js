@@ -120,23 +120,41 @@ window.dash_clientside.mmc = {
                 Object.assign({}, units, {highlight: unitCodes}),
             ];
         },
-        /* The camp layer from the columns the server sends (analytics.camp_columns): ids as differences, positions in
-           thousandths of a degree, status by position; the marker's size follows the population. */
+        /* The camp layer: every camp's place (ids as differences, positions in thousandths of a degree, names) comes
+           once per data version from a file the browser keeps; each answer sends which camps to show (positions
+           among the places, as differences), their status and population (analytics.camp_columns). */
         campLayer: function (cols) {
-            if (!cols || !cols.id) { return {type: "FeatureCollection", features: []}; }
-            const features = new Array(cols.id.length);
-            let id = 0;
-            for (let i = 0; i < cols.id.length; i++) {
-                id += cols.id[i];
-                const p = cols.p[i];
-                features[i] = {
-                    type: "Feature",
-                    geometry: {type: "Point", coordinates: [cols.x[i] / cols.scale, cols.y[i] / cols.scale]},
-                    properties: {id: id, s: cols.states[cols.s[i]], n: cols.n[i], p: p,
-                                 r: Math.round(10 * Math.min(16, Math.max(4, 3 + Math.sqrt(p || 0) / 12))) / 10},
-                };
+            const empty = {type: "FeatureCollection", features: []};
+            if (!cols || !cols.places) { return empty; }
+            const cache = window.mmcPlaces = window.mmcPlaces || {};
+            if (!cache[cols.places]) {
+                cache[cols.places] = fetch(cols.places, {credentials: "same-origin"}).then(function (r) {
+                    if (!r.ok) { throw new Error("camp places: HTTP " + r.status); }
+                    return r.json();
+                }).then(function (places) {
+                    let id = 0;
+                    places.ids = places.id.map(function (d) { id += d; return id; });
+                    return places;
+                }).catch(function (error) {
+                    delete cache[cols.places];  // the next answer asks again
+                    throw error;
+                });
             }
-            return {type: "FeatureCollection", features: features};
+            return cache[cols.places].then(function (places) {
+                const features = new Array(cols.i.length);
+                let at = 0;
+                for (let k = 0; k < cols.i.length; k++) {
+                    at += cols.i[k];
+                    const p = cols.p[k];
+                    features[k] = {
+                        type: "Feature",
+                        geometry: {type: "Point", coordinates: [places.x[at] / places.scale, places.y[at] / places.scale]},
+                        properties: {id: places.ids[at], s: cols.states[cols.s[k]], n: places.n[at], p: p,
+                                     r: Math.round(10 * Math.min(16, Math.max(4, 3 + Math.sqrt(p || 0) / 12))) / 10},
+                    };
+                }
+                return {type: "FeatureCollection", features: features};
+            });
         },
         ringRadius: function (km, hideout) {
             const value = Number(km);

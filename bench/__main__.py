@@ -207,7 +207,8 @@ def read_columns(engine) -> dict:
 
 
 def camp_layer_kb(client, query: str) -> float:
-    """The overview's camp layer, as sent (the columns the browser makes it from), gzip-compressed (KB)."""
+    """The overview's camp layer as a first visit gets it, gzip-compressed (KB): the camps' places (a file kept by
+    the browser until data is loaded again) and the answer's columns (which camps, status, population)."""
     from dashboard import ids
 
     body = client.post("/_dash-update-component", json=page_callback_body("/", query)).get_json()
@@ -228,7 +229,8 @@ def camp_layer_kb(client, query: str) -> float:
         return None
 
     layer = find(body) or {}
-    return len(gzip.compress(json.dumps(layer, separators=(",", ":")).encode())) / 1024
+    places = client.get(layer["data"]["places"]).get_data() if layer.get("data") else b""
+    return (len(gzip.compress(json.dumps(layer, separators=(",", ":")).encode())) + len(gzip.compress(places))) / 1024
 
 
 # -- a real server ---------------------------------------------------------------------------------------------------

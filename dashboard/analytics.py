@@ -239,23 +239,34 @@ def governorate_features(boundaries: dict, values: dict[str, dict], names: dict[
 POSITION_SCALE = 1000  # camp positions go to the map in thousandths of a degree (about 110 m)
 
 
-def camp_columns(camps: pd.DataFrame, k: int | None = None) -> dict:
-    """Camps for the map as columns, the smallest form that crosses a slow connection (assets/map.js `campLayer`
-    makes the point features in the browser): ids as the first id and then differences, positions in thousandths
-    of a degree, status as a position in `states`, population (None when it is from 1 to k-1 on a public map) and
-    name. The browser builds the tooltip and sizes the marker by the population; details are fetched on a click."""
-    ids = camps["camp_id"].astype("int64").to_numpy()
+def camp_places(places: pd.DataFrame) -> dict:
+    """Every camp's fixed map data (camp_id, longitude, latitude, name; ordered by camp_id) as columns, the smallest
+    form that crosses a slow connection: ids as the first id and then differences, positions in thousandths of a
+    degree, names. Sent once per data version as a file browsers keep (dashboard/places.py)."""
+    ids = places["camp_id"].astype("int64").to_numpy()
+    return {
+        "id": np.diff(ids, prepend=0).tolist(),
+        "x": (places["longitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
+        "y": (places["latitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
+        "n": places["name"].tolist(),
+        "scale": POSITION_SCALE,
+    }
+
+
+def camp_columns(camps: pd.DataFrame, place_ids: np.ndarray, places_url: str, k: int | None = None) -> dict:
+    """What a map shows of `camps` beyond their places (camp_places, served at `places_url`, whose ids are
+    `place_ids`): each camp as its position among the places (first, then differences), its status as a position
+    in `states`, and its population (None when it is from 1 to k-1 on a public map). assets/map.js `campLayer`
+    joins both into point features, sizes the markers by population and builds the tooltips."""
+    position = np.searchsorted(place_ids, camps["camp_id"].astype("int64").to_numpy())
     population = camps["population"].fillna(0).astype("int64").clip(lower=0)
     states = sorted(camps["status"].unique())
     return {
-        "id": np.diff(ids, prepend=0).tolist(),
-        "x": (camps["longitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
-        "y": (camps["latitude"].astype(float) * POSITION_SCALE).round().astype("int64").tolist(),
+        "places": places_url,
+        "i": np.diff(position, prepend=0).tolist(),
         "states": states,
         "s": np.searchsorted(states, camps["status"].to_numpy()).tolist(),
         "p": [suppress(p, k) for p in population.tolist()] if k else population.tolist(),
-        "n": camps["name"].tolist(),
-        "scale": POSITION_SCALE,
     }
 
 

@@ -10,6 +10,7 @@ from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
 from dashboard.downloads import downloads
 from dashboard.i18n import _
+from dashboard.places import places
 from dashboard.store import columns
 
 
@@ -35,6 +36,7 @@ def build(settings: Settings) -> Dash:
     auth.init_app(app.server, settings.secure_cookies)
     app.server.register_blueprint(api)
     app.server.register_blueprint(downloads)
+    app.server.register_blueprint(places)
     _security_headers(app)
     return app
 

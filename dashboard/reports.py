@@ -7,6 +7,7 @@ Each function reads through the data-access layer, computes with the analytics f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import replace
 
 import pandas as pd
@@ -63,6 +64,17 @@ def camp_activity(engine, f: Filters) -> pd.DataFrame:
 def clinic_activity(engine, f: Filters) -> pd.DataFrame:
     """access.clinics_in_period, cached."""
     return access.clinics_in_period(engine, f)
+
+
+@cached
+def camp_places(engine) -> pd.DataFrame:
+    """access.camp_places, cached: every map's camps start from it."""
+    return access.camp_places(engine)
+
+
+def data_token(engine) -> str:
+    """A short name for the data's version, for files that browsers may keep until data is loaded again."""
+    return hashlib.sha256(repr(access.data_version(engine)).encode()).hexdigest()[:16]
 
 
 @cached

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, Patch, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import analytics, auth, boundaries, components, ids, reports, runtime
+from dashboard import analytics, auth, boundaries, components, ids, places, reports, runtime
 from dashboard.callbacks import changed_href
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
@@ -100,7 +100,9 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
     return {
         "governorates": gov_layer,
         "labels": labels,
-        "camps": analytics.camp_columns(camp_table, k),
+        "camps": analytics.camp_columns(
+            camp_table, reports.camp_places(engine)["camp_id"].to_numpy(), places.url(reports.data_token(engine)), k
+        ),
         "units": unit_badges(reports.units(engine, f), labels),
         "breaks": breaks,
     }
@@ -120,7 +122,7 @@ def the_map(layers: dict, settings, f, figure: str, map_id: str = ids.OVERVIEW_M
         figure=figure,
         selected=f.governorates[0] if len(f.governorates) == 1 else None,
         tiles=(settings.tile_url, settings.tile_attribution) if settings.tile_url else None,
-        cluster=len(layers["camps"]["id"]) > CLUSTER_ABOVE,
+        cluster=len(layers["camps"]["i"]) > CLUSTER_ABOVE,
         **extra,
     )
 

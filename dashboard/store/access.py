@@ -519,6 +519,13 @@ def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     return frame.astype({"visits": "int64", "units": "int64", "consultations": "int64"})
 
 
+def camp_places(engine: Engine) -> pd.DataFrame:
+    """Every camp's id, position and name, ordered by id: what a map needs of a camp whatever the filters."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Camp.id, Camp.longitude, Camp.latitude, Camp.name).order_by(Camp.id)).all()
+    return _frame(rows, ["camp_id", "longitude", "latitude", "name"])
+
+
 def population_history(engine: Engine) -> pd.DataFrame:
     """Every camp's population rows: camp_id, population_date (as timestamps), population."""
     with engine.connect() as conn:  # dates as text: parsing 'YYYY-MM-DD' in bulk is 50 times faster than date objects

@@ -132,28 +132,37 @@ def test_suppress(value, shown):
     assert analytics.suppress(value, 5) == shown
 
 
-def test_camp_columns_are_compact():
-    camps = pd.DataFrame(
+def test_camp_places_and_columns_are_compact():
+    places = pd.DataFrame(
         {
-            "camp_id": [7, 8, 12],
-            "longitude": [43.123456, 44.0, 42.5],
-            "latitude": [36.987654, 35.0, 33.25],
-            "population": [14000, 3, 0],
-            "status": ["reached", "not_reached", "closed"],
-            "name": ["Debaga 1", "Tiny site", "Closed camp"],
+            "camp_id": [7, 8, 12, 13],
+            "longitude": [43.123456, 44.0, 42.5, 42.0],
+            "latitude": [36.987654, 35.0, 33.25, 33.0],
+            "name": ["Debaga 1", "Tiny site", "Closed camp", "Elsewhere"],
         }
     )
-    cols = analytics.camp_columns(camps, k=5)
-    assert cols["id"] == [7, 1, 4]  # 7, 8, 12 as differences
-    assert (cols["x"][0] / cols["scale"], cols["y"][0] / cols["scale"]) == (43.123, 36.988)
+    fixed = analytics.camp_places(places)
+    assert fixed["id"] == [7, 1, 4, 1]  # 7, 8, 12, 13 as differences
+    assert (fixed["x"][0] / fixed["scale"], fixed["y"][0] / fixed["scale"]) == (43.123, 36.988)
+    assert fixed["n"] == ["Debaga 1", "Tiny site", "Closed camp", "Elsewhere"]
+    camps = pd.DataFrame(
+        {
+            "camp_id": [7, 8, 12],  # camp 13 is not among the filters' camps
+            "population": [14000, 3, 0],
+            "status": ["reached", "not_reached", "closed"],
+        }
+    )
+    cols = analytics.camp_columns(camps, places["camp_id"].to_numpy(), "/map/camps-x.json", k=5)
+    assert cols["places"] == "/map/camps-x.json"
+    assert cols["i"] == [0, 1, 1]  # positions 0, 1, 2 among the places
     assert [cols["states"][s] for s in cols["s"]] == ["reached", "not_reached", "closed"]
     assert cols["p"] == [14000, None, 0]  # 3 people: hidden on a public map
-    assert cols["n"] == ["Debaga 1", "Tiny site", "Closed camp"]
-    assert analytics.camp_columns(camps)["p"][1] == 3
+    assert analytics.camp_columns(camps, places["camp_id"].to_numpy(), "u")["p"][1] == 3
 
 
-def test_camp_columns_of_ten_thousand_camps_fit_the_budget():
-    """Issue #8: the camp layer of 10,000 camps (the benchmark's sites) at most 100 KB compressed (gzip)."""
+def test_the_camp_layer_of_ten_thousand_camps_fits_the_budget():
+    """Issue #8: the camp layer of 10,000 camps (the benchmark's sites) at most 100 KB compressed (gzip), places
+    and the answer's columns together; an answer alone (what a filter change sends) far less."""
     import gzip
     import json
 
@@ -162,18 +171,26 @@ def test_camp_columns_of_ten_thousand_camps_fit_the_budget():
     rng = np.random.default_rng(1)
     sites, pops, _ = demo.large_sites(rng, dt.date(2018, 1, 1), dt.date(2018, 12, 31), 10_000, 1_000)
     latest = pops.groupby("camp_code")["population"].last()
-    camps = pd.DataFrame(
+    places = pd.DataFrame(
         {
             "camp_id": np.arange(1, len(sites) + 1),
             "longitude": sites["longitude"],
             "latitude": sites["latitude"],
-            "population": latest.reindex(sites["camp_code"]).fillna(0).to_numpy(),
-            "status": rng.choice(["reached", "not_reached", "under_served", "closed"], len(sites)),
             "name": sites["camp_name"],
         }
     )
-    size = len(gzip.compress(json.dumps(analytics.camp_columns(camps, k=5), separators=(",", ":")).encode()))
-    assert 50 * 1024 < size < 100 * 1024  # (a layer of 10,000 camps cannot be much smaller: not an empty one)
+    camps = places.assign(
+        population=latest.reindex(sites["camp_code"]).fillna(0).to_numpy(),
+        status=rng.choice(["reached", "not_reached", "under_served", "closed"], len(sites)),
+    )
+
+    def kb(value) -> float:
+        return len(gzip.compress(json.dumps(value, separators=(",", ":")).encode())) / 1024
+
+    fixed = kb(analytics.camp_places(places))
+    answer = kb(analytics.camp_columns(camps, places["camp_id"].to_numpy(), "/map/camps-x.json", k=5))
+    assert 50 < fixed + answer < 100  # (a layer of 10,000 camps cannot be much smaller: not an empty one)
+    assert answer < 30
 
 
 def test_label_point_is_inside_the_polygon():

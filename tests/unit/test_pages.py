@@ -77,8 +77,29 @@ def test_map_has_the_18_governorates_and_every_camp(tiny_app):
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
     assert len(find(page, ids.GOV_LAYER).data["features"]) == 18
     cols = find(page, ids.camp_columns(ids.CAMP_LAYER)).data
-    camps = dict(zip(np.cumsum(cols["id"]).tolist(), [cols["states"][s] for s in cols["s"]], strict=True))
-    assert sorted(camps.values()) == ["not_reached", "reached", "under_served"]
+    places = tiny_app.server.test_client().get(cols["places"]).get_json()
+    names = [places["n"][at] for at in np.cumsum(cols["i"])]
+    camps = dict(zip(names, [cols["states"][s] for s in cols["s"]], strict=True))
+    assert camps == {"Camp A": "under_served", "Camp B": "reached", "Camp C": "not_reached"}
+
+
+def test_camp_places_are_kept_by_browsers_until_data_is_loaded(tiny_app):
+    """The places file of the data's version is immutable; another version's address gets the current file, not to
+    be kept; loading data gives the page a new address."""
+    from dashboard import demo
+
+    client = tiny_app.server.test_client()
+    url = find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05"), ids.camp_columns(ids.CAMP_LAYER)).data["places"]
+    response = client.get(url)
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    assert response.get_json()["n"] == ["Camp A", "Camp B", "Camp C"]
+    stale = client.get("/map/camps-0000000000000000.json")
+    assert stale.status_code == 200 and "no-cache" in stale.headers["Cache-Control"]
+    engine = tiny_app.server.config["MMC_ENGINE"]
+    access.load_dataset(engine, demo.generate(start=dt.date(2018, 10, 1), end=dt.date(2018, 10, 14)))
+    page = _overview(tiny_app, "start=2018-10-01&end=2018-10-14")
+    fresh = find(page, ids.camp_columns(ids.CAMP_LAYER)).data["places"]
+    assert fresh != url and len(client.get(fresh).get_json()["n"]) == 31
 
 
 def test_a_bad_period_in_the_link_is_named_and_the_default_shown(tiny_app):
