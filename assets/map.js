@@ -6,6 +6,22 @@ function mmcEscape(text) {
     });
 }
 
+/* A file the server names by its content or data version (places.py): fetched once per page and kept by the
+   browser's cache between visits. */
+function mmcKept(url) {
+    const cache = window.mmcKeptFiles = window.mmcKeptFiles || {};
+    if (!cache[url]) {
+        cache[url] = fetch(url, {credentials: "same-origin"}).then(function (r) {
+            if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+            return r.json();
+        }).catch(function (error) {
+            delete cache[url];  // the next answer asks again
+            throw error;
+        });
+    }
+    return cache[url];
+}
+
 window.mmc = Object.assign({}, window.mmc, {
     map: {
         governorateStyle: function (feature, context) {
@@ -34,6 +50,8 @@ window.mmc = Object.assign({}, window.mmc, {
                 fillColor: hollow ? "#ffffff" : colour,
                 fillOpacity: hollow ? 0.9 : 0.85,
                 className: "camp-marker camp-" + p.s + (lit ? " camp-highlight" : ""),
+                // above the governorates and reach lines (overlay pane), whichever layer's data arrives last
+                pane: "shadowPane",
             });
             if (lit) {
                 marker.setStyle({color: "#000000", weight: 4});
@@ -123,24 +141,25 @@ window.dash_clientside.mmc = {
         /* The camp layer: every camp's place (ids as differences, positions in thousandths of a degree, names) comes
            once per data version from a file the browser keeps; each answer sends which camps to show (positions
            among the places, as differences), their status and population (analytics.camp_columns). */
+        governorateLayer: function (figures) {
+            if (!figures || !figures.shapes) { return {type: "FeatureCollection", features: []}; }
+            return mmcKept(figures.shapes).then(function (shapes) {
+                return {
+                    type: "FeatureCollection",
+                    features: figures.properties.map(function (properties, i) {
+                        return {type: "Feature", properties: properties, geometry: shapes.geometry[i]};
+                    }),
+                };
+            });
+        },
         campLayer: function (cols) {
             const empty = {type: "FeatureCollection", features: []};
             if (!cols || !cols.places) { return empty; }
-            const cache = window.mmcPlaces = window.mmcPlaces || {};
-            if (!cache[cols.places]) {
-                cache[cols.places] = fetch(cols.places, {credentials: "same-origin"}).then(function (r) {
-                    if (!r.ok) { throw new Error("camp places: HTTP " + r.status); }
-                    return r.json();
-                }).then(function (places) {
+            return mmcKept(cols.places).then(function (places) {
+                if (!places.ids) {
                     let id = 0;
                     places.ids = places.id.map(function (d) { id += d; return id; });
-                    return places;
-                }).catch(function (error) {
-                    delete cache[cols.places];  // the next answer asks again
-                    throw error;
-                });
-            }
-            return cache[cols.places].then(function (places) {
+                }
                 const features = new Array(cols.i.length);
                 let at = 0;
                 for (let k = 0; k < cols.i.length; k++) {

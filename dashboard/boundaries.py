@@ -6,6 +6,7 @@ Every boundary set leaves here as a GeoJSON FeatureCollection whose features car
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +98,27 @@ def read_boundary_file(path: str | Path, tolerance: float = 0.004) -> dict:
         names = ", ".join(f"{g.name_en} ({g.iso})" for g in missing)
         raise BoundaryError(f"Boundary file {path.name} ({schema} schema) has no feature for: {names}.")
     return {"type": "FeatureCollection", "schema": schema, "features": features}
+
+
+def shapes(boundaries: dict) -> dict:
+    """The governorates' outlines alone, in the collection's order: what browsers keep (dashboard/places.py), so that
+    a map's answer carries only each governorate's figures."""
+    return {
+        "iso": [f["properties"]["iso"] for f in boundaries["features"]],
+        "geometry": [f["geometry"] for f in boundaries["features"]],
+    }
+
+
+_tokens: dict[int, tuple[dict, str]] = {}
+
+
+def token(boundaries: dict) -> str:
+    """A name for these outlines that changes with them (a hash of their content), computed once per collection."""
+    kept = _tokens.get(id(boundaries))
+    if kept is None or kept[0] is not boundaries:
+        digest = hashlib.sha256(json.dumps(shapes(boundaries), separators=(",", ":")).encode()).hexdigest()[:16]
+        kept = _tokens[id(boundaries)] = (boundaries, digest)
+    return kept[1]
 
 
 @lru_cache(maxsize=4)

@@ -67,6 +67,11 @@ def user_changed(drawn_values: dict | None) -> bool:
 
 
 def register(app: Dash) -> None:
+    app.clientside_callback(  # the governorates: kept outlines joined with each answer's figures, in the browser
+        ClientsideFunction(namespace="mmc", function_name="governorateLayer"),
+        Output(ids.GOV_LAYER, "data"),
+        Input(ids.GOV_FIGURES, "data"),
+    )
     for layer in (ids.CAMP_LAYER, ids.GAP_CAMPS):  # each camp layer is made in the browser from its columns
         app.clientside_callback(
             ClientsideFunction(namespace="mmc", function_name="campLayer"),

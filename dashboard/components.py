@@ -129,8 +129,10 @@ def camp_map(
 ):
     """The map: governorate polygons shaded by `figure` with names, camps by status, unit counts (never bases) when
     given, and `extra` (name, layer, shown at first) overlays, each switchable in the layer control. Optional
-    `tiles` (url, attribution) go underneath; without them the map needs no server but this one. `camps` are
-    analytics.camp_columns: a store beside the map holds them and the browser makes the layer's features."""
+    `tiles` (url, attribution) go underneath; without them the map needs no server but this one. `governorates` are
+    {"shapes": the kept outlines' address (places.shapes_url), "properties": each governorate's figures in the
+    outlines' order}, and `camps` analytics.camp_columns: stores beside the map hold them and the browser makes the
+    layers' features (callbacks.register)."""
     hideout = {
         "figure": figure,
         "colors": CHOROPLETH_COLOURS,
@@ -143,7 +145,6 @@ def camp_map(
         (
             _("Governorates"),
             dl.GeoJSON(
-                data=governorates,
                 id=ids.GOV_LAYER,
                 style=ns("governorateStyle"),
                 hideout=hideout,
@@ -181,6 +182,7 @@ def camp_map(
             dl.LayersControl(children, position="topright", collapsed=True),
             dl.ScaleControl(position="bottomleft", imperial=False),
             dcc.Store(id=ids.camp_columns(camp_layer_id), data=camps),
+            dcc.Store(id=ids.GOV_FIGURES, data=governorates),
         ],
         id=map_id,
         **(view or PROGRAMME_VIEW),

@@ -10,6 +10,7 @@ OVERVIEW_FIGURES = "overview-figures"
 OVERVIEW_MAP = "overview-map"
 OVERVIEW_CHART = "overview-chart"
 GOV_LAYER = "governorate-layer"
+GOV_FIGURES = "governorate-layer-figures"  # each governorate's figures, joined to the kept outlines in the browser
 CAMP_LAYER = "camp-layer"
 
 

@@ -1,12 +1,13 @@
-"""Every camp's fixed map data (ids, positions, names) as one file per data version, which browsers keep: a map's
-answer then carries only what changes with the filters (which camps, their status and population; see
-analytics.camp_columns). Public: camps and their approximate positions are on the public map anyway."""
+"""What maps draw that does not change with the filters, as files that browsers keep: every camp's place (ids,
+positions, names) per data version, and the governorates' outlines per boundary set. A map's answer then carries
+only what the filters change (which camps, their status and population, each governorate's figures; see
+analytics.camp_columns and components.camp_map). Public: both are on the public map anyway."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from dashboard import analytics, reports, runtime
+from dashboard import analytics, boundaries, reports, runtime
 
 places = Blueprint("places", __name__)
 
@@ -15,14 +16,27 @@ def url(token: str) -> str:
     return f"/map/camps-{token}.json"
 
 
+def shapes_url(outlines: dict) -> str:
+    return f"/map/governorates-{boundaries.token(outlines)}.json"
+
+
 @places.get("/map/camps-<token>.json")
 def camp_places(token: str):
     engine = runtime.engine()
-    response = jsonify(analytics.camp_places(reports.camp_places(engine)))
-    if token == reports.data_token(engine):  # this version's file never changes: keep it
+    return _kept(jsonify(analytics.camp_places(reports.camp_places(engine))), token == reports.data_token(engine))
+
+
+@places.get("/map/governorates-<token>.json")
+def governorate_shapes(token: str):
+    outlines = boundaries.current(runtime.engine(), runtime.settings().boundaries_file or None)
+    return _kept(jsonify(boundaries.shapes(outlines)), token == boundaries.token(outlines))
+
+
+def _kept(response, current: bool):
+    if current:  # this version's file never changes: keep it
         response.cache_control.public = True
         response.cache_control.max_age = 31_536_000
         response.cache_control.immutable = True
-    else:  # data was loaded since the page asked: the current file, not to be kept
+    else:  # data or boundaries were loaded since the page asked: the current file, not to be kept
         response.cache_control.no_cache = True
     return response

@@ -80,9 +80,8 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
             + _("Camp population reached: {n}", n="–" if v["share"] is None else f"{v['share']:.0%}")
         )
         values[gov] = {"tooltip": tooltip, **{f"c_{key}": classes[key][gov] for key in components.FIGURES}}
-    gov_layer = analytics.governorate_features(
-        boundaries.current(engine, settings.boundaries_file or None), values, names
-    )
+    outlines = boundaries.current(engine, settings.boundaries_file or None)
+    gov_layer = analytics.governorate_features(outlines, values, names)
     labels = {
         "type": "FeatureCollection",
         "features": [
@@ -99,6 +98,7 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
     k = None if auth.role_at_least("coordinator") else settings.suppression_k
     return {
         "governorates": gov_layer,
+        "shapes": places.shapes_url(outlines),
         "labels": labels,
         "camps": analytics.camp_columns(
             camp_table, reports.camp_places(engine)["camp_id"].to_numpy(), places.url(reports.data_token(engine)), k
@@ -113,7 +113,7 @@ def the_map(layers: dict, settings, f, figure: str, map_id: str = ids.OVERVIEW_M
         ft["geometry"] for ft in layers["governorates"]["features"] if ft["properties"]["iso"] in f.governorates
     ]
     return components.camp_map(
-        layers["governorates"],
+        {"shapes": layers["shapes"], "properties": [ft["properties"] for ft in layers["governorates"]["features"]]},
         layers["labels"],
         layers["camps"],
         layers["units"],

@@ -25,6 +25,26 @@ def test_overview_draws_map_figures_and_chart(dash_duo, demo_app):
     until(lambda: _count(dash_duo, POLYGONS) == 18, timeout=20)
     until(lambda: _count(dash_duo, ".camp-marker") == 31, timeout=10)
     assert _count(dash_duo, ".camp-not_reached") >= 2
+    # Camps lie above the governorates, whichever layer's data arrived last: no camp is covered by a polygon.
+    covered = dash_duo.driver.execute_script(
+        """
+        return [...document.querySelectorAll('.camp-marker')].filter(m => {
+            const r = m.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+            if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) { return false; }
+            const top = document.elementFromPoint(x, y);
+            return top && top.tagName === 'path' && top.closest('.leaflet-overlay-pane');
+        }).length;
+        """
+    )
+    assert covered == 0
+    panes = dash_duo.driver.execute_script(
+        """
+        const z = el => Number(getComputedStyle(el.closest('.leaflet-pane')).zIndex);
+        return [z(document.querySelector('.camp-marker')),
+                z(document.querySelector('.leaflet-overlay-pane path:not(.camp-marker)'))];
+        """
+    )
+    assert panes[0] > panes[1]  # camps drawn in a pane above the polygons' own
     assert _count(dash_duo, ".unit-badge") == 7
     assert _count(dash_duo, ".gov-label") == 7
     # The weekly chart: one line for each of the seven governorates.

@@ -105,3 +105,18 @@ def test_a_file_without_a_programme_governorate_is_refused(tmp_path):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(boundaries.BoundaryError, match="not found: .*nowhere.geojson"):
         boundaries.read_boundary_file(tmp_path / "nowhere.geojson")
+
+
+def test_the_outlines_token_follows_their_content():
+    """Browsers keep the outlines by this name for a year: it must change whenever the outlines do."""
+    import copy
+
+    from dashboard import boundaries
+
+    shipped = boundaries.load_boundaries(None)
+    same = copy.deepcopy(shipped)
+    moved = copy.deepcopy(shipped)
+    ring = moved["features"][0]["geometry"]["coordinates"][0]  # the first feature is a polygon: its outer ring
+    ring[0] = [ring[0][0] + 0.001, ring[0][1]]
+    assert boundaries.token(shipped) == boundaries.token(same) != boundaries.token(moved)
+    assert boundaries.shapes(shipped)["iso"] == [f["properties"]["iso"] for f in shipped["features"]]

@@ -75,7 +75,10 @@ def test_public_page_sends_no_clinic_base_or_code(tiny_app):
 
 def test_map_has_the_18_governorates_and_every_camp(tiny_app):
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
-    assert len(find(page, ids.GOV_LAYER).data["features"]) == 18
+    figures = find(page, ids.GOV_FIGURES).data
+    shapes = tiny_app.server.test_client().get(figures["shapes"]).get_json()
+    assert len(figures["properties"]) == len(shapes["geometry"]) == 18
+    assert [p["iso"] for p in figures["properties"]] == shapes["iso"]  # the browser joins them by position
     cols = find(page, ids.camp_columns(ids.CAMP_LAYER)).data
     places = tiny_app.server.test_client().get(cols["places"]).get_json()
     names = [places["n"][at] for at in np.cumsum(cols["i"])]
@@ -95,6 +98,9 @@ def test_camp_places_are_kept_by_browsers_until_data_is_loaded(tiny_app):
     assert response.get_json()["n"] == ["Camp A", "Camp B", "Camp C"]
     stale = client.get("/map/camps-0000000000000000.json")
     assert stale.status_code == 200 and "no-cache" in stale.headers["Cache-Control"]
+    outlines = find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05"), ids.GOV_FIGURES).data["shapes"]
+    assert "immutable" in client.get(outlines).headers["Cache-Control"]
+    assert "no-cache" in client.get("/map/governorates-0000000000000000.json").headers["Cache-Control"]
     engine = tiny_app.server.config["MMC_ENGINE"]
     access.load_dataset(engine, demo.generate(start=dt.date(2018, 10, 1), end=dt.date(2018, 10, 14)))
     page = _overview(tiny_app, "start=2018-10-01&end=2018-10-14")
@@ -170,7 +176,7 @@ def test_map_figures_per_governorate(tiny_app):
 
     overview = sys.modules["dashboard.pages.overview"]
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
-    features = {f["properties"]["iso"]: f["properties"] for f in find(page, ids.GOV_LAYER).data["features"]}
+    features = {p["iso"]: p for p in find(page, ids.GOV_FIGURES).data["properties"]}
     # Anbar: 50 consultations for 800 camp residents (B 500, C 300): 62.5 per 1,000; 500 of 800 reached.
     assert "Per 1,000 camp residents: 62.5" in features["IQ-AN"]["tooltip"]
     assert "Camp population reached: 62%" in features["IQ-AN"]["tooltip"]
