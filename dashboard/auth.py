@@ -137,7 +137,10 @@ def init_app(server: Flask, secure_cookies: bool) -> None:
             return redirect(f"/login?error=invalid&next={next_path}", code=303)
         limiter.clear(f"user:{username.lower()}")
         session.clear()  # a new session on sign-in: no fixation
-        session.update(uid=account.id, role=account.role)
+        # The form token is made here, not by the first page that shows a form: a signed-in session is re-sent with
+        # every response, and a response to a request sent at the same time as that page, without the token, would
+        # otherwise overwrite it (the sign-out form then fails its check).
+        session.update(uid=account.id, role=account.role, csrf=secrets.token_urlsafe(32))
         session.permanent = True
         return redirect(next_path, code=303)
 

@@ -106,6 +106,20 @@ def test_sign_in_and_out(app_with_users):
         assert "uid" not in session
 
 
+def test_sign_out_works_whichever_response_sets_the_cookie_last(app_with_users):
+    """After sign-in, the browser loads a page with several requests at once, and each response re-sends the signed-in
+    session. The sign-out form's token must already be in the session that sign-in sets; were it made by the page
+    that shows the form, a response sent at the same time without it would overwrite it and sign-out would fail."""
+    client = _client_with_csrf(app_with_users)
+    _sign_in(client)
+    signed_in = client.get_cookie("session").value  # the session as sign-in left it
+    page = client.get("/_dash-layout").get_data(as_text=True)  # the header's sign-out form, with its token
+    token = page.split('"name":"csrf_token"')[0].rsplit('"value":"', 1)[1].split('"')[0]
+    client.set_cookie("session", signed_in)  # another response of the same page load came last
+    out = client.post("/auth/logout", data={"csrf_token": token})
+    assert out.status_code == 303 and out.headers["Location"] == "/"
+
+
 @pytest.mark.parametrize("token", ["", "forged"])
 def test_forms_without_the_sessions_token_are_refused(app_with_users, token):
     client = _client_with_csrf(app_with_users)
