@@ -130,12 +130,22 @@ def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
     )
 
 
+def _grouped(frame: pd.DataFrame, key: str, value: str) -> dict[str, list]:
+    """{key (as text): [values]} for the browser's highlight lookups, split from the sorted column in one pass."""
+    ordered = frame.sort_values([key, value], kind="stable")
+    keys, starts = np.unique(ordered[key].to_numpy(), return_index=True)
+    values = ordered[value].tolist()
+    ends = [*starts[1:].tolist(), len(values)] if len(values) else []
+    return {str(k): values[a:b] for k, a, b in zip(keys.tolist(), starts.tolist(), ends, strict=True)}
+
+
 def reach_lines(camps: pd.DataFrame, clinics: pd.DataFrame, visits: pd.DataFrame) -> dict:
     """A line from each unit's base to each camp it visited in the period, its weight growing with the visits."""
     bases = clinics[["code", "base_latitude", "base_longitude", "name"]].rename(columns={"code": "clinic_code"})
     places = camps[["camp_id", "latitude", "longitude", "name"]].rename(columns={"name": "camp_name"})
     lines = visits[["clinic_code", "camp_id", "visits"]].merge(bases, on="clinic_code").merge(places, on="camp_id")
     weights = np.minimum(1 + lines["visits"].to_numpy() ** 0.5 / 2, 8).round(1)
+    tooltip = _("{unit} → {camp}: {n} visits")  # translated once, filled for each line
     features = [
         {
             "type": "Feature",
@@ -144,7 +154,7 @@ def reach_lines(camps: pd.DataFrame, clinics: pd.DataFrame, visits: pd.DataFrame
                 "u": code,
                 "c": camp,
                 "w": w,
-                "tooltip": _("{unit} → {camp}: {n} visits", unit=escape(unit), camp=escape(place), n=n),
+                "tooltip": tooltip.format(unit=escape(unit), camp=escape(place), n=n),
             },
         }
         for code, camp, n, unit, place, blon, blat, clon, clat, w in zip(
@@ -204,10 +214,7 @@ def layout(**query):
     summary = reports.summary(engine, f, None)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
     served = access.camp_units(engine, f)
-    links = {
-        "units": served.groupby("clinic_code")["camp_id"].apply(lambda c: [int(x) for x in c]).to_dict(),
-        "camps": {str(k): list(v) for k, v in served.groupby("camp_id")["clinic_code"]},
-    }
+    links = {"units": _grouped(served, "clinic_code", "camp_id"), "camps": _grouped(served, "camp_id", "clinic_code")}
     layers = {**map_layers(engine, settings, f, table, by_gov), "units": None}  # bases instead of counts
     the_map = overview.the_map(
         layers,

@@ -178,3 +178,14 @@ def test_reach_lines_join_each_base_to_the_camps_it_visited():
     assert features[0]["geometry"]["coordinates"] == [[43.5, 36.1235], [43.0, 36.1]]
     assert [f["properties"]["w"] for f in features] == [2.0, 6.0]  # 1 + sqrt(visits) / 2, at most 8
     assert features[1]["properties"]["tooltip"] == "Team Alpha → B&lt;: 100 visits"
+
+
+def test_highlight_links_group_units_and_camps():
+    import pandas as pd
+
+    from dashboard.pages.coordinator import _grouped
+
+    served = pd.DataFrame({"camp_id": [2, 1, 1, 3], "clinic_code": ["M1", "M2", "M1", "M2"], "visits": [1, 2, 3, 4]})
+    assert _grouped(served, "clinic_code", "camp_id") == {"M1": [1, 2], "M2": [1, 3]}
+    assert _grouped(served, "camp_id", "clinic_code") == {"1": ["M1", "M2"], "2": ["M1"], "3": ["M2"]}
+    assert _grouped(served.iloc[:0], "camp_id", "clinic_code") == {}
