@@ -38,6 +38,30 @@ RECORD_COLUMNS = (
 )
 
 
+# What the period frames carry of each camp and each unit, by column name: the SQL below and the in-memory columns
+# (store.columns) select the same.
+CAMP_FIELDS = {
+    "camp_id": Camp.id,
+    "code": Camp.code,
+    "name": Camp.name,
+    "governorate": Camp.governorate,
+    "latitude": Camp.latitude,
+    "longitude": Camp.longitude,
+    "site_type": Camp.site_type,
+    "position_approximate": Camp.position_approximate,
+}
+CLINIC_FIELDS = {
+    "clinic_id": Clinic.id,
+    "code": Clinic.code,
+    "name": Clinic.name,
+    "unit_type": Clinic.unit_type,
+    "governorate": Clinic.governorate,
+    "base_latitude": Clinic.base_latitude,
+    "base_longitude": Clinic.base_longitude,
+    "clinicians": Clinic.clinicians,
+}
+
+
 class DataError(RuntimeError):
     """A request the data cannot satisfy, with a message for the user."""
 
@@ -477,14 +501,7 @@ def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     )
     stmt = (
         select(
-            Camp.id,
-            Camp.code,
-            Camp.name,
-            Camp.governorate,
-            Camp.latitude,
-            Camp.longitude,
-            Camp.site_type,
-            Camp.position_approximate,
+            *CAMP_FIELDS.values(),
             func.coalesce(visits.c.visits, 0),
             func.coalesce(visits.c.units, 0),
             func.coalesce(in_period.c.consultations, 0),
@@ -499,23 +516,7 @@ def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
         stmt = stmt.where(Camp.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = _frame(
-        rows,
-        [
-            "camp_id",
-            "code",
-            "name",
-            "governorate",
-            "latitude",
-            "longitude",
-            "site_type",
-            "position_approximate",
-            "visits",
-            "units",
-            "consultations",
-            "last_visit",
-        ],
-    )
+    frame = _frame(rows, [*CAMP_FIELDS, "visits", "units", "consultations", "last_visit"])
     return frame.astype({"visits": "int64", "units": "int64", "consultations": "int64"})
 
 
@@ -595,14 +596,7 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
     )
     stmt = (
         select(
-            Clinic.id,
-            Clinic.code,
-            Clinic.name,
-            Clinic.unit_type,
-            Clinic.governorate,
-            Clinic.base_latitude,
-            Clinic.base_longitude,
-            Clinic.clinicians,
+            *CLINIC_FIELDS.values(),
             func.coalesce(per_clinic.c.visits, 0),
             func.coalesce(per_clinic.c.camps_served, 0),
             func.coalesce(per_clinic.c.visit_days, 0),
@@ -618,24 +612,7 @@ def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
         stmt = stmt.where(Clinic.governorate.in_(f.governorates))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = _frame(
-        rows,
-        [
-            "clinic_id",
-            "code",
-            "name",
-            "unit_type",
-            "governorate",
-            "base_latitude",
-            "base_longitude",
-            "clinicians",
-            "visits",
-            "camps_served",
-            "visit_days",
-            "consultations",
-            "last_visit",
-        ],
-    )
+    frame = _frame(rows, [*CLINIC_FIELDS, "visits", "camps_served", "visit_days", "consultations", "last_visit"])
     return frame.astype({"visits": "int64", "camps_served": "int64", "visit_days": "int64", "consultations": "int64"})
 
 

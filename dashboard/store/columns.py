@@ -108,54 +108,12 @@ class Columns:
     def __init__(self, engine: Engine, version: tuple):
         self.engine = engine
         self.version = version
+        from dashboard.store.access import CAMP_FIELDS, CLINIC_FIELDS  # (access asks these columns first)
+
         with engine.connect() as conn:
-            self.camps = pd.DataFrame(
-                conn.execute(
-                    select(
-                        Camp.id,
-                        Camp.code,
-                        Camp.name,
-                        Camp.governorate,
-                        Camp.latitude,
-                        Camp.longitude,
-                        Camp.site_type,
-                        Camp.position_approximate,
-                    ).order_by(Camp.id)
-                ).all(),
-                columns=[
-                    "camp_id",
-                    "code",
-                    "name",
-                    "governorate",
-                    "latitude",
-                    "longitude",
-                    "site_type",
-                    "position_approximate",
-                ],
-            )
-            self.clinics = pd.DataFrame(
-                conn.execute(
-                    select(
-                        Clinic.id,
-                        Clinic.code,
-                        Clinic.name,
-                        Clinic.unit_type,
-                        Clinic.governorate,
-                        Clinic.base_latitude,
-                        Clinic.base_longitude,
-                        Clinic.clinicians,
-                    ).order_by(Clinic.id)
-                ).all(),
-                columns=[
-                    "clinic_id",
-                    "code",
-                    "name",
-                    "unit_type",
-                    "governorate",
-                    "base_latitude",
-                    "base_longitude",
-                    "clinicians",
-                ],
+            self.camps, self.clinics = (
+                pd.DataFrame(conn.execute(select(*fields.values()).order_by(key)).all(), columns=list(fields))
+                for fields, key in ((CAMP_FIELDS, Camp.id), (CLINIC_FIELDS, Clinic.id))
             )
         self.camp_ids = self.camps["camp_id"].to_numpy(dtype="int64")
         self.clinic_ids = self.clinics["clinic_id"].to_numpy(dtype="int64")
