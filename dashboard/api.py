@@ -199,25 +199,23 @@ def camps():
 
 @api.get("/gaps")
 def gaps():
-    if not auth.role_at_least("coordinator"):
-        raise ApiError(401, "sign in as a coordinator to read the gap table")
-    f, status = _filters()
-    table = reports.gaps(runtime.engine(), f, runtime.settings())
-    rows = [{key: _plain(row[key]) for key, _h, _t in reports.GAP_COLUMNS} for row in table.to_dict("records")]
-    if request.args.get("format") == "csv":
-        return _csv(rows, reports.GAP_COLUMNS, "mmc-gaps")
-    return jsonify({**_meta(f, status, None), "rows": rows})
+    return _coordinators_table(reports.gaps, reports.GAP_COLUMNS, "mmc-gaps", "the gap table")
 
 
 @api.get("/alerts")
 def alerts():
+    return _coordinators_table(reports.alerts, reports.ALERT_COLUMNS, "mmc-alerts", "the alerts")
+
+
+def _coordinators_table(report, columns, name: str, what: str):
+    """A coordinators-only report's rows for the filters, as JSON or (format=csv) CSV."""
     if not auth.role_at_least("coordinator"):
-        raise ApiError(401, "sign in as a coordinator to read the alerts")
+        raise ApiError(401, f"sign in as a coordinator to read {what}")
     f, status = _filters()
-    table = reports.alerts(runtime.engine(), f, runtime.settings())
-    rows = [{key: _plain(row[key]) for key, _h, _t in reports.ALERT_COLUMNS} for row in table.to_dict("records")]
+    table = report(runtime.engine(), f, runtime.settings())
+    rows = [{key: _plain(row[key]) for key, _h, _t in columns} for row in table.to_dict("records")]
     if request.args.get("format") == "csv":
-        return _csv(rows, reports.ALERT_COLUMNS, "mmc-alerts")
+        return _csv(rows, columns, name)
     return jsonify({**_meta(f, status, None), "rows": rows})
 
 
