@@ -141,6 +141,11 @@ def week_start(dates: pd.Series, first_day: int = 0) -> pd.Series:
     return (dates - pd.to_timedelta(offset, unit="D")).dt.normalize()
 
 
+def week_of(day: dt.date, first_day: int = 0) -> pd.Timestamp:
+    """The first day of the week that holds `day` (see week_start)."""
+    return week_start(pd.Series([pd.Timestamp(day)]), first_day)[0]
+
+
 def by_period(
     daily: pd.DataFrame,
     start: dt.date,
@@ -162,7 +167,7 @@ def by_period(
         return pd.DataFrame(columns=columns)
     if freq == "week":
         frame = daily.assign(**{label: week_start(daily["date"], first_day)})
-        first = week_start(pd.Series([pd.Timestamp(start)]), first_day)[0]
+        first = week_of(start, first_day)
         periods = pd.date_range(first, end, freq="7D")
         period_end = lambda p: p + pd.Timedelta(days=6)  # noqa: E731
     else:

@@ -219,7 +219,7 @@ def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> 
     out = pd.DataFrame({"observed": counts, "expected": past.mean().round(1), "sd": past.std()})
     out["low"] = (out["expected"] - 2 * out["sd"]).clip(lower=0).round(1)
     out["high"] = (out["expected"] + 2 * out["sd"]).round(1)
-    first = analytics.week_start(pd.Series([pd.Timestamp(f.start)]), first_day)[0]
+    first = analytics.week_of(f.start, first_day)
     out["partial"] = (out.index < pd.Timestamp(f.start)) | (out.index + pd.Timedelta(days=6) > pd.Timestamp(f.end))
     out = out[out.index >= first].rename_axis("period").reset_index()
     return out[columns]
@@ -247,8 +247,8 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
         .groupby(["week", "camp_id", "syndrome"], as_index=False)["consultations"]
         .sum()
     )
-    week_of = lambda day: analytics.week_start(pd.Series([pd.Timestamp(day)]), settings.first_day)[0]  # noqa: E731
-    found = detect(weekly, rules, first_week=week_of(f.start), since=week_of(wide.start))
+    first, since = (analytics.week_of(day, settings.first_day) for day in (f.start, wide.start))
+    found = detect(weekly, rules, first_week=first, since=since)
     camps = camp_activity(engine, replace(f, syndrome=None))
     found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
     found["governorate_name"] = found["governorate"].map(access.governorate_names(engine))
