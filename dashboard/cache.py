@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import threading
 from collections import OrderedDict
 
@@ -23,12 +24,17 @@ def _version(engine) -> object:
 
 
 def cached(function):
-    """Cache `function(engine, *args)` by the engine's URL, the data version and the (hashable) arguments."""
+    """Cache `function(engine, *args)` by the engine's URL, the data version and the (hashable) arguments, as bound
+    to its parameters with their defaults: f(e, x) and f(e, x, default) share one entry."""
+    signature = inspect.signature(function)
 
     @functools.wraps(function)
     def wrapper(engine, *args, **kwargs):
+        bound = signature.bind(engine, *args, **kwargs)
+        bound.apply_defaults()
         try:
-            key = (function.__qualname__, str(engine.url), _version(engine), args, tuple(sorted(kwargs.items())))
+            arguments = (bound.args[1:], tuple(bound.kwargs.items()))
+            key = (function.__qualname__, str(engine.url), _version(engine), arguments)
             hash(key)
         except TypeError:  # an unhashable argument (a DataFrame): compute without the cache
             return function(engine, *args, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -64,6 +65,31 @@ CLINIC_FIELDS = {
 
 class DataError(RuntimeError):
     """A request the data cannot satisfy, with a message for the user."""
+
+
+# What one web request has already asked of the database about the data as a whole (its version, its status, the
+# governorate names): a page asks each about ten times. None outside a request: every call asks the database.
+_request_memo: ContextVar[dict | None] = ContextVar("mmc_request_memo", default=None)
+
+
+def begin_request() -> None:
+    """From here until end_request, the data's version, status and governorate names are read once (the factory
+    calls both around each web request: one answer sees one version of the data)."""
+    _request_memo.set({})
+
+
+def end_request() -> None:
+    _request_memo.set(None)
+
+
+def _once_per_request(engine: Engine, name: str, read: Callable[[Engine], object]):
+    memo = _request_memo.get()
+    if memo is None:
+        return read(engine)
+    key = (name, str(engine.url))
+    if key not in memo:
+        memo[key] = read(engine)
+    return memo[key]
 
 
 @dataclass(frozen=True)
@@ -275,6 +301,10 @@ def _frame(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
 
 def data_status(engine: Engine) -> DataStatus:
     """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded."""
+    return _once_per_request(engine, "status", _read_data_status)
+
+
+def _read_data_status(engine: Engine) -> DataStatus:
     with engine.connect() as conn:
         # Two queries: each reads one end of the date index; one query with both would scan every row (SQLite).
         first = conn.scalar(select(func.min(VisitTotal.date, type_=Date)))
@@ -558,6 +588,10 @@ def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
 
 
 def governorate_names(engine: Engine) -> dict[str, str]:
+    return dict(_once_per_request(engine, "names", _read_governorate_names))  # a copy: callers may change it
+
+
+def _read_governorate_names(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         return dict(conn.execute(select(Governorate.code, Governorate.name_en)).all())
 
@@ -638,6 +672,10 @@ def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
 
 def data_version(engine: Engine) -> tuple:
     """What changes whenever data is loaded: the newest import batch and its time."""
+    return _once_per_request(engine, "version", _read_data_version)
+
+
+def _read_data_version(engine: Engine) -> tuple:
     with engine.connect() as conn:
         row = conn.execute(select(func.max(ImportBatch.id), func.max(ImportBatch.created_at))).one()
     return tuple(row)
