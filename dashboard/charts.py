@@ -1,10 +1,14 @@
-"""Plotly figures for the trends, built from the report tables. Plain functions: a table in, a figure out."""
+"""Plotly figures for the trends, built from the report tables. Plain functions: a table in, a figure out.
+
+Figures are plain dictionaries (plotly.js's own format), not plotly.py graph objects: building and checking the
+objects took most of a page's time (about 30 ms a figure), and dcc.Graph draws a dictionary the same way.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import _
@@ -45,10 +49,9 @@ SYNDROME_NAMES = {
 
 
 _AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "ticks": "", "automargin": True}
-# The look of plotly's "plotly_white" in a few layout properties. Its full template describes every trace type and
-# plotly.py copies it into each figure: that copying took most of a page's time (0.9 s for the trends' 21 charts).
-pio.templates["mmc"] = go.layout.Template(
-    layout={
+# The look of plotly's "plotly_white" in a few layout properties (its full template describes every trace type).
+TEMPLATE = {
+    "layout": {
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "colorway": PALETTE,
@@ -57,238 +60,280 @@ pio.templates["mmc"] = go.layout.Template(
         "yaxis": _AXIS,
         "hoverlabel": {"align": "left"},
     }
-)
-pio.templates.default = "mmc"
-TEMPLATE = "mmc"
+}
 
 
 def syndrome_name(code: str) -> str:
     return _(SYNDROME_NAMES.get(code, code))
 
 
-def _layout(fig: go.Figure, title: str, height: int = 380, y_title: str | None = None) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}},
-        template=TEMPLATE,
-        height=height,
-        margin={"l": 55, "r": 10, "t": 48, "b": 40},
-        legend={"orientation": "h", "y": -0.18},
-        hovermode="x unified",
-    )
+def values(column) -> list:
+    """A column as plotly.js data: dates as YYYY-MM-DD, missing values (hidden counts) as None."""
+    series = pd.Series(column)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.strftime("%Y-%m-%d").tolist()
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def figure(traces: list[dict], layout: dict, title: str, height: int = 380, y_title: str | None = None) -> dict:
+    """A figure in the trends' look: title, height, legend below, one hover label per period."""
+    layout = {
+        "template": TEMPLATE,
+        "title": {"text": title, "x": 0, "font": {"size": 15}},
+        "height": height,
+        "margin": {"l": 55, "r": 10, "t": 48, "b": 40},
+        "legend": {"orientation": "h", "y": -0.18},
+        "hovermode": "x unified",
+        **layout,
+    }
     if y_title:
-        fig.update_yaxes(title=y_title, rangemode="tozero")
+        layout["yaxis"] = {**layout.get("yaxis", {}), "title": {"text": y_title}, "rangemode": "tozero"}
+    return {"data": traces, "layout": layout}
+
+
+def _partial_note(fig: dict, table: pd.DataFrame) -> dict:
+    if "partial" in table and table["partial"].any():
+        fig["layout"].setdefault("annotations", []).append(
+            {
+                "text": _("Hollow points: periods cut by the start or end"),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 1.08,
+                "xanchor": "right",
+                "font": {"size": 10, "color": "#666"},
+            }
+        )
     return fig
 
 
-def _partial_note(fig: go.Figure, table: pd.DataFrame) -> None:
-    if "partial" in table and table["partial"].any():
-        fig.add_annotation(
-            text=_("Hollow points: periods cut by the start or end"),
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.08,
-            xanchor="right",
-            font={"size": 10, "color": "#666"},
-        )
-
-
-def _line(table: pd.DataFrame, gov: str, names: dict[str, str], colour: str, partial_size: int, **extra) -> go.Scatter:
+def _line(table: pd.DataFrame, gov: str, names: dict[str, str], colour: str, partial_size: int, **extra) -> dict:
     """One governorate's consultations per period; periods cut by the start or end as hollow points."""
     part = table[table["governorate"] == gov]
-    return go.Scatter(
-        x=part["period"],
-        y=part["consultations"],
-        mode="lines+markers",
-        name=names.get(gov, gov),
-        line={"color": colour, "width": 2},
-        marker={"size": [partial_size if p else 0 for p in part["partial"]], "symbol": "circle-open"},
+    return {
+        "type": "scatter",
+        "x": values(part["period"]),
+        "y": values(part["consultations"]),
+        "mode": "lines+markers",
+        "name": names.get(gov, gov),
+        "line": {"color": colour, "width": 2},
+        "marker": {"size": [partial_size if p else 0 for p in part["partial"]], "symbol": "circle-open"},
         **extra,
+    }
+
+
+def _panel(i: int) -> str:
+    """The suffix of panel i's axes: x and y, then x2 and y2, and so on."""
+    return "" if i == 0 else str(i + 1)
+
+
+@lru_cache(maxsize=64)
+def _grid(titles: tuple[str, ...], cols: int) -> dict:
+    """The layout of small panels, one per title (axes and title annotations), `cols` to a row."""
+    rows = -(-len(titles) // cols)
+    grid = make_subplots(
+        rows=rows, cols=cols, subplot_titles=titles, shared_xaxes=True, vertical_spacing=0.12, horizontal_spacing=0.05
     )
+    grid.update_annotations(font_size=12)
+    return grid.to_plotly_json()["layout"]
 
 
-def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: bool) -> go.Figure:
+def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: bool) -> dict:
     """Consultations per period by governorate: one line each, or one small panel each when there are many."""
     govs = sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))
+    title = _("Consultations by governorate")
     if small_multiples:
         cols = 4 if len(govs) > 6 else 3
         rows = -(-len(govs) // cols)
-        fig = make_subplots(
-            rows=rows,
-            cols=cols,
-            subplot_titles=[names.get(g, g) for g in govs],
-            shared_xaxes=True,
-            vertical_spacing=0.12,
-            horizontal_spacing=0.05,
-        )
-        for i, gov in enumerate(govs):
-            fig.add_trace(
-                _line(table, gov, names, PALETTE[0], 7, showlegend=False), row=i // cols + 1, col=i % cols + 1
-            )
-        fig.update_annotations(font_size=12)
-        _layout(fig, _("Consultations by governorate"), height=230 * rows + 60)
+        grid = _grid(tuple(names.get(g, g) for g in govs), cols)
+        traces = [
+            _line(table, gov, names, PALETTE[0], 7, showlegend=False, xaxis=f"x{_panel(i)}", yaxis=f"y{_panel(i)}")
+            for i, gov in enumerate(govs)
+        ]
+        layout = {key: value for key, value in grid.items() if key != "template"}
+        layout["annotations"] = [dict(a) for a in grid.get("annotations", [])]
+        fig = figure(traces, layout, title, height=230 * rows + 60)
     else:
-        fig = go.Figure()
-        for i, gov in enumerate(govs):
-            fig.add_trace(_line(table, gov, names, PALETTE[i % len(PALETTE)], 8))
-        _layout(fig, _("Consultations by governorate"), y_title=_("Consultations"))
-    _partial_note(fig, table)
-    return fig
+        traces = [_line(table, gov, names, PALETTE[i % len(PALETTE)], 8) for i, gov in enumerate(govs)]
+        fig = figure(traces, {}, title, y_title=_("Consultations"))
+    return _partial_note(fig, table)
 
 
-def by_syndrome(table: pd.DataFrame) -> go.Figure:
+def by_syndrome(table: pd.DataFrame) -> dict:
     """Consultations per period, stacked by syndrome (largest at the bottom)."""
     order = table.groupby("syndrome")["consultations"].sum().sort_values(ascending=False).index
-    fig = go.Figure()
+    traces = []
     for i, code in enumerate(order):
         part = table[table["syndrome"] == code]
-        fig.add_trace(
-            go.Bar(
-                x=part["period"],
-                y=part["consultations"],
-                name=syndrome_name(code),
-                marker_color=PALETTE[i % len(PALETTE)],
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "x": values(part["period"]),
+                "y": values(part["consultations"]),
+                "name": syndrome_name(code),
+                "marker": {"color": PALETTE[i % len(PALETTE)]},
+            }
         )
-    fig.update_layout(barmode="stack")
-    return _layout(fig, _("Consultations by syndrome"), height=420, y_title=_("Consultations"))
+    return figure(traces, {"barmode": "stack"}, _("Consultations by syndrome"), 420, _("Consultations"))
 
 
-def by_age_and_sex(table: pd.DataFrame) -> go.Figure:
+def by_age_and_sex(table: pd.DataFrame) -> dict:
     """Consultations in the period by age group, split by sex."""
     totals = table.groupby(["age_group", "sex"], as_index=False)["consultations"].sum(min_count=1)
     ages = {"under5": _("Under 5"), "5plus": _("5 and over")}
     sexes = {"female": _("Female"), "male": _("Male")}
-    fig = go.Figure()
+    traces = []
     for i, (sex, label) in enumerate(sexes.items()):
-        part = totals[totals["sex"] == sex].set_index("age_group").reindex(list(ages))
-        fig.add_trace(
-            go.Bar(
-                x=[ages[a] for a in ages],
-                y=part["consultations"],
-                name=label,
-                marker_color=PALETTE[i],
-                text=part["consultations"],
-                texttemplate="%{text:,}",
-            )
+        counts = values(totals[totals["sex"] == sex].set_index("age_group").reindex(list(ages))["consultations"])
+        traces.append(
+            {
+                "type": "bar",
+                "x": list(ages.values()),
+                "y": counts,
+                "name": label,
+                "marker": {"color": PALETTE[i]},
+                "text": counts,
+                "texttemplate": "%{text:,}",
+            }
         )
-    fig.update_layout(barmode="group", hovermode="closest")
-    return _layout(fig, _("Consultations by age group and sex"), y_title=_("Consultations"))
+    layout = {"barmode": "group", "hovermode": "closest"}
+    return figure(traces, layout, _("Consultations by age group and sex"), y_title=_("Consultations"))
 
 
-def referrals(table: pd.DataFrame) -> go.Figure:
+def referrals(table: pd.DataFrame) -> dict:
     """Referrals per period, with the share of consultations referred on a second axis."""
     sums = table.groupby("period", as_index=False)[["consultations", "referrals"]].sum(min_count=1)
     share = (sums["referrals"] / sums["consultations"] * 100).round(1)
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Bar(x=sums["period"], y=sums["referrals"], name=_("Referrals"), marker_color=PALETTE[0]))
-    fig.add_trace(
-        go.Scatter(
-            x=sums["period"],
-            y=share,
-            name=_("Share referred (%)"),
-            mode="lines",
-            line={"color": PALETTE[5], "width": 2},
-        ),
-        secondary_y=True,
-    )
-    fig.update_yaxes(title_text=_("Referrals"), secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text=_("% of consultations"), secondary_y=True, rangemode="tozero", showgrid=False)
-    return _layout(fig, _("Referrals"))
+    traces = [
+        {
+            "type": "bar",
+            "x": values(sums["period"]),
+            "y": values(sums["referrals"]),
+            "name": _("Referrals"),
+            "marker": {"color": PALETTE[0]},
+        },
+        {
+            "type": "scatter",
+            "x": values(sums["period"]),
+            "y": values(share),
+            "name": _("Share referred (%)"),
+            "mode": "lines",
+            "line": {"color": PALETTE[5], "width": 2},
+            "yaxis": "y2",
+        },
+    ]
+    layout = {
+        "yaxis": {"title": {"text": _("Referrals")}, "rangemode": "tozero"},
+        "yaxis2": {
+            "title": {"text": _("% of consultations")},
+            "rangemode": "tozero",
+            "showgrid": False,
+            "overlaying": "y",
+            "side": "right",
+        },
+    }
+    return figure(traces, layout, _("Referrals"))
 
 
-def rates(table: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+def rates(table: pd.DataFrame, names: dict[str, str]) -> dict:
     """Weekly consultations per 1,000 camp residents, by governorate."""
-    fig = go.Figure()
+    traces = []
     for i, gov in enumerate(sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))):
         part = table[table["governorate"] == gov]
-        fig.add_trace(
-            go.Scatter(
-                x=part["period"],
-                y=part["rate"],
-                name=names.get(gov, gov),
-                mode="lines",
-                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": values(part["period"]),
+                "y": values(part["rate"]),
+                "name": names.get(gov, gov),
+                "mode": "lines",
+                "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+            }
         )
-    return _layout(fig, _("Consultations per 1,000 camp residents, per week"), y_title=_("per 1,000 residents"))
+    title = _("Consultations per 1,000 camp residents, per week")
+    return figure(traces, {}, title, y_title=_("per 1,000 residents"))
 
 
-def comparison(table: pd.DataFrame) -> go.Figure:
+def comparison(table: pd.DataFrame) -> dict:
     """The period against the one before and the same period a year earlier, by governorate."""
     periods = table.attrs.get("periods", {})
     labels = {"current": _("This period"), "previous": _("Period before"), "last_year": _("A year earlier")}
-    fig = go.Figure()
+    traces = []
     for i, (key, label) in enumerate(labels.items()):
         start, end = periods.get(key, (None, None))
         hover = f"{start:%d %b %Y} – {end:%d %b %Y}" if start else ""
-        fig.add_trace(
-            go.Bar(
-                x=table["name"],
-                y=table[key],
-                name=label,
-                marker_color=PALETTE[[0, 8, 1][i]],
-                hovertemplate="%{x}: %{y:,}<br>" + hover + "<extra>" + label + "</extra>",
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "x": values(table["name"]),
+                "y": values(table[key]),
+                "name": label,
+                "marker": {"color": PALETTE[[0, 8, 1][i]]},
+                "hovertemplate": "%{x}: %{y:,}<br>" + hover + "<extra>" + label + "</extra>",
+            }
         )
-    fig.update_layout(barmode="group", hovermode="closest")
-    return _layout(fig, _("Consultations against earlier periods"), y_title=_("Consultations"))
+    layout = {"barmode": "group", "hovermode": "closest"}
+    return figure(traces, layout, _("Consultations against earlier periods"), y_title=_("Consultations"))
 
 
-def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> go.Figure:
+def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> dict:
     """Observed weekly consultations against the expected band (mean of the previous weeks, two standard
     deviations either side); weeks with alerts marked when given."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=table["period"], y=table["high"], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=table["period"],
-            y=table["low"],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor="rgba(86,180,233,0.25)",
-            name=_("Expected range"),
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=table["period"],
-            y=table["expected"],
-            mode="lines",
-            name=_("Expected"),
-            line={"color": PALETTE[4], "dash": "dash"},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=table["period"],
-            y=table["observed"],
-            mode="lines+markers",
-            name=_("Observed"),
-            line={"color": PALETTE[0], "width": 2},
-            marker={
+    x = values(table["period"])
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["high"]),
+            "mode": "lines",
+            "line": {"width": 0},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["low"]),
+            "mode": "lines",
+            "line": {"width": 0},
+            "fill": "tonexty",
+            "fillcolor": "rgba(86,180,233,0.25)",
+            "name": _("Expected range"),
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["expected"]),
+            "mode": "lines",
+            "name": _("Expected"),
+            "line": {"color": PALETTE[4], "dash": "dash"},
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["observed"]),
+            "mode": "lines+markers",
+            "name": _("Observed"),
+            "line": {"color": PALETTE[0], "width": 2},
+            "marker": {
                 "size": [8 if p else 5 for p in table["partial"]],
                 "symbol": ["circle-open" if p else "circle" for p in table["partial"]],
             },
-        )
-    )
+        },
+    ]
     if alert_weeks is not None and not alert_weeks.empty:
         marks = alert_weeks.merge(table[["period", "observed"]], left_on="week", right_on="period")
-        fig.add_trace(
-            go.Scatter(
-                x=marks["period"],
-                y=marks["observed"],
-                mode="markers",
-                name=_("Alerts that week"),
-                marker={"symbol": "triangle-up", "size": 13, "color": PALETTE[5]},
-                customdata=marks["alerts"],
-                hovertemplate="%{customdata} " + _("alerts"),
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": values(marks["period"]),
+                "y": values(marks["observed"]),
+                "mode": "markers",
+                "name": _("Alerts that week"),
+                "marker": {"symbol": "triangle-up", "size": 13, "color": PALETTE[5]},
+                "customdata": values(marks["alerts"]),
+                "hovertemplate": "%{customdata} " + _("alerts"),
+            }
         )
-    return _layout(fig, _("Observed and expected consultations per week"), y_title=_("Consultations"))
+    return figure(traces, {}, _("Observed and expected consultations per week"), y_title=_("Consultations"))

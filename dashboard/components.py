@@ -6,7 +6,6 @@ import dash_leaflet as dl
 import dash_mantine_components as dmc
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
@@ -252,57 +251,62 @@ def choropleth_legend(figure: str, breaks: list[float]):
 def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = ids.OVERVIEW_CHART, height: int = 520):
     """Weekly consultations by governorate (hidden counts are None: gaps in the line); partial weeks at the edges
     drawn as hollow points, not as a drop."""
-    fig = go.Figure()
-    for i, (gov, rows) in enumerate(weekly.rename(columns={"period": "week"}).groupby("governorate", sort=True)):
-        values = rows["consultations"].tolist()
+    traces = []
+    for i, (gov, rows) in enumerate(weekly.groupby("governorate", sort=True)):
+        values = charts.values(rows["consultations"])
+        weeks = charts.values(rows["period"])
+        partial = rows["partial"].tolist()
         colour = GOVERNORATE_COLOURS[i % len(GOVERNORATE_COLOURS)]
         name = names.get(gov, gov)
-        full = [None if p else v for v, p in zip(values, rows["partial"], strict=True)]
-        fig.add_trace(
-            go.Scatter(
-                x=rows["week"],
-                y=full,
-                name=name,
-                legendgroup=gov,
-                mode="lines",
-                line={"color": colour, "width": 2},
-                hovertemplate="%{x|%d %b %Y}: %{y:,}<extra>" + name + "</extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": weeks,
+                "y": [None if p else v for v, p in zip(values, partial, strict=True)],
+                "name": name,
+                "legendgroup": gov,
+                "mode": "lines",
+                "line": {"color": colour, "width": 2},
+                "hovertemplate": "%{x|%d %b %Y}: %{y:,}<extra>" + name + "</extra>",
+            }
         )
-        if rows["partial"].any():
-            part = rows[rows["partial"]]
-            fig.add_trace(
-                go.Scatter(
-                    x=part["week"],
-                    y=[v for v, p in zip(values, rows["partial"], strict=True) if p],
-                    name=name,
-                    legendgroup=gov,
-                    showlegend=False,
-                    mode="markers",
-                    marker={"size": 9, "symbol": "circle-open", "color": colour},
-                    hovertemplate="%{x|%d %b %Y}: %{y:,} (" + _("partial week") + ")<extra>" + name + "</extra>",
-                )
+        if any(partial):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [w for w, p in zip(weeks, partial, strict=True) if p],
+                    "y": [v for v, p in zip(values, partial, strict=True) if p],
+                    "name": name,
+                    "legendgroup": gov,
+                    "showlegend": False,
+                    "mode": "markers",
+                    "marker": {"size": 9, "symbol": "circle-open", "color": colour},
+                    "hovertemplate": "%{x|%d %b %Y}: %{y:,} (" + _("partial week") + ")<extra>" + name + "</extra>",
+                }
             )
-    fig.update_layout(
-        title={"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
-        margin={"l": 50, "r": 10, "t": 50, "b": 40},
-        height=height,
-        template=charts.TEMPLATE,
-        legend={"orientation": "h", "y": -0.12},
-        hovermode="closest",
-        yaxis={"title": _("Consultations"), "rangemode": "tozero"},
-    )
+    layout = {
+        "title": {"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
+        "margin": {"l": 50, "r": 10, "t": 50, "b": 40},
+        "height": height,
+        "template": charts.TEMPLATE,
+        "legend": {"orientation": "h", "y": -0.12},
+        "hovermode": "closest",
+        "yaxis": {"title": {"text": _("Consultations")}, "rangemode": "tozero"},
+    }
     if weekly["partial"].any():
-        fig.add_annotation(
-            text=_("Open circles: weeks cut by the period's start or end"),
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.06,
-            xanchor="right",
-            font={"size": 11, "color": "#666"},
-        )
+        layout["annotations"] = [
+            {
+                "text": _("Open circles: weeks cut by the period's start or end"),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 1.06,
+                "xanchor": "right",
+                "font": {"size": 11, "color": "#666"},
+            }
+        ]
+    fig = {"data": traces, "layout": layout}
     return dcc.Graph(
         figure=fig,
         id=graph_id,

@@ -14,11 +14,10 @@ from urllib.parse import parse_qs, urlencode
 import dash
 import dash_mantine_components as dmc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, Patch, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import analytics, auth, boundaries, components, ids, places, reports, runtime
+from dashboard import analytics, auth, boundaries, charts, components, ids, places, reports, runtime
 from dashboard.callbacks import changed_href
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
@@ -326,20 +325,20 @@ def camp_panel(click, search):
     )
     trend = components.empty_state(_("No consultations in this period."))
     if not weekly.empty and weekly["consultations"].fillna(0).any():
-        fig = go.Figure(
-            go.Scatter(
-                x=weekly["period"],
-                y=weekly["consultations"],
-                mode="lines",
-                line={"color": components.STATUS_COLOURS["reached"], "width": 2},
-            )
-        )
-        fig.update_layout(
-            height=180,
-            margin={"l": 40, "r": 10, "t": 30, "b": 30},
-            template="plotly_white",
-            title={"text": _("Consultations per week"), "font": {"size": 13}, "x": 0},
-        )
+        trace = {
+            "type": "scatter",
+            "x": charts.values(weekly["period"]),
+            "y": charts.values(weekly["consultations"]),
+            "mode": "lines",
+            "line": {"color": components.STATUS_COLOURS["reached"], "width": 2},
+        }
+        layout = {
+            "height": 180,
+            "margin": {"l": 40, "r": 10, "t": 30, "b": 30},
+            "template": charts.TEMPLATE,
+            "title": {"text": _("Consultations per week"), "font": {"size": 13}, "x": 0},
+        }
+        fig = {"data": [trace], "layout": layout}
         trend = dcc.Graph(figure=fig, config={"displaylogo": False, "displayModeBar": False})
     body = dmc.Stack(
         [

@@ -8,6 +8,7 @@ import json
 import dash
 import numpy as np
 import plotly
+import plotly.graph_objects as go
 import pytest
 from sqlalchemy import insert, update
 
@@ -48,7 +49,7 @@ def test_small_counts_are_hidden_on_the_public_page(tiny_app):
 
 def test_chart_has_one_line_per_governorate_with_weekly_sums(tiny_app):
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-12")
-    figure = find(page, ids.OVERVIEW_CHART).figure
+    figure = go.Figure(find(page, ids.OVERVIEW_CHART).figure)
     lines = {t.name: list(t.y) for t in figure.data if t.mode == "lines"}
     assert lines == {"Anbar": [50, 0], "Dohuk": [35, 8]}  # a week with no visit is a zero
 

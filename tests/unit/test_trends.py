@@ -9,6 +9,7 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 
 import dash
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import auth, ids
@@ -37,7 +38,7 @@ def _page(app, role=None, **query):
 
 
 def _figure(page, name):
-    return find(page, {"type": ids.CHART, "chart": name}).figure
+    return go.Figure(find(page, {"type": ids.CHART, "chart": name}).figure)  # a plain dict, read as graph objects
 
 
 def test_public_trends_hide_small_counts_and_alerts(app):
