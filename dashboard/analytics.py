@@ -46,44 +46,60 @@ def parse_period(
     return start_d, end_d
 
 
-def population_at(history: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+def population_at(history: pd.DataFrame | PopulationIndex, day: dt.date) -> pd.DataFrame:
     """Each camp's population at `day`: the row with the latest population_date on or before it, else the earliest
     row after it. Returns camp_id, population, population_date (a date)."""
     out = populations_at(history, [day]).drop(columns="day")
-    out["population_date"] = out["population_date"].dt.date
+    out["population_date"] = out["population_date"].to_numpy().astype("datetime64[D]").astype(object)
     return out
 
 
-def populations_at(history: pd.DataFrame, days: Iterable[dt.date]) -> pd.DataFrame:
+class PopulationIndex:
+    """A population history (camp_id, population_date, population) sorted once by camp and date, so that each
+    question about populations on given days is a binary search (populations_at)."""
+
+    def __init__(self, history: pd.DataFrame):
+        camp = history["camp_id"].to_numpy(dtype="int64")
+        dated = history["population_date"]
+        if pd.api.types.is_datetime64_any_dtype(dated):
+            date = dated.to_numpy().astype("datetime64[D]").astype("int64")
+        else:
+            date = np.asarray(dated.tolist(), dtype="datetime64[D]").astype("int64")
+        order = np.lexsort((date, camp))
+        camp, date = camp[order], date[order]
+        self.population = history["population"].to_numpy(dtype="int64")[order]
+        self.date = date
+        self.camps, self.first, counts = np.unique(camp, return_index=True, return_counts=True)
+        self.base = int(date.min()) if len(date) else 0
+        self.span = int(date.max()) - self.base + 2 if len(date) else 2  # a day offset always below it
+        self.key = np.repeat(np.arange(len(self.camps), dtype="int64"), counts) * self.span + (date - self.base)
+
+    def __len__(self) -> int:
+        return len(self.date)
+
+
+def populations_at(history: pd.DataFrame | PopulationIndex, days: Iterable[dt.date]) -> pd.DataFrame:
     """population_at for each of `days` at once: day, camp_id, population, population_date (timestamps), as one
     block of rows per day, each block with every camp in the same order. Every camp's rows are found by binary
-    search, so a year of weeks for 10,000 camps takes milliseconds."""
+    search, so a year of weeks for 10,000 camps takes milliseconds (give a PopulationIndex to ask many times)."""
     days = np.asarray([np.datetime64(d, "D") for d in days], dtype="datetime64[D]").astype("int64")
     columns = ["day", "camp_id", "population", "population_date"]
-    if history.empty or not len(days):
+    index = history if isinstance(history, PopulationIndex) else PopulationIndex(history)
+    if not len(index) or not len(days):
         return pd.DataFrame(columns=columns)
-    camp = history["camp_id"].to_numpy(dtype="int64")
-    dated = history["population_date"]
-    if pd.api.types.is_datetime64_any_dtype(dated):
-        date = dated.to_numpy().astype("datetime64[D]").astype("int64")
-    else:
-        date = np.asarray(dated.tolist(), dtype="datetime64[D]").astype("int64")
-    order = np.lexsort((date, camp))
-    camp, date, population = camp[order], date[order], history["population"].to_numpy(dtype="int64")[order]
-    camps, first, counts = np.unique(camp, return_index=True, return_counts=True)
-    span = int(date.max() - min(date.min(), days.min())) + 2
-    key = np.repeat(np.arange(len(camps), dtype="int64"), counts) * span + (date - date.min())
-    rank = np.tile(np.arange(len(camps), dtype="int64"), len(days))
-    wanted = np.repeat(days, len(camps))
-    pos = np.searchsorted(key, rank * span + np.clip(wanted - date.min(), -1, span - 1), side="right") - 1
-    own = np.tile(first, len(days))
+    n = len(index.camps)
+    rank = np.tile(np.arange(n, dtype="int64"), len(days))
+    wanted = np.repeat(days, n)
+    offset = np.clip(wanted - index.base, -1, index.span - 1)  # before every row: -1; after every row: past them
+    pos = np.searchsorted(index.key, rank * index.span + offset, side="right") - 1
+    own = np.tile(index.first, len(days))
     row = np.where(pos >= own, pos, own)  # before the camp's first row: its earliest row
     return pd.DataFrame(
         {
             "day": pd.to_datetime(wanted.astype("datetime64[D]")),
-            "camp_id": camps[rank],
-            "population": population[row],
-            "population_date": pd.to_datetime(date[row].astype("datetime64[D]")),
+            "camp_id": index.camps[rank],
+            "population": index.population[row],
+            "population_date": pd.to_datetime(index.date[row].astype("datetime64[D]")),
         }
     )
 
@@ -97,7 +113,7 @@ def utilisation(consultations: float, population: float, days: int) -> float | N
 
 def camp_status(
     camps: pd.DataFrame,
-    history: pd.DataFrame,
+    history: pd.DataFrame | PopulationIndex,
     start: dt.date,
     end: dt.date,
     not_reached_days: int = 14,

@@ -78,8 +78,9 @@ def data_token(engine) -> str:
 
 
 @cached
-def population_history(engine) -> pd.DataFrame:
-    return access.population_history(engine)
+def population_history(engine) -> analytics.PopulationIndex:
+    """Every camp's population history, sorted once per data version for the questions of every page."""
+    return analytics.PopulationIndex(access.population_history(engine))
 
 
 @cached

@@ -412,7 +412,7 @@ def _groups(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 def _distinct_pairs(group: np.ndarray, other: np.ndarray, n_other: int, n_groups: int) -> np.ndarray:
     """For each group 0..n_groups-1: how many distinct `other` values its rows have."""
     key = group.astype("int64") * n_other + other
-    if n_groups * n_other <= _DENSE_LIMIT:
+    if n_groups * n_other <= min(_DENSE_LIMIT, 100 * len(key)):  # a short period: sorting its keys costs less
         seen = np.zeros(n_groups * n_other, dtype=bool)
         seen[key] = True
         return seen.reshape(n_groups, n_other).sum(axis=1)
