@@ -77,31 +77,46 @@ class PopulationIndex:
     def __len__(self) -> int:
         return len(self.date)
 
+    def rows_at(self, days: np.ndarray) -> np.ndarray:
+        """For each day (a day number) and each camp (in `camps` order), the row that gives its population then:
+        an array of len(days) by len(camps)."""
+        n = len(self.camps)
+        rank = np.arange(n, dtype="int64")[None, :]
+        offset = np.clip(days[:, None] - self.base, -1, self.span - 1)  # before every row: -1; after: past them
+        pos = np.searchsorted(self.key, (rank * self.span + offset).ravel(), side="right").reshape(len(days), n) - 1
+        return np.where(pos >= self.first[None, :], pos, self.first[None, :])  # before its first row: the earliest
+
+    def matrix(self, days: Iterable[dt.date]) -> np.ndarray:
+        """Populations on each of `days` (rows) of each camp (columns, in `camps` order)."""
+        days = _day_numbers(days)
+        if not len(self) or not len(days):
+            return np.zeros((len(days), len(self.camps)), dtype="int64")
+        return self.population[self.rows_at(days)]
+
 
 def populations_at(history: pd.DataFrame | PopulationIndex, days: Iterable[dt.date]) -> pd.DataFrame:
     """population_at for each of `days` at once: day, camp_id, population, population_date (timestamps), as one
     block of rows per day, each block with every camp in the same order. Every camp's rows are found by binary
     search, so a year of weeks for 10,000 camps takes milliseconds (give a PopulationIndex to ask many times)."""
-    days = np.asarray([np.datetime64(d, "D") for d in days], dtype="datetime64[D]").astype("int64")
+    days = _day_numbers(days)
     columns = ["day", "camp_id", "population", "population_date"]
     index = history if isinstance(history, PopulationIndex) else PopulationIndex(history)
     if not len(index) or not len(days):
         return pd.DataFrame(columns=columns)
-    n = len(index.camps)
-    rank = np.tile(np.arange(n, dtype="int64"), len(days))
-    wanted = np.repeat(days, n)
-    offset = np.clip(wanted - index.base, -1, index.span - 1)  # before every row: -1; after every row: past them
-    pos = np.searchsorted(index.key, rank * index.span + offset, side="right") - 1
-    own = np.tile(index.first, len(days))
-    row = np.where(pos >= own, pos, own)  # before the camp's first row: its earliest row
+    row = index.rows_at(days).ravel()
+    wanted = np.repeat(days, len(index.camps))
     return pd.DataFrame(
         {
             "day": pd.to_datetime(wanted.astype("datetime64[D]")),
-            "camp_id": index.camps[rank],
+            "camp_id": np.tile(index.camps, len(days)),
             "population": index.population[row],
             "population_date": pd.to_datetime(index.date[row].astype("datetime64[D]")),
         }
     )
+
+
+def _day_numbers(days: Iterable[dt.date]) -> np.ndarray:
+    return np.asarray([np.datetime64(d, "D") for d in days], dtype="datetime64[D]").astype("int64")
 
 
 def utilisation(consultations: float, population: float, days: int) -> float | None:

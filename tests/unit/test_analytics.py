@@ -62,6 +62,27 @@ def test_population_at(day, camp1, camp2):
     assert (got.loc[2, "population"], got.loc[2, "population_date"]) == camp2
 
 
+def test_populations_on_many_days_at_once_match_one_day_at_a_time():
+    """The rates ask for every week's populations in one search; each day's must be population_at's."""
+    rng = np.random.default_rng(3)
+    history = pd.DataFrame(
+        {
+            "camp_id": rng.integers(1, 40, 300),
+            "population_date": pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.integers(0, 900, 300), unit="D"),
+            "population": rng.integers(0, 5000, 300),
+        }
+    ).drop_duplicates(["camp_id", "population_date"])
+    days = [D(2015, 6, 1), D(2016, 3, 9), D(2017, 1, 1), D(2018, 12, 31)]
+    index = analytics.PopulationIndex(history)
+    matrix = index.matrix(days)
+    for row, day in zip(matrix, days, strict=True):
+        expected = {}  # by hand: the latest row on or before the day, else the earliest after it
+        for camp, rows in history.sort_values("population_date").groupby("camp_id"):
+            before = rows[rows["population_date"] <= pd.Timestamp(day)]
+            expected[camp] = int((before.iloc[-1] if len(before) else rows.iloc[0])["population"])
+        assert dict(zip(index.camps.tolist(), row.tolist(), strict=True)) == expected
+
+
 def test_weekly_sums_iso_weeks_and_marks_partial_ones():
     daily = pd.DataFrame(
         {
