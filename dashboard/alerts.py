@@ -67,10 +67,14 @@ def detect(
         first = threshold["week"].min() if since is None else min(since, threshold["week"].min())
         weeks = pd.date_range(first, threshold["week"].max(), freq="7D")
         row = ((threshold["week"] - first) // pd.Timedelta(days=7)).to_numpy()
-        series = pd.MultiIndex.from_frame(threshold[["camp_id", "syndrome"]])
-        column, keys = pd.factorize(series)
-        counts = np.zeros((len(weeks), len(keys)))
-        np.add.at(counts, (row, column), threshold["consultations"].to_numpy(dtype=float))
+        names = np.asarray(rules.threshold, dtype=object)
+        syndrome = pd.Index(names).get_indexer(threshold["syndrome"])
+        keys, column = np.unique(
+            threshold["camp_id"].to_numpy(dtype="int64") * len(names) + syndrome, return_inverse=True
+        )
+        flat = row * len(keys) + column
+        weights = threshold["consultations"].to_numpy(dtype=float)
+        counts = np.bincount(flat, weights, minlength=len(weeks) * len(keys)).reshape(len(weeks), len(keys))
         # the mean of the `baseline_weeks` weeks before each week (none for the first ones)
         total = np.vstack([np.zeros((1, len(keys))), np.cumsum(counts, axis=0)])
         baseline = np.full_like(counts, np.nan)
@@ -83,8 +87,8 @@ def detect(
             pd.DataFrame(
                 {
                     "week": weeks[rows],
-                    "camp_id": keys.get_level_values(0)[cols],
-                    "syndrome": keys.get_level_values(1)[cols],
+                    "camp_id": keys[cols] // len(names),
+                    "syndrome": names[keys[cols] % len(names)],
                     "count": counts[rows, cols].astype("int64"),
                     "baseline": baseline[rows, cols].round(1),
                     "rule": THRESHOLD,

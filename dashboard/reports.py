@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from dashboard import analytics
@@ -132,7 +133,10 @@ def trends(engine, f: Filters, k: int | None, first_day: int = 0) -> pd.DataFram
 def breakdown(engine, f: Filters, k: int | None, dims: tuple[str, ...], first_day: int = 0) -> pd.DataFrame:
     """Consultations and referrals per week or month (f.freq) and per each of `dims`, with `period` and `partial`.
     Public output (k given) suppresses within each series (one series per combination of `dims`)."""
-    daily = access.daily_breakdown(engine, f, dims)
+    if f.freq == "week":  # summed by week where the data is (by_period then only fills in the quiet weeks)
+        daily = access.weekly_breakdown(engine, f, dims, first_day)
+    else:
+        daily = access.daily_breakdown(engine, f, dims)
     table = analytics.by_period(daily, f.start, f.end, f.freq, dims, first_day)
     table = table.rename(columns={"week": "period", "month": "period"})
     if k and not table.empty:
@@ -152,17 +156,17 @@ def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
     camp_govs = camp_activity(engine, replace(f, syndrome=None)).set_index("camp_id")["governorate"]
     weeks = pd.Series(weekly["period"].unique())
     ends = [min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end) for week in weeks]
-    pops = analytics.populations_at(population_history(engine), ends)
-    n_camps = len(pops) // len(ends)  # one block of every camp per day, in the same order (populations_at)
-    matrix = pops["population"].to_numpy().reshape(len(ends), n_camps)
-    govs = pops["camp_id"].iloc[:n_camps].map(camp_govs).to_numpy()
+    index = population_history(engine)
+    matrix = index.matrix(ends)  # weeks by camps
+    govs = pd.Series(index.camps).map(camp_govs).to_numpy()  # camps outside the filters: none
+    names = sorted(set(camp_govs))
+    sums = np.stack([matrix[:, govs == gov].sum(axis=1) for gov in names], axis=1) if names else None
     totals = pd.DataFrame(
-        [
-            {"period": week, "governorate": gov, "population": int(row[govs == gov].sum())}
-            for gov in sorted(set(camp_govs))
-            for week, row in zip(weeks, matrix, strict=True)
-        ],
-        columns=["period", "governorate", "population"],
+        {
+            "period": np.tile(weeks.to_numpy(), len(names)),
+            "governorate": np.repeat(names, len(weeks)),
+            "population": sums.T.ravel() if names else np.zeros(0, dtype="int64"),
+        }
     )
     out = weekly.merge(totals, on=["period", "governorate"], how="left")
     out["rate"] = (out["consultations"] / out["population"] * 1000).where(out["population"] > 0).round(2)
@@ -210,7 +214,7 @@ def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> 
     `history_weeks` weeks, with a band of two standard deviations, as the EWARN dashboard's "expected" line."""
     lead = dt.timedelta(days=7 * history_weeks + 6)
     wide = replace(f, start=min(f.start, _no_earlier_than_data(engine, f.start - lead)), freq="week")
-    daily = access.daily_breakdown(engine, wide, ())
+    daily = access.weekly_breakdown(engine, wide, (), first_day)
     columns = ["period", "observed", "expected", "low", "high", "partial"]
     weekly = analytics.by_period(daily, wide.start, f.end, "week", (), first_day)
     if weekly.empty:
@@ -234,19 +238,16 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
     )
     lead = dt.timedelta(days=7 * rules.baseline_weeks + 6)
     wide = replace(f, start=_no_earlier_than_data(engine, f.start - lead), freq="week")
-    daily = pd.concat(  # one syndrome at a time: each is a small part of the records
+    # Weekly sums of the weeks with cases only (detect counts the others as zero): at 10,000 camps the full table of
+    # weeks, camps and syndromes would have millions of rows. One syndrome at a time: each is a small part.
+    weekly = pd.concat(
         [
-            access.daily_breakdown(engine, replace(wide, syndrome=s), ("camp_id",)).assign(syndrome=s)
+            access.weekly_breakdown(engine, replace(wide, syndrome=s), ("camp_id",), settings.first_day)
+            .assign(syndrome=s)
+            .rename(columns={"date": "week"})
             for s in ([f.syndrome] if f.syndrome else rules.syndromes)
         ],
         ignore_index=True,
-    )
-    # Weekly sums of the weeks with cases only (detect counts the others as zero): at 10,000 camps the full table of
-    # weeks, camps and syndromes would have millions of rows.
-    weekly = (
-        daily.assign(week=analytics.week_start(daily["date"], settings.first_day))
-        .groupby(["week", "camp_id", "syndrome"], as_index=False)["consultations"]
-        .sum()
     )
     first, since = (analytics.week_of(day, settings.first_day) for day in (f.start, wide.start))
     found = detect(weekly, rules, first_week=first, since=since)

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Date, String, cast, delete, distinct, exists, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard import analytics
 from dashboard.filters import Filters
 from dashboard.reference import GOVERNORATES
 from dashboard.store import columns
@@ -393,6 +394,17 @@ def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataF
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return _daily_frame(rows, dims)
+
+
+def weekly_breakdown(engine: Engine, f: Filters, dims: Sequence[str], first_day: int = 0) -> pd.DataFrame:
+    """daily_breakdown summed by week, each dated by its first day (0 Monday to 6 Sunday): far fewer rows for long
+    periods. Only the period's own days are counted in the weeks it cuts."""
+    if set(dims) <= {"governorate", "camp_id", "syndrome"} and (cols := _in_memory(engine, f, dims)):
+        return cols.daily(f, dims, week_first_day=first_day)
+    daily = daily_breakdown(engine, f, dims)
+    daily["date"] = analytics.week_start(daily["date"], first_day).astype(daily["date"].dtype)
+    weekly = daily.groupby(["date", *dims], as_index=False, sort=True)[["consultations", "referrals"]].sum()
+    return weekly.astype({"consultations": "int64", "referrals": "int64"})
 
 
 def _syndrome_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:

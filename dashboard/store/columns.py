@@ -286,10 +286,15 @@ class Columns:
         )
         return out.astype({c: "int64" for c in out.columns[1:]})
 
-    def daily(self, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
-        """Consultations and referrals per day and per each of `dims` (governorate, camp_id, syndrome)."""
+    def daily(self, f: Filters, dims: Sequence[str], week_first_day: int | None = None) -> pd.DataFrame:
+        """Consultations and referrals per day and per each of `dims` (governorate, camp_id, syndrome); per week
+        (dated by its first day) when `week_first_day` is given (0 Monday to 6 Sunday)."""
         rows = self.rows(f, syndromes="syndrome" in dims)
-        parts: list[tuple[np.ndarray, int]] = [(rows.day - _day(f.start), f.days)]
+        origin, step = _day(f.start), 1
+        if week_first_day is not None:
+            origin -= (f.start.weekday() - week_first_day) % 7
+            step = 7
+        parts: list[tuple[np.ndarray, int]] = [((rows.day - origin) // step, (_day(f.end) - origin) // step + 1)]
         for d in dims:
             if d == "governorate":
                 parts.append((self.camp_gov[rows.camp], len(self.governorates)))
@@ -311,7 +316,7 @@ class Columns:
             decoded.append(rest % n)
             rest //= n
         decoded.reverse()
-        out["date"] = _timestamps(decoded[0] + _day(f.start))
+        out["date"] = _timestamps(decoded[0] * step + origin)
         for d, values in zip(dims, decoded[1:], strict=True):
             if d == "governorate":
                 out[d] = np.asarray(self.governorates, dtype=object)[values].tolist()

@@ -99,6 +99,19 @@ def test_every_answer_equals_the_sql(loaded, dataset_frames):
         ]:
             fast, slow = both(loaded, access.daily_breakdown, f, dims)
             same(fast, slow, ["date", *dims])
+            first_day = rng.choice([0, 6])  # weeks from Monday or from Sunday
+            fast, slow = both(loaded, access.weekly_breakdown, f, dims, first_day)
+            same(fast, slow, ["date", *dims])
+
+
+def test_weekly_sums_start_on_the_week_s_first_day_and_keep_every_consultation(loaded):
+    f = Filters(D(2018, 10, 3), D(2018, 10, 23))  # a Wednesday to a Tuesday: both end weeks are cut
+    for first_day, firsts in ((0, ["2018-10-01", "2018-10-08", "2018-10-15", "2018-10-22"]), (6, None)):
+        weekly = access.weekly_breakdown(loaded, f, ("governorate",), first_day)
+        assert (weekly["date"].dt.day_of_week == first_day).all()
+        if firsts:
+            assert sorted(weekly["date"].dt.strftime("%Y-%m-%d").unique()) == firsts
+        assert weekly["consultations"].sum() == access.period_totals(loaded, f)["consultations"]
 
 
 def test_the_figures_are_not_empty(loaded):
