@@ -30,6 +30,8 @@ from dashboard.store import access
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends and alerts · MMC Iraq", nav_order=1)
 
 ALERTS_SHOWN = 500  # the alert list and map show the newest; the rest are one download away
+PICKER_ALL = 300  # units or camps sent whole with the page; beyond this many, the picker searches on the server
+PICKER_MATCHES = 50  # options shown for what was typed
 PERIOD = ("period", "period", "#date")
 GOV = ("governorate", "governorate", "#adm1+code")
 CONS = ("consultations", "consultations", "#indicator+consultations+num")
@@ -140,17 +142,39 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, span=6):
 
 
 def _picker(component_id: str, label: str, placeholder: str, value: str | None, table):
-    """A searchable choice of one unit or camp (by code) among the rows of `table` (code, name)."""
+    """A searchable choice of one unit or camp (by code) among the rows of `table` (code, name). Up to PICKER_ALL
+    rows are all sent with the page; beyond that (10,000 camps were 600 KB on every filter change) only the chosen
+    one, and typing asks the server for matches (`search_picker`)."""
+    many = len(table) > PICKER_ALL
+    rows = table[table["code"] == value] if many else table
     return dmc.Select(
         id=component_id,
         label=label,
-        placeholder=placeholder,
+        placeholder=_("Type to search {n}", n=number(len(table))) if many else placeholder,
         clearable=True,
         searchable=True,
         value=value,
         w=220,
-        data=[{"value": code, "label": name} for code, name in zip(table["code"], table["name"], strict=True)],
+        limit=PICKER_MATCHES,
+        data=_options(rows),
     )
+
+
+def _options(table) -> list[dict]:
+    return [{"value": code, "label": name} for code, name in zip(table["code"], table["name"], strict=True)]
+
+
+def matching(table, search: str | None, chosen: str | None) -> list[dict]:
+    """The picker's options for what was typed: names or codes containing it (any case), at most PICKER_MATCHES,
+    and the chosen one, which must stay among the options to stay shown."""
+    search = (search or "").strip().casefold()
+    hits = table[table["code"] == chosen]
+    if search:
+        found = table["name"].str.casefold().str.contains(search, regex=False) | table[
+            "code"
+        ].str.casefold().str.contains(search, regex=False)
+        hits = pd.concat([hits, table[found & (table["code"] != chosen)].head(PICKER_MATCHES)])
+    return _options(hits)
 
 
 def _filters_bar(f, status, names, coordinator: bool, engine):
@@ -422,6 +446,51 @@ def navigate_unit_or_camp(clinic, camp, search, drawn_values):
         return no_update
     query = parse_qs((search or "").lstrip("?"))
     return changed_href("/trends", search, set_params(query, clinic=clinic, camp=camp)) or no_update
+
+
+def _pickable(kind: str, search: str | None):
+    """The units or camps a coordinator may pick for the filters in the link (minus the pick itself)."""
+    if not auth.role_at_least("coordinator"):
+        raise PreventUpdate
+    engine = runtime.engine()
+    status = access.data_status(engine)
+    try:
+        f = parse_filters(parse_qs((search or "").lstrip("?")), status.first_date, status.last_date)
+    except ParameterError:
+        raise PreventUpdate from None
+    if kind == "clinic":
+        return reports.clinic_activity(engine, replace(f, clinic=None))
+    return reports.camp_activity(engine, replace(f, camp=None))
+
+
+@dash.callback(
+    Output(ids.TRENDS_CLINIC, "data"),
+    Input(ids.TRENDS_CLINIC, "searchValue"),
+    State(ids.TRENDS_CLINIC, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def search_units(typed, chosen, search):
+    """Units matching what was typed, when there are too many to send with the page (coordinators only)."""
+    table = _pickable("clinic", search)
+    if len(table) <= PICKER_ALL:
+        raise PreventUpdate  # the page has them all
+    return matching(table, typed, chosen)
+
+
+@dash.callback(
+    Output(ids.TRENDS_CAMP, "data"),
+    Input(ids.TRENDS_CAMP, "searchValue"),
+    State(ids.TRENDS_CAMP, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def search_camps(typed, chosen, search):
+    """Camps matching what was typed, when there are too many to send with the page (coordinators only)."""
+    table = _pickable("camp", search)
+    if len(table) <= PICKER_ALL:
+        raise PreventUpdate
+    return matching(table, typed, chosen)
 
 
 @dash.callback(

@@ -64,3 +64,41 @@ def test_a_bad_link_keeps_its_notice_until_the_reader_changes_a_filter(dash_duo,
     )
     until(lambda: "freq=month" in dash_duo.driver.current_url, timeout=20)
     assert severe_logs(dash_duo) == []
+
+
+def test_a_coordinator_finds_a_camp_among_many_by_typing(dash_duo, demo_app, monkeypatch):
+    """Beyond PICKER_ALL camps the picker is filled from the server as the coordinator types."""
+    from dashboard import auth
+    from dashboard.pages import trends
+    from dashboard.store import users
+
+    monkeypatch.setattr(trends, "PICKER_ALL", 5)  # the demo's 31 camps count as many
+    users.add_user(
+        demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password("correct-horse-battery"), "coordinator"
+    )
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/login?next=/trends")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")
+    dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys("correct-horse-battery")
+    dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()
+    picker = dash_duo.wait_for_element(f"#{ids.TRENDS_CAMP}", timeout=30)
+    assert "Type to search 31" in picker.get_attribute("placeholder")
+    picker.click()
+    picker.send_keys("berseve")
+
+    def options():  # the camp picker's own list (the other pickers' lists are in the page too)
+        return dash_duo.driver.execute_script(
+            "const list = document.getElementById(arguments[0].getAttribute('aria-controls'));"
+            "return list ? Array.from(list.querySelectorAll('[role=option]')).map(o => o.textContent.trim()) : [];",
+            picker,
+        )
+
+    until(lambda: options() == ["Berseve 1", "Berseve 2"], timeout=20)
+    option = dash_duo.driver.execute_script(
+        "return Array.from(document.getElementById(arguments[0].getAttribute('aria-controls'))"
+        ".querySelectorAll('[role=option]')).find(o => o.textContent.trim() === 'Berseve 2');",
+        picker,
+    )
+    option.click()
+    until(lambda: "camp=DEMO-DA-03" in dash_duo.driver.current_url, timeout=20)
+    assert severe_logs(dash_duo) == []

@@ -105,6 +105,42 @@ def test_a_camp_filter_for_coordinators(app):
     assert {t.name: list(t.y) for t in _figure(page, "governorate").data} == {"Anbar": [50, 0]}
 
 
+def test_many_camps_are_searched_on_the_server_not_sent_with_the_page(app, monkeypatch):
+    """At 10,000 camps the picker's options were most of the page; beyond PICKER_ALL only the chosen one is sent,
+    and what a coordinator types is matched on the server, by name or code, in any case."""
+    from dashboard.pages import trends
+
+    monkeypatch.setattr(trends, "PICKER_ALL", 1)  # the two camps of the test data count as many
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12", camp="B")
+    picker = find(page, ids.TRENDS_CAMP)
+    assert picker.data == [{"value": "B", "label": "Camp B"}] and picker.placeholder == "Type to search 3"
+    client = _client_with_csrf(app)
+    _sign_in(client)
+    search = "?start=2017-01-30&end=2017-02-12&camp=B"
+
+    def options(typed):
+        response = call_callback(
+            client,
+            f"{ids.TRENDS_CAMP}.data",
+            {
+                f"{ids.TRENDS_CAMP}.searchValue": typed,
+                f"{ids.TRENDS_CAMP}.value": "B",
+                "_pages_location.search": search,
+            },
+        )
+        return response.get_json()["response"][ids.TRENDS_CAMP]["data"]
+
+    assert options("camp a") == [{"value": "B", "label": "Camp B"}, {"value": "A", "label": "Camp A"}]
+    assert options("zzz") == [{"value": "B", "label": "Camp B"}]  # the chosen camp stays
+    anonymous = app.server.test_client()
+    response = call_callback(
+        anonymous,
+        f"{ids.TRENDS_CLINIC}.data",
+        {f"{ids.TRENDS_CLINIC}.searchValue": "team", "_pages_location.search": search},
+    )
+    assert response.status_code == 204  # unit names are for coordinators
+
+
 def test_empty_results_say_so(app):
     page = _page(app, start="2017-06-01", end="2017-06-30")
     assert "No consultations match these filters in this period." in texts(page)
