@@ -22,6 +22,15 @@ function mmcKept(url) {
     return cache[url];
 }
 
+/* The kept places' camp ids, from their differences (places.py), worked out once per file. */
+function mmcPlaceIds(places) {
+    if (!places.ids) {
+        let id = 0;
+        places.ids = places.id.map(function (d) { id += d; return id; });
+    }
+    return places.ids;
+}
+
 window.mmc = Object.assign({}, window.mmc, {
     map: {
         governorateStyle: function (feature, context) {
@@ -156,10 +165,7 @@ window.dash_clientside.mmc = {
             const empty = {type: "FeatureCollection", features: []};
             if (!cols || !cols.places) { return empty; }
             return mmcKept(cols.places).then(function (places) {
-                if (!places.ids) {
-                    let id = 0;
-                    places.ids = places.id.map(function (d) { id += d; return id; });
-                }
+                mmcPlaceIds(places);
                 const features = new Array(cols.i.length);
                 let at = 0;
                 for (let k = 0; k < cols.i.length; k++) {
@@ -174,6 +180,42 @@ window.dash_clientside.mmc = {
                 }
                 return {type: "FeatureCollection", features: features};
             });
+        },
+        reachLayer: function (cols) {
+            /* Coordinators' reach lines: unit base to camp, weighted by visits (coordinator.reach_columns). */
+            const empty = {type: "FeatureCollection", features: []};
+            if (!cols || !cols.places) { return empty; }
+            return mmcKept(cols.places).then(function (places) {
+                mmcPlaceIds(places);
+                const units = cols.units;
+                const features = new Array(cols.u.length);
+                for (let k = 0; k < cols.u.length; k++) {
+                    const u = cols.u[k], at = cols.c[k], n = cols.n[k];
+                    const tooltip = cols.tooltip.replace("{unit}", mmcEscape(units.name[u]))
+                        .replace("{camp}", mmcEscape(places.n[at])).replace("{n}", n.toLocaleString("en-US"));
+                    features[k] = {
+                        type: "Feature",
+                        geometry: {type: "LineString", coordinates: [
+                            [units.x[u], units.y[u]], [places.x[at] / places.scale, places.y[at] / places.scale]]},
+                        properties: {u: units.code[u], c: places.ids[at], tooltip: tooltip,
+                                     w: Math.round(10 * Math.min(1 + Math.sqrt(n) / 2, 8)) / 10},
+                    };
+                }
+                return {type: "FeatureCollection", features: features};
+            });
+        },
+        gridRows: function (columns) {
+            /* Rows for AG Grid from columns ({field: [values]}): the server sends each field's name once. */
+            if (!columns) { return []; }
+            const fields = Object.keys(columns);
+            const n = fields.length ? columns[fields[0]].length : 0;
+            const rows = new Array(n);
+            for (let i = 0; i < n; i++) {
+                const row = {};
+                for (const field of fields) { row[field] = columns[field][i]; }
+                rows[i] = row;
+            }
+            return rows;
         },
         ringRadius: function (km, hideout) {
             const value = Number(km);

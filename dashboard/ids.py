@@ -45,6 +45,8 @@ FILTER_PERIOD = "filter-period"
 FILTER_GOVERNORATES = "filter-governorates"
 
 GAP_GRID = "gap-grid"
+GAP_REACH_COLUMNS = "gap-reach-columns"  # the reach lines as columns
+GAP_ROWS = "gap-rows"  # the gap grid's rows as columns
 GAP_SUMMARY = "gap-summary"
 GAP_MAP = "gap-map"
 GAP_CAMPS = "gap-camps"

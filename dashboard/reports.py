@@ -264,13 +264,19 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     table = camps(engine, f, settings.not_reached_days, settings.min_utilisation)
     bases = clinic_activity(engine, replace(f, governorates=()))
     table["nearest_base_km"] = analytics.nearest_base_km(table, bases).round(1)
-    served = access.camp_units(engine, f).groupby("camp_id")["clinic_name"].agg(", ".join)
-    table["units_served"] = table["camp_id"].map(served).fillna("")
+    served = {
+        camp: ", ".join(units)
+        for camp, units in analytics.grouped(access.camp_units(engine, f), "camp_id", "clinic_name").items()
+    }
+    table["units_served"] = [served.get(c, "") for c in table["camp_id"].tolist()]
     table["utilisation"] = table["utilisation"].map(lambda u: None if u is None else round(u, 2))
-    table["reason"] = [
-        analytics.status_reason(s, d, u, settings.not_reached_days, settings.min_utilisation)
-        for s, d, u in zip(table["status"], table["days_since_visit"], table["utilisation"], strict=True)
-    ]
+    table["reason"] = analytics.status_reasons(
+        table["status"],
+        table["days_since_visit"],
+        table["utilisation"],
+        settings.not_reached_days,
+        settings.min_utilisation,
+    )
     table["governorate_name"] = table["governorate"].map(access.governorate_names(engine))
     return table
 

@@ -71,6 +71,17 @@ def test_a_unit_base_shows_the_camps_it_served(dash_duo, demo_app):
     _sign_in(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
     until(lambda: len(dash_duo.find_elements(".unit-marker.unit-mmc")) > 0, timeout=30)
     assert not dash_duo.find_elements(".camp-highlight")
+
+    def reach_lines():  # (stroke colour, width) of each drawn reach line
+        return dash_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#' + arguments[0] + ' .leaflet-overlay-pane path'))"
+            ".filter(p => p.getAttribute('fill') === 'none')"
+            ".map(p => [p.getAttribute('stroke'), Number(p.getAttribute('stroke-width'))]);",
+            ids.GAP_MAP,
+        )
+
+    until(lambda: len(reach_lines()) > 20, timeout=30)  # made in the browser from the page's columns
+    assert all(colour == "#1c5d99" and 1 <= width <= 8 for colour, width in reach_lines())
     dash_duo.driver.execute_script(
         "document.querySelector('#' + arguments[0] + ' .unit-marker.unit-mmc')"
         ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
@@ -78,4 +89,6 @@ def test_a_unit_base_shows_the_camps_it_served(dash_duo, demo_app):
     )
     until(lambda: len(dash_duo.find_elements(".camp-highlight")) >= 1, timeout=20)
     assert len(dash_duo.find_elements(".unit-highlight")) == 1
+    lit = [width for colour, width in reach_lines() if colour == "#000000"]  # the unit's own lines stand out
+    assert len(lit) == len(dash_duo.find_elements(".camp-highlight"))
     assert severe_logs(dash_duo) == []

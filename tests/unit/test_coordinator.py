@@ -43,7 +43,7 @@ def _page(app, client_session_role=None, **query):
 
 def test_gap_table_rows_and_order(app):
     page = _page(app, "coordinator", start="2017-01-30", end="2017-02-05")
-    rows = find(page, ids.GAP_GRID).rowData
+    rows = _rows(find(page, ids.GAP_ROWS).data)
     assert [r["code"] for r in rows] == ["C", "A", "B"]  # not reached, under-served, reached
     c, a, b = rows
     assert (c["status"], c["reason"], c["days_since_visit"], c["units_served"]) == (
@@ -75,7 +75,8 @@ def test_unit_table_marks_overload(app):
 
 def test_the_page_is_not_built_for_the_public(app):
     page = _page(app, None, start="2017-01-30", end="2017-02-05")
-    assert find(page, ids.GAP_GRID) is None and find(page, ids.SIGN_IN_REQUIRED) is not None
+    assert find(page, ids.GAP_GRID) is None and find(page, ids.GAP_ROWS) is None
+    assert find(page, ids.SIGN_IN_REQUIRED) is not None
 
 
 def test_where_next_recommends_the_unreached_camp(coordinator):
@@ -110,8 +111,13 @@ def test_where_next_names_a_bad_value(coordinator):
     assert "radius must be above 0 km" in str(response.get_json()["response"])
 
 
+def _rows(columns: dict) -> list[dict]:
+    """The grid's rows as the browser makes them from the page's columns (mmc.gridRows)."""
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 def _grid_rows(app):
-    return find(_page(app, "coordinator", start="2017-01-30", end="2017-02-05"), ids.GAP_GRID).rowData
+    return _rows(find(_page(app, "coordinator", start="2017-01-30", end="2017-02-05"), ids.GAP_ROWS).data)
 
 
 def test_exports_as_filtered_with_hxl(app, coordinator):
@@ -164,28 +170,36 @@ def test_callbacks_give_the_public_nothing(app):
 
 
 def test_reach_lines_join_each_base_to_the_camps_it_visited():
+    import numpy as np
     import pandas as pd
 
-    from dashboard.pages.coordinator import reach_lines
+    from dashboard.pages.coordinator import reach_columns
 
-    camps = pd.DataFrame({"camp_id": [1, 2], "latitude": [36.1, 33.2], "longitude": [43.0, 44.0], "name": ["A", "B<"]})
+    camps = pd.DataFrame({"camp_id": [1, 2], "name": ["A", "B<"]})
     clinics = pd.DataFrame(
-        {"code": ["M1"], "base_latitude": [36.123456], "base_longitude": [43.5], "name": ["Team Alpha"]}
+        {
+            "code": ["M1", "M2"],
+            "base_latitude": [36.123456, None],
+            "base_longitude": [43.5, None],
+            "name": ["Team Alpha", "No base"],
+        }
     )
-    visits = pd.DataFrame({"clinic_code": ["M1", "M1", "X9"], "camp_id": [1, 2, 1], "visits": [4, 100, 3]})
-    features = reach_lines(camps, clinics, visits)["features"]
-    assert [f["properties"]["c"] for f in features] == [1, 2]  # X9 is no known unit: no line
-    assert features[0]["geometry"]["coordinates"] == [[43.5, 36.1235], [43.0, 36.1]]
-    assert [f["properties"]["w"] for f in features] == [2.0, 6.0]  # 1 + sqrt(visits) / 2, at most 8
-    assert features[1]["properties"]["tooltip"] == "Team Alpha → B&lt;: 100 visits"
+    visits = pd.DataFrame(
+        {"clinic_code": ["M1", "M1", "X9", "M2", "M1"], "camp_id": [1, 2, 1, 1, 7], "visits": [4, 100, 3, 2, 5]}
+    )
+    cols = reach_columns(camps, clinics, visits, np.array([1, 2, 5, 7]), "/map/camps-x.json")
+    # X9 is no known unit, M2 has no base and camp 7 is outside the filters: no line for them
+    assert (cols["u"], cols["c"], cols["n"]) == ([0, 0], [0, 1], [4, 100])
+    assert cols["units"] == {"code": ["M1"], "name": ["Team Alpha"], "x": [43.5], "y": [36.1235]}
+    assert cols["tooltip"] == "{unit} → {camp}: {n} visits" and cols["places"] == "/map/camps-x.json"
 
 
 def test_highlight_links_group_units_and_camps():
     import pandas as pd
 
-    from dashboard.pages.coordinator import _grouped
+    from dashboard.analytics import grouped
 
     served = pd.DataFrame({"camp_id": [2, 1, 1, 3], "clinic_code": ["M1", "M2", "M1", "M2"], "visits": [1, 2, 3, 4]})
-    assert _grouped(served, "clinic_code", "camp_id") == {"M1": [1, 2], "M2": [1, 3]}
-    assert _grouped(served, "camp_id", "clinic_code") == {"1": ["M1", "M2"], "2": ["M1"], "3": ["M2"]}
-    assert _grouped(served.iloc[:0], "camp_id", "clinic_code") == {}
+    assert grouped(served, "clinic_code", "camp_id") == {"M1": [1, 2], "M2": [1, 3]}
+    assert grouped(served, "camp_id", "clinic_code") == {1: ["M1", "M2"], 2: ["M1"], 3: ["M2"]}
+    assert grouped(served.iloc[:0], "camp_id", "clinic_code") == {}
