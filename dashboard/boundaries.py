@@ -109,16 +109,35 @@ def shapes(boundaries: dict) -> dict:
     }
 
 
-_tokens: dict[int, tuple[dict, str]] = {}
+_derived: dict[tuple[str, int], tuple[dict, object]] = {}
+
+
+def _once_per_collection(boundaries: dict, name: str, compute):
+    """compute(boundaries), worked out once per collection (collections are kept, never changed)."""
+    kept = _derived.get((name, id(boundaries)))
+    if kept is None or kept[0] is not boundaries:
+        kept = _derived[(name, id(boundaries))] = (boundaries, compute(boundaries))
+    return kept[1]
 
 
 def token(boundaries: dict) -> str:
     """A name for these outlines that changes with them (a hash of their content), computed once per collection."""
-    kept = _tokens.get(id(boundaries))
-    if kept is None or kept[0] is not boundaries:
-        digest = hashlib.sha256(json.dumps(shapes(boundaries), separators=(",", ":")).encode()).hexdigest()[:16]
-        kept = _tokens[id(boundaries)] = (boundaries, digest)
-    return kept[1]
+    return _once_per_collection(
+        boundaries,
+        "token",
+        lambda b: hashlib.sha256(json.dumps(shapes(b), separators=(",", ":")).encode()).hexdigest()[:16],
+    )
+
+
+def label_points(boundaries: dict) -> dict[str, tuple[float, float]]:
+    """Each governorate's label point (lon, lat) inside its outline, computed once per collection."""
+    from dashboard.analytics import label_point
+
+    return _once_per_collection(
+        boundaries,
+        "labels",
+        lambda b: {f["properties"]["iso"]: label_point(f["geometry"]) for f in b["features"]},
+    )
 
 
 @lru_cache(maxsize=4)

@@ -81,13 +81,14 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
         values[gov] = {"tooltip": tooltip, **{f"c_{key}": classes[key][gov] for key in components.FIGURES}}
     outlines = boundaries.current(engine, settings.boundaries_file or None)
     gov_layer = analytics.governorate_features(outlines, values, names)
+    points = boundaries.label_points(outlines)
     labels = {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
                 "properties": {"iso": ft["properties"]["iso"], "name": ft["properties"]["name"]},
-                "geometry": {"type": "Point", "coordinates": list(analytics.label_point(ft["geometry"]))},
+                "geometry": {"type": "Point", "coordinates": list(points[ft["properties"]["iso"]])},
             }
             for ft in gov_layer["features"]
             if ft["properties"]["programme"]

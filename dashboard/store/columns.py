@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ _EPOCH = np.datetime64("1970-01-01", "D")
 _DENSE_LIMIT = 20_000_000  # group keys up to this many are counted in an array; beyond it, by sorting
 WARM_FROM = 100_000  # from this many visits, each visit's syndromes are read in the background as soon as possible
 MAX_DATABASES = 4
+SELECTIONS_KEPT = 8  # rows() selections kept per data version...
+ROWS_KEPT = 3_000_000  # ...holding at most this many copied rows (about 55 MB); a slice of a period copies none
 _lock = threading.Lock()
 _current: dict[str, Columns] = {}  # by engine URL, oldest first
 
@@ -70,6 +73,7 @@ class Rows:
     consultations: np.ndarray
     referrals: np.ndarray
     syndrome: np.ndarray | None = None  # position in Columns.syndromes
+    governorate: np.ndarray | None = None  # position in Columns.governorates (of the camp): filters need no lookup
 
     def __len__(self) -> int:
         return len(self.day)
@@ -82,6 +86,7 @@ class Rows:
             self.consultations[index],
             self.referrals[index],
             None if self.syndrome is None else self.syndrome[index],
+            None if self.governorate is None else self.governorate[index],
         )
 
     @staticmethod
@@ -93,6 +98,7 @@ class Rows:
             np.concatenate([p.consultations for p in parts]),
             np.concatenate([p.referrals for p in parts]),
             np.concatenate([p.syndrome for p in parts]),
+            np.concatenate([p.governorate for p in parts]),
         )
 
     def period(self, start: dt.date, end: dt.date) -> Rows:
@@ -132,6 +138,8 @@ class Columns:
         self._by_syndrome: dict[int, Rows] | None = None  # syndrome position -> its rows
         self._lock = threading.Lock()
         self.syndromes: list[str] = []
+        self._selected: OrderedDict[tuple, Rows] = OrderedDict()  # see rows()
+        self._selected_lock = threading.Lock()
 
     # -- loading ------------------------------------------------------------------------------------------------------
 
@@ -170,6 +178,7 @@ class Columns:
             sums[0].astype("int32"),
             sums[1].astype("int32"),
             joined[3] if syndromes else None,
+            self.camp_gov[camp],
         )
 
     def answers(self, f: Filters, dims: Sequence[str] = ()) -> bool:
@@ -226,10 +235,25 @@ class Columns:
 
     def rows(self, f: Filters, syndromes: bool = False, governorates: bool = True) -> Rows:
         """The rows the filters select: the period, the camps' governorates, the camp, the unit and the syndrome.
-        Visit rows, unless a syndrome is chosen or `syndromes` asks for each visit's syndromes."""
+        Visit rows, unless a syndrome is chosen or `syndromes` asks for each visit's syndromes. The latest few
+        selections are kept: a page asks several questions of the same filters, and a selection by governorate
+        copies every row it keeps."""
+        key = (f, bool(f.syndrome or syndromes), governorates)
+        with self._selected_lock:
+            if key in self._selected:
+                self._selected.move_to_end(key)
+                return self._selected[key]
+        rows = self._select(f, syndromes, governorates)
+        with self._selected_lock:
+            self._selected[key] = rows
+            while len(self._selected) > SELECTIONS_KEPT or sum(map(_copied, self._selected.values())) > ROWS_KEPT:
+                self._selected.popitem(last=False)
+        return rows
+
+    def _select(self, f: Filters, syndromes: bool, governorates: bool) -> Rows:
         if f.syndrome or syndromes:
             partitions = self.by_syndrome()
-            none = Rows(*(column[:0] for column in _fields(self.visits)), np.zeros(0, dtype="int8"))
+            none = Rows(*(column[:0] for column in _fields(self.visits)), np.zeros(0, dtype="int8"), self.camp_gov[:0])
             if f.syndrome:
                 sources = [
                     partitions.get(self.syndromes.index(f.syndrome), none) if f.syndrome in self.syndromes else none
@@ -247,7 +271,7 @@ class Columns:
             return mask if keep is None else keep & mask
 
         if governorates and f.governorates:
-            keep = both(self._gov_mask(f.governorates)[self.camp_gov[rows.camp]])
+            keep = both(self._gov_mask(f.governorates)[rows.governorate])
         if f.camp:
             keep = both(rows.camp == self.camp_by_code.get(f.camp, -1))
         if f.clinic:
@@ -269,10 +293,11 @@ class Columns:
     def totals_by_governorate(self, f: Filters) -> pd.DataFrame:
         rows = self.rows(f)
         n = len(self.governorates)
-        gov = self.camp_gov[rows.camp].astype("int64")
+        gov = rows.governorate.astype("int64")
         visits = np.bincount(gov, minlength=n)
         present = np.flatnonzero(visits)
-        camps = np.bincount(self.camp_gov[np.unique(rows.camp)].astype("int64"), minlength=n)
+        reached = np.flatnonzero(np.bincount(rows.camp, minlength=len(self.camp_ids)))
+        camps = np.bincount(self.camp_gov[reached].astype("int64"), minlength=n)
         units = _distinct_pairs(gov, rows.clinic, len(self.clinic_ids), n)
         out = pd.DataFrame(
             {
@@ -297,7 +322,7 @@ class Columns:
         parts: list[tuple[np.ndarray, int]] = [((rows.day - origin) // step, (_day(f.end) - origin) // step + 1)]
         for d in dims:
             if d == "governorate":
-                parts.append((self.camp_gov[rows.camp], len(self.governorates)))
+                parts.append((rows.governorate, len(self.governorates)))
             elif d == "camp_id":
                 parts.append((rows.camp, len(self.camp_ids)))
             else:
@@ -377,11 +402,16 @@ class Columns:
 
     def units_by_governorate(self, f: Filters) -> pd.DataFrame:
         visits = self.visits.period(f.start, f.end)
-        active = self.clinics.iloc[np.unique(visits.clinic)]
+        active = self.clinics.iloc[np.flatnonzero(np.bincount(visits.clinic, minlength=len(self.clinic_ids)))]
         if f.governorates:
             active = active[active["governorate"].isin(f.governorates)]
         out = active.groupby(["governorate", "unit_type"]).size().rename("units").reset_index()
         return out.astype({"units": "int64"})
+
+
+def _copied(rows: Rows) -> int:
+    """How many rows a selection holds of its own (a period's slice shares the columns' memory)."""
+    return 0 if rows.day.base is not None else len(rows)
 
 
 def _fields(rows: Rows) -> tuple[np.ndarray, ...]:
