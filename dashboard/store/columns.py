@@ -74,6 +74,7 @@ class Rows:
     referrals: np.ndarray
     syndrome: np.ndarray | None = None  # position in Columns.syndromes
     governorate: np.ndarray | None = None  # position in Columns.governorates (of the camp): filters need no lookup
+    pair: np.ndarray | None = None  # visit rows: position of (camp, unit) in Columns.pairs, for distinct counts
 
     def __len__(self) -> int:
         return len(self.day)
@@ -87,6 +88,7 @@ class Rows:
             self.referrals[index],
             None if self.syndrome is None else self.syndrome[index],
             None if self.governorate is None else self.governorate[index],
+            None if self.pair is None else self.pair[index],
         )
 
     @staticmethod
@@ -99,6 +101,7 @@ class Rows:
             np.concatenate([p.referrals for p in parts]),
             np.concatenate([p.syndrome for p in parts]),
             np.concatenate([p.governorate for p in parts]),
+            None if any(p.pair is None for p in parts) else np.concatenate([p.pair for p in parts]),
         )
 
     def period(self, start: dt.date, end: dt.date) -> Rows:
@@ -132,6 +135,14 @@ class Columns:
         self.visits = self._fetch(
             "SELECT {day}, clinic_id, camp_id, consultations, referrals FROM visit_totals ORDER BY date", False
         )
+        # every (camp, unit) pair that ever met, and each visit's pair: "how many units served each camp" (and
+        # camps each unit served) is then a count over the pairs a period's visits touch, not over its visits
+        pairs, pair = np.unique(
+            self.visits.camp.astype("int64") * len(self.clinic_ids) + self.visits.clinic, return_inverse=True
+        )
+        self.pair_camp = (pairs // max(len(self.clinic_ids), 1)).astype("int64")
+        self.pair_clinic = (pairs % max(len(self.clinic_ids), 1)).astype("int64")
+        self.visits.pair = _small(pair, len(pairs))
         # each camp's (and unit's) visit days in order, for the last visit on or before a day
         self._camp_last = self._last_index(self.visits.camp)
         self._clinic_last = self._last_index(self.visits.clinic)
@@ -278,6 +289,10 @@ class Columns:
             keep = both(rows.clinic == self.clinic_by_code.get(f.clinic, -1))
         return rows if keep is None else rows.take(keep)
 
+    def _active_pairs(self, rows: Rows) -> np.ndarray:
+        """The (camp, unit) pairs (positions in pair_camp, pair_clinic) that `rows` (visit rows) touch."""
+        return np.flatnonzero(np.bincount(rows.pair, minlength=len(self.pair_camp)))
+
     # -- answers (each as access's SQL gives it) -----------------------------------------------------------------------
 
     def period_totals(self, f: Filters) -> dict:
@@ -298,7 +313,12 @@ class Columns:
         present = np.flatnonzero(visits)
         reached = np.flatnonzero(np.bincount(rows.camp, minlength=len(self.camp_ids)))
         camps = np.bincount(self.camp_gov[reached].astype("int64"), minlength=n)
-        units = _distinct_pairs(gov, rows.clinic, len(self.clinic_ids), n)
+        if rows.pair is not None:  # the units of each governorate among the pairs touched
+            active = self._active_pairs(rows)
+            active_gov = self.camp_gov[self.pair_camp[active]].astype("int64")
+            units = _distinct_pairs(active_gov, self.pair_clinic[active], len(self.clinic_ids), n)
+        else:
+            units = _distinct_pairs(gov, rows.clinic, len(self.clinic_ids), n)
         out = pd.DataFrame(
             {
                 "governorate": [self.governorates[i] for i in present],
@@ -360,7 +380,7 @@ class Columns:
         scoped = self.rows(f, governorates=False)
         frame = self.camps.copy()
         frame["visits"] = np.bincount(visits.camp, minlength=n)
-        frame["units"] = _distinct_pairs(visits.camp, visits.clinic, len(self.clinic_ids), n)
+        frame["units"] = np.bincount(self.pair_camp[self._active_pairs(visits)], minlength=n)
         frame["consultations"] = _sum_by(scoped.camp, scoped.consultations, n)
         last = self._last_visit(self._camp_last, n, f.end)
         frame["last_visit"] = _dates(last)
@@ -373,7 +393,7 @@ class Columns:
         visits = self.visits.period(f.start, f.end)
         frame = self.clinics.copy()
         frame["visits"] = np.bincount(visits.clinic, minlength=n)
-        frame["camps_served"] = _distinct_pairs(visits.clinic, visits.camp, len(self.camp_ids), n)
+        frame["camps_served"] = np.bincount(self.pair_clinic[self._active_pairs(visits)], minlength=n)
         frame["visit_days"] = _distinct_pairs(visits.clinic, visits.day - _day(f.start), f.days, n)
         frame["consultations"] = _sum_by(visits.clinic, visits.consultations, n)
         last = self._last_visit(self._clinic_last, n, f.end)
