@@ -261,6 +261,8 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--timeout",
                 "120",
+                "--keep-alive",  # longer than a viewer's pause (2 to 5 s), as the README's production command
+                "30",
                 "app:server",
             ],
             cwd=ROOT,
