@@ -15,7 +15,7 @@ import time
 from collections import deque
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, session
+from flask import Flask, abort, g, redirect, request, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import runtime
@@ -79,14 +79,20 @@ def _check_csrf() -> None:
 
 
 def current_user() -> users.Account | None:
-    """The signed-in account of this request, checked against the database (a removed user is signed out)."""
+    """The signed-in account of this request, checked against the database (a removed user is signed out); read
+    once per request and session (a page asks several times)."""
     user_id = session.get("uid")
     if user_id is None:
         return None
+    key = (user_id, session.get("role"))
+    kept = g.get("mmc_account")
+    if kept is not None and kept[0] == key:
+        return kept[1]
     account = users.user_by_id(runtime.engine(), user_id)
     if account is None or session.get("role") != account.role:
         session.clear()
         return None
+    g.mmc_account = (key, account)
     return account
 
 

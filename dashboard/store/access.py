@@ -301,8 +301,20 @@ def _frame(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def data_status(engine: Engine) -> DataStatus:
-    """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded."""
-    return _once_per_request(engine, "status", _read_data_status)
+    """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded. Read
+    again only when the data's version changes (five queries; a page asks at least once)."""
+    return _once_per_request(engine, "status", _status_of_version)
+
+
+_statuses: dict[str, tuple[tuple, DataStatus]] = {}  # by engine URL: the status of the latest version read
+
+
+def _status_of_version(engine: Engine) -> DataStatus:
+    version, key = data_version(engine), str(engine.url)
+    kept = _statuses.get(key)
+    if kept is None or kept[0] != version:
+        kept = _statuses[key] = (version, _read_data_status(engine))
+    return kept[1]
 
 
 def _read_data_status(engine: Engine) -> DataStatus:
