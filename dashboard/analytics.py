@@ -196,21 +196,35 @@ def by_period(
     columns = [label, *dims, *values, "partial"]
     if daily.empty:
         return pd.DataFrame(columns=columns)
+    dates = daily["date"].to_numpy().astype("datetime64[D]")
     if freq == "week":
-        frame = daily.assign(**{label: week_start(daily["date"], first_day)})
-        first = week_of(start, first_day)
-        periods = pd.date_range(first, end, freq="7D")
-        period_end = lambda p: p + pd.Timedelta(days=6)  # noqa: E731
+        periods = pd.date_range(week_of(start, first_day), end, freq="7D")
+        first = np.datetime64(periods[0].date(), "D")
+        period = (dates - first).astype("int64") // 7
+        ends = periods + pd.Timedelta(days=6)
     else:
-        frame = daily.assign(**{label: daily["date"].dt.to_period("M").dt.to_timestamp()})
         periods = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
-        period_end = lambda p: p + pd.offsets.MonthEnd(0)  # noqa: E731
-    sums = frame.groupby([label, *dims], as_index=False)[list(values)].sum()
-    levels = [periods, *[sorted(daily[d].unique()) for d in dims]]
-    full = pd.MultiIndex.from_product(levels, names=[label, *dims]) if dims else pd.Index(periods, name=label)
-    sums = sums.set_index([label, *dims]).reindex(full, fill_value=0).reset_index()
-    sums["partial"] = (sums[label] < pd.Timestamp(start)) | (period_end(sums[label]) > pd.Timestamp(end))
-    return sums[columns]
+        months = dates.astype("datetime64[M]").astype("int64")
+        period = months - np.datetime64(periods[0].date(), "M").astype("int64")
+        ends = periods + pd.offsets.MonthEnd(0)
+    # Every period by every combination of the dimensions' values seen, in order: one sum each by position.
+    key, size, levels = period, len(periods), []
+    for d in dims:
+        uniques, codes = np.unique(daily[d].to_numpy(), return_inverse=True)
+        levels.append(uniques)
+        key, size = key * len(uniques) + codes, size * len(uniques)
+    inside = (period >= 0) & (period < len(periods))
+    out = {label: np.repeat(periods.to_numpy(), size // len(periods))}
+    repeat = size // len(periods)
+    for i, d in enumerate(dims):
+        inner = int(np.prod([len(u) for u in levels[i + 1 :]], dtype="int64"))
+        out[d] = np.tile(np.repeat(levels[i], inner), repeat // (len(levels[i]) * inner) * len(periods))
+    for v in values:
+        weights = daily[v].to_numpy(dtype="float64")[inside]
+        out[v] = np.bincount(key[inside], weights, minlength=size).round().astype("int64")
+    ended = np.repeat((periods < pd.Timestamp(start)) | (ends > pd.Timestamp(end)), repeat)
+    out["partial"] = ended
+    return pd.DataFrame(out, columns=columns)
 
 
 def weekly(daily: pd.DataFrame, start: dt.date, end: dt.date, first_day: int = 0) -> pd.DataFrame:

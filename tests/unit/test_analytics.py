@@ -83,6 +83,51 @@ def test_populations_on_many_days_at_once_match_one_day_at_a_time():
         assert dict(zip(index.camps.tolist(), row.tolist(), strict=True)) == expected
 
 
+def _by_period_by_hand(daily, start, end, freq, dims, first_day):
+    """by_period as pandas says it: group by period and dims, then every combination, zero where none."""
+    label = "week" if freq == "week" else "month"
+    if freq == "week":
+        frame = daily.assign(**{label: analytics.week_start(daily["date"], first_day)})
+        periods = pd.date_range(analytics.week_of(start, first_day), end, freq="7D")
+        last = periods + pd.Timedelta(days=6)
+    else:
+        frame = daily.assign(**{label: daily["date"].dt.to_period("M").dt.to_timestamp()})
+        periods = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="MS")
+        last = periods + pd.offsets.MonthEnd(0)
+    sums = frame.groupby([label, *dims], as_index=False)[["consultations", "referrals"]].sum()
+    levels = [periods, *[sorted(daily[d].unique()) for d in dims]]
+    full = pd.MultiIndex.from_product(levels, names=[label, *dims]) if dims else pd.Index(periods, name=label)
+    sums = sums.set_index([label, *dims]).reindex(full, fill_value=0).reset_index()
+    cut = dict(zip(periods, (periods < pd.Timestamp(start)) | (last > pd.Timestamp(end)), strict=True))
+    sums["partial"] = sums[label].map(cut)
+    return sums
+
+
+@pytest.mark.parametrize("freq", ["week", "month"])
+@pytest.mark.parametrize("dims", [(), ("governorate",), ("camp_id", "syndrome")])
+def test_sums_by_period_match_pandas_grouping(freq, dims):
+    rng = np.random.default_rng(7)
+    start, end = D(2017, 1, 4), D(2017, 5, 17)
+    n = 400
+    daily = pd.DataFrame(
+        {
+            "date": pd.to_datetime("2017-01-04") + pd.to_timedelta(rng.integers(0, 134, n), unit="D"),
+            "governorate": rng.choice(["IQ-AN", "IQ-DA", "IQ-KI"], n),
+            "camp_id": rng.integers(1, 9, n),
+            "syndrome": rng.choice(["ari", "awd", "scabies"], n),
+            "consultations": rng.integers(0, 50, n),
+            "referrals": rng.integers(0, 5, n),
+        }
+    )
+    for first_day in (0, 6):
+        got = analytics.by_period(daily, start, end, freq, dims, first_day)
+        want = _by_period_by_hand(daily, start, end, freq, dims, first_day)
+        label = "week" if freq == "week" else "month"
+        assert list(got.columns) == [label, *dims, "consultations", "referrals", "partial"]
+        for column in got.columns:
+            assert got[column].tolist() == want[column].tolist(), column
+
+
 def test_weekly_sums_iso_weeks_and_marks_partial_ones():
     daily = pd.DataFrame(
         {
