@@ -140,9 +140,17 @@ def camp_status(
     reached: otherwise; closed: nobody lives there at the period's end (a closed camp is not a gap).
     """
     days = (end - start).days + 1
-    pops = population_at(history, end)
-    out = camps.merge(pops, on="camp_id", how="left")
-    out["population"] = out["population"].fillna(0).astype("int64")
+    index = history if isinstance(history, PopulationIndex) else PopulationIndex(history)
+    out = camps.copy()
+    ids = out["camp_id"].to_numpy(dtype="int64")
+    population, dated = np.zeros(len(out), dtype="int64"), np.full(len(out), None, dtype=object)
+    if len(index) and len(ids):  # each camp's row of the history at the period's end, looked up by position
+        rows = index.rows_at(_day_numbers([end]))[0]
+        at = np.minimum(np.searchsorted(index.camps, ids), len(index.camps) - 1)
+        found = index.camps[at] == ids
+        population = np.where(found, index.population[rows[at]], 0)
+        dated = np.where(found, index.date[rows[at]].astype("datetime64[D]").astype(object), None)
+    out["population"], out["population_date"] = population, dated
     last = pd.to_datetime(out["last_visit"])
     out["days_since_visit"] = (pd.Timestamp(end) - last).dt.days.astype("Int64")
     population = out["population"].to_numpy(dtype=float)

@@ -252,9 +252,10 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = id
     """Weekly consultations by governorate (hidden counts are None: gaps in the line); partial weeks at the edges
     drawn as hollow points, not as a drop."""
     traces = []
+    labels = dict(zip(weekly["period"].unique(), charts.values(weekly["period"].unique()), strict=True))
     for i, (gov, rows) in enumerate(weekly.groupby("governorate", sort=True)):
         values = charts.values(rows["consultations"])
-        weeks = charts.values(rows["period"])
+        weeks = [labels[p] for p in rows["period"]]  # each week written once, not once per governorate
         partial = rows["partial"].tolist()
         colour = GOVERNORATE_COLOURS[i % len(GOVERNORATE_COLOURS)]
         name = names.get(gov, gov)
