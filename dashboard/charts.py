@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from plotly.subplots import make_subplots
 
@@ -70,8 +71,9 @@ def syndrome_name(code: str) -> str:
 def values(column) -> list:
     """A column as plotly.js data: dates as YYYY-MM-DD, missing values (hidden counts) as None."""
     series = pd.Series(column)
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime("%Y-%m-%d").tolist()
+    if pd.api.types.is_datetime64_any_dtype(series):  # (numpy writes dates far faster than strftime)
+        days = series.to_numpy().astype("datetime64[D]")
+        return np.where(series.isna().to_numpy(), None, np.datetime_as_string(days).astype(object)).tolist()
     return series.astype(object).where(series.notna(), None).tolist()
 
 
