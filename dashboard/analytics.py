@@ -77,6 +77,9 @@ class PopulationIndex:
     def __len__(self) -> int:
         return len(self.date)
 
+    def __deepcopy__(self, memo) -> PopulationIndex:
+        return self  # never changed once built: the results cache may hand out the same index to every caller
+
     def rows_at(self, days: np.ndarray) -> np.ndarray:
         """For each day (a day number) and each camp (in `camps` order), the row that gives its population then:
         an array of len(days) by len(camps)."""
