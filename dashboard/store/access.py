@@ -390,7 +390,7 @@ def _breakdowns(source) -> dict:
 def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataFrame:
     """Consultations and referrals per day and per each of `dims` (governorate, syndrome, sex, age_group, camp_id),
     aggregated in the database."""
-    if set(dims) <= {"governorate", "camp_id", "syndrome"} and (cols := _in_memory(engine, f, dims)):
+    if cols := _in_memory(engine, f, dims):
         return cols.daily(f, dims)
     detailed = f.syndrome or set(dims) & {"syndrome", "sex", "age_group"}
     if detailed and not f.camp and not f.clinic and set(dims) <= {"governorate", "syndrome", "sex", "age_group"}:
@@ -411,7 +411,7 @@ def daily_breakdown(engine: Engine, f: Filters, dims: Sequence[str]) -> pd.DataF
 def weekly_breakdown(engine: Engine, f: Filters, dims: Sequence[str], first_day: int = 0) -> pd.DataFrame:
     """daily_breakdown summed by week, each dated by its first day (0 Monday to 6 Sunday): far fewer rows for long
     periods. Only the period's own days are counted in the weeks it cuts."""
-    if set(dims) <= {"governorate", "camp_id", "syndrome"} and (cols := _in_memory(engine, f, dims)):
+    if cols := _in_memory(engine, f, dims):
         return cols.daily(f, dims, week_first_day=first_day)
     daily = daily_breakdown(engine, f, dims)
     daily["date"] = analytics.week_start(daily["date"], first_day).astype(daily["date"].dtype)

@@ -1,11 +1,12 @@
-"""The visit totals (and, once asked for, the per-syndrome totals of each visit) held in memory as sorted columns, so
-that a filter change is answered in milliseconds at ten million records instead of a scan of the database.
+"""The visit totals (and, once asked for, the per-syndrome totals of each visit and the syndrome totals by sex and age
+group) held in memory as sorted columns, so that a filter change is answered in milliseconds at ten million records
+instead of a scan of the database.
 
 One `Columns` per database and data version, in each server process: loading data (any import, the demo) changes
 the version, and the next question builds new columns from the database. The columns answer the same questions as
 the SQL in `access` and give the same frames (tests compare them on SQLite and PostgreSQL); `access` asks here first
-and keeps its SQL for what the columns do not hold (sex and age group) and for when they are turned off
-(`IN_MEMORY_TOTALS=false`).
+and keeps its SQL for what the columns do not hold (sex and age group of one camp or unit) and for when they are
+turned off (`IN_MEMORY_TOTALS=false`).
 
 Days are whole numbers (days since 1970-01-01); camps and units are positions in `camps` and `clinics`. Rows are
 sorted by day, so a period is one slice found by binary search, and each figure is a count or a sum over that slice.
@@ -193,9 +194,13 @@ class Columns:
         )
 
     def answers(self, f: Filters, dims: Sequence[str] = ()) -> bool:
-        """Whether these columns can answer now: a question about a syndrome waits for each visit's syndromes, which
-        a large database reads in the background (meanwhile the database answers it, as slowly as without them)."""
-        if not (f.syndrome or "syndrome" in dims) or self._by_syndrome is not None:
+        """Whether these columns can answer now: a question about a syndrome (or by sex or age group) waits for each
+        visit's syndromes, which a large database reads in the background (meanwhile the database answers it, as
+        slowly as without them). By sex or age group they know no camp or unit."""
+        detailed = bool(set(dims) & {"sex", "age_group"})
+        if detailed and (f.camp or f.clinic or "camp_id" in dims):
+            return False
+        if not (f.syndrome or "syndrome" in dims or detailed) or self._by_syndrome is not None:
             return True
         if len(self.visits) < WARM_FROM:
             self.by_syndrome()
@@ -224,8 +229,39 @@ class Columns:
                 )
                 order = np.argsort(rows.syndrome, kind="stable")  # by syndrome, and by day within each
                 bounds = np.searchsorted(rows.syndrome[order], np.arange(len(self.syndromes) + 1, dtype="int8"))
+                self._detail = self._fetch_detail()
                 self._by_syndrome = {i: rows.take(order[bounds[i] : bounds[i + 1]]) for i in range(len(self.syndromes))}
         return self._by_syndrome
+
+    def _fetch_detail(self) -> dict[str, np.ndarray]:
+        """The syndrome totals (per day, governorate, syndrome, sex and age group) as columns sorted by day, for the
+        breakdowns by sex and age group."""
+        postgres = self.engine.dialect.name == "postgresql"
+        day = "(date - DATE '1970-01-01')" if postgres else "CAST(julianday(date) - 2440587.5 AS INTEGER)"
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT {day}, governorate, syndrome, sex, age_group, consultations, referrals "
+                "FROM syndrome_totals ORDER BY date"
+            ).all()
+        values = list(zip(*rows, strict=True)) if rows else [()] * 7
+        self._sexes, self._ages = (sorted(set(values[i])) for i in (3, 4))
+        codes = {}
+        for i, name, labels in (
+            (1, "governorate", self.governorates),
+            (2, "syndrome", self.syndromes),
+            (3, "sex", self._sexes),
+            (4, "age_group", self._ages),
+        ):
+            found = pd.Categorical(values[i], categories=list(labels)).codes
+            if (found < 0).any():
+                raise StaleRead("the syndrome totals changed while the in-memory totals were read")
+            codes[name] = found.astype("int8")
+        return {
+            "day": np.asarray(values[0], dtype="int32"),
+            **codes,
+            "consultations": np.asarray(values[5], dtype="int64"),
+            "referrals": np.asarray(values[6], dtype="int64"),
+        }
 
     def _last_index(self, who: np.ndarray) -> np.ndarray:
         """Sorted keys (who, day) of every visit, for `_last_visit`."""
@@ -332,47 +368,42 @@ class Columns:
         return out.astype({c: "int64" for c in out.columns[1:]})
 
     def daily(self, f: Filters, dims: Sequence[str], week_first_day: int | None = None) -> pd.DataFrame:
-        """Consultations and referrals per day and per each of `dims` (governorate, camp_id, syndrome); per week
-        (dated by its first day) when `week_first_day` is given (0 Monday to 6 Sunday)."""
+        """Consultations and referrals per day and per each of `dims` (governorate, camp_id, syndrome, or with sex
+        and age group: governorate and syndrome); per week (dated by its first day) when `week_first_day` is given
+        (0 Monday to 6 Sunday)."""
+        if set(dims) & {"sex", "age_group"}:
+            return self._detailed_daily(f, dims, week_first_day)
         rows = self.rows(f, syndromes="syndrome" in dims)
-        origin, step = _day(f.start), 1
-        if week_first_day is not None:
-            origin -= (f.start.weekday() - week_first_day) % 7
-            step = 7
-        parts: list[tuple[np.ndarray, int]] = [((rows.day - origin) // step, (_day(f.end) - origin) // step + 1)]
-        for d in dims:
-            if d == "governorate":
-                parts.append((rows.governorate, len(self.governorates)))
-            elif d == "camp_id":
-                parts.append((rows.camp, len(self.camp_ids)))
-            else:
-                parts.append((rows.syndrome, len(self.syndromes)))
-        key = np.zeros(len(rows), dtype="int64")
-        size = 1
-        for values, n in parts:
-            key = key * n + values
-            size *= n
-        groups, inverse = _groups(key, size)
-        count = len(groups)
-        out = {}
-        rest = groups.copy()
-        decoded = []
-        for _, n in reversed(parts):
-            decoded.append(rest % n)
-            rest //= n
-        decoded.reverse()
-        out["date"] = _timestamps(decoded[0] * step + origin)
-        for d, values in zip(dims, decoded[1:], strict=True):
-            if d == "governorate":
-                out[d] = np.asarray(self.governorates, dtype=object)[values].tolist()
-            elif d == "camp_id":
-                out[d] = self.camp_ids[values]
-            else:
-                out[d] = np.asarray(self.syndromes, dtype=object)[values].tolist()
-        out["consultations"] = _sum_by(inverse, rows.consultations, count)
-        out["referrals"] = _sum_by(inverse, rows.referrals, count)
-        frame = pd.DataFrame(out)
-        return frame.astype({"consultations": "int64", "referrals": "int64"})
+        codes = {
+            "governorate": (rows.governorate, self.governorates),
+            "camp_id": (rows.camp, self.camp_ids),
+            "syndrome": (rows.syndrome, self.syndromes),
+        }
+        return _sums(f, rows.day, [(d, *codes[d]) for d in dims], rows.consultations, rows.referrals, week_first_day)
+
+    def _detailed_daily(self, f: Filters, dims: Sequence[str], week_first_day: int | None) -> pd.DataFrame:
+        """daily() by sex or age group (and governorate or syndrome), from the syndrome totals (no camp or unit)."""
+        self.by_syndrome()  # (reads the syndrome totals with each visit's syndromes)
+        detail = self._detail
+        lo, hi = (
+            np.searchsorted(detail["day"], _day(day), side=side) for day, side in ((f.start, "left"), (f.end, "right"))
+        )
+        keep = np.ones(hi - lo, dtype=bool)
+        if f.governorates:
+            keep &= self._gov_mask(f.governorates)[detail["governorate"][lo:hi]]
+        if f.syndrome:
+            keep &= detail["syndrome"][lo:hi] == (
+                self.syndromes.index(f.syndrome) if f.syndrome in self.syndromes else -1
+            )
+        pick = {name: column[lo:hi][keep] for name, column in detail.items()}
+        labels = {
+            "governorate": self.governorates,
+            "syndrome": self.syndromes,
+            "sex": self._sexes,
+            "age_group": self._ages,
+        }
+        parts = [(d, pick[d], labels[d]) for d in dims]
+        return _sums(f, pick["day"], parts, pick["consultations"], pick["referrals"], week_first_day)
 
     def camps_in_period(self, f: Filters) -> pd.DataFrame:
         n = len(self.camp_ids)
@@ -427,6 +458,45 @@ class Columns:
             active = active[active["governorate"].isin(f.governorates)]
         out = active.groupby(["governorate", "unit_type"]).size().rename("units").reset_index()
         return out.astype({"units": "int64"})
+
+
+def _sums(
+    f: Filters,
+    day: np.ndarray,
+    dims: list[tuple[str, np.ndarray, Sequence]],
+    consultations: np.ndarray,
+    referrals: np.ndarray,
+    week_first_day: int | None,
+) -> pd.DataFrame:
+    """Consultations and referrals summed by day (or week) and by each dimension (name, each row's code, the codes'
+    labels), as access's daily frames: one row per combination present, in order."""
+    origin, step = _day(f.start), 1
+    if week_first_day is not None:
+        origin -= (f.start.weekday() - week_first_day) % 7
+        step = 7
+    parts = [((day - origin) // step, (_day(f.end) - origin) // step + 1)]
+    parts += [(codes, len(labels)) for _name, codes, labels in dims]
+    key = np.zeros(len(day), dtype="int64")
+    size = 1
+    for values, n in parts:
+        key = key * n + values
+        size *= n
+    groups, inverse = _groups(key, size)
+    count = len(groups)
+    rest = groups.copy()
+    decoded = []
+    for _, n in reversed(parts):
+        decoded.append(rest % n)
+        rest //= n
+    decoded.reverse()
+    out = {"date": _timestamps(decoded[0] * step + origin)}
+    for (name, _codes, labels), values in zip(dims, decoded[1:], strict=True):
+        out[name] = (
+            labels[values] if isinstance(labels, np.ndarray) else np.asarray(labels, dtype=object)[values].tolist()
+        )
+    out["consultations"] = _sum_by(inverse, consultations, count)
+    out["referrals"] = _sum_by(inverse, referrals, count)
+    return pd.DataFrame(out).astype({"consultations": "int64", "referrals": "int64"})
 
 
 def _copied(rows: Rows) -> int:

@@ -96,6 +96,9 @@ def test_every_answer_equals_the_sql(loaded, dataset_frames):
             ("syndrome",),
             ("governorate", "syndrome"),
             ("camp_id", "syndrome"),
+            ("age_group", "sex"),
+            ("governorate", "sex"),
+            ("syndrome", "age_group"),
         ]:
             fast, slow = both(loaded, access.daily_breakdown, f, dims)
             same(fast, slow, ["date", *dims])
