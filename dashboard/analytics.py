@@ -73,6 +73,7 @@ class PopulationIndex:
         self.base = int(date.min()) if len(date) else 0
         self.span = int(date.max()) - self.base + 2 if len(date) else 2  # a day offset always below it
         self.key = np.repeat(np.arange(len(self.camps), dtype="int64"), counts) * self.span + (date - self.base)
+        self._changes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # for totals(), made on first use
 
     def __len__(self) -> int:
         return len(self.date)
@@ -88,6 +89,32 @@ class PopulationIndex:
         offset = np.clip(days[:, None] - self.base, -1, self.span - 1)  # before every row: -1; after: past them
         pos = np.searchsorted(self.key, (rank * self.span + offset).ravel(), side="right").reshape(len(days), n) - 1
         return np.where(pos >= self.first[None, :], pos, self.first[None, :])  # before its first row: the earliest
+
+    def totals(self, days: Iterable[dt.date], groups: np.ndarray, n_groups: int) -> np.ndarray:
+        """The population of each group of camps on each of `days`: an array of len(days) by n_groups. `groups`
+        gives each camp's group (in `camps` order; -1 for none). A camp's population on a day is its first row's
+        plus every later change up to that day, so the sums need one pass over the changes, not one search per
+        camp and day."""
+        days = _day_numbers(days)
+        out = np.zeros((len(days), n_groups), dtype="int64")
+        if not len(self) or not len(days):
+            return out
+        if self._changes is None:  # every later row's change from the one before, in date order (kept: read-only)
+            later = np.ones(len(self.date), dtype=bool)
+            later[self.first] = False
+            order = np.argsort(self.date, kind="stable")
+            order = order[later[order]]
+            camp = np.repeat(np.arange(len(self.camps)), np.diff(np.append(self.first, len(self.date))))
+            self._changes = (camp[order], self.date[order], np.diff(self.population, prepend=0)[order])
+        camp, date, change = self._changes
+        valid = groups >= 0
+        base = np.bincount(groups[valid], weights=self.population[self.first][valid], minlength=n_groups)
+        group = groups[camp]
+        for g in range(n_groups):
+            mine = np.flatnonzero(group == g)  # the group's changes, in date order
+            steps = np.concatenate([[0], np.cumsum(change[mine])])
+            out[:, g] = base[g] + steps[np.searchsorted(date[mine], days, side="right")]
+        return out
 
     def matrix(self, days: Iterable[dt.date]) -> np.ndarray:
         """Populations on each of `days` (rows) of each camp (columns, in `camps` order)."""

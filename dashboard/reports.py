@@ -157,15 +157,15 @@ def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
     weeks = pd.Series(weekly["period"].unique())
     ends = [min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end) for week in weeks]
     index = population_history(engine)
-    matrix = index.matrix(ends)  # weeks by camps
-    govs = pd.Series(index.camps).map(camp_govs).to_numpy()  # camps outside the filters: none
-    names = sorted(set(camp_govs))
-    sums = np.stack([matrix[:, govs == gov].sum(axis=1) for gov in names], axis=1) if names else None
+    names = sorted(camp_govs.unique().tolist())
+    position = pd.Index(camp_govs.index).get_indexer(index.camps)  # camps outside the filters: none (-1)
+    groups = np.where(position >= 0, pd.Index(names).get_indexer(camp_govs.to_numpy()[position]), -1)
+    sums = index.totals(ends, groups, len(names))  # weeks by governorates
     totals = pd.DataFrame(
         {
             "period": np.tile(weeks.to_numpy(), len(names)),
             "governorate": np.repeat(names, len(weeks)),
-            "population": sums.T.ravel() if names else np.zeros(0, dtype="int64"),
+            "population": sums.T.ravel(),
         }
     )
     out = weekly.merge(totals, on=["period", "governorate"], how="left")

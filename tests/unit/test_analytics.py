@@ -83,6 +83,24 @@ def test_populations_on_many_days_at_once_match_one_day_at_a_time():
         assert dict(zip(index.camps.tolist(), row.tolist(), strict=True)) == expected
 
 
+def test_population_totals_by_group_match_the_camps_populations_summed():
+    """The rates sum camp populations by governorate on every week's last day from the changes alone."""
+    rng = np.random.default_rng(5)
+    history = pd.DataFrame(
+        {
+            "camp_id": rng.integers(1, 60, 500),
+            "population_date": pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.integers(0, 900, 500), unit="D"),
+            "population": rng.integers(0, 5000, 500),
+        }
+    )
+    index = analytics.PopulationIndex(history)
+    groups = rng.integers(-1, 3, len(index.camps))  # three groups, and camps in none
+    days = [D(2015, 6, 1), D(2016, 3, 9), D(2016, 3, 10), D(2017, 1, 1), D(2018, 12, 31)]
+    matrix = index.matrix(days)
+    want = np.stack([matrix[:, groups == g].sum(axis=1) for g in range(3)], axis=1)
+    assert index.totals(days, groups, 3).tolist() == want.tolist()
+
+
 def _by_period_by_hand(daily, start, end, freq, dims, first_day):
     """by_period as pandas says it: group by period and dims, then every combination, zero where none."""
     label = "week" if freq == "week" else "month"
