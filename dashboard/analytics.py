@@ -79,7 +79,7 @@ class PopulationIndex:
         return len(self.date)
 
     def __deepcopy__(self, memo) -> PopulationIndex:
-        return self  # never changed once built: the results cache may hand out the same index to every caller
+        return self  # its content never changes once built: the results cache hands the same index to every caller
 
     def rows_at(self, days: np.ndarray) -> np.ndarray:
         """For each day (a day number) and each camp (in `camps` order), the row that gives its population then:
@@ -99,7 +99,7 @@ class PopulationIndex:
         out = np.zeros((len(days), n_groups), dtype="int64")
         if not len(self) or not len(days):
             return out
-        if self._changes is None:  # every later row's change from the one before, in date order (kept: read-only)
+        if self._changes is None:  # every later row's change from the one before, in date order: made once, kept
             later = np.ones(len(self.date), dtype=bool)
             later[self.first] = False
             order = np.argsort(self.date, kind="stable")
@@ -115,13 +115,6 @@ class PopulationIndex:
             steps = np.concatenate([[0], np.cumsum(change[mine])])
             out[:, g] = base[g] + steps[np.searchsorted(date[mine], days, side="right")]
         return out
-
-    def matrix(self, days: Iterable[dt.date]) -> np.ndarray:
-        """Populations on each of `days` (rows) of each camp (columns, in `camps` order)."""
-        days = _day_numbers(days)
-        if not len(self) or not len(days):
-            return np.zeros((len(days), len(self.camps)), dtype="int64")
-        return self.population[self.rows_at(days)]
 
 
 def populations_at(history: pd.DataFrame | PopulationIndex, days: Iterable[dt.date]) -> pd.DataFrame:
@@ -407,21 +400,6 @@ def nearest_base_km(camps: pd.DataFrame, clinics: pd.DataFrame) -> np.ndarray:
     return 6371.0088 * 2 * np.arcsin(np.clip(chord / 2, 0, 1))
 
 
-def status_reason(status: str, days_since_visit, utilisation, not_reached_days: int, min_utilisation: float) -> str:
-    """Why a camp has its status, in words a coordinator can act on."""
-    from dashboard.i18n import _
-
-    if status == CLOSED:
-        return _("Closed: no population at the period's end")
-    if status == NOT_REACHED:
-        if days_since_visit is None or pd.isna(days_since_visit):
-            return _("Never visited")
-        return _("No visit for {days} days (more than {limit})", days=int(days_since_visit), limit=not_reached_days)
-    if status == UNDER_SERVED:
-        return _("{u:.2f} consultations per person per year, below {limit:g}", u=utilisation, limit=min_utilisation)
-    return _("Visited {days} days before the period's end", days=int(days_since_visit))
-
-
 def grouped(frame: pd.DataFrame, key: str, value: str) -> dict:
     """{key: [values, in order]} from a frame, split from the sorted columns in one pass (no group iteration)."""
     ordered = frame.sort_values([key, value], kind="stable")
@@ -438,7 +416,8 @@ def status_reasons(
     not_reached_days: int,
     min_utilisation: float,
 ) -> list[str]:
-    """status_reason for every camp of a table (each wording translated once, not once a camp)."""
+    """Why each camp of a table has its status, in words a coordinator can act on (each wording translated once,
+    not once a camp)."""
     from dashboard.i18n import _
 
     closed = _("Closed: no population at the period's end")

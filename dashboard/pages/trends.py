@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 from html import escape
 from urllib.parse import parse_qs, urlencode
 
@@ -170,9 +171,8 @@ def matching(table, search: str | None, chosen: str | None) -> list[dict]:
     search = (search or "").strip().casefold()
     hits = table[table["code"] == chosen]
     if search:
-        found = table["name"].str.casefold().str.contains(search, regex=False) | table[
-            "code"
-        ].str.casefold().str.contains(search, regex=False)
+        names, codes = (table[column].str.casefold() for column in ("name", "code"))
+        found = names.str.contains(search, regex=False) | codes.str.contains(search, regex=False)
         hits = pd.concat([hits, table[found & (table["code"] != chosen)].head(PICKER_MATCHES)])
     return _options(hits)
 
@@ -448,10 +448,11 @@ def navigate_unit_or_camp(clinic, camp, search, drawn_values):
     return changed_href("/trends", search, set_params(query, clinic=clinic, camp=camp)) or no_update
 
 
-def _pickable(kind: str, search: str | None):
-    """The units or camps a coordinator may pick for the filters in the link (minus the pick itself)."""
+def search_picker(kind: str, typed: str | None, chosen: str | None, search: str | None) -> list[dict]:
+    """Units (kind "clinic") or camps matching what a coordinator typed, among those of the link's filters, when
+    there are too many to send with the page."""
     if not auth.role_at_least("coordinator"):
-        raise PreventUpdate
+        raise PreventUpdate  # unit names are for coordinators
     engine = runtime.engine()
     status = access.data_status(engine)
     try:
@@ -459,38 +460,22 @@ def _pickable(kind: str, search: str | None):
     except ParameterError:
         raise PreventUpdate from None
     if kind == "clinic":
-        return reports.clinic_activity(engine, replace(f, clinic=None))
-    return reports.camp_activity(engine, replace(f, camp=None))
-
-
-@dash.callback(
-    Output(ids.TRENDS_CLINIC, "data"),
-    Input(ids.TRENDS_CLINIC, "searchValue"),
-    State(ids.TRENDS_CLINIC, "value"),
-    State("_pages_location", "search"),
-    prevent_initial_call=True,
-)
-def search_units(typed, chosen, search):
-    """Units matching what was typed, when there are too many to send with the page (coordinators only)."""
-    table = _pickable("clinic", search)
+        table = reports.clinic_activity(engine, replace(f, clinic=None))
+    else:
+        table = reports.camp_activity(engine, replace(f, camp=None))
     if len(table) <= PICKER_ALL:
         raise PreventUpdate  # the page has them all
     return matching(table, typed, chosen)
 
 
-@dash.callback(
-    Output(ids.TRENDS_CAMP, "data"),
-    Input(ids.TRENDS_CAMP, "searchValue"),
-    State(ids.TRENDS_CAMP, "value"),
-    State("_pages_location", "search"),
-    prevent_initial_call=True,
-)
-def search_camps(typed, chosen, search):
-    """Camps matching what was typed, when there are too many to send with the page (coordinators only)."""
-    table = _pickable("camp", search)
-    if len(table) <= PICKER_ALL:
-        raise PreventUpdate
-    return matching(table, typed, chosen)
+for _picker_id, _kind in ((ids.TRENDS_CLINIC, "clinic"), (ids.TRENDS_CAMP, "camp")):
+    dash.callback(
+        Output(_picker_id, "data"),
+        Input(_picker_id, "searchValue"),
+        State(_picker_id, "value"),
+        State("_pages_location", "search"),
+        prevent_initial_call=True,
+    )(partial(search_picker, _kind))
 
 
 @dash.callback(

@@ -75,7 +75,7 @@ class Rows:
     referrals: np.ndarray
     syndrome: np.ndarray | None = None  # position in Columns.syndromes
     governorate: np.ndarray | None = None  # position in Columns.governorates (of the camp): filters need no lookup
-    pair: np.ndarray | None = None  # visit rows: position of (camp, unit) in Columns.pairs, for distinct counts
+    pair: np.ndarray | None = None  # visit rows: their (camp, unit) pair, a position in Columns.pair_camp/pair_clinic
 
     def __len__(self) -> int:
         return len(self.day)
@@ -148,6 +148,9 @@ class Columns:
         self._camp_last = self._last_index(self.visits.camp)
         self._clinic_last = self._last_index(self.visits.clinic)
         self._by_syndrome: dict[int, Rows] | None = None  # syndrome position -> its rows
+        self._detail: dict[str, np.ndarray] = {}  # the syndrome totals, read with the syndromes (_fetch_detail)
+        self._sexes: list[str] = []
+        self._ages: list[str] = []
         self._lock = threading.Lock()
         self.syndromes: list[str] = []
         self._selected: OrderedDict[tuple, Rows] = OrderedDict()  # see rows()

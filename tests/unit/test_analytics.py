@@ -74,7 +74,7 @@ def test_populations_on_many_days_at_once_match_one_day_at_a_time():
     ).drop_duplicates(["camp_id", "population_date"])
     days = [D(2015, 6, 1), D(2016, 3, 9), D(2017, 1, 1), D(2018, 12, 31)]
     index = analytics.PopulationIndex(history)
-    matrix = index.matrix(days)
+    matrix = analytics.populations_at(index, days)["population"].to_numpy().reshape(len(days), len(index.camps))
     for row, day in zip(matrix, days, strict=True):
         expected = {}  # by hand: the latest row on or before the day, else the earliest after it
         for camp, rows in history.sort_values("population_date").groupby("camp_id"):
@@ -96,7 +96,7 @@ def test_population_totals_by_group_match_the_camps_populations_summed():
     index = analytics.PopulationIndex(history)
     groups = rng.integers(-1, 3, len(index.camps))  # three groups, and camps in none
     days = [D(2015, 6, 1), D(2016, 3, 9), D(2016, 3, 10), D(2017, 1, 1), D(2018, 12, 31)]
-    matrix = index.matrix(days)
+    matrix = analytics.populations_at(index, days)["population"].to_numpy().reshape(len(days), len(index.camps))
     want = np.stack([matrix[:, groups == g].sum(axis=1) for g in range(3)], axis=1)
     assert index.totals(days, groups, 3).tolist() == want.tolist()
 
