@@ -119,7 +119,7 @@ window.mmc.map.reachStyle = function (feature, context) {
 };
 window.mmc.map.ringCircle = function (feature, latlng, context) {
     const km = (context.hideout || {}).km;
-    return L.circle(latlng, {radius: km ? km * 1000 : feature.properties.radius, color: "#1c5d99", weight: 1, dashArray: "3 3",
+    return L.circle(latlng, {radius: km * 1000, color: "#1c5d99", weight: 1, dashArray: "3 3",
                              fillOpacity: 0.04, interactive: false, className: "coverage-ring"});
 };
 
@@ -203,6 +203,9 @@ window.dash_clientside.mmc = {
                 }
                 return {type: "FeatureCollection", features: features};
             });
+        },
+        sameData: function (data) {
+            return data || {type: "FeatureCollection", features: []};
         },
         gridRows: function (columns) {
             /* Rows for AG Grid from columns ({field: [values]}): the server sends each field's name once. */

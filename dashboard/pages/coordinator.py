@@ -161,22 +161,24 @@ def reach_columns(
     }
 
 
-def _unit_bases(clinics: pd.DataFrame, radius_km: float | None = None) -> dict:
-    """Unit bases as points (coordinators only), with a ring radius in metres when `radius_km` is given."""
+def _unit_bases(clinics: pd.DataFrame) -> dict:
+    """Unit bases as points (coordinators only); the coverage rings are drawn around the same points."""
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r.base_longitude, r.base_latitude]},
-                "properties": {
-                    "t": r.unit_type,
-                    "code": r.code,
-                    "tooltip": f"<b>{escape(r.name)}</b><br>{escape(r.code)}",
-                    **({"radius": radius_km * 1000} if radius_km else {}),
-                },
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"t": kind, "code": code, "tooltip": f"<b>{escape(name)}</b><br>{escape(code)}"},
             }
-            for r in clinics.itertuples()
+            for lon, lat, kind, code, name in zip(
+                clinics["base_longitude"].tolist(),
+                clinics["base_latitude"].tolist(),
+                clinics["unit_type"].tolist(),
+                clinics["code"].tolist(),
+                clinics["name"].tolist(),
+                strict=True,
+            )
         ],
     }
 
@@ -236,8 +238,7 @@ def layout(**query):
             ),
             (
                 _("Coverage rings ({km:g} km)", km=settings.access_km),
-                dl.GeoJSON(
-                    data=_unit_bases(clinics, radius_km=settings.access_km),
+                dl.GeoJSON(  # the unit bases' points, copied in the browser (mmc.sameData): sent once
                     pointToLayer=components.ns("ringCircle"),
                     id=ids.GAP_RINGS,
                     hideout={"km": settings.access_km},
@@ -500,6 +501,12 @@ dash.clientside_callback(  # the reach lines, made from their columns and the ca
     ClientsideFunction(namespace="mmc", function_name="reachLayer"),
     Output(ids.GAP_REACH, "data"),
     Input(ids.GAP_REACH_COLUMNS, "data"),
+)
+
+dash.clientside_callback(  # the coverage rings around the unit bases, whose points the page already has
+    ClientsideFunction(namespace="mmc", function_name="sameData"),
+    Output(ids.GAP_RINGS, "data"),
+    Input(ids.GAP_UNITS, "data"),
 )
 
 dash.clientside_callback(  # the gap grid's rows, made from its columns in the browser

@@ -82,6 +82,14 @@ def test_a_unit_base_shows_the_camps_it_served(dash_duo, demo_app):
 
     until(lambda: len(reach_lines()) > 20, timeout=30)  # made in the browser from the page's columns
     assert all(colour == "#1c5d99" and 1 <= width <= 8 for colour, width in reach_lines())
+    assert not dash_duo.find_elements(".coverage-ring")  # off until asked for in the layer control
+    dash_duo.driver.execute_script(
+        "Array.from(document.querySelectorAll('#' + arguments[0] + ' .leaflet-control-layers-overlays label'))"
+        ".find(l => l.textContent.includes('Coverage rings')).querySelector('input').click();",
+        ids.GAP_MAP,
+    )
+    units = len(dash_duo.find_elements(f"#{ids.GAP_MAP} .unit-marker"))  # (the legend has two more)
+    until(lambda: len(dash_duo.find_elements(".coverage-ring")) == units, timeout=20)  # one ring around each base
     dash_duo.driver.execute_script(
         "document.querySelector('#' + arguments[0] + ' .unit-marker.unit-mmc')"
         ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
