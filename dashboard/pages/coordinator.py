@@ -90,7 +90,8 @@ def _grid():
         ],
         defaultColDef={"resizable": True, "minWidth": 110, "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={
-            "rowSelection": {"mode": "singleRow", "enableClickSelection": True},
+            # A click on a row chooses it; no checkbox column (it sat, without a header, beside the camp's name).
+            "rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
             "animateRows": False,
             # Every column rendered: a dozen columns are cheap, and readers and tests see them all.
             "suppressColumnVirtualisation": True,
