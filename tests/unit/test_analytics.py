@@ -62,16 +62,22 @@ def test_population_at(day, camp1, camp2):
     assert (got.loc[2, "population"], got.loc[2, "population_date"]) == camp2
 
 
+def _random_history(rng, camps: int, rows: int) -> pd.DataFrame:
+    """Population rows of camps 1 to camps-1 on random days of 2016 to mid-2018."""
+    return pd.DataFrame(
+        {
+            "camp_id": rng.integers(1, camps, rows),
+            "population_date": pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.integers(0, 900, rows), unit="D"),
+            "population": rng.integers(0, 5000, rows),
+        }
+    )
+
+
 def test_populations_on_many_days_at_once_match_one_day_at_a_time():
     """The rates ask for every week's populations in one search; each day's must be population_at's."""
-    rng = np.random.default_rng(3)
-    history = pd.DataFrame(
-        {
-            "camp_id": rng.integers(1, 40, 300),
-            "population_date": pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.integers(0, 900, 300), unit="D"),
-            "population": rng.integers(0, 5000, 300),
-        }
-    ).drop_duplicates(["camp_id", "population_date"])
+    history = _random_history(np.random.default_rng(3), camps=40, rows=300).drop_duplicates(
+        ["camp_id", "population_date"]
+    )
     days = [D(2015, 6, 1), D(2016, 3, 9), D(2017, 1, 1), D(2018, 12, 31)]
     index = analytics.PopulationIndex(history)
     matrix = analytics.populations_at(index, days)["population"].to_numpy().reshape(len(days), len(index.camps))
@@ -86,13 +92,7 @@ def test_populations_on_many_days_at_once_match_one_day_at_a_time():
 def test_population_totals_by_group_match_the_camps_populations_summed():
     """The rates sum camp populations by governorate on every week's last day from the changes alone."""
     rng = np.random.default_rng(5)
-    history = pd.DataFrame(
-        {
-            "camp_id": rng.integers(1, 60, 500),
-            "population_date": pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.integers(0, 900, 500), unit="D"),
-            "population": rng.integers(0, 5000, 500),
-        }
-    )
+    history = _random_history(rng, camps=60, rows=500)  # with some camps counted twice on one day
     index = analytics.PopulationIndex(history)
     groups = rng.integers(-1, 3, len(index.camps))  # three groups, and camps in none
     days = [D(2015, 6, 1), D(2016, 3, 9), D(2016, 3, 10), D(2017, 1, 1), D(2018, 12, 31)]
