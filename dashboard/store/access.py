@@ -13,6 +13,7 @@ from sqlalchemy import Date, String, cast, delete, distinct, exists, func, inser
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import analytics
+from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.reference import GOVERNORATES
 from dashboard.store import columns
@@ -303,20 +304,10 @@ def _frame(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
 def data_status(engine: Engine) -> DataStatus:
     """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded. Read
     again only when the data's version changes (five queries; a page asks at least once)."""
-    return _once_per_request(engine, "status", _status_of_version)
+    return _once_per_request(engine, "status", _read_data_status)
 
 
-_statuses: dict[str, tuple[tuple, DataStatus]] = {}  # by engine URL: the status of the latest version read
-
-
-def _status_of_version(engine: Engine) -> DataStatus:
-    version, key = data_version(engine), str(engine.url)
-    kept = _statuses.get(key)
-    if kept is None or kept[0] != version:
-        kept = _statuses[key] = (version, _read_data_status(engine))
-    return kept[1]
-
-
+@cached  # by data version, like every derived result
 def _read_data_status(engine: Engine) -> DataStatus:
     with engine.connect() as conn:
         # Two queries: each reads one end of the date index; one query with both would scan every row (SQLite).
