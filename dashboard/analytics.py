@@ -75,6 +75,11 @@ class PopulationIndex:
         self.key = np.repeat(np.arange(len(self.camps), dtype="int64"), counts) * self.span + (date - self.base)
         self._changes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # for totals(), made on first use
 
+    @classmethod
+    def of(cls, history: pd.DataFrame | PopulationIndex) -> PopulationIndex:
+        """`history` itself when it is an index already, else its index."""
+        return history if isinstance(history, cls) else cls(history)
+
     def __len__(self) -> int:
         return len(self.date)
 
@@ -123,7 +128,7 @@ def populations_at(history: pd.DataFrame | PopulationIndex, days: Iterable[dt.da
     search, so a year of weeks for 10,000 camps takes milliseconds (give a PopulationIndex to ask many times)."""
     days = _day_numbers(days)
     columns = ["day", "camp_id", "population", "population_date"]
-    index = history if isinstance(history, PopulationIndex) else PopulationIndex(history)
+    index = PopulationIndex.of(history)
     if not len(index) or not len(days):
         return pd.DataFrame(columns=columns)
     row = index.rows_at(days).ravel()
@@ -142,11 +147,14 @@ def _day_numbers(days: Iterable[dt.date]) -> np.ndarray:
     return np.asarray([np.datetime64(d, "D") for d in days], dtype="datetime64[D]").astype("int64")
 
 
-def utilisation(consultations: float, population: float, days: int) -> float | None:
-    """Consultations per person per year; None when the population is 0."""
-    if not population:
-        return None
-    return consultations / population * 365 / days
+def utilisation(consultations, population, days: int):
+    """Consultations per person per year: for one camp (None when its population is 0), or for arrays of camps
+    (NaN where the population is 0)."""
+    if np.ndim(population) == 0:
+        return consultations / population * 365 / days if population else None
+    population = np.asarray(population, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(population > 0, np.asarray(consultations, dtype=float) / population * 365 / days, np.nan)
 
 
 def camp_status(
@@ -163,7 +171,7 @@ def camp_status(
     reached: otherwise; closed: nobody lives there at the period's end (a closed camp is not a gap).
     """
     days = (end - start).days + 1
-    index = history if isinstance(history, PopulationIndex) else PopulationIndex(history)
+    index = PopulationIndex.of(history)
     out = camps.copy()
     ids = out["camp_id"].to_numpy(dtype="int64")
     population, dated = np.zeros(len(out), dtype="int64"), np.full(len(out), None, dtype=object)
@@ -176,12 +184,10 @@ def camp_status(
     out["population"], out["population_date"] = population, dated
     last = pd.to_datetime(out["last_visit"])
     out["days_since_visit"] = (pd.Timestamp(end) - last).dt.days.astype("Int64")
-    population = out["population"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = out["consultations"].to_numpy(dtype=float) / population * 365 / days  # utilisation(), for every camp
-    out["utilisation"] = pd.Series(rate, index=out.index, dtype=object).where(population > 0, None)
+    rate = utilisation(out["consultations"].to_numpy(), population, days)
+    out["utilisation"] = pd.Series(rate, index=out.index, dtype=object).where(~np.isnan(rate), None)
     not_reached = out["days_since_visit"].isna() | (out["days_since_visit"] > not_reached_days)
-    under = pd.Series((population > 0) & (rate < min_utilisation), index=out.index)
+    under = pd.Series(rate < min_utilisation, index=out.index)  # (NaN, no population, is never below)
     closed = out["population"] == 0
     out["status"] = np.where(closed, CLOSED, np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED)))
     return out
@@ -245,16 +251,15 @@ def by_period(
         levels.append(uniques)
         key, size = key * len(uniques) + codes, size * len(uniques)
     inside = (period >= 0) & (period < len(periods))
-    out = {label: np.repeat(periods.to_numpy(), size // len(periods))}
-    repeat = size // len(periods)
+    per_period = size // len(periods)  # rows of each period: every combination of the dimensions' values
+    out = {label: np.repeat(periods.to_numpy(), per_period)}
     for i, d in enumerate(dims):
         inner = int(np.prod([len(u) for u in levels[i + 1 :]], dtype="int64"))
-        out[d] = np.tile(np.repeat(levels[i], inner), repeat // (len(levels[i]) * inner) * len(periods))
+        out[d] = np.tile(np.repeat(levels[i], inner), size // (len(levels[i]) * inner))
     for v in values:
         weights = daily[v].to_numpy(dtype="float64")[inside]
         out[v] = np.bincount(key[inside], weights, minlength=size).round().astype("int64")
-    ended = np.repeat((periods < pd.Timestamp(start)) | (ends > pd.Timestamp(end)), repeat)
-    out["partial"] = ended
+    out["partial"] = np.repeat((periods < pd.Timestamp(start)) | (ends > pd.Timestamp(end)), per_period)
     return pd.DataFrame(out, columns=columns)
 
 
@@ -427,7 +432,7 @@ def status_reasons(
     reached = _("Visited {days} days before the period's end")
     out = []
     for s, days, u in zip(status, days_since_visit, utilisation, strict=True):
-        missing = days is None or days is pd.NA or (isinstance(days, float) and np.isnan(days))
+        missing = days is None or pd.isna(days)
         if s == CLOSED:
             out.append(closed)
         elif s == NOT_REACHED:
