@@ -143,8 +143,7 @@ def reach_columns(
     position in `units`), the camp (its position among the kept places at `places_url`, whose ids are `place_ids`)
     and the visits. assets/map.js `reachLayer` draws them, weighted by the visits, with the translated tooltip: at
     10,000 camps the lines as GeoJSON were 50,000 features, most of the page."""
-    units = clinics.loc[clinics["base_latitude"].notna() & clinics["base_longitude"].notna()]
-    units = units[["code", "name", "base_longitude", "base_latitude"]].reset_index(drop=True)
+    units = _with_base(clinics)[["code", "name", "base_longitude", "base_latitude"]].reset_index(drop=True)
     unit_at = pd.Series(np.arange(len(units)), index=units["code"])
     lines = visits[visits["clinic_code"].isin(units["code"]) & visits["camp_id"].isin(camps["camp_id"])]
     return {
@@ -162,8 +161,14 @@ def reach_columns(
     }
 
 
+def _with_base(clinics: pd.DataFrame) -> pd.DataFrame:
+    """The units whose base position is known: only they have a point, rings and reach lines on the map."""
+    return clinics[clinics["base_latitude"].notna() & clinics["base_longitude"].notna()]
+
+
 def _unit_bases(clinics: pd.DataFrame) -> dict:
     """Unit bases as points (coordinators only); the coverage rings are drawn around the same points."""
+    clinics = _with_base(clinics)
     return {
         "type": "FeatureCollection",
         "features": [

@@ -194,6 +194,25 @@ def test_reach_lines_join_each_base_to_the_camps_it_visited():
     assert cols["tooltip"] == "{unit} → {camp}: {n} visits" and cols["places"] == "/map/camps-x.json"
 
 
+def test_a_unit_without_a_known_base_has_no_point_on_the_map():
+    import pandas as pd
+
+    from dashboard.pages.coordinator import _unit_bases
+
+    clinics = pd.DataFrame(
+        {
+            "code": ["M1", "M2"],
+            "name": ["Team Alpha", "No base"],
+            "unit_type": ["mmc", "mmc"],
+            "base_latitude": [36.1, None],
+            "base_longitude": [43.5, None],
+        }
+    )
+    features = _unit_bases(clinics)["features"]
+    assert [f["properties"]["code"] for f in features] == ["M1"]  # not a point at [NaN, NaN]
+    assert features[0]["geometry"]["coordinates"] == [43.5, 36.1]
+
+
 def test_highlight_links_group_units_and_camps():
     import pandas as pd
 
