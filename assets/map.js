@@ -22,6 +22,11 @@ function mmcKept(url) {
     return cache[url];
 }
 
+/* A kept place's position [lon, lat] (its coordinates are kept in thousandths of a degree). */
+function mmcPlacePoint(places, at) {
+    return [places.x[at] / places.scale, places.y[at] / places.scale];
+}
+
 /* The kept places' camp ids, from their differences (places.py), worked out once per file. */
 function mmcPlaceIds(places) {
     if (!places.ids) {
@@ -173,7 +178,7 @@ window.dash_clientside.mmc = {
                     const p = cols.p[k];
                     features[k] = {
                         type: "Feature",
-                        geometry: {type: "Point", coordinates: [places.x[at] / places.scale, places.y[at] / places.scale]},
+                        geometry: {type: "Point", coordinates: mmcPlacePoint(places, at)},
                         properties: {id: places.ids[at], s: cols.states[cols.s[k]], n: places.n[at], p: p,
                                      r: Math.round(10 * Math.min(16, Math.max(4, 3 + Math.sqrt(p || 0) / 12))) / 10},
                     };
@@ -195,8 +200,7 @@ window.dash_clientside.mmc = {
                         .replace("{camp}", mmcEscape(places.n[at])).replace("{n}", n.toLocaleString("en-US"));
                     features[k] = {
                         type: "Feature",
-                        geometry: {type: "LineString", coordinates: [
-                            [units.x[u], units.y[u]], [places.x[at] / places.scale, places.y[at] / places.scale]]},
+                        geometry: {type: "LineString", coordinates: [[units.x[u], units.y[u]], mmcPlacePoint(places, at)]},
                         properties: {u: units.code[u], c: places.ids[at], tooltip: tooltip,
                                      w: Math.round(10 * Math.min(1 + Math.sqrt(n) / 2, 8)) / 10},
                     };

@@ -93,20 +93,23 @@ def figure(traces: list[dict], layout: dict, title: str, height: int = 380, y_ti
     return {"data": traces, "layout": layout}
 
 
+def note(text: str, y: float = 1.08, size: int = 10) -> dict:
+    """A small grey note at the top right of a chart, above the plot."""
+    return {
+        "text": text,
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1,
+        "y": y,
+        "xanchor": "right",
+        "font": {"size": size, "color": "#666"},
+    }
+
+
 def _partial_note(fig: dict, table: pd.DataFrame) -> dict:
     if "partial" in table and table["partial"].any():
-        fig["layout"].setdefault("annotations", []).append(
-            {
-                "text": _("Hollow points: periods cut by the start or end"),
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 1,
-                "y": 1.08,
-                "xanchor": "right",
-                "font": {"size": 10, "color": "#666"},
-            }
-        )
+        fig["layout"].setdefault("annotations", []).append(note(_("Hollow points: periods cut by the start or end")))
     return fig
 
 

@@ -295,18 +295,7 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = id
         "yaxis": {"title": {"text": _("Consultations")}, "rangemode": "tozero"},
     }
     if weekly["partial"].any():
-        layout["annotations"] = [
-            {
-                "text": _("Open circles: weeks cut by the period's start or end"),
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 1,
-                "y": 1.06,
-                "xanchor": "right",
-                "font": {"size": 11, "color": "#666"},
-            }
-        ]
+        layout["annotations"] = [charts.note(_("Open circles: weeks cut by the period's start or end"), 1.06, 11)]
     fig = {"data": traces, "layout": layout}
     return dcc.Graph(
         figure=fig,
