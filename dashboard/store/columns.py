@@ -279,6 +279,10 @@ class Columns:
 
     # -- selecting ----------------------------------------------------------------------------------------------------
 
+    def _syndrome_code(self, syndrome: str) -> int:
+        """A syndrome's position in `syndromes`, or -1 for one the data does not have."""
+        return self.syndromes.index(syndrome) if syndrome in self.syndromes else -1
+
     def _gov_mask(self, governorates: Sequence[str]) -> np.ndarray:
         """Which governorate positions the filter keeps."""
         return np.isin(np.asarray(self.governorates, dtype=object), list(governorates))
@@ -305,9 +309,7 @@ class Columns:
             partitions = self.by_syndrome()
             none = Rows(*(column[:0] for column in _fields(self.visits)), np.zeros(0, dtype="int8"), self.camp_gov[:0])
             if f.syndrome:
-                sources = [
-                    partitions.get(self.syndromes.index(f.syndrome), none) if f.syndrome in self.syndromes else none
-                ]
+                sources = [partitions.get(self._syndrome_code(f.syndrome), none)]
             else:
                 sources = list(partitions.values()) or [none]
         else:
@@ -395,9 +397,7 @@ class Columns:
         if f.governorates:
             keep &= self._gov_mask(f.governorates)[detail["governorate"][lo:hi]]
         if f.syndrome:
-            keep &= detail["syndrome"][lo:hi] == (
-                self.syndromes.index(f.syndrome) if f.syndrome in self.syndromes else -1
-            )
+            keep &= detail["syndrome"][lo:hi] == self._syndrome_code(f.syndrome)
         pick = {name: column[lo:hi][keep] for name, column in detail.items()}
         labels = {
             "governorate": self.governorates,
