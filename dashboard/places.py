@@ -16,6 +16,11 @@ def url(token: str) -> str:
     return f"/map/camps-{token}.json"
 
 
+def kept_camps(engine) -> tuple:
+    """The kept camp places' ids (in the file's order) and the file's address: what a layer's columns refer to."""
+    return reports.camp_places(engine)["camp_id"].to_numpy(), url(reports.data_token(engine))
+
+
 def shapes_url(outlines: dict) -> str:
     return f"/map/governorates-{boundaries.token(outlines)}.json"
 

@@ -305,13 +305,7 @@ def layout(**query):
             dcc.Store(id=ids.GAP_LINKS, data=links),
             dcc.Store(
                 id=ids.GAP_REACH_COLUMNS,
-                data=reach_columns(
-                    table,
-                    clinics,
-                    served,
-                    reports.camp_places(engine)["camp_id"].to_numpy(),
-                    places.url(reports.data_token(engine)),
-                ),
+                data=reach_columns(table, clinics, served, *places.kept_camps(engine)),
             ),
             dmc.Text(
                 _(

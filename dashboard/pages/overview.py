@@ -100,9 +100,7 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
         "governorates": gov_layer,
         "shapes": places.shapes_url(outlines),
         "labels": labels,
-        "camps": analytics.camp_columns(
-            camp_table, reports.camp_places(engine)["camp_id"].to_numpy(), places.url(reports.data_token(engine)), k
-        ),
+        "camps": analytics.camp_columns(camp_table, *places.kept_camps(engine), k),
         "units": unit_badges(reports.units(engine, f), labels),
         "breaks": breaks,
     }
