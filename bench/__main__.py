@@ -294,7 +294,8 @@ class Server:
 
 DRAWN = """
 const map = document.querySelector('#overview-map .leaflet-overlay-pane path');
-const chart = document.querySelector('#overview-chart .main-svg .scatterlayer .trace');
+const chart = document.querySelector('img#overview-chart');
+if (chart && !(chart.complete && chart.naturalWidth > 0)) return null;
 return map && chart ? performance.now() : null;
 """
 TRANSFERRED = """
@@ -321,7 +322,7 @@ def _wait_drawn(driver, timeout: float) -> float:
         time.sleep(0.1)
     parts = driver.execute_script(
         "return [!!document.querySelector('#overview-map .leaflet-overlay-pane path'),"
-        " !!document.querySelector('#overview-chart .main-svg'), document.body.innerText.slice(0, 300)]"
+        " !!document.querySelector('img#overview-chart'), document.body.innerText.slice(0, 300)]"
     )
     errors = [e["message"][:200] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     raise RuntimeError(

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
-from dashboard import analytics, charts, ids
+from dashboard import analytics, charts, ids, svgcharts
 from dashboard.callbacks import drawn
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
@@ -308,6 +308,39 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = id
     )
 
 
+def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str = ""):
+    """The overview's chart: weekly consultations by governorate drawn on the server as SVG (see svgcharts), with
+    a link to download it and one to the same view on /trends, where the charts can be explored."""
+    title = _("Consultations per week, by governorate")
+    svg = svgcharts.lines_by_governorate(weekly, names, GOVERNORATE_COLOURS, title, _("Consultations"))
+    address = svgcharts.data_uri(svg)
+    lines = ", ".join(names.get(g, g) for g in sorted(weekly["governorate"].unique()))
+    return html.Div(
+        [
+            html.Img(
+                src=address,
+                alt=_("{title}: one line for each of {lines}.", title=title, lines=lines),
+                id=ids.OVERVIEW_CHART,
+                className="mmc-chart-image",
+            ),
+            dmc.Group(
+                [
+                    html.A(
+                        _("Download the chart (SVG)"),
+                        href=address,
+                        download="mmc-consultations-weekly.svg",
+                        className="mmc-link",
+                    ),
+                    dcc.Link(_("Explore in Trends"), href="/trends" + query, className="mmc-link"),
+                ],
+                gap="md",
+                className="no-print",
+            ),
+        ],
+        className="mmc-chart",
+    )
+
+
 def empty_state(message: str):
     return dmc.Alert(message, color="gray", variant="light")
 
@@ -384,6 +417,7 @@ __all__ = [
     "resolve_filters",
     "status_label",
     "weekly_chart",
+    "weekly_chart_image",
 ]
 
 

@@ -1,10 +1,11 @@
-"""Smaller pages on slow connections: a partial plotly.js bundle, AG Grid only for signed-in coordinators, and
-Brotli or gzip for every text response.
+"""Smaller pages on slow connections: a partial plotly.js bundle loaded only by pages that draw plotly charts, AG
+Grid only for signed-in coordinators, and Brotli or gzip for every text response.
 
 Static files (component libraries, assets) are compressed once per process and encoding and kept, and fingerprinted
 assets may be cached by browsers for a year; callback answers are compressed as they are sent. The full plotly.js
 (4.8 MB) is replaced by the basic bundle in assets/vendor (scatter, bar and pie traces, all this app draws; 1.2 MB),
-which defines `window.Plotly` before any graph draws.
+which the browser fetches when a page first shows a dcc.Graph (assets/plotly-on-demand.js): the overview draws its
+chart as SVG on the server and needs none.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dash import Dash, dcc
 from flask import Request
 from flask_compress import Compress
 
+# Served from assets/ but not put in every page: loaded when needed (see assets/plotly-on-demand.js).
+ASSETS_LOADED_ON_DEMAND = r"^plotly-basic-"  # a file name, as Dash matches it
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 MIMETYPES = [
     "text/html",
@@ -52,18 +55,24 @@ def drop_full_plotly() -> None:
 
 
 GRID_SCRIPTS = re.compile(r'<script src="[^"]*(?:/dash_ag_grid/dash_ag_grid\.|/assets/grid\.js)[^"]*"></script>\s*')
+# Dash's table library, which no page of this app uses (tables are AG Grid or Mantine).
+UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"]*"></script>\s*')
 
 
-def grid_for_coordinators(app: Dash) -> None:
-    """Leave AG Grid (360 KB compressed, a quarter of a first visit) out of the page for visitors who are not
-    signed in: only coordinators' views have tables, and signing in loads a new page (auth's form and redirect)."""
+def lighter_index(app: Dash) -> None:
+    """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) only for signed-in
+    coordinators, since only their views have tables and signing in loads a new page (auth's form and redirect);
+    no Dash table library; the logo (0.2 KB) as the icon rather than Dash's 15 KB favicon."""
     from dashboard import auth
 
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs):
+        scripts = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
         if not auth.role_at_least("coordinator"):
-            kwargs["scripts"] = GRID_SCRIPTS.sub("", kwargs["scripts"])
+            scripts = GRID_SCRIPTS.sub("", scripts)
+        kwargs["scripts"] = scripts
+        kwargs["favicon"] = f'<link rel="icon" type="image/svg+xml" href="{app.get_asset_url("logo.svg")}">'
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index
@@ -81,7 +90,7 @@ def init_app(app: Dash) -> None:
         COMPRESS_CACHE_KEY=_cache_key,
     )
     app.server.extensions["mmc_compress"] = Compress(app.server)
-    grid_for_coordinators(app)
+    lighter_index(app)
 
     @app.server.after_request
     def cache_fingerprinted_assets(response):  # runs before flask-compress's hook, registered earlier

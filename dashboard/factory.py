@@ -25,6 +25,7 @@ def build(settings: Settings) -> Dash:
         use_pages=True,
         pages_folder="pages",
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=compression.ASSETS_LOADED_ON_DEMAND,
         title=_("Mobile Medical Clinics, Iraq"),
         update_title=None,
         suppress_callback_exceptions=True,

@@ -10,4 +10,6 @@ trap 'rm -rf "$work"' EXIT
 rm -f assets/vendor/plotly-basic-*.min.js
 cp "$work/package/plotly-basic.min.js" "assets/vendor/plotly-basic-${version}.min.js"
 cp "$work/package/LICENSE" assets/vendor/plotly-LICENSE.txt
+# The page fetches the bundle by name when it first draws a plotly chart.
+sed -i -E "s/plotly-basic-[0-9.]+\.min\.js\?m=[0-9.]+/plotly-basic-${version}.min.js?m=${version}/" assets/plotly-on-demand.js
 echo "assets/vendor/plotly-basic-${version}.min.js"

@@ -248,20 +248,7 @@ def texts(component) -> list[str]:
 
 def find(component, component_id):
     """The component with `component_id` in a tree, or None."""
-    if hasattr(component, "to_plotly_json"):
-        if getattr(component, "id", None) == component_id:
-            return component
-        children = component.to_plotly_json()["props"].get("children")
-        for child in children if isinstance(children, (list, tuple)) else [children]:
-            hit = find(child, component_id)
-            if hit is not None:
-                return hit
-    elif isinstance(component, (list, tuple)):
-        for child in component:
-            hit = find(child, component_id)
-            if hit is not None:
-                return hit
-    return None
+    return next((c for c in walk(component) if getattr(c, "id", None) == component_id), None)
 
 
 def call_callback(client, output: str, values: dict, triggered: str | None = None):
@@ -313,3 +300,14 @@ def run_callback(app, function, *args, triggered: str, role: str | None = None):
             return function(*args)
 
     return copy_context().run(call)
+
+
+def walk(component):
+    """Every component in a Dash component tree, parents before their children."""
+    if hasattr(component, "to_plotly_json"):
+        yield component
+        children = component.to_plotly_json()["props"].get("children")
+        yield from walk(children if isinstance(children, (list, tuple)) else [children])
+    elif isinstance(component, (list, tuple)):
+        for child in component:
+            yield from walk(child)

@@ -155,7 +155,7 @@ def layout(figure: str = "rate", **query):
     where = ", ".join(names[g] for g in f.governorates) if f.governorates else _("seven governorates")
     period = _("{start} to {end} · {where}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}", where=where)
     chart = (
-        components.weekly_chart(weekly, names)
+        components.weekly_chart_image(weekly, names, "?" + urlencode(f.query(), doseq=True))
         if not weekly.empty
         else components.empty_state(_("No consultations were recorded in this period."))
     )

@@ -7,14 +7,7 @@ from dash.testing.wait import until
 
 from dashboard import ids
 from tests.browser.conftest import severe_logs
-
-
-def _chart_names(dash_duo) -> list[str]:
-    return dash_duo.driver.execute_script(
-        "const el = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
-        "return el && el.data ? el.data.filter(t => t.mode === 'lines').map(t => t.name) : [];",
-        ids.OVERVIEW_CHART,
-    )
+from tests.browser.test_pages_in_browser import chart_lines
 
 
 def _click_polygon(dash_duo, name: str) -> bool:
@@ -41,13 +34,13 @@ def _click_polygon(dash_duo, name: str) -> bool:
 def test_clicking_a_governorate_filters_the_chart_and_figures(dash_duo, demo_app):
     dash_duo.start_server(demo_app)
     dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
-    until(lambda: len(_chart_names(dash_duo)) == 7, timeout=30)
+    until(lambda: len(chart_lines(dash_duo)) == 7, timeout=30)
     until(lambda: _click_polygon(dash_duo, "Erbil"), timeout=20)
     until(lambda: "governorate=IQ-AR" in dash_duo.driver.current_url, timeout=20)
-    until(lambda: _chart_names(dash_duo) == ["Erbil"], timeout=30)
+    until(lambda: chart_lines(dash_duo) == ["Erbil"], timeout=30)
     dash_duo.wait_for_contains_text(f"#{ids.PERIOD_TEXT}", "Erbil", timeout=20)
     dash_duo.driver.back()
-    until(lambda: len(_chart_names(dash_duo)) == 7, timeout=30)
+    until(lambda: len(chart_lines(dash_duo)) == 7, timeout=30)
     assert severe_logs(dash_duo) == []
 
 

@@ -19,12 +19,6 @@ def _scripts(client) -> list[str]:
     return re.findall(r'<script src="([^"]+)"', client.get("/").get_data(as_text=True))
 
 
-def test_the_page_loads_the_partial_plotly_bundle_and_not_the_full_one(client):
-    scripts = _scripts(client)
-    assert any("/assets/vendor/plotly-basic-" in s for s in scripts)
-    assert not any("package_data/plotly.min.js" in s for s in scripts)
-
-
 def test_component_libraries_are_sent_with_brotli_and_compressed_once(client):
     suite = next(s for s in _scripts(client) if "dash_mantine_components" in s)
     first = client.get(suite, headers={"Accept-Encoding": "br, gzip"})
@@ -37,10 +31,13 @@ def test_component_libraries_are_sent_with_brotli_and_compressed_once(client):
 
 
 def test_fingerprinted_assets_are_kept_by_browsers_for_a_year(client):
-    asset = next(s for s in _scripts(client) if "plotly-basic" in s)
-    response = client.get(asset, headers={"Accept-Encoding": "br"})
-    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert response.headers["Content-Encoding"] == "br" and int(response.headers["Content-Length"]) < 400_000
+    asset = next(s for s in _scripts(client) if "/assets/map.js" in s)
+    assert client.get(asset).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # plotly.js, fetched by name and version when a page first draws a plotly chart
+    bundle = client.get(f"/assets/vendor/{_vendored()[0]}?m=1", headers={"Accept-Encoding": "br"})
+    assert bundle.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert bundle.headers["Content-Encoding"] == "br" and int(bundle.headers["Content-Length"]) < 400_000
+    assert b"Plotly" in brotli.decompress(bundle.data)[:2000]
     assert "no-cache" in (client.get("/assets/logo.svg").headers.get("Cache-Control") or "no-cache")
 
 
@@ -64,6 +61,24 @@ def test_the_vendored_bundle_matches_the_plotly_package():
 
     vendored = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "assets" / "vendor").glob("plotly-*.js"))
     assert vendored == [f"plotly-basic-{get_plotlyjs_version()}.min.js"], "run scripts/build_plotly_bundle.sh"
+    loader = (Path(__file__).resolve().parents[2] / "assets" / "plotly-on-demand.js").read_text()
+    assert f"vendor/{vendored[0]}?m={get_plotlyjs_version()}" in loader  # what dcc.Graph fetches when it first draws
+
+
+def test_pages_ask_for_no_charting_library_no_table_library_and_a_small_icon(client):
+    """plotly.js comes when a page first draws a plotly chart (assets/plotly-on-demand.js), not with the page; never
+    the full bundle."""
+    html = client.get("/").get_data(as_text=True)
+    scripts = _scripts(client)
+    assert any("/assets/plotly-on-demand.js" in s for s in scripts)
+    assert not any("plotly-basic" in s or "package_data/plotly.min.js" in s or "/dash_table/" in s for s in scripts)
+    assert '<link rel="icon" type="image/svg+xml" href="/assets/logo.svg' in html and "_favicon.ico" not in html
+
+
+def _vendored() -> list[str]:
+    from pathlib import Path
+
+    return [p.name for p in (Path(__file__).resolve().parents[2] / "assets" / "vendor").glob("plotly-*.js")]
 
 
 def test_ag_grid_is_sent_to_signed_in_coordinators_only(sqlite_url):
