@@ -43,6 +43,11 @@ def build(settings: Settings) -> Dash:
     app.server.register_blueprint(downloads)
     app.server.register_blueprint(places)
     _security_headers(app)
+    # Dash sets itself up (registers the component libraries it may serve) on a server's first request, and marks
+    # that done before doing it: a gunicorn worker whose first requests are a page's scripts, several at once on its
+    # threads (the page came from another worker), refused them and the visitor saw an empty page. Set up now.
+    with app.server.test_request_context("/"):
+        app._setup_server()  # noqa: SLF001
     # What exists now (modules, layouts, reference data) lives as long as the process: leave it out of the garbage
     # collector's full passes, which otherwise walked all of it and paused an answer for about 100 ms. Answers make
     # many short-lived objects (rows of tables, parts of the page): collect less often (17 full passes in 20 answers
