@@ -196,11 +196,10 @@ def camp_status(
 def headline(totals: dict, camps: pd.DataFrame) -> dict:
     """The headline figures: the period totals plus people reached (population at period end of reached camps) and
     the number of camps that were open or visited (closed camps are not counted as missed)."""
-    reached = camps[camps["visits"] > 0]
-    open_or_visited = (
-        int(((camps["status"] != CLOSED) | (camps["visits"] > 0)).sum()) if "status" in camps else len(camps)
-    )
-    return {**totals, "population_reached": int(reached["population"].sum()), "camps": open_or_visited}
+    visited = camps["visits"].to_numpy() > 0
+    open_or_visited = int(((camps["status"].to_numpy() != CLOSED) | visited).sum()) if "status" in camps else len(camps)
+    reached = np.nansum(camps["population"].to_numpy(dtype="float64")[visited])
+    return {**totals, "population_reached": int(reached), "camps": open_or_visited}
 
 
 def week_start(dates: pd.Series, first_day: int = 0) -> pd.Series:

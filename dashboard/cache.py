@@ -2,6 +2,8 @@
 
 A cached function's key is its arguments plus the data's version (when data was last loaded), so loading new data
 makes every older result unreachable without a restart. Results are copied on the way out: callers may change them.
+A table's copy shares its data until someone writes to it (pandas' copy-on-write, always on from pandas 3): a deep
+copy of every cached table cost 4 to 8 ms a page at 10,000 camps.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import functools
 import inspect
 import threading
 from collections import OrderedDict
+
+import pandas as pd
 
 MAX_ENTRIES = 256
 _store: OrderedDict = OrderedDict()
@@ -41,15 +45,21 @@ def cached(function):
         with _lock:
             if key in _store:
                 _store.move_to_end(key)
-                return copy.deepcopy(_store[key])
+                return _copy(_store[key])
         result = function(engine, *args, **kwargs)
         with _lock:
             _store[key] = result
             while len(_store) > MAX_ENTRIES:
                 _store.popitem(last=False)
-        return copy.deepcopy(result)
+        return _copy(result)
 
     return wrapper
+
+
+def _copy(result):
+    if isinstance(result, (pd.DataFrame, pd.Series)):
+        return result.copy(deep=False)  # a write to it copies what it changes, never the cached table
+    return copy.deepcopy(result)
 
 
 def clear() -> None:

@@ -15,6 +15,7 @@ sorted by day, so a period is one slice found by binary search, and each figure 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from collections import OrderedDict
@@ -46,10 +47,11 @@ def _day(value: dt.date) -> int:
     return (value - dt.date(1970, 1, 1)).days
 
 
-def _dates(days: np.ndarray) -> list:
+def _dates(days: np.ndarray) -> np.ndarray:
     """Day numbers as datetime.date objects (what the database gives for a date), None for -1 (no date)."""
-    dates = (_EPOCH + np.maximum(days, 0).astype("int64")).astype(object).tolist()
-    return [None if d < 0 else value for d, value in zip(days.tolist(), dates, strict=True)]
+    dates = (_EPOCH + np.maximum(days, 0).astype("int64")).astype(object)
+    dates[days < 0] = None
+    return dates
 
 
 def _timestamps(days: np.ndarray) -> pd.Series:
@@ -412,15 +414,16 @@ class Columns:
         n = len(self.camp_ids)
         visits = self.visits.period(f.start, f.end)
         scoped = self.rows(f, governorates=False)
-        frame = self.camps.copy()
-        frame["visits"] = np.bincount(visits.camp, minlength=n)
-        frame["units"] = np.bincount(self.pair_camp[self._active_pairs(visits)], minlength=n)
-        frame["consultations"] = _sum_by(scoped.camp, scoped.consultations, n)
-        last = self._last_visit(self._camp_last, n, f.end)
-        frame["last_visit"] = _dates(last)
-        if f.governorates:
-            frame = frame[frame["governorate"].isin(f.governorates)].reset_index(drop=True)
-        return frame.astype({"visits": "int64", "units": "int64", "consultations": "int64"})
+        figures = {
+            "visits": np.bincount(visits.camp, minlength=n).astype("int64"),
+            "units": np.bincount(self.pair_camp[self._active_pairs(visits)], minlength=n).astype("int64"),
+            "consultations": _sum_by(scoped.camp, scoped.consultations, n),
+            "last_visit": _dates(self._last_visit(self._camp_last, n, f.end)),
+        }
+        if f.governorates:  # the camps of these governorates only, chosen by position (no string comparison)
+            keep = np.flatnonzero(self._gov_mask(f.governorates)[self.camp_gov])
+            return self.camps.take(keep).reset_index(drop=True).assign(**{k: v[keep] for k, v in figures.items()})
+        return self.camps.assign(**figures)
 
     def clinics_in_period(self, f: Filters) -> pd.DataFrame:
         n = len(self.clinic_ids)
@@ -456,11 +459,27 @@ class Columns:
 
     def units_by_governorate(self, f: Filters) -> pd.DataFrame:
         visits = self.visits.period(f.start, f.end)
-        active = self.clinics.iloc[np.flatnonzero(np.bincount(visits.clinic, minlength=len(self.clinic_ids)))]
+        active = np.bincount(visits.clinic, minlength=len(self.clinic_ids)) > 0
         if f.governorates:
-            active = active[active["governorate"].isin(f.governorates)]
-        out = active.groupby(["governorate", "unit_type"]).size().rename("units").reset_index()
-        return out.astype({"units": "int64"})
+            active &= np.isin(self.clinics["governorate"].to_numpy(), list(f.governorates))
+        kinds, kind = self._unit_kinds
+        counts = np.bincount(kind[active], minlength=len(kinds))
+        present = np.flatnonzero(counts)
+        return pd.DataFrame(
+            {
+                "governorate": [kinds[i][0] for i in present],
+                "unit_type": [kinds[i][1] for i in present],
+                "units": counts[present].astype("int64"),
+            }
+        )
+
+    @functools.cached_property
+    def _unit_kinds(self) -> tuple[list[tuple[str, str]], np.ndarray]:
+        """The (governorate, unit type) pairs in order, and each unit's position among them."""
+        pairs = list(zip(self.clinics["governorate"], self.clinics["unit_type"], strict=True))
+        kinds = sorted(set(pairs))
+        index = {k: i for i, k in enumerate(kinds)}
+        return kinds, np.array([index[p] for p in pairs], dtype="int64")
 
 
 def _sums(
