@@ -430,8 +430,10 @@ def status_reasons(
     under = _("{u:.2f} consultations per person per year, below {limit:g}")
     reached = _("Visited {days} days before the period's end")
     out = []
-    for s, days, u in zip(status, days_since_visit, utilisation, strict=True):
-        missing = days is None or pd.isna(days)
+    # plain Python values: a pandas Series yields numpy scalars, each slow to test and to format
+    columns = (list(c.tolist() if hasattr(c, "tolist") else c) for c in (status, days_since_visit, utilisation))
+    for s, days, u in zip(*columns, strict=True):
+        missing = days is None or days is pd.NA or days != days  # (NaN is not equal to itself)
         if s == CLOSED:
             out.append(closed)
         elif s == NOT_REACHED:

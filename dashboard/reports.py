@@ -269,7 +269,8 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
         for camp, units in analytics.grouped(access.camp_units(engine, f), "camp_id", "clinic_name").items()
     }
     table["units_served"] = [served.get(c, "") for c in table["camp_id"].tolist()]
-    table["utilisation"] = table["utilisation"].map(lambda u: None if u is None else round(u, 2))
+    utilisation = table["utilisation"].to_numpy(dtype="float64", na_value=np.nan).round(2)
+    table["utilisation"] = np.where(np.isnan(utilisation), None, utilisation.astype(object))
     table["reason"] = analytics.status_reasons(
         table["status"],
         table["days_since_visit"],
