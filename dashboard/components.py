@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash_leaflet as dl
 import dash_mantine_components as dmc
 import numpy as np
@@ -248,9 +250,10 @@ def choropleth_legend(figure: str, breaks: list[float]):
     return dmc.Group([dmc.Text(_(FIGURES[figure]) + ":", fw=600, size="sm"), *items], gap="md")
 
 
-def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = ids.OVERVIEW_CHART, height: int = 520):
-    """Weekly consultations by governorate (hidden counts are None: gaps in the line); partial weeks at the edges
-    drawn as hollow points, not as a drop."""
+def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, height: int = 520):
+    """Weekly consultations by governorate as a plotly chart (the briefing; the overview draws the same as SVG, see
+    weekly_chart_image); hidden counts are None: gaps in the line; partial weeks at the edges drawn as hollow points,
+    not as a drop."""
     traces = []
     labels = dict(zip(weekly["period"].unique(), charts.values(weekly["period"].unique()), strict=True))
     for i, (gov, rows) in enumerate(weekly.groupby("governorate", sort=True)):
@@ -309,11 +312,11 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str = id
 
 
 def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str = ""):
-    """The overview's chart: weekly consultations by governorate drawn on the server as SVG (see svgcharts), with
-    a link to download it and one to the same view on /trends, where the charts can be explored."""
+    """The overview's chart: weekly consultations by governorate drawn on the server as SVG (see svgcharts), the
+    week's figures under a pointer (assets/chart.js), a link to download it and one to the same view on /trends."""
     title = _("Consultations per week, by governorate")
-    svg = svgcharts.lines_by_governorate(weekly, names, GOVERNORATE_COLOURS, title, _("Consultations"))
-    address = svgcharts.data_uri(svg)
+    chart = svgcharts.lines_by_governorate(weekly, names, GOVERNORATE_COLOURS, title, _("Consultations"))
+    address = svgcharts.data_uri(chart.svg)
     lines = ", ".join(names.get(g, g) for g in sorted(weekly["governorate"].unique()))
     return html.Div(
         [
@@ -322,6 +325,7 @@ def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str =
                 alt=_("{title}: one line for each of {lines}.", title=title, lines=lines),
                 id=ids.OVERVIEW_CHART,
                 className="mmc-chart-image",
+                **{"data-hover": json.dumps(chart.hover, separators=(",", ":"))},  # shown by assets/chart.js
             ),
             dmc.Group(
                 [

@@ -24,6 +24,14 @@ INK, MUTED, GRID = "#2a3f5f", "#666666", "#EBF0F8"
 
 
 @dataclass(frozen=True)
+class LineChart:
+    """A chart's picture, and what a pointer over it shows (assets/map.js draws that label)."""
+
+    svg: str
+    hover: dict
+
+
+@dataclass(frozen=True)
 class Box:
     """The plot area inside the picture, in SVG units."""
 
@@ -112,10 +120,10 @@ def lines_by_governorate(
     y_title: str,
     width: int = 480,
     height: int = 440,
-) -> str:
-    """An SVG line chart of consultations per period, one line per governorate (columns governorate, period,
-    consultations, partial). Hidden counts (missing values) are gaps; periods cut by the start or end are open
-    circles rather than part of the line, as on the other charts."""
+) -> LineChart:
+    """An SVG line chart of consultations per week, one line per governorate (columns governorate, period,
+    consultations, partial). Hidden counts (missing values) are gaps; weeks cut by the start or end are open
+    circles rather than part of the line, as on the other charts. With it, what a pointer over each week shows."""
     days = pd.to_datetime(table["period"]).to_numpy().astype("datetime64[D]")
     govs = table["governorate"].to_numpy()
     values = pd.to_numeric(table["consultations"], errors="coerce").to_numpy(dtype=float)
@@ -200,7 +208,27 @@ def lines_by_governorate(
             out.append(f'<text x="{x + 26}" y="{y}">{escape(labels[i])}</text>')
             x += 26 + _text_width(labels[i], size) + 16
     out.append("</svg>")
-    return "".join(out)
+    return LineChart("".join(out), _hover(periods, slot, xs, govs, values, cut, governorates, labels, colours, width))
+
+
+def _hover(periods, slot, xs, govs, values, cut, governorates, labels, colours, width) -> dict:
+    """Each week's place across the picture and every line's value there, as the page shows them under a pointer
+    (hidden counts as a dash; weeks cut by the period's start or end said so)."""
+    at = [0.0] * len(periods)
+    shown: list[list[str | None]] = [[None] * len(periods) for _ in governorates]
+    line_of = {g: i for i, g in enumerate(governorates)}
+    for row, (gov, value, partial) in enumerate(zip(govs.tolist(), values.tolist(), cut.tolist(), strict=True)):
+        at[slot[row]] = round(xs[row], 1)
+        text = number(None if value != value else value)
+        shown[line_of[gov]][slot[row]] = _("{n} (partial week)", n=text) if partial else text
+    return {
+        "width": width,
+        "x": at,
+        "weeks": [_("Week of {date}", date=f"{p.astype(dt.date):%d %b %Y}") for p in periods],
+        "lines": [
+            {"name": label, "colour": colours[i % len(colours)], "values": shown[i]} for i, label in enumerate(labels)
+        ],
+    }
 
 
 def data_uri(svg: str) -> str:

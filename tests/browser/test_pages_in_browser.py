@@ -92,6 +92,27 @@ def test_plotly_is_loaded_only_by_pages_that_draw_plotly_charts(dash_duo, demo_a
     assert severe_logs(dash_duo) == []
 
 
+def test_a_pointer_over_the_chart_shows_that_weeks_figures(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(chart_lines(dash_duo)) == 7, timeout=20)
+    chart = dash_duo.find_element(f"#{ids.OVERVIEW_CHART}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chart)
+    for share, week in ((0.99, "Week of 24 Dec 2018"), (0.0, "Week of 01 Oct 2018")):
+        dash_duo.driver.execute_script(
+            "const box = arguments[0].getBoundingClientRect();"
+            "arguments[0].dispatchEvent(new PointerEvent('pointermove', {bubbles: true,"
+            " clientX: box.left + box.width * arguments[1], clientY: box.top + box.height / 3}));",
+            chart,
+            share,
+        )
+        until(lambda w=week: dash_duo.find_element(".mmc-chart-hover").text.startswith(w), timeout=5)
+    text = dash_duo.find_element(".mmc-chart-hover").text
+    assert all(f"{name}: " in text for name in ("Anbar", "Dohuk", "Sulaymaniyah"))
+    dash_duo.driver.execute_script("document.body.dispatchEvent(new PointerEvent('pointermove', {bubbles: true}))")
+    until(lambda: not dash_duo.find_element(".mmc-chart-hover").is_displayed(), timeout=5)
+
+
 def test_hovering_a_camp_shows_its_name_and_status(dash_duo, demo_app):
     dash_duo.start_server(demo_app)
     until(lambda: _count(dash_duo, ".camp-not_reached") >= 1, timeout=20)

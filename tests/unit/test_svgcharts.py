@@ -60,7 +60,7 @@ def test_one_line_per_governorate_at_the_heights_of_its_values():
         [("IQ-AN", w, v, False) for w, v in zip(weeks, [120, 340, 95, 400], strict=True)]
         + [("IQ-DA", w, v, False) for w, v in zip(weeks, [10, 0, 60, 25], strict=True)]
     )
-    picture = drawn(svgcharts.lines_by_governorate(table, {"IQ-AN": "Anbar", "IQ-DA": "Dohuk"}, COLOURS, "T", "C"))
+    picture = drawn(svgcharts.lines_by_governorate(table, {"IQ-AN": "Anbar", "IQ-DA": "Dohuk"}, COLOURS, "T", "C").svg)
     assert {name: _values(p) for name, p in picture["lines"].items()} == {
         "Anbar": [120, 340, 95, 400],
         "Dohuk": [10, 0, 60, 25],
@@ -82,7 +82,7 @@ def test_hidden_counts_break_the_line_and_cut_weeks_are_open_circles():
             ("IQ-AN", weeks[4], 30, True),  # cut by the end
         ]
     )
-    picture = drawn(svgcharts.lines_by_governorate(table, {"IQ-AN": "Anbar"}, COLOURS, "T", "C"))
+    picture = drawn(svgcharts.lines_by_governorate(table, {"IQ-AN": "Anbar"}, COLOURS, "T", "C").svg)
     assert _values(picture["lines"]["Anbar"]) == [200, None, 180]  # no drop to zero where a count is hidden
     assert sorted(picture["circles"]) == [30, 50]
     assert any("Open circles" in (t or "") for t in picture["texts"])
@@ -90,7 +90,7 @@ def test_hidden_counts_break_the_line_and_cut_weeks_are_open_circles():
 
 def test_names_are_escaped_and_the_picture_is_well_formed():
     table = _table([("X", dt.date(2025, 1, 6), 5, False)])
-    svg = svgcharts.lines_by_governorate(table, {"X": 'Camp <A> & "B"'}, COLOURS, "Title & more", "C")
+    svg = svgcharts.lines_by_governorate(table, {"X": 'Camp <A> & "B"'}, COLOURS, "Title & more", "C").svg
     picture = drawn(svg)  # would raise on bad XML
     assert 'Camp <A> & "B"' in picture["texts"] and "Title & more" in picture["texts"]
     assert _values(picture["lines"]['Camp <A> & "B"']) == [5]  # a single week still shows, as a dot
@@ -124,8 +124,25 @@ def test_dates_along_the_axis_suit_the_period(first, last, labels):
 
 def test_date_labels_stay_inside_the_picture():
     table = _table([("IQ-AN", w, 100, False) for w in _weeks(3, dt.date(2018, 1, 1))])
-    root = ET.fromstring(svgcharts.lines_by_governorate(table, {}, COLOURS, "T", "C", width=480))
+    root = ET.fromstring(svgcharts.lines_by_governorate(table, {}, COLOURS, "T", "C", width=480).svg)
     for text in root.iterfind("s:text[@text-anchor='middle']", NS):
         if text.text and text.text[:2].isdigit():
             half = len(text.text) * 0.56 * 12 / 2
             assert half <= float(text.get("x")) <= 480 - half
+
+
+def test_a_pointer_over_a_week_shows_every_line_there():
+    weeks = _weeks(3)
+    table = _table(
+        [("IQ-AN", weeks[0], 40, True), ("IQ-AN", weeks[1], 1234, False), ("IQ-AN", weeks[2], None, False)]
+        + [("IQ-DA", weeks[1], 7, False)]
+    )
+    chart = svgcharts.lines_by_governorate(table, {"IQ-AN": "Anbar", "IQ-DA": "Dohuk"}, COLOURS, "T", "C")
+    hover = chart.hover
+    assert hover["weeks"] == ["Week of 06 Jan 2025", "Week of 13 Jan 2025", "Week of 20 Jan 2025"]
+    assert [line["name"] for line in hover["lines"]] == ["Anbar", "Dohuk"]
+    assert hover["lines"][0]["values"] == ["40 (partial week)", "1,234", "–"]  # a hidden count is a dash
+    assert hover["lines"][1]["values"] == [None, "7", None]  # no row: nothing to show
+    # the weeks' places are where the picture draws them
+    drawn_x = [p[0] for p in drawn(chart.svg)["lines"]["Anbar"]]
+    assert drawn_x == [hover["x"][1]] and hover["x"] == sorted(hover["x"])
