@@ -106,8 +106,8 @@ def summary(engine, f: Filters, k: int | None) -> dict:
     camp_table = camps(engine, f)
     totals = analytics.headline(access.period_totals(engine, f), camp_table)
     by_gov = access.totals_by_governorate(engine, f)
-    reached = camp_table[camp_table["visits"] > 0].groupby("governorate")["population"].sum()
-    by_gov["population_reached"] = by_gov["governorate"].map(reached).fillna(0).astype("int64")
+    reached = analytics.sum_by(camp_table["governorate"], camp_table["population"], camp_table["visits"] > 0)
+    by_gov["population_reached"] = [reached.get(g, 0) for g in by_gov["governorate"].tolist()]
     names = access.governorate_names(engine)
     by_gov["name"] = by_gov["governorate"].map(names)
     if k:

@@ -44,8 +44,9 @@ def governorate_figures(camp_table: pd.DataFrame, gov_figures: dict[str, dict]) 
     """Each governorate's three map figures: consultations, consultations per 1,000 camp residents (population at
     the period's end), and the share of its camp population in camps reached."""
     out = {}
-    open_camps = camp_table[camp_table["status"] != analytics.CLOSED]
-    populations = open_camps.groupby("governorate")["population"].sum()
+    populations = analytics.sum_by(
+        camp_table["governorate"], camp_table["population"], camp_table["status"] != analytics.CLOSED
+    )
     for gov in sorted(set(camp_table["governorate"].unique()) | set(gov_figures)):
         population = int(populations.get(gov, 0))
         figures = gov_figures.get(gov, {})

@@ -363,3 +363,21 @@ def test_classify_puts_every_value_in_a_class_below_k():
     assert breaks == sorted(breaks) and len(breaks) <= 3
     assert all(0 <= c < 4 for c in classes.values())
     assert classes["0"] == 0 and classes["6"] == len(breaks)
+
+
+def test_sum_by_matches_a_group_by_of_the_chosen_rows():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "governorate": rng.choice(["IQ-AN", "IQ-DA", "IQ-BG", None], 500),
+            "population": np.where(rng.random(500) < 0.1, np.nan, rng.integers(0, 9_000, 500)),
+            "visits": rng.integers(0, 3, 500),
+        }
+    )
+    chosen = frame["visits"] > 1
+    expected = frame[chosen].groupby("governorate")["population"].sum().astype("int64").to_dict()
+    assert analytics.sum_by(frame["governorate"], frame["population"], chosen) == expected
+    assert analytics.sum_by(frame["governorate"], frame["population"]) == (
+        frame.groupby("governorate")["population"].sum().astype("int64").to_dict()
+    )
+    assert analytics.sum_by(frame["governorate"], frame["population"], frame["visits"] > 5) == {}
