@@ -470,6 +470,25 @@ def import_throughput(source_url: str, kind: str, rows: int) -> dict:
 # -- the report ------------------------------------------------------------------------------------------------------
 
 
+def speed() -> float:
+    """Seconds for a fixed piece of work like a page's (a Python loop, a sort, a group-by; best of three): machines
+    of the same kind differ by two times from day to day, so runs are compared with this beside them."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    values = rng.integers(0, 10_000, 1_000_000)
+    frame = pd.DataFrame({"key": values % 997, "value": values})
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        np.sort(values)
+        frame.groupby("key")["value"].sum()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def machine() -> dict:
     import dash
     import plotly
@@ -495,6 +514,7 @@ def machine() -> dict:
 
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "speed_s": speed(),
         "cpu": f"{cpu}, {os.cpu_count()} cores",
         "memory": memory,
         "python": platform.python_version(),
@@ -520,6 +540,9 @@ def report(results: dict, small: bool) -> str:
         "",
         f"Written by `python -m bench{' --small' if small else ''}` on {m['date']}.",
         f"Machine: {m['cpu']}, {m['memory']}. Python {m['python']}; {m['versions']}.",
+        f"Machine speed: a fixed piece of work (`bench.speed`) took {m['speed_s']:.2f} s at the start of the run"
+        + (f" and {m['speed_end_s']:.2f} s at its end" if "speed_end_s" in m else "")
+        + "; compare runs on machines whose figures here are alike.",
         "",
         "| Measure | Data | Figure | Budget | |",
         "|---|---|---|---|---|",
@@ -622,6 +645,7 @@ def main(argv: list[str] | None = None) -> int:
         for db in databases:
             log(f"import of {rows:,} record rows on {db}")
             results["import"][db] = import_throughput(urls[(db, sizes[-1])][0], db, rows)
+    results["machine"]["speed_end_s"] = speed()
     notes = ROOT / "bench" / "NOTES.md"  # what the figures mean and what a missed budget would take, kept by hand
     results["notes"] = notes.read_text(encoding="utf-8") if notes.exists() and not args.small else ""
     out = WORK / "RESULTS-small.md" if args.small else ROOT / "bench" / "RESULTS.md"
