@@ -74,7 +74,13 @@ def values(column) -> list:
     if pd.api.types.is_datetime64_any_dtype(series):  # (numpy writes dates far faster than strftime)
         days = series.to_numpy().astype("datetime64[D]")
         return np.where(series.isna().to_numpy(), None, np.datetime_as_string(days).astype(object)).tolist()
-    return series.astype(object).where(series.notna(), None).tolist()
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else "extension"
+    if kind in ("i", "u", "b"):  # plain numbers: nothing is missing (a chart draws dozens of these per page)
+        return series.to_numpy().tolist()
+    if kind == "f":
+        array = series.to_numpy()
+        return np.where(np.isnan(array), None, array.astype(object)).tolist()
+    return series.to_numpy(dtype=object, na_value=None).tolist()  # (nullable integers: None, not NaN)
 
 
 def figure(traces: list[dict], layout: dict, title: str, height: int = 380, y_title: str | None = None) -> dict:

@@ -9,10 +9,12 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 
 import dash
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import auth, ids
+from dashboard import auth, charts, ids
 from dashboard.store import users
 from tests.conftest import TINY_RECORDS, call_callback, find, make_app, run_callback, texts, tiny_dataset
 from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
@@ -215,3 +217,26 @@ def test_the_unit_and_camp_pickers_are_for_coordinators(app):
         triggered=f"{ids.TRENDS_CAMP}.value",
     )
     assert response.get_json()["response"][ids.NAVIGATE]["href"] == "/trends?camp=B"
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([3, 0, 12], dtype="int64"),
+        pd.Series([3, None, 12], dtype="Int64"),
+        pd.Series([1.5, np.nan, 2.0]),
+        pd.Series([True, False]),
+        pd.Series(["a", None, "b"], dtype=object),
+        pd.Series([4, None, 7], dtype=object),
+        pd.Series(pd.to_datetime(["2018-01-01", None, "2018-01-15"])),
+        np.array([7, 8], dtype="int32"),
+        [1, None, 3],
+    ],
+)
+def test_chart_values_are_plain_with_none_for_missing(column):
+    out = charts.values(column)
+    expected = [
+        None if pd.isna(v) else v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v for v in list(column)
+    ]
+    assert out == expected
+    assert all(v is None or type(v) in (int, float, bool, str) for v in out)  # JSON as plotly.js expects it
