@@ -540,7 +540,8 @@ def report(results: dict, small: bool) -> str:
         "",
         f"Written by `python -m bench{' --small' if small else ''}` on {m['date']}.",
         f"Machine: {m['cpu']}, {m['memory']}. Python {m['python']}; {m['versions']}.",
-        f"Machine speed: a fixed piece of work (`bench.speed`) took {m['speed_s']:.2f} s at the start of the run"
+        f"Machine speed: a fixed piece of work (`speed()` in `bench/__main__.py`) took {m['speed_s']:.2f} s at the"
+        " start of the run"
         + (f" and {m['speed_end_s']:.2f} s at its end" if "speed_end_s" in m else "")
         + "; compare runs on machines whose figures here are alike.",
         "",
