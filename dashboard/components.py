@@ -349,25 +349,32 @@ def empty_state(message: str):
     return dmc.Alert(message, color="gray", variant="light")
 
 
-def parameter_notice(parameter: str, error: str):
-    """The notice a page shows when its link has a parameter it does not understand (the default view is shown)."""
-    return dmc.Alert(
-        _(
-            "The link's {parameter} was not understood ({error}); showing the default view.",
-            parameter=parameter,
-            error=error,
-        ),
-        color="orange",
-        mb="md",
+def parameter_notice(parameter: str, error: str, kept: bool = False):
+    """The notice a page shows when its link has a parameter it does not understand: the default view is shown, or
+    (`kept`) the link's other filters with that one left at its default."""
+    text = (
+        "The link's {parameter} was not understood ({error}); its default is shown, with the link's other filters."
+        if kept
+        else "The link's {parameter} was not understood ({error}); showing the default view."
     )
+    return dmc.Alert(_(text, parameter=parameter, error=error), color="orange", mb="md")
 
 
 def resolve_filters(query: dict, status):
-    """The filters of a page's URL and, when the URL had a bad parameter, a notice naming it (defaults shown)."""
-    try:
-        return parse_filters(query, status.first_date, status.last_date), None
-    except ParameterError as exc:
-        return parse_filters({}, status.first_date, status.last_date), parameter_notice(exc.parameter, str(exc))
+    """The filters of a page's URL. A parameter that cannot be used is left at its default and named in a notice;
+    the link's other filters are kept (a mistyped `freq` does not lose the period)."""
+    query, notices = dict(query), []
+    while True:
+        try:
+            f = parse_filters(query, status.first_date, status.last_date)
+            break
+        except ParameterError as exc:
+            notices.append(parameter_notice(exc.parameter, str(exc), kept=True))
+            if query.pop(exc.parameter, None) is None:  # not one of the link's own: nothing of it can be kept
+                notices[-1] = parameter_notice(exc.parameter, str(exc))
+                f = parse_filters({}, status.first_date, status.last_date)
+                break
+    return f, (html.Div(notices) if len(notices) > 1 else notices[0]) if notices else None
 
 
 def governorate_gaps_rows(table: pd.DataFrame) -> list:

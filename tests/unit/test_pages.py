@@ -127,6 +127,15 @@ def test_a_bad_period_in_the_link_is_named_and_the_default_shown(tiny_app):
     assert find(page, ids.OVERVIEW_FIGURES) is not None
 
 
+def test_a_bad_parameter_is_named_and_the_links_other_filters_kept(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05&governorate=IQ-XX&syndrome=flu")
+    said = " ".join(texts(page))
+    assert "The link's governorate was not understood (unknown governorate 'IQ-XX'" in said
+    assert "The link's syndrome was not understood (unknown syndrome 'flu'" in said
+    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in said  # the period is kept
+    assert texts(find(page, ids.OVERVIEW_FIGURES))[3:5] == ["Consultations", "85"]
+
+
 def test_empty_period_says_so_instead_of_an_empty_axis(tiny_app):
     page = _overview(tiny_app, "start=2017-06-01&end=2017-06-30")
     assert find(page, ids.OVERVIEW_CHART) is None
