@@ -16,7 +16,6 @@ import logging
 import os
 import queue
 import re
-import tempfile
 import threading
 from pathlib import Path
 
@@ -24,6 +23,8 @@ import brotli
 from dash import Dash, dcc
 from flask import Request
 from flask_compress import Compress
+
+from dashboard.config import ROOT
 
 log = logging.getLogger(__name__)
 # Served from assets/ but not put in every page: loaded when needed (see assets/plotly-on-demand.js).
@@ -105,7 +106,8 @@ class StaticOnlyCache:
 
 
 IMPROVE_FROM = 4096  # compressed bytes: smaller files gain too little to be worth it
-BEST_DIR = Path(tempfile.gettempdir()) / "mmc-brotli-11"
+# The app's own folder, not the shared temporary one: what is read from here is sent to browsers as script.
+BEST_DIR = ROOT / "data" / "cache" / "brotli-11"
 
 
 # Addresses that change with their file's content: Dash's component suites (.v<version>m<time>.) and assets (?m=).
