@@ -139,17 +139,18 @@ def lines_by_governorate(
     box = Box(left=left, top=58, right=width - 14, bottom=height - 44 - 22 * len(legend))
     first, last = periods[0].astype(dt.date), periods[-1].astype(dt.date)
     span = max((last - first).days, 1)
-    # Every row's place in the picture (a single period sits in the middle).
-    xs = box.x((days - periods[0]).astype(int) / span) if len(periods) > 1 else np.full(len(days), box.x(0.5))
-    ys = box.y(np.nan_to_num(values) / top[-1])
-    slot = np.searchsorted(periods, days).tolist()
-    xs, ys = xs.tolist(), ys.tolist()  # Python floats: formatted into the picture far faster than numpy's
 
-    def x_of(day: dt.date) -> float:
-        return box.x((day - first).days / span) if len(periods) > 1 else box.x(0.5)
+    def x_of(offset):
+        """Across the picture: days after the first period (a number or an array); a single period in the middle."""
+        return box.x(offset / span) if len(periods) > 1 else box.x(0.5 + 0 * offset)
 
-    def y_of(value: float) -> float:
+    def y_of(value):
         return box.y(value / top[-1])
+
+    # Every row's place in the picture, as Python floats (formatted far faster than numpy's).
+    xs = x_of((days - periods[0]).astype(int)).tolist()
+    ys = y_of(np.nan_to_num(values)).tolist()
+    slot = np.searchsorted(periods, days).tolist()
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
@@ -167,7 +168,7 @@ def lines_by_governorate(
         out.append(f'<text x="{box.left - 6}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
     ticks, fmt = date_ticks(first, last)
     for day in ticks:
-        x = x_of(day)
+        x = x_of((day - first).days)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{box.top}" y2="{box.bottom}" stroke="{GRID}"/>')
         label = f"{day:{fmt}}"
         half = _text_width(label, size) / 2  # kept inside the picture at either end
@@ -208,22 +209,22 @@ def lines_by_governorate(
             out.append(f'<text x="{x + 26}" y="{y}">{escape(labels[i])}</text>')
             x += 26 + _text_width(labels[i], size) + 16
     out.append("</svg>")
-    return LineChart("".join(out), _hover(periods, slot, xs, govs, values, cut, governorates, labels, colours, width))
+    places = x_of((periods - periods[0]).astype(int))
+    hover = _hover(periods, places, slot, govs, values, cut, governorates, labels, colours, width)
+    return LineChart("".join(out), hover)
 
 
-def _hover(periods, slot, xs, govs, values, cut, governorates, labels, colours, width) -> dict:
+def _hover(periods, places, slot, govs, values, cut, governorates, labels, colours, width) -> dict:
     """Each week's place across the picture and every line's value there, as the page shows them under a pointer
     (hidden counts as a dash; weeks cut by the period's start or end said so)."""
-    at = [0.0] * len(periods)
-    shown: list[list[str | None]] = [[None] * len(periods) for _ in governorates]
+    shown: list[list[str | None]] = [[None] * len(periods) for _ in labels]
     line_of = {g: i for i, g in enumerate(governorates)}
     for row, (gov, value, partial) in enumerate(zip(govs.tolist(), values.tolist(), cut.tolist(), strict=True)):
-        at[slot[row]] = round(xs[row], 1)
         text = number(None if value != value else value)
         shown[line_of[gov]][slot[row]] = _("{n} (partial week)", n=text) if partial else text
     return {
         "width": width,
-        "x": at,
+        "x": np.round(places, 1).tolist(),
         "weeks": [_("Week of {date}", date=f"{p.astype(dt.date):%d %b %Y}") for p in periods],
         "lines": [
             {"name": label, "colour": colours[i % len(colours)], "values": shown[i]} for i, label in enumerate(labels)
