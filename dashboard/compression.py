@@ -47,7 +47,7 @@ class StaticOnlyCache:
 
     A static file's Brotli is made at quality 5 while its first request waits, then again at quality 11 in the
     background (about 10% smaller: some 60 KB of a first visit; seconds of work a library, which brotli does outside
-    Python's lock). The best versions are kept on disk by content, so the other workers and later starts reuse them.
+    Python's lock). The best versions are kept on disk (see _kept_as), so the other workers and later starts reuse them.
     """
 
     def __init__(self) -> None:
@@ -60,13 +60,11 @@ class StaticOnlyCache:
     def get(self, key: str) -> bytes | None:
         found = self.data.get(key)
         if found is None and key.startswith("br;") and FINGERPRINTED.search(key):  # another worker may have made it
-            try:
-                found = (BEST_DIR / _name(key)).read_bytes()
-            except OSError:
-                return None
-            with self._lock:
-                self.data[key] = found
-                self._best.add(key)
+            found = _read(_kept_as(key, b""))
+            if found is not None:
+                with self._lock:
+                    self.data[key] = found
+                    self._best.add(key)
         return found
 
     def set(self, key: str, value: bytes) -> None:
@@ -92,9 +90,12 @@ class StaticOnlyCache:
         while True:
             key, value = self._jobs.get()
             try:
-                best = _best_brotli(brotli.decompress(value))
-                if FINGERPRINTED.search(key):  # its address names this content: later processes may serve it at once
-                    _keep(BEST_DIR / _name(key), best)
+                raw = brotli.decompress(value)
+                path = _kept_as(key, raw)
+                best = _read(path)
+                if best is None:
+                    best = brotli.compress(raw, quality=11)
+                    _keep(path, best)
                 with self._lock:
                     if len(best) < len(self.data.get(key, value)):
                         self.data[key] = best
@@ -114,20 +115,18 @@ BEST_DIR = ROOT / "data" / "cache" / "brotli-11"
 FINGERPRINTED = re.compile(r"\.v\w+m\d+\.|[?&]m=")
 
 
-def _name(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest() + ".br"
+def _kept_as(key: str, raw: bytes) -> Path:
+    """Where a file's best compression is kept: by its address when that names its content (any process finds it
+    from the address alone), else by its content."""
+    name = key.encode() if FINGERPRINTED.search(key) else raw
+    return BEST_DIR / (hashlib.sha256(name).hexdigest() + ".br")
 
 
-def _best_brotli(raw: bytes) -> bytes:
-    """`raw` at Brotli's best quality, from the disk cache when another process has made it already."""
-    path = BEST_DIR / _name(raw)
+def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
-        pass
-    best = brotli.compress(raw, quality=11)
-    _keep(path, best)
-    return best
+        return None
 
 
 def _keep(path: Path, data: bytes) -> None:
