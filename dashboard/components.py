@@ -366,15 +366,13 @@ def resolve_filters(query: dict, status):
     query, notices = dict(query), []
     while True:
         try:
-            f = parse_filters(query, status.first_date, status.last_date)
-            break
+            return parse_filters(query, status.first_date, status.last_date), html.Div(notices) if notices else None
         except ParameterError as exc:
+            if exc.parameter not in query:  # not one of the link's own: nothing of it can be kept
+                notices.append(parameter_notice(exc.parameter, str(exc)))
+                return parse_filters({}, status.first_date, status.last_date), html.Div(notices)
             notices.append(parameter_notice(exc.parameter, str(exc), kept=True))
-            if query.pop(exc.parameter, None) is None:  # not one of the link's own: nothing of it can be kept
-                notices[-1] = parameter_notice(exc.parameter, str(exc))
-                f = parse_filters({}, status.first_date, status.last_date)
-                break
-    return f, (html.Div(notices) if len(notices) > 1 else notices[0]) if notices else None
+            del query[exc.parameter]
 
 
 def governorate_gaps_rows(table: pd.DataFrame) -> list:
