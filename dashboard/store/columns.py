@@ -160,9 +160,14 @@ class Columns:
 
     # -- loading ------------------------------------------------------------------------------------------------------
 
+    def _day_sql(self) -> str:
+        """A row's date as a day number (days since 1970-01-01), in this database's SQL."""
+        if self.engine.dialect.name == "postgresql":
+            return "(date - DATE '1970-01-01')"
+        return "CAST(julianday(date) - 2440587.5 AS INTEGER)"
+
     def _fetch(self, sql: str, syndromes: bool) -> Rows:
-        postgres = self.engine.dialect.name == "postgresql"
-        day = "(date - DATE '1970-01-01')" if postgres else "CAST(julianday(date) - 2440587.5 AS INTEGER)"
+        day = self._day_sql()
         parts: list[list[np.ndarray]] = []
         with self.engine.connect() as conn:
             cursor = conn.connection.driver_connection.cursor()  # plain rows: no per-row work by SQLAlchemy
@@ -241,8 +246,7 @@ class Columns:
     def _fetch_detail(self) -> dict[str, np.ndarray]:
         """The syndrome totals (per day, governorate, syndrome, sex and age group) as columns sorted by day, for the
         breakdowns by sex and age group."""
-        postgres = self.engine.dialect.name == "postgresql"
-        day = "(date - DATE '1970-01-01')" if postgres else "CAST(julianday(date) - 2440587.5 AS INTEGER)"
+        day = self._day_sql()
         with self.engine.connect() as conn:
             rows = conn.exec_driver_sql(
                 f"SELECT {day}, governorate, syndrome, sex, age_group, consultations, referrals "
