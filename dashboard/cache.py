@@ -4,6 +4,9 @@ A cached function's key is its arguments plus the data's version (when data was 
 makes every older result unreachable without a restart. Results are copied on the way out: callers may change them.
 A table's copy shares its data until someone writes to it (pandas' copy-on-write, always on from pandas 3): a deep
 copy of every cached table cost 4 to 8 ms a page at 10,000 camps.
+
+A result asked for while another thread is computing it is waited for, not computed again: a page's parts are
+answered in parallel (dashboard/parts.py) and several of them start from the same tables.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import pandas as pd
 MAX_ENTRIES = 256
 _store: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+_pending: dict = {}  # key -> Event, set when the thread computing it is done
 
 
 def _version(engine) -> object:
@@ -46,11 +50,28 @@ def cached(function):
             if key in _store:
                 _store.move_to_end(key)
                 return _copy(_store[key])
-        result = function(engine, *args, **kwargs)
-        with _lock:
-            _store[key] = result
-            while len(_store) > MAX_ENTRIES:
-                _store.popitem(last=False)
+            done = _pending.get(key)
+            if done is None:
+                done = _pending[key] = threading.Event()
+                computing = True
+            else:
+                computing = False
+        if not computing:
+            done.wait()
+            with _lock:
+                if key in _store:
+                    return _copy(_store[key])
+            return function(engine, *args, **kwargs)  # the other thread failed: its error is ours to meet too
+        try:
+            result = function(engine, *args, **kwargs)
+            with _lock:
+                _store[key] = result
+                while len(_store) > MAX_ENTRIES:
+                    _store.popitem(last=False)
+        finally:
+            with _lock:
+                del _pending[key]
+            done.set()
         return _copy(result)
 
     return wrapper

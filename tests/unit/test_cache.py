@@ -52,3 +52,68 @@ def test_same_arguments_with_or_without_their_defaults_share_an_entry(counted):
     table(engine, n=3)
     table(engine, 4)
     assert runs == [3, 4]
+
+
+def test_a_result_being_computed_is_waited_for_not_computed_again(monkeypatch):
+    """A page's parts ask in parallel for the same tables: the second asker gets the first one's result."""
+    import threading
+    import time
+
+    monkeypatch.setattr(cache, "_version", lambda engine: 1)
+    runs, started = [], threading.Event()
+
+    @cache.cached
+    def slow(engine, n: int) -> list:
+        runs.append(n)
+        started.set()
+        time.sleep(0.2)
+        return [n]
+
+    cache.clear()
+    engine = create_engine("sqlite://")
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(slow(engine, 1)))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=lambda: answers.append(slow(engine, 1)))
+    second.start()
+    other = slow(engine, 2)  # another key is not held up by it
+    first.join(5)
+    second.join(5)
+    cache.clear()
+    assert runs == [1, 2] and answers == [[1], [1]] and other == [2]
+
+
+def test_when_the_first_asker_fails_the_one_waiting_computes_it_itself(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setattr(cache, "_version", lambda engine: 1)
+    runs, started = [], threading.Event()
+
+    @cache.cached
+    def flaky(engine) -> str:
+        runs.append(1)
+        if len(runs) == 1:
+            started.set()
+            time.sleep(0.2)
+            raise RuntimeError("the database went away")
+        return "answer"
+
+    cache.clear()
+    engine = create_engine("sqlite://")
+    errors, answers = [], []
+
+    def ask(out):
+        try:
+            out.append(flaky(engine))
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    first = threading.Thread(target=ask, args=(answers,))
+    first.start()
+    started.wait(5)
+    ask(answers)
+    first.join(5)
+    cache.clear()
+    assert errors == ["the database went away"] and answers == ["answer"] and len(runs) == 2
