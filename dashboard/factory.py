@@ -6,7 +6,7 @@ import gc
 
 from dash import Dash
 
-from dashboard import auth, callbacks, compression, setup, shell
+from dashboard import auth, callbacks, compression, parts, setup, shell
 from dashboard.api import api
 from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
@@ -38,6 +38,7 @@ def build(settings: Settings) -> Dash:
     app.server.before_request(access.begin_request)
     app.server.teardown_request(lambda _error: access.end_request())
     callbacks.register(app)
+    parts.register(app)
     auth.init_app(app.server, settings.secure_cookies)
     app.server.register_blueprint(api)
     app.server.register_blueprint(downloads)

@@ -311,3 +311,24 @@ def walk(component):
     elif isinstance(component, (list, tuple)):
         for child in component:
             yield from walk(child)
+
+
+def with_parts(page, query: dict):
+    """The page as the browser shows it once every part has answered (dashboard/parts.py): each placeholder filled
+    with its part for the same link and viewer, or left empty when the viewer may not see it. Call it inside the
+    page's request, as the page's layout is called."""
+    from urllib.parse import urlencode
+
+    from dash.exceptions import PreventUpdate
+
+    from dashboard import ids, parts
+
+    search = "?" + urlencode(query, doseq=True)
+    for component in walk(page):
+        key = getattr(component, "id", None)
+        if isinstance(key, dict) and key.get("type") == ids.PART:
+            try:
+                component.children = parts.render(key["part"], search)
+            except PreventUpdate:
+                component.children = None
+    return page

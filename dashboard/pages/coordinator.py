@@ -20,7 +20,7 @@ import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import analytics, auth, components, coverage, exports, ids, places, reports, runtime
+from dashboard import analytics, auth, components, coverage, exports, ids, parts, places, reports, runtime
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 from dashboard.pages import overview
@@ -195,15 +195,52 @@ def _summary(table: pd.DataFrame):
     )
 
 
-def layout(**query):
-    if not auth.role_at_least("coordinator"):
-        return components.sign_in_required("/coordinator")
-    engine, settings = runtime.engine(), runtime.settings()
+def _filters(query: dict):
+    """The link's filters and the notice naming any parameter that could not be used; None before data is loaded."""
+    engine = runtime.engine()
     status = access.data_status(engine)
     if not status.has_data:
-        return components.empty_state(_("No data is loaded yet."))
-    f, notice = components.resolve_filters(query, status)
-    names = access.governorate_names(engine)
+        return None
+    return (status, *components.resolve_filters(query, status))
+
+
+def _part_filters(query: dict):
+    """A part's filters: those of its page's link (a part is only asked for on a page that has data)."""
+    found = _filters(query)
+    if found is None:
+        raise PreventUpdate
+    return found[1]
+
+
+@parts.part("coordinator.summary", role="coordinator")
+def _summary_part(query: dict):
+    f = _part_filters(query)
+    engine, settings = runtime.engine(), runtime.settings()
+    table = reports.gaps(engine, f, settings)
+    counts = table["status"].value_counts()
+    return dmc.Stack(
+        [
+            dmc.Text(
+                _(
+                    "{n} camps not reached (no visit in the last {days} days of the period), {u} under-served "
+                    "(fewer than {m:g} consultations per person per year).",
+                    n=int(counts.get(analytics.NOT_REACHED, 0)),
+                    days=settings.not_reached_days,
+                    u=int(counts.get(analytics.UNDER_SERVED, 0)),
+                    m=settings.min_utilisation,
+                ),
+                fw=500,
+            ),
+            _summary(reports.governorate_gaps(engine, f, settings, table)),
+        ],
+        gap="sm",
+    )
+
+
+@parts.part("coordinator.map", role="coordinator")
+def _map_part(query: dict):
+    f = _part_filters(query)
+    engine, settings = runtime.engine(), runtime.settings()
     table = reports.gaps(engine, f, settings)
     clinics = analytics.clinic_workload(reports.clinic_activity(engine, f))
     summary = reports.summary(engine, f, None)
@@ -258,7 +295,67 @@ def layout(**query):
             ),
         ],
     )
-    counts = table["status"].value_counts()
+    return dmc.Stack(
+        [
+            dcc.Store(id=ids.GAP_LINKS, data=links),
+            dcc.Store(id=ids.GAP_REACH_COLUMNS, data=reach_columns(table, clinics, served, *places.kept_camps(engine))),
+            the_map,
+            components.legend(coordinator=True),
+            dmc.Group(
+                [
+                    dmc.NumberInput(
+                        id=ids.RING_RADIUS,
+                        label=_("Coverage ring radius (km)"),
+                        value=settings.access_km,
+                        min=0.5,
+                        max=100,
+                        step=0.5,
+                        decimalScale=1,
+                        w=200,
+                        size="xs",
+                    ),
+                    dmc.Text(
+                        _(
+                            "Click a unit base to see the camps it served; click a camp to see its "
+                            "units. Rings show in the layer control."
+                        ),
+                        size="xs",
+                        c="dimmed",
+                    ),
+                ],
+                align="flex-end",
+            ),
+        ],
+        gap="xs",
+    )
+
+
+@parts.part("coordinator.camps", role="coordinator")
+def _camps_part(query: dict):
+    f = _part_filters(query)
+    table = reports.gaps(runtime.engine(), f, runtime.settings())
+    return html.Div([dcc.Store(id=ids.GAP_ROWS, data=gap_columns(table)), _grid()])
+
+
+@parts.part("coordinator.units", role="coordinator")
+def _units_part(query: dict):
+    f = _part_filters(query)
+    engine, settings = runtime.engine(), runtime.settings()
+    clinics = analytics.clinic_workload(reports.clinic_activity(engine, f))
+    return _unit_grid(clinics, access.governorate_names(engine), settings.max_per_clinician_day)
+
+
+def layout(**query):
+    """The page's frame: title, period, filters and the where-next controls at once; the summary, map, camp table
+    and unit table as parts (dashboard/parts.py), each answered in its own request."""
+    if not auth.role_at_least("coordinator"):
+        return components.sign_in_required("/coordinator")
+    found = _filters(query)
+    if found is None:
+        return components.empty_state(_("No data is loaded yet."))
+    status, f, notice = found
+    settings = runtime.settings()
+    names = access.governorate_names(runtime.engine())
     period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
     where_next = dmc.Paper(
         [
@@ -302,59 +399,10 @@ def layout(**query):
                 justify="space-between",
             ),
             components.filter_bar(f, status.first_date, status.last_date, names),
-            dcc.Store(id=ids.GAP_LINKS, data=links),
-            dcc.Store(
-                id=ids.GAP_REACH_COLUMNS,
-                data=reach_columns(table, clinics, served, *places.kept_camps(engine)),
-            ),
-            dmc.Text(
-                _(
-                    "{n} camps not reached (no visit in the last {days} days of the period), {u} under-served "
-                    "(fewer than {m:g} consultations per person per year).",
-                    n=int(counts.get(analytics.NOT_REACHED, 0)),
-                    days=settings.not_reached_days,
-                    u=int(counts.get(analytics.UNDER_SERVED, 0)),
-                    m=settings.min_utilisation,
-                ),
-                fw=500,
-            ),
-            _summary(reports.governorate_gaps(engine, f, settings, table)),
+            parts.placeholder("coordinator.summary", 260),
             dmc.Grid(
                 [
-                    dmc.GridCol(
-                        dmc.Stack(
-                            [
-                                the_map,
-                                components.legend(coordinator=True),
-                                dmc.Group(
-                                    [
-                                        dmc.NumberInput(
-                                            id=ids.RING_RADIUS,
-                                            label=_("Coverage ring radius (km)"),
-                                            value=settings.access_km,
-                                            min=0.5,
-                                            max=100,
-                                            step=0.5,
-                                            decimalScale=1,
-                                            w=200,
-                                            size="xs",
-                                        ),
-                                        dmc.Text(
-                                            _(
-                                                "Click a unit base to see the camps it served; click a camp to see its "
-                                                "units. Rings show in the layer control."
-                                            ),
-                                            size="xs",
-                                            c="dimmed",
-                                        ),
-                                    ],
-                                    align="flex-end",
-                                ),
-                            ],
-                            gap="xs",
-                        ),
-                        span={"base": 12, "lg": 7},
-                    ),
+                    dmc.GridCol(parts.placeholder("coordinator.map", 560), span={"base": 12, "lg": 7}),
                     dmc.GridCol(where_next, span={"base": 12, "lg": 5}),
                 ]
             ),
@@ -379,8 +427,7 @@ def layout(**query):
                 size="sm",
                 c="dimmed",
             ),
-            dcc.Store(id=ids.GAP_ROWS, data=gap_columns(table)),
-            _grid(),
+            parts.placeholder("coordinator.camps", 520),
             dcc.Download(id=ids.EXPORT_DOWNLOAD),
             dmc.Title(_("Units"), order=3),
             dmc.Text(
@@ -392,7 +439,7 @@ def layout(**query):
                 size="sm",
                 c="dimmed",
             ),
-            _unit_grid(clinics, names, settings.max_per_clinician_day),
+            parts.placeholder("coordinator.units", 420),
         ],
         gap="sm",
     )

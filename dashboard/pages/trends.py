@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import replace
 from functools import partial
 from html import escape
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlencode
 
 import dash
@@ -21,7 +22,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import auth, charts, components, exports, ids, reports, runtime
+from dashboard import auth, charts, components, exports, ids, parts, reports, runtime
 from dashboard.callbacks import changed_href, drawn, set_params, user_changed
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
@@ -78,18 +79,92 @@ ALERT_COLUMNS = [
 ]
 
 
-def tables(engine, settings, f, k) -> dict[str, pd.DataFrame]:
-    """Every chart's table for the filters; `k` hides small counts for public output."""
+def chart_table(name: str, engine, settings, f, k) -> pd.DataFrame:
+    """The table of the chart `name` for the filters; `k` hides small counts for public output."""
     first_day = settings.first_day
-    return {
-        "governorate": reports.breakdown(engine, f, k, ("governorate",), first_day),
-        "syndrome": reports.breakdown(engine, f, k, ("syndrome",), first_day),
-        "age_sex": reports.breakdown(engine, f, k, ("age_group", "sex"), first_day),
-        "referrals": reports.breakdown(engine, f, k, ("governorate",), first_day),
-        "rates": reports.rates(engine, f, first_day),
-        "comparison": reports.comparison(engine, f, k),
-        "expected": reports.expected(engine, f, first_day),
-    }
+    if name in ("governorate", "referrals"):
+        return reports.breakdown(engine, f, k, ("governorate",), first_day)
+    if name == "syndrome":
+        return reports.breakdown(engine, f, k, ("syndrome",), first_day)
+    if name == "age_sex":
+        return reports.breakdown(engine, f, k, ("age_group", "sex"), first_day)
+    if name == "rates":
+        return reports.rates(engine, f, first_day)
+    if name == "comparison":
+        return reports.comparison(engine, f, k)
+    if name == "expected":
+        return reports.expected(engine, f, first_day)
+    raise KeyError(name)
+
+
+class View(NamedTuple):
+    """What every part of the page needs to know of the link and the viewer."""
+
+    engine: object
+    settings: object
+    status: object
+    f: object
+    notice: object
+    coordinator: bool
+    k: int | None
+    names: dict
+
+
+def _view(query: dict) -> View | None:
+    """The page's filters from its link (a unit or camp only for coordinators), or None before any data is loaded."""
+    engine, settings = runtime.engine(), runtime.settings()
+    status = access.data_status(engine)
+    if not status.has_data:
+        return None
+    coordinator = auth.role_at_least("coordinator")
+    if not coordinator:
+        query = {key: value for key, value in query.items() if key not in ("clinic", "camp")}
+    f, notice = components.resolve_filters(query, status)
+    k = None if coordinator else settings.suppression_k
+    return View(engine, settings, status, f, notice, coordinator, k, access.governorate_names(engine))
+
+
+# The charts, in the page's order, and how wide each is (of 12 columns) and about how tall while it loads.
+CHARTS = {
+    "governorate": 12,
+    "expected": 6,
+    "syndrome": 6,
+    "age_sex": 6,
+    "referrals": 6,
+    "rates": 6,
+    "comparison": 6,
+}
+CHART_HEIGHT = 420
+
+
+def _alert_weeks(view: View):
+    """Alerts per week, for the marks on the expected-caseload chart (coordinators only)."""
+    if not view.coordinator:
+        return None
+    found = reports.alerts(view.engine, view.f, view.settings)
+    if found.empty:
+        return None
+    return found.groupby("week", as_index=False).size().rename(columns={"size": "alerts"})
+
+
+def _chart_part(name: str, query: dict):
+    view = _view(query)
+    if view is None:
+        raise PreventUpdate
+    data = chart_table(name, view.engine, view.settings, view.f, view.k)
+    return _card(name, data, view.names, view.f, _alert_weeks(view) if name == "expected" else None)
+
+
+for _name in CHARTS:
+    parts.part(f"trends.{_name}")(partial(_chart_part, _name))
+
+
+@parts.part("trends.alerts", role="coordinator")
+def _alerts_part(query: dict):
+    view = _view(query)
+    if view is None:
+        raise PreventUpdate
+    return _alerts_section(reports.alerts(view.engine, view.f, view.settings), view.names, view.f)
 
 
 def _figure(name: str, table: pd.DataFrame, names: dict[str, str], f, alert_weeks=None):
@@ -108,7 +183,7 @@ def _figure(name: str, table: pd.DataFrame, names: dict[str, str], f, alert_week
     return charts.expected(table, alert_weeks)
 
 
-def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, span=6):
+def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
     if table.empty or (
         "consultations" in table and not table["consultations"].fillna(0).astype(bool).any() and name != "comparison"
     ):
@@ -123,22 +198,17 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, span=6):
                 "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"mmc-{name}-{f.start}-{f.end}"},
             },
         )
-    return dmc.GridCol(
-        dmc.Paper(
-            [
-                body,
-                dmc.Group(
-                    dmc.Button(
-                        _("Download CSV"), id={"type": ids.CSV_BUTTON, "chart": name}, variant="subtle", size="xs"
-                    ),
-                    justify="flex-end",
-                ),
-            ],
-            p="xs",
-            withBorder=True,
-            radius="md",
-        ),
-        span={"base": 12, "lg": span},
+    return dmc.Paper(
+        [
+            body,
+            dmc.Group(
+                dmc.Button(_("Download CSV"), id={"type": ids.CSV_BUTTON, "chart": name}, variant="subtle", size="xs"),
+                justify="flex-end",
+            ),
+        ],
+        p="xs",
+        withBorder=True,
+        radius="md",
     )
 
 
@@ -347,55 +417,39 @@ def _alerts_section(found: pd.DataFrame, names, f):
 
 
 def layout(**query):
-    engine, settings = runtime.engine(), runtime.settings()
-    status = access.data_status(engine)
-    if not status.has_data:
+    """The page's frame: its title, period and controls at once; the charts and alerts as parts (dashboard/parts.py),
+    each answered in its own request."""
+    view = _view(query)
+    if view is None:
         return components.empty_state(_("No data is loaded yet."))
-    coordinator = auth.role_at_least("coordinator")
-    if not coordinator:
-        query = {key: value for key, value in query.items() if key not in ("clinic", "camp")}
-    f, notice = components.resolve_filters(query, status)
-    k = None if coordinator else settings.suppression_k
-    names = access.governorate_names(engine)
-    data = tables(engine, settings, f, k)
-    found = reports.alerts(engine, f, settings) if coordinator else None
-    alert_weeks = (
-        found.groupby("week", as_index=False).size().rename(columns={"size": "alerts"})
-        if found is not None and not found.empty
-        else None
-    )
+    f = view.f
     period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
     note = (
         _(
             "Counts from 1 to {k1} are hidden, with as many others as needed so that they cannot be worked out; "
             "sign in as a coordinator for every count and for alerts.",
-            k1=k - 1,
+            k1=view.k - 1,
         )
-        if k
+        if view.k
         else _(
             "Weeks start on {day}; open points are weeks or months cut by the period.",
-            day=_(settings.week_start.capitalize()),
+            day=_(view.settings.week_start.capitalize()),
         )
     )
     return dmc.Stack(
         [
-            notice,
+            view.notice,
             dmc.Group(
                 [dmc.Title(_("Caseload trends"), order=2), dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg")],
                 justify="space-between",
             ),
-            _filters_bar(f, status, names, coordinator, engine),
+            _filters_bar(f, view.status, view.names, view.coordinator, view.engine),
             dmc.Text(note, size="xs", c="dimmed"),
-            *([dmc.Title(_("Alerts"), order=3), _alerts_section(found, names, f)] if coordinator else []),
+            *([dmc.Title(_("Alerts"), order=3), parts.placeholder("trends.alerts", 420)] if view.coordinator else []),
             dmc.Grid(
                 [
-                    _card("governorate", data["governorate"], names, f, span=12),
-                    _card("expected", data["expected"], names, f, alert_weeks),
-                    _card("syndrome", data["syndrome"], names, f),
-                    _card("age_sex", data["age_sex"], names, f),
-                    _card("referrals", data["referrals"], names, f),
-                    _card("rates", data["rates"], names, f),
-                    _card("comparison", data["comparison"], names, f),
+                    dmc.GridCol(parts.placeholder(f"trends.{name}", CHART_HEIGHT), span={"base": 12, "lg": span})
+                    for name, span in CHARTS.items()
                 ]
             ),
             dcc.Download(id=ids.TRENDS_DOWNLOAD),
@@ -491,17 +545,11 @@ def download(clicks, search):
     name = ctx.triggered_id["chart"]
     if name not in CSV_COLUMNS:
         raise PreventUpdate
-    engine, settings = runtime.engine(), runtime.settings()
-    status = access.data_status(engine)
-    coordinator = auth.role_at_least("coordinator")
-    query = parse_qs((search or "").lstrip("?"))
-    if not coordinator:
-        query = {key: value for key, value in query.items() if key not in ("clinic", "camp")}
-    try:
-        f = parse_filters(query, status.first_date, status.last_date)
-    except ParameterError:
-        return no_update
-    table = tables(engine, settings, f, None if coordinator else settings.suppression_k)[name]
+    view = _view(parts.page_query(search))
+    if view is None:
+        raise PreventUpdate
+    f = view.f
+    table = chart_table(name, view.engine, view.settings, f, view.k)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     for row in rows:
         if isinstance(row.get("period"), pd.Timestamp):

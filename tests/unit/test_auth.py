@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import dash
 import pytest
 
-from dashboard import auth
+from dashboard import auth, parts
 from dashboard.__main__ import main
 from dashboard.store import schema, users
 from tests.conftest import make_app, tiny_dataset
@@ -203,7 +204,18 @@ def test_coordinator_pages_need_a_coordinator(app_with_users):
     client = _client_with_csrf(app_with_users)
     _sign_in(client)
     body = _page_content(client, "/coordinator", "?start=2017-01-01&end=2017-12-31")
-    assert all(s in body for s in ("Team Alpha", "33.42457", "43.31789"))
+    assert "Team Alpha" not in body  # the frame: the units come in the page's parts
+    filled = _parts_content(client, body, "?start=2017-01-01&end=2017-12-31")
+    assert all(s in filled for s in ("Team Alpha", "33.42457", "43.31789"))
+
+
+def _parts_content(client, page: str, search: str) -> str:
+    """The answers to the page's parts (dashboard/parts.py), as the browser asks for them after the page's frame."""
+    names = parts.names_in(json.loads(page)["response"]["_pages_content"]["children"])
+    assert names, "the page has parts"
+    answers = [client.post("/_dash-update-component", json=parts.request_body(n, search)) for n in names]
+    assert all(a.status_code == 200 for a in answers)
+    return "".join(a.get_data(as_text=True) for a in answers)
 
 
 def test_no_callback_gives_an_anonymous_caller_coordinator_data(app_with_users):
@@ -230,6 +242,12 @@ def test_no_callback_gives_an_anonymous_caller_coordinator_data(app_with_users):
                 text = client.post("/_dash-update-component", json=body).get_data(as_text=True)
                 leaked = [s for s in SECRETS if s in text]
                 assert not leaked, f"{dep['output']} leaked {leaked} for {path}{search}"
+    # the parts' callback, asked for every part there is (whatever page the browser claims to be on)
+    for name in parts._PARTS:
+        for search in crafted:
+            text = client.post("/_dash-update-component", json=parts.request_body(name, search)).get_data(as_text=True)
+            leaked = [s for s in SECRETS if s in text]
+            assert not leaked, f"part {name} leaked {leaked} for {search}"
 
 
 def test_security_headers(app_with_users):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from dashboard import auth, ids, reports
 from dashboard.store import users
-from tests.conftest import call_callback, find, make_app, texts, tiny_dataset
+from tests.conftest import call_callback, find, make_app, texts, tiny_dataset, with_parts
 from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
 
 WEEK = "?start=2017-01-30&end=2017-02-05"
@@ -38,7 +38,7 @@ def _page(app, client_session_role=None, **query):
 
         if client_session_role:
             session.update(uid=1, role=client_session_role)
-        return dash.page_registry["dashboard.pages.coordinator"]["layout"](**query)
+        return with_parts(dash.page_registry["dashboard.pages.coordinator"]["layout"](**query), query)
 
 
 def test_gap_table_rows_and_order(app):

@@ -16,7 +16,7 @@ import pytest
 
 from dashboard import auth, charts, ids
 from dashboard.store import users
-from tests.conftest import TINY_RECORDS, call_callback, find, make_app, run_callback, texts, tiny_dataset
+from tests.conftest import TINY_RECORDS, call_callback, find, make_app, run_callback, texts, tiny_dataset, with_parts
 from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
 
 MEASLES = ("2017-02-06", "M1", "A", "suspected_measles", "female", "under5", 1, 1)
@@ -36,7 +36,7 @@ def _page(app, role=None, **query):
 
         if role:
             session.update(uid=1, role=role)
-        return dash.page_registry["dashboard.pages.trends"]["layout"](**query)
+        return with_parts(dash.page_registry["dashboard.pages.trends"]["layout"](**query), query)
 
 
 def _figure(page, name):

@@ -1,0 +1,71 @@
+"""Parts of a page answered in their own requests: the browser's request fills a part, for the viewer's role only."""
+
+from __future__ import annotations
+
+import dash
+
+from dashboard import auth, ids, parts
+from dashboard.store import users
+from tests.conftest import TINY_RECORDS, make_app, tiny_dataset
+from tests.unit.test_auth import PASSWORD, _client_with_csrf, _sign_in
+
+MEASLES = ("2017-02-06", "M1", "A", "suspected_measles", "female", "under5", 1, 1)
+WEEKS = "?start=2017-01-30&end=2017-02-12"
+
+
+def _app(sqlite_url):
+    app = make_app(sqlite_url, tiny_dataset([*TINY_RECORDS, MEASLES]))
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    return app
+
+
+def test_the_query_is_read_as_dash_pages_reads_it():
+    assert parts.page_query("?start=2017-01-30&governorate=IQ-AN&governorate=IQ-BG&camp=") == {
+        "start": "2017-01-30",
+        "governorate": ["IQ-AN", "IQ-BG"],
+        "camp": "",
+    }
+    assert parts.page_query(None) == {} and parts.page_query("") == {}
+
+
+def test_a_page_names_its_parts_and_the_browser_fills_each(sqlite_url):
+    app = _app(sqlite_url)
+    client = _client_with_csrf(app)
+    _sign_in(client, "carol")
+    body = {
+        "output": "_pages_content.children",
+        "outputs": {"id": "_pages_content", "property": "children"},
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": "/trends"},
+            {"id": "_pages_location", "property": "search", "value": WEEKS},
+        ],
+        "changedPropIds": ["_pages_location.search"],
+    }
+    body["output"] = "..{}.children...{}.data..".format("_pages_content", "_pages_store")
+    body["outputs"] = [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}]
+    frame = client.post("/_dash-update-component", json=body).get_json()["response"]["_pages_content"]["children"]
+    names = parts.names_in(frame)
+    assert names[0] == "trends.alerts" and "trends.syndrome" in names and len(names) == 8
+    answer = client.post("/_dash-update-component", json=parts.request_body("trends.alerts", WEEKS))
+    assert answer.status_code == 200 and ids.ALERT_GRID in answer.get_data(as_text=True)
+    chart = client.post("/_dash-update-component", json=parts.request_body("trends.syndrome", WEEKS)).get_json()
+    assert "Suspected measles" in str(chart)
+
+
+def test_a_part_for_coordinators_answers_nothing_to_anyone_else(sqlite_url):
+    app = _app(sqlite_url)
+    client = app.server.test_client()
+    refused = client.post("/_dash-update-component", json=parts.request_body("trends.alerts", WEEKS))
+    assert refused.status_code == 204 and b"camp" not in refused.data.lower()
+    public = client.post("/_dash-update-component", json=parts.request_body("trends.syndrome", WEEKS))
+    assert public.status_code == 200  # the public charts are public
+    unknown = client.post("/_dash-update-component", json=parts.request_body("trends.nothing", WEEKS))
+    assert unknown.status_code == 204
+
+
+def test_a_placeholder_is_only_made_for_a_registered_part():
+    import pytest
+
+    with pytest.raises(KeyError, match="no part is named 'nowhere.chart'"):
+        parts.placeholder("nowhere.chart", 100)
+    assert dash.page_registry  # the pages (and their parts) are registered by the app fixtures above
