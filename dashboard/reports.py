@@ -230,31 +230,65 @@ def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> 
     return out[columns]
 
 
-@cached
-def alerts(engine, f: Filters, settings) -> pd.DataFrame:
-    """Alerts in the period (coordinators only): week, camp, governorate, syndrome, count, baseline and rule."""
-    rules = AlertRules(
+def alert_rules(settings) -> AlertRules:
+    return AlertRules(
         ratio=settings.alert_ratio, baseline_weeks=settings.alert_baseline_weeks, min_count=settings.alert_min_count
     )
+
+
+@cached
+def alerts(engine, f: Filters, settings) -> pd.DataFrame:
+    """Alerts in the period (coordinators only): week, camp, governorate, syndrome, count, baseline and rule.
+
+    A camp's alerts depend only on its own weekly counts, so the alerts of every week, camp and syndrome are found
+    once per data version (`_every_alert`) and each request keeps those of its period, governorates and camp. Two
+    cases are counted for the request instead: the period's last week when the period ends before that week does
+    (its count is of the days in the period), and a chosen unit (its own records only)."""
+    rules = alert_rules(settings)
+    first, last = (analytics.week_of(day, settings.first_day) for day in (f.start, f.end))
+    cut = f.end < (last + pd.Timedelta(days=6)).date()
+    if f.clinic:
+        found = detected_alerts(engine, f, rules, settings.first_day)
+    else:
+        every = _every_alert(engine, rules, f.syndrome, settings.first_day)
+        found = every[(every["week"] >= first) & ((every["week"] < last) if cut else (every["week"] <= last))]
+        if cut:  # the last week's alerts, from its days in the period
+            tail = detected_alerts(engine, replace(f, start=max(f.start, last.date())), rules, settings.first_day)
+            found = pd.concat([found, tail], ignore_index=True) if not tail.empty else found
+    camps = camp_activity(engine, replace(f, syndrome=None, camp=None))  # the governorates' camps
+    if f.camp:
+        camps = camps[camps["code"] == f.camp]
+    found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
+    found["governorate_name"] = found["governorate"].map(access.governorate_names(engine))
+    return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
+
+
+@cached
+def _every_alert(engine, rules: AlertRules, syndrome: str | None, first_day: int) -> pd.DataFrame:
+    """The alerts of every week the data holds, in every camp (for one syndrome, or all of the rules')."""
+    status = access.data_status(engine)
+    whole = Filters(start=status.first_date, end=status.last_date, syndrome=syndrome)
+    return detected_alerts(engine, whole, rules, first_day)
+
+
+def detected_alerts(engine, f: Filters, rules: AlertRules, first_day: int) -> pd.DataFrame:
+    """Alerts (week, camp_id, syndrome, count, baseline, rule) in the weeks from f.start's to f.end's, counting the
+    records the filters select up to f.end, with the weeks before f.start as the first weeks' baseline."""
     lead = dt.timedelta(days=7 * rules.baseline_weeks + 6)
     wide = replace(f, start=_no_earlier_than_data(engine, f.start - lead), freq="week")
     # Weekly sums of the weeks with cases only (detect counts the others as zero): at 10,000 camps the full table of
     # weeks, camps and syndromes would have millions of rows. One syndrome at a time: each is a small part.
     weekly = pd.concat(
         [
-            access.weekly_breakdown(engine, replace(wide, syndrome=s), ("camp_id",), settings.first_day)
+            access.weekly_breakdown(engine, replace(wide, syndrome=s), ("camp_id",), first_day)
             .assign(syndrome=s)
             .rename(columns={"date": "week"})
             for s in ([f.syndrome] if f.syndrome else rules.syndromes)
         ],
         ignore_index=True,
     )
-    first, since = (analytics.week_of(day, settings.first_day) for day in (f.start, wide.start))
-    found = detect(weekly, rules, first_week=first, since=since)
-    camps = camp_activity(engine, replace(f, syndrome=None))
-    found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
-    found["governorate_name"] = found["governorate"].map(access.governorate_names(engine))
-    return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
+    first, since = (analytics.week_of(day, first_day) for day in (f.start, wide.start))
+    return detect(weekly, rules, first_week=first, since=since)
 
 
 @cached
