@@ -222,8 +222,9 @@ def week_start(dates: pd.Series, first_day: int = 0) -> pd.Series:
 
 
 def week_of(day: dt.date, first_day: int = 0) -> pd.Timestamp:
-    """The first day of the week that holds `day` (see week_start)."""
-    return week_start(pd.Series([pd.Timestamp(day)]), first_day)[0]
+    """The first day of the week that holds `day` (see week_start); one day's, without a Series of it."""
+    day = pd.Timestamp(day).normalize()
+    return day - pd.Timedelta(days=(day.day_of_week - first_day) % 7)
 
 
 def by_period(

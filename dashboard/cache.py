@@ -22,6 +22,7 @@ import pandas as pd
 MAX_ENTRIES = 256
 _store: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+_kept: dict = {}  # results of cached(kept=True): one per function, database and arguments, of the latest version
 _pending: dict = {}  # key -> Event, set when the thread computing it is done
 
 
@@ -31,9 +32,14 @@ def _version(engine) -> object:
     return access.data_version(engine)
 
 
-def cached(function):
+def cached(function=None, *, kept: bool = False):
     """Cache `function(engine, *args)` by the engine's URL, the data version and the (hashable) arguments, as bound
-    to its parameters with their defaults: f(e, x) and f(e, x, default) share one entry."""
+    to its parameters with their defaults: f(e, x) and f(e, x, default) share one entry.
+
+    `kept=True` is for the few results computed once per data version for every request (not per filter set):
+    they are kept until the data changes instead of making way for the latest filter sets' results."""
+    if function is None:
+        return functools.partial(cached, kept=kept)
     signature = inspect.signature(function)
 
     @functools.wraps(function)
@@ -47,6 +53,8 @@ def cached(function):
         except TypeError:  # an unhashable argument (a DataFrame): compute without the cache
             return function(engine, *args, **kwargs)
         with _lock:
+            if key in _kept:
+                return _copy(_kept[key])
             if key in _store:
                 _store.move_to_end(key)
                 return _copy(_store[key])
@@ -59,15 +67,20 @@ def cached(function):
         if not computing:
             done.wait()
             with _lock:
-                if key in _store:
-                    return _copy(_store[key])
+                if key in _store or key in _kept:
+                    return _copy(_store[key] if key in _store else _kept[key])
             return function(engine, *args, **kwargs)  # the other thread failed: its error is ours to meet too
         try:
             result = function(engine, *args, **kwargs)
             with _lock:
-                _store[key] = result
-                while len(_store) > MAX_ENTRIES:
-                    _store.popitem(last=False)
+                if kept:
+                    for older in [k for k in _kept if k[:2] == key[:2] and k[2] != key[2]]:
+                        del _kept[older]  # an earlier data version's
+                    _kept[key] = result
+                else:
+                    _store[key] = result
+                    while len(_store) > MAX_ENTRIES:
+                        _store.popitem(last=False)
         finally:
             with _lock:
                 del _pending[key]
@@ -86,3 +99,4 @@ def _copy(result):
 def clear() -> None:
     with _lock:
         _store.clear()
+        _kept.clear()

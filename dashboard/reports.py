@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -19,6 +21,7 @@ from dashboard.cache import cached
 from dashboard.filters import Filters
 from dashboard.store import access
 
+log = logging.getLogger(__name__)
 SUPPRESSED_COUNTS = ("consultations", "referrals")  # counts of people, hidden from 1 to k-1 in public output
 
 # The gap table's columns: key, header, HXL hashtag. The API, the page's table and its exports share them.
@@ -250,6 +253,7 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
     if f.clinic:
         found = detected_alerts(engine, f, rules, settings.first_day)
     else:
+        _warm_alerts_once(engine, rules, settings.first_day)
         every = _every_alert(engine, rules, f.syndrome, settings.first_day)
         found = every[(every["week"] >= first) & ((every["week"] < last) if cut else (every["week"] <= last))]
         if cut:  # the last week's alerts, from its days in the period
@@ -263,12 +267,37 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
     return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
 
 
-@cached
+@cached(kept=True)
 def _every_alert(engine, rules: AlertRules, syndrome: str | None, first_day: int) -> pd.DataFrame:
     """The alerts of every week the data holds, in every camp (for one syndrome, or all of the rules')."""
     status = access.data_status(engine)
     whole = Filters(start=status.first_date, end=status.last_date, syndrome=syndrome)
     return detected_alerts(engine, whole, rules, first_day)
+
+
+_warmed: set = set()
+_warmed_lock = threading.Lock()
+
+
+def _warm_alerts_once(engine, rules: AlertRules, first_day: int) -> None:
+    """On the first request for alerts after a data load, find the other syndromes' alerts in the background, so
+    that the next coordinator to choose one does not wait for it."""
+    key = (str(engine.url), access.data_version(engine), rules, first_day)
+    with _warmed_lock:
+        if key in _warmed:
+            return
+        _warmed.add(key)
+    threading.Thread(target=warm_alerts, args=(engine, rules, first_day), daemon=True, name="mmc-alerts").start()
+
+
+def warm_alerts(engine, rules: AlertRules, first_day: int) -> None:
+    """Find the alerts of every week, camp and syndrome (each syndrome's, and all of them together)."""
+    for syndrome in (None, *rules.syndromes):
+        try:
+            _every_alert(engine, rules, syndrome, first_day)
+        except Exception as exc:  # the request that needs it will compute it again and meet the error itself
+            log.warning("finding alerts in the background failed: %s", exc)
+            return
 
 
 def detected_alerts(engine, f: Filters, rules: AlertRules, first_day: int) -> pd.DataFrame:

@@ -381,3 +381,9 @@ def test_sum_by_matches_a_group_by_of_the_chosen_rows():
         frame.groupby("governorate")["population"].sum().astype("int64").to_dict()
     )
     assert analytics.sum_by(frame["governorate"], frame["population"], frame["visits"] > 5) == {}
+
+
+def test_the_week_of_one_day_is_the_week_start_of_that_day_for_every_first_day():
+    days = pd.Series(pd.date_range("2016-12-25", periods=21))
+    for first_day in range(7):
+        assert [analytics.week_of(d.date(), first_day) for d in days] == analytics.week_start(days, first_day).tolist()

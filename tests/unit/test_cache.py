@@ -117,3 +117,29 @@ def test_when_the_first_asker_fails_the_one_waiting_computes_it_itself(monkeypat
     first.join(5)
     cache.clear()
     assert errors == ["the database went away"] and answers == ["answer"] and len(runs) == 2
+
+
+def test_results_kept_per_data_version_outlive_many_filter_sets(monkeypatch):
+    version = [1]
+    monkeypatch.setattr(cache, "_version", lambda engine: version[0])
+    runs = []
+
+    @cache.cached(kept=True)
+    def every(engine, syndrome=None) -> list:
+        runs.append((version[0], syndrome))
+        return [syndrome]
+
+    @cache.cached
+    def per_filter(engine, n: int) -> int:
+        return n
+
+    cache.clear()
+    engine = create_engine("sqlite://")
+    every(engine, "awd")
+    for n in range(cache.MAX_ENTRIES * 2):  # many filter sets later
+        per_filter(engine, n)
+    assert every(engine, "awd") == ["awd"] and runs == [(1, "awd")]
+    version[0] = 2  # new data: computed again, and the old version's result dropped
+    assert every(engine, "awd") == ["awd"] and runs == [(1, "awd"), (2, "awd")]
+    assert len(cache._kept) == 1
+    cache.clear()

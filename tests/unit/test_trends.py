@@ -240,3 +240,23 @@ def test_chart_values_are_plain_with_none_for_missing(column):
     ]
     assert out == expected
     assert all(v is None or type(v) in (int, float, bool, str) for v in out)  # JSON as plotly.js expects it
+
+
+def test_small_multiples_each_carry_their_own_governorates_name():
+    """The panels' layout is made once per number of panels; each chart still names its own governorates."""
+    names = {"IQ-AN": "Anbar", "IQ-BG": "Baghdad", "IQ-KI": "Kirkuk", "IQ-DI": "Diyala", "IQ-AR": "Erbil"}
+    names |= {"IQ-DA": "Dohuk", "IQ-SU": "Sulaymaniyah"}
+
+    def chart(govs):
+        rows = [
+            {"period": pd.Timestamp("2017-01-02"), "governorate": g, "consultations": 5, "partial": False} for g in govs
+        ]
+        fig = charts.by_governorate(pd.DataFrame(rows), names, small_multiples=True)
+        titles = [a["text"] for a in fig["layout"]["annotations"]][: len(govs)]  # the panels' titles come first
+        return titles, [t["name"] for t in fig["data"]]
+
+    five = ["IQ-AN", "IQ-BG", "IQ-KI", "IQ-DI", "IQ-AR"]
+    other_five = ["IQ-BG", "IQ-KI", "IQ-DI", "IQ-DA", "IQ-SU"]
+    for govs in (five, other_five, five):
+        titles, lines = chart(govs)
+        assert titles == sorted(names[g] for g in govs) == lines
