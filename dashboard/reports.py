@@ -70,7 +70,7 @@ def clinic_activity(engine, f: Filters) -> pd.DataFrame:
     return access.clinics_in_period(engine, f)
 
 
-@cached
+@cached(kept=True)
 def camp_places(engine) -> pd.DataFrame:
     """access.camp_places, cached: every map's camps start from it."""
     return access.camp_places(engine)
@@ -81,7 +81,7 @@ def data_token(engine) -> str:
     return hashlib.sha256(repr(access.data_version(engine)).encode()).hexdigest()[:16]
 
 
-@cached
+@cached(kept=True)
 def population_history(engine) -> analytics.PopulationIndex:
     """Every camp's population history, sorted once per data version for the questions of every page."""
     return analytics.PopulationIndex(access.population_history(engine))

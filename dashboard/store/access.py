@@ -307,7 +307,7 @@ def data_status(engine: Engine) -> DataStatus:
     return _once_per_request(engine, "status", _read_data_status)
 
 
-@cached  # by data version, like every derived result
+@cached(kept=True)  # by data version, like every derived result
 def _read_data_status(engine: Engine) -> DataStatus:
     with engine.connect() as conn:
         # Two queries: each reads one end of the date index; one query with both would scan every row (SQLite).
