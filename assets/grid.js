@@ -1,14 +1,27 @@
 /* Functions the data grids call by name (dash-ag-grid looks them up here). */
 var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
 
-/* "Days since last visit": a camp never visited sorts as the longest wait, and a closed camp (nobody left to reach)
-   as the shortest, so that sorting descending puts the camps a team should go to first. */
-dagfuncs.mmcNullsLargest = function (a, b, nodeA, nodeB) {
-    function key(value, node) {
-        if (node && node.data && node.data.status === "closed") { return -Infinity; }
-        return value === null || value === undefined ? Infinity : value;
-    }
-    const x = key(a, nodeA);
-    const y = key(b, nodeB);
-    return x === y ? 0 : x < y ? -1 : 1;
+/* A camp clicked on the coordinators' map: scroll the gap grid to its row (found on the server in the grid's own
+   filters and order) and choose it, once the grid has fetched the block of rows that holds it. */
+window.dash_clientside = window.dash_clientside || {};
+window.dash_clientside.mmcGrid = {
+    findRow: async function (found, gridId) {
+        const none = window.dash_clientside.no_update;
+        if (!found || !window.dash_ag_grid) { return none; }
+        const api = await window.dash_ag_grid.getApiAsync(gridId);
+        const choose = function () {
+            const node = api.getRowNode(found.id);
+            if (!node || !node.data) { return false; }
+            node.setSelected(true, true);
+            return true;
+        };
+        api.ensureIndexVisible(found.index, "middle");
+        if (!choose()) {
+            const whenLoaded = function () {
+                if (choose()) { api.removeEventListener("modelUpdated", whenLoaded); }
+            };
+            api.addEventListener("modelUpdated", whenLoaded);
+        }
+        return none;
+    },
 };

@@ -211,19 +211,6 @@ window.dash_clientside.mmc = {
         sameData: function (data) {
             return data || {type: "FeatureCollection", features: []};
         },
-        gridRows: function (columns) {
-            /* Rows for AG Grid from columns ({field: [values]}): the server sends each field's name once. */
-            if (!columns) { return []; }
-            const fields = Object.keys(columns);
-            const n = fields.length ? columns[fields[0]].length : 0;
-            const rows = new Array(n);
-            for (let i = 0; i < n; i++) {
-                const row = {};
-                for (const field of fields) { row[field] = columns[field][i]; }
-                rows[i] = row;
-            }
-            return rows;
-        },
         ringRadius: function (km, hideout) {
             const value = Number(km);
             if (!value || value <= 0) { return window.dash_clientside.no_update; }

@@ -46,7 +46,7 @@ FILTER_GOVERNORATES = "filter-governorates"
 
 GAP_GRID = "gap-grid"
 GAP_REACH_COLUMNS = "gap-reach-columns"  # the reach lines as columns
-GAP_ROWS = "gap-rows"  # the gap grid's rows as columns
+GAP_FIND = "gap-find"  # a camp clicked on the map: its row's place in the gap grid
 GAP_SUMMARY = "gap-summary"
 GAP_MAP = "gap-map"
 GAP_CAMPS = "gap-camps"

@@ -20,7 +20,7 @@ import pandas as pd
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import analytics, auth, components, coverage, exports, ids, parts, places, reports, runtime
+from dashboard import analytics, auth, components, coverage, exports, grids, ids, parts, places, reports, runtime
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 from dashboard.pages import overview
@@ -32,25 +32,48 @@ dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Co
 STATUS_ORDER = {analytics.NOT_REACHED: 0, analytics.UNDER_SERVED: 1, analytics.REACHED: 2, analytics.CLOSED: 3}
 
 
-def gap_columns(table: pd.DataFrame) -> dict[str, list]:
-    """The gap table for the grid, not reached first, then longest without a visit, as columns: the browser makes
-    the grid's rows from them (`mmc.gridRows`), which at 10,000 camps is about half the bytes and a tenth of the
-    server's time of sending the rows themselves."""
+GAP_ROW_FIELDS = [
+    "camp_id",
+    "status",
+    "latitude",
+    "longitude",
+    "status_label",
+    *[k for k, _h, _t in reports.GAP_COLUMNS],
+]
+
+
+def gap_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The gap table as the grid shows it before anyone sorts it: not reached first, then the longest without a
+    visit (never visited first), with each status's label."""
     out = table.assign(
         order=table["status"].map(STATUS_ORDER),
         status_label=table["status"].map({s: components.status_label(s) for s in STATUS_ORDER}),
+        camp_id=table["camp_id"].astype(str),
     )
-    out = out.sort_values(["order", "days_since_visit"], ascending=[True, False], na_position="first")
-    keep = ["camp_id", "latitude", "longitude", "status_label", *[k for k, _h, _t in reports.GAP_COLUMNS]]
-    columns = {}
-    for key in keep:
-        column = out[key]
-        values = column.astype(object).where(column.notna(), None).tolist()
-        if key in ("population_date", "last_visit"):
-            values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
-        columns[key] = values
-    columns["camp_id"] = [str(v) for v in columns["camp_id"]]
-    return columns
+    return out.sort_values(["order", "days_since_visit"], ascending=[True, False], na_position="first")
+
+
+def _days_key(table: pd.DataFrame) -> pd.Series:
+    """Sorting by days since the last visit: a camp never visited waits longest, a closed camp (nobody left to
+    reach) least, so that going down puts first the camps a team should go to."""
+    days = pd.to_numeric(table["days_since_visit"], errors="coerce").astype("float64").fillna(np.inf)
+    return days.where(table["status"] != analytics.CLOSED, -np.inf)
+
+
+def chosen_gaps(table: pd.DataFrame, request: dict | None) -> pd.DataFrame:
+    """The rows that pass the grid's filters, in its order (both from the grid's last request for rows)."""
+    request = request or {}
+    return grids.ordered(
+        grids.filtered(gap_table(table), request.get("filterModel")),
+        request.get("sortModel"),
+        {"days_since_visit": _days_key},
+    )
+
+
+def _chosen_for(search: str | None, request: dict | None) -> pd.DataFrame:
+    """chosen_gaps of the page's gap table, for the page's link."""
+    f = _part_filters(parts.page_query(search))
+    return chosen_gaps(reports.gaps(runtime.engine(), f, runtime.settings()), request)
 
 
 def _grid():
@@ -60,25 +83,25 @@ def _grid():
     number_filter = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
     return dag.AgGrid(
         id=ids.GAP_GRID,
-        rowData=[],  # filled from the gap columns in the browser
+        # Rows come a block at a time from the server (grid_rows), filtered and sorted there: a filter change no
+        # longer sends every camp.
+        rowModelType="infinite",
         getRowId="params.data.camp_id",
         columnDefs=[
             col("name", _("Camp or site"), pinned="left", minWidth=190),
             col("governorate_name", _("Governorate")),
-            col("status_label", _("Status"), cellClass={"function": "'status-cell status-' + params.data.status"}),
-            col("reason", _("Why"), minWidth=260, wrapText=True, autoHeight=True),
             col(
-                "days_since_visit",
-                _("Days since last visit"),
-                sortingOrder=["desc", "asc", None],
-                comparator={"function": "mmcNullsLargest"},
-                **number_filter,
+                "status_label",
+                _("Status"),
+                cellClass={"function": "params.data ? 'status-cell status-' + params.data.status : ''"},
             ),
+            col("reason", _("Why"), minWidth=260, wrapText=True, autoHeight=True),
+            col("days_since_visit", _("Days since last visit"), sortingOrder=["desc", "asc", None], **number_filter),
             col("last_visit", _("Last visit")),
             col(
                 "population",
                 _("Population"),
-                valueFormatter={"function": "d3.format(',')(params.value)"},
+                valueFormatter={"function": "params.value == null ? '' : d3.format(',')(params.value)"},
                 **number_filter,
             ),
             col("population_date", _("Population as of")),
@@ -95,10 +118,15 @@ def _grid():
             "animateRows": False,
             # Every column rendered: a dozen columns are cheap, and readers and tests see them all.
             "suppressColumnVirtualisation": True,
+            "cacheBlockSize": GAP_BLOCK,
+            "filter": {"buttons": ["reset"]},
         },
         style={"height": "520px"},
         className="ag-theme-quartz",
     )
+
+
+GAP_BLOCK = 100  # rows per request of the gap grid
 
 
 def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
@@ -333,8 +361,8 @@ def _map_part(query: dict):
 @parts.part("coordinator.camps", role="coordinator")
 def _camps_part(query: dict):
     f = _part_filters(query)
-    table = reports.gaps(runtime.engine(), f, runtime.settings())
-    return html.Div([dcc.Store(id=ids.GAP_ROWS, data=gap_columns(table)), _grid()])
+    reports.gaps(runtime.engine(), f, runtime.settings())  # ready for the grid's first request
+    return _grid()
 
 
 @parts.part("coordinator.units", role="coordinator")
@@ -428,6 +456,7 @@ def layout(**query):
                 c="dimmed",
             ),
             parts.placeholder("coordinator.camps", 520),
+            dcc.Store(id=ids.GAP_FIND),
             dcc.Download(id=ids.EXPORT_DOWNLOAD),
             dmc.Title(_("Units"), order=3),
             dmc.Text(
@@ -506,15 +535,33 @@ def recommend(_clicks, slots, radius, search):
 
 
 @dash.callback(
+    Output(ids.GAP_GRID, "getRowsResponse"),
+    Input(ids.GAP_GRID, "getRowsRequest"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def grid_rows(request, search):
+    """A block of the gap table's rows, with the grid's filters and order, for the page's filters."""
+    _require_coordinator()
+    try:
+        chosen = _chosen_for(search, request)
+    except grids.GridRequestError:
+        return {"rowData": [], "rowCount": 0}
+    return {"rowData": grids.records(grids.block(chosen, request), GAP_ROW_FIELDS), "rowCount": len(chosen)}
+
+
+@dash.callback(
     Output(ids.EXPORT_DOWNLOAD, "data"),
     Input(ids.EXPORT_CSV, "n_clicks"),
     Input(ids.EXPORT_XLSX, "n_clicks"),
-    State(ids.GAP_GRID, "virtualRowData"),
+    State(ids.GAP_GRID, "getRowsRequest"),
+    State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def export(_csv, _xlsx, rows):
+def export(_csv, _xlsx, request, search):
+    """Every row that passes the grid's filters, in its order (not only the rows the grid has fetched)."""
     _require_coordinator()
-    rows = rows or []
+    rows = grids.records(_chosen_for(search, request), [k for k, _h, _t in reports.GAP_COLUMNS])
     stamp = dt.date.today().isoformat()
     if dash.ctx.triggered_id == ids.EXPORT_XLSX:
         return dcc.send_bytes(exports.to_xlsx(rows, reports.GAP_COLUMNS, "gaps"), f"mmc-gaps-{stamp}.xlsx")
@@ -556,12 +603,6 @@ dash.clientside_callback(  # the coverage rings around the unit bases, whose poi
     Input(ids.GAP_UNITS, "data"),
 )
 
-dash.clientside_callback(  # the gap grid's rows, made from its columns in the browser
-    ClientsideFunction(namespace="mmc", function_name="gridRows"),
-    Output(ids.GAP_GRID, "rowData"),
-    Input(ids.GAP_ROWS, "data"),
-)
-
 dash.clientside_callback(
     ClientsideFunction(namespace="mmc", function_name="ringRadius"),
     Output(ids.GAP_RINGS, "hideout"),
@@ -571,9 +612,29 @@ dash.clientside_callback(
 )
 
 
-@dash.callback(Output(ids.GAP_GRID, "selectedRows"), Input(ids.GAP_CAMPS, "clickData"), prevent_initial_call=True)
-def select_row(click):
+@dash.callback(
+    Output(ids.GAP_FIND, "data"),
+    Input(ids.GAP_CAMPS, "clickData"),
+    State(ids.GAP_GRID, "getRowsRequest"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def find_row(click, request, search):
+    """A camp clicked on the map: where its row is in the grid's current filters and order, for the browser to
+    scroll there and choose it (assets/grid.js findRow); None when the grid's filters hide it."""
     _require_coordinator()
-    if not click:
+    camp = str(((click or {}).get("properties") or {}).get("id", ""))
+    if not camp:
         return no_update
-    return {"ids": [str(click["properties"]["id"])]}
+    table = _chosen_for(search, request)
+    where = np.flatnonzero(table["camp_id"].to_numpy() == camp)
+    return {"index": int(where[0]), "id": camp} if len(where) else None
+
+
+dash.clientside_callback(  # scroll the grid to that row and choose it
+    ClientsideFunction(namespace="mmcGrid", function_name="findRow"),
+    Output(ids.GAP_GRID, "scrollTo"),  # (never set: the function moves the grid itself)
+    Input(ids.GAP_FIND, "data"),
+    State(ids.GAP_GRID, "id"),
+    prevent_initial_call=True,
+)

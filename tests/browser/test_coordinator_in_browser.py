@@ -104,3 +104,43 @@ def test_a_unit_base_shows_the_camps_it_served(dash_duo, demo_app):
     lit = [width for colour, width in reach_lines() if colour == "#000000"]  # the unit's own lines stand out
     assert len(lit) == len(dash_duo.find_elements(".camp-highlight"))
     assert severe_logs(dash_duo) == []
+
+
+def test_a_camp_clicked_on_the_map_is_found_and_chosen_in_the_table(dash_duo, demo_app):
+    """The table fetches its rows a block at a time; a camp clicked on the map scrolls to its row (fetching that
+    block) and chooses it, whatever order the table is in."""
+    import dash
+
+    page = dash.page_registry["dashboard.pages.coordinator"]["layout"].__globals__
+    page["GAP_BLOCK"] = 5  # small blocks, so that the camp's row is not among those already fetched
+    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    dash_duo.start_server(demo_app)
+    _sign_in(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
+    dash_duo.wait_for_element(f"#{ids.GAP_GRID} .ag-row", timeout=30)
+    _click(dash_duo, f"#{ids.GAP_GRID} .ag-header-cell[col-id='name'] .ag-header-cell-label")
+    until(lambda: (names := _column(dash_duo, "name")) == sorted(names, key=str.lower) and len(names) > 3, timeout=10)
+    until(lambda: len(dash_duo.find_elements(f"#{ids.GAP_MAP} .camp-marker")) > 20, timeout=30)
+    # the last camp by name: its row is far below the first block
+    marker = """
+        const markers = Array.from(document.querySelectorAll('#' + arguments[0] + ' .camp-marker'));
+        const m = markers[arguments[1]];
+        m.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+        const tips = document.querySelectorAll('.leaflet-tooltip');
+        const name = tips.length ? tips[tips.length - 1].textContent : null;
+        m.dispatchEvent(new MouseEvent('mouseout', {bubbles: true}));
+        m.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+        return name;
+    """
+    chosen = "return dash_ag_grid.getApi(arguments[0]).getSelectedRows().map(r => r.name);"
+    fetched = "return dash_ag_grid.getApi(arguments[0]).getDisplayedRowCount();"
+    names = []
+    for n in (0, -1):
+        index = n if n >= 0 else len(dash_duo.find_elements(f"#{ids.GAP_MAP} .camp-marker")) - 1
+        tooltip = dash_duo.driver.execute_script(marker, ids.GAP_MAP, index)
+        until(lambda: len(dash_duo.driver.execute_script(chosen, ids.GAP_GRID)) == 1, timeout=15)
+        until(lambda t=tooltip: dash_duo.driver.execute_script(chosen, ids.GAP_GRID)[0] in (t or ""), timeout=15)
+        names.append(dash_duo.driver.execute_script(chosen, ids.GAP_GRID)[0])
+        assert names[-1] in _column(dash_duo, "name")  # its row is drawn: the grid scrolled to it
+    assert names[0] != names[1] and dash_duo.driver.execute_script(fetched, ids.GAP_GRID) > 5
+    page["GAP_BLOCK"] = 100
+    assert severe_logs(dash_duo) == []

@@ -10,7 +10,7 @@ import dash
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import auth, ids, reports
+from dashboard import auth, exports, ids, reports
 from dashboard.store import users
 from tests.conftest import call_callback, find, make_app, texts, tiny_dataset, with_parts
 from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
@@ -41,9 +41,10 @@ def _page(app, client_session_role=None, **query):
         return with_parts(dash.page_registry["dashboard.pages.coordinator"]["layout"](**query), query)
 
 
-def test_gap_table_rows_and_order(app):
+def test_gap_table_rows_and_order(app, coordinator):
     page = _page(app, "coordinator", start="2017-01-30", end="2017-02-05")
-    rows = _rows(find(page, ids.GAP_ROWS).data)
+    rows, count = _grid_rows(coordinator)
+    assert count == 3
     assert [r["code"] for r in rows] == ["C", "A", "B"]  # not reached, under-served, reached
     c, a, b = rows
     assert (c["status"], c["reason"], c["days_since_visit"], c["units_served"]) == (
@@ -75,7 +76,7 @@ def test_unit_table_marks_overload(app):
 
 def test_the_page_is_not_built_for_the_public(app):
     page = _page(app, None, start="2017-01-30", end="2017-02-05")
-    assert find(page, ids.GAP_GRID) is None and find(page, ids.GAP_ROWS) is None
+    assert find(page, ids.GAP_GRID) is None
     assert find(page, ids.SIGN_IN_REQUIRED) is not None
 
 
@@ -111,41 +112,89 @@ def test_where_next_names_a_bad_value(coordinator):
     assert "radius must be above 0 km" in str(response.get_json()["response"])
 
 
-def _rows(columns: dict) -> list[dict]:
-    """The grid's rows as the browser makes them from the page's columns (mmc.gridRows)."""
-    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+def _grid_rows(client, start=0, end=100, sort=None, filters=None, search=WEEK) -> tuple[list[dict], int]:
+    """The gap grid's rows as it asks the server for a block of them, and how many rows pass its filters."""
+    request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": filters or {}}
+    response = call_callback(
+        client,
+        f"{ids.GAP_GRID}.getRowsResponse",
+        {f"{ids.GAP_GRID}.getRowsRequest": request, "_pages_location.search": search},
+    )
+    answer = response.get_json()["response"][ids.GAP_GRID]["getRowsResponse"]
+    return answer["rowData"], answer["rowCount"]
 
 
-def _grid_rows(app):
-    return _rows(find(_page(app, "coordinator", start="2017-01-30", end="2017-02-05"), ids.GAP_ROWS).data)
+def test_the_grid_gets_its_rows_a_block_at_a_time_filtered_and_sorted_on_the_server(coordinator):
+    rows, count = _grid_rows(coordinator, start=1, end=2)
+    assert [r["code"] for r in rows] == ["A"] and count == 3  # the second row of C, A, B
+    by_name, _n = _grid_rows(coordinator, sort=[{"colId": "name", "sort": "desc"}])
+    assert [r["name"] for r in by_name] == ["Camp C", "Camp B", "Camp A"]
+    waiting, _n = _grid_rows(coordinator, sort=[{"colId": "days_since_visit", "sort": "desc"}])
+    assert waiting[0]["code"] == "C" and waiting[0]["days_since_visit"] is None  # never visited: waits longest
+    anbar, count = _grid_rows(
+        coordinator, filters={"governorate_name": {"filterType": "text", "type": "equals", "filter": "anbar"}}
+    )
+    assert sorted(r["code"] for r in anbar) == ["B", "C"] and count == 2
+    busy, count = _grid_rows(
+        coordinator, filters={"visits": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 3}}
+    )
+    assert [r["code"] for r in busy] == ["B"] and count == 1
+    nothing, count = _grid_rows(coordinator, filters={"visits": {"filterType": "number", "type": "near", "filter": 3}})
+    assert nothing == [] and count == 0  # a filter the server does not know shows no rows, not every row
 
 
-def test_exports_as_filtered_with_hxl(app, coordinator):
-    rows = [r for r in _grid_rows(app) if r["code"] != "B"]  # as if the coordinator filtered B out
-    rows[0]["name"] = "=1+1"
+def test_a_camp_clicked_on_the_map_is_found_in_the_grid_as_sorted(coordinator):
+    def found(camp_id, sort):
+        response = call_callback(
+            coordinator,
+            f"{ids.GAP_FIND}.data",
+            {
+                f"{ids.GAP_CAMPS}.clickData": {"properties": {"id": camp_id}},
+                f"{ids.GAP_GRID}.getRowsRequest": {"startRow": 0, "endRow": 100, "sortModel": sort, "filterModel": {}},
+                "_pages_location.search": WEEK,
+            },
+        )
+        return response.get_json()["response"][ids.GAP_FIND]["data"]
+
+    rows, _n = _grid_rows(coordinator)
+    b = next(r["camp_id"] for r in rows if r["code"] == "B")
+    assert found(int(b), []) == {"index": 2, "id": b}
+    assert found(int(b), [{"colId": "name", "sort": "asc"}]) == {"index": 1, "id": b}
+
+
+def test_exports_as_filtered_with_hxl(coordinator):
+    not_b = {"name": {"filterType": "text", "type": "notEqual", "filter": "Camp B"}}  # as if B was filtered out
+    request = {"startRow": 0, "endRow": 1, "sortModel": [], "filterModel": not_b}  # the grid had fetched one row
     csv_response = call_callback(
         coordinator,
         f"{ids.EXPORT_DOWNLOAD}.data",
-        {f"{ids.EXPORT_CSV}.n_clicks": 1, f"{ids.GAP_GRID}.virtualRowData": rows},
+        {f"{ids.EXPORT_CSV}.n_clicks": 1, f"{ids.GAP_GRID}.getRowsRequest": request, "_pages_location.search": WEEK},
         triggered=f"{ids.EXPORT_CSV}.n_clicks",
     )
     data = csv_response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
     table = list(csv.reader(io.StringIO(data["content"])))
     assert table[0] == [h for _k, h, _t in reports.GAP_COLUMNS] and table[1][0] == "#loc+code"
-    assert [r[0] for r in table[2:]] == ["C", "A"] and table[2][1] == "'=1+1"
+    assert [r[0] for r in table[2:]] == ["C", "A"]  # every row that passes the filter, in the grid's order
     assert data["filename"].endswith(".csv")
 
     xlsx_response = call_callback(
         coordinator,
         f"{ids.EXPORT_DOWNLOAD}.data",
-        {f"{ids.EXPORT_XLSX}.n_clicks": 1, f"{ids.GAP_GRID}.virtualRowData": rows},
+        {f"{ids.EXPORT_XLSX}.n_clicks": 1, f"{ids.GAP_GRID}.getRowsRequest": request, "_pages_location.search": WEEK},
         triggered=f"{ids.EXPORT_XLSX}.n_clicks",
     )
     data = xlsx_response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
     sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
     values = list(sheet.values)
     assert values[1][0] == "#loc+code" and [v[0] for v in values[2:]] == ["C", "A"]
-    assert values[2][1] == "'=1+1" and data["filename"].endswith(".xlsx")
+    assert data["filename"].endswith(".xlsx")
+
+
+def test_exported_text_cannot_run_as_a_formula():
+    row = {"code": "C", "name": "=1+1"}
+    assert list(csv.reader(io.StringIO(exports.to_csv([row], reports.GAP_COLUMNS))))[2][:2] == ["C", "'=1+1"]
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx([row], reports.GAP_COLUMNS, "gaps"))).active
+    assert list(sheet.values)[2][1] == "'=1+1"
 
 
 def test_callbacks_give_the_public_nothing(app):
@@ -162,7 +211,8 @@ def test_callbacks_give_the_public_nothing(app):
         ),
         (f"{ids.EXPORT_DOWNLOAD}.data", {f"{ids.EXPORT_CSV}.n_clicks": 1}),
         (f"{ids.GAP_MAP}.viewport", {f"{ids.GAP_GRID}.selectedRows": [{"latitude": 1, "longitude": 2}]}),
-        (f"{ids.GAP_GRID}.selectedRows", {f"{ids.GAP_CAMPS}.clickData": {"properties": {"id": 1}}}),
+        (f"{ids.GAP_FIND}.data", {f"{ids.GAP_CAMPS}.clickData": {"properties": {"id": 1}}}),
+        (f"{ids.GAP_GRID}.getRowsResponse", {f"{ids.GAP_GRID}.getRowsRequest": {"startRow": 0, "endRow": 100}}),
     ):
         response = call_callback(anonymous, output, values)
         assert response.status_code == 204, output
