@@ -132,18 +132,21 @@ window.mmc.map.ringCircle = function (feature, latlng, context) {
    the units that served it. Everything stays in the browser: only the layers' hideouts change. */
 window.dash_clientside = window.dash_clientside || {};
 window.dash_clientside.mmc = {
-        highlight: function (unitClick, campClick, links, reach, camps, units) {
+        highlight: function (unitClick, campClick, lines, reach, camps, units) {
+            /* A unit base clicked: the camps it visited in the period; a camp clicked: the units that visited it.
+               Both are the ends of the reach lines (properties u, a unit's code, and c, a camp's id). */
             const ctx = window.dash_clientside.callback_context;
             const trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
-            links = links || {units: {}, camps: {}};
+            const ends = (lines && lines.features ? lines.features : []).map(function (f) { return f.properties; });
             let unit = null, camp = null, campIds = [], unitCodes = [];
             if (trigger.indexOf("gap-units") === 0 && unitClick) {
                 unit = unitClick.properties.code;
-                campIds = links.units[unit] || [];
+                campIds = ends.filter(function (e) { return e.u === unit; }).map(function (e) { return e.c; });
                 unitCodes = [unit];
             } else if (trigger.indexOf("gap-camps") === 0 && campClick && !campClick.properties.cluster) {
                 camp = campClick.properties.id;
-                unitCodes = links.camps[String(camp)] || [];
+                unitCodes = ends.filter(function (e) { return String(e.c) === String(camp); })
+                    .map(function (e) { return e.u; });
                 campIds = [camp];
             }
             return [

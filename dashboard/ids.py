@@ -80,7 +80,6 @@ MAP_RESET = "map-reset"
 CAMP_PANEL = "camp-panel"
 GAP_REACH = "gap-reach"
 GAP_RINGS = "gap-rings"
-GAP_LINKS = "gap-links"
 RING_RADIUS = "ring-radius"
 
 DATA_KIND = "data-kind"

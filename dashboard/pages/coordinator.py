@@ -274,10 +274,6 @@ def _map_part(query: dict):
     summary = reports.summary(engine, f, None)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
     served = access.camp_units(engine, f)
-    links = {  # for the browser's highlights: keys as text
-        "units": analytics.grouped(served, "clinic_code", "camp_id"),
-        "camps": {str(k): v for k, v in analytics.grouped(served, "camp_id", "clinic_code").items()},
-    }
     layers = {**map_layers(engine, settings, f, table, by_gov), "units": None}  # bases instead of counts
     the_map = overview.the_map(
         layers,
@@ -325,7 +321,6 @@ def _map_part(query: dict):
     )
     return dmc.Stack(
         [
-            dcc.Store(id=ids.GAP_LINKS, data=links),
             dcc.Store(id=ids.GAP_REACH_COLUMNS, data=reach_columns(table, clinics, served, *places.kept_camps(engine))),
             the_map,
             components.legend(coordinator=True),
@@ -584,7 +579,7 @@ dash.clientside_callback(
     Output(ids.GAP_UNITS, "hideout"),
     Input(ids.GAP_UNITS, "clickData"),
     Input(ids.GAP_CAMPS, "clickData"),
-    State(ids.GAP_LINKS, "data"),
+    State(ids.GAP_REACH, "data"),  # which unit visited which camp: the reach lines' ends
     State(ids.GAP_REACH, "hideout"),
     State(ids.GAP_CAMPS, "hideout"),
     State(ids.GAP_UNITS, "hideout"),
