@@ -320,13 +320,20 @@ def detected_alerts(engine, f: Filters, rules: AlertRules, first_day: int) -> pd
     return detect(weekly, rules, first_week=first, since=since)
 
 
+@cached(kept=True)
+def unit_bases(engine) -> pd.DataFrame:
+    """Every unit's base (code, base_latitude, base_longitude): fixed until data is loaded again."""
+    status = access.data_status(engine)
+    units = access.clinics_in_period(engine, Filters(status.first_date, status.last_date))
+    return units[["code", "base_latitude", "base_longitude"]].reset_index(drop=True)
+
+
 @cached
 def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
     days since, consultations, utilisation, distance to the nearest unit base, and the status with its reason."""
     table = camps(engine, f, settings.not_reached_days, settings.min_utilisation)
-    bases = clinic_activity(engine, replace(f, governorates=()))
-    table["nearest_base_km"] = analytics.nearest_base_km(table, bases).round(1)
+    table["nearest_base_km"] = analytics.nearest_base_km(table, unit_bases(engine)).round(1)
     served = {
         camp: ", ".join(units)
         for camp, units in analytics.grouped(access.camp_units(engine, f), "camp_id", "clinic_name").items()
