@@ -119,19 +119,45 @@ def _partial_note(fig: dict, table: pd.DataFrame) -> dict:
     return fig
 
 
-def _line(table: pd.DataFrame, gov: str, names: dict[str, str], colour: str, partial_size: int, **extra) -> dict:
-    """One governorate's consultations per period; periods cut by the start or end as hollow points."""
+def series(x: list, y: list, partial: list, name: str, colour: str, marker_size: int, **extra) -> list[dict]:
+    """One line's traces: the full periods joined by a line, and the periods cut by the start or end of the
+    filter (the first and last) as hollow points beside it, never joined into it: a cut week holds a few days'
+    consultations, and joined it would look like a fall to nearly nothing. Missing values (hidden counts) break the
+    line."""
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": [None if p else v for v, p in zip(y, partial, strict=True)],
+            "name": name,
+            "legendgroup": name,
+            "mode": "lines",
+            "line": {"color": colour, "width": 2},
+            **extra,
+        }
+    ]
+    if any(partial):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [v for v, p in zip(x, partial, strict=True) if p],
+                "y": [v for v, p in zip(y, partial, strict=True) if p],
+                "name": name + " (" + _("cut by the period") + ")",
+                "legendgroup": name,
+                "showlegend": False,
+                "mode": "markers",
+                "marker": {"size": marker_size, "symbol": "circle-open", "color": colour},
+                **{k: v for k, v in extra.items() if k != "showlegend"},
+            }
+        )
+    return traces
+
+
+def _line(table: pd.DataFrame, gov: str, names: dict[str, str], colour: str, partial_size: int, **extra) -> list:
+    """One governorate's consultations per period (see `series`)."""
     part = table[table["governorate"] == gov]
-    return {
-        "type": "scatter",
-        "x": values(part["period"]),
-        "y": values(part["consultations"]),
-        "mode": "lines+markers",
-        "name": names.get(gov, gov),
-        "line": {"color": colour, "width": 2},
-        "marker": {"size": [partial_size if p else 0 for p in part["partial"]], "symbol": "circle-open"},
-        **extra,
-    }
+    x, y, partial = values(part["period"]), values(part["consultations"]), part["partial"].tolist()
+    return series(x, y, partial, names.get(gov, gov), colour, partial_size, **extra)
 
 
 def _panel(i: int) -> str:
@@ -171,14 +197,17 @@ def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: 
         rows = -(-len(govs) // cols)
         grid = _grid(tuple(names.get(g, g) for g in govs), cols)
         traces = [
-            _line(table, gov, names, PALETTE[0], 7, showlegend=False, xaxis=f"x{_panel(i)}", yaxis=f"y{_panel(i)}")
+            trace
             for i, gov in enumerate(govs)
+            for trace in _line(
+                table, gov, names, PALETTE[0], 7, showlegend=False, xaxis=f"x{_panel(i)}", yaxis=f"y{_panel(i)}"
+            )
         ]
         layout = {key: value for key, value in grid.items() if key != "template"}
         layout["annotations"] = [dict(a) for a in grid.get("annotations", [])]
         fig = figure(traces, layout, title, height=230 * rows + 60)
     else:
-        traces = [_line(table, gov, names, PALETTE[i % len(PALETTE)], 8) for i, gov in enumerate(govs)]
+        traces = [t for i, gov in enumerate(govs) for t in _line(table, gov, names, PALETTE[i % len(PALETTE)], 8)]
         fig = figure(traces, {}, title, y_title=_("Consultations"))
     return _partial_note(fig, table)
 

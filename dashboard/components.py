@@ -262,32 +262,8 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, hei
         partial = rows["partial"].tolist()
         colour = GOVERNORATE_COLOURS[i % len(GOVERNORATE_COLOURS)]
         name = names.get(gov, gov)
-        traces.append(
-            {
-                "type": "scatter",
-                "x": weeks,
-                "y": [None if p else v for v, p in zip(values, partial, strict=True)],
-                "name": name,
-                "legendgroup": gov,
-                "mode": "lines",
-                "line": {"color": colour, "width": 2},
-                "hovertemplate": "%{x|%d %b %Y}: %{y:,}<extra>" + name + "</extra>",
-            }
-        )
-        if any(partial):
-            traces.append(
-                {
-                    "type": "scatter",
-                    "x": [w for w, p in zip(weeks, partial, strict=True) if p],
-                    "y": [v for v, p in zip(values, partial, strict=True) if p],
-                    "name": name,
-                    "legendgroup": gov,
-                    "showlegend": False,
-                    "mode": "markers",
-                    "marker": {"size": 9, "symbol": "circle-open", "color": colour},
-                    "hovertemplate": "%{x|%d %b %Y}: %{y:,} (" + _("partial week") + ")<extra>" + name + "</extra>",
-                }
-            )
+        hover = "%{x|%d %b %Y}: %{y:,}<extra>%{fullData.name}</extra>"  # the trace's name: cut weeks say so
+        traces += charts.series(weeks, values, partial, name, colour, 9, hovertemplate=hover)
     layout = {
         "title": {"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
         "margin": {"l": 50, "r": 10, "t": 50, "b": 40},

@@ -95,7 +95,9 @@ def _grid():
                 _("Status"),
                 cellClass={"function": "params.data ? 'status-cell status-' + params.data.status : ''"},
             ),
-            col("reason", _("Why"), minWidth=260, wrapText=True, autoHeight=True),
+            # one line a row (rows fetched a block at a time have a fixed height): wide enough for the longest
+            # reason, and the whole of it on hover
+            col("reason", _("Why"), minWidth=370, tooltipField="reason"),
             col("days_since_visit", _("Days since last visit"), sortingOrder=["desc", "asc", None], **number_filter),
             col("last_visit", _("Last visit")),
             col(

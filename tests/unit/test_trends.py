@@ -260,3 +260,23 @@ def test_small_multiples_each_carry_their_own_governorates_name():
     for govs in (five, other_five, five):
         titles, lines = chart(govs)
         assert titles == sorted(names[g] for g in govs) == lines
+
+
+@pytest.mark.parametrize("small_multiples", [False, True])
+def test_a_period_cut_by_the_filter_is_a_hollow_point_beside_the_line_not_a_fall_in_it(small_multiples):
+    weeks = pd.date_range("2018-06-25", periods=4, freq="7D")
+    table = pd.DataFrame(
+        {
+            "period": list(weeks) * 2,
+            "governorate": ["IQ-AN"] * 4 + ["IQ-DA"] * 4,
+            "consultations": [150, 1200, 1250, 1190, 40, 900, 950, 120],
+            "partial": [True, False, False, False, True, False, False, True],  # Dohuk's last week cut too
+        }
+    )
+    fig = charts.by_governorate(table, {"IQ-AN": "Anbar", "IQ-DA": "Dohuk"}, small_multiples=small_multiples)
+    lines = [t for t in fig["data"] if t["mode"] == "lines"]
+    cut = [t for t in fig["data"] if t["mode"] == "markers"]
+    assert [t["y"] for t in lines] == [[None, 1200, 1250, 1190], [None, 900, 950, None]]
+    assert [(t["x"], t["y"]) for t in cut] == [(["2018-06-25"], [150]), (["2018-06-25", "2018-07-16"], [40, 120])]
+    assert all(t["marker"]["symbol"] == "circle-open" and not t["showlegend"] for t in cut)
+    assert [t.get("xaxis") for t in cut] == ([None, None] if not small_multiples else ["x", "x2"])
