@@ -1,5 +1,4 @@
-/* Functions the data grids call by name (dash-ag-grid looks them up here). */
-var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+/* The data grids' browser side (sent to signed-in coordinators only, with AG Grid). */
 
 /* A camp clicked on the coordinators' map: scroll the gap grid to its row (found on the server in the grid's own
    filters and order) and choose it, once the grid has fetched the block of rows that holds it. */

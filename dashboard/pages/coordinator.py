@@ -29,12 +29,12 @@ from dashboard.store import access
 
 dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coverage gaps · MMC Iraq", nav_order=3)
 
+GAP_BLOCK = 100  # rows of the camp table per request
 STATUS_ORDER = {analytics.NOT_REACHED: 0, analytics.UNDER_SERVED: 1, analytics.REACHED: 2, analytics.CLOSED: 3}
 
 
 GAP_ROW_FIELDS = [
     "camp_id",
-    "status",
     "latitude",
     "longitude",
     "status_label",
@@ -121,14 +121,10 @@ def _grid():
             # Every column rendered: a dozen columns are cheap, and readers and tests see them all.
             "suppressColumnVirtualisation": True,
             "cacheBlockSize": GAP_BLOCK,
-            "filter": {"buttons": ["reset"]},
         },
         style={"height": "520px"},
         className="ag-theme-quartz",
     )
-
-
-GAP_BLOCK = 100  # rows per request of the gap grid
 
 
 def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
@@ -225,6 +221,11 @@ def _summary(table: pd.DataFrame):
     )
 
 
+def _km_input(component_id: str, label: str, km: float, **style):
+    """A distance in km, from 0.5 to 100 by halves."""
+    return dmc.NumberInput(id=component_id, label=label, value=km, min=0.5, max=100, step=0.5, decimalScale=1, **style)
+
+
 def _filters(query: dict):
     """The link's filters and the notice naming any parameter that could not be used; None before data is loaded."""
     engine = runtime.engine()
@@ -246,7 +247,7 @@ def _part_filters(query: dict):
 def _summary_part(query: dict):
     f = _part_filters(query)
     engine, settings = runtime.engine(), runtime.settings()
-    table = reports.gaps(engine, f, settings)
+    table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
     counts = table["status"].value_counts()
     return dmc.Stack(
         [
@@ -261,7 +262,7 @@ def _summary_part(query: dict):
                 ),
                 fw=500,
             ),
-            _summary(reports.governorate_gaps(engine, f, settings, table)),
+            _summary(reports.governorate_gaps(engine, f, settings)),
         ],
         gap="sm",
     )
@@ -271,7 +272,9 @@ def _summary_part(query: dict):
 def _map_part(query: dict):
     f = _part_filters(query)
     engine, settings = runtime.engine(), runtime.settings()
-    table = reports.gaps(engine, f, settings)
+    table = reports.camps(
+        engine, f, settings.not_reached_days, settings.min_utilisation
+    )  # status and population: no more of the gap table
     clinics = analytics.clinic_workload(reports.clinic_activity(engine, f))
     summary = reports.summary(engine, f, None)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
@@ -328,17 +331,7 @@ def _map_part(query: dict):
             components.legend(coordinator=True),
             dmc.Group(
                 [
-                    dmc.NumberInput(
-                        id=ids.RING_RADIUS,
-                        label=_("Coverage ring radius (km)"),
-                        value=settings.access_km,
-                        min=0.5,
-                        max=100,
-                        step=0.5,
-                        decimalScale=1,
-                        w=200,
-                        size="xs",
-                    ),
+                    _km_input(ids.RING_RADIUS, _("Coverage ring radius (km)"), settings.access_km, w=200, size="xs"),
                     dmc.Text(
                         _(
                             "Click a unit base to see the camps it served; click a camp to see its "
@@ -396,16 +389,7 @@ def layout(**query):
             dmc.Group(
                 [
                     dmc.NumberInput(id=ids.NEXT_SLOTS, label=_("Visit slots (stops)"), value=3, min=1, max=50, w=150),
-                    dmc.NumberInput(
-                        id=ids.NEXT_RADIUS,
-                        label=_("Radius (km)"),
-                        value=settings.access_km,
-                        min=0.5,
-                        max=100,
-                        step=0.5,
-                        decimalScale=1,
-                        w=150,
-                    ),
+                    _km_input(ids.NEXT_RADIUS, _("Radius (km)"), settings.access_km, w=150),
                     dmc.Button(_("Recommend stops"), id=ids.NEXT_RUN),
                 ],
                 align="flex-end",

@@ -42,14 +42,19 @@ def _click(dash_duo, selector: str) -> None:
     )
 
 
-def test_sorting_by_days_since_last_visit_puts_the_unreached_first(dash_duo, demo_app):
+def _camp_table_by_name(dash_duo, demo_app) -> None:
+    """Sign in as a coordinator, open the coverage gaps and sort the camp table by name (so that the order shown
+    afterwards is the sort asked for, not the table's first order)."""
     users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
     dash_duo.start_server(demo_app)
     _sign_in(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
     dash_duo.wait_for_element(f"#{ids.GAP_GRID} .ag-row", timeout=30)
-    # Sort by name first, so that the order shown is the grid's doing and not the server's.
     _click(dash_duo, f"#{ids.GAP_GRID} .ag-header-cell[col-id='name'] .ag-header-cell-label")
     until(lambda: (names := _column(dash_duo, "name")) == sorted(names, key=str.lower) and len(names) > 3, timeout=10)
+
+
+def test_sorting_by_days_since_last_visit_puts_the_unreached_first(dash_duo, demo_app):
+    _camp_table_by_name(dash_duo, demo_app)
     _click(dash_duo, f"#{ids.GAP_GRID} .ag-header-cell[col-id='days_since_visit'] .ag-header-cell-label")
     until(lambda: _column(dash_duo, "status_label")[:2] == ["Not reached"] * 2, timeout=10)
     statuses = _column(dash_duo, "status_label")
@@ -113,12 +118,7 @@ def test_a_camp_clicked_on_the_map_is_found_and_chosen_in_the_table(dash_duo, de
 
     page = dash.page_registry["dashboard.pages.coordinator"]["layout"].__globals__
     page["GAP_BLOCK"] = 5  # small blocks, so that the camp's row is not among those already fetched
-    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
-    dash_duo.start_server(demo_app)
-    _sign_in(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
-    dash_duo.wait_for_element(f"#{ids.GAP_GRID} .ag-row", timeout=30)
-    _click(dash_duo, f"#{ids.GAP_GRID} .ag-header-cell[col-id='name'] .ag-header-cell-label")
-    until(lambda: (names := _column(dash_duo, "name")) == sorted(names, key=str.lower) and len(names) > 3, timeout=10)
+    _camp_table_by_name(dash_duo, demo_app)
     until(lambda: len(dash_duo.find_elements(f"#{ids.GAP_MAP} .camp-marker")) > 20, timeout=30)
     # the last camp by name: its row is far below the first block
     marker = """
