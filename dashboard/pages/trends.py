@@ -19,14 +19,14 @@ import dash_ag_grid as dag
 import dash_leaflet as dl
 import dash_mantine_components as dmc
 import pandas as pd
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import auth, charts, components, exports, ids, parts, reports, runtime
+from dashboard import analytics, auth, boundaries, charts, components, exports, ids, parts, places, reports, runtime
 from dashboard.callbacks import changed_href, drawn, set_params, user_changed
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
-from dashboard.reference import SYNDROMES
+from dashboard.reference import PROGRAMME_GOVERNORATES, SYNDROMES
 from dashboard.store import access
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends and alerts · MMC Iraq", nav_order=1)
@@ -164,7 +164,16 @@ def _alerts_part(query: dict):
     view = _view(query)
     if view is None:
         raise PreventUpdate
-    return _alerts_section(reports.alerts(view.engine, view.f, view.settings), view.names, view.f)
+    found = reports.alerts(view.engine, view.f, view.settings)
+    return _alerts_section(found, view.names, view.f, _outline_shapes(view))
+
+
+def _outline_shapes(view: View) -> dict:
+    """The governorates' kept outlines (places.shapes_url) and their names, the programme's seven flagged."""
+    outlines = boundaries.current(view.engine, view.settings.boundaries_file or None)
+    programme = {g.iso: {} for g in PROGRAMME_GOVERNORATES}
+    features = analytics.governorate_features(outlines, programme, view.names)["features"]
+    return {"shapes": places.shapes_url(outlines), "properties": [ft["properties"] for ft in features]}
 
 
 def _figure(name: str, table: pd.DataFrame, names: dict[str, str], f, alert_weeks=None):
@@ -324,7 +333,7 @@ def _preset_of(f, status) -> str | None:
     return None
 
 
-def _alerts_section(found: pd.DataFrame, names, f):
+def _alerts_section(found: pd.DataFrame, names, f, outline_shapes: dict):
     if found.empty:
         return dmc.Alert(_("No alert in this period."), color="green", variant="light")
     everything = found
@@ -396,9 +405,19 @@ def _alerts_section(found: pd.DataFrame, names, f):
     ]
     alert_map = dl.Map(
         [
+            dl.Pane(  # the governorates, for bearings, under the alerts (style.css): drawn from the kept outlines
+                dl.GeoJSON(
+                    id=ids.ALERT_OUTLINES,
+                    style=components.ns("governorateStyle"),
+                    hideout={"figure": None, "missing": "#ffffff", "other": "#eef0f2", "opacity": 1},
+                    attribution=_("Boundaries: Natural Earth"),
+                ),
+                name="alert-outlines",
+            ),
+            dcc.Store(id=ids.ALERT_SHAPES, data=outline_shapes),
             dl.GeoJSON(
                 data={"type": "FeatureCollection", "features": features}, pointToLayer=components.ns("alertMarker")
-            )
+            ),
         ],
         **components.PROGRAMME_VIEW,
         zoomSnap=0.25,
@@ -555,3 +574,10 @@ def download(clicks, search):
         if isinstance(row.get("period"), pd.Timestamp):
             row["period"] = row["period"].date().isoformat()
     return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name]), f"mmc-{name}-{f.start}-{f.end}.csv")
+
+
+dash.clientside_callback(  # the governorates under the alerts, from the outlines the browser keeps
+    ClientsideFunction(namespace="mmc", function_name="governorateLayer"),
+    Output(ids.ALERT_OUTLINES, "data"),
+    Input(ids.ALERT_SHAPES, "data"),
+)

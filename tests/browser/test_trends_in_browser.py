@@ -102,3 +102,31 @@ def test_a_coordinator_finds_a_camp_among_many_by_typing(dash_duo, demo_app, mon
     option.click()
     until(lambda: "camp=DEMO-DA-03" in dash_duo.driver.current_url, timeout=20)
     assert severe_logs(dash_duo) == []
+
+
+def test_a_coordinator_sees_the_alerts_on_the_governorates(dash_duo, demo_app):
+    """The alert map has the governorates' outlines under the alerts, not alerts on an empty background."""
+    from dashboard import auth
+    from dashboard.store import users
+    from tests.browser.test_coordinator_in_browser import PASSWORD, _sign_in
+
+    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    dash_duo.start_server(demo_app)
+    _sign_in(dash_duo, "/trends?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(dash_duo.find_elements(f"#{ids.ALERT_MAP} .alert-marker")) > 5, timeout=30)
+    outlines = f"#{ids.ALERT_MAP} .leaflet-alert-outlines-pane path"
+    until(lambda: len(dash_duo.find_elements(outlines)) == 18, timeout=20)  # every governorate of Iraq
+    # the alerts are drawn above the outlines: the point at an alert's centre is the alert
+    on_top = dash_duo.driver.execute_script(
+        """
+        const marker = document.querySelector('#' + arguments[0] + ' .alert-marker');
+        const box = marker.getBoundingClientRect();
+        marker.scrollIntoView({block: 'center'});
+        const again = marker.getBoundingClientRect();
+        const hit = document.elementFromPoint(again.left + again.width / 2, again.top + again.height / 2);
+        return hit === marker || marker.contains(hit);
+        """,
+        ids.ALERT_MAP,
+    )
+    assert on_top
+    assert severe_logs(dash_duo) == []
