@@ -14,6 +14,7 @@ anyone else, whatever the browser sends.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -24,6 +25,9 @@ from dash import MATCH, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import auth, ids
+from dashboard.i18n import _
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,25 @@ def page_query(search: str | None) -> dict:
 
 
 def render(name: str, search: str | None):
-    """The part `name` for the URL's query `search`, if the signed-in role may see it."""
+    """The part `name` for the URL's query `search`, if the signed-in role may see it. A part that fails says so
+    where it would have been (the rest of the page stands), and the error goes to the server's log."""
     found = _PARTS.get(name)
     if found is None or (found.role and not auth.role_at_least(found.role)):
         raise PreventUpdate
-    return found.render(page_query(search))
+    try:
+        return found.render(page_query(search))
+    except PreventUpdate:
+        raise
+    except Exception:
+        log.exception("the part %s of %s could not be drawn", name, search)
+        return dmc.Alert(
+            _(
+                "This part of the page could not be drawn. Reload the page to try again; if it fails again, tell the "
+                "dashboard's administrator (the server's log has the details)."
+            ),
+            color="red",
+            title=_("Not available"),
+        )
 
 
 def names_in(component) -> list[str]:

@@ -69,3 +69,17 @@ def test_a_placeholder_is_only_made_for_a_registered_part():
     with pytest.raises(KeyError, match="no part is named 'nowhere.chart'"):
         parts.placeholder("nowhere.chart", 100)
     assert dash.page_registry  # the pages (and their parts) are registered by the app fixtures above
+
+
+def test_a_part_that_fails_says_so_in_its_place_and_logs_why(sqlite_url, caplog):
+    app = _app(sqlite_url)
+
+    @parts.part("test.broken")
+    def broken(query):
+        raise RuntimeError("the database went away")
+
+    answer = app.server.test_client().post("/_dash-update-component", json=parts.request_body("test.broken", WEEKS))
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "could not be drawn" in text and "database went away" not in text
+    assert any("test.broken" in r.getMessage() and r.exc_info for r in caplog.records)
+    del parts._PARTS["test.broken"]
