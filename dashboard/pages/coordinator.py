@@ -272,13 +272,11 @@ def _summary_part(query: dict):
 def _map_part(query: dict):
     f = _part_filters(query)
     engine, settings = runtime.engine(), runtime.settings()
-    table = reports.camps(
-        engine, f, settings.not_reached_days, settings.min_utilisation
-    )  # status and population: no more of the gap table
+    # the camps' status and population: the map needs no more of the gap table
+    table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
     clinics = analytics.clinic_workload(reports.clinic_activity(engine, f))
     summary = reports.summary(engine, f, None)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
-    served = access.camp_units(engine, f)
     layers = {**map_layers(engine, settings, f, table, by_gov), "units": None}  # bases instead of counts
     the_map = overview.the_map(
         layers,
@@ -326,7 +324,6 @@ def _map_part(query: dict):
     )
     return dmc.Stack(
         [
-            dcc.Store(id=ids.GAP_REACH_COLUMNS, data=reach_columns(table, clinics, served, *places.kept_camps(engine))),
             the_map,
             components.legend(coordinator=True),
             dmc.Group(
@@ -346,6 +343,17 @@ def _map_part(query: dict):
         ],
         gap="xs",
     )
+
+
+@parts.part("coordinator.reach", role="coordinator")
+def _reach_part(query: dict):
+    """The reach lines' columns, in an answer of their own beside the map's (the browser draws them on the map)."""
+    f = _part_filters(query)
+    engine, settings = runtime.engine(), runtime.settings()
+    table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    served = access.camp_units(engine, f)
+    columns = reach_columns(table, reports.clinic_activity(engine, f), served, *places.kept_camps(engine))
+    return dcc.Store(id=ids.GAP_REACH_COLUMNS, data=columns)
 
 
 @parts.part("coordinator.camps", role="coordinator")
@@ -411,7 +419,10 @@ def layout(**query):
             parts.placeholder("coordinator.summary", 260),
             dmc.Grid(
                 [
-                    dmc.GridCol(parts.placeholder("coordinator.map", 560), span={"base": 12, "lg": 7}),
+                    dmc.GridCol(
+                        [parts.placeholder("coordinator.map", 560), parts.placeholder("coordinator.reach", 0)],
+                        span={"base": 12, "lg": 7},
+                    ),
                     dmc.GridCol(where_next, span={"base": 12, "lg": 5}),
                 ]
             ),

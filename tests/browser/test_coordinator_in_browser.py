@@ -144,3 +144,28 @@ def test_a_camp_clicked_on_the_map_is_found_and_chosen_in_the_table(dash_duo, de
     assert names[0] != names[1] and dash_duo.driver.execute_script(fetched, ids.GAP_GRID) > 5
     page["GAP_BLOCK"] = 100
     assert severe_logs(dash_duo) == []
+
+
+def test_the_reach_lines_are_drawn_whichever_of_the_map_and_its_lines_comes_first(dash_duo, demo_app):
+    """The map and its reach lines are parts answered apart: with the map's answer held back, the lines (here
+    first) are still drawn on it when it comes."""
+    import time
+
+    from dashboard import parts
+
+    slow = parts._PARTS["coordinator.map"]
+
+    def late(query):
+        time.sleep(1.5)
+        return slow.render(query)
+
+    parts._PARTS["coordinator.map"] = parts.Part(late, slow.role)
+    try:
+        users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+        dash_duo.start_server(demo_app)
+        _sign_in(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
+        lines = f"#{ids.GAP_MAP} .leaflet-overlay-pane path[fill='none']"
+        until(lambda: len(dash_duo.find_elements(lines)) > 20, timeout=30)
+    finally:
+        parts._PARTS["coordinator.map"] = slow
+    assert severe_logs(dash_duo) == []
