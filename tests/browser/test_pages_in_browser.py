@@ -145,3 +145,30 @@ def test_a_link_reproduces_the_period(dash_duo, demo_app):
     dash_duo.wait_for_text_to_equal(
         f"#{ids.PERIOD_TEXT}", "05 Nov 2018 to 25 Nov 2018 · seven governorates", timeout=20
     )
+
+
+def test_on_a_narrow_screen_the_header_wraps_above_the_page_not_over_it(dash_duo, demo_app):
+    """A projector at 1024 px or a small laptop: the header (at its longest, signed in) takes two or three rows, and
+    the page starts below it."""
+    from dashboard import auth
+    from dashboard.store import users
+    from tests.browser.test_coordinator_in_browser import PASSWORD, _sign_in
+
+    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    dash_duo.start_server(demo_app)
+    _sign_in(dash_duo, "/")
+    dash_duo.wait_for_element(f"#{ids.SIGN_OUT}", timeout=20)
+    for width in (1024, 800):
+        dash_duo.driver.set_window_size(width, 900)
+        dash_duo.wait_for_page(dash_duo.server_url + "/")
+        dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=20)
+        header = dash_duo.driver.execute_script(  # where the header's content ends (it may overflow its box)
+            "return Math.max(...Array.from(document.querySelectorAll('.mantine-AppShell-header *'))"
+            ".map(e => e.getBoundingClientRect().bottom));"
+        )
+        banner = dash_duo.driver.execute_script(
+            "return document.getElementById(arguments[0]).getBoundingClientRect().top;", ids.DEMO_BANNER
+        )
+        assert header <= banner, f"at {width} px the header ends at {header}, below the page's start at {banner}"
+    dash_duo.driver.set_window_size(1440, 900)
+    assert severe_logs(dash_duo) == []
