@@ -143,9 +143,7 @@ def breakdown(engine, f: Filters, k: int | None, dims: tuple[str, ...], first_da
     table = analytics.by_period(daily, f.start, f.end, f.freq, dims, first_day)
     table = table.rename(columns={"week": "period", "month": "period"})
     if k and not table.empty:
-        key = "_series"
-        table[key] = table[list(dims)].astype(str).agg("|".join, axis=1) if dims else ""
-        table = analytics.suppress_frame(table, SUPPRESSED_COUNTS, k, group=key).drop(columns=key)
+        table = analytics.suppress_frame(table, SUPPRESSED_COUNTS, k, group=list(dims) or None)
     return table
 
 

@@ -387,3 +387,19 @@ def test_the_week_of_one_day_is_the_week_start_of_that_day_for_every_first_day()
     days = pd.Series(pd.date_range("2016-12-25", periods=21))
     for first_day in range(7):
         assert [analytics.week_of(d.date(), first_day) for d in days] == analytics.week_start(days, first_day).tolist()
+
+
+def test_suppress_frame_by_several_columns_is_suppressing_each_series_alone():
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {
+            "week": np.tile(np.arange(6), 6),
+            "sex": np.repeat(["female", "male"], 18),
+            "age": np.tile(np.repeat(["under5", "5plus", "x"], 6), 2),
+            "v": rng.integers(0, 12, 36),
+        }
+    ).sample(frac=1, random_state=1)  # series interleaved
+    out = analytics.suppress_frame(frame, ["v"], 5, group=["sex", "age"])
+    for _key, rows in frame.groupby(["sex", "age"]):
+        assert out.loc[rows.index, "v"].tolist() == analytics.suppress_group(rows["v"].tolist(), 5)
+    assert out.index.tolist() == frame.index.tolist() and frame["v"].dtype.kind == "i"  # the input is left alone
