@@ -16,7 +16,7 @@ from dashboard import __version__, auth, exports, reports, runtime
 from dashboard.filters import Filters, ParameterError, parse_filters
 from dashboard.i18n import _
 from dashboard.reference import SYNDROMES
-from dashboard.store import access
+from dashboard.store import access, columns
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 COMMON = ("start", "end", "governorate", "syndrome", "format")
@@ -219,6 +219,17 @@ def _coordinators_table(report, columns, name: str, what: str):
     return jsonify({**_meta(f, status, None), "rows": rows})
 
 
+@api.get("/health")
+def health():
+    """For load balancers and readiness checks: 200 once this server process answers from memory (or does not use
+    memory), 503 while it is still reading the data after a start or a data load (it answers meanwhile, slowly)."""
+    engine = runtime.engine()
+    version = access.data_version(engine)
+    state = columns.state(engine, version)
+    body = {"status": "ok" if state != "reading" else "starting", "in_memory_totals": state, "version": __version__}
+    return jsonify(body), 503 if state == "reading" else 200
+
+
 @api.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
@@ -306,6 +317,16 @@ def openapi_document() -> dict:
                 common,
                 public=False,
             ),
+            "/health": {
+                "get": {
+                    "summary": "Whether this server process is ready",
+                    "description": "200 with in_memory_totals ready (or off) once the process answers from memory; "
+                    "503 with in_memory_totals reading while it reads the data after a start or a data load.",
+                    "parameters": [],
+                    "responses": {"200": {"description": "Ready"}, "503": {"description": "Still reading the data"}},
+                    "security": [],
+                }
+            },
             "/alerts": op(
                 "Outbreak alerts in the period (coordinators only)",
                 "Newest first: week (its first day), camp code and name, governorate, syndrome, count, baseline "

@@ -601,6 +601,39 @@ def of(engine: Engine, data_version: tuple) -> Columns | None:
     return columns
 
 
+_reading: set = set()  # (database, data version) whose columns a background thread is reading for `state`
+
+
+def state(engine: Engine, data_version: tuple) -> str:
+    """Whether this process answers from memory: "ready" (the visits and each visit's syndromes are read), "off",
+    or "reading" (then a read is started in the background if none is under way), for readiness checks: a worker
+    that has just started, or has just seen new data, answers slowly until it is ready."""
+    if not ENABLED:
+        return "off"
+    columns = _current.get(str(engine.url))
+    if columns is not None and columns.version == data_version and columns._by_syndrome is not None:
+        return "ready"
+    key = (str(engine.url), data_version)
+    with _lock:
+        if key in _reading:
+            return "reading"
+        _reading.add(key)
+
+    def read() -> None:
+        try:
+            read_columns = of(engine, data_version)
+            if read_columns is not None:
+                read_columns.by_syndrome()
+        except Exception as exc:  # the next question reads them again and meets the error itself
+            log.warning("reading the in-memory totals for a readiness check failed: %s", exc)
+        finally:
+            with _lock:
+                _reading.discard(key)
+
+    threading.Thread(target=read, daemon=True, name="mmc-columns-ready").start()
+    return "reading"
+
+
 def forget() -> None:
     """Drop every process's columns (tests; a data load makes them stale by itself)."""
     with _lock:

@@ -203,7 +203,7 @@ def test_openapi_documents_every_endpoint(api_app, anonymous):
         for r in api_app.server.url_map.iter_rules()
         if r.rule.startswith("/api/v1/") and "<" not in r.rule and not r.rule.endswith("openapi.json")
     }
-    assert routes == set(doc["paths"]) == {"/summary", "/trends", "/camps", "/gaps", "/alerts"}
+    assert routes == set(doc["paths"]) == {"/summary", "/trends", "/camps", "/gaps", "/alerts", "/health"}
     trend_params = {p["name"] for p in doc["paths"]["/trends"]["get"]["parameters"]}
     assert trend_params == {"start", "end", "governorate", "syndrome", "format", "freq"}
 
@@ -221,3 +221,25 @@ def test_no_api_url_gives_an_anonymous_caller_coordinator_data(anonymous):
             text = anonymous.get(path + query).get_data(as_text=True)
             leaked = [s for s in SECRETS if s in text]
             assert not leaked, f"{path}{query} leaked {leaked}"
+
+
+def test_health_says_when_this_process_answers_from_memory(anonymous, monkeypatch):
+    """Readiness: 503 while the process reads the data (it starts the read itself), then 200."""
+    import time
+
+    from dashboard.store import columns
+
+    columns.forget()
+    first = anonymous.get("/api/v1/health")
+    assert first.status_code == 503 and first.get_json()["in_memory_totals"] == "reading"
+    deadline = time.monotonic() + 20
+    while (answer := anonymous.get("/api/v1/health")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert answer.status_code == 200 and answer.get_json() == {
+        "status": "ok",
+        "in_memory_totals": "ready",
+        "version": answer.get_json()["version"],
+    }
+    monkeypatch.setattr(columns, "ENABLED", False)  # IN_MEMORY_TOTALS=false: every answer from the database
+    assert anonymous.get("/api/v1/health").get_json()["in_memory_totals"] == "off"
+    assert "/health" in anonymous.get("/api/v1/openapi.json").get_json()["paths"]
