@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dash
-
 from dashboard import auth, ids, parts
 from dashboard.store import users
 from tests.conftest import TINY_RECORDS, make_app, tiny_dataset
@@ -32,17 +30,15 @@ def test_a_page_names_its_parts_and_the_browser_fills_each(sqlite_url):
     app = _app(sqlite_url)
     client = _client_with_csrf(app)
     _sign_in(client, "carol")
-    body = {
-        "output": "_pages_content.children",
-        "outputs": {"id": "_pages_content", "property": "children"},
+    body = {  # what the browser posts when it opens the page: Dash pages' router
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [
             {"id": "_pages_location", "property": "pathname", "value": "/trends"},
             {"id": "_pages_location", "property": "search", "value": WEEKS},
         ],
         "changedPropIds": ["_pages_location.search"],
     }
-    body["output"] = "..{}.children...{}.data..".format("_pages_content", "_pages_store")
-    body["outputs"] = [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}]
     frame = client.post("/_dash-update-component", json=body).get_json()["response"]["_pages_content"]["children"]
     names = parts.names_in(frame)
     assert names[0] == "trends.alerts" and "trends.syndrome" in names and len(names) == 8
@@ -68,7 +64,6 @@ def test_a_placeholder_is_only_made_for_a_registered_part():
 
     with pytest.raises(KeyError, match="no part is named 'nowhere.chart'"):
         parts.placeholder("nowhere.chart", 100)
-    assert dash.page_registry  # the pages (and their parts) are registered by the app fixtures above
 
 
 def test_a_part_that_fails_says_so_in_its_place_and_logs_why(sqlite_url, caplog):
