@@ -243,11 +243,16 @@ def _part_filters(query: dict):
     return found[1]
 
 
-@parts.part("coordinator.summary", role="coordinator")
-def _summary_part(query: dict):
+def _part_camps(query: dict):
+    """A part's database, settings and filters, and every camp of them with its coverage status."""
     f = _part_filters(query)
     engine, settings = runtime.engine(), runtime.settings()
-    table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    return engine, settings, f, reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+
+
+@parts.part("coordinator.summary", role="coordinator")
+def _summary_part(query: dict):
+    engine, settings, f, table = _part_camps(query)
     counts = table["status"].value_counts()
     return dmc.Stack(
         [
@@ -270,10 +275,7 @@ def _summary_part(query: dict):
 
 @parts.part("coordinator.map", role="coordinator")
 def _map_part(query: dict):
-    f = _part_filters(query)
-    engine, settings = runtime.engine(), runtime.settings()
-    # the camps' status and population: the map needs no more of the gap table
-    table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    engine, settings, f, table = _part_camps(query)  # status and population: the map needs no more of the gap table
     clinics = analytics.clinic_workload(reports.clinic_activity(engine, f))
     summary = reports.summary(engine, f, None)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
@@ -348,9 +350,7 @@ def _map_part(query: dict):
 @parts.part("coordinator.reach", role="coordinator")
 def _reach_part(query: dict):
     """The reach lines' columns, in an answer of their own beside the map's (the browser draws them on the map)."""
-    f = _part_filters(query)
-    engine, settings = runtime.engine(), runtime.settings()
-    table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    engine, settings, f, table = _part_camps(query)
     served = access.camp_units(engine, f)
     columns = reach_columns(table, reports.clinic_activity(engine, f), served, *places.kept_camps(engine))
     return dcc.Store(id=ids.GAP_REACH_COLUMNS, data=columns)
