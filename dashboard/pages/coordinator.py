@@ -356,13 +356,6 @@ def _reach_part(query: dict):
     return dcc.Store(id=ids.GAP_REACH_COLUMNS, data=columns)
 
 
-@parts.part("coordinator.camps", role="coordinator")
-def _camps_part(query: dict):
-    f = _part_filters(query)
-    reports.gaps(runtime.engine(), f, runtime.settings())  # ready for the grid's first request
-    return _grid()
-
-
 @parts.part("coordinator.units", role="coordinator")
 def _units_part(query: dict):
     f = _part_filters(query)
@@ -447,7 +440,9 @@ def layout(**query):
                 size="sm",
                 c="dimmed",
             ),
-            parts.placeholder("coordinator.camps", 520),
+            # In the frame, not a part: it holds no rows (it asks for them, like a part) and other parts' callbacks
+            # read its state, which must be there whichever part comes first.
+            _grid(),
             dcc.Store(id=ids.GAP_FIND),
             dcc.Download(id=ids.EXPORT_DOWNLOAD),
             dmc.Title(_("Units"), order=3),

@@ -22,5 +22,9 @@ def demo_app(tmp_path):
     return make_app(f"sqlite:///{tmp_path / 'browser.db'}", dataset)
 
 
-def severe_logs(dash_duo) -> list[dict]:
-    return [entry for entry in dash_duo.get_logs() or [] if entry.get("level") == "SEVERE"]
+def severe_logs(dash_duo) -> list[str]:
+    """The browser console's errors, as their whole messages (so that a failing test says what went wrong)."""
+    found = [entry["message"] for entry in dash_duo.get_logs() or [] if entry.get("level") == "SEVERE"]
+    for message in found:  # printed whole: pytest shows a failing test's output, but cuts long assertion values
+        print("browser console error:", message)
+    return found
