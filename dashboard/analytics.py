@@ -452,7 +452,7 @@ def status_reasons(
     min_utilisation: float,
 ) -> list[str]:
     """Why each camp of a table has its status, in words a coordinator can act on (each wording translated once,
-    not once a camp)."""
+    and each sentence written once: camps share their numbers of days and their rates)."""
     from dashboard.i18n import _
 
     closed = _("Closed: no population at the period's end")
@@ -460,19 +460,28 @@ def status_reasons(
     not_reached = _("No visit for {days} days (more than {limit})")
     under = _("{u:.2f} consultations per person per year, below {limit:g}")
     reached = _("Visited {days} days before the period's end")
+    written: dict[tuple, str] = {}
+
+    def sentence(s, days, u) -> str:
+        missing = days is None or days is pd.NA or days != days  # (NaN is not equal to itself)
+        if s == CLOSED:
+            return closed
+        if s == NOT_REACHED:
+            return never if missing else not_reached.format(days=int(days), limit=not_reached_days)
+        if s == UNDER_SERVED:
+            return under.format(u=u, limit=min_utilisation)
+        return reached.format(days=int(days))
+
     out = []
     # plain Python values: a pandas Series yields numpy scalars, each slow to test and to format
     columns = (list(c.tolist() if hasattr(c, "tolist") else c) for c in (status, days_since_visit, utilisation))
-    for s, days, u in zip(*columns, strict=True):
-        missing = days is None or days is pd.NA or days != days  # (NaN is not equal to itself)
-        if s == CLOSED:
-            out.append(closed)
-        elif s == NOT_REACHED:
-            out.append(never if missing else not_reached.format(days=int(days), limit=not_reached_days))
-        elif s == UNDER_SERVED:
-            out.append(under.format(u=u, limit=min_utilisation))
-        else:
-            out.append(reached.format(days=int(days)))
+    for key in zip(*columns, strict=True):
+        try:
+            out.append(written[key])
+        except KeyError:
+            out.append(written.setdefault(key, sentence(*key)))
+        except TypeError:  # (pd.NA cannot be a key: it is no number to share)
+            out.append(sentence(*key))
     return out
 
 

@@ -1,14 +1,16 @@
 """A page's slower parts, each answered in its own request after the page's frame.
 
 A filter change draws the page's frame at once (title, period, controls, notices) with a placeholder for each part
-that needs the data: a chart, the alert list, the map, the gap table. The browser then asks for every placeholder's
+that needs the data: a chart, the alert list, the map, the gap summary. The browser then asks for every placeholder's
 content through one pattern-matching callback (one request per part, sent together, so the parts are computed in
 parallel and each is drawn as soon as it is ready). Parts share their tables through the results cache, which makes
 a second asker wait for the first rather than compute the same table twice.
 
 A part is a plain function of the page's query (as Dash pages give it to `layout`) returning components. Its role is
 checked on the server for every request, like every other callback's: a part for coordinators answers nothing to
-anyone else, whatever the browser sends.
+anyone else, whatever the browser sends. The parts arrive in any order, so a component whose state another part's
+callback reads (as a State or an Input) belongs in the frame, not in a part: Dash reports an error when a callback
+reads a component that is not there yet.
 """
 
 from __future__ import annotations
