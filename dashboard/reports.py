@@ -273,19 +273,12 @@ def _every_alert(engine, rules: AlertRules, syndrome: str | None, first_day: int
     return detected_alerts(engine, whole, rules, first_day)
 
 
-_warmed: set = set()
-_warmed_lock = threading.Lock()
-
-
-def _warm_alerts_once(engine, rules: AlertRules, first_day: int) -> None:
+@cached(kept=True)  # once per data version: the cache keeps the answer until the data changes
+def _warm_alerts_once(engine, rules: AlertRules, first_day: int) -> bool:
     """On the first request for alerts after a data load, find the other syndromes' alerts in the background, so
     that the next coordinator to choose one does not wait for it."""
-    key = (str(engine.url), access.data_version(engine), rules, first_day)
-    with _warmed_lock:
-        if key in _warmed:
-            return
-        _warmed.add(key)
     threading.Thread(target=warm_alerts, args=(engine, rules, first_day), daemon=True, name="mmc-alerts").start()
+    return True
 
 
 def warm_alerts(engine, rules: AlertRules, first_day: int) -> None:
