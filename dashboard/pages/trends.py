@@ -124,6 +124,14 @@ def _view(query: dict) -> View | None:
     return View(engine, settings, status, f, notice, coordinator, k, access.governorate_names(engine))
 
 
+def _part_view(query: dict) -> View:
+    """_view for what is asked for after the page is drawn (its parts, a download): the page has data."""
+    view = _view(query)
+    if view is None:
+        raise PreventUpdate
+    return view
+
+
 # The charts, in the page's order, and how wide each is (of 12 columns) and about how tall while it loads.
 CHARTS = {
     "governorate": 12,
@@ -148,9 +156,7 @@ def _alert_weeks(view: View):
 
 
 def _chart_part(name: str, query: dict):
-    view = _view(query)
-    if view is None:
-        raise PreventUpdate
+    view = _part_view(query)
     data = chart_table(name, view.engine, view.settings, view.f, view.k)
     return _card(name, data, view.names, view.f, _alert_weeks(view) if name == "expected" else None)
 
@@ -161,9 +167,7 @@ for _name in CHARTS:
 
 @parts.part("trends.alerts", role="coordinator")
 def _alerts_part(query: dict):
-    view = _view(query)
-    if view is None:
-        raise PreventUpdate
+    view = _part_view(query)
     found = reports.alerts(view.engine, view.f, view.settings)
     return _alerts_section(found, view.names, view.f, _outline_shapes(view))
 
@@ -564,9 +568,7 @@ def download(clicks, search):
     name = ctx.triggered_id["chart"]
     if name not in CSV_COLUMNS:
         raise PreventUpdate
-    view = _view(parts.page_query(search))
-    if view is None:
-        raise PreventUpdate
+    view = _part_view(parts.page_query(search))
     f = view.f
     table = chart_table(name, view.engine, view.settings, f, view.k)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
