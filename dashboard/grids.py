@@ -55,11 +55,9 @@ def _passes(values: pd.Series, condition: dict, column: str) -> np.ndarray:
         joined = np.logical_or if condition.get("operator") == "OR" else np.logical_and
         return joined.reduce(tests)
     kind, test = condition.get("filterType"), condition.get("type")
-    blank = values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy()
-    if test == "blank":
-        return blank
-    if test == "notBlank":
-        return ~blank
+    if test in ("blank", "notBlank"):
+        blank = values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy()
+        return blank if test == "blank" else ~blank
     if kind == "number" and test in NUMBER_TESTS:
         numbers = pd.to_numeric(values, errors="coerce").astype("float64")
         try:
