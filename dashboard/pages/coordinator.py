@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from urllib.parse import parse_qs
 
 import dash
 import dash_ag_grid as dag
@@ -21,7 +20,6 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import analytics, auth, components, coverage, exports, grids, ids, parts, places, reports, runtime
-from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 from dashboard.pages import overview
 from dashboard.pages.overview import map_layers
@@ -477,15 +475,12 @@ def _require_coordinator() -> None:
 )
 def recommend(_clicks, slots, radius, search):
     _require_coordinator()
+    _engine, _settings, _f, table = _part_camps(parts.page_query(search))  # the camps the page shows
     try:
         slots, radius = int(slots), float(radius)
-        engine, settings = runtime.engine(), runtime.settings()
-        status = access.data_status(engine)
-        f = parse_filters(parse_qs((search or "").lstrip("?")), status.first_date, status.last_date)
-        table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
         unmet = table["population"].where(table["status"] == analytics.NOT_REACHED, 0)
         picks = coverage.where_next(table["latitude"], table["longitude"], unmet, radius, slots)
-    except (TypeError, ValueError, ParameterError) as exc:
+    except (TypeError, ValueError) as exc:
         return dmc.Alert(str(exc), color="red", title=_("Cannot recommend stops")), None
     if not picks:
         return dmc.Alert(_("Every camp not reached is covered, or none is left to cover."), color="green"), None

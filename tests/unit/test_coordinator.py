@@ -272,3 +272,18 @@ def test_highlight_links_group_units_and_camps():
     assert grouped(served, "clinic_code", "camp_id") == {"M1": [1, 2], "M2": [1, 3]}
     assert grouped(served, "camp_id", "clinic_code") == {1: ["M1", "M2"], 2: ["M1"], 3: ["M2"]}
     assert grouped(served.iloc[:0], "camp_id", "clinic_code") == {}
+
+
+def test_where_next_uses_the_camps_the_page_shows_when_the_link_has_a_bad_parameter(coordinator):
+    """The page names the bad parameter and shows its other filters; the recommendation follows the page."""
+    response = call_callback(
+        coordinator,
+        f"{ids.NEXT_RESULT}.children",
+        {
+            f"{ids.NEXT_RUN}.n_clicks": 1,
+            f"{ids.NEXT_SLOTS}.value": 2,
+            f"{ids.NEXT_RADIUS}.value": 5,
+            "_pages_location.search": WEEK + "&governorate=IQ-XX",
+        },
+    )
+    assert "Stop 1: Camp C: +300 people" in str(response.get_json()["response"][ids.NEXT_RESULT]["children"])
