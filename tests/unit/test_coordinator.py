@@ -80,17 +80,22 @@ def test_the_page_is_not_built_for_the_public(app):
     assert find(page, ids.SIGN_IN_REQUIRED) is not None
 
 
-def test_where_next_recommends_the_unreached_camp(coordinator):
-    response = call_callback(
-        coordinator,
+def _recommend(client, radius_km, search):
+    """Ask for two stops within `radius_km`, on the page at `search`."""
+    return call_callback(
+        client,
         f"{ids.NEXT_RESULT}.children",
         {
             f"{ids.NEXT_RUN}.n_clicks": 1,
             f"{ids.NEXT_SLOTS}.value": 2,
-            f"{ids.NEXT_RADIUS}.value": 5,
-            "_pages_location.search": WEEK,
+            f"{ids.NEXT_RADIUS}.value": radius_km,
+            "_pages_location.search": search,
         },
     )
+
+
+def test_where_next_recommends_the_unreached_camp(coordinator):
+    response = _recommend(coordinator, 5, WEEK)
     body = response.get_json()["response"]
     text = str(body[ids.NEXT_RESULT]["children"])
     assert "Stop 1: Camp C: +300 people" in text and "Stop 2" not in text  # only C is unreached
@@ -99,16 +104,7 @@ def test_where_next_recommends_the_unreached_camp(coordinator):
 
 
 def test_where_next_names_a_bad_value(coordinator):
-    response = call_callback(
-        coordinator,
-        f"{ids.NEXT_RESULT}.children",
-        {
-            f"{ids.NEXT_RUN}.n_clicks": 1,
-            f"{ids.NEXT_SLOTS}.value": 2,
-            f"{ids.NEXT_RADIUS}.value": 0,
-            "_pages_location.search": WEEK,
-        },
-    )
+    response = _recommend(coordinator, 0, WEEK)
     assert "radius must be above 0 km" in str(response.get_json()["response"])
 
 
@@ -276,14 +272,5 @@ def test_highlight_links_group_units_and_camps():
 
 def test_where_next_uses_the_camps_the_page_shows_when_the_link_has_a_bad_parameter(coordinator):
     """The page names the bad parameter and shows its other filters; the recommendation follows the page."""
-    response = call_callback(
-        coordinator,
-        f"{ids.NEXT_RESULT}.children",
-        {
-            f"{ids.NEXT_RUN}.n_clicks": 1,
-            f"{ids.NEXT_SLOTS}.value": 2,
-            f"{ids.NEXT_RADIUS}.value": 5,
-            "_pages_location.search": WEEK + "&governorate=IQ-XX",
-        },
-    )
+    response = _recommend(coordinator, 5, WEEK + "&governorate=IQ-XX")
     assert "Stop 1: Camp C: +300 people" in str(response.get_json()["response"][ids.NEXT_RESULT]["children"])
