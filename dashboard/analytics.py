@@ -6,6 +6,7 @@ Definitions follow ../shared/domain/formats.md. Nothing here imports Dash or tou
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -163,12 +164,13 @@ def camp_status(
     start: dt.date,
     end: dt.date,
     not_reached_days: int = 14,
-    min_utilisation: float = 1.0,
+    min_utilisation: float | None = 1.0,
 ) -> pd.DataFrame:
     """Camps with population at the period's end, utilisation, days since last visit and coverage status.
 
-    not reached: no visit within `not_reached_days` of the end; under-served: utilisation below the standard;
-    reached: otherwise; closed: nobody lives there at the period's end (a closed camp is not a gap).
+    not reached: no visit within `not_reached_days` days before the end (more days since the last visit); under-served:
+    utilisation below the standard (never, when `min_utilisation` is None: the public map, whose camps' own counts
+    are not public); reached: otherwise; closed: nobody lives there at the period's end (a closed camp is not a gap).
     """
     days = (end - start).days + 1
     index = PopulationIndex.of(history)
@@ -189,7 +191,7 @@ def camp_status(
     rate = utilisation(out["consultations"].to_numpy(), population, days)
     out["utilisation"] = np.where(np.isnan(rate), None, rate.astype(object))
     not_reached = never | (since > not_reached_days)
-    under = rate < min_utilisation  # (NaN, no population, is never below)
+    under = rate < min_utilisation if min_utilisation is not None else np.zeros(len(out), dtype=bool)
     closed = population == 0
     out["status"] = np.where(closed, CLOSED, np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED)))
     return out
@@ -281,56 +283,78 @@ def weekly(daily: pd.DataFrame, start: dt.date, end: dt.date, first_day: int = 0
     return by_period(daily, start, end, "week", ("governorate",), first_day)
 
 
-def suppress(value: int | None, k: int) -> int | None:
-    """A count for public output: None (hidden) when it is from 1 to k-1."""
-    if value is None or 0 < value < k:
-        return None
-    return value
-
-
-def suppressed_series(values: Iterable[int], k: int) -> list[int | None]:
-    """Primary suppression only: for values shown without a total beside them."""
-    return [suppress(int(v), k) for v in values]
-
-
-def suppress_group(values: Iterable[int], k: int) -> list[int | None]:
-    """Counts that add up to a total shown elsewhere, suppressed so that no hidden value can be worked out.
-
-    Primary: every count from 1 to k-1 is hidden. Secondary: if exactly one count of the group is hidden, the total
-    minus the others would give it away, so the smallest other non-zero count is hidden as well.
-    """
-    values = [int(v) for v in values]
-    out: list[int | None] = [suppress(v, k) for v in values]
-    hidden = [i for i, v in enumerate(out) if v is None]
-    if len(hidden) == 1:
-        candidates = [i for i, v in enumerate(out) if v is not None and v > 0]
-        if candidates:
-            out[min(candidates, key=lambda i: (values[i], i))] = None
-    return out
-
-
-def suppress_frame(
-    frame: pd.DataFrame, columns: Iterable[str], k: int, group: str | Sequence[str] | None = None
+def by_whole_weeks(
+    weekly: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    freq: str = "week",
+    dims: tuple[str, ...] = ("governorate",),
+    first_day: int = 0,
 ) -> pd.DataFrame:
-    """A table for public output: each column suppressed as a group (within each value of the `group` column or
-    columns when given), so that neither the column's total nor a group's total reveals a hidden cell. Hidden cells
-    become None. (Groups found once, on arrays: with a pandas assignment per group this was 4 ms a chart.)"""
-    out = frame.copy()
-    if group is None or not len(frame):
-        codes = np.zeros(len(frame), dtype="int64")
-    else:
-        keys = [group] if isinstance(group, str) else list(group)
-        codes = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
-    order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    members = np.split(order, bounds) if len(order) else []
-    for column in columns:
-        values = frame[column].to_numpy()
-        shown = np.empty(len(frame), dtype=object)
-        for index in members:
-            shown[index] = suppress_group(values[index].tolist(), k)
-        out[column] = shown
-    return out
+    """by_period for weekly rows (`date` each week's first day) over a period of whole weeks: by week, or by month,
+    each week counted in the month that holds its fourth day (as ISO 8601 gives a week to the year that holds its
+    Thursday) and the month labelled by its first day. A month is partial when some of its weeks are outside the
+    period; no week is."""
+    if freq == "week":
+        return by_period(weekly, start, end, "week", dims, first_day)
+    fourth = dt.timedelta(days=3)
+    table = by_period(weekly.assign(date=weekly["date"] + fourth), start + fourth, end - fourth, "month", dims)
+    if table.empty:
+        return table
+    months = pd.DatetimeIndex(table["month"].unique())
+    first_weeks = pd.DatetimeIndex([week_of(m + fourth, first_day) for m in months])
+    next_firsts = pd.DatetimeIndex([week_of(m + pd.offsets.MonthBegin(1) + fourth, first_day) for m in months])
+    cut = (first_weeks < pd.Timestamp(start)) | (next_firsts - pd.Timedelta(days=1) > pd.Timestamp(end))
+    table["partial"] = table["month"].map(dict(zip(months, cut, strict=True))).astype(bool)
+    return table
+
+
+def protect(
+    cells: pd.DataFrame, keys: Sequence[str], values: Sequence[str], k: int, secret: bytes, drop_zeros: bool = True
+) -> pd.DataFrame:
+    """A table for the public: each value from 1 to k-1 rounded to 0 or k, larger values and zeros left as they are.
+
+    A small value v becomes k with probability v/k, else 0 (unbiased: sums of many cells stay right on average). The
+    draw is fixed by a keyed hash (BLAKE2b with `secret`) of the cell's key columns and its values, one draw for all
+    of a row's values (so that referrals never exceed consultations): the same cell with the same values is always
+    rounded the same way, so asking again, or asking the same cell as part of other sums, gives nothing new, and
+    without the secret nobody can tell how a cell was rounded. Rows whose values are all 0 once rounded are dropped
+    (unless `drop_zeros` is False), so that a cell's presence says nothing of a small count either.
+
+    Every public count is a sum of the cells of one such table: differences of public answers are sums of rounded
+    cells, and no combination of them gives a small count exactly."""
+    table = cells.reset_index(drop=True)
+    matrix = np.column_stack([table[v].to_numpy(dtype="int64") for v in values]) if len(table) else np.zeros((0, 0))
+    small = ((matrix > 0) & (matrix < k)).any(axis=1) if len(table) else np.zeros(0, dtype=bool)
+    rows = np.flatnonzero(small)
+    if len(rows):
+        key_columns = [table[c].to_numpy()[rows].tolist() for c in keys]
+        value_columns = matrix[rows].tolist()
+        draws = np.empty(len(rows))
+        for i, (key, counts) in enumerate(zip(zip(*key_columns, strict=True), value_columns, strict=True)):
+            text = "|".join(map(_key_text, (*key, *counts))).encode()
+            draws[i] = int.from_bytes(hashlib.blake2b(text, key=secret, digest_size=8).digest(), "big") / 2.0**64
+        part = matrix[rows]
+        rounded = np.where((part > 0) & (part < k), np.where(draws[:, None] * k < part, k, 0), part)
+        matrix = matrix.copy()
+        matrix[rows] = rounded
+    out = table.copy()
+    for j, v in enumerate(values):
+        out[v] = matrix[:, j] if len(table) else np.zeros(0, dtype="int64")
+    if not drop_zeros or not len(table):
+        return out
+    return out[(matrix > 0).any(axis=1)].reset_index(drop=True)
+
+
+def _key_text(value) -> str:
+    """A key column's value as the hash reads it: dates by day, whatever type holds them."""
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return str(value.astype("datetime64[D]"))
+    return str(value)
 
 
 # -- GeoJSON for the map ---------------------------------------------------------------------------------------------
@@ -364,11 +388,11 @@ def camp_places(places: pd.DataFrame) -> dict:
     }
 
 
-def camp_columns(camps: pd.DataFrame, place_ids: np.ndarray, places_url: str, k: int | None = None) -> dict:
+def camp_columns(camps: pd.DataFrame, place_ids: np.ndarray, places_url: str) -> dict:
     """What a map shows of `camps` beyond their places (camp_places, served at `places_url`, whose ids are
     `place_ids`): each camp as its position among the places (first, then differences), its status as a position
-    in `states`, and its population (None when it is from 1 to k-1 on a public map). assets/map.js `campLayer`
-    joins both into point features, sizes the markers by population and builds the tooltips."""
+    in `states`, and its population (on a public map, the public camp table's protected one). assets/map.js
+    `campLayer` joins both into point features, sizes the markers by population and builds the tooltips."""
     position = np.searchsorted(place_ids, camps["camp_id"].astype("int64").to_numpy())
     population = camps["population"].fillna(0).astype("int64").clip(lower=0)
     states = sorted(camps["status"].unique())
@@ -377,13 +401,8 @@ def camp_columns(camps: pd.DataFrame, place_ids: np.ndarray, places_url: str, k:
         "i": np.diff(position, prepend=0).tolist(),
         "states": states,
         "s": np.searchsorted(states, camps["status"].to_numpy()).tolist(),
-        "p": _hidden_from_1_to(population.to_numpy(), k) if k else population.tolist(),
+        "p": population.tolist(),
     }
-
-
-def _hidden_from_1_to(values: np.ndarray, k: int) -> list:
-    """`suppress` for a whole column at once: counts from 1 to k-1 as None (10,000 camps: 1 ms as a loop)."""
-    return np.where((values > 0) & (values < k), None, values.astype(object)).tolist()
 
 
 def label_point(geometry: dict) -> tuple[float, float]:

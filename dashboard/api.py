@@ -1,20 +1,23 @@
 """The read-only JSON API, /api/v1, documented at /api/v1/openapi.json.
 
-Public endpoints suppress counts as the public pages do; a signed-in coordinator (the same session cookie) gets
-them unsuppressed. /api/v1/gaps and /api/v1/alerts are for coordinators only. `format=csv` gives CSV with an HXL
-row. A bad parameter gives 400 with a JSON error that names it.
+Public endpoints apply the public policy as the public pages do (policy.py: whole weeks, protected counts); a
+signed-in coordinator (the same session cookie) gets exact counts for any period. /api/v1/gaps and /api/v1/alerts
+are for coordinators only. `format=csv` gives CSV with an HXL row. A bad parameter gives 400 with a JSON error that
+names it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import NamedTuple
 
 from flask import Blueprint, Response, jsonify, request
 
-from dashboard import __version__, auth, exports, reports, runtime
+from dashboard import __version__, auth, exports, policy, reports, runtime
 from dashboard.filters import Filters, ParameterError, parse_filters
 from dashboard.i18n import _
+from dashboard.policy import Audience
 from dashboard.reference import SYNDROMES
 from dashboard.store import access, columns
 
@@ -36,7 +39,16 @@ def _api_error(exc: ApiError):
     return jsonify(body), exc.status
 
 
-def _filters(allowed: tuple[str, ...] = COMMON) -> tuple[Filters, access.DataStatus]:
+class Asked(NamedTuple):
+    """A request's filters as its viewer may use them, what the policy changed of them, and the data's state."""
+
+    f: Filters
+    status: access.DataStatus
+    audience: Audience
+    adjusted: list
+
+
+def _filters(allowed: tuple[str, ...] = COMMON) -> Asked:
     unknown = sorted(set(request.args) - set(allowed))
     if unknown:
         raise ApiError(400, f"unknown parameter {unknown[0]!r}: use {', '.join(allowed)}", unknown[0])
@@ -45,26 +57,28 @@ def _filters(allowed: tuple[str, ...] = COMMON) -> tuple[Filters, access.DataSta
         raise ApiError(400, f"format must be json or csv, not {fmt!r}", "format")
     status = access.data_status(runtime.engine())
     try:
-        return parse_filters(request.args, status.first_date, status.last_date), status
+        f = parse_filters(request.args, status.first_date, status.last_date)
     except ParameterError as exc:
         raise ApiError(400, str(exc), exc.parameter) from None
+    audience = auth.audience()
+    f, adjusted = policy.for_audience(f, audience)
+    return Asked(f, status, audience, adjusted)
 
 
-def _k() -> int | None:
-    """The suppression threshold for this request: none for a signed-in coordinator."""
-    return None if auth.role_at_least("coordinator") else runtime.settings().suppression_k
-
-
-def _meta(f: Filters, status: access.DataStatus, k: int | None) -> dict:
+def _meta(asked: Asked) -> dict:
+    k = asked.audience.k
     return {
-        "filters": f.query(),
-        "data_loaded_at": status.last_loaded_at.isoformat() if status.last_loaded_at else None,
-        "demo_data": status.is_demo,
+        "filters": asked.f.query(),
+        "adjusted": [{"parameter": a.parameter, "reason": a.code, "asked": a.value} for a in asked.adjusted],
+        "data_loaded_at": asked.status.last_loaded_at.isoformat() if asked.status.last_loaded_at else None,
+        "demo_data": asked.status.is_demo,
         "suppression": {
             "k": k,
+            "method": "weekly_cells_rounded" if k else None,
             "note": _(
-                "Counts from 1 to k-1 are null, with as many others as needed so that "
-                "they cannot be worked out from the totals."
+                "Counts are sums of weekly counts by governorate, syndrome, sex and age group in which each count from "
+                "1 to k-1 is 0 or k (at random, the same way every time): small figures are approximate. Periods are "
+                "whole weeks."
             )
             if k
             else None,
@@ -112,14 +126,13 @@ SUMMARY_COLUMNS = [
 
 @api.get("/summary")
 def summary():
-    f, status = _filters()
-    k = _k()
-    data = reports.summary(runtime.engine(), f, k)
+    asked = _filters()
+    data = reports.summary(runtime.engine(), asked.f, asked.audience)
     totals = {key: _plain(v) for key, v in data["totals"].items()}
     if request.args.get("format") == "csv":
         rows = [*data["governorates"], {**totals, "governorate": "IQ", "name": "Total"}]
         return _csv(rows, SUMMARY_COLUMNS, "mmc-summary")
-    return jsonify({**_meta(f, status, k), "totals": totals, "governorates": data["governorates"]})
+    return jsonify({**_meta(asked), "totals": totals, "governorates": data["governorates"]})
 
 
 TREND_COLUMNS = [
@@ -133,13 +146,12 @@ TREND_COLUMNS = [
 
 @api.get("/trends")
 def trends():
-    f, status = _filters((*COMMON, "freq"))
-    k = _k()
-    table = reports.trends(runtime.engine(), f, k)
+    asked = _filters((*COMMON, "freq"))
+    table = reports.trends(runtime.engine(), asked.f, asked.audience)
     rows = [{key: _plain(row[key]) for key, _h, _t in TREND_COLUMNS} for row in table.to_dict("records")]
     if request.args.get("format") == "csv":
-        return _csv(rows, TREND_COLUMNS, f"mmc-trends-{f.freq}")
-    return jsonify({**_meta(f, status, k), "freq": f.freq, "rows": rows})
+        return _csv(rows, TREND_COLUMNS, f"mmc-trends-{asked.f.freq}")
+    return jsonify({**_meta(asked), "freq": asked.f.freq, "rows": rows})
 
 
 PUBLIC_CAMP_FIELDS = (
@@ -168,18 +180,10 @@ CAMP_COLUMNS = [
 
 @api.get("/camps")
 def camps():
-    f, status = _filters()
-    settings = runtime.settings()
-    coordinator = auth.role_at_least("coordinator")
-    table = reports.camps(runtime.engine(), f, settings.not_reached_days, settings.min_utilisation)
-    fields = PUBLIC_CAMP_FIELDS + (COORDINATOR_CAMP_FIELDS if coordinator else ())
-    k = None if coordinator else settings.suppression_k
-    records = []
-    for row in table.to_dict("records"):
-        props = {key: _plain(row[key]) for key in fields}
-        if k and props["population"] is not None and 0 < props["population"] < k:
-            props["population"] = None
-        records.append((row, props))
+    asked = _filters()
+    table = reports.camp_table(runtime.engine(), asked.f, asked.audience, runtime.settings())
+    fields = PUBLIC_CAMP_FIELDS + (() if asked.audience.public else COORDINATOR_CAMP_FIELDS)
+    records = [(row, {key: _plain(row[key]) for key in fields}) for row in table.to_dict("records")]
     if request.args.get("format") == "csv":
         rows = [
             {**props, "latitude": round(row["latitude"], 4), "longitude": round(row["longitude"], 4)}
@@ -194,7 +198,7 @@ def camps():
         }
         for row, props in records
     ]
-    return jsonify({"type": "FeatureCollection", **_meta(f, status, k), "features": features})
+    return jsonify({"type": "FeatureCollection", **_meta(asked), "features": features})
 
 
 @api.get("/gaps")
@@ -211,12 +215,12 @@ def _coordinators_table(report, columns, name: str, what: str):
     """A coordinators-only report's rows for the filters, as JSON or (format=csv) CSV."""
     if not auth.role_at_least("coordinator"):
         raise ApiError(401, f"sign in as a coordinator to read {what}")
-    f, status = _filters()
-    table = report(runtime.engine(), f, runtime.settings())
+    asked = _filters()
+    table = report(runtime.engine(), asked.f, runtime.settings())
     rows = [{key: _plain(row[key]) for key, _h, _t in columns} for row in table.to_dict("records")]
     if request.args.get("format") == "csv":
         return _csv(rows, columns, name)
-    return jsonify({**_meta(f, status, None), "rows": rows})
+    return jsonify({**_meta(asked), "rows": rows})
 
 
 @api.get("/health")
@@ -286,9 +290,11 @@ def openapi_document() -> dict:
         "info": {
             "title": "Mobile Medical Clinics, Iraq: read-only API",
             "version": __version__,
-            "description": "Figures follow the definitions of the project's data formats. Public calls hide "
-            "consultation and referral counts from 1 to k-1 (null), with secondary "
-            "suppression; a signed-in coordinator's calls do not.",
+            "description": "Figures follow the definitions of the project's data formats. Public calls answer "
+            "for whole weeks (a period is widened to the weeks that hold its first and last day, and `adjusted` "
+            "says so), and their consultation and referral counts are sums of weekly counts by governorate, "
+            "syndrome, sex and age group in which each count from 1 to k-1 is 0 or k; their visits, camps "
+            "reached and units count activity whatever the syndrome. A signed-in coordinator's calls are exact.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
-from dashboard import analytics, charts, ids, svgcharts
+from dashboard import analytics, charts, ids, policy, svgcharts
 from dashboard.callbacks import drawn
 from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
@@ -336,19 +336,67 @@ def parameter_notice(parameter: str, error: str, kept: bool = False):
     return dmc.Alert(_(text, parameter=parameter, error=error), color="orange", mb="md")
 
 
-def resolve_filters(query: dict, status):
-    """The filters of a page's URL. A parameter that cannot be used is left at its default and named in a notice;
-    the link's other filters are kept (a mistyped `freq` does not lose the period)."""
-    query, notices = dict(query), []
+def resolve_filters(query: dict, status, audience: policy.Audience):
+    """The filters of a page's URL, as `audience` may use them (policy.py). A parameter that cannot be used is left
+    at its default and named in a notice; the link's other filters are kept (a mistyped `freq` does not lose the
+    period). What the policy changed (a coordinators' parameter dropped, a period widened to whole weeks) is said
+    in a notice too."""
+    query = dict(query)
+    notices = []
+    if audience.public:
+        query, dropped = policy.public_query(query)
+        notices += [adjustment_notice(a) for a in dropped]
     while True:
         try:
-            return parse_filters(query, status.first_date, status.last_date), html.Div(notices) if notices else None
+            f = parse_filters(query, status.first_date, status.last_date)
+            break
         except ParameterError as exc:
             if exc.parameter not in query:  # not one of the link's own: nothing of it can be kept
                 notices.append(parameter_notice(exc.parameter, str(exc)))
-                return parse_filters({}, status.first_date, status.last_date), html.Div(notices)
+                f = parse_filters({}, status.first_date, status.last_date)
+                break
             notices.append(parameter_notice(exc.parameter, str(exc), kept=True))
             del query[exc.parameter]
+    f, adjusted = policy.for_audience(f, audience)
+    notices += [adjustment_notice(a, f) for a in adjusted if a.code == "whole_weeks"]
+    return f, html.Div(notices) if notices else None
+
+
+def protection_note(audience: policy.Audience) -> str:
+    """What a page says of how its counts are protected."""
+    if not audience.public:
+        return _("You are signed in: every count is exact.")
+    return _(
+        "To protect people in small camps, public counts are sums of weekly counts in which each count from 1 to "
+        "{k1} is shown as 0 or {k} (at random, so that totals stay right on average): small figures are approximate. "
+        "Periods are whole weeks.",
+        k1=audience.k - 1,
+        k=audience.k,
+    )
+
+
+def adjustment_notice(adjustment: policy.Adjustment, f=None):
+    """What a page says when the public policy changed what its link asked for."""
+    if adjustment.code == "coordinators_only":
+        text = _(
+            "The link's {parameter} is for signed-in coordinators: these figures are for every unit and camp.",
+            parameter=adjustment.parameter,
+        )
+    else:
+        text = _(
+            "Public figures are for whole weeks: the period asked for was widened to {start} to {end}.",
+            start=f"{f.start:%d %b %Y}",
+            end=f"{f.end:%d %b %Y}",
+        )
+    return dmc.Alert(text, color="blue", variant="light", mb="md")
+
+
+def data_span(status, audience: policy.Audience):
+    """The first and last day a date picker offers: the data's, in whole weeks for the public (a record's own day is
+    not public)."""
+    if not status.first_date or not audience.public:
+        return status.first_date, status.last_date
+    return policy.whole_weeks(status.first_date, status.last_date, audience.first_day)
 
 
 def governorate_gaps_rows(table: pd.DataFrame) -> list:

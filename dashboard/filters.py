@@ -10,6 +10,9 @@ from dashboard import analytics
 from dashboard.reference import BY_ISO, SYNDROMES, governorate_iso
 
 FREQUENCIES = ("week", "month")
+# Every answer is bounded: a period may reach from the calendar year before the data's first to the year after its
+# last (today's, before any data), and no further; and it covers at most MAX_YEARS years.
+MAX_YEARS = 20
 
 
 class ParameterError(ValueError):
@@ -72,6 +75,25 @@ def _one(args: Mapping, name: str) -> str | None:
     return values[0] if values else None
 
 
+def _check_bounds(start: dt.date, end: dt.date, first: dt.date | None, last: dt.date | None) -> None:
+    """Refuse a period that reaches far outside the data, or is longer than any answer may cover: whole years, so that
+    the message says nothing of the data's first or last day."""
+    today = dt.date.today()
+    earliest = dt.date((first or today).year - 1, 1, 1)
+    latest = dt.date((last or today).year + 1, 12, 31)
+    if start < earliest:
+        raise ParameterError(
+            "start",
+            f"start {start} is before {earliest.year}, the year before the data begins: use {earliest} or later",
+        )
+    if end > latest:
+        raise ParameterError(
+            "end", f"end {end} is after {latest.year}, the year after the data ends: use {latest} or earlier"
+        )
+    if end.year - start.year > MAX_YEARS:
+        raise ParameterError("start", f"a period covers at most {MAX_YEARS} years: use a later start or an earlier end")
+
+
 def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) -> Filters:
     """Filters from query arguments: start and end (YYYY-MM-DD; by default the latest 52 whole weeks of data),
     governorate (ISO 3166-2 code, repeatable or comma-separated), syndrome (a code of formats.md), freq, and a
@@ -81,6 +103,7 @@ def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) ->
     except ValueError as exc:
         name = "start" if str(exc).startswith("start") else "end"
         raise ParameterError(name, str(exc)) from None
+    _check_bounds(start, end, first, last)
     governorates = []
     for value in _values(args, "governorate"):
         iso = governorate_iso(value)

@@ -1,7 +1,9 @@
 """The figures each view and each API call shows, built once here so that the page and the API always agree.
 
 Each function reads through the data-access layer, computes with the analytics functions and returns plain data.
-`k` is the suppression threshold for public output, or None for a signed-in coordinator (unsuppressed).
+Figures are for an `audience` (policy.Audience): a signed-in coordinator's are exact; the public's apply the public
+policy to the filters again and count only from `released`, the one protected table of weekly cells, so that every
+public count is a sum of its cells (README, "Who sees what").
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from dashboard import analytics
+from dashboard import analytics, policy
 from dashboard.alerts import AlertRules, detect
 from dashboard.cache import cached
 from dashboard.filters import Filters
+from dashboard.policy import Audience
 from dashboard.store import access
 
 log = logging.getLogger(__name__)
-SUPPRESSED_COUNTS = ("consultations", "referrals")  # counts of people, hidden from 1 to k-1 in public output
+COUNTS = ("consultations", "referrals")  # counts of people: the public's come from the protected table
+CELL_DIMS = ("governorate", "syndrome", "sex", "age_group")  # a protected cell: one week of each of these
 
 # The gap table's columns: key, header, HXL hashtag. The API, the page's table and its exports share them.
 GAP_COLUMNS = [
@@ -101,22 +105,33 @@ def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float
 
 
 @cached
-def summary(engine, f: Filters, k: int | None) -> dict:
+def summary(engine, f: Filters, audience: Audience) -> dict:
     """Totals and per-governorate figures: consultations, referrals, visits, camps_reached, population_reached,
-    active_units. Public output (k given) hides consultation and referral counts from 1 to k-1, with secondary
-    suppression across governorates so that the totals give nothing away. (Cached per filter set: what it takes from
-    the camp table, visits and closed camps, does not depend on the coverage thresholds.)"""
-    camp_table = camps(engine, f)
-    totals = analytics.headline(access.period_totals(engine, f), camp_table)
-    by_gov = access.totals_by_governorate(engine, f)
+    active_units (and, in the totals, camps: those open or visited).
+
+    For the public, consultations and referrals are sums of the protected cells, and the rest counts activity
+    whatever the syndrome (visits with a rare syndrome would count its cases) in whole weeks, with the camps'
+    protected populations. (Cached per filter set: what it takes from the camp table, visits and closed camps, does
+    not depend on the coverage thresholds.)"""
+    if audience.public:
+        f = policy.public_filters(f, audience)
+        activity = replace(f, syndrome=None)
+        camp_table = public_camps(engine, f, audience)
+    else:
+        activity = f
+        camp_table = camps(engine, f)
+    totals = analytics.headline(access.period_totals(engine, activity), camp_table)
+    by_gov = access.totals_by_governorate(engine, activity)
+    if audience.public:
+        counted = _released_rows(engine, f, audience)
+        sums = {c: analytics.sum_by(counted["governorate"], counted[c]) for c in COUNTS}
+        for c in COUNTS:
+            by_gov[c] = [sums[c].get(g, 0) for g in by_gov["governorate"].tolist()]
+            totals[c] = int(sum(sums[c].values()))
     reached = analytics.sum_by(camp_table["governorate"], camp_table["population"], camp_table["visits"] > 0)
     by_gov["population_reached"] = [reached.get(g, 0) for g in by_gov["governorate"].tolist()]
     names = access.governorate_names(engine)
     by_gov["name"] = by_gov["governorate"].map(names)
-    if k:
-        by_gov = analytics.suppress_frame(by_gov, SUPPRESSED_COUNTS, k)
-        for column in SUPPRESSED_COUNTS:
-            totals[column] = analytics.suppress(totals[column], k)
     rows = [
         {key: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for key, v in row.items()}
         for row in by_gov.to_dict("records")
@@ -124,40 +139,105 @@ def summary(engine, f: Filters, k: int | None) -> dict:
     return {"totals": totals, "governorates": rows}
 
 
-def trends(engine, f: Filters, k: int | None, first_day: int = 0) -> pd.DataFrame:
-    """Consultations and referrals per week or month (f.freq) and governorate, with `period` and `partial`.
-
-    Public output hides counts from 1 to k-1 with secondary suppression within each governorate's series, whose
-    total the summary shows."""
-    return breakdown(engine, f, k, ("governorate",), first_day)
+def trends(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """Consultations and referrals per week or month (f.freq) and governorate, with `period` and `partial`."""
+    return breakdown(engine, f, audience, ("governorate",))
 
 
 @cached
-def breakdown(engine, f: Filters, k: int | None, dims: tuple[str, ...], first_day: int = 0) -> pd.DataFrame:
+def breakdown(engine, f: Filters, audience: Audience, dims: tuple[str, ...]) -> pd.DataFrame:
     """Consultations and referrals per week or month (f.freq) and per each of `dims`, with `period` and `partial`.
-    Public output (k given) suppresses within each series (one series per combination of `dims`)."""
-    if f.freq == "week":  # summed by week where the data is (by_period then only fills in the quiet weeks)
-        daily = access.weekly_breakdown(engine, f, dims, first_day)
+    The public's are sums of the protected cells, by whole weeks (and months of whole weeks: by_whole_weeks)."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
+        rows = _released_rows(engine, f, audience).rename(columns={"week": "date"})
+        table = analytics.by_whole_weeks(rows, f.start, f.end, f.freq, dims, audience.first_day)
+    elif f.freq == "week":  # summed by week where the data is (by_period then only fills in the quiet weeks)
+        daily = access.weekly_breakdown(engine, f, dims, audience.first_day)
+        table = analytics.by_period(daily, f.start, f.end, f.freq, dims, audience.first_day)
     else:
         daily = access.daily_breakdown(engine, f, dims)
-    table = analytics.by_period(daily, f.start, f.end, f.freq, dims, first_day)
-    table = table.rename(columns={"week": "period", "month": "period"})
-    if k and not table.empty:
-        table = analytics.suppress_frame(table, SUPPRESSED_COUNTS, k, group=list(dims) or None)
-    return table
+        table = analytics.by_period(daily, f.start, f.end, f.freq, dims, audience.first_day)
+    return table.rename(columns={"week": "period", "month": "period"})
+
+
+@cached(kept=True)
+def released(engine, audience: Audience) -> pd.DataFrame:
+    """The public view's one table of counts, made once per data version: consultations and referrals per week
+    (of `audience.first_day`), governorate, syndrome, sex and age group, each cell protected (analytics.protect with
+    threshold audience.k and this database's own secret key). Every public count is a sum of its rows."""
+    status = access.data_status(engine)
+    columns = ["week", *CELL_DIMS, *COUNTS]
+    if not status.first_date:
+        return pd.DataFrame(columns=columns)
+    every = Filters(status.first_date, status.last_date)
+    cells = access.weekly_breakdown(engine, every, CELL_DIMS, audience.first_day).rename(columns={"date": "week"})
+    secret = access.site_key(engine, "release").encode()
+    return analytics.protect(cells[columns], ("week", *CELL_DIMS), COUNTS, audience.k, secret)
+
+
+def _released_rows(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """The protected cells in the filters' weeks, governorates and syndrome."""
+    cells = released(engine, audience)
+    weeks = cells["week"].to_numpy().astype("datetime64[D]")
+    keep = (weeks >= np.datetime64(f.start, "D")) & (weeks <= np.datetime64(f.end, "D"))
+    if f.governorates:
+        keep &= cells["governorate"].isin(f.governorates).to_numpy()
+    if f.syndrome:
+        keep &= (cells["syndrome"] == f.syndrome).to_numpy()
+    return cells[keep]
+
+
+@cached(kept=True)
+def released_populations(engine, audience: Audience) -> analytics.PopulationIndex:
+    """Every camp's population history for the public: each population from 1 to k-1 rounded to 0 or k, the same
+    way for the same camp and number (analytics.protect), so that sums of camps give no small camp away."""
+    history = access.population_history(engine)
+    secret = access.site_key(engine, "release").encode()
+    return analytics.PopulationIndex(
+        analytics.protect(history, ("camp_id",), ("population",), audience.k, secret, drop_zeros=False)
+    )
 
 
 @cached
-def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
+def public_camps(engine, f: Filters, audience: Audience, not_reached_days: int = 14) -> pd.DataFrame:
+    """The camps as the public may see them: protected populations, and a status of whole weeks that does not depend
+    on the syndrome or on the camp's own counts (reached, not reached or closed; under-served is a coordinator's
+    judgement on counts that are not public)."""
+    f = policy.public_filters(replace(f, syndrome=None), audience)
+    return analytics.camp_status(
+        camp_activity(engine, f),
+        released_populations(engine, audience),
+        f.start,
+        f.end,
+        policy.public_not_reached_days(not_reached_days),
+        None,
+    )
+
+
+def camp_table(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame:
+    """The camps with their status, for whoever asks: public_camps or, for a coordinator, camps."""
+    if audience.public:
+        return public_camps(engine, f, audience, settings.not_reached_days)
+    return camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+
+
+@cached
+def rates(engine, f: Filters, audience: Audience) -> pd.DataFrame:
     """Weekly consultations per 1,000 camp residents by governorate: the week's consultations over the population
-    of the governorate's camps on the week's last day in the period (formats.md population dating)."""
-    weekly = breakdown(engine, replace(f, freq="week"), None, ("governorate",), first_day)
+    of the governorate's camps on the week's last day in the period (formats.md population dating); the public's
+    from the protected counts and populations."""
+    weekly = breakdown(engine, replace(f, freq="week"), audience, ("governorate",))
     if weekly.empty:
         return weekly.assign(population=[], rate=[])
+    if audience.public:
+        f = policy.public_filters(f, audience)
+        index = released_populations(engine, audience)
+    else:
+        index = population_history(engine)
     camp_govs = camp_activity(engine, replace(f, syndrome=None)).set_index("camp_id")["governorate"]
     weeks = pd.Series(weekly["period"].unique())
     ends = [min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end) for week in weeks]
-    index = population_history(engine)
     names = sorted(camp_govs.unique().tolist())
     position = pd.Index(camp_govs.index).get_indexer(index.camps)  # camps outside the filters: none (-1)
     groups = np.where(position >= 0, pd.Index(names).get_indexer(camp_govs.to_numpy()[position]), -1)
@@ -175,22 +255,28 @@ def rates(engine, f: Filters, first_day: int = 0) -> pd.DataFrame:
 
 
 @cached
-def comparison(engine, f: Filters, k: int | None) -> pd.DataFrame:
+def comparison(engine, f: Filters, audience: Audience) -> pd.DataFrame:
     """Consultations by governorate in the period, in the period of the same length just before, and in the same
-    period a year earlier."""
+    period a year earlier (for the public, 52 weeks earlier)."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
     length = f.end - f.start
     periods = {
         "current": f,
         "previous": replace(f, start=f.start - length - dt.timedelta(days=1), end=f.start - dt.timedelta(days=1)),
-        "last_year": replace(f, start=_year_before(f.start), end=_year_before(f.end)),
+        "last_year": policy.previous_year(f, audience),
     }
     frames = []
     for name, period in periods.items():
-        table = access.totals_by_governorate(engine, period)[["governorate", "consultations"]]
+        if audience.public:
+            rows = _released_rows(engine, period, audience)
+            sums = analytics.sum_by(rows["governorate"], rows["consultations"])
+            table = pd.DataFrame({"governorate": list(sums), "consultations": list(sums.values())})
+        else:
+            table = access.totals_by_governorate(engine, period)[["governorate", "consultations"]]
         frames.append(table.set_index("governorate")["consultations"].rename(name))
     out = pd.concat(frames, axis=1).fillna(0).astype("int64").rename_axis("governorate").reset_index()
-    if k:
-        out = analytics.suppress_frame(out, ["current", "previous", "last_year"], k)
+    out = out.sort_values("governorate", ignore_index=True)
     out["name"] = out["governorate"].map(access.governorate_names(engine))
     out.attrs["periods"] = {name: (p.start, p.end) for name, p in periods.items()}
     return out
@@ -202,22 +288,21 @@ def _no_earlier_than_data(engine, day: dt.date) -> dt.date:
     return max(day, first) if first else day
 
 
-def _year_before(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 @cached
-def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> pd.DataFrame:
+def expected(engine, f: Filters, audience: Audience, history_weeks: int = 8) -> pd.DataFrame:
     """Observed weekly consultations (all the filters select) against what was expected: the mean of the previous
     `history_weeks` weeks, with a band of two standard deviations, as the EWARN dashboard's "expected" line."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
     lead = dt.timedelta(days=7 * history_weeks + 6)
     wide = replace(f, start=min(f.start, _no_earlier_than_data(engine, f.start - lead)), freq="week")
-    daily = access.weekly_breakdown(engine, wide, (), first_day)
     columns = ["period", "observed", "expected", "low", "high", "partial"]
-    weekly = analytics.by_period(daily, wide.start, f.end, "week", (), first_day)
+    if audience.public:
+        wide = policy.public_filters(wide, audience)
+        daily = _released_rows(engine, wide, audience).rename(columns={"week": "date"})
+    else:
+        daily = access.weekly_breakdown(engine, wide, (), audience.first_day)
+    weekly = analytics.by_period(daily, wide.start, f.end, "week", (), audience.first_day)
     if weekly.empty:
         return pd.DataFrame(columns=columns)
     counts = weekly.set_index("week")["consultations"]
@@ -225,7 +310,7 @@ def expected(engine, f: Filters, first_day: int = 0, history_weeks: int = 8) -> 
     out = pd.DataFrame({"observed": counts, "expected": past.mean().round(1), "sd": past.std()})
     out["low"] = (out["expected"] - 2 * out["sd"]).clip(lower=0).round(1)
     out["high"] = (out["expected"] + 2 * out["sd"]).round(1)
-    first = analytics.week_of(f.start, first_day)
+    first = analytics.week_of(f.start, audience.first_day)
     out["partial"] = (out.index < pd.Timestamp(f.start)) | (out.index + pd.Timedelta(days=6) > pd.Timestamp(f.end))
     out = out[out.index >= first].rename_axis("period").reset_index()
     return out[columns]
@@ -387,6 +472,9 @@ def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | No
 
 
 @cached
-def units(engine, f: Filters) -> pd.DataFrame:
-    """Active units counted by governorate and type: what the public may know about units."""
+def units(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """Active units counted by governorate and type (in whole weeks for the public): what the public may know about
+    units."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
     return access.units_by_governorate(engine, f)

@@ -283,6 +283,17 @@ def call_callback(client, output: str, values: dict, triggered: str | None = Non
     return client.post("/_dash-update-component", json=body)
 
 
+def sign_in_here(uid: int = 1, role: str | None = None) -> None:
+    """Inside a test's request: sign in the user `uid` as the sign-in form does (a session recorded in the database),
+    if that user has `role` (any role when None); a user with another role, or none, leaves the request anonymous."""
+    from dashboard import auth, runtime
+    from dashboard.store import users
+
+    account = users.user_by_id(runtime.engine(), uid)
+    if account is not None and role in (None, account.role):
+        auth.start_session(account)
+
+
 def run_callback(app, function, *args, triggered: str, role: str | None = None):
     """Call a callback's function as Dash would, inside a request (signed in with `role` when given) and with
     `triggered` ("id.prop", the id JSON for a pattern-matching one) as what fired it."""
@@ -290,13 +301,12 @@ def run_callback(app, function, *args, triggered: str, role: str | None = None):
 
     from dash._callback_context import context_value
     from dash._utils import AttributeDict
-    from flask import session
 
     def call():
         context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": 1}]))
         with app.server.test_request_context("/_dash-update-component", method="POST"):
             if role:
-                session.update(uid=1, role=role)
+                sign_in_here(1, role)
             return function(*args)
 
     return copy_context().run(call)

@@ -191,10 +191,14 @@ class Outsider:
                 rest = [v for s, v in per.items() if s != syndrome]
                 if everything is not None and None not in rest:
                     claim((measure, gov, w, syndrome, None, None), everything - sum(rest), "other syndromes")
-        # Visits in which the syndrome was recorded, when each saw one case.
-        for gov, syndrome, w in itertools.product(govs, syndromes, range(len(WEEKS))):
-            body = self.summary(start=WEEKS[w].isoformat(), end=ends[w].isoformat(), governorate=gov, syndrome=syndrome)
-            claim(("consultations", gov, w, syndrome, None, None), (body.get("totals") or {}).get("visits"), "visits")
+        # Visits in which the syndrome was recorded, when each saw one case (if the syndrome changes the visits).
+        for gov, w in itertools.product(govs, range(len(WEEKS))):
+            period = {"start": WEEKS[w].isoformat(), "end": ends[w].isoformat(), "governorate": gov}
+            every = (self.summary(**period).get("totals") or {}).get("visits")
+            for syndrome in syndromes:
+                visits = (self.summary(**period, syndrome=syndrome).get("totals") or {}).get("visits")
+                if visits != every:
+                    claim(("consultations", gov, w, syndrome, None, None), visits, "visits with the syndrome")
         # Sex and age: the trends page's download by age group and sex, and each cell against the others.
         for gov, syndrome in itertools.product(govs, syndromes):
             rows = self.download(

@@ -74,8 +74,9 @@ def layout(screen: str = "figures", **query):
     status = access.data_status(engine)
     if not status.has_data:
         return components.empty_state(_("No data is loaded yet."))
-    f, notice = components.resolve_filters(query, status)
-    coordinator = auth.role_at_least("coordinator")
+    audience = auth.audience()
+    f, notice = components.resolve_filters(query, status, audience)
+    coordinator = not audience.public
     screens = COORDINATOR_SCREENS if coordinator else PUBLIC_SCREENS
     if screen == "gaps" and not coordinator:
         return components.sign_in_required("/briefing?" + urlencode(f.query(screen="gaps"), doseq=True))
@@ -83,9 +84,8 @@ def layout(screen: str = "figures", **query):
         screen = "figures"
     shown = screens if screen == "all" else (screen,)
 
-    k = None if coordinator else settings.suppression_k
     names = access.governorate_names(engine)
-    camp_table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    camp_table = reports.camp_table(engine, f, audience, settings)
     where = ", ".join(names[g] for g in f.governorates) if f.governorates else _("seven governorates")
     subtitle = _(
         "{start} to {end} · {where} · data of {loaded}",
@@ -100,16 +100,16 @@ def layout(screen: str = "figures", **query):
     parts = []
     for name in shown:
         if name == "figures":
-            summary = reports.summary(engine, f, k)
+            summary = reports.summary(engine, f, audience)
             parts.append(
                 _frame(
                     _("Mobile Medical Clinics: what the programme reaches"), subtitle, _figures(summary["totals"]), name
                 )
             )
         elif name == "map":
-            summary = reports.summary(engine, f, k)
+            summary = reports.summary(engine, f, audience)
             by_gov = {row["governorate"]: row for row in summary["governorates"]}
-            layers = map_layers(engine, settings, f, camp_table, by_gov)
+            layers = map_layers(engine, settings, f, camp_table, by_gov, audience)
             parts.append(
                 _frame(
                     _("Where the clinics reach"),
@@ -126,7 +126,7 @@ def layout(screen: str = "figures", **query):
                 )
             )
         elif name == "trends":
-            weekly = reports.trends(engine, replace(f, freq="week"), k)
+            weekly = reports.trends(engine, replace(f, freq="week"), audience)
             chart = (
                 components.weekly_chart(weekly, names, graph_id=f"briefing-chart-{screen}", height=500)
                 if not weekly.empty

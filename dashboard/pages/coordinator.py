@@ -230,7 +230,7 @@ def _filters(query: dict):
     status = access.data_status(engine)
     if not status.has_data:
         return None
-    return (status, *components.resolve_filters(query, status))
+    return (status, *components.resolve_filters(query, status, auth.audience()))
 
 
 def _part_filters(query: dict):
@@ -275,9 +275,10 @@ def _summary_part(query: dict):
 def _map_part(query: dict):
     engine, settings, f, table = _part_camps(query)  # status and population: the map needs no more of the gap table
     clinics = analytics.clinic_workload(reports.clinic_activity(engine, f))
-    summary = reports.summary(engine, f, None)
+    audience = auth.audience()
+    summary = reports.summary(engine, f, audience)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
-    layers = {**map_layers(engine, settings, f, table, by_gov), "units": None}  # bases instead of counts
+    layers = {**map_layers(engine, settings, f, table, by_gov, audience), "units": None}  # bases instead of counts
     the_map = overview.the_map(
         layers,
         settings,

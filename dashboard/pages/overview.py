@@ -1,9 +1,10 @@
 """The public overview: headline figures, the map and the weekly trend.
 
 The URL carries the view: ?start=YYYY-MM-DD&end=YYYY-MM-DD&governorate=IQ-DA (repeatable)&syndrome=ari&figure=rate.
-Public: no clinic bases, no visit dates; consultation and referral counts from 1 to k-1 are hidden. Signed-in
-coordinators see the same page unsuppressed. Clicking a governorate filters the page to it; clicking a camp opens its
-panel; the map's shading changes in the browser (the GeoJSON hideout), without sending the polygons again.
+Public: the public policy's view (policy.py: whole weeks, protected counts, no unit or camp filter, no clinic bases
+or visit dates). Signed-in coordinators see the same page with exact counts. Clicking a governorate filters the page
+to it; clicking a camp opens its panel; the map's shading changes in the browser (the GeoJSON hideout), without
+sending the polygons again.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ import pandas as pd
 from dash import Input, Output, Patch, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import analytics, auth, boundaries, charts, components, ids, places, reports, runtime
+from dashboard import analytics, auth, boundaries, charts, components, ids, parts, places, reports, runtime
 from dashboard.callbacks import changed_href
-from dashboard.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
 from dashboard.store import access
 
@@ -61,7 +61,7 @@ def governorate_figures(camp_table: pd.DataFrame, gov_figures: dict[str, dict]) 
     return out
 
 
-def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) -> dict:
+def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict], audience) -> dict:
     """The map's data: governorates with their figures and classes, names, camps by status, unit counts, and the
     legends and class breaks of each figure."""
     names = access.governorate_names(engine)
@@ -96,13 +96,12 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict]) ->
         ],
     }
 
-    k = None if auth.role_at_least("coordinator") else settings.suppression_k
     return {
         "governorates": gov_layer,
         "shapes": places.shapes_url(outlines),
         "labels": labels,
-        "camps": analytics.camp_columns(camp_table, *places.kept_camps(engine), k),
-        "units": unit_badges(reports.units(engine, f), labels),
+        "camps": analytics.camp_columns(camp_table, *places.kept_camps(engine)),
+        "units": unit_badges(reports.units(engine, f, audience), labels),
         "breaks": breaks,
     }
 
@@ -131,15 +130,16 @@ def layout(figure: str = "rate", **query):
     status = access.data_status(engine)
     if not status.has_data:
         return components.empty_state(_("No data is loaded yet. Load the demo data or import the programme's files."))
-    f, notice = components.resolve_filters(query, status)
+    audience = auth.audience()
+    f, notice = components.resolve_filters(query, status, audience)
     figure = figure if figure in components.FIGURES else "rate"
-    k = None if auth.role_at_least("coordinator") else settings.suppression_k
     names = access.governorate_names(engine)
-    camp_table = reports.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
-    summary = reports.summary(engine, f, k)
+    camp_table = reports.camp_table(engine, f, audience, settings)
+    summary = reports.summary(engine, f, audience)
     totals = summary["totals"]
-    layers = map_layers(engine, settings, f, camp_table, {r["governorate"]: r for r in summary["governorates"]})
-    weekly = reports.trends(engine, replace(f, freq="week"), k, settings.first_day)
+    by_gov = {r["governorate"]: r for r in summary["governorates"]}
+    layers = map_layers(engine, settings, f, camp_table, by_gov, audience)
+    weekly = reports.trends(engine, replace(f, freq="week"), audience)
 
     cards = components.figure_cards(
         [
@@ -160,15 +160,7 @@ def layout(figure: str = "rate", **query):
         if not weekly.empty
         else components.empty_state(_("No consultations were recorded in this period."))
     )
-    hidden = (
-        _(
-            "Counts from 1 to {k1} are hidden to protect small camps, with as many others as needed so that "
-            "they cannot be worked out from the totals.",
-            k1=k - 1,
-        )
-        if k
-        else _("You are signed in: no count is hidden.")
-    )
+    hidden = components.protection_note(audience)
     map_controls = dmc.Group(
         [
             dmc.SegmentedControl(
@@ -292,37 +284,42 @@ def camp_panel(click, search):
         raise PreventUpdate
     engine, settings = runtime.engine(), runtime.settings()
     status = access.data_status(engine)
-    try:
-        f = parse_filters(parse_qs((search or "").lstrip("?")), status.first_date, status.last_date)
-    except ParameterError:
-        f = parse_filters({}, status.first_date, status.last_date)
-    coordinator = auth.role_at_least("coordinator")
-    table = reports.camps(engine, replace(f, governorates=()), settings.not_reached_days, settings.min_utilisation)
+    if not status.has_data:
+        raise PreventUpdate
+    audience = auth.audience()
+    f, _notice = components.resolve_filters(parts.page_query(search), status, audience)
+    table = reports.camp_table(engine, replace(f, governorates=()), audience, settings)
     rows = table[table["camp_id"] == int(props["id"])]
     if rows.empty:
         raise PreventUpdate
     camp = rows.iloc[0]
     names = access.governorate_names(engine)
-    k = None if coordinator else settings.suppression_k
-    population = camp["population"] if coordinator else analytics.suppress(int(camp["population"]), k)
     facts = [
         (_("Governorate"), names.get(camp["governorate"], camp["governorate"])),
-        (_("Population"), _("{n} (as of {date})", n=number(population), date=camp["population_date"])),
+        (_("Population"), _("{n} (as of {date})", n=number(camp["population"]), date=camp["population_date"])),
         (_("Status"), components.status_label(camp["status"])),
     ]
     if camp["position_approximate"]:
         facts.append((_("Position"), _("approximate")))
-    if coordinator:
-        served = access.camp_units(engine, f)
-        served = served[served["camp_id"] == camp["camp_id"]]
-        facts += [
-            (_("Units that served it"), ", ".join(served["clinic_name"]) or "–"),
-            (_("Visits in the period"), number(camp["visits"])),
-            (_("Last visit"), str(camp["last_visit"] or _("never"))),
-        ]
-    weekly = reports.breakdown(
-        engine, replace(f, governorates=(), camp=camp["code"], freq="week"), k, (), settings.first_day
-    )
+    facts_table = dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm")
+    if audience.public:  # a camp's own counts and visits are for coordinators
+        note = dmc.Text(
+            _("A camp's visits, units and weekly consultations are for signed-in coordinators."), size="sm", c="dimmed"
+        )
+        return True, camp["name"], dmc.Stack([facts_table, note])
+    return True, camp["name"], dmc.Stack([facts_table, _camp_activity(engine, settings, f, camp, audience)])
+
+
+def _camp_activity(engine, settings, f, camp, audience):
+    """What a coordinator sees of a camp beyond the public facts: its units, visits, last visit and weekly trend."""
+    served = access.camp_units(engine, f)
+    served = served[served["camp_id"] == camp["camp_id"]]
+    facts = [
+        (_("Units that served it"), ", ".join(served["clinic_name"]) or "–"),
+        (_("Visits in the period"), number(camp["visits"])),
+        (_("Last visit"), str(camp["last_visit"] or _("never"))),
+    ]
+    weekly = reports.breakdown(engine, replace(f, governorates=(), camp=camp["code"], freq="week"), audience, ())
     trend = components.empty_state(_("No consultations in this period."))
     if not weekly.empty and weekly["consultations"].fillna(0).any():
         trace = {
@@ -340,10 +337,5 @@ def camp_panel(click, search):
         }
         fig = {"data": [trace], "layout": layout}
         trend = dcc.Graph(figure=fig, config={"displaylogo": False, "displayModeBar": False})
-    body = dmc.Stack(
-        [
-            dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm"),
-            trend,
-        ]
-    )
-    return True, camp["name"], body
+    table = dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm")
+    return dmc.Stack([table, trend])

@@ -24,7 +24,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import analytics, auth, boundaries, charts, components, exports, ids, parts, places, reports, runtime
 from dashboard.callbacks import changed_href, drawn, set_params, user_changed
-from dashboard.filters import ParameterError, parse_filters
+from dashboard.filters import parse_filters
 from dashboard.i18n import _, number
 from dashboard.reference import PROGRAMME_GOVERNORATES, SYNDROMES
 from dashboard.store import access
@@ -79,21 +79,20 @@ ALERT_COLUMNS = [
 ]
 
 
-def chart_table(name: str, engine, settings, f, k) -> pd.DataFrame:
-    """The table of the chart `name` for the filters; `k` hides small counts for public output."""
-    first_day = settings.first_day
+def chart_table(name: str, engine, f, audience) -> pd.DataFrame:
+    """The table of the chart `name` for the filters, as `audience` may see it (policy.py)."""
     if name in ("governorate", "referrals"):
-        return reports.breakdown(engine, f, k, ("governorate",), first_day)
+        return reports.breakdown(engine, f, audience, ("governorate",))
     if name == "syndrome":
-        return reports.breakdown(engine, f, k, ("syndrome",), first_day)
+        return reports.breakdown(engine, f, audience, ("syndrome",))
     if name == "age_sex":
-        return reports.breakdown(engine, f, k, ("age_group", "sex"), first_day)
+        return reports.breakdown(engine, f, audience, ("age_group", "sex"))
     if name == "rates":
-        return reports.rates(engine, f, first_day)
+        return reports.rates(engine, f, audience)
     if name == "comparison":
-        return reports.comparison(engine, f, k)
+        return reports.comparison(engine, f, audience)
     if name == "expected":
-        return reports.expected(engine, f, first_day)
+        return reports.expected(engine, f, audience)
     raise KeyError(name)
 
 
@@ -105,23 +104,23 @@ class View(NamedTuple):
     status: object
     f: object
     notice: object
-    coordinator: bool
-    k: int | None
+    audience: object
     names: dict
+
+    @property
+    def coordinator(self) -> bool:
+        return not self.audience.public
 
 
 def _view(query: dict) -> View | None:
-    """The page's filters from its link (a unit or camp only for coordinators), or None before any data is loaded."""
+    """The page's filters from its link, as the viewer may use them (policy.py), or None before any data is loaded."""
     engine, settings = runtime.engine(), runtime.settings()
     status = access.data_status(engine)
     if not status.has_data:
         return None
-    coordinator = auth.role_at_least("coordinator")
-    if not coordinator:
-        query = {key: value for key, value in query.items() if key not in ("clinic", "camp")}
-    f, notice = components.resolve_filters(query, status)
-    k = None if coordinator else settings.suppression_k
-    return View(engine, settings, status, f, notice, coordinator, k, access.governorate_names(engine))
+    audience = auth.audience()
+    f, notice = components.resolve_filters(query, status, audience)
+    return View(engine, settings, status, f, notice, audience, access.governorate_names(engine))
 
 
 def _part_view(query: dict) -> View:
@@ -157,7 +156,7 @@ def _alert_weeks(view: View):
 
 def _chart_part(name: str, query: dict):
     view = _part_view(query)
-    data = chart_table(name, view.engine, view.settings, view.f, view.k)
+    data = chart_table(name, view.engine, view.f, view.audience)
     return _card(name, data, view.names, view.f, _alert_weeks(view) if name == "expected" else None)
 
 
@@ -260,7 +259,8 @@ def matching(table, search: str | None, chosen: str | None) -> list[dict]:
     return _options(hits)
 
 
-def _filters_bar(f, status, names, coordinator: bool, engine):
+def _filters_bar(f, status, names, audience, engine):
+    coordinator = not audience.public
     years = list(range(status.first_date.year, status.last_date.year + 1)) if status.first_date else []
     presets = [
         {"value": "4", "label": _("4 weeks")},
@@ -280,7 +280,7 @@ def _filters_bar(f, status, names, coordinator: bool, engine):
             },
         ),
         dmc.SegmentedControl(id=ids.TRENDS_PRESET, data=presets, value=preset, size="xs"),
-        components.filter_bar(f, status.first_date, status.last_date, names),
+        components.filter_bar(f, *components.data_span(status, audience), names),
         dmc.Group(
             [
                 dmc.Select(
@@ -448,12 +448,8 @@ def layout(**query):
     f = view.f
     period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
     note = (
-        _(
-            "Counts from 1 to {k1} are hidden, with as many others as needed so that they cannot be worked out; "
-            "sign in as a coordinator for every count and for alerts.",
-            k1=view.k - 1,
-        )
-        if view.k
+        components.protection_note(view.audience) + " " + _("Sign in as a coordinator for every count and for alerts.")
+        if view.audience.public
         else _(
             "Weeks start on {day}; open points are weeks or months cut by the period.",
             day=_(view.settings.week_start.capitalize()),
@@ -466,7 +462,7 @@ def layout(**query):
                 [dmc.Title(_("Caseload trends"), order=2), dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg")],
                 justify="space-between",
             ),
-            _filters_bar(f, view.status, view.names, view.coordinator, view.engine),
+            _filters_bar(f, view.status, view.names, view.audience, view.engine),
             dmc.Text(note, size="xs", c="dimmed"),
             *([dmc.Title(_("Alerts"), order=3), parts.placeholder("trends.alerts", 420)] if view.coordinator else []),
             dmc.Grid(
@@ -530,12 +526,8 @@ def search_picker(kind: str, typed: str | None, chosen: str | None, search: str 
     there are too many to send with the page."""
     if not auth.role_at_least("coordinator"):
         raise PreventUpdate  # unit names are for coordinators
-    engine = runtime.engine()
-    status = access.data_status(engine)
-    try:
-        f = parse_filters(parse_qs((search or "").lstrip("?")), status.first_date, status.last_date)
-    except ParameterError:
-        raise PreventUpdate from None
+    view = _part_view(parts.page_query(search))
+    engine, f = view.engine, view.f
     if kind == "clinic":
         table = reports.clinic_activity(engine, replace(f, clinic=None))
     else:
@@ -570,7 +562,7 @@ def download(clicks, search):
         raise PreventUpdate
     view = _part_view(parts.page_query(search))
     f = view.f
-    table = chart_table(name, view.engine, view.settings, f, view.k)
+    table = chart_table(name, view.engine, f, view.audience)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     for row in rows:
         if isinstance(row.get("period"), pd.Timestamp):

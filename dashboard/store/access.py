@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, String, cast, delete, distinct, exists, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from dashboard import analytics
 from dashboard.cache import cached
@@ -24,6 +26,7 @@ from dashboard.store.models import (
     Governorate,
     ImportBatch,
     ServiceRecord,
+    SiteKey,
     SyndromeTotal,
     VisitTotal,
 )
@@ -686,11 +689,30 @@ def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
 
 
 def data_version(engine: Engine) -> tuple:
-    """What changes whenever data is loaded: the newest import batch and its time."""
+    """What changes whenever data is loaded: the newest loaded import batch and its time (a refused file changes
+    nothing, and leaves every cached figure in place)."""
     return _once_per_request(engine, "version", _read_data_version)
 
 
 def _read_data_version(engine: Engine) -> tuple:
     with engine.connect() as conn:
-        row = conn.execute(select(func.max(ImportBatch.id), func.max(ImportBatch.created_at))).one()
+        row = conn.execute(
+            select(func.max(ImportBatch.id), func.max(ImportBatch.created_at)).where(ImportBatch.status == "loaded")
+        ).one()
     return tuple(row)
+
+
+def site_key(engine: Engine, name: str) -> str:
+    """This database's secret named `name`: made at random the first time it is asked for, then the same for every
+    server process that uses the database. Never shown to anyone."""
+    with engine.connect() as conn:
+        value = conn.scalar(select(SiteKey.value).where(SiteKey.name == name))
+    if value is not None:
+        return value
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(SiteKey).values(name=name, value=secrets.token_hex(32)))
+    except IntegrityError:  # another process made it first: theirs is the one
+        pass
+    with engine.connect() as conn:
+        return conn.scalar(select(SiteKey.value).where(SiteKey.name == name))

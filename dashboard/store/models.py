@@ -56,6 +56,7 @@ class ImportBatch(Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     # loaded: its rows are in the database; rejected: the file had errors and nothing of it was written
     status: Mapped[str] = mapped_column(String(16), default="loaded", server_default="loaded")
+    note: Mapped[str | None] = mapped_column(String(255))  # why a file was refused, when not for its rows' errors
     __table_args__ = (CheckConstraint("status in ('loaded', 'rejected')", name="status"),)
 
 
@@ -177,3 +178,32 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (CheckConstraint("role in ('coordinator', 'admin')", name="role"),)
+
+
+class UserSession(Base):
+    """A signed-in session, so that signing out or changing a password ends it everywhere: the cookie holds a random
+    token, this table its SHA-256 (a copied cookie is worth nothing once the row is gone)."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token, hex
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInFailure(Base):
+    """A failed sign-in, by address or by username: the lockout counts them, whichever server process they reached."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SiteKey(Base):
+    """Secrets of this database that every server process shares and nobody outside ever sees (the key that decides
+    how the public view rounds small counts)."""
+
+    __tablename__ = "site_keys"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

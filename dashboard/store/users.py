@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from dashboard.store.models import User
+from dashboard.store.models import SignInFailure, User, UserSession
 
 ROLES = ("coordinator", "admin")
 
@@ -63,15 +63,75 @@ def list_users(engine: Engine) -> list[Account]:
 
 
 def set_password(engine: Engine, username: str, password_hash: str) -> None:
+    """A new password, which ends every session the user has (a copied cookie stops working with the old one)."""
     with engine.begin() as conn:
-        if (
-            conn.execute(update(User).where(User.username == username).values(password_hash=password_hash)).rowcount
-            == 0
-        ):
+        user_id = conn.scalar(select(User.id).where(User.username == username))
+        if user_id is None:
             raise UserError(f"no user named {username!r}")
+        conn.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+        conn.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
 def remove_user(engine: Engine, username: str) -> None:
     with engine.begin() as conn:
-        if conn.execute(delete(User).where(User.username == username)).rowcount == 0:
+        user_id = conn.scalar(select(User.id).where(User.username == username))
+        if user_id is None:
             raise UserError(f"no user named {username!r}")
+        conn.execute(delete(UserSession).where(UserSession.user_id == user_id))
+        conn.execute(delete(User).where(User.id == user_id))
+
+
+# -- sessions --------------------------------------------------------------------------------------------------------
+
+
+def add_session(engine: Engine, user_id: int, session_id: str, expires_at: dt.datetime) -> None:
+    """Remember a signed-in session (`session_id`: a hash of the cookie's token), and forget expired ones."""
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(delete(UserSession).where(UserSession.expires_at < now))
+        conn.execute(insert(UserSession).values(id=session_id, user_id=user_id, created_at=now, expires_at=expires_at))
+
+
+def session_account(engine: Engine, session_id: str) -> Account | None:
+    """The account of a session that has not ended or expired; None for any other."""
+    now = dt.datetime.now(dt.UTC)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(User)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.id == session_id, UserSession.expires_at > now)
+        ).first()
+    return _account(row)
+
+
+def end_session(engine: Engine, session_id: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(UserSession).where(UserSession.id == session_id))
+
+
+# -- failed sign-ins -------------------------------------------------------------------------------------------------
+
+
+def failures_since(engine: Engine, keys: tuple[str, ...], since: dt.datetime) -> int:
+    """The most failed sign-ins recorded for any one of `keys` since `since`."""
+    with engine.connect() as conn:
+        counts = conn.execute(
+            select(func.count())
+            .select_from(SignInFailure)
+            .where(SignInFailure.key.in_(keys), SignInFailure.at > since)
+            .group_by(SignInFailure.key)
+        ).scalars()
+        return max(counts, default=0)
+
+
+def record_failure(engine: Engine, keys: tuple[str, ...], forget_before: dt.datetime) -> None:
+    """A failed sign-in for each of `keys` (an address, a username); failures older than `forget_before` go."""
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(delete(SignInFailure).where(SignInFailure.at <= forget_before))
+        conn.execute(insert(SignInFailure), [{"key": key[:160], "at": now} for key in keys])
+
+
+def clear_failures(engine: Engine, keys: tuple[str, ...]) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(SignInFailure).where(SignInFailure.key.in_(keys)))

@@ -7,6 +7,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard import ids, reports
 from dashboard.filters import parse_filters
+from dashboard.policy import Audience
 from dashboard.store import access
 from tests.browser.conftest import severe_logs
 
@@ -59,7 +60,8 @@ def test_overview_draws_map_figures_and_chart(dash_duo, demo_app):
     assert "People reached" in figures and "Consultations" in figures
     engine = demo_app.server.config["MMC_ENGINE"]
     status = access.data_status(engine)
-    totals = reports.summary(engine, parse_filters({}, status.first_date, status.last_date), 5)["totals"]
+    public = Audience(5, demo_app.server.config["MMC_SETTINGS"].first_day)
+    totals = reports.summary(engine, parse_filters({}, status.first_date, status.last_date), public)["totals"]
     assert f"{totals['camps_reached']} / {totals['camps']}" in figures
     assert totals["camps"] == 30  # Bezabize Central closed in June 2018: not counted as missed
     assert severe_logs(dash_duo) == []

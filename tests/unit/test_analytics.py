@@ -1,4 +1,4 @@
-"""Pure analytics: periods, population dating, weeks, coverage status, suppression, GeoJSON."""
+"""Pure analytics: periods, population dating, weeks, coverage status, protection of small counts, GeoJSON."""
 
 from __future__ import annotations
 
@@ -211,9 +211,56 @@ def test_utilisation_is_undefined_for_an_empty_camp():
     assert analytics.utilisation(365, 100, 365) == pytest.approx(3.65)
 
 
-@pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, None), (4, None), (5, 5), (None, None), (1200, 1200)])
-def test_suppress(value, shown):
-    assert analytics.suppress(value, 5) == shown
+def _cells(values, referrals=None):
+    weeks = pd.date_range("2017-01-02", periods=len(values), freq="7D")
+    return pd.DataFrame(
+        {
+            "week": weeks,
+            "governorate": "IQ-DA",
+            "consultations": values,
+            "referrals": referrals if referrals is not None else [0] * len(values),
+        }
+    )
+
+
+def _protected(cells, secret=b"key", **kw):
+    return analytics.protect(cells, ("week", "governorate"), ("consultations", "referrals"), 5, secret, **kw)
+
+
+def test_protect_rounds_only_the_small_counts_to_0_or_k():
+    out = _protected(_cells([0, 1, 2, 3, 4, 5, 1200], [0, 0, 1, 0, 4, 5, 3]), drop_zeros=False)
+    assert out["consultations"].tolist()[0] == 0 and out["consultations"].tolist()[5:] == [5, 1200]
+    assert set(out["consultations"].tolist()[1:5]) <= {0, 5}
+    assert set(out["referrals"].tolist()) <= {0, 5}
+    assert (out["referrals"] <= out["consultations"]).all()  # one draw for a row: referrals never exceed
+    assert out["week"].tolist() == _cells([0] * 7)["week"].tolist()  # keys untouched, rows in order
+
+
+def test_protect_is_the_same_every_time_and_unknowable_without_the_key():
+    cells = _cells(list(np.random.default_rng(3).integers(1, 5, 400)))
+    once, again = _protected(cells, drop_zeros=False), _protected(cells, drop_zeros=False)
+    assert once["consultations"].tolist() == again["consultations"].tolist()
+    other = _protected(cells, secret=b"another key", drop_zeros=False)
+    assert once["consultations"].tolist() != other["consultations"].tolist()
+    # The same cell with another value is drawn again: a change of data does not carry its rounding over.
+    moved = _protected(cells.assign(consultations=cells["consultations"] % 4 + 1), drop_zeros=False)
+    assert once["consultations"].tolist() != moved["consultations"].tolist()
+
+
+def test_protect_keeps_sums_right_on_average():
+    rng = np.random.default_rng(7)
+    values = rng.integers(1, 5, 4000)
+    out = _protected(_cells(values.tolist()), drop_zeros=False)
+    assert abs(out["consultations"].sum() - values.sum()) / values.sum() < 0.03
+    for v in (1, 2, 3, 4):  # each small value goes up to k in about v of k cases
+        share = (out["consultations"][values == v] == 5).mean()
+        assert abs(share - v / 5) < 0.06
+
+
+def test_protect_drops_the_cells_rounded_to_nothing():
+    out = _protected(_cells([1] * 50 + [0, 7]))
+    assert (out["consultations"] > 0).all() and 7 in out["consultations"].tolist()
+    assert 0 < len(out) < 51
 
 
 def test_camp_places_and_columns_are_compact():
@@ -236,12 +283,11 @@ def test_camp_places_and_columns_are_compact():
             "status": ["reached", "not_reached", "closed"],
         }
     )
-    cols = analytics.camp_columns(camps, places["camp_id"].to_numpy(), "/map/camps-x.json", k=5)
+    cols = analytics.camp_columns(camps, places["camp_id"].to_numpy(), "/map/camps-x.json")
     assert cols["places"] == "/map/camps-x.json"
     assert cols["i"] == [0, 1, 1]  # positions 0, 1, 2 among the places
     assert [cols["states"][s] for s in cols["s"]] == ["reached", "not_reached", "closed"]
-    assert cols["p"] == [14000, None, 0]  # 3 people: hidden on a public map
-    assert analytics.camp_columns(camps, places["camp_id"].to_numpy(), "u")["p"][1] == 3
+    assert cols["p"] == [14000, 3, 0]
 
 
 def test_the_camp_layer_of_ten_thousand_camps_fits_the_budget():
@@ -272,7 +318,7 @@ def test_the_camp_layer_of_ten_thousand_camps_fits_the_budget():
         return len(gzip.compress(json.dumps(value, separators=(",", ":")).encode())) / 1024
 
     fixed = kb(analytics.camp_places(places))
-    answer = kb(analytics.camp_columns(camps, places["camp_id"].to_numpy(), "/map/camps-x.json", k=5))
+    answer = kb(analytics.camp_columns(camps, places["camp_id"].to_numpy(), "/map/camps-x.json"))
     assert 50 < fixed + answer < 100  # (a layer of 10,000 camps cannot be much smaller: not an empty one)
     assert answer < 30
 
@@ -283,28 +329,6 @@ def test_label_point_is_inside_the_polygon():
     geometry = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 1], [1, 1], [1, 10], [0, 10], [0, 0]]]}
     lon, lat = analytics.label_point(geometry)
     assert shapely.geometry.shape(geometry).contains(shapely.geometry.Point(lon, lat))
-
-
-@pytest.mark.parametrize(
-    ("values", "shown"),
-    [
-        ([10, 3, 7, 20], [10, None, None, 20]),  # one hidden: the smallest other count goes too
-        ([10, 3, 2, 20], [10, None, None, 20]),  # two hidden already: nothing more
-        ([10, 0, 3], [None, 0, None]),  # zeros are shown and cannot cover a hidden count
-        ([10, 20, 30], [10, 20, 30]),
-        ([0, 0, 0], [0, 0, 0]),
-    ],
-)
-def test_suppress_group_leaves_no_hidden_count_derivable(values, shown):
-    assert analytics.suppress_group(values, 5) == shown
-
-
-def test_suppress_frame_by_group():
-    frame = pd.DataFrame({"g": ["a", "a", "a", "b", "b"], "v": [3, 10, 12, 8, 9], "w": [0, 0, 0, 1, 9]})
-    out = analytics.suppress_frame(frame, ["v"], 5, group="g")
-    assert out["v"].tolist() == [None, None, 12, 8, 9]
-    out = analytics.suppress_frame(frame, ["v", "w"], 5)
-    assert out["w"].tolist() == [0, 0, 0, None, None]
 
 
 def test_monthly_marks_cut_months():
@@ -389,17 +413,21 @@ def test_the_week_of_one_day_is_the_week_start_of_that_day_for_every_first_day()
         assert [analytics.week_of(d.date(), first_day) for d in days] == analytics.week_start(days, first_day).tolist()
 
 
-def test_suppress_frame_by_several_columns_is_suppressing_each_series_alone():
-    rng = np.random.default_rng(2)
-    frame = pd.DataFrame(
-        {
-            "week": np.tile(np.arange(6), 6),
-            "sex": np.repeat(["female", "male"], 18),
-            "age": np.tile(np.repeat(["under5", "5plus", "x"], 6), 2),
-            "v": rng.integers(0, 12, 36),
-        }
-    ).sample(frac=1, random_state=1)  # series interleaved
-    out = analytics.suppress_frame(frame, ["v"], 5, group=["sex", "age"])
-    for _key, rows in frame.groupby(["sex", "age"]):
-        assert out.loc[rows.index, "v"].tolist() == analytics.suppress_group(rows["v"].tolist(), 5)
-    assert out.index.tolist() == frame.index.tolist() and frame["v"].dtype.kind == "i"  # the input is left alone
+def test_months_of_whole_weeks_take_each_week_by_its_fourth_day():
+    """Public months are made of whole weeks: the week of Monday 30 January 2017 (its Thursday is 2 February) is
+    February's; a month is partial when one of its weeks is outside the period."""
+    weeks = pd.date_range("2017-01-02", "2017-03-27", freq="7D")
+    weekly = pd.DataFrame(
+        {"date": weeks, "governorate": "IQ-DA", "consultations": range(1, len(weeks) + 1), "referrals": 0}
+    )
+    table = analytics.by_whole_weeks(weekly, D(2017, 1, 2), D(2017, 4, 2), "month")
+    by_month = table.set_index("month")
+    assert by_month["consultations"].to_dict() == {
+        pd.Timestamp("2017-01-01"): 1 + 2 + 3 + 4,
+        pd.Timestamp("2017-02-01"): 5 + 6 + 7 + 8,
+        pd.Timestamp("2017-03-01"): 9 + 10 + 11 + 12 + 13,
+    }
+    assert not by_month["partial"].any()
+    cut = analytics.by_whole_weeks(weekly, D(2017, 1, 9), D(2017, 3, 26), "month").set_index("month")
+    assert cut["partial"].tolist() == [True, False, True]  # January's first week, March's last are outside
+    assert analytics.by_whole_weeks(weekly, D(2017, 1, 2), D(2017, 1, 15), "week")["consultations"].tolist() == [1, 2]

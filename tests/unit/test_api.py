@@ -55,14 +55,32 @@ def test_summary_matches_hand_computed_figures(coordinator):
     assert body["suppression"]["k"] is None and body["demo_data"] is True
 
 
-def test_public_summary_hides_small_counts_and_what_would_reveal_them(anonymous):
+def test_public_summary_counts_are_sums_of_protected_weekly_cells(anonymous):
+    """The week's cells (tiny dataset): Dohuk's consultations are all 5 or more (10, 20, 5) and shown exactly;
+    Anbar's injuries (3 consultations, 3 referrals) are rounded to 0 or 5, both the same way; every referral cell
+    of the week is 1 to 3, so each governorate's referrals are a multiple of 5."""
     body = anonymous.get(f"/api/v1/summary?{WEEK}").get_json()
     by_gov = {g["governorate"]: g for g in body["governorates"]}
-    # Referrals: Anbar 6, Dohuk 1. Dohuk's 1 is hidden, and so is Anbar's 6, or the total would give it away.
-    assert by_gov["IQ-DA"]["referrals"] is None and by_gov["IQ-AN"]["referrals"] is None
-    assert body["totals"]["referrals"] == 7 and body["totals"]["consultations"] == 85
-    assert by_gov["IQ-AN"]["consultations"] == 50 and by_gov["IQ-DA"]["consultations"] == 35
-    assert body["suppression"]["k"] == 5 and "cannot be worked out" in body["suppression"]["note"]
+    assert by_gov["IQ-DA"]["consultations"] == 35
+    injuries = by_gov["IQ-AN"]["consultations"] - 47
+    assert injuries in (0, 5)
+    assert all(g["referrals"] % 5 == 0 for g in by_gov.values()) and by_gov["IQ-DA"]["referrals"] in (0, 5)
+    assert by_gov["IQ-AN"]["referrals"] >= injuries  # the injuries' referrals went the same way as their visits
+    assert body["totals"]["consultations"] == sum(g["consultations"] for g in by_gov.values())
+    assert body["totals"]["referrals"] == sum(g["referrals"] for g in by_gov.values())
+    # what is not a count of people is exact: visits, camps, people reached, units
+    assert (body["totals"]["visits"], body["totals"]["camps_reached"], body["totals"]["active_units"]) == (5, 2, 3)
+    assert body["suppression"]["k"] == 5 and "whole weeks" in body["suppression"]["note"]
+    assert body["adjusted"] == []  # Monday to Sunday: nothing to widen
+
+
+def test_a_public_period_is_widened_to_whole_weeks_and_says_so(anonymous, coordinator):
+    body = anonymous.get("/api/v1/summary?start=2017-02-01&end=2017-02-01").get_json()
+    assert (body["filters"]["start"], body["filters"]["end"]) == ("2017-01-30", "2017-02-05")
+    assert body["adjusted"] == [{"parameter": "period", "reason": "whole_weeks", "asked": "2017-02-01 to 2017-02-01"}]
+    exact = coordinator.get("/api/v1/summary?start=2017-02-01&end=2017-02-01").get_json()
+    assert (exact["filters"]["start"], exact["filters"]["end"], exact["adjusted"]) == ("2017-02-01", "2017-02-01", [])
+    assert exact["totals"]["consultations"] == 5 + 7 + 3
 
 
 def test_api_and_page_show_the_same_figures(api_app, anonymous):
@@ -70,9 +88,10 @@ def test_api_and_page_show_the_same_figures(api_app, anonymous):
     with api_app.server.test_request_context("/"):
         page = dash.page_registry["dashboard.pages.overview"]["layout"](start="2017-01-30", end="2017-01-30")
     cards = texts(find(page, ids.OVERVIEW_FIGURES))
-    assert body["totals"]["consultations"] == 30 and cards[4] == "30"
-    assert body["totals"]["referrals"] is None and cards[5] == "– referrals"
+    assert cards[4] == f"{body['totals']['consultations']:,}"
+    assert cards[5] == f"{body['totals']['referrals']:,} referrals"
     assert cards[1] == f"{body['totals']['population_reached']:,}"
+    assert "widened to 30 Jan 2017 to 05 Feb 2017" in " ".join(texts(page))
 
 
 def test_trends_weekly_and_monthly(coordinator):
@@ -92,10 +111,17 @@ def test_trends_weekly_and_monthly(coordinator):
     ]
 
 
-def test_public_trends_suppress_within_each_governorate(anonymous):
+def test_public_trends_are_sums_of_the_same_protected_cells(anonymous):
     rows = anonymous.get("/api/v1/trends?start=2017-01-30&end=2017-02-12").get_json()["rows"]
-    dohuk = [r["referrals"] for r in rows if r["governorate"] == "IQ-DA"]
-    assert dohuk == [None, 0]  # 1 hidden; the other week is 0 and gives nothing away
+    dohuk = [(r["consultations"], r["referrals"]) for r in rows if r["governorate"] == "IQ-DA"]
+    assert [c for c, _r in dohuk] == [35, 8] and dohuk[1][1] == 0 and dohuk[0][1] in (0, 5)
+    week = anonymous.get(f"/api/v1/summary?{WEEK}").get_json()
+    by_gov = {g["governorate"]: g for g in week["governorates"]}
+    for r in rows[:2]:  # the first week's rows are the summary's figures
+        assert (r["consultations"], r["referrals"]) == (
+            by_gov[r["governorate"]]["consultations"],
+            by_gov[r["governorate"]]["referrals"],
+        )
 
 
 def test_camps_geojson_public_and_coordinator_fields(anonymous, coordinator):
@@ -111,14 +137,12 @@ def test_camps_geojson_public_and_coordinator_fields(anonymous, coordinator):
         "population_date",
         "status",
     }
-    assert (props["A"]["status"], props["B"]["status"], props["C"]["status"]) == (
-        "under_served",
-        "reached",
-        "not_reached",
-    )
+    # Under-served is a judgement on a camp's own counts, which are not public: A is reached on the public map.
+    assert (props["A"]["status"], props["B"]["status"], props["C"]["status"]) == ("reached", "reached", "not_reached")
     full = coordinator.get(f"/api/v1/camps?{WEEK}").get_json()
     a = next(f["properties"] for f in full["features"] if f["properties"]["code"] == "A")
     assert (a["visits"], a["consultations"], a["last_visit"], a["days_since_visit"]) == (2, 35, "2017-02-01", 4)
+    assert a["status"] == "under_served"
 
 
 def test_gaps_are_for_coordinators_only(anonymous, coordinator):
@@ -187,7 +211,8 @@ def test_csv_has_an_hxl_row_and_no_formulas(sqlite_url):
             io.StringIO(app.server.test_client().get(f"/api/v1/summary?{WEEK}&format=csv").get_data(as_text=True))
         )
     )
-    assert summary[1][0] == "#adm1+code" and summary[-1][:3] == ["IQ", "Total", "85"]
+    assert summary[1][0] == "#adm1+code" and summary[-1][:2] == ["IQ", "Total"]
+    assert int(summary[-1][2]) == sum(int(row[2]) for row in summary[2:-1])
 
 
 def test_unknown_endpoint_is_a_json_404(anonymous):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from dashboard import auth, exports, ids, reports
 from dashboard.store import users
-from tests.conftest import call_callback, find, make_app, texts, tiny_dataset, with_parts
+from tests.conftest import call_callback, find, make_app, sign_in_here, texts, tiny_dataset, with_parts
 from tests.unit.test_auth import PASSWORD, SECRETS, _client_with_csrf, _sign_in
 
 WEEK = "?start=2017-01-30&end=2017-02-05"
@@ -34,10 +34,8 @@ def coordinator(app):
 
 def _page(app, client_session_role=None, **query):
     with app.server.test_request_context("/coordinator"):
-        from flask import session
-
         if client_session_role:
-            session.update(uid=1, role=client_session_role)
+            sign_in_here(1, client_session_role)
         return with_parts(dash.page_registry["dashboard.pages.coordinator"]["layout"](**query), query)
 
 

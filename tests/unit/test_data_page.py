@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import auth, ids, jobs
 from dashboard.store import loading, users
-from tests.conftest import call_callback, find, make_app, texts, tiny_dataset
+from tests.conftest import call_callback, find, make_app, sign_in_here, texts, tiny_dataset
 from tests.unit.test_auth import PASSWORD, _client_with_csrf, _sign_in
 
 RECORDS = "date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals\n"
@@ -28,10 +28,8 @@ def app(sqlite_url, tmp_path):
 
 def _layout(app, role=None, uid=1, **query):
     with app.server.test_request_context("/coordinator/data"):
-        from flask import session
-
         if role:
-            session.update(uid=uid, role=role)
+            sign_in_here(uid, role)
         return dash.page_registry["dashboard.pages.coordinator_data"]["layout"](**query)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from dashboard import boundaries, exports, imports, intake, reports
 from dashboard.filters import Filters
+from dashboard.policy import Audience
 from dashboard.store import access, loading
 from tests.conftest import tiny_dataset
 
@@ -337,12 +338,15 @@ def test_remove_demo_leaves_an_empty_database_that_stays_empty(tiny):
     assert loading.count_rows(tiny)["camps"] == 0  # the demo does not come back at the next start
 
 
+COORDINATORS = Audience(None)
+
+
 def test_dashboards_show_an_import_without_a_restart(engine):
     load_tiny_as_files(engine)
     period = Filters(dt.date(2017, 1, 1), dt.date(2017, 2, 28))
-    before = reports.summary(engine, period, 0)
+    before = reports.summary(engine, period, COORDINATORS)
     run(engine, "records", f"{RECORD_HEADER}\n2017-02-20,M2,C,ari,female,under5,11,0")
-    after = reports.summary(engine, period, 0)
+    after = reports.summary(engine, period, COORDINATORS)
     assert after != before
 
 

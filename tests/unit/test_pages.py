@@ -13,44 +13,56 @@ import plotly
 import pytest
 from sqlalchemy import insert, update
 
-from dashboard import ids, setup, shell
-from dashboard.store import access, schema
+from dashboard import auth, ids, setup, shell
+from dashboard.store import access, schema, users
 from dashboard.store.models import Camp, ImportBatch
-from tests.conftest import find, make_app, settings_for, texts, tiny_dataset, walk
+from tests.conftest import find, make_app, settings_for, sign_in_here, texts, tiny_dataset, walk
 from tests.unit.test_svgcharts import drawn
 
 
 @pytest.fixture
 def tiny_app(sqlite_url):
-    return make_app(sqlite_url, tiny_dataset())
+    app = make_app(sqlite_url, tiny_dataset())
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password("correct-horse-battery"), "coordinator")
+    return app
 
 
-def _overview(app, query: str = ""):
+def _overview(app, query: str = "", role: str | None = None):
+    """The overview for `query`, as the public sees it or (role "coordinator") a signed-in coordinator."""
     args = dict(pair.split("=", 1) for pair in query.split("&") if pair)
     with app.server.test_request_context("/" + ("?" + query if query else "")):
+        if role:
+            sign_in_here(1, role)
         return dash.page_registry["dashboard.pages.overview"]["layout"](**args)
 
 
 def test_figures_match_the_data_layer(tiny_app):
-    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05", role="coordinator")
     cards = texts(find(page, ids.OVERVIEW_FIGURES))
     # People reached: A (2,000 at the period's end) + B (500); 85 consultations, 7 referrals; 2 of 3 camps; 3 units.
     assert cards[:3] == ["People reached", "2,500", "in camps visited in the period (population at its end)"]
     assert cards[3:6] == ["Consultations", "85", "7 referrals"]
     assert "2 / 3" in cards and cards[-2:] == ["3", "MMCs and ambulances with a visit"]
     assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in texts(page)
+    assert any("every count is exact" in t for t in texts(page))
 
 
-def test_small_counts_are_hidden_on_the_public_page(tiny_app):
-    cards = texts(find(_overview(tiny_app, "start=2017-01-30&end=2017-01-30"), ids.OVERVIEW_FIGURES))
-    assert cards[3:6] == ["Consultations", "30", "– referrals"]  # 1 referral: hidden
-    cards = texts(find(_overview(tiny_app, "start=2017-02-01&end=2017-02-01"), ids.OVERVIEW_FIGURES))
-    assert cards[3:6] == ["Consultations", "15", "5 referrals"]  # 5 = k: shown
-    assert any("Counts from 1 to 4 are hidden" in t for t in texts(_overview(tiny_app)))
+def test_the_public_page_shows_protected_counts_of_whole_weeks(tiny_app):
+    """One day asked for: the public gets its whole week, says so, and counts from the protected weekly cells (the
+    week's referral cells are each 1 to 3: 0 or 5 each); what is not a count of people stays exact."""
+    page = _overview(tiny_app, "start=2017-02-01&end=2017-02-01")
+    said = " ".join(texts(page))
+    assert "the period asked for was widened to 30 Jan 2017 to 05 Feb 2017" in said
+    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in said
+    assert "each count from 1 to 4 is shown as 0 or 5" in said
+    cards = texts(find(page, ids.OVERVIEW_FIGURES))
+    assert cards[4] in ("82", "87")  # 35 in Dohuk, 47 in Anbar and its 3 injuries as 0 or 5
+    assert int(cards[5].split()[0]) % 5 == 0
+    assert cards[:2] == ["People reached", "2,500"] and "2 / 3" in cards
 
 
 def test_chart_has_one_line_per_governorate_with_weekly_sums(tiny_app):
-    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-12")
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-12", role="coordinator")
     chart = find(page, ids.OVERVIEW_CHART)
     svg = b64decode(chart.src.split(",", 1)[1]).decode()
     lines = {name: [p[1] for p in points] for name, points in drawn(svg)["lines"].items()}
@@ -96,6 +108,10 @@ def test_map_has_the_18_governorates_and_every_camp(tiny_app):
     places = tiny_app.server.test_client().get(cols["places"]).get_json()
     names = [places["n"][at] for at in np.cumsum(cols["i"])]
     camps = dict(zip(names, [cols["states"][s] for s in cols["s"]], strict=True))
+    # Under-served is judged on a camp's own counts: coordinators only; the public map says reached.
+    assert camps == {"Camp A": "reached", "Camp B": "reached", "Camp C": "not_reached"}
+    cols = find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05", "coordinator"), ids.camp_columns(ids.CAMP_LAYER))
+    camps = dict(zip(names, [cols.data["states"][s] for s in cols.data["s"]], strict=True))
     assert camps == {"Camp A": "under_served", "Camp B": "reached", "Camp C": "not_reached"}
 
 
@@ -128,7 +144,7 @@ def test_a_bad_period_in_the_link_is_named_and_the_default_shown(tiny_app):
 
 
 def test_a_bad_parameter_is_named_and_the_links_other_filters_kept(tiny_app):
-    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05&governorate=IQ-XX&syndrome=flu")
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05&governorate=IQ-XX&syndrome=flu", "coordinator")
     said = " ".join(texts(page))
     assert "The link's governorate was not understood (unknown governorate 'IQ-XX'" in said
     assert "The link's syndrome was not understood (unknown syndrome 'flu'" in said
@@ -197,7 +213,7 @@ def test_map_figures_per_governorate(tiny_app):
     import sys
 
     overview = sys.modules["dashboard.pages.overview"]
-    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05", "coordinator")
     features = {p["iso"]: p for p in find(page, ids.GOV_FIGURES).data["properties"]}
     # Anbar: 50 consultations for 800 camp residents (B 500, C 300): 62.5 per 1,000; 500 of 800 reached.
     assert "Per 1,000 camp residents: 62.5" in features["IQ-AN"]["tooltip"]

@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 
 from dashboard import analytics
 from dashboard.filters import Filters as F
+from dashboard.policy import Audience
 from dashboard.store import access, schema
 from dashboard.store.models import Base, Camp, ImportBatch, ServiceRecord
 from tests.conftest import TINY_RECORDS, tiny_dataset
 
 D = dt.date
+EXACT = Audience(None)  # a signed-in coordinator's figures
 
 
 def test_migrations_match_the_models(engine):
@@ -230,7 +232,7 @@ def test_breakdowns_by_syndrome_and_by_age_and_sex(tiny):
     from dashboard import reports
 
     f = F(D(2017, 1, 30), D(2017, 2, 12))
-    table = reports.breakdown(tiny, f, None, ("syndrome",))
+    table = reports.breakdown(tiny, f, EXACT, ("syndrome",))
     got = {(r.period.date().isoformat(), r.syndrome): r.consultations for r in table.itertuples()}
     assert got == {
         ("2017-01-30", "ari"): 37,
@@ -242,7 +244,7 @@ def test_breakdowns_by_syndrome_and_by_age_and_sex(tiny):
         ("2017-02-06", "injury"): 0,
         ("2017-02-06", "other"): 8,
     }
-    table = reports.breakdown(tiny, replace(f, freq="month"), None, ("sex", "age_group"))
+    table = reports.breakdown(tiny, replace(f, freq="month"), EXACT, ("sex", "age_group"))
     got = {(r.period.date().isoformat(), r.sex, r.age_group): r.consultations for r in table.itertuples()}
     assert got[("2017-01-01", "female", "under5")] == 10 and got[("2017-01-01", "male", "5plus")] == 20
     assert got[("2017-02-01", "female", "5plus")] == 53 and got[("2017-02-01", "male", "5plus")] == 3
@@ -252,7 +254,7 @@ def test_breakdowns_by_syndrome_and_by_age_and_sex(tiny):
 def test_rates_per_thousand_use_the_population_at_each_weeks_end(tiny):
     from dashboard import reports
 
-    table = reports.rates(tiny, F(D(2017, 1, 30), D(2017, 2, 12)))
+    table = reports.rates(tiny, F(D(2017, 1, 30), D(2017, 2, 12)), EXACT)
     got = {(r.period.date().isoformat(), r.governorate): (r.population, r.rate) for r in table.itertuples()}
     assert got == {
         ("2017-01-30", "IQ-DA"): (2000, 17.5),
@@ -265,7 +267,7 @@ def test_rates_per_thousand_use_the_population_at_each_weeks_end(tiny):
 def test_comparison_with_the_period_before_and_a_year_earlier(tiny):
     from dashboard import reports
 
-    table = reports.comparison(tiny, F(D(2017, 2, 1), D(2017, 2, 6)), None).set_index("governorate")
+    table = reports.comparison(tiny, F(D(2017, 2, 1), D(2017, 2, 6)), EXACT).set_index("governorate")
     assert table.loc["IQ-AN", ["current", "previous", "last_year"]].tolist() == [50, 0, 0]
     assert table.loc["IQ-DA", ["current", "previous", "last_year"]].tolist() == [13, 30, 0]
     assert table.attrs["periods"]["previous"] == (D(2017, 1, 26), D(2017, 1, 31))
@@ -275,13 +277,13 @@ def test_comparison_with_the_period_before_and_a_year_earlier(tiny):
 def test_expected_band_from_the_previous_weeks(tiny):
     from dashboard import reports
 
-    table = reports.expected(tiny, F(D(2017, 2, 13), D(2017, 2, 19)), history_weeks=2)
+    table = reports.expected(tiny, F(D(2017, 2, 13), D(2017, 2, 19)), EXACT, history_weeks=2)
     assert len(table) == 1
     row = table.iloc[0]
     assert (row.observed, row.expected, row.low) == (0, 46.5, 0.0)  # the weeks before: 85 and 8
     assert row.high == pytest.approx(46.5 + 2 * 54.4, abs=0.1)
     # Weeks before the first record are no data, not zeros: no expected value can be made from them.
-    assert pd.isna(reports.expected(tiny, F(D(2017, 2, 6), D(2017, 2, 12)), history_weeks=2).iloc[0].expected)
+    assert pd.isna(reports.expected(tiny, F(D(2017, 2, 6), D(2017, 2, 12)), EXACT, history_weeks=2).iloc[0].expected)
 
 
 def test_clinic_and_camp_filters(tiny):
