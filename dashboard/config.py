@@ -53,8 +53,34 @@ class Settings:
         default=str(DATA_DIR / "uploads"),
         metadata={"env": "UPLOAD_DIR", "help": "where files loaded on the data page wait while they are checked"},
     )
+    max_upload_mb: int = field(
+        default=100,
+        metadata={"env": "MAX_UPLOAD_MB", "help": "the largest file a coordinator may load, in MB (refused unread)"},
+    )
     secure_cookies: bool = field(
-        default=False, metadata={"env": "SECURE_COOKIES", "help": "send the session cookie over HTTPS only"}
+        default=False,
+        metadata={"env": "SECURE_COOKIES", "help": "send the session cookie over HTTPS only, and ask for HTTPS (HSTS)"},
+    )
+    redis_url: str = field(
+        default="",
+        metadata={
+            "env": "REDIS_URL",
+            "help": "Redis for what every server process must share (the request limits); none: each process's memory",
+        },
+    )
+    rate_limit: str = field(
+        default="600 per minute",
+        metadata={
+            "env": "RATE_LIMIT",
+            "help": "requests an address may make to the API and the pages' callbacks when not signed in; off: none",
+        },
+    )
+    proxy_hops: int = field(
+        default=0,
+        metadata={
+            "env": "PROXY_HOPS",
+            "help": "proxies in front of the app whose X-Forwarded-For is trusted (1 behind one nginx)",
+        },
     )
     tile_url: str = field(
         default="",
@@ -121,6 +147,17 @@ class Settings:
     def __post_init__(self):
         if self.week_start not in WEEKDAYS:
             raise ValueError(f"Setting WEEK_START must be one of {', '.join(WEEKDAYS)}, not {self.week_start!r}")
+        if self.rate_limit.strip().lower() not in ("off", ""):
+            from limits import parse_many
+
+            try:
+                parse_many(self.rate_limit)
+            except ValueError:
+                raise ValueError(
+                    f"Setting RATE_LIMIT must read like '600 per minute' (or off), not {self.rate_limit!r}"
+                ) from None
+        if self.max_upload_mb < 1 or self.proxy_hops < 0:
+            raise ValueError("Settings MAX_UPLOAD_MB must be 1 or more and PROXY_HOPS 0 or more")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

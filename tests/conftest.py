@@ -2,7 +2,8 @@
 
 TEST_DATABASE_URL names the PostgreSQL server (default: postgresql://postgres@127.0.0.1:5432/test). Each test gets a
 schema of its own there, dropped afterwards. When REQUIRE_POSTGRES=1 (CI sets it) an unreachable server fails the
-run instead of skipping the PostgreSQL half of the tests; REQUIRE_BROWSER=1 does the same for Chromium.
+run instead of skipping the PostgreSQL half of the tests; REQUIRE_BROWSER=1 does the same for Chromium, and
+REQUIRE_REDIS=1 for the Redis of TEST_REDIS_URL.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dashboard.demo import Dataset
 from dashboard.store import access, schema
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _required(name: str) -> bool:
@@ -71,6 +73,21 @@ def postgres_url():
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis server of TEST_REDIS_URL (database 15 of the local one by default); REQUIRE_REDIS=1 fails the test
+    instead of skipping it when the server does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        if _required("REQUIRE_REDIS"):
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {REDIS_URL} is unreachable: {exc}")
+        pytest.skip(f"Redis unreachable: {exc}")
+    return REDIS_URL
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -208,7 +225,9 @@ def tiny(engine):
 def settings_for(url: str, **overrides):
     from dashboard.config import Settings
 
-    return Settings.from_env(**{"database_url": url, "secret_key": "test", "load_demo": False, **overrides})
+    # Tests ask many times a minute from one address: a budget far above what they ask (its own tests set theirs).
+    defaults = {"database_url": url, "secret_key": "test", "load_demo": False, "rate_limit": "100000 per minute"}
+    return Settings.from_env(**{**defaults, **overrides})
 
 
 def make_app(url: str, dataset: Dataset | None = None, **overrides):
