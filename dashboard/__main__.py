@@ -104,7 +104,7 @@ def _bar(phase: str, done: int, total: int) -> None:
     print(f"\r{text:<70}", end=end, file=sys.stderr, flush=True)
 
 
-def _import(engine, args) -> int:
+def _import(engine, args, limit: int) -> int:
     import getpass
     from pathlib import Path
 
@@ -113,6 +113,8 @@ def _import(engine, args) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
+    if path.stat().st_size > limit:  # refused before it is read
+        raise ValueError(f"{path.name}: {intake.too_large(path.stat().st_size, limit)}")
     user = args.user or f"{getpass.getuser()} (command line)"
     outcome = intake.run(
         engine, args.kind, path.read_bytes(), path.name, user=user, dry_run=args.dry_run, progress=_bar
@@ -165,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "users":
             _users(engine, args)
         elif args.command == "import":
-            return _import(engine, args)
+            return _import(engine, args, settings.max_upload_mb * 2**20)
         elif args.command == "export":
             _export(engine, args)
         elif args.command == "imports":
@@ -175,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{b['created_at']:%Y-%m-%d %H:%M}\t{b['created_by']}\t{b['kind']}\t{b['status']}\t{b['source']}\t"
                     f"added {b['rows_added']}\treplaced {b['rows_replaced']}\trejected {b['rows_rejected']}\t"
-                    f"{b['sha256'] or ''}"
+                    f"{b['sha256'] or ''}" + (f"\t{b['note']}" if b["note"] else "")
                 )
         elif args.command == "remove-demo":
             from dashboard.store import loading

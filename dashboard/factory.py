@@ -5,8 +5,10 @@ from __future__ import annotations
 import gc
 
 from dash import Dash
+from dash.exceptions import DependencyException
+from flask import request, session
 
-from dashboard import auth, callbacks, compression, parts, setup, shell
+from dashboard import auth, callbacks, compression, parts, ratelimit, setup, shell
 from dashboard.api import api
 from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
@@ -14,6 +16,8 @@ from dashboard.downloads import downloads
 from dashboard.i18n import _
 from dashboard.places import places
 from dashboard.store import access, columns
+
+STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")  # the same for every visitor
 
 
 def build(settings: Settings) -> Dash:
@@ -33,13 +37,21 @@ def build(settings: Settings) -> Dash:
     )
     compression.drop_full_plotly()
     compression.init_app(app)
-    app.server.config.update(MMC_SETTINGS=settings, MMC_ENGINE=engine, SECRET_KEY=settings.secret_key)
+    app.server.config.update(
+        MMC_SETTINGS=settings,
+        MMC_ENGINE=engine,
+        SECRET_KEY=settings.secret_key,
+        # No request body above what the largest upload needs (as base64 in a callback: 4 bytes for 3), refused
+        # before it is read.
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 2**20 * 4 // 3 + 2**20,
+    )
     app.layout = shell.layout
     app.server.before_request(access.begin_request)
     app.server.teardown_request(lambda _error: access.end_request())
     callbacks.register(app)
     parts.register(app)
     auth.init_app(app.server, settings.secure_cookies)
+    ratelimit.init_app(app.server, settings)
     app.server.register_blueprint(api)
     app.server.register_blueprint(downloads)
     app.server.register_blueprint(places)
@@ -94,6 +106,8 @@ def _security_headers(app: Dash) -> None:
             ]
         )
 
+    secure = app.server.config["MMC_SETTINGS"].secure_cookies
+
     @app.server.after_request
     def headers(response):
         if not policy:
@@ -102,4 +116,13 @@ def _security_headers(app: Dash) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if secure:  # behind HTTPS (SECURE_COOKIES): browsers keep to HTTPS for a year
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if session.get("sid") and not request.path.startswith(STATIC_PATHS):
+            # a signed-in answer holds what the public may not see: never kept by a browser or a proxy
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.server.errorhandler(DependencyException)
+    def unknown_script(_error):  # a made-up /_dash-component-suites/ path: not found, not a server error
+        return "Not found", 404, {"Content-Type": "text/plain; charset=utf-8"}

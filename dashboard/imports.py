@@ -568,6 +568,27 @@ def _check_records(c: _Checker, clinics: set[str], camps: set[str]) -> pd.DataFr
     return out
 
 
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what no text of ours holds (tab, newline and return may)
+
+
+def _control_characters(c: _Checker) -> None:
+    """A NUL or another control character in any cell: PostgreSQL refuses NUL in text, and none belongs in a name or
+    a code (they come from a broken export)."""
+    for column in c.frame.columns:
+        values = c.frame[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        found = values.astype(str).str.contains(CONTROL, regex=True, na=False)
+        c.errors.add_rows(
+            _positions(found),
+            column,
+            lambda i, v=values: (
+                f"holds a control character (U+{ord(re.search(CONTROL, str(v.iat[i])).group()):04X}) that no text "
+                "may hold: remove it (it often comes from a damaged export)"
+            ),
+        )
+
+
 def check(
     table: Table,
     *,
@@ -591,6 +612,7 @@ def check(
     if table.frame.empty:
         checker.errors.add(-1, "", "the file has a header row but no data rows")
         return Checked(table.kind, table.frame, table.first_row, checker.errors, checker.warnings, table.notes)
+    _control_characters(checker)
     if table.kind == "camps":
         out = _check_camps(checker)
     elif table.kind == "clinics":

@@ -75,14 +75,39 @@ def run(
     record_refusal: bool | None = None,
     today: dt.date | None = None,
     progress: loading.Progress | None = None,
+    max_bytes: int | None = None,
 ) -> Outcome:
     """Check a file and, unless `dry_run` or it has errors, load it. A refused file is noted in the import history
-    (unless `record_refusal` is False; by default, unless `dry_run`) and writes nothing else."""
+    (unless `record_refusal` is False; by default, unless `dry_run`) and writes nothing else: refused for its
+    errors, for its size (above `max_bytes`), or because another load is running (loads run one at a time)."""
     record_refusal = not dry_run if record_refusal is None else record_refusal
     progress = progress or (lambda *_: None)
     outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
     if kind not in KINDS:
         return _file_error(outcome, f"unknown kind of file {kind!r}: use one of {', '.join(KINDS)}")
+    if max_bytes is not None and len(data) > max_bytes:
+        _file_error(outcome, too_large(len(data), max_bytes))
+        if record_refusal:
+            loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note="file too large")
+        return outcome
+    try:
+        return _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress)
+    except access.LoadBusy as exc:
+        outcome = _file_error(outcome, str(exc))
+        if record_refusal:
+            loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note=str(exc))
+        return outcome
+
+
+def too_large(size: int, limit: int) -> str:
+    """What a coordinator is told of a file above MAX_UPLOAD_MB."""
+    return (
+        f"The file is {size / 2**20:,.1f} MB; files of up to {limit / 2**20:,.0f} MB are accepted (MAX_UPLOAD_MB): "
+        "split it, for example by year, and load the parts one after another."
+    )
+
+
+def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress) -> Outcome:
     access.ensure_reference(engine)  # camps and units name a governorate
     with engine.connect() as conn:
         outcome.replaces_demo = loading.holds_demo(conn)

@@ -28,6 +28,10 @@ class JobError(LookupError):
     """An unknown job, or one that belongs to somebody else."""
 
 
+class NotChecked(ValueError):
+    """Load was asked for a file whose check has not passed: it is never checked again by Load."""
+
+
 def _folder(root: str, job_id: str) -> Path:
     if not JOB_ID.match(job_id or ""):
         raise JobError("unknown job")
@@ -79,16 +83,19 @@ def status(root: str, job_id: str, user: str) -> dict:
     return current
 
 
-def start(engine: Engine, root: str, job_id: str, user: str, *, load: bool) -> None:
-    """Check (load=False) or load (load=True, which checks again first) the job's file in a background thread."""
+def start(engine: Engine, root: str, job_id: str, user: str, *, load: bool, max_bytes: int | None = None) -> None:
+    """Check (load=False) or load (load=True, which checks again first: the database may have changed since) the
+    job's file in a background thread. Load is refused unless the file's check passed."""
     current = status(root, job_id, user)
+    if load and not (current.get("phase") == "checked" and (current.get("outcome") or {}).get("error_count") == 0):
+        raise NotChecked("only a file whose check passed can be loaded")
     folder = _folder(root, job_id)
     current.update(phase="queued", done=0, total=0, outcome=None, message=None)
     _write(folder, current)
-    threading.Thread(target=_run, args=(engine, folder, current, load), daemon=True).start()
+    threading.Thread(target=_run, args=(engine, folder, current, load, max_bytes), daemon=True).start()
 
 
-def _run(engine: Engine, folder: Path, current: dict, load: bool) -> None:
+def _run(engine: Engine, folder: Path, current: dict, load: bool, max_bytes: int | None) -> None:
     last = [0.0]
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -108,6 +115,7 @@ def _run(engine: Engine, folder: Path, current: dict, load: bool) -> None:
             dry_run=not load,
             record_refusal=True,
             progress=progress,
+            max_bytes=max_bytes,
         )
     except Exception as exc:  # reported on the page; the transaction was rolled back, so nothing was written
         current.update(phase="failed", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

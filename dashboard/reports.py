@@ -381,6 +381,8 @@ def detected_alerts(engine, f: Filters, rules: AlertRules, first_day: int) -> pd
     records the filters select up to f.end, with the weeks before f.start as the first weeks' baseline."""
     lead = dt.timedelta(days=7 * rules.baseline_weeks + 6)
     wide = replace(f, start=_no_earlier_than_data(engine, f.start - lead), freq="week")
+    if wide.start > f.end:  # a period before the first record: no week to look at
+        return detect(pd.DataFrame(columns=["week", "camp_id", "syndrome", "consultations"]), rules)
     # Weekly sums of the weeks with cases only (detect counts the others as zero): at 10,000 camps the full table of
     # weeks, camps and syndromes would have millions of rows. One syndrome at a time: each is a small part.
     weekly = pd.concat(

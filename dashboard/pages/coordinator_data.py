@@ -23,7 +23,6 @@ from dashboard.store import access, loading
 
 dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load data · MMC Iraq")
 
-MAX_UPLOAD_MB = 150
 BUSY = ("queued", "reading", "checking", "writing", "saving", "summarising")
 
 
@@ -131,6 +130,7 @@ def history_grid(engine):
         ("rows_added", _("Added")),
         ("rows_replaced", _("Replaced")),
         ("rows_rejected", _("Rejected")),
+        ("note", _("Why refused")),
         ("sha256", _("SHA-256 (first 12)")),
     ]
     return dmc.Stack(
@@ -156,6 +156,7 @@ def layout(kind: str = "records", **_query):
         kind = "records"
     engine = runtime.engine()
     labels = kind_labels()
+    max_mb = runtime.settings().max_upload_mb
     return dmc.Stack(
         [
             notice,
@@ -177,12 +178,12 @@ def layout(kind: str = "records", **_query):
                                     _("Drop a file here or "),
                                     html.A(_("choose one")),
                                     html.Span(
-                                        " " + _("(CSV UTF-8 or XLSX; up to {n} MB)", n=MAX_UPLOAD_MB),
+                                        " " + _("(CSV UTF-8 or XLSX; up to {n} MB)", n=max_mb),
                                         className="upload-hint",
                                     ),
                                 ]
                             ),
-                            max_size=MAX_UPLOAD_MB * 1024 * 1024,
+                            max_size=max_mb * 1024 * 1024,
                             multiple=False,
                             className="upload-zone",
                         ),
@@ -406,22 +407,29 @@ def start(contents, _load_clicks, filename, kind, job):
     user = _account().username
     settings, engine = runtime.settings(), runtime.engine()
     hidden = {"display": "none"}
+    max_bytes = settings.max_upload_mb * 2**20
     if dash.ctx.triggered_id == ids.DATA_LOAD:
         if not job:
             raise PreventUpdate
         try:
-            jobs.start(engine, settings.upload_dir, job, user, load=True)
+            jobs.start(engine, settings.upload_dir, job, user, load=True, max_bytes=max_bytes)
         except jobs.JobError:
             return None, True, dmc.Alert(_("That upload has expired: choose the file again."), color="red"), hidden
+        except jobs.NotChecked:
+            not_ready = _("Only a file whose check found no errors can be loaded: correct it and choose it again.")
+            return job, True, dmc.Alert(not_ready, color="red"), hidden
         return job, False, job_view({"phase": "queued"})[0], hidden
     if not contents or kind not in intake.KINDS:
         raise PreventUpdate
+    if len(contents) > max_bytes * 4 // 3 + 4096:  # (base64: four characters for three bytes)
+        size = len(contents) * 3 // 4
+        return None, True, dmc.Alert(intake.too_large(size, max_bytes), color="red"), hidden
     try:
         data = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error):
         return None, True, dmc.Alert(_("The file could not be received: try again."), color="red"), hidden
     job_id = jobs.create(settings.upload_dir, user=user, kind=kind, filename=filename or "upload", data=data)
-    jobs.start(engine, settings.upload_dir, job_id, user, load=False)
+    jobs.start(engine, settings.upload_dir, job_id, user, load=False, max_bytes=max_bytes)
     return job_id, False, job_view({"phase": "queued"})[0], hidden
 
 

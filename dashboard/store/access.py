@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
@@ -70,6 +73,60 @@ CLINIC_FIELDS = {
 
 class DataError(RuntimeError):
     """A request the data cannot satisfy, with a message for the user."""
+
+
+class LoadBusy(DataError):
+    """Another load is writing to this database: loads run one at a time."""
+
+
+@contextmanager
+def exclusive_load(engine: Engine):
+    """Hold this database's load lock while the block runs, or raise LoadBusy at once if another process (or thread)
+    holds it. PostgreSQL: an advisory lock of the schema, released by the server if the process dies; SQLite: a lock
+    on a file beside the database, released by the system if the process dies."""
+    busy = LoadBusy("Another load is running on this database: try again when it has finished.")
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            key = conn.scalar(text("SELECT hashtext(current_schema() || '.mmc-load')"))
+            if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
+                raise busy
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        with _memory_lock(str(engine.url)) as got:
+            if not got:
+                raise busy
+            yield
+        return
+    with open(f"{database}.load-lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise busy from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_memory_locks: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def _memory_lock(name: str):
+    lock = _memory_locks.setdefault(name, threading.Lock())
+    got = lock.acquire(blocking=False)
+    try:
+        yield got
+    finally:
+        if got:
+            lock.release()
 
 
 # What one web request has already asked of the database about the data as a whole (its version, its status, the
@@ -200,7 +257,7 @@ def load_dataset(
     if has_real_data(engine):
         raise DataError("The database holds imported data; the demo data is only loaded into a database without it.")
     ensure_reference(engine)
-    with engine.begin() as conn:
+    with exclusive_load(engine), engine.begin() as conn:
         clear_programme_data(conn)
         batch_id = conn.execute(
             insert(ImportBatch).returning(ImportBatch.id),

@@ -15,7 +15,13 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.store.access import RECORD_COLUMNS, _bulk_insert, clear_programme_data, refresh_derived_totals
+from dashboard.store.access import (
+    RECORD_COLUMNS,
+    _bulk_insert,
+    clear_programme_data,
+    exclusive_load,
+    refresh_derived_totals,
+)
 from dashboard.store.models import BoundarySet, Camp, CampPopulation, Clinic, ImportBatch, ServiceRecord
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -32,6 +38,7 @@ HISTORY_COLUMNS = (
     "rows_added",
     "rows_replaced",
     "rows_rejected",
+    "note",
 )
 
 
@@ -73,14 +80,17 @@ def _new_batch(conn: Connection, kind: str, source: str, sha256: str | None, cre
             rows_rejected=values.get("rows_rejected", 0),
             is_demo=False,
             status=values.get("status", "loaded"),
+            note=(values.get("note") or None) and values["note"][:255],
         ),
     ).scalar_one()
 
 
-def record_rejected(engine: Engine, kind: str, source: str, sha256: str, created_by: str, rejected: int) -> int:
-    """Note in the history a file that was refused for its errors (none of its rows were written)."""
+def record_rejected(
+    engine: Engine, kind: str, source: str, sha256: str, created_by: str, rejected: int, note: str | None = None
+) -> int:
+    """Note in the history a file that was refused (none of its rows were written): for its errors, or for `note`."""
     with engine.begin() as conn:
-        return _new_batch(conn, kind, source, sha256, created_by, rows_rejected=rejected, status="rejected")
+        return _new_batch(conn, kind, source, sha256, created_by, rows_rejected=rejected, status="rejected", note=note)
 
 
 def load(
@@ -95,7 +105,7 @@ def load(
     """Write a checked table (imports.Checked without errors) in one transaction and record it in the history."""
     if not checked.ok:
         raise ValueError("a file with errors is never written")
-    with engine.begin() as conn:
+    with exclusive_load(engine), engine.begin() as conn:
         removed_demo = holds_demo(conn)
         if removed_demo:
             clear_programme_data(conn)
@@ -264,7 +274,7 @@ def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
 
 def load_boundaries(engine: Engine, collection: dict, *, source: str, sha256: str, created_by: str) -> LoadResult:
     """Keep a standardised boundary FeatureCollection (boundaries.read_boundary_file); the newest one is used."""
-    with engine.begin() as conn:
+    with exclusive_load(engine), engine.begin() as conn:
         batch_id = _new_batch(conn, "boundaries", source, sha256, created_by, rows_added=len(collection["features"]))
         conn.execute(
             insert(BoundarySet),
@@ -297,7 +307,7 @@ def history(engine: Engine, limit: int = 500) -> list[dict]:
 
 def remove_demo(engine: Engine) -> bool:
     """Delete the demo camps, units and records; False when there were none. Imported data is never touched."""
-    with engine.begin() as conn:
+    with exclusive_load(engine), engine.begin() as conn:
         if not holds_demo(conn):
             return False
         real = select(ImportBatch.id).where(ImportBatch.is_demo.is_(False), ImportBatch.status == "loaded")
