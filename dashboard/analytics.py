@@ -41,9 +41,9 @@ def parse_period(
         end_d = last - dt.timedelta(days=(last.isoweekday() % 7))  # the last Sunday on or before the data's end
         if end_d < first:
             end_d = last
-    start_d = parse("start", start) or max(first, end_d - dt.timedelta(days=7 * weeks - 1))
-    if start_d > end_d:
-        raise ValueError(f"start {start_d} is after end {end_d}")
+    start_d = parse("start", start) or min(max(first, end_d - dt.timedelta(days=7 * weeks - 1)), end_d)
+    if start_d > end_d:  # (a message names only what the link said: a default comes from the data's own days)
+        raise ValueError(f"start {start_d} is after end {end_d}" if end else f"start {start_d} is after the data ends")
     return start_d, end_d
 
 

@@ -62,6 +62,8 @@ def _filters(allowed: tuple[str, ...] = COMMON) -> Asked:
         raise ApiError(400, str(exc), exc.parameter) from None
     audience = auth.audience()
     f, adjusted = policy.for_audience(f, audience)
+    if "start" not in request.args and "end" not in request.args:  # the default period: nothing was asked to widen
+        adjusted = [a for a in adjusted if a.code != "whole_weeks"]
     return Asked(f, status, audience, adjusted)
 
 
@@ -69,7 +71,7 @@ def _meta(asked: Asked) -> dict:
     k = asked.audience.k
     return {
         "filters": asked.f.query(),
-        "adjusted": [{"parameter": a.parameter, "reason": a.code, "asked": a.value} for a in asked.adjusted],
+        "adjusted": [{"parameter": a.parameter, "reason": a.code} for a in asked.adjusted],
         "data_loaded_at": asked.status.last_loaded_at.isoformat() if asked.status.last_loaded_at else None,
         "demo_data": asked.status.is_demo,
         "suppression": {

@@ -64,6 +64,10 @@ TEMPLATE = {
 }
 
 
+# A trace of values computed from counts (a rate, a share, a mean): not a count itself, so not a multiple of anything.
+DERIVED = {"meta": "derived"}
+
+
 def syndrome_name(code: str) -> str:
     return _(SYNDROME_NAMES.get(code, code))
 
@@ -273,6 +277,7 @@ def referrals(table: pd.DataFrame) -> dict:
             "mode": "lines",
             "line": {"color": PALETTE[5], "width": 2},
             "yaxis": "y2",
+            **DERIVED,
         },
     ]
     layout = {
@@ -301,6 +306,7 @@ def rates(table: pd.DataFrame, names: dict[str, str]) -> dict:
                 "name": names.get(gov, gov),
                 "mode": "lines",
                 "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+                **DERIVED,
             }
         )
     title = _("Consultations per 1,000 camp residents, per week")
@@ -342,6 +348,7 @@ def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> di
             "line": {"width": 0},
             "showlegend": False,
             "hoverinfo": "skip",
+            **DERIVED,
         },
         {
             "type": "scatter",
@@ -352,6 +359,7 @@ def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> di
             "fill": "tonexty",
             "fillcolor": "rgba(86,180,233,0.25)",
             "name": _("Expected range"),
+            **DERIVED,
         },
         {
             "type": "scatter",
@@ -360,6 +368,7 @@ def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> di
             "mode": "lines",
             "name": _("Expected"),
             "line": {"color": PALETTE[4], "dash": "dash"},
+            **DERIVED,
         },
         {
             "type": "scatter",

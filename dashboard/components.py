@@ -358,7 +358,8 @@ def resolve_filters(query: dict, status, audience: policy.Audience):
             notices.append(parameter_notice(exc.parameter, str(exc), kept=True))
             del query[exc.parameter]
     f, adjusted = policy.for_audience(f, audience)
-    notices += [adjustment_notice(a, f) for a in adjusted if a.code == "whole_weeks"]
+    if "start" in query or "end" in query:  # (a default period is the page's own choice: nothing to explain)
+        notices += [adjustment_notice(a, f) for a in adjusted if a.code == "whole_weeks"]
     return f, html.Div(notices) if notices else None
 
 

@@ -140,4 +140,5 @@ def register(app: dash.Dash) -> None:
 
 
 def fill(part_id, search):
-    return render(part_id["part"], search)
+    name = part_id.get("part") if isinstance(part_id, dict) else None  # (a crafted request may send anything)
+    return render(name, search)

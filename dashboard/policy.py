@@ -39,19 +39,17 @@ class Audience:
 @dataclass(frozen=True)
 class Adjustment:
     """A change the policy made to what a link asked for, as a code (words are the page's to choose):
-    `coordinators_only` (the parameter was dropped) or `whole_weeks` (the period was widened; `value` is the period
-    asked for, `start to end`)."""
+    `coordinators_only` (the parameter was dropped) or `whole_weeks` (the period was widened to the weeks that hold
+    its first and last day, which the filters now say; the days asked for are not repeated: a default one may be a
+    record's own day)."""
 
     parameter: str
     code: str
-    value: str
 
 
 def public_query(query: dict) -> tuple[dict, list[Adjustment]]:
     """A link's query without the parameters only coordinators may use, and which of them were dropped."""
-    dropped = [
-        Adjustment(name, "coordinators_only", str(query[name])) for name in COORDINATOR_PARAMETERS if query.get(name)
-    ]
+    dropped = [Adjustment(name, "coordinators_only") for name in COORDINATOR_PARAMETERS if query.get(name)]
     return {key: value for key, value in query.items() if key not in COORDINATOR_PARAMETERS}, dropped
 
 
@@ -67,12 +65,10 @@ def for_audience(f: Filters, audience: Audience) -> tuple[Filters, list[Adjustme
     Applying it twice changes nothing more."""
     if not audience.public:
         return f, []
-    adjustments = [
-        Adjustment(name, "coordinators_only", getattr(f, name)) for name in COORDINATOR_PARAMETERS if getattr(f, name)
-    ]
+    adjustments = [Adjustment(name, "coordinators_only") for name in COORDINATOR_PARAMETERS if getattr(f, name)]
     start, end = whole_weeks(f.start, f.end, audience.first_day)
     if (start, end) != (f.start, f.end):
-        adjustments.append(Adjustment("period", "whole_weeks", f"{f.start.isoformat()} to {f.end.isoformat()}"))
+        adjustments.append(Adjustment("period", "whole_weeks"))
     return replace(f, start=start, end=end, clinic=None, camp=None), adjustments
 
 

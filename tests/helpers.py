@@ -36,7 +36,8 @@ CAMPS = [  # code, name, governorate, latitude, longitude, population
 UNIT_OF = {"IQ-DA": "UNIT-QUOKKA-7", "IQ-AN": "UNIT-NUMBAT-3", "IQ-KI": "UNIT-DINGO-9"}
 FIRST_MONDAY = dt.date(2017, 1, 2)
 WEEKS = [FIRST_MONDAY + dt.timedelta(days=7 * i) for i in range(8)]
-VISIT_DAYS = (1, 2)  # Tuesday and Wednesday: no visit falls on a week's first or last day, which public labels use
+VISIT_DAYS = (1, 3)  # Tuesday and Thursday: no visit falls on a week's first or last day or a month's first day,
+# which public labels use
 SEXES_AGES = [("female", "under5"), ("female", "5plus"), ("male", "under5"), ("male", "5plus")]
 
 # The planted small cells: (syndrome, camp, week number, sex, age group, visit day, consultations, referrals). Each
@@ -59,7 +60,7 @@ def visit_dates() -> set[dt.date]:
 
 
 def privacy_dataset() -> Dataset:
-    """Five camps in three governorates, one unit each, visited on Tuesdays and Wednesdays for eight weeks from
+    """Five camps in three governorates, one unit each, visited on Tuesdays and Thursdays for eight weeks from
     2017-01-02. Every count is a multiple of 100 but for the planted cells (1 to 4): any sum that holds a planted cell
     without protection ends in neither 00 nor 50."""
     camps = pd.DataFrame(

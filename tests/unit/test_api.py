@@ -77,7 +77,7 @@ def test_public_summary_counts_are_sums_of_protected_weekly_cells(anonymous):
 def test_a_public_period_is_widened_to_whole_weeks_and_says_so(anonymous, coordinator):
     body = anonymous.get("/api/v1/summary?start=2017-02-01&end=2017-02-01").get_json()
     assert (body["filters"]["start"], body["filters"]["end"]) == ("2017-01-30", "2017-02-05")
-    assert body["adjusted"] == [{"parameter": "period", "reason": "whole_weeks", "asked": "2017-02-01 to 2017-02-01"}]
+    assert body["adjusted"] == [{"parameter": "period", "reason": "whole_weeks"}]
     exact = coordinator.get("/api/v1/summary?start=2017-02-01&end=2017-02-01").get_json()
     assert (exact["filters"]["start"], exact["filters"]["end"], exact["adjusted"]) == ("2017-02-01", "2017-02-01", [])
     assert exact["totals"]["consultations"] == 5 + 7 + 3
