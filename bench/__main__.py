@@ -45,13 +45,16 @@ BUDGETS = {
     "concurrent_p95_ms": 200,
     "camp_layer_kb": 100,
     "import_1m_s": 60,
+    "refused_p95_ms": 100,
 }
 # (label, demo arguments): about 1 and 10 million records with 10,000 camps and 1,000 units; --small: the programme
 SIZES = {
     "1M": dict(scale="large", start=dt.date(2018, 8, 27), end=dt.date(2018, 12, 31)),
     "10M": dict(scale="large", start=dt.date(2015, 7, 1), end=dt.date(2018, 12, 31)),
     "small": dict(scale="programme", start=dt.date(2018, 7, 1), end=dt.date(2018, 12, 31)),
+    "demo": dict(scale="programme"),  # the whole demo, 2016 to 2018: what the public view's protection costs
 }
+PUBLIC_PAGES = ("/", "/trends")
 
 
 def log(message: str) -> None:
@@ -198,9 +201,75 @@ def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
         )
         if fig["callbacks"] > 1:
             log("    " + ", ".join(f"{n} {t:.0f}" for n, t in sorted(fig["parts_p95"].items(), key=lambda x: -x[1])))
+    public = app.server.test_client()  # the same filter changes as the public, who get the protected figures
+    for page in PUBLIC_PAGES:
+        views = [_filter_change(public, page, query) for query in queries]
+        slowest = [max(v.values()) for v in views]
+        out[f"{page} (public)"] = {
+            "p50": statistics.median(slowest),
+            "p95": percentile(slowest, 95),
+            "cached_p95": percentile([max(_filter_change(public, page, q).values()) for q in latest], 95),
+            "whole_p95": percentile([sum(v.values()) for v in views], 95),
+            "callbacks": len(views[0]),
+        }
+        log(f"  {page} as the public: slowest callback p95 {out[f'{page} (public)']['p95']:.0f} ms")
+    refused = []
+    for query in ("start=0001-01-01&end=9999-12-31", "start=1900-01-01&freq=month", "end=9999-12-31"):
+        for _ in range(10):
+            started = time.perf_counter()
+            answer = public.get(f"/api/v1/trends?{query}")
+            refused.append((time.perf_counter() - started) * 1000)
+            if answer.status_code != 400:
+                raise RuntimeError(f"/api/v1/trends?{query}: HTTP {answer.status_code}, not 400")
+    log(f"  far periods refused: p95 {percentile(refused, 95):.1f} ms")
     camp_kb = camp_layer_kb(client, f"?start={status.last_date - dt.timedelta(days=27)}&end={status.last_date}")
     engine.dispose()
-    return {"pages": out, "camp_layer_kb": camp_kb, "columns_s": warm}
+    return {"pages": out, "camp_layer_kb": camp_kb, "columns_s": warm, "refused_p95": percentile(refused, 95)}
+
+
+def protection_cost(url: str, samples: int, seed: int = 9) -> dict:
+    """How far the public's figures are from the exact ones (README, "Who sees what"): for random filter sets made
+    whole weeks, the public consultations (total, each governorate's, each governorate's week) against the exact."""
+    from urllib.parse import parse_qs
+
+    from dashboard import cache, policy, reports
+    from dashboard.filters import parse_filters
+    from dashboard.store import access, schema
+
+    cache.clear()
+    engine = schema.make_engine(url)
+    status = access.data_status(engine)
+    public, exact = policy.Audience(5), policy.Audience(None)
+    rng = random.Random(seed)
+    kinds: dict[str, list[tuple[int, int]]] = {"total": [], "governorate": [], "governorate-week": []}
+    for _ in range(samples):
+        query = parse_qs(random_query(rng, status.first_date, status.last_date)[1:])
+        f = policy.public_filters(parse_filters(query, status.first_date, status.last_date), public)
+        shown, true = reports.summary(engine, f, public), reports.summary(engine, f, exact)
+        kinds["total"].append((true["totals"]["consultations"], shown["totals"]["consultations"]))
+        by = {g["governorate"]: g["consultations"] for g in shown["governorates"]}
+        kinds["governorate"] += [(g["consultations"], by.get(g["governorate"], 0)) for g in true["governorates"]]
+        weekly_true, weekly_shown = reports.trends(engine, f, exact), reports.trends(engine, f, public)
+        merged = weekly_true.merge(weekly_shown, on=["period", "governorate"], how="outer").fillna(0)
+        kinds["governorate-week"] += list(
+            zip(merged["consultations_x"].astype(int), merged["consultations_y"].astype(int), strict=True)
+        )
+    out = {}
+    for kind, pairs in kinds.items():
+        large = [abs(s - t) / t for t, s in pairs if t >= 100]
+        small = [abs(s - t) for t, s in pairs if t < 100]
+        short = [(t, s) for t, s in pairs if s < 0.9 * t and t >= 20]
+        out[kind] = {
+            "n": len(pairs),
+            "equal": sum(t == s for t, s in pairs) / len(pairs) if pairs else 0,
+            "p95_rel": percentile(large, 95) if large else 0,
+            "worst_rel": max(large, default=0),
+            "worst_small_abs": max(small, default=0),
+            "short": len(short),
+            "worst_short": min(short, key=lambda p: p[1] / p[0], default=None),
+        }
+    engine.dispose()
+    return out
 
 
 def _filter_change(client, page: str, query: str) -> dict[str, float]:
@@ -645,6 +714,12 @@ def report(results: dict, small: bool) -> str:
                 f"alerts found for every week (background) | {db}, {records:,} records | {c['visits']:.1f} s, "
                 f"{c['syndromes']:.1f} s, {c.get('alerts', 0):.1f} s | (none) | |"
             )
+        if "refused_p95" in run:
+            lines.append(
+                f"| a period far outside the data refused (400), p95 | {db}, {records:,} records | "
+                f"{run['refused_p95']:.1f} ms | {BUDGETS['refused_p95_ms']} ms | "
+                f"{verdict(run['refused_p95'], BUDGETS['refused_p95_ms'])} |"
+            )
         lines.append(
             f"| camp layer, gzip | {db}, {records:,} records | {run['camp_layer_kb']:.0f} KB | "
             f"{BUDGETS['camp_layer_kb']} KB | {verdict(run['camp_layer_kb'], BUDGETS['camp_layer_kb'])} |"
@@ -669,6 +744,15 @@ def report(results: dict, small: bool) -> str:
             f"{BUDGETS['concurrent_p95_ms']} ms, no errors | "
             f"{verdict(c['p95'], BUDGETS['concurrent_p95_ms']) if not c['errors'] else '**missed**'} |"
         )
+    for kind, cost in results.get("protection", {}).items():
+        short = cost["worst_short"]
+        worst = f"; worst short: {short[1]:,} shown for {short[0]:,}" if short else ""
+        lines.append(
+            f"| public consultations against exact, by {kind} ({cost['n']:,} figures of random whole-week filter "
+            f"sets): the same; of 100 or more, p95 and worst difference; under 100, worst; 10% short (of 20 or "
+            f"more) | {results['protection_data']} | {cost['equal']:.0%}; {cost['p95_rel']:.1%}, "
+            f"{cost['worst_rel']:.1%}; {cost['worst_small_abs']}; {cost['short']}{worst} | (none) | |"
+        )
     for db, imp in results.get("import", {}).items():
         scaled = imp["seconds"] * 1_000_000 / imp["rows"]
         lines.append(
@@ -684,7 +768,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     p.add_argument("--small", action="store_true", help="a quick run on the programme-sized demo (what CI runs)")
     p.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
-    p.add_argument("--skip", default="", help="comma-separated parts to skip: latency, browser, load, import")
+    p.add_argument(
+        "--skip", default="", help="comma-separated parts to skip: latency, browser, load, protection, import"
+    )
     p.add_argument("--samples", type=int, default=None, help="filter sets per page (default 200; --small 20)")
     p.add_argument("--users", type=int, default=None, help="concurrent viewers (default 150; --small 20)")
     p.add_argument("--seconds", type=float, default=None, help="length of the load run (default 60; --small 10)")
@@ -726,6 +812,11 @@ def main(argv: list[str] | None = None) -> int:
                 results["load"]["ready_s"] = server.ready_s
         finally:
             server.close()
+    if "protection" not in skip:
+        demo_url, demo_records = ensure_dataset("sqlite", "demo")
+        log(f"the public view's protection against exact figures, demo data ({demo_records:,} records)")
+        results["protection"] = protection_cost(demo_url, 100 if args.small else 400)
+        results["protection_data"] = f"sqlite, {demo_records:,} records (the demo)"
     if "import" not in skip:
         rows = 50_000 if args.small else 1_000_000
         for db in databases:

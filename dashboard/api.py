@@ -78,9 +78,8 @@ def _meta(asked: Asked) -> dict:
             "k": k,
             "method": "weekly_cells_rounded" if k else None,
             "note": _(
-                "Counts are sums of weekly counts by governorate, syndrome, sex and age group in which each count from "
-                "1 to k-1 is 0 or k (at random, the same way every time): small figures are approximate. Periods are "
-                "whole weeks."
+                "Counts are sums of weekly counts by governorate and syndrome in which each count from 1 to k-1 is 0 "
+                "or k (at random, the same way every time): small figures are approximate. Periods are whole weeks."
             )
             if k
             else None,
@@ -294,8 +293,8 @@ def openapi_document() -> dict:
             "version": __version__,
             "description": "Figures follow the definitions of the project's data formats. Public calls answer "
             "for whole weeks (a period is widened to the weeks that hold its first and last day, and `adjusted` "
-            "says so), and their consultation and referral counts are sums of weekly counts by governorate, "
-            "syndrome, sex and age group in which each count from 1 to k-1 is 0 or k; their visits, camps "
+            "says so), and their consultation and referral counts are sums of weekly counts by governorate and "
+            "syndrome in which each count from 1 to k-1 is 0 or k; their visits, camps "
             "reached and units count activity whatever the syndrome. A signed-in coordinator's calls are exact.",
         },
         "servers": [{"url": "/api/v1"}],

@@ -368,9 +368,9 @@ def protection_note(audience: policy.Audience) -> str:
     if not audience.public:
         return _("You are signed in: every count is exact.")
     return _(
-        "To protect people in small camps, public counts are sums of weekly counts in which each count from 1 to "
-        "{k1} is shown as 0 or {k} (at random, so that totals stay right on average): small figures are approximate. "
-        "Periods are whole weeks.",
+        "To protect people in small camps, public counts are sums of weekly counts by governorate and syndrome in "
+        "which each count from 1 to {k1} is shown as 0 or {k} (at random, so that totals stay right on average): "
+        "small figures are approximate. Periods are whole weeks.",
         k1=audience.k - 1,
         k=audience.k,
     )
@@ -385,7 +385,7 @@ def adjustment_notice(adjustment: policy.Adjustment, f=None):
         )
     else:
         text = _(
-            "Public figures are for whole weeks: the period asked for was widened to {start} to {end}.",
+            "Public figures are for whole weeks: the period asked for was widened to {start} – {end}.",
             start=f"{f.start:%d %b %Y}",
             end=f"{f.end:%d %b %Y}",
         )

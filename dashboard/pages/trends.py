@@ -142,6 +142,15 @@ CHARTS = {
     "comparison": 6,
 }
 CHART_HEIGHT = 420
+# By age group and sex: for coordinators. The public's counts are sums of one protected table by week, governorate
+# and syndrome; a table four times finer (sex by age) to draw this chart made every other public figure about 2.5
+# times less accurate (policy.py, README "Who sees what").
+COORDINATOR_CHARTS = ("age_sex",)
+
+
+def charts_for(audience) -> list[str]:
+    """The charts `audience` may see, in the page's order."""
+    return [name for name in CHARTS if not (audience.public and name in COORDINATOR_CHARTS)]
 
 
 def _alert_weeks(view: View):
@@ -161,7 +170,9 @@ def _chart_part(name: str, query: dict):
 
 
 for _name in CHARTS:
-    parts.part(f"trends.{_name}")(partial(_chart_part, _name))
+    parts.part(f"trends.{_name}", role="coordinator" if _name in COORDINATOR_CHARTS else None)(
+        partial(_chart_part, _name)
+    )
 
 
 @parts.part("trends.alerts", role="coordinator")
@@ -448,7 +459,9 @@ def layout(**query):
     f = view.f
     period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
     note = (
-        components.protection_note(view.audience) + " " + _("Sign in as a coordinator for every count and for alerts.")
+        components.protection_note(view.audience)
+        + " "
+        + _("Sign in as a coordinator for every count, the breakdown by age group and sex, and alerts.")
         if view.audience.public
         else _(
             "Weeks start on {day}; open points are weeks or months cut by the period.",
@@ -467,8 +480,10 @@ def layout(**query):
             *([dmc.Title(_("Alerts"), order=3), parts.placeholder("trends.alerts", 420)] if view.coordinator else []),
             dmc.Grid(
                 [
-                    dmc.GridCol(parts.placeholder(f"trends.{name}", CHART_HEIGHT), span={"base": 12, "lg": span})
-                    for name, span in CHARTS.items()
+                    dmc.GridCol(
+                        parts.placeholder(f"trends.{name}", CHART_HEIGHT), span={"base": 12, "lg": CHARTS[name]}
+                    )
+                    for name in charts_for(view.audience)
                 ]
             ),
             dcc.Download(id=ids.TRENDS_DOWNLOAD),
@@ -558,9 +573,9 @@ def download(clicks, search):
     if not ctx.triggered_id or not any(clicks or []):
         raise PreventUpdate
     name = ctx.triggered_id["chart"]
-    if name not in CSV_COLUMNS:
-        raise PreventUpdate
     view = _part_view(parts.page_query(search))
+    if name not in CSV_COLUMNS or name not in charts_for(view.audience):
+        raise PreventUpdate
     f = view.f
     table = chart_table(name, view.engine, f, view.audience)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")

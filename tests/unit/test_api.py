@@ -91,7 +91,7 @@ def test_api_and_page_show_the_same_figures(api_app, anonymous):
     assert cards[4] == f"{body['totals']['consultations']:,}"
     assert cards[5] == f"{body['totals']['referrals']:,} referrals"
     assert cards[1] == f"{body['totals']['population_reached']:,}"
-    assert "widened to 30 Jan 2017 to 05 Feb 2017" in " ".join(texts(page))
+    assert "widened to 30 Jan 2017 – 05 Feb 2017" in " ".join(texts(page))
 
 
 def test_trends_weekly_and_monthly(coordinator):

@@ -52,7 +52,7 @@ def test_the_public_page_shows_protected_counts_of_whole_weeks(tiny_app):
     week's referral cells are each 1 to 3: 0 or 5 each); what is not a count of people stays exact."""
     page = _overview(tiny_app, "start=2017-02-01&end=2017-02-01")
     said = " ".join(texts(page))
-    assert "the period asked for was widened to 30 Jan 2017 to 05 Feb 2017" in said
+    assert "the period asked for was widened to 30 Jan 2017 – 05 Feb 2017" in said
     assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in said
     assert "each count from 1 to 4 is shown as 0 or 5" in said
     cards = texts(find(page, ids.OVERVIEW_FIGURES))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from dash.exceptions import PreventUpdate
 
 from dashboard import auth, charts, ids
 from dashboard.store import users
@@ -173,11 +174,21 @@ def _download(app, chart, role=None):
     "chart", ["governorate", "syndrome", "age_sex", "referrals", "rates", "comparison", "expected"]
 )
 def test_every_chart_downloads_as_csv_with_hxl(app, chart):
-    data = _download(app, chart)
+    data = _download(app, chart, role="coordinator" if chart == "age_sex" else None)
     rows = list(csv.reader(io.StringIO(data["content"])))
     assert rows[1][0].startswith("#") and len(rows) > 2
     assert data["filename"].startswith(f"mmc-{chart}-2017-01-30")
     assert not any(s in data["content"] for s in SECRETS)
+
+
+def test_the_breakdown_by_age_and_sex_is_for_coordinators(app):
+    page = _page(app, start="2017-01-30", end="2017-02-12")
+    assert find(page, {"type": ids.PART, "part": "trends.age_sex"}) is None
+    assert "the breakdown by age group and sex" in " ".join(texts(page))
+    with pytest.raises(PreventUpdate):
+        _download(app, "age_sex")
+    coordinator = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
+    assert find(coordinator, {"type": ids.CHART, "chart": "age_sex"}) is not None
 
 
 def test_downloads_follow_the_viewers_role(app):
