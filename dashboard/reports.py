@@ -169,8 +169,8 @@ def released(engine, audience: Audience) -> pd.DataFrame:
     """The public view's one table of counts, made once per data version: consultations and referrals per week
     (of `audience.first_day`), governorate and syndrome, each cell protected (analytics.protect with threshold
     audience.k and this database's own secret key). Every public count is a sum of its rows. (Finer cells, by sex and
-    age group too, were four times as many small counts to round: public totals of 100 or more were 4.9% off at the
-    95th percentile on the demo data, against 1.8%.)"""
+    age group too, were four times as many small counts to round: public totals of 100 or more were 1.7% off at the
+    95th percentile on the demo data, against 0.5%.)"""
     status = access.data_status(engine)
     columns = ["week", *CELL_DIMS, *COUNTS]
     if not status.first_date:

@@ -143,7 +143,7 @@ CHARTS = {
 }
 CHART_HEIGHT = 420
 # By age group and sex: for coordinators. The public's counts are sums of one protected table by week, governorate
-# and syndrome; a table four times finer (sex by age) to draw this chart made every other public figure about 2.5
+# and syndrome; a table four times finer (sex by age) to draw this chart made every other public figure about three
 # times less accurate (policy.py, README "Who sees what").
 COORDINATOR_CHARTS = ("age_sex",)
 
