@@ -1,4 +1,4 @@
-// The overview's chart is a picture drawn on the server (dashboard/svgcharts.py). Under a pointer it shows every
+// The overview's chart is a picture drawn on the server (dashboard/web/components/svgcharts.py). Under a pointer it shows every
 // line's value for the nearest week, from the figures the picture came with (its data-hover attribute): the same
 // figures as the picture, hidden counts included as a dash.
 (function () {

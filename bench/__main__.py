@@ -63,7 +63,7 @@ def log(message: str) -> None:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 # -- datasets --------------------------------------------------------------------------------------------------------
@@ -80,8 +80,8 @@ def ensure_dataset(kind: str, size: str) -> tuple[str, int]:
     """A database holding the demo data of `size`, built once; returns its URL and record count."""
     from sqlalchemy import text
 
-    from dashboard import demo
-    from dashboard.store import access, loading, schema
+    from dashboard.data import loading, queries, schema
+    from dashboard.ingest import demo
 
     url = database_url(kind, size)
     label = f"demo {size}"
@@ -95,7 +95,7 @@ def ensure_dataset(kind: str, size: str) -> tuple[str, int]:
     WORK.mkdir(parents=True, exist_ok=True)
     engine = schema.make_engine(url)
     schema.upgrade(engine)
-    access.ensure_reference(engine)
+    queries.ensure_reference(engine)
     with engine.connect() as conn:
         done = conn.execute(text("SELECT count(*) FROM import_batches WHERE source LIKE :s"), {"s": f"{label}%"})
         ready = done.scalar_one() > 0
@@ -103,7 +103,7 @@ def ensure_dataset(kind: str, size: str) -> tuple[str, int]:
         log(f"building the {size} dataset on {kind} (once)...")
         started = time.monotonic()
         dataset = demo.generate(**SIZES[size])
-        access.load_dataset(engine, dataset, created_by="bench")
+        queries.load_dataset(engine, dataset, created_by="bench")
         with engine.begin() as conn:
             conn.execute(text("UPDATE import_batches SET source = :s WHERE is_demo"), {"s": f"{label} {SIZES[size]}"})
         log(f"  built in {time.monotonic() - started:.0f} s")
@@ -148,9 +148,10 @@ def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
     """p50 and p95 (ms) of the page callback for each page over `samples` random filter sets, then again cached."""
     sys.path.insert(0, str(ROOT))
     from app import create_app
-    from dashboard import auth, cache, reports
     from dashboard.config import Settings
-    from dashboard.store import access, users
+    from dashboard.data import queries, users
+    from dashboard.server import auth
+    from dashboard.services import cache, figures
 
     cache.clear()
     # one address asks thousands of times a minute: a budget far above that (the limiter still counts every request)
@@ -161,7 +162,7 @@ def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
     account = users.user_by_name(engine, "bench") or users.add_user(
         engine, "bench", auth.hash_password("bench-password-1"), "coordinator"
     )
-    status = access.data_status(engine)
+    status = queries.data_status(engine)
     client = app.server.test_client()
     with client.session_transaction() as session:
         session["csrf"] = "bench"
@@ -174,15 +175,15 @@ def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
     warm = read_columns(engine)
     settings = app.server.config["MMC_SETTINGS"]
     started = time.perf_counter()
-    reports.warm_alerts(engine, reports.alert_rules(settings), settings.first_day)
+    figures.warm_alerts(engine, figures.alert_rules(settings), settings.first_day)
     warm["alerts"] = time.perf_counter() - started
     log(f"  alerts of every week, camp and syndrome found (as on the first request for alerts): {warm['alerts']:.1f} s")
     rng = random.Random(seed)
-    queries = [random_query(rng, status.first_date, status.last_date) for _ in range(samples)]
+    links = [random_query(rng, status.first_date, status.last_date) for _ in range(samples)]
     out = {}
     for page in PAGES:
-        views = [_filter_change(client, page, query) for query in queries]
-        latest = queries[-max(5, samples // 10) :]  # the latest: still in the cache, whatever its size
+        views = [_filter_change(client, page, query) for query in links]
+        latest = links[-max(5, samples // 10) :]  # the latest: still in the cache, whatever its size
         cached = [_filter_change(client, page, query) for query in latest]
         slowest = [max(v.values()) for v in views]
         wholes = [sum(v.values()) for v in views]
@@ -206,7 +207,7 @@ def filter_latency(url: str, samples: int, seed: int = 8) -> dict:
             log("    " + ", ".join(f"{n} {t:.0f}" for n, t in sorted(fig["parts_p95"].items(), key=lambda x: -x[1])))
     public = app.server.test_client()  # the same filter changes as the public, who get the protected figures
     for page in PUBLIC_PAGES:
-        views = [_filter_change(public, page, query) for query in queries]
+        views = [_filter_change(public, page, query) for query in links]
         slowest = [max(v.values()) for v in views]
         out[f"{page} (public)"] = {
             "p50": statistics.median(slowest),
@@ -235,24 +236,25 @@ def protection_cost(url: str, samples: int, seed: int = 9) -> dict:
     whole weeks, the public consultations (total, each governorate's, each governorate's week) against the exact."""
     from urllib.parse import parse_qs
 
-    from dashboard import cache, policy, reports
-    from dashboard.filters import parse_filters
-    from dashboard.store import access, schema
+    from dashboard.data import queries, schema
+    from dashboard.domain import policy
+    from dashboard.domain.filters import parse_filters
+    from dashboard.services import cache, figures
 
     cache.clear()
     engine = schema.make_engine(url)
-    status = access.data_status(engine)
+    status = queries.data_status(engine)
     public, exact = policy.Audience(5), policy.Audience(None)
     rng = random.Random(seed)
     kinds: dict[str, list[tuple[int, int]]] = {"total": [], "governorate": [], "governorate-week": []}
     for _ in range(samples):
         query = parse_qs(random_query(rng, status.first_date, status.last_date)[1:])
         f = policy.public_filters(parse_filters(query, status.first_date, status.last_date), public)
-        shown, true = reports.summary(engine, f, public), reports.summary(engine, f, exact)
+        shown, true = figures.summary(engine, f, public), figures.summary(engine, f, exact)
         kinds["total"].append((true["totals"]["consultations"], shown["totals"]["consultations"]))
         by = {g["governorate"]: g["consultations"] for g in shown["governorates"]}
         kinds["governorate"] += [(g["consultations"], by.get(g["governorate"], 0)) for g in true["governorates"]]
-        weekly_true, weekly_shown = reports.trends(engine, f, exact), reports.trends(engine, f, public)
+        weekly_true, weekly_shown = figures.trends(engine, f, exact), figures.trends(engine, f, public)
         merged = weekly_true.merge(weekly_shown, on=["period", "governorate"], how="outer").fillna(0)
         kinds["governorate-week"] += list(
             zip(merged["consultations_x"].astype(int), merged["consultations_y"].astype(int), strict=True)
@@ -277,8 +279,8 @@ def protection_cost(url: str, samples: int, seed: int = 9) -> dict:
 
 def _filter_change(client, page: str, query: str) -> dict[str, float]:
     """The time (ms) of each callback a filter change makes: the page's frame (Dash pages' router), then each of
-    the frame's parts (dashboard/parts.py), which the browser asks for together once the frame has arrived."""
-    from dashboard import parts
+    the frame's parts (dashboard/web/parts.py), which the browser asks for together once the frame has arrived."""
+    from dashboard.web import parts
 
     started = time.perf_counter()
     response = client.post("/_dash-update-component", json=page_callback_body(page, query))
@@ -326,12 +328,12 @@ def _first_rows_body(grid: str, search: str) -> dict:
 
 
 def read_columns(engine) -> dict:
-    """Read the in-memory totals (store.columns) as a server does after each data load, and how long it took: the
+    """Read the in-memory totals (data.columns) as a server does after each data load, and how long it took: the
     visits on the first question, each visit's syndromes in the background right after."""
-    from dashboard.store import access, columns
+    from dashboard.data import columns, version
 
     started = time.perf_counter()
-    cols = columns.of(engine, access.data_version(engine))
+    cols = columns.of(engine, version.data_version(engine))
     visits = time.perf_counter() - started
     if cols is None:
         return {}
@@ -345,7 +347,7 @@ def read_columns(engine) -> dict:
 def camp_layer_kb(client, query: str) -> float:
     """The overview's camp layer as a first visit gets it, gzip-compressed (KB): the camps' places (a file kept by
     the browser until data is loaded again) and the answer's columns (which camps, status, population)."""
-    from dashboard import ids
+    from dashboard.web import ids
 
     body = client.post("/_dash-update-component", json=page_callback_body("/", query)).get_json()
 
@@ -584,15 +586,16 @@ def import_throughput(source_url: str, kind: str, rows: int) -> dict:
 
     from sqlalchemy import text
 
-    from dashboard import exports, imports, intake
-    from dashboard.store import loading, schema
+    from dashboard.data import loading, schema
+    from dashboard.ingest import formats, pipeline
+    from dashboard.services import exports
 
     source = schema.make_engine(source_url)
     files = {}
     for what in ("camps", "clinics"):
-        files[what] = exports.to_csv(loading.export_rows(source, what), imports.template_columns(what)).encode()
+        files[what] = exports.to_csv(loading.export_rows(source, what), formats.template_columns(what)).encode()
     files["records"] = exports.to_csv(
-        itertools.islice(loading.export_rows(source, "records"), rows), imports.template_columns("records")
+        itertools.islice(loading.export_rows(source, "records"), rows), formats.template_columns("records")
     ).encode()
     source.dispose()
     target = database_url(kind, "import")
@@ -607,9 +610,9 @@ def import_throughput(source_url: str, kind: str, rows: int) -> dict:
     engine = schema.make_engine(target)
     schema.upgrade(engine)
     for what in ("camps", "clinics"):
-        assert intake.run(engine, what, files[what], f"{what}.csv", user="bench").loaded
+        assert pipeline.run(engine, what, files[what], f"{what}.csv", user="bench").loaded
     started = time.monotonic()
-    outcome = intake.run(engine, "records", files["records"], "records.csv", user="bench")
+    outcome = pipeline.run(engine, "records", files["records"], "records.csv", user="bench")
     seconds = time.monotonic() - started
     engine.dispose()
     if not outcome.loaded:
@@ -644,7 +647,7 @@ def machine() -> dict:
     import plotly
     import sqlalchemy
 
-    from dashboard.store import schema
+    from dashboard.data import schema
 
     def first_line(path: str, prefix: str) -> str:
         try:
@@ -699,7 +702,7 @@ def report(results: dict, small: bool) -> str:
         "|---|---|---|---|---|",
     ]
     for key, run in results.get("latency", {}).items():
-        db, size, records = key
+        db, _size, records = key
         for page, fig in run["pages"].items():
             label, value = "p50; cached p95", f"{fig['p50']:.0f}; {fig['cached_p95']:.0f}"
             if fig.get("callbacks", 1) > 1:  # a page whose frame is followed by its parts
@@ -798,23 +801,7 @@ def main(argv: list[str] | None = None) -> int:
     browser_url, browser_records = urls[browser_key]
     results["browser_data"] = f"{browser_key[0]}, {browser_records:,} records"
     if not {"browser", "load"} <= skip:
-        server = Server(browser_url)
-        try:
-            if "browser" not in skip:
-                log("page weight and throttled drawing in headless Chromium")
-                results["browser"] = page_weight(server.base)
-            if "load" not in skip:
-                from dashboard.store import access, schema
-
-                status = access.data_status(schema.make_engine(browser_url))
-                users = args.users or (20 if args.small else 150)
-                log(f"load run: {users} viewers (workers ready {server.ready_s:.1f} s after their first requests)")
-                results["load"] = load_run(
-                    server.base, users, args.seconds or (10 if args.small else 60), status.first_date, status.last_date
-                )
-                results["load"]["ready_s"] = server.ready_s
-        finally:
-            server.close()
+        results.update(_in_a_real_server(browser_url, skip, args))
     if "protection" not in skip:
         demo_url, demo_records = ensure_dataset("sqlite", "demo")
         log(f"the public view's protection against exact figures, demo data ({demo_records:,} records)")
@@ -826,6 +813,33 @@ def main(argv: list[str] | None = None) -> int:
             log(f"import of {rows:,} record rows on {db}")
             results["import"][db] = import_throughput(urls[(db, sizes[-1])][0], db, rows)
     results["machine"]["speed_end_s"] = speed()
+    return _write(results, args)
+
+
+def _in_a_real_server(url: str, skip: set, args) -> dict:
+    """Page weight and drawing time in headless Chromium, and the viewers' load run, against gunicorn."""
+    out: dict = {}
+    server = Server(url)
+    try:
+        if "browser" not in skip:
+            log("page weight and throttled drawing in headless Chromium")
+            out["browser"] = page_weight(server.base)
+        if "load" not in skip:
+            from dashboard.data import queries, schema
+
+            status = queries.data_status(schema.make_engine(url))
+            users = args.users or (20 if args.small else 150)
+            log(f"load run: {users} viewers (workers ready {server.ready_s:.1f} s after their first requests)")
+            seconds = args.seconds or (10 if args.small else 60)
+            out["load"] = load_run(server.base, users, seconds, status.first_date, status.last_date)
+            out["load"]["ready_s"] = server.ready_s
+    finally:
+        server.close()
+    return out
+
+
+def _write(results: dict, args) -> int:
+    """The report and its figures written; with --small, compared with the baseline (1: a regression)."""
     notes = ROOT / "bench" / "NOTES.md"  # what the figures mean and what a missed budget would take, kept by hand
     results["notes"] = notes.read_text(encoding="utf-8") if notes.exists() and not args.small else ""
     out = WORK / "RESULTS-small.md" if args.small else ROOT / "bench" / "RESULTS.md"

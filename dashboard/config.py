@@ -185,6 +185,3 @@ class Settings:
         if "secret_key" not in values:
             values["secret_key"] = _secret_key()
         return cls(**values)
-
-
-SETTINGS_TABLE = [(f.metadata["env"], f.metadata["help"]) for f in fields(Settings)]

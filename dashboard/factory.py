@@ -1,37 +1,43 @@
-"""Building the Dash app: database, server configuration, pages and the shell."""
+"""Building the Dash app: the database (schema, reference data and, on first start, the demo data), server
+configuration, pages and the shell."""
 
 from __future__ import annotations
 
 import gc
+import logging
+import time
 
 from dash import Dash
 from dash.exceptions import DependencyException
 from flask import request, session
 
-from dashboard import auth, callbacks, compression, parts, ratelimit, setup, shell
-from dashboard.api import api
-from dashboard.boundaries import load_boundaries
 from dashboard.config import ROOT, Settings
-from dashboard.downloads import downloads
+from dashboard.data import columns, queries, schema, version
 from dashboard.i18n import _
-from dashboard.places import places
-from dashboard.store import access, columns
+from dashboard.ingest import demo
+from dashboard.ingest.boundaries import load_boundaries
+from dashboard.server import auth, compression, ratelimit
+from dashboard.server.api import api
+from dashboard.server.downloads import downloads
+from dashboard.server.places import places
+from dashboard.web import callbacks, parts, shell
 
+log = logging.getLogger(__name__)
 STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")  # the same for every visitor
 
 
 def build(settings: Settings) -> Dash:
     load_boundaries(settings.boundaries_file or None)  # a bad BOUNDARIES_FILE stops the start with its reason
-    engine = setup.prepare(settings)
+    engine = prepare(settings)
     columns.ENABLED = settings.in_memory_totals
     app = Dash(
         "dashboard",
         use_pages=True,
-        pages_folder="pages",
+        pages_folder="web/pages",
         assets_folder=str(ROOT / "assets"),
         assets_ignore=compression.ASSETS_LOADED_ON_DEMAND,
         title=_("Mobile Medical Clinics, Iraq"),
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # (None: the tab's title never says "Updating")
         suppress_callback_exceptions=True,
         serve_locally=True,
     )
@@ -46,8 +52,8 @@ def build(settings: Settings) -> Dash:
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 2**20 * 4 // 3 + 2**20,
     )
     app.layout = shell.layout
-    app.server.before_request(access.begin_request)
-    app.server.teardown_request(lambda _error: access.end_request())
+    app.server.before_request(version.begin_request)
+    app.server.teardown_request(lambda _error: version.end_request())
     callbacks.register(app)
     parts.register(app)
     auth.init_app(app.server, settings.secure_cookies)
@@ -60,7 +66,7 @@ def build(settings: Settings) -> Dash:
     # that done before doing it: a gunicorn worker whose first requests are a page's scripts, several at once on its
     # threads (the page came from another worker), refused them and the visitor saw an empty page. Set up now.
     with app.server.test_request_context("/"):
-        app._setup_server()  # noqa: SLF001
+        app._setup_server()
     # What exists now (modules, layouts, reference data) lives as long as the process: leave it out of the garbage
     # collector's full passes, which otherwise walked all of it and paused an answer for about 100 ms. Answers make
     # many short-lived objects (rows of tables, parts of the page): collect less often (17 full passes in 20 answers
@@ -68,6 +74,20 @@ def build(settings: Settings) -> Dash:
     gc.freeze()
     gc.set_threshold(20_000, 10, 10)
     return app
+
+
+def prepare(settings: Settings):
+    """An engine on a database at the newest schema; a new one gets the demo data when LOAD_DEMO allows (once: a
+    database whose demo data was removed, or that holds imported data, does not get it again)."""
+    engine = schema.make_engine(settings.database_url)
+    schema.upgrade(engine)
+    queries.ensure_reference(engine)
+    if settings.load_demo and not queries.ever_loaded(engine) and not queries.data_status(engine).has_data:
+        started = time.monotonic()
+        log.warning("Empty database: loading the synthetic demo data (once)...")
+        summary = queries.load_dataset(engine, demo.generate())
+        log.warning("Demo data loaded: %s records in %.0f s", f"{summary.records:,}", time.monotonic() - started)
+    return engine
 
 
 def _tile_origin(app: Dash) -> str:

@@ -13,11 +13,6 @@ CATALOGUES: dict[str, dict[str, str]] = {"en": {}}
 _language: ContextVar[str] = ContextVar("language", default="en")
 
 
-def set_language(code: str) -> None:
-    """Use `code` for the strings of the current request; unknown codes fall back to English."""
-    _language.set(code if code in LANGUAGES else "en")
-
-
 def direction() -> str:
     """'ltr' or 'rtl' for the current language."""
     return LANGUAGES[_language.get()][1]

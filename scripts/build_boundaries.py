@@ -18,8 +18,8 @@ from pathlib import Path
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dashboard.boundaries import SHIPPED, properties_for, round_coords  # noqa: E402
-from dashboard.reference import governorate_iso  # noqa: E402
+from dashboard.domain.reference import governorate_iso
+from dashboard.ingest.boundaries import SHIPPED, properties_for, round_coords
 
 TOLERANCE = 0.004  # degrees, about 400 m: invisible at governorate scale
 ATTRIBUTION = (

@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from dashboard import exports, imports
+from dashboard.ingest import formats
+from dashboard.services import exports
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "templates"
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    for kind in imports.KINDS:
-        rows, columns = imports.template_rows(kind), imports.template_columns(kind)
+    for kind in formats.KINDS:
+        rows, columns = formats.template_rows(kind), formats.template_columns(kind)
         (OUT / f"{kind}.csv").write_text(exports.to_csv(rows, columns), encoding="utf-8")
         (OUT / f"{kind}.xlsx").write_bytes(exports.to_xlsx(rows, columns, kind))
         print(f"wrote {kind}.csv and {kind}.xlsx")

@@ -1,5 +1,6 @@
-"""Helpers shared by several test modules: a dataset with known small cells, and an outsider who attacks the public
-view with nothing but its public answers."""
+"""Helpers the test modules share (fixtures are in conftest.py): hand-made datasets, apps on fresh databases, signing
+in and asking as the browser does, reading components and pictures, loading files, and the outsider who attacks the
+public view with nothing but its public answers."""
 
 from __future__ import annotations
 
@@ -7,12 +8,386 @@ import csv
 import datetime as dt
 import io
 import itertools
+import json
+import re
+import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 
-from dashboard.demo import Dataset
+from dashboard.data import queries, schema
+from dashboard.ingest import pipeline
+from dashboard.ingest.demo import Dataset
+from dashboard.web import parts
+
+# -- datasets -----------------------------------------------------------------------------------------------------
+
+
+def tiny_dataset(records: list[tuple] | None = None) -> Dataset:
+    """A hand-made dataset small enough to compute every figure by hand.
+
+    Camps: A (Dohuk, 1,000 people from 2017-01-01, 2,000 from 2017-02-01), B (Anbar, 500 from 2017-01-15),
+    C (Anbar, 300, never visited). Units: M1 (MMC, 2 clinicians, Dohuk), M2 (MMC, 3 clinicians, Anbar),
+    A1 (ambulance, Anbar).
+    """
+    camps = pd.DataFrame(
+        [
+            dict(
+                camp_code="A",
+                camp_name="Camp A",
+                governorate="IQ-DA",
+                district=None,
+                latitude=36.8,
+                longitude=42.9,
+                site_type="camp",
+                position_approximate=False,
+            ),
+            dict(
+                camp_code="B",
+                camp_name="Camp B",
+                governorate="IQ-AN",
+                district=None,
+                latitude=33.4,
+                longitude=43.3,
+                site_type="camp",
+                position_approximate=False,
+            ),
+            dict(
+                camp_code="C",
+                camp_name="Camp C",
+                governorate="IQ-AN",
+                district=None,
+                latitude=33.3,
+                longitude=43.7,
+                site_type="informal_site",
+                position_approximate=False,
+            ),
+        ]
+    )
+    pops = pd.DataFrame(
+        [
+            dict(camp_code="A", population_date=dt.date(2017, 1, 1), population=1000),
+            dict(camp_code="A", population_date=dt.date(2017, 2, 1), population=2000),
+            dict(camp_code="B", population_date=dt.date(2017, 1, 15), population=500),
+            dict(camp_code="C", population_date=dt.date(2017, 1, 1), population=300),
+        ]
+    )
+    clinics = pd.DataFrame(
+        [
+            dict(
+                clinic_code="M1",
+                clinic_name="Team Alpha",
+                unit_type="mmc",
+                partner="P",
+                governorate="IQ-DA",
+                base_latitude=36.85123,
+                base_longitude=42.95321,
+                clinicians=2,
+                active_from=None,
+                active_to=None,
+            ),
+            dict(
+                clinic_code="M2",
+                clinic_name="Team Bravo",
+                unit_type="mmc",
+                partner="P",
+                governorate="IQ-AN",
+                base_latitude=33.42457,
+                base_longitude=43.31789,
+                clinicians=3,
+                active_from=None,
+                active_to=None,
+            ),
+            dict(
+                clinic_code="A1",
+                clinic_name="Ambulance Charlie",
+                unit_type="ambulance",
+                partner="P",
+                governorate="IQ-AN",
+                base_latitude=33.41234,
+                base_longitude=43.30987,
+                clinicians=0,
+                active_from=None,
+                active_to=None,
+            ),
+        ]
+    )
+    if records is None:
+        records = TINY_RECORDS
+    cols = ["date", "clinic_code", "camp_code", "syndrome", "sex", "age_group", "consultations", "referrals"]
+    frame = pd.DataFrame(records, columns=cols)
+    frame["date"] = [dt.date.fromisoformat(d) for d in frame["date"]]
+    return Dataset(camps=camps, populations=pops, clinics=clinics, records=iter([frame]), seed=0, scale="tiny")
+
+
+# (date, clinic, camp, syndrome, sex, age, consultations, referrals)
+
+
+# (date, clinic, camp, syndrome, sex, age, consultations, referrals)
+TINY_RECORDS = [
+    ("2017-01-30", "M1", "A", "ari", "female", "under5", 10, 1),  # Monday
+    ("2017-01-30", "M1", "A", "ari", "male", "5plus", 20, 0),
+    ("2017-02-01", "M1", "A", "awd", "female", "5plus", 5, 0),
+    ("2017-02-01", "M2", "B", "ari", "male", "under5", 7, 2),
+    ("2017-02-01", "A1", "B", "injury", "male", "5plus", 3, 3),
+    ("2017-02-05", "M2", "B", "other", "female", "5plus", 40, 1),  # Sunday
+    ("2017-02-06", "M1", "A", "other", "female", "5plus", 8, 0),  # Monday, next week
+]
+
+
+# -- apps, sign-in and requests -----------------------------------------------------------------------------------
+
+
+def settings_for(url: str, **overrides):
+    from dashboard.config import Settings
+
+    # Tests ask many times a minute from one address: a budget far above what they ask (its own tests set theirs).
+    defaults = {"database_url": url, "secret_key": "test", "load_demo": False, "rate_limit": "100000 per minute"}
+    return Settings.from_env(**{**defaults, **overrides})
+
+
+def make_app(url: str, dataset: Dataset | None = None, **overrides):
+    """An app on the database at `url`, after loading `dataset` (as demo data) when given."""
+    from app import create_app
+
+    if dataset is not None:
+        eng = schema.make_engine(url)
+        schema.upgrade(eng)
+        queries.load_dataset(eng, dataset)
+        eng.dispose()
+    return create_app(settings_for(url, **overrides))
+
+
+PASSWORD = "correct-horse-battery"
+# What only coordinators may receive from the tiny dataset: unit bases, names and codes.
+
+
+# What only coordinators may receive from the tiny dataset: unit bases, names and codes.
+SECRETS = (
+    "36.85123",
+    "42.95321",
+    "33.42457",
+    "43.31789",
+    "33.41234",
+    "43.30987",
+    "Team Alpha",
+    "Team Bravo",
+    "Ambulance Charlie",
+)
+
+
+def client_with_csrf(app, token="tok"):
+    client = app.server.test_client()
+    with client.session_transaction() as session:
+        session["csrf"] = token
+    return client
+
+
+def sign_in(client, username="carol", password=PASSWORD, next_path="/coordinator", token="tok"):
+    return client.post(
+        "/auth/login", data={"username": username, "password": password, "next": next_path, "csrf_token": token}
+    )
+
+
+def page_content(client, pathname: str, search: str = "") -> str:
+    """The response of Dash's page-routing callback for a path, as the browser would ask for it."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if "_pages_content.children" in d["output"])
+    values = {"pathname": pathname, "search": search, "hash": "", "href": f"http://localhost{pathname}"}
+    body = {
+        "output": dep["output"],
+        "outputs": [output_spec(o) for o in dep["output"].strip(".").split("...") if o],
+        "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
+        "state": [{**s, "value": values.get(s["property"])} for s in dep["state"]],
+        "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code in (200, 204), response.data[:300]
+    return response.get_data(as_text=True)
+
+
+def output_spec(spec: str) -> dict:
+    component, prop = spec.rsplit(".", 1)
+    return {"id": component, "property": prop}
+
+
+def parts_content(client, page: str, search: str) -> str:
+    """The answers to the page's parts (dashboard/web/parts.py), as the browser asks for them after the page's frame."""
+    names = parts.names_in(json.loads(page)["response"]["_pages_content"]["children"])
+    assert names, "the page has parts"
+    answers = [client.post("/_dash-update-component", json=parts.request_body(n, search)) for n in names]
+    assert all(a.status_code == 200 for a in answers)
+    return "".join(a.get_data(as_text=True) for a in answers)
+
+
+def texts(component) -> list[str]:
+    """Every string in a Dash component tree, in order: what a reader of the page would see."""
+    out: list[str] = []
+
+    def walk(node):
+        if node is None:
+            return
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            out.append(str(node))
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "to_plotly_json"):
+            props = node.to_plotly_json()["props"]
+            for key in ("children", "title", "label"):
+                walk(props.get(key))
+
+    walk(component)
+    return out
+
+
+def find(component, component_id):
+    """The component with `component_id` in a tree, or None."""
+    return next((c for c in walk(component) if getattr(c, "id", None) == component_id), None)
+
+
+def call_callback(client, output: str, values: dict, triggered: str | None = None):
+    """POST to a callback as the browser would: `output` names one of its outputs ("id.prop"); `values` maps
+    "id.prop" to the value of each input and state (missing ones are None). Returns the Flask response."""
+    deps = client.get("/_dash-dependencies").get_json()
+
+    def outputs_of(dep):
+        return [o.split("@")[0] for o in dep["output"].strip(".").split("...")]
+
+    def inputs_of(dep):
+        return {f"{i['id']}.{i['property']}" for i in dep["inputs"]}
+
+    matching = [d for d in deps if output in outputs_of(d)]
+    dep = next((d for d in matching if (triggered or next(iter(values), "")) in inputs_of(d)), matching[0])
+    outputs = []
+    for spec in dep["output"].strip(".").split("..."):
+        component, prop = spec.rsplit(".", 1)
+        outputs.append({"id": component, "property": prop})
+
+    def fill(items):
+        return [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
+
+    first = dep["inputs"][0]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": fill(dep["inputs"]),
+        "state": fill(dep["state"]),
+        "changedPropIds": [triggered or f"{first['id']}.{first['property']}"],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+def sign_in_here(uid: int = 1, role: str | None = None) -> None:
+    """Inside a test's request: sign in the user `uid` as the sign-in form does (a session recorded in the database),
+    if that user has `role` (any role when None); a user with another role, or none, leaves the request anonymous."""
+    from dashboard.data import users
+    from dashboard.server import auth, runtime
+
+    account = users.user_by_id(runtime.engine(), uid)
+    if account is not None and role in (None, account.role):
+        auth.start_session(account)
+
+
+def run_callback(app, function, *args, triggered: str, role: str | None = None):
+    """Call a callback's function as Dash would, inside a request (signed in with `role` when given) and with
+    `triggered` ("id.prop", the id JSON for a pattern-matching one) as what fired it."""
+    from contextvars import copy_context
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    def call():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": 1}]))
+        with app.server.test_request_context("/_dash-update-component", method="POST"):
+            if role:
+                sign_in_here(1, role)
+            return function(*args)
+
+    return copy_context().run(call)
+
+
+def walk(component):
+    """Every component in a Dash component tree, parents before their children."""
+    if hasattr(component, "to_plotly_json"):
+        yield component
+        children = component.to_plotly_json()["props"].get("children")
+        yield from walk(children if isinstance(children, (list, tuple)) else [children])
+    elif isinstance(component, (list, tuple)):
+        for child in component:
+            yield from walk(child)
+
+
+def with_parts(page, query: dict):
+    """The page as the browser shows it once every part has answered (dashboard/web/parts.py): each placeholder filled
+    with its part for the same link and viewer, or left empty when the viewer may not see it. Call it inside the
+    page's request, as the page's layout is called."""
+    from urllib.parse import urlencode
+
+    from dash.exceptions import PreventUpdate
+
+    from dashboard.web import ids, parts
+
+    search = "?" + urlencode(query, doseq=True)
+    for component in walk(page):
+        key = getattr(component, "id", None)
+        if isinstance(key, dict) and key.get("type") == ids.PART:
+            try:
+                component.children = parts.render(key["part"], search)
+            except PreventUpdate:
+                component.children = None
+    return page
+
+
+# -- pictures -----------------------------------------------------------------------------------------------------
+
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def drawn(svg: str) -> dict:
+    """What the picture shows: each line's values (read off the axis; None where the line is broken), the open
+    circles' values, the legend's names and the axis values."""
+    root = ET.fromstring(svg)
+    grid = [(float(e.get("y1")), float(e.get("data-value"))) for e in root.iterfind("s:line[@data-value]", NS)]
+    (y0, v0), (y1, v1) = grid[0], grid[-1]
+
+    def value(y: float) -> float:
+        return round(v0 + (y - y0) * (v1 - v0) / (y1 - y0))
+
+    lines = {}
+    for path in root.iterfind("s:path[@data-governorate]", NS):
+        points = []
+        for command, x, y in re.findall(r"([ML])([\d.]+),([\d.]+)", path.get("d")):
+            point = (float(x), value(float(y)))
+            if command == "L" and points and points[-1] == point:
+                continue  # a lone point: drawn as a dot
+            if command == "M" and points:
+                points.append(None)
+            points.append(point)
+        lines[path.get("data-governorate")] = points
+    circles = [value(float(c.get("cy"))) for c in root.iterfind("s:circle", NS)]
+    texts = [t.text for t in root.iterfind("s:text", NS)]
+    return {"lines": lines, "circles": circles, "texts": texts, "axis": [v for _, v in grid]}
+
+
+# -- imports ------------------------------------------------------------------------------------------------------
+
+
+IMPORT_TODAY = dt.date(2017, 3, 1)  # the day the import tests load files on
+
+
+def run_import(engine, kind, content, filename=None, **kwargs):
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return pipeline.run(engine, kind, data, filename or f"{kind}.csv", user="tester", today=IMPORT_TODAY, **kwargs)
+
+
+# -- the public view's privacy ------------------------------------------------------------------------------------
+
 
 K = 5  # the suppression threshold the privacy tests use (the default)
 
@@ -160,71 +535,84 @@ class Outsider:
         return (body.get("totals") or {}).get(measure)
 
     def claims(self) -> list[Claim]:
-        found: list[Claim] = []
-        govs = sorted({c[2] for c in CAMPS})
-        syndromes = sorted({p[0] for p in PLANTED})
-        ends = [w + dt.timedelta(days=6) for w in WEEKS]
+        """Every difference of published numbers that comes out between 1 and K-1, with how it was found."""
+        self.found: list[Claim] = []
+        self._periods_and_governorates()
+        self._syndrome_complements()
+        self._visits_with_a_syndrome()
+        self._sexes_and_ages()
+        return self.found
 
-        def claim(cell, value, how):
-            if value is not None and 0 < value < K:
-                found.append(Claim(cell, int(value), how))
+    GOVERNORATES: ClassVar[list[str]] = sorted({c[2] for c in CAMPS})
+    SYNDROMES: ClassVar[list[str]] = sorted({p[0] for p in PLANTED})
+    ENDS: ClassVar[list[dt.date]] = [w + dt.timedelta(days=6) for w in WEEKS]
 
-        for measure, gov, syndrome in itertools.product(("consultations", "referrals"), govs, syndromes):
-            # Shifted periods: the same end, a start a week later (or a day later: a period need not be whole weeks).
+    def _claim(self, cell, value, how) -> None:
+        if value is not None and 0 < value < K:
+            self.found.append(Claim(cell, int(value), how))
+
+    def _periods_and_governorates(self) -> None:
+        """Shifted periods (the same end, a start a week, a day or three days later: a period need not be whole
+        weeks), one week asked for alone, and a governorate against all the others."""
+        ends = self.ENDS
+        for measure, gov, syndrome in itertools.product(
+            ("consultations", "referrals"), self.GOVERNORATES, self.SYNDROMES
+        ):
             for w in range(len(WEEKS)):
+                cell = (measure, gov, w, syndrome, None, None)
                 for shift in (dt.timedelta(days=7), dt.timedelta(days=1), dt.timedelta(days=3)):
                     a = self.total(measure, WEEKS[w], ends[-1], gov, syndrome)
                     b = self.total(measure, WEEKS[w] + shift, ends[-1], gov, syndrome)
                     if a is not None and b is not None:
-                        claim((measure, gov, w, syndrome, None, None), a - b, f"start moved by {shift.days} days")
-                direct = self.total(measure, WEEKS[w], ends[w], gov, syndrome)
-                claim((measure, gov, w, syndrome, None, None), direct, "one week asked for")
-                # The governorate against all the others.
+                        self._claim(cell, a - b, f"start moved by {shift.days} days")
+                self._claim(cell, self.total(measure, WEEKS[w], ends[w], gov, syndrome), "one week asked for")
                 everyone = self.total(measure, WEEKS[w], ends[w], None, syndrome)
-                others = [self.total(measure, WEEKS[w], ends[w], g, syndrome) for g in govs if g != gov]
+                others = [self.total(measure, WEEKS[w], ends[w], g, syndrome) for g in self.GOVERNORATES if g != gov]
                 if everyone is not None and None not in others:
-                    claim((measure, gov, w, syndrome, None, None), everyone - sum(others), "other governorates")
-        for measure, gov, w in itertools.product(("consultations", "referrals"), govs, range(len(WEEKS))):
-            # Every syndrome against the syndromes other than the one of interest.
-            everything = self.total(measure, WEEKS[w], ends[w], gov)
-            per = {s: self.total(measure, WEEKS[w], ends[w], gov, s) for s in _all_syndromes()}
-            for syndrome in syndromes:
+                    self._claim(cell, everyone - sum(others), "other governorates")
+
+    def _syndrome_complements(self) -> None:
+        """Every syndrome against the syndromes other than the one of interest."""
+        for measure, gov, w in itertools.product(("consultations", "referrals"), self.GOVERNORATES, range(len(WEEKS))):
+            everything = self.total(measure, WEEKS[w], self.ENDS[w], gov)
+            per = {s: self.total(measure, WEEKS[w], self.ENDS[w], gov, s) for s in _all_syndromes()}
+            for syndrome in self.SYNDROMES:
                 rest = [v for s, v in per.items() if s != syndrome]
                 if everything is not None and None not in rest:
-                    claim((measure, gov, w, syndrome, None, None), everything - sum(rest), "other syndromes")
-        # Visits in which the syndrome was recorded, when each saw one case (if the syndrome changes the visits).
-        for gov, w in itertools.product(govs, range(len(WEEKS))):
-            period = {"start": WEEKS[w].isoformat(), "end": ends[w].isoformat(), "governorate": gov}
+                    self._claim((measure, gov, w, syndrome, None, None), everything - sum(rest), "other syndromes")
+
+    def _visits_with_a_syndrome(self) -> None:
+        """Visits in which the syndrome was recorded, when each saw one case (if the syndrome changes the visits)."""
+        for gov, w in itertools.product(self.GOVERNORATES, range(len(WEEKS))):
+            period = {"start": WEEKS[w].isoformat(), "end": self.ENDS[w].isoformat(), "governorate": gov}
             every = (self.summary(**period).get("totals") or {}).get("visits")
-            for syndrome in syndromes:
+            for syndrome in self.SYNDROMES:
                 visits = (self.summary(**period, syndrome=syndrome).get("totals") or {}).get("visits")
                 if visits != every:
-                    claim(("consultations", gov, w, syndrome, None, None), visits, "visits with the syndrome")
-        # Sex and age: the trends page's download by age group and sex, and each cell against the others.
-        for gov, syndrome in itertools.product(govs, syndromes):
-            rows = self.download(
-                "age_sex",
-                {"start": WEEKS[0].isoformat(), "end": ends[-1].isoformat(), "governorate": gov, "syndrome": syndrome},
-            )
+                    self._claim(("consultations", gov, w, syndrome, None, None), visits, "visits with the syndrome")
+
+    def _sexes_and_ages(self) -> None:
+        """The trends page's download by age group and sex, and each of its cells against the others."""
+        for gov, syndrome in itertools.product(self.GOVERNORATES, self.SYNDROMES):
+            period = {"start": WEEKS[0].isoformat(), "end": self.ENDS[-1].isoformat()}
+            rows = self.download("age_sex", {**period, "governorate": gov, "syndrome": syndrome})
             for row in rows:
                 w = (dt.date.fromisoformat(row["period"]) - FIRST_MONDAY).days // 7
                 for measure in ("consultations", "referrals"):
-                    value = _int(row[measure])
                     cell = (measure, gov, w, syndrome, row["sex"], row["age_group"])
-                    claim(cell, value, "age and sex chart")
-                    total = self.total(measure, WEEKS[w], ends[w], gov, syndrome)
+                    self._claim(cell, _int(row[measure]), "age and sex chart")
+                    total = self.total(measure, WEEKS[w], self.ENDS[w], gov, syndrome)
                     others = [
                         _int(r[measure])
                         for r in rows
                         if r["period"] == row["period"] and (r["sex"], r["age_group"]) != (row["sex"], row["age_group"])
                     ]
                     if total is not None and None not in others:
-                        claim(cell, total - sum(others), "other sexes and age groups")
-        return found
+                        self._claim(cell, total - sum(others), "other sexes and age groups")
 
 
 def _all_syndromes() -> tuple[str, ...]:
-    from dashboard.reference import SYNDROMES
+    from dashboard.domain.reference import SYNDROMES
 
     return tuple(SYNDROMES)
 
@@ -244,7 +632,7 @@ def trends_download(client, chart: str, query: dict) -> list[dict]:
     import json
     from urllib.parse import urlencode
 
-    from dashboard import ids
+    from dashboard.web import ids
 
     key = {"chart": chart, "type": ids.CSV_BUTTON}
     body = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from dash.testing.wait import until
 
-from dashboard import demo
-from tests.conftest import make_app
+from dashboard.ingest import demo
+from dashboard.web import ids
+from tests.helpers import PASSWORD, make_app
 
 
 def pytest_collection_modifyitems(items):
@@ -28,3 +30,28 @@ def severe_logs(dash_duo) -> list[str]:
     for message in found:  # printed whole: pytest shows a failing test's output, but cuts long assertion values
         print("browser console error:", message)
     return found
+
+
+def wait_for_callbacks(dash_duo, timeout: float = 30) -> None:
+    """Until Dash has no callback waiting or running (the controls' first reports of their values included)."""
+    until(lambda: dash_duo.redux_state_rqs == [], timeout=timeout)
+
+
+def sign_in_in_browser(dash_duo, next_path):
+    """Sign carol in through the form, as a person does; the form sends her on to `next_path`."""
+    dash_duo.wait_for_page(dash_duo.server_url + f"/login?next={next_path}")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")
+    dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys(PASSWORD)
+    dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()
+
+
+def chart_lines(dash_duo) -> list[str]:
+    """The governorates whose line the overview's chart draws, read from the picture the page shows."""
+    until(lambda: dash_duo.find_elements(f"#{ids.OVERVIEW_CHART}"), timeout=20)
+    return dash_duo.driver.execute_script(
+        "const img = document.getElementById(arguments[0]);"
+        "const svg = new DOMParser().parseFromString(atob(img.src.split(',')[1]), 'image/svg+xml');"
+        "return [...svg.querySelectorAll('path[data-governorate]')]"
+        "  .filter(p => p.getAttribute('d')).map(p => p.getAttribute('data-governorate'));",
+        ids.OVERVIEW_CHART,
+    )

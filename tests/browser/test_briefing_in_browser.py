@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import ids
+from dashboard.web import ids
 from tests.browser.conftest import severe_logs
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dash.testing.wait import until
 
-from dashboard import auth, ids, intake
-from dashboard.store import schema, users
-from tests.browser.conftest import severe_logs
-from tests.browser.test_coordinator_in_browser import PASSWORD, _sign_in
-from tests.conftest import make_app
+from dashboard.data import schema, users
+from dashboard.ingest import pipeline
+from dashboard.server import auth
+from dashboard.web import ids
+from tests.browser.conftest import severe_logs, sign_in_in_browser, wait_for_callbacks
+from tests.helpers import PASSWORD, make_app
 
 CAMPS = """camp_code,camp_name,governorate,latitude,longitude,population,population_date
 A,Camp A,Dohuk,36.8,42.9,1000,2017-01-01
@@ -45,7 +46,7 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
     engine = schema.make_engine(url)
     schema.upgrade(engine)
     for kind, content in (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS)):
-        assert intake.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
+        assert pipeline.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
     users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
     app = make_app(url, upload_dir=str(tmp_path / "uploads"))
     dash_duo.start_server(app)
@@ -53,7 +54,7 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
     dash_duo.wait_for_page(dash_duo.server_url + PERIOD)
     until(lambda: "60" in _figures(dash_duo).split(), timeout=30)
 
-    _sign_in(dash_duo, "/coordinator/data?kind=records")
+    sign_in_in_browser(dash_duo, "/coordinator/data?kind=records")
     dash_duo.wait_for_element(f"#{ids.DATA_UPLOAD}", timeout=20)
     (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
     _upload(dash_duo, tmp_path / "bad.csv")
@@ -77,16 +78,14 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
 
 
 def test_a_link_with_an_unknown_kind_keeps_its_notice(dash_duo, tmp_path):
-    import time
-
     url = f"sqlite:///{tmp_path / 'data.db'}"
     engine = schema.make_engine(url)
     schema.upgrade(engine)
     users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
     dash_duo.start_server(make_app(url, upload_dir=str(tmp_path / "uploads")))
-    _sign_in(dash_duo, "/coordinator/data?kind=nonsense")
+    sign_in_in_browser(dash_duo, "/coordinator/data?kind=nonsense")
     dash_duo.wait_for_contains_text("#_pages_content", "The link's kind was not understood", timeout=30)
-    time.sleep(2)  # long enough for the kind control's first report to have gone round
+    wait_for_callbacks(dash_duo)  # every control's first report has gone round
     assert dash_duo.driver.current_url.endswith("/coordinator/data?kind=nonsense")
     assert "The link's kind was not understood" in dash_duo.find_element("#_pages_content").text
     assert severe_logs(dash_duo) == []

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dash.testing.wait import until
 
-from dashboard import ids
-from tests.browser.conftest import severe_logs
-from tests.browser.test_pages_in_browser import chart_lines
+from dashboard.web import ids
+from tests.browser.conftest import chart_lines, severe_logs
 
 
 def _click_polygon(dash_duo, name: str) -> bool:
@@ -53,7 +52,8 @@ def test_clicking_a_camp_opens_its_panel(dash_duo, demo_app):
     )
     dash_duo.wait_for_contains_text(".mantine-Drawer-content", "Population", timeout=20)
     text = dash_duo.find_element(".mantine-Drawer-content").text
-    assert "Status" in text and "Units that served it" not in text  # the public panel names no unit
+    assert "Status" in text
+    assert "Units that served it" not in text
     assert severe_logs(dash_duo) == []
 
 
@@ -79,8 +79,8 @@ def test_the_shading_changes_without_reloading(dash_duo, demo_app):
 def test_a_camp_name_is_shown_as_text_never_run_as_html(dash_duo, tmp_path):
     import datetime as dt
 
-    from dashboard import demo
-    from tests.conftest import make_app
+    from dashboard.ingest import demo
+    from tests.helpers import make_app
 
     dataset = demo.generate(start=dt.date(2018, 12, 1), end=dt.date(2018, 12, 31))
     dataset.camps.loc[0, "camp_name"] = '<img src=x id=injected onerror="window.__pwned=1">'

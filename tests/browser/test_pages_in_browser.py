@@ -5,11 +5,12 @@ from __future__ import annotations
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
-from dashboard import ids, reports
-from dashboard.filters import parse_filters
-from dashboard.policy import Audience
-from dashboard.store import access
-from tests.browser.conftest import severe_logs
+from dashboard.data import queries
+from dashboard.domain.filters import parse_filters
+from dashboard.domain.policy import Audience
+from dashboard.services import figures
+from dashboard.web import ids
+from tests.browser.conftest import chart_lines, severe_logs, sign_in_in_browser
 
 POLYGONS = f"#{ids.OVERVIEW_MAP} .leaflet-overlay-pane path:not(.camp-marker)"
 
@@ -56,27 +57,16 @@ def test_overview_draws_map_figures_and_chart(dash_duo, demo_app):
         )
         > 0
     )
-    figures = dash_duo.find_element(f"#{ids.OVERVIEW_FIGURES}").text
-    assert "People reached" in figures and "Consultations" in figures
+    shown = dash_duo.find_element(f"#{ids.OVERVIEW_FIGURES}").text
+    assert "People reached" in shown
+    assert "Consultations" in shown
     engine = demo_app.server.config["MMC_ENGINE"]
-    status = access.data_status(engine)
+    status = queries.data_status(engine)
     public = Audience(5, demo_app.server.config["MMC_SETTINGS"].first_day)
-    totals = reports.summary(engine, parse_filters({}, status.first_date, status.last_date), public)["totals"]
-    assert f"{totals['camps_reached']} / {totals['camps']}" in figures
+    totals = figures.summary(engine, parse_filters({}, status.first_date, status.last_date), public)["totals"]
+    assert f"{totals['camps_reached']} / {totals['camps']}" in shown
     assert totals["camps"] == 30  # Bezabize Central closed in June 2018: not counted as missed
     assert severe_logs(dash_duo) == []
-
-
-def chart_lines(dash_duo) -> list[str]:
-    """The governorates whose line the overview's chart draws, read from the picture the page shows."""
-    until(lambda: dash_duo.find_elements(f"#{ids.OVERVIEW_CHART}"), timeout=20)
-    return dash_duo.driver.execute_script(
-        "const img = document.getElementById(arguments[0]);"
-        "const svg = new DOMParser().parseFromString(atob(img.src.split(',')[1]), 'image/svg+xml');"
-        "return [...svg.querySelectorAll('path[data-governorate]')]"
-        "  .filter(p => p.getAttribute('d')).map(p => p.getAttribute('data-governorate'));",
-        ids.OVERVIEW_CHART,
-    )
 
 
 def test_plotly_is_loaded_only_by_pages_that_draw_plotly_charts(dash_duo, demo_app):
@@ -152,13 +142,13 @@ def test_a_link_reproduces_the_period(dash_duo, demo_app):
 def test_on_a_narrow_screen_the_header_wraps_above_the_page_not_over_it(dash_duo, demo_app):
     """A projector at 1024 px or a small laptop: the header (at its longest, signed in) takes two or three rows, and
     the page starts below it."""
-    from dashboard import auth
-    from dashboard.store import users
-    from tests.browser.test_coordinator_in_browser import PASSWORD, _sign_in
+    from dashboard.data import users
+    from dashboard.server import auth
+    from tests.helpers import PASSWORD
 
     users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
     dash_duo.start_server(demo_app)
-    _sign_in(dash_duo, "/")
+    sign_in_in_browser(dash_duo, "/")
     dash_duo.wait_for_element(f"#{ids.SIGN_OUT}", timeout=20)
     for width in (1024, 800):
         dash_duo.driver.set_window_size(width, 900)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
-from dashboard import auth, ids
-from dashboard.store import users
+from dashboard.data import users
+from dashboard.server import auth
+from dashboard.web import ids
 from tests.browser.conftest import severe_logs
 
 PASSWORD = "correct-horse-battery"

@@ -6,8 +6,8 @@ import json
 
 from dash.testing.wait import until
 
-from dashboard import ids
-from tests.browser.conftest import severe_logs
+from dashboard.web import ids
+from tests.browser.conftest import severe_logs, sign_in_in_browser, wait_for_callbacks
 
 CHART = json.dumps({"chart": "governorate", "type": ids.CHART}, separators=(",", ":"))
 
@@ -48,13 +48,11 @@ def test_a_preset_changes_chart_and_link_and_back_restores_it(dash_duo, demo_app
 
 def test_a_bad_link_keeps_its_notice_until_the_reader_changes_a_filter(dash_duo, demo_app):
     """Controls report their values as they are drawn; that must not replace the link before anyone reads why."""
-    import time
-
     dash_duo.start_server(demo_app)
     dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-02-30&syndrome=flu")
     dash_duo.wait_for_contains_text("#_pages_content", "The link's start was not understood", timeout=30)
     until(lambda: len(_x_range(dash_duo)) == 2, timeout=30)
-    time.sleep(2)  # long enough for any control's first report to have gone round
+    wait_for_callbacks(dash_duo)  # every control's first report has gone round
     assert dash_duo.driver.current_url.endswith("/trends?start=2018-02-30&syndrome=flu")
     assert "The link's start was not understood" in dash_duo.find_element("#_pages_content").text
     dash_duo.driver.execute_script(
@@ -68,9 +66,9 @@ def test_a_bad_link_keeps_its_notice_until_the_reader_changes_a_filter(dash_duo,
 
 def test_a_coordinator_finds_a_camp_among_many_by_typing(dash_duo, demo_app, monkeypatch):
     """Beyond PICKER_ALL camps the picker is filled from the server as the coordinator types."""
-    from dashboard import auth
-    from dashboard.pages import trends
-    from dashboard.store import users
+    from dashboard.data import users
+    from dashboard.server import auth
+    from dashboard.web.pages import trends
 
     monkeypatch.setattr(trends, "PICKER_ALL", 5)  # the demo's 31 camps count as many
     users.add_user(
@@ -106,13 +104,13 @@ def test_a_coordinator_finds_a_camp_among_many_by_typing(dash_duo, demo_app, mon
 
 def test_a_coordinator_sees_the_alerts_on_the_governorates(dash_duo, demo_app):
     """The alert map has the governorates' outlines under the alerts, not alerts on an empty background."""
-    from dashboard import auth
-    from dashboard.store import users
-    from tests.browser.test_coordinator_in_browser import PASSWORD, _sign_in
+    from dashboard.data import users
+    from dashboard.server import auth
+    from tests.helpers import PASSWORD
 
     users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
     dash_duo.start_server(demo_app)
-    _sign_in(dash_duo, "/trends?start=2018-10-01&end=2018-12-30")
+    sign_in_in_browser(dash_duo, "/trends?start=2018-10-01&end=2018-12-30")
     until(lambda: len(dash_duo.find_elements(f"#{ids.ALERT_MAP} .alert-marker")) > 5, timeout=30)
     outlines = f"#{ids.ALERT_MAP} .leaflet-alert-outlines-pane path"
     until(lambda: len(dash_duo.find_elements(outlines)) == 18, timeout=20)  # every governorate of Iraq

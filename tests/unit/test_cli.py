@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard.__main__ import main
-from dashboard.store import access, schema
+from dashboard.cli import main
+from dashboard.data import queries, schema
 
 
 def test_init_db_creates_the_schema(db_url, monkeypatch, capsys):
@@ -16,22 +16,24 @@ def test_init_db_creates_the_schema(db_url, monkeypatch, capsys):
     assert "newest schema" in capsys.readouterr().out
     engine = schema.make_engine(db_url)
     assert schema.is_current(engine)
-    assert len(access.governorate_names(engine)) == 18
+    assert len(queries.governorate_names(engine)) == 18
 
 
 def test_demo_loads_a_short_period(sqlite_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     assert main(["demo", "--start", "2018-12-01", "--end", "2018-12-31", "--seed", "3"]) == 0
     assert "57 units" in capsys.readouterr().out
-    status = access.data_status(schema.make_engine(sqlite_url))
-    assert status.is_demo and status.last_date <= dt.date(2018, 12, 31)
+    status = queries.data_status(schema.make_engine(sqlite_url))
+    assert status.is_demo
+    assert status.last_date <= dt.date(2018, 12, 31)
 
 
 def test_unreachable_database_is_a_plain_error(monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     assert main(["init-db"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "Traceback" not in err
+    assert err.startswith("error: ")
+    assert "Traceback" not in err
 
 
 def test_bad_argument_exits_with_usage(capsys):
@@ -55,9 +57,10 @@ def test_import_lists_errors_and_exits_non_zero(sqlite_url, monkeypatch, capsys,
     assert main(["import", "camps", str(bad)]) == 1
     out, err = capsys.readouterr()
     assert "2 errors:" in out
-    assert "row 2, governorate: unknown governorate 'Narnia'" in out and "row 2, population: -5 is below 0" in out
+    assert "row 2, governorate: unknown governorate 'Narnia'" in out
+    assert "row 2, population: -5 is below 0" in out
     assert "nothing was loaded" in err
-    assert access.data_status(schema.make_engine(sqlite_url)).has_data is False
+    assert queries.data_status(schema.make_engine(sqlite_url)).has_data is False
 
 
 def test_import_dry_run_then_load_then_export_and_history(sqlite_url, monkeypatch, capsys, tmp_path):
@@ -72,7 +75,8 @@ def test_import_dry_run_then_load_then_export_and_history(sqlite_url, monkeypatc
     capsys.readouterr()
     assert main(["imports"]) == 0
     history = capsys.readouterr().out.splitlines()
-    assert len(history) == 3 and "\tamira\tcamps\tloaded\tcamps.csv\tadded 3\t" in history[-1]
+    assert len(history) == 3
+    assert "\tamira\tcamps\tloaded\tcamps.csv\tadded 3\t" in history[-1]
     out = tmp_path / "records-out.csv"
     assert main(["export", "records", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == (TEMPLATES / "records.csv").read_text(encoding="utf-8")
@@ -83,6 +87,6 @@ def test_remove_demo(sqlite_url, monkeypatch, capsys):
     assert main(["demo", "--start", "2018-12-01", "--end", "2018-12-07"]) == 0
     assert main(["remove-demo"]) == 0
     assert "Demo data removed." in capsys.readouterr().out
-    assert not access.data_status(schema.make_engine(sqlite_url)).has_data
+    assert not queries.data_status(schema.make_engine(sqlite_url)).has_data
     assert main(["remove-demo"]) == 0
     assert "There is no demo data to remove." in capsys.readouterr().out

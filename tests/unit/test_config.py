@@ -31,7 +31,8 @@ def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setattr(config, "DATA_DIR", tmp_path)
     first = Settings.from_env().secret_key
-    assert len(first) == 64 and Settings.from_env().secret_key == first
+    assert len(first) == 64
+    assert Settings.from_env().secret_key == first
     assert (tmp_path / ".secret_key").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     assert Settings.from_env().secret_key == "from-the-environment"
@@ -42,7 +43,8 @@ def test_environment_values_are_typed(monkeypatch):
     monkeypatch.setenv("DEBUG", "true")
     monkeypatch.setenv("SECRET_KEY", "x")
     settings = Settings.from_env()
-    assert settings.port == 9000 and settings.debug is True
+    assert settings.port == 9000
+    assert settings.debug is True
 
 
 def test_a_bad_number_names_the_setting(monkeypatch):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app
-from tests.helpers import K, Outsider, hidden_cells, privacy_dataset, trends_download
+from tests.helpers import K, Outsider, hidden_cells, make_app, privacy_dataset, trends_download
 
 
 @pytest.fixture(scope="module")

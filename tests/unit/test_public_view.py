@@ -22,11 +22,10 @@ from urllib.parse import urlencode
 import dash
 import pytest
 
-from dashboard import auth, parts
-from dashboard.store import access, users
-from tests.conftest import make_app
-from tests.helpers import UNIT_SECRETS, K, privacy_dataset, visit_dates
-from tests.unit.test_auth import PASSWORD, _client_with_csrf, _sign_in
+from dashboard.data import queries, users
+from dashboard.server import auth
+from dashboard.web import parts
+from tests.helpers import PASSWORD, UNIT_SECRETS, K, client_with_csrf, make_app, privacy_dataset, sign_in, visit_dates
 
 LINKS = [
     {},
@@ -66,7 +65,7 @@ def app(tmp_path_factory):
 
 def _wildcard_values(key: str) -> list[str]:
     """The concrete values a pattern-matching id's wildcard key takes in this app."""
-    charts = sys.modules["dashboard.pages.trends"].CSV_COLUMNS  # (pages are imported by the app that uses them)
+    charts = sys.modules["dashboard.web.pages.trends"].CSV_COLUMNS  # (pages are imported by the app that uses them)
     known = {"part": list(parts._PARTS), "chart": list(charts)}
     return known.get(key, ["x"])
 
@@ -122,7 +121,7 @@ def _requests(app, links):
     """(what was asked, how to ask it) for every callback, part, page frame and API route, for each link."""
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    camp_id = int(access.camp_places(app.server.config["MMC_ENGINE"])["camp_id"].iloc[0])
+    camp_id = int(queries.camp_places(app.server.config["MMC_ENGINE"])["camp_id"].iloc[0])
     paths = [p["path"] for p in dash.page_registry.values()]
     routes = [
         r.rule
@@ -136,7 +135,7 @@ def _requests(app, links):
             if dep.get("clientside_function"):
                 continue
             outputs = [o for o in dep["output"].strip(".").split("...") if o]
-            specs = [_output(o) for o in outputs]
+            specs = [output_spec(o) for o in outputs]
             inputs = [_concrete(i, search, camp_id) for i in dep["inputs"]]
             body = {
                 "output": dep["output"],
@@ -161,7 +160,7 @@ def _requests(app, links):
     return out
 
 
-def _output(spec: str):
+def output_spec(spec: str):
     """An output as the browser names it: a pattern-matching one made concrete like its inputs."""
     component, prop = spec.rsplit(".", 1)
     prop = prop.split("@")[0]
@@ -300,8 +299,8 @@ def test_no_anonymous_answer_holds_unit_detail_a_visit_date_or_a_small_count(app
 def test_a_coordinator_gets_what_the_public_does_not_and_no_server_error(app):
     """The same requests signed in: the detectors fire (unit detail, visit dates and exact small counts are there),
     so the anonymous test above could fail; and nothing answers 500."""
-    client = _client_with_csrf(app)
-    _sign_in(client)
+    client = client_with_csrf(app)
+    sign_in(client)
     found, errors = set(), []
     for what, method, body in _requests(app, COORDINATOR_LINKS):
         response = _ask(client, method, body)

@@ -1,0 +1,383 @@
+"""Writing checked files into the database, the import history, loaded boundaries and data exports.
+
+Every load runs in one transaction: all of a file lands, or none of it. Rows replace earlier rows with the same key
+(formats.md), so loading a file twice never counts anything twice. The first real file removes the demo data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard.data.fields import RECORD_COLUMNS
+from dashboard.data.models import BoundarySet, Camp, CampPopulation, Clinic, ImportBatch, ServiceRecord
+from dashboard.data.queries import (
+    _bulk_insert,
+    clear_programme_data,
+    exclusive_load,
+    refresh_derived_totals,
+)
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+CHUNK = 100_000
+RECORD_KEY = ("date", "clinic_id", "camp_id", "syndrome", "sex", "age_group")
+HISTORY_COLUMNS = (
+    "id",
+    "created_at",
+    "created_by",
+    "kind",
+    "source",
+    "sha256",
+    "status",
+    "rows_added",
+    "rows_replaced",
+    "rows_rejected",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    batch_id: int
+    kind: str
+    added: int
+    replaced: int
+    removed_demo: bool
+
+
+def known_codes(engine: Engine) -> tuple[set[str], set[str]]:
+    """The clinic codes and camp codes the database holds: service records must name one of each."""
+    with engine.connect() as conn:
+        return set(conn.scalars(select(Clinic.code))), set(conn.scalars(select(Camp.code)))
+
+
+def holds_demo(conn: Connection) -> bool:
+    """Whether demo camps or units are in the database (the demo's history alone does not count)."""
+    demo = select(ImportBatch.id).where(ImportBatch.is_demo.is_(True))
+    return bool(
+        conn.scalar(select(exists().where(Camp.batch_id.in_(demo))))
+        or conn.scalar(select(exists().where(Clinic.batch_id.in_(demo))))
+    )
+
+
+def _new_batch(conn: Connection, kind: str, source: str, sha256: str | None, created_by: str, **values) -> int:
+    return conn.execute(
+        insert(ImportBatch).returning(ImportBatch.id),
+        dict(
+            kind=kind,
+            source=source[:255],
+            sha256=sha256,
+            created_at=dt.datetime.now(dt.UTC),
+            created_by=created_by[:64],
+            rows_added=values.get("rows_added", 0),
+            rows_replaced=0,
+            rows_rejected=values.get("rows_rejected", 0),
+            is_demo=False,
+            status=values.get("status", "loaded"),
+            note=(values.get("note") or None) and values["note"][:255],
+        ),
+    ).scalar_one()
+
+
+def record_rejected(
+    engine: Engine, kind: str, source: str, sha256: str, created_by: str, rejected: int, note: str | None = None
+) -> int:
+    """Note in the history a file that was refused (none of its rows were written): for its errors, or for `note`."""
+    with engine.begin() as conn:
+        return _new_batch(conn, kind, source, sha256, created_by, rows_rejected=rejected, status="rejected", note=note)
+
+
+def load(
+    engine: Engine,
+    checked,
+    *,
+    source: str,
+    sha256: str,
+    created_by: str,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Write a checked table (imports.Checked without errors) in one transaction and record it in the history."""
+    if not checked.ok:
+        raise ValueError("a file with errors is never written")
+    with exclusive_load(engine), engine.begin() as conn:
+        removed_demo = holds_demo(conn)
+        if removed_demo:
+            clear_programme_data(conn)
+        batch_id = _new_batch(conn, checked.kind, source, sha256, created_by)
+        writer = {"camps": _load_camps, "clinics": _load_clinics, "records": _load_records}[checked.kind]
+        replaced = writer(conn, checked.frame, batch_id, progress or (lambda *_: None))
+        added = checked.rows - replaced
+        conn.execute(
+            update(ImportBatch).where(ImportBatch.id == batch_id).values(rows_added=added, rows_replaced=replaced)
+        )
+    if engine.dialect.name == "postgresql" and checked.rows > 10_000:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE service_records")
+    return LoadResult(batch_id, checked.kind, added, replaced, removed_demo)
+
+
+def _text_or_none(value) -> str | None:
+    return None if value is None or pd.isna(value) or value == "" else str(value)
+
+
+def _date_or_none(value) -> dt.date | None:
+    return None if pd.isna(value) else value.date()
+
+
+def _load_camps(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
+    latest = frame.sort_values("population_date", kind="stable").drop_duplicates("camp_code", keep="last")
+    existing = conn.execute(select(Camp.code, Camp.id, Camp.governorate)).all()
+    ids = {code: camp_id for code, camp_id, _gov in existing}
+    governorates = {code: gov for code, _id, gov in existing}
+    rows = [
+        dict(
+            b_code=r.camp_code,
+            name=r.camp_name,
+            governorate=r.governorate,
+            district=_text_or_none(r.district),
+            latitude=float(r.latitude),
+            longitude=float(r.longitude),
+            site_type=r.site_type,
+            position_approximate=False,
+            batch_id=batch_id,
+        )
+        for r in latest.itertuples(index=False)
+    ]
+    new = [{("code" if k == "b_code" else k): v for k, v in r.items()} for r in rows if r["b_code"] not in ids]
+    old = [r for r in rows if r["b_code"] in ids]
+    if new:
+        conn.execute(insert(Camp), new)
+    if old:
+        columns: dict[str, object] = {k: bindparam(k) for k in old[0] if k != "b_code"}
+        conn.execute(update(Camp).where(Camp.code == bindparam("b_code")).values(**columns), old)
+        if any(r["governorate"] != governorates[r["b_code"]] for r in old):
+            progress("summarising", len(frame), len(frame))
+            refresh_derived_totals(conn)  # the syndrome totals count a camp's records in its governorate
+    ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
+    pairs = [(ids[code], d.date()) for code, d in zip(frame["camp_code"], frame["population_date"], strict=True)]
+    have = set(
+        conn.execute(
+            select(CampPopulation.camp_id, CampPopulation.population_date).where(
+                CampPopulation.camp_id.in_({camp_id for camp_id, _ in pairs})
+            )
+        ).all()
+    )
+    replaced = [dict(b_camp=c, b_date=d) for c, d in pairs if (c, d) in have]
+    if replaced:
+        conn.execute(
+            delete(CampPopulation).where(
+                CampPopulation.camp_id == bindparam("b_camp"), CampPopulation.population_date == bindparam("b_date")
+            ),
+            replaced,
+        )
+    conn.execute(
+        insert(CampPopulation),
+        [
+            dict(camp_id=c, population_date=d, population=int(p))
+            for (c, d), p in zip(pairs, frame["population"], strict=True)
+        ],
+    )
+    progress("writing", len(frame), len(frame))
+    return len(replaced)
+
+
+def _load_clinics(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
+    ids = dict(conn.execute(select(Clinic.code, Clinic.id)).all())
+    rows = [
+        dict(
+            b_code=r.clinic_code,
+            name=r.clinic_name,
+            unit_type=r.unit_type,
+            partner=_text_or_none(r.partner),
+            governorate=r.governorate,
+            base_latitude=float(r.base_latitude),
+            base_longitude=float(r.base_longitude),
+            clinicians=int(r.clinicians),
+            active_from=_date_or_none(r.active_from),
+            active_to=_date_or_none(r.active_to),
+            batch_id=batch_id,
+        )
+        for r in frame.itertuples(index=False)
+    ]
+    new = [{("code" if k == "b_code" else k): v for k, v in r.items()} for r in rows if r["b_code"] not in ids]
+    old = [r for r in rows if r["b_code"] in ids]
+    if new:
+        conn.execute(insert(Clinic), new)
+    if old:
+        columns: dict[str, object] = {k: bindparam(k) for k in old[0] if k != "b_code"}
+        conn.execute(update(Clinic).where(Clinic.code == bindparam("b_code")).values(**columns), old)
+    progress("writing", len(frame), len(frame))
+    return len(old)
+
+
+def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
+    """Stage the rows in a temporary table, delete the rows with the same keys, then insert them in key order."""
+    clinic_ids = dict(conn.execute(select(Clinic.code, Clinic.id)).all())
+    camp_ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
+    postgres = conn.dialect.name == "postgresql"
+    conn.exec_driver_sql("DROP TABLE IF EXISTS staging_records")
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE staging_records (date DATE, clinic_id INTEGER, camp_id INTEGER, syndrome VARCHAR(24), "
+        "sex VARCHAR(8), age_group VARCHAR(8), consultations INTEGER, referrals INTEGER, batch_id INTEGER)"
+        + (" ON COMMIT DROP" if postgres else "")
+    )
+    total = len(frame)
+    for start in range(0, total, CHUNK):
+        chunk = frame.iloc[start : start + CHUNK]
+        rows = zip(
+            chunk["date"].dt.strftime("%Y-%m-%d").tolist(),
+            chunk["clinic_code"].map(clinic_ids).tolist(),
+            chunk["camp_code"].map(camp_ids).tolist(),
+            chunk["syndrome"].tolist(),
+            chunk["sex"].tolist(),
+            chunk["age_group"].tolist(),
+            chunk["consultations"].tolist(),
+            chunk["referrals"].tolist(),
+            [batch_id] * len(chunk),
+            strict=True,
+        )
+        _bulk_insert(conn, "staging_records", RECORD_COLUMNS, rows)
+        progress("writing", min(start + CHUNK, total), total)
+    progress("saving", total, total)
+    key = ", ".join(RECORD_KEY)
+    if postgres:  # a delete and an insert: a third faster than an upsert that rewrites every row it finds
+        joined = " AND ".join(f"r.{c} = s.{c}" for c in RECORD_KEY)
+        deleted = conn.exec_driver_sql(f"DELETE FROM service_records r USING staging_records s WHERE {joined}")
+    else:
+        deleted = conn.exec_driver_sql(
+            f"DELETE FROM service_records WHERE ({key}) IN (SELECT {key} FROM staging_records)"
+        )
+    replaced = deleted.rowcount
+    columns = ", ".join(RECORD_COLUMNS)
+    conn.exec_driver_sql(
+        f"INSERT INTO service_records ({columns}) SELECT {columns} FROM staging_records ORDER BY {key}"
+    )
+    progress("summarising", total, total)
+    refresh_derived_totals(conn, frame["date"].min().date(), frame["date"].max().date())
+    if not postgres:
+        conn.exec_driver_sql("DROP TABLE staging_records")
+    return int(replaced)
+
+
+# -- boundaries ------------------------------------------------------------------------------------------------------
+
+
+def load_boundaries(engine: Engine, collection: dict, *, source: str, sha256: str, created_by: str) -> LoadResult:
+    """Keep a standardised boundary FeatureCollection (boundaries.read_boundary_file); the newest one is used."""
+    with exclusive_load(engine), engine.begin() as conn:
+        batch_id = _new_batch(conn, "boundaries", source, sha256, created_by, rows_added=len(collection["features"]))
+        conn.execute(
+            insert(BoundarySet),
+            dict(batch_id=batch_id, schema=collection.get("schema", ""), geojson=json.dumps(collection)),
+        )
+    return LoadResult(batch_id, "boundaries", len(collection["features"]), 0, False)
+
+
+def latest_boundary_id(engine: Engine) -> int | None:
+    """The id of the newest loaded boundary set, or None."""
+    with engine.connect() as conn:
+        return conn.scalar(select(func.max(BoundarySet.id)))
+
+
+def boundary_geojson(engine: Engine, boundary_id: int) -> dict:
+    with engine.connect() as conn:
+        text = conn.scalar(select(BoundarySet.geojson).where(BoundarySet.id == boundary_id))
+    if text is None:
+        raise LookupError(f"no boundary set {boundary_id}")
+    return json.loads(text)
+
+
+# -- history, demo removal, exports ----------------------------------------------------------------------------------
+
+
+def history(engine: Engine, limit: int = 500) -> list[dict]:
+    """The newest imports first: when, who, what, the file's name and SHA-256, status, and the row counts."""
+    t = ImportBatch.__table__
+    columns = [t.c[name] for name in HISTORY_COLUMNS]
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(*columns).order_by(t.c.id.desc()).limit(limit)).mappings()]
+
+
+def remove_demo(engine: Engine) -> bool:
+    """Delete the demo camps, units and records; False when there were none. Imported data is never touched."""
+    with exclusive_load(engine), engine.begin() as conn:
+        if not holds_demo(conn):
+            return False
+        real = select(ImportBatch.id).where(ImportBatch.is_demo.is_(False), ImportBatch.status == "loaded")
+        if conn.scalar(select(exists().where(Camp.batch_id.in_(real)))):
+            raise RuntimeError("demo and imported data are mixed in this database; nothing was removed")
+        clear_programme_data(conn)
+        _new_batch(conn, "demo-removed", "remove-demo", None, "command line")
+    return True
+
+
+def export_rows(engine: Engine, kind: str) -> Iterator[dict]:
+    """The database's camps, clinics or records as rows of the import format: exporting and loading loses nothing."""
+    with engine.connect() as conn:
+        if kind == "camps":
+            stmt = (
+                select(Camp.__table__, CampPopulation.population_date, CampPopulation.population)
+                .join(CampPopulation, CampPopulation.camp_id == Camp.id)
+                .order_by(Camp.code, CampPopulation.population_date)
+            )
+            for camp in conn.execute(stmt):
+                yield dict(
+                    camp_code=camp.code,
+                    camp_name=camp.name,
+                    governorate=camp.governorate,
+                    district=camp.district,
+                    latitude=camp.latitude,
+                    longitude=camp.longitude,
+                    population=camp.population,
+                    population_date=camp.population_date.isoformat(),
+                    site_type=camp.site_type,
+                )
+        elif kind == "clinics":
+            for c in conn.execute(select(Clinic.__table__).order_by(Clinic.code)):
+                yield dict(
+                    clinic_code=c.code,
+                    clinic_name=c.name,
+                    unit_type=c.unit_type,
+                    partner=c.partner,
+                    governorate=c.governorate,
+                    base_latitude=c.base_latitude,
+                    base_longitude=c.base_longitude,
+                    clinicians=c.clinicians,
+                    active_from=c.active_from.isoformat() if c.active_from else None,
+                    active_to=c.active_to.isoformat() if c.active_to else None,
+                )
+        elif kind == "records":
+            stmt = (
+                select(
+                    ServiceRecord.date,
+                    Clinic.code.label("clinic_code"),
+                    Camp.code.label("camp_code"),
+                    ServiceRecord.syndrome,
+                    ServiceRecord.sex,
+                    ServiceRecord.age_group,
+                    ServiceRecord.consultations,
+                    ServiceRecord.referrals,
+                )
+                .join(Clinic, Clinic.id == ServiceRecord.clinic_id)
+                .join(Camp, Camp.id == ServiceRecord.camp_id)
+                .order_by(ServiceRecord.date, Clinic.code, Camp.code)
+            )
+            for row in conn.execution_options(yield_per=50_000).execute(stmt):
+                yield dict(row._mapping, date=row.date.isoformat())
+        else:
+            raise ValueError(f"unknown kind {kind!r}")
+
+
+def count_rows(engine: Engine) -> dict[str, int]:
+    """How many camps, units and records the database holds."""
+    with engine.connect() as conn:
+        return {
+            name: conn.scalar(select(func.count()).select_from(model)) or 0
+            for name, model in (("camps", Camp), ("clinics", Clinic), ("records", ServiceRecord))
+        }

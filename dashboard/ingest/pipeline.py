@@ -1,0 +1,200 @@
+"""One path for a file, from the command line or the data page: read it, check it, then write it or record why not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dashboard.data import loading, queries
+from dashboard.ingest import formats, read, validate
+
+if TYPE_CHECKING:  # (an engine is only passed through to the data layer)
+    from sqlalchemy.engine import Engine
+
+KINDS = (*formats.KINDS, "boundaries")
+PREVIEW_ROWS = 5
+
+
+@dataclass
+class Outcome:
+    """What happened to one file; plain data, so the page can keep it as JSON between requests."""
+
+    kind: str
+    filename: str
+    sha256: str
+    rows: int = 0
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[dict] = field(default_factory=list)
+    warning_count: int = 0
+    notes: list[str] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+    loaded: bool = False
+    added: int = 0
+    replaced: int = 0
+    removed_demo: bool = False
+    replaces_demo: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _file_error(outcome: Outcome, message: str) -> Outcome:
+    outcome.errors = [{"row": None, "column": "", "message": message}]
+    outcome.error_count = 1
+    return outcome
+
+
+def _cell(value) -> str:
+    """A preview cell: empty for a missing value, a date as YYYY-MM-DD, anything else as text."""
+    if value is None or pd.isna(value):
+        return ""
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
+
+
+def _preview(checked: validate.Checked) -> list[dict]:
+    head = checked.frame.head(PREVIEW_ROWS)
+    return [{k: _cell(v) for k, v in row.items()} for row in head.to_dict("records")]
+
+
+def run(
+    engine: Engine,
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    user: str,
+    dry_run: bool = False,
+    record_refusal: bool | None = None,
+    today: dt.date | None = None,
+    progress: loading.Progress | None = None,
+    max_bytes: int | None = None,
+) -> Outcome:
+    """Check a file and, unless `dry_run` or it has errors, load it. A refused file is noted in the import history
+    (unless `record_refusal` is False; by default, unless `dry_run`) and writes nothing else: refused for its
+    errors, for its size (above `max_bytes`), or because another load is running (loads run one at a time)."""
+    record_refusal = not dry_run if record_refusal is None else record_refusal
+    progress = progress or (lambda *_: None)
+    outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
+    if kind not in KINDS:
+        return _file_error(outcome, f"unknown kind of file {kind!r}: use one of {', '.join(KINDS)}")
+    if max_bytes is not None and len(data) > max_bytes:
+        _file_error(outcome, too_large(len(data), max_bytes))
+        if record_refusal:
+            loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note="file too large")
+        return outcome
+    try:
+        return _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress)
+    except queries.LoadBusy as exc:
+        outcome = _file_error(outcome, str(exc))
+        if record_refusal:
+            loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note=str(exc))
+        return outcome
+
+
+def too_large(size: int, limit: int) -> str:
+    """What a coordinator is told of a file above MAX_UPLOAD_MB."""
+    return (
+        f"The file is {size / 2**20:,.1f} MB; files of up to {limit / 2**20:,.0f} MB are accepted (MAX_UPLOAD_MB): "
+        "split it, for example by year, and load the parts one after another."
+    )
+
+
+def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress) -> Outcome:
+    queries.ensure_reference(engine)  # camps and units name a governorate
+    with engine.connect() as conn:
+        outcome.replaces_demo = loading.holds_demo(conn)
+    if kind == "boundaries":
+        return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal)
+    progress("reading", 0, 0)
+    try:
+        if kind == "records" and outcome.replaces_demo:
+            raise read.FileProblem(
+                "The database holds the synthetic demo data, which the first real file replaces: load your camps "
+                "and units first, then the service records."
+            )
+        table = read.read_table(data, filename, kind)
+    except read.FileProblem as exc:
+        _file_error(outcome, str(exc))
+    else:
+        progress("checking", 0, len(table.frame))
+        clinics, camps = loading.known_codes(engine) if kind == "records" else (set(), set())
+        checked = validate.check(table, today=today, clinics=clinics, camps=camps)
+        outcome.rows = checked.rows
+        outcome.errors = checked.errors.listed(checked.first_row)
+        outcome.error_count = checked.errors.total
+        outcome.warnings = checked.warnings.listed(checked.first_row)
+        outcome.warning_count = checked.warnings.total
+        outcome.notes = checked.notes
+        if checked.ok:
+            outcome.preview = _preview(checked)
+        if checked.ok and not dry_run:
+            result = loading.load(
+                engine, checked, source=outcome.filename, sha256=outcome.sha256, created_by=user, progress=progress
+            )
+            outcome.loaded, outcome.added, outcome.replaced = True, result.added, result.replaced
+            outcome.removed_demo = result.removed_demo
+    if not outcome.ok and record_refusal:
+        loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, outcome.rows or 0)
+    progress("done", outcome.rows, outcome.rows)
+    return outcome
+
+
+def _run_boundaries(
+    engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool, record_refusal: bool
+) -> Outcome:
+    from dashboard.ingest.boundaries import BoundaryError, read_boundary_file
+
+    suffix = Path(outcome.filename).suffix.lower() or ".geojson"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"boundaries{suffix}"
+        path.write_bytes(data)
+        try:
+            collection = read_boundary_file(path)
+        except BoundaryError as exc:
+            _file_error(outcome, str(exc).replace(path.name, outcome.filename))
+            if record_refusal:
+                loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, user, 0)
+            return outcome
+    outcome.rows = len(collection["features"])
+    outcome.notes = [f"Read as the {collection['schema']} schema; {outcome.rows} governorates."]
+    outcome.preview = [
+        {"iso": f["properties"]["iso"] or "", "name_en": f["properties"]["name_en"] or ""}
+        for f in collection["features"][:PREVIEW_ROWS]
+    ]
+    if not dry_run:
+        result = loading.load_boundaries(
+            engine, collection, source=outcome.filename, sha256=outcome.sha256, created_by=user
+        )
+        outcome.loaded, outcome.added = True, result.added
+    return outcome
+
+
+def problems_text(outcome: Outcome) -> str:
+    """Errors and warnings as lines for a terminal: 'row 12, population: -1 is below 0'."""
+
+    def line(p: dict) -> str:
+        where = ", ".join(x for x in (f"row {p['row']}" if p["row"] else "", p["column"]) if x)
+        return f"  {where}: {p['message']}" if where else f"  {p['message']}"
+
+    lines = []
+    for title, items, total in (
+        ("error", outcome.errors, outcome.error_count),
+        ("warning", outcome.warnings, outcome.warning_count),
+    ):
+        if total:
+            lines.append(f"{total:,} {title}{'s' if total != 1 else ''}:")
+            lines.extend(line(p) for p in items)
+            if total > len(items):
+                lines.append(f"  ... and {total - len(items):,} more")
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""Reading a file a coordinator loads: CSV (UTF-8 with or without BOM, comma or semicolon) or XLSX bytes into text
+columns with the standard names of the format (ingest.formats). Nothing here judges a value: ingest.validate does."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.ingest.formats import KINDS, SPECS, header_key
+
+FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # the apostrophe exports.safe_cell puts before a formula start
+
+
+class FileProblem(ValueError):
+    """A file that cannot be read at all (empty, not UTF-8, not a workbook), with a message for the user."""
+
+
+@dataclass
+class Table:
+    """A file's rows as text under the standard column names. Row i of `frame` is row `first_row + i` of the file."""
+
+    kind: str
+    frame: pd.DataFrame
+    first_row: int
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+
+def _rows_from_csv(data: bytes) -> list[list[str]] | pd.DataFrame:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileProblem(
+            f"Row {line} is not UTF-8 text (byte 0x{data[exc.start]:02X}). Save the file as 'CSV UTF-8' and load it "
+            "again."
+        ) from None
+    if not text.strip():
+        raise FileProblem("The file is empty.")
+    first_line = text.split("\n", 1)[0]
+    sep = max((",", ";", "\t"), key=first_line.count)
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            header=None,
+            skip_blank_lines=True,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.ParserError as exc:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if match:
+            want, row, saw = match.groups()
+            raise FileProblem(f"Row {row} has {saw} cells where the header has {want}.") from None
+        raise FileProblem(f"Cannot read the file as CSV: {exc}") from None
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows_from_xlsx(data: bytes, kind: str, notes: list[str]) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        raise FileProblem("Cannot read the file as an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8.") from None
+    try:
+        names = book.sheetnames
+        sheet_name = next((n for n in names if header_key(n) == kind), names[0])
+        if len(names) > 1:
+            notes.append(f"Read sheet '{sheet_name}'; {len(names) - 1} other sheet(s) ignored.")
+        rows = [[_cell_text(v) for v in row] for row in book[sheet_name].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise FileProblem(f"Sheet '{sheet_name}' is empty.")
+    width = max(len(r) for r in rows)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+
+
+def _columns_of(header: list[str], kind: str) -> dict[str, int]:
+    """Which column of the file holds each of the format's: its standard name first, then its other names in the
+    order the format lists them, each column used once."""
+    by_key = {header_key(name): position for position, name in reversed(list(enumerate(header)))}
+    chosen: dict[str, int] = {}
+    for col in SPECS[kind]:
+        for key in (col.name, *col.aliases):
+            if key in by_key and by_key[key] not in chosen.values():
+                chosen[col.name] = by_key[key]
+                break
+    return chosen
+
+
+def read_table(data: bytes, filename: str, kind: str) -> Table:
+    """The rows of a CSV or XLSX file as text, with the standard column names; raises FileProblem if unreadable."""
+    if kind not in SPECS:
+        raise FileProblem(f"Unknown kind of file {kind!r}: use one of {', '.join(KINDS)}.")
+    if not data:
+        raise FileProblem("The file is empty.")
+    notes: list[str] = []
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if suffix == "xls":
+        raise FileProblem("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8.")
+    if suffix == "xlsx" or zipfile.is_zipfile(io.BytesIO(data)):
+        raw = _rows_from_xlsx(data, kind, notes)
+        may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
+    else:
+        raw = _rows_from_csv(data)
+        may_be_guarded = b"'" in data  # exports put an apostrophe before a formula start; most files have none
+    header = [str(h) for h in raw.iloc[0].tolist()]
+    body = raw.iloc[1:].reset_index(drop=True)
+    first_row = 2
+    if (
+        len(body)
+        and all(not c.strip() or c.strip().startswith("#") for c in body.iloc[0])
+        and any(c.strip() for c in body.iloc[0])
+    ):
+        body = body.iloc[1:].reset_index(drop=True)  # the HXL hashtag row of our exports and of HDX files
+        first_row = 3
+    chosen = _columns_of(header, kind)
+    ignored = [name.strip() for position, name in enumerate(header) if position not in chosen.values() and name.strip()]
+    if ignored:
+        notes.append(f"Columns not used: {', '.join(ignored)}.")
+    frame = pd.DataFrame(
+        {name: body.iloc[:, pos].astype(str).str.strip() for name, pos in chosen.items()}, index=body.index
+    )
+    for name, col in ((c.name, c) for c in SPECS[kind]):
+        if name not in frame and not col.required:
+            frame[name] = ""
+        elif name in frame and may_be_guarded and frame[name].str.startswith("'").any():
+            frame[name] = frame[name].str.replace(FORMULA_GUARD, "", regex=True)
+    missing = [c.name for c in SPECS[kind] if c.required and c.name not in frame]
+    return Table(kind, frame, first_row, notes, missing, [h.strip() for h in header])

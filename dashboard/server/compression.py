@@ -1,0 +1,204 @@
+"""Smaller pages on slow connections: a partial plotly.js bundle loaded only by pages that draw plotly charts, AG
+Grid only for signed-in coordinators, and Brotli or gzip for every text response.
+
+Static files (component libraries, assets) are compressed once per process and encoding and kept (Brotli then made
+again at its best quality in the background; see StaticOnlyCache), and fingerprinted
+assets may be cached by browsers for a year; callback answers are compressed as they are sent. The full plotly.js
+(4.8 MB) is replaced by the basic bundle in assets/vendor (scatter, bar and pie traces, all this app draws; 1.2 MB),
+which the browser fetches when a page first shows a dcc.Graph (assets/plotly-on-demand.js): the overview draws its
+chart as SVG on the server and needs none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import queue
+import re
+import threading
+from pathlib import Path
+
+import brotli
+from dash import Dash, dcc
+from flask import Request
+from flask_compress import Compress
+
+from dashboard.config import ROOT
+
+log = logging.getLogger(__name__)
+# Served from assets/ but not put in every page: loaded when needed (see assets/plotly-on-demand.js).
+ASSETS_LOADED_ON_DEMAND = r"^plotly-basic-"  # a file name, as Dash matches it
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/csv",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/geo+json",
+    "image/svg+xml",
+]
+
+
+class StaticOnlyCache:
+    """flask-compress's cache, for static files only: a callback's answer depends on its body, not its path.
+
+    A static file's Brotli is made at quality 5 while its first request waits, then again at quality 11 in the
+    background (about 10% smaller: some 60 KB of a first visit; seconds of work a library, which brotli does outside
+    Python's lock). The best versions are kept on disk (see _kept_as), so the other workers and later starts reuse them.
+    """
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self._best: set[str] = set()  # keys whose value is already the quality-11 one
+        self._jobs: queue.Queue = queue.Queue()
+        self._worker: threading.Thread | None = None
+
+    def get(self, key: str) -> bytes | None:
+        found = self.data.get(key)
+        if found is None and key.startswith("br;") and FINGERPRINTED.search(key):  # another worker may have made it
+            found = _read(_kept_as(key, b""))
+            if found is not None:
+                with self._lock:
+                    self.data[key] = found
+                    self._best.add(key)
+        return found
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(";"):
+            return
+        with self._lock:
+            if key in self._best:  # (flask-compress sets what it sent again: keep the better one)
+                return
+            first = key not in self.data
+            self.data[key] = value
+        if first and key.startswith("br;") and len(value) > IMPROVE_FROM:
+            self._jobs.put((key, value))
+            with self._lock:
+                if self._worker is None:  # one per process, started by its first file
+                    self._worker = threading.Thread(target=self._improve, name="brotli-11", daemon=True)
+                    self._worker.start()
+
+    def wait(self) -> None:
+        """Until every file asked for so far has its best compression (for tests)."""
+        self._jobs.join()
+
+    def _improve(self) -> None:
+        while True:
+            key, value = self._jobs.get()
+            try:
+                raw = brotli.decompress(value)
+                path = _kept_as(key, raw)
+                best = _read(path)
+                if best is None:
+                    best = brotli.compress(raw, quality=11)
+                    _keep(path, best)
+                with self._lock:
+                    if len(best) < len(self.data.get(key, value)):
+                        self.data[key] = best
+                    self._best.add(key)
+            except Exception as exc:  # the quality-5 version stays: correct, a little larger
+                log.warning("could not recompress %s: %s", key, exc)
+            finally:
+                self._jobs.task_done()
+
+
+IMPROVE_FROM = 4096  # compressed bytes: smaller files gain too little to be worth it
+# The app's own folder, not the shared temporary one: what is read from here is sent to browsers as script.
+BEST_DIR = ROOT / "data" / "cache" / "brotli-11"
+
+
+# Addresses that change with their file's content: Dash's component suites (.v<version>m<time>.) and assets (?m=).
+FINGERPRINTED = re.compile(r"\.v\w+m\d+\.|[?&]m=")
+
+
+def _kept_as(key: str, raw: bytes) -> Path:
+    """Where a file's best compression is kept: by its address when that names its content (any process finds it
+    from the address alone), else by its content."""
+    name = key.encode() if FINGERPRINTED.search(key) else raw
+    return BEST_DIR / (hashlib.sha256(name).hexdigest() + ".br")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _keep(path: Path, data: bytes) -> None:
+    try:
+        BEST_DIR.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_bytes(data)
+        partial.replace(path)  # whole or not at all, for a reader in another process
+    except OSError as exc:
+        log.info("could not keep %s: %s", path, exc)
+
+
+def _cache_key(request: Request) -> str:
+    return request.full_path if request.path.startswith(STATIC_PREFIXES) else ""
+
+
+def drop_full_plotly() -> None:
+    """Stop Dash from sending the full plotly.js: the partial bundle in assets/vendor defines Plotly instead."""
+    dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
+
+
+GRID_SCRIPTS = re.compile(r'<script src="[^"]*(?:/dash_ag_grid/dash_ag_grid\.|/assets/grid\.js)[^"]*"></script>\s*')
+# Dash's table library, which no page of this app uses (tables are AG Grid or Mantine).
+UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"]*"></script>\s*')
+
+
+def lighter_index(app: Dash) -> None:
+    """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) only for signed-in
+    coordinators, since only their views have tables and signing in loads a new page (auth's form and redirect);
+    no Dash table library; the logo (0.2 KB) as the icon rather than Dash's 15 KB favicon."""
+    from dashboard.server import auth
+
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        scripts = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
+        if not auth.role_at_least("coordinator"):
+            scripts = GRID_SCRIPTS.sub("", scripts)
+        kwargs["scripts"] = scripts
+        kwargs["favicon"] = f'<link rel="icon" type="image/svg+xml" href="{app.get_asset_url("logo.svg")}">'
+        return interpolate(**kwargs)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]  # (Dash's documented hook)
+
+
+def init_app(app: Dash) -> None:
+    app.server.config.update(
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_ALGORITHM_STREAMING=["br", "deflate"],
+        COMPRESS_BR_LEVEL=5,
+        COMPRESS_LEVEL=6,
+        COMPRESS_MIN_SIZE=500,
+        COMPRESS_MIMETYPES=MIMETYPES,
+        COMPRESS_CACHE_BACKEND=StaticOnlyCache,
+        COMPRESS_CACHE_KEY=_cache_key,
+    )
+    app.server.extensions["mmc_compress"] = Compress(app.server)
+    lighter_index(app)
+
+    @app.server.after_request
+    def cache_fingerprinted_assets(response):  # runs before flask-compress's hook, registered earlier
+        """Asset links carry their file's time (?m=...): a browser may keep them for a year, so a repeat visit
+        downloads nothing but the page's data."""
+        from flask import request
+
+        if request.path.startswith("/assets/") and response.status_code == 200:
+            if response.is_streamed:  # a file: read it, so that it is compressed once and kept (see _cache_key)
+                response.direct_passthrough = False
+                response.set_data(response.get_data())
+            if "m" in request.args:
+                response.cache_control.no_cache = None
+                response.cache_control.public = True
+                response.cache_control.max_age = 31_536_000
+                response.cache_control.immutable = True
+        return response

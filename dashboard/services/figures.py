@@ -1,0 +1,488 @@
+"""The figures each view and each API call shows, built once here so that the page and the API always agree.
+
+Each function reads through the data-access layer, computes with the analytics functions and returns plain data.
+Figures are for an `audience` (policy.Audience): a signed-in coordinator's are exact; the public's apply the public
+policy to the filters again and count only from `released`, the one protected table of weekly cells, so that every
+public count is a sum of its cells (README, "Who sees what").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from dashboard.analytics import coverage, geo, population, protection, series, tables
+from dashboard.analytics.alerts import AlertRules, detect
+from dashboard.data import queries, version
+from dashboard.domain import periods, policy
+from dashboard.domain.filters import Filters
+from dashboard.domain.policy import Audience
+from dashboard.services import cache
+from dashboard.services.cache import cached
+
+log = logging.getLogger(__name__)
+cache.configure(version.data_version)  # every figure below is kept until the data's version changes
+COUNTS = ("consultations", "referrals")  # counts of people: the public's come from the protected table
+CELL_DIMS = ("governorate", "syndrome")  # a protected cell: one week of one governorate and syndrome
+
+# The gap table's columns: key, header, HXL hashtag. The API, the page's table and its exports share them.
+GAP_COLUMNS = [
+    ("code", "code", "#loc+code"),
+    ("name", "name", "#loc+name"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("governorate_name", "governorate_name", "#adm1+name"),
+    ("population", "population", "#population"),
+    ("population_date", "population_date", "#date+population"),
+    ("units_served", "units_served", "#org+units"),
+    ("visits", "visits", "#indicator+visits+num"),
+    ("last_visit", "last_visit", "#date+visit+last"),
+    ("days_since_visit", "days_since_visit", "#indicator+days_since_visit+num"),
+    ("consultations", "consultations", "#indicator+consultations+num"),
+    ("utilisation", "utilisation", "#indicator+utilisation+num"),
+    ("nearest_base_km", "nearest_base_km", "#indicator+distance_km+num"),
+    ("status", "status", "#status"),
+    ("reason", "reason", "#status+reason"),
+]
+
+
+# The alert list's columns (coordinators: the API, its CSV and the trends page's link to it).
+ALERT_COLUMNS = [
+    ("week", "week", "#date+week"),
+    ("code", "code", "#loc+code"),
+    ("name", "name", "#loc+name"),
+    ("governorate", "governorate", "#adm1+code"),
+    ("governorate_name", "governorate_name", "#adm1+name"),
+    ("syndrome", "syndrome", "#indicator+syndrome"),
+    ("count", "count", "#affected+num"),
+    ("baseline", "baseline", "#indicator+baseline+num"),
+    ("rule", "rule", "#indicator+rule"),
+]
+
+
+@cached
+def camp_activity(engine, f: Filters) -> pd.DataFrame:
+    """queries.camps_in_period, cached: several reports and pages start from it."""
+    return queries.camps_in_period(engine, f)
+
+
+@cached
+def clinic_activity(engine, f: Filters) -> pd.DataFrame:
+    """queries.clinics_in_period, cached."""
+    return queries.clinics_in_period(engine, f)
+
+
+@cached(kept=True)
+def camp_places(engine) -> pd.DataFrame:
+    """queries.camp_places, cached: every map's camps start from it."""
+    return queries.camp_places(engine)
+
+
+def data_token(engine) -> str:
+    """A short name for the data's version, for files that browsers may keep until data is loaded again."""
+    return hashlib.sha256(repr(version.data_version(engine)).encode()).hexdigest()[:16]
+
+
+@cached(kept=True)
+def population_history(engine) -> population.PopulationIndex:
+    """Every camp's population history, sorted once per data version for the questions of every page."""
+    return population.PopulationIndex(queries.population_history(engine))
+
+
+@cached
+def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
+    """Every camp of the filters with population at the period's end, visits, last visit and coverage status."""
+    return coverage.camp_status(
+        camp_activity(engine, f),
+        population_history(engine),
+        f.start,
+        f.end,
+        not_reached_days,
+        min_utilisation,
+    )
+
+
+@cached
+def summary(engine, f: Filters, audience: Audience) -> dict:
+    """Totals and per-governorate figures: consultations, referrals, visits, camps_reached, population_reached,
+    active_units (and, in the totals, camps: those open or visited).
+
+    For the public, consultations and referrals are sums of the protected cells, and the rest counts activity
+    whatever the syndrome (visits with a rare syndrome would count its cases) in whole weeks, with the camps'
+    protected populations. (Cached per filter set: what it takes from the camp table, visits and closed camps, does
+    not depend on the coverage thresholds.)"""
+    if audience.public:
+        f = policy.public_filters(f, audience)
+        activity = replace(f, syndrome=None)
+        camp_table = public_camps(engine, f, audience)
+    else:
+        activity = f
+        camp_table = camps(engine, f)
+    totals = coverage.headline(queries.period_totals(engine, activity), camp_table)
+    by_gov = queries.totals_by_governorate(engine, activity)
+    if audience.public:
+        counted = _released_rows(engine, f, audience)
+        sums = {c: tables.sum_by(counted["governorate"], counted[c]) for c in COUNTS}
+        for c in COUNTS:
+            by_gov[c] = [sums[c].get(g, 0) for g in by_gov["governorate"].tolist()]
+            totals[c] = int(sum(sums[c].values()))
+    reached = tables.sum_by(camp_table["governorate"], camp_table["population"], camp_table["visits"] > 0)
+    by_gov["population_reached"] = [reached.get(g, 0) for g in by_gov["governorate"].tolist()]
+    names = queries.governorate_names(engine)
+    by_gov["name"] = by_gov["governorate"].map(names)
+    rows = [
+        {key: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for key, v in row.items()}
+        for row in by_gov.to_dict("records")
+    ]
+    return {"totals": totals, "governorates": rows}
+
+
+def trends(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """Consultations and referrals per week or month (f.freq) and governorate, with `period` and `partial`."""
+    return breakdown(engine, f, audience, ("governorate",))
+
+
+@cached
+def breakdown(engine, f: Filters, audience: Audience, dims: tuple[str, ...]) -> pd.DataFrame:
+    """Consultations and referrals per week or month (f.freq) and per each of `dims`, with `period` and `partial`.
+    The public's are sums of the protected cells, by whole weeks (and months of whole weeks: by_whole_weeks), and
+    only by the cells' own dimensions (governorate, syndrome)."""
+    if audience.public:
+        if not set(dims) <= set(CELL_DIMS):
+            raise ValueError(f"a public breakdown is by {' or '.join(CELL_DIMS)}, not by {', '.join(dims)}")
+        f = policy.public_filters(f, audience)
+        rows = _released_rows(engine, f, audience).rename(columns={"week": "date"})
+        table = series.by_whole_weeks(rows, f.start, f.end, f.freq, dims, audience.first_day)
+    elif f.freq == "week":  # summed by week where the data is (by_period then only fills in the quiet weeks)
+        daily = queries.weekly_breakdown(engine, f, dims, audience.first_day)
+        table = series.by_period(daily, f.start, f.end, f.freq, dims, audience.first_day)
+    else:
+        daily = queries.daily_breakdown(engine, f, dims)
+        table = series.by_period(daily, f.start, f.end, f.freq, dims, audience.first_day)
+    return table.rename(columns={"week": "period", "month": "period"})
+
+
+@cached(kept=True)
+def released(engine, audience: Audience) -> pd.DataFrame:
+    """The public view's one table of counts, made once per data version: consultations and referrals per week
+    (of `audience.first_day`), governorate and syndrome, each cell protected (protection.protect with threshold
+    audience.k and this database's own secret key). Every public count is a sum of its rows. (Finer cells, by sex and
+    age group too, were four times as many small counts to round: public totals of 100 or more were 1.7% off at the
+    95th percentile on the demo data, against 0.5%.)"""
+    every = queries.data_status(engine).whole
+    columns = ["week", *CELL_DIMS, *COUNTS]
+    if every is None or audience.k is None:
+        return pd.DataFrame(columns=columns)
+    cells = queries.weekly_breakdown(engine, every, CELL_DIMS, audience.first_day).rename(columns={"date": "week"})
+    secret = queries.site_key(engine, "release").encode()
+    return protection.protect(cells[columns], ("week", *CELL_DIMS), COUNTS, audience.k, secret)
+
+
+def _released_rows(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """The protected cells in the filters' weeks, governorates and syndrome."""
+    cells = released(engine, audience)
+    weeks = cells["week"].to_numpy().astype("datetime64[D]")
+    keep = (weeks >= np.datetime64(f.start, "D")) & (weeks <= np.datetime64(f.end, "D"))
+    if f.governorates:
+        keep &= cells["governorate"].isin(f.governorates).to_numpy()
+    if f.syndrome:
+        keep &= (cells["syndrome"] == f.syndrome).to_numpy()
+    return cells[keep]
+
+
+@cached(kept=True)
+def released_populations(engine, audience: Audience) -> population.PopulationIndex:
+    """Every camp's population history for the public: each population from 1 to k-1 rounded to 0 or k, the same
+    way for the same camp and number (protection.protect), so that sums of camps give no small camp away."""
+    history = queries.population_history(engine)
+    if audience.k is None:
+        return population.PopulationIndex(history)
+    secret = queries.site_key(engine, "release").encode()
+    return population.PopulationIndex(
+        protection.protect(history, ("camp_id",), ("population",), audience.k, secret, drop_zeros=False)
+    )
+
+
+@cached
+def public_camps(engine, f: Filters, audience: Audience, not_reached_days: int = 14) -> pd.DataFrame:
+    """The camps as the public may see them: protected populations, and a status of whole weeks that does not depend
+    on the syndrome or on the camp's own counts (reached, not reached or closed; under-served is a coordinator's
+    judgement on counts that are not public)."""
+    f = policy.public_filters(replace(f, syndrome=None), audience)
+    return coverage.camp_status(
+        camp_activity(engine, f),
+        released_populations(engine, audience),
+        f.start,
+        f.end,
+        policy.public_not_reached_days(not_reached_days),
+        None,
+    )
+
+
+def camp_table(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame:
+    """The camps with their status, for whoever asks: public_camps or, for a coordinator, camps."""
+    if audience.public:
+        return public_camps(engine, f, audience, settings.not_reached_days)
+    return camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+
+
+@cached
+def rates(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """Weekly consultations per 1,000 camp residents by governorate: the week's consultations over the population
+    of the governorate's camps on the week's last day in the period (formats.md population dating); the public's
+    from the protected counts and populations."""
+    weekly = breakdown(engine, replace(f, freq="week"), audience, ("governorate",))
+    if weekly.empty:
+        return weekly.assign(population=[], rate=[])
+    if audience.public:
+        f = policy.public_filters(f, audience)
+        index = released_populations(engine, audience)
+    else:
+        index = population_history(engine)
+    camp_govs = camp_activity(engine, replace(f, syndrome=None)).set_index("camp_id")["governorate"]
+    weeks = pd.Series(weekly["period"].unique())
+    ends = [min((pd.Timestamp(week) + pd.Timedelta(days=6)).date(), f.end) for week in weeks]
+    names = sorted(camp_govs.unique().tolist())
+    position = pd.Index(camp_govs.index).get_indexer(index.camps)  # camps outside the filters: none (-1)
+    groups = np.where(position >= 0, pd.Index(names).get_indexer(camp_govs.to_numpy()[position]), -1)
+    sums = index.totals(ends, groups, len(names))  # weeks by governorates
+    totals = pd.DataFrame(
+        {
+            "period": np.tile(weeks.to_numpy(), len(names)),
+            "governorate": np.repeat(names, len(weeks)),
+            "population": sums.T.ravel(),
+        }
+    )
+    out = weekly.merge(totals, on=["period", "governorate"], how="left")
+    out["rate"] = (out["consultations"] / out["population"] * 1000).where(out["population"] > 0).round(2)
+    return out
+
+
+@cached
+def comparison(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """Consultations by governorate in the period, in the period of the same length just before, and in the same
+    period a year earlier (for the public, 52 weeks earlier)."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
+    length = f.end - f.start
+    spans = {
+        "current": f,
+        "previous": replace(f, start=f.start - length - dt.timedelta(days=1), end=f.start - dt.timedelta(days=1)),
+        "last_year": policy.previous_year(f, audience),
+    }
+    frames = []
+    for name, period in spans.items():
+        if audience.public:
+            rows = _released_rows(engine, period, audience)
+            sums = tables.sum_by(rows["governorate"], rows["consultations"])
+            table = pd.DataFrame({"governorate": list(sums), "consultations": list(sums.values())})
+        else:
+            table = queries.totals_by_governorate(engine, period)[["governorate", "consultations"]]
+        frames.append(table.set_index("governorate")["consultations"].rename(name))
+    out = pd.concat(frames, axis=1).fillna(0).astype("int64").rename_axis("governorate").reset_index()
+    out = out.sort_values("governorate", ignore_index=True)
+    out["name"] = out["governorate"].map(queries.governorate_names(engine))
+    out.attrs["periods"] = {name: (p.start, p.end) for name, p in spans.items()}
+    return out
+
+
+def _no_earlier_than_data(engine, day: dt.date) -> dt.date:
+    """Weeks before the first record are no data, not zeros: a baseline must not count them."""
+    first = queries.data_status(engine).first_date
+    return max(day, first) if first else day
+
+
+@cached
+def expected(engine, f: Filters, audience: Audience, history_weeks: int = 8) -> pd.DataFrame:
+    """Observed weekly consultations (all the filters select) against what was expected: the mean of the previous
+    `history_weeks` weeks, with a band of two standard deviations, as the EWARN dashboard's "expected" line."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
+    lead = dt.timedelta(days=7 * history_weeks + 6)
+    wide = replace(f, start=min(f.start, _no_earlier_than_data(engine, f.start - lead)), freq="week")
+    columns = ["period", "observed", "expected", "low", "high", "partial"]
+    if audience.public:
+        wide = policy.public_filters(wide, audience)
+        daily = _released_rows(engine, wide, audience).rename(columns={"week": "date"})
+    else:
+        daily = queries.weekly_breakdown(engine, wide, (), audience.first_day)
+    weekly = series.by_period(daily, wide.start, f.end, "week", (), audience.first_day)
+    if weekly.empty:
+        return pd.DataFrame(columns=columns)
+    counts = weekly.set_index("week")["consultations"]
+    past = counts.shift(1).rolling(history_weeks, min_periods=history_weeks)
+    out = pd.DataFrame({"observed": counts, "expected": past.mean().round(1), "sd": past.std()})
+    out["low"] = (out["expected"] - 2 * out["sd"]).clip(lower=0).round(1)
+    out["high"] = (out["expected"] + 2 * out["sd"]).round(1)
+    first = periods.week_of(f.start, audience.first_day)
+    out["partial"] = (out.index < pd.Timestamp(f.start)) | (out.index + pd.Timedelta(days=6) > pd.Timestamp(f.end))
+    out = out[out.index >= first].rename_axis("period").reset_index()
+    return out[columns]
+
+
+def alert_rules(settings) -> AlertRules:
+    return AlertRules(
+        ratio=settings.alert_ratio, baseline_weeks=settings.alert_baseline_weeks, min_count=settings.alert_min_count
+    )
+
+
+@cached
+def alerts(engine, f: Filters, settings) -> pd.DataFrame:
+    """Alerts in the period (coordinators only): week, camp, governorate, syndrome, count, baseline and rule.
+
+    A camp's alerts depend only on its own weekly counts, so the alerts of every week, camp and syndrome are found
+    once per data version (`_every_alert`) and each request keeps those of its period, governorates and camp. Two
+    cases are counted for the request instead: the period's last week when the period ends before that week does
+    (its count is of the days in the period), and a chosen unit (its own records only)."""
+    rules = alert_rules(settings)
+    first, last = (periods.week_of(day, settings.first_day) for day in (f.start, f.end))
+    cut = f.end < (last + pd.Timedelta(days=6)).date()
+    if f.clinic:
+        found = detected_alerts(engine, f, rules, settings.first_day)
+    else:
+        _warm_alerts_once(engine, rules, settings.first_day)
+        every = _every_alert(engine, rules, f.syndrome, settings.first_day)
+        found = every[(every["week"] >= first) & ((every["week"] < last) if cut else (every["week"] <= last))]
+        if cut:  # the last week's alerts, from its days in the period
+            tail = detected_alerts(engine, replace(f, start=max(f.start, last.date())), rules, settings.first_day)
+            found = pd.concat([found, tail], ignore_index=True) if not tail.empty else found
+    camps = camp_activity(engine, replace(f, syndrome=None, camp=None))  # the governorates' camps
+    if f.camp:
+        camps = camps[camps["code"] == f.camp]
+    found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
+    found["governorate_name"] = found["governorate"].map(queries.governorate_names(engine))
+    return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
+
+
+@cached(kept=True)
+def _every_alert(engine, rules: AlertRules, syndrome: str | None, first_day: int) -> pd.DataFrame:
+    """The alerts of every week the data holds, in every camp (for one syndrome, or all of the rules')."""
+    whole = queries.data_status(engine).whole
+    if whole is None:
+        return detect(pd.DataFrame(columns=["week", "camp_id", "syndrome", "consultations"]), rules)
+    return detected_alerts(engine, replace(whole, syndrome=syndrome), rules, first_day)
+
+
+@cached(kept=True)  # once per data version: the cache keeps the answer until the data changes
+def _warm_alerts_once(engine, rules: AlertRules, first_day: int) -> bool:
+    """On the first request for alerts after a data load, find the other syndromes' alerts in the background, so
+    that the next coordinator to choose one does not wait for it."""
+    threading.Thread(target=warm_alerts, args=(engine, rules, first_day), daemon=True, name="mmc-alerts").start()
+    return True
+
+
+def warm_alerts(engine, rules: AlertRules, first_day: int) -> None:
+    """Find the alerts of every week, camp and syndrome (each syndrome's, and all of them together)."""
+    for syndrome in (None, *rules.syndromes):
+        try:
+            _every_alert(engine, rules, syndrome, first_day)
+        except Exception as exc:  # the request that needs it will compute it again and meet the error itself
+            log.warning("finding alerts in the background failed: %s", exc)
+            return
+
+
+def detected_alerts(engine, f: Filters, rules: AlertRules, first_day: int) -> pd.DataFrame:
+    """Alerts (week, camp_id, syndrome, count, baseline, rule) in the weeks from f.start's to f.end's, counting the
+    records the filters select up to f.end, with the weeks before f.start as the first weeks' baseline."""
+    lead = dt.timedelta(days=7 * rules.baseline_weeks + 6)
+    wide = replace(f, start=_no_earlier_than_data(engine, f.start - lead), freq="week")
+    if wide.start > f.end:  # a period before the first record: no week to look at
+        return detect(pd.DataFrame(columns=["week", "camp_id", "syndrome", "consultations"]), rules)
+    # Weekly sums of the weeks with cases only (detect counts the others as zero): at 10,000 camps the full table of
+    # weeks, camps and syndromes would have millions of rows. One syndrome at a time: each is a small part.
+    weekly = pd.concat(
+        [
+            queries.weekly_breakdown(engine, replace(wide, syndrome=s), ("camp_id",), first_day)
+            .assign(syndrome=s)
+            .rename(columns={"date": "week"})
+            for s in ([f.syndrome] if f.syndrome else rules.syndromes)
+        ],
+        ignore_index=True,
+    )
+    first, since = (periods.week_of(day, first_day) for day in (f.start, wide.start))
+    return detect(weekly, rules, first_week=first, since=since)
+
+
+@cached(kept=True)
+def unit_bases(engine) -> pd.DataFrame:
+    """Every unit's base (code, base_latitude, base_longitude): fixed until data is loaded again."""
+    whole = queries.data_status(engine).whole
+    if whole is None:
+        return pd.DataFrame(columns=["code", "base_latitude", "base_longitude"])
+    units = queries.clinics_in_period(engine, whole)
+    return units[["code", "base_latitude", "base_longitude"]].reset_index(drop=True)
+
+
+@cached
+def gaps(engine, f: Filters, settings) -> pd.DataFrame:
+    """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
+    days since, consultations, utilisation, distance to the nearest unit base, and the status (whose reason, in words,
+    the renderer adds: words.with_reasons)."""
+    table = camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    table["nearest_base_km"] = geo.nearest_base_km(table, unit_bases(engine)).round(1)
+    served = {
+        camp: ", ".join(units)
+        for camp, units in tables.grouped(queries.camp_units(engine, f), "camp_id", "clinic_name").items()
+    }
+    table["units_served"] = [served.get(c, "") for c in table["camp_id"].tolist()]
+    utilisation = table["utilisation"].to_numpy(dtype="float64", na_value=np.nan).round(2)
+    table["utilisation"] = np.where(np.isnan(utilisation), None, utilisation.astype(object))
+    table["governorate_name"] = table["governorate"].map(queries.governorate_names(engine))
+    return table
+
+
+@cached
+def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per governorate: camps, camps not reached and under-served, camp population, the share of it reached, active
+    MMCs and people per active MMC. For coordinators."""
+    table = camps(engine, f, settings.not_reached_days, settings.min_utilisation) if camp_table is None else camp_table
+    mmcs = queries.units_by_governorate(engine, f)
+    mmcs = mmcs[mmcs["unit_type"] == "mmc"].set_index("governorate")["units"]
+    rows = []
+    for gov, group in table[table["status"] != coverage.CLOSED].groupby("governorate"):
+        population = int(group["population"].sum())
+        reached = int(group.loc[group["visits"] > 0, "population"].sum())
+        active = int(mmcs.get(gov, 0))
+        rows.append(
+            {
+                "governorate": gov,
+                "camps": len(group),
+                "not_reached": int((group["status"] == coverage.NOT_REACHED).sum()),
+                "under_served": int((group["status"] == coverage.UNDER_SERVED).sum()),
+                "population": population,
+                "population_reached": reached,
+                "share_reached": round(reached / population, 3) if population else None,
+                "active_mmcs": active,
+                "people_per_mmc": round(population / active) if active else None,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "governorate",
+            "camps",
+            "not_reached",
+            "under_served",
+            "population",
+            "population_reached",
+            "share_reached",
+            "active_mmcs",
+            "people_per_mmc",
+        ],
+    )
+    out["name"] = out["governorate"].map(queries.governorate_names(engine))
+    return out
+
+
+@cached
+def units(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+    """Active units counted by governorate and type (in whole weeks for the public): what the public may know about
+    units."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
+    return queries.units_by_governorate(engine, f)

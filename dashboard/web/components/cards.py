@@ -1,0 +1,76 @@
+"""Figures and tables in a page: headline cards, the per-governorate gap summary, an empty state."""
+
+from __future__ import annotations
+
+import dash_mantine_components as dmc
+import pandas as pd
+from dash import html
+
+from dashboard.i18n import _, number, percent
+from dashboard.web import ids
+
+
+def figure_cards(figures: list[tuple[str, str, str]]):
+    """A row of headline figures: (label, value, note) each."""
+    return dmc.SimpleGrid(
+        [
+            dmc.Paper(
+                [
+                    dmc.Text(label, size="sm", c="dimmed"),
+                    dmc.Text(value, fz=32, fw=700, className="figure-value"),
+                    dmc.Text(note, size="xs", c="dimmed"),
+                ],
+                p="md",
+                withBorder=True,
+                radius="md",
+            )
+            for label, value, note in figures
+        ],
+        cols={"base": 2, "md": len(figures)},
+        id=ids.OVERVIEW_FIGURES,
+        mb="md",
+    )
+
+
+def empty_state(message: str):
+    return dmc.Alert(message, color="gray", variant="light")
+
+
+def governorate_gaps_rows(table: pd.DataFrame) -> list:
+    """The per-governorate gap summary (figures.governorate_gaps) as a header row and body rows, for the
+    coordinators' page and the briefing's gaps screen."""
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in (
+                    _("Governorate"),
+                    _("Camps"),
+                    _("Not reached"),
+                    _("Under-served"),
+                    _("Camp population"),
+                    _("Share reached"),
+                    _("Active MMCs"),
+                    _("People per MMC"),
+                )
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(r["name"]),
+                    html.Td(r["camps"]),
+                    html.Td(r["not_reached"]),
+                    html.Td(r["under_served"]),
+                    html.Td(number(r["population"])),
+                    html.Td(percent(r["share_reached"])),
+                    html.Td(r["active_mmcs"]),
+                    html.Td(number(r["people_per_mmc"])),
+                ]
+            )
+            for r in table.to_dict("records")
+        ]
+    )
+    return [header, body]

@@ -1,0 +1,484 @@
+"""Plotly figures for the trends, built from the report tables. Plain functions: a table in, a figure out.
+
+Figures are plain dictionaries (plotly.js's own format), not plotly.py graph objects: building and checking the
+objects took most of a page's time (about 30 ms a figure), and dcc.Graph draws a dictionary the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import dash_mantine_components as dmc
+import numpy as np
+import pandas as pd
+from dash import dcc, html
+from plotly.subplots import make_subplots
+
+from dashboard.i18n import _
+from dashboard.web import ids
+from dashboard.web.components import svgcharts
+
+# Okabe-Ito, then greys: safe for the common colour-vision deficiencies.
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#000000",
+    "#F0E442",
+    "#999999",
+    "#666666",
+    "#332288",
+    "#882255",
+    "#44AA99",
+    "#117733",
+]
+SYNDROME_NAMES = {
+    "ari": "Acute respiratory infection",
+    "awd": "Acute watery diarrhoea",
+    "bloody_diarrhoea": "Bloody diarrhoea",
+    "suspected_measles": "Suspected measles",
+    "afp": "Acute flaccid paralysis",
+    "acute_jaundice": "Acute jaundice",
+    "suspected_meningitis": "Suspected meningitis",
+    "leishmaniasis": "Leishmaniasis",
+    "scabies": "Scabies",
+    "hypertension": "Hypertension",
+    "diabetes": "Diabetes",
+    "mental_health": "Mental health",
+    "injury": "Injury",
+    "other": "Other",
+}
+
+
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "ticks": "", "automargin": True}
+# The look of plotly's "plotly_white" in a few layout properties (its full template describes every trace type).
+TEMPLATE = {
+    "layout": {
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": PALETTE,
+        "font": {"color": "#2a3f5f"},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hoverlabel": {"align": "left"},
+    }
+}
+
+
+# A trace of values computed from counts (a rate, a share, a mean): not a count itself, so not a multiple of anything.
+DERIVED = {"meta": "derived"}
+
+
+def syndrome_name(code: str) -> str:
+    return _(SYNDROME_NAMES.get(code, code))
+
+
+def values(column) -> list:
+    """A column as plotly.js data: dates as YYYY-MM-DD, missing values (hidden counts) as None."""
+    series = pd.Series(column)
+    if pd.api.types.is_datetime64_any_dtype(series):  # (numpy writes dates far faster than strftime)
+        days = series.to_numpy().astype("datetime64[D]")
+        written = np.datetime_as_string(days).astype(object)
+        written[series.isna().to_numpy()] = None
+        return written.tolist()
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else "extension"
+    if kind in ("i", "u", "b"):  # plain numbers: nothing is missing (a chart draws dozens of these per page)
+        return series.to_numpy().tolist()
+    if kind == "f":
+        array = series.to_numpy()
+        numbers = array.astype(object)
+        numbers[np.isnan(array)] = None
+        return numbers.tolist()
+    return series.to_numpy(dtype=object, na_value=None).tolist()  # (nullable integers: None, not NaN)
+
+
+def figure(traces: list[dict], layout: dict, title: str, height: int = 380, y_title: str | None = None) -> dict:
+    """A figure in the trends' look: title, height, legend below, one hover label per period."""
+    layout = {
+        "template": TEMPLATE,
+        "title": {"text": title, "x": 0, "font": {"size": 15}},
+        "height": height,
+        "margin": {"l": 55, "r": 10, "t": 48, "b": 40},
+        "legend": {"orientation": "h", "y": -0.18},
+        "hovermode": "x unified",
+        **layout,
+    }
+    if y_title:
+        layout["yaxis"] = {**layout.get("yaxis", {}), "title": {"text": y_title}, "rangemode": "tozero"}
+    return {"data": traces, "layout": layout}
+
+
+def note(text: str, y: float = 1.08, size: int = 10) -> dict:
+    """A small grey note at the top right of a chart, above the plot."""
+    return {
+        "text": text,
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1,
+        "y": y,
+        "xanchor": "right",
+        "font": {"size": size, "color": "#666"},
+    }
+
+
+def _partial_note(fig: dict, table: pd.DataFrame) -> dict:
+    if "partial" in table and table["partial"].any():
+        fig["layout"].setdefault("annotations", []).append(note(_("Hollow points: periods cut by the start or end")))
+    return fig
+
+
+def series(x: list, y: list, partial: list, name: str, colour: str, marker_size: int, **extra) -> list[dict]:
+    """One line's traces: the full periods joined by a line, and the periods cut by the start or end of the
+    filter (the first and last) as hollow points beside it, never joined into it: a cut week holds a few days'
+    consultations, and joined it would look like a fall to nearly nothing. Missing values (hidden counts) break the
+    line."""
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": [None if p else v for v, p in zip(y, partial, strict=True)],
+            "name": name,
+            "legendgroup": name,
+            "mode": "lines",
+            "line": {"color": colour, "width": 2},
+            **extra,
+        }
+    ]
+    if any(partial):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [v for v, p in zip(x, partial, strict=True) if p],
+                "y": [v for v, p in zip(y, partial, strict=True) if p],
+                "name": name + " (" + _("cut by the period") + ")",
+                "legendgroup": name,
+                "showlegend": False,
+                "mode": "markers",
+                "marker": {"size": marker_size, "symbol": "circle-open", "color": colour},
+                **{k: v for k, v in extra.items() if k != "showlegend"},
+            }
+        )
+    return traces
+
+
+def _line(table: pd.DataFrame, gov: str, names: dict[str, str], colour: str, partial_size: int, **extra) -> list:
+    """One governorate's consultations per period (see `series`)."""
+    part = table[table["governorate"] == gov]
+    x, y, partial = values(part["period"]), values(part["consultations"]), part["partial"].tolist()
+    return series(x, y, partial, names.get(gov, gov), colour, partial_size, **extra)
+
+
+def _panel(i: int) -> str:
+    """The suffix of panel i's axes: x and y, then x2 and y2, and so on."""
+    return "" if i == 0 else str(i + 1)
+
+
+def _grid(titles: tuple[str, ...], cols: int) -> dict:
+    """The layout of small panels, one per title (axes and title annotations), `cols` to a row."""
+    layout = dict(_panels(len(titles), cols))
+    layout["annotations"] = [{**a, "text": t} for a, t in zip(layout["annotations"], titles, strict=True)]
+    return layout
+
+
+@lru_cache(maxsize=16)
+def _panels(n: int, cols: int) -> dict:
+    """The layout of n small panels with a title annotation each (its text to be set), `cols` to a row: plotly
+    takes about 80 ms to make one, so it is made once per number of panels, not per set of governorates."""
+    grid = make_subplots(
+        rows=-(-n // cols),
+        cols=cols,
+        subplot_titles=[f"panel {i}" for i in range(n)],
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        horizontal_spacing=0.05,
+    )
+    grid.update_annotations(font_size=12)
+    return grid.to_plotly_json()["layout"]
+
+
+def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: bool) -> dict:
+    """Consultations per period by governorate: one line each, or one small panel each when there are many."""
+    govs = sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))
+    title = _("Consultations by governorate")
+    if small_multiples:
+        cols = 4 if len(govs) > 6 else 3
+        rows = -(-len(govs) // cols)
+        grid = _grid(tuple(names.get(g, g) for g in govs), cols)
+        traces = [
+            trace
+            for i, gov in enumerate(govs)
+            for trace in _line(
+                table, gov, names, PALETTE[0], 7, showlegend=False, xaxis=f"x{_panel(i)}", yaxis=f"y{_panel(i)}"
+            )
+        ]
+        layout = {key: value for key, value in grid.items() if key != "template"}
+        layout["annotations"] = [dict(a) for a in grid.get("annotations", [])]
+        fig = figure(traces, layout, title, height=230 * rows + 60)
+    else:
+        traces = [t for i, gov in enumerate(govs) for t in _line(table, gov, names, PALETTE[i % len(PALETTE)], 8)]
+        fig = figure(traces, {}, title, y_title=_("Consultations"))
+    return _partial_note(fig, table)
+
+
+def by_syndrome(table: pd.DataFrame) -> dict:
+    """Consultations per period, stacked by syndrome (largest at the bottom)."""
+    order = table.groupby("syndrome")["consultations"].sum().sort_values(ascending=False).index
+    traces = []
+    for i, code in enumerate(order):
+        part = table[table["syndrome"] == code]
+        traces.append(
+            {
+                "type": "bar",
+                "x": values(part["period"]),
+                "y": values(part["consultations"]),
+                "name": syndrome_name(code),
+                "marker": {"color": PALETTE[i % len(PALETTE)]},
+            }
+        )
+    return figure(traces, {"barmode": "stack"}, _("Consultations by syndrome"), 420, _("Consultations"))
+
+
+def by_age_and_sex(table: pd.DataFrame) -> dict:
+    """Consultations in the period by age group, split by sex."""
+    totals = table.groupby(["age_group", "sex"], as_index=False)["consultations"].sum(min_count=1)
+    ages = {"under5": _("Under 5"), "5plus": _("5 and over")}
+    sexes = {"female": _("Female"), "male": _("Male")}
+    traces = []
+    for i, (sex, label) in enumerate(sexes.items()):
+        counts = values(totals[totals["sex"] == sex].set_index("age_group").reindex(list(ages))["consultations"])
+        traces.append(
+            {
+                "type": "bar",
+                "x": list(ages.values()),
+                "y": counts,
+                "name": label,
+                "marker": {"color": PALETTE[i]},
+                "text": counts,
+                "texttemplate": "%{text:,}",
+            }
+        )
+    layout = {"barmode": "group", "hovermode": "closest"}
+    return figure(traces, layout, _("Consultations by age group and sex"), y_title=_("Consultations"))
+
+
+def referrals(table: pd.DataFrame) -> dict:
+    """Referrals per period, with the share of consultations referred on a second axis."""
+    sums = table.groupby("period", as_index=False)[["consultations", "referrals"]].sum(min_count=1)
+    share = (sums["referrals"] / sums["consultations"] * 100).round(1)
+    traces = [
+        {
+            "type": "bar",
+            "x": values(sums["period"]),
+            "y": values(sums["referrals"]),
+            "name": _("Referrals"),
+            "marker": {"color": PALETTE[0]},
+        },
+        {
+            "type": "scatter",
+            "x": values(sums["period"]),
+            "y": values(share),
+            "name": _("Share referred (%)"),
+            "mode": "lines",
+            "line": {"color": PALETTE[5], "width": 2},
+            "yaxis": "y2",
+            **DERIVED,
+        },
+    ]
+    layout = {
+        "yaxis": {"title": {"text": _("Referrals")}, "rangemode": "tozero"},
+        "yaxis2": {
+            "title": {"text": _("% of consultations")},
+            "rangemode": "tozero",
+            "showgrid": False,
+            "overlaying": "y",
+            "side": "right",
+        },
+    }
+    return figure(traces, layout, _("Referrals"))
+
+
+def rates(table: pd.DataFrame, names: dict[str, str]) -> dict:
+    """Weekly consultations per 1,000 camp residents, by governorate."""
+    traces = []
+    for i, gov in enumerate(sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))):
+        part = table[table["governorate"] == gov]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": values(part["period"]),
+                "y": values(part["rate"]),
+                "name": names.get(gov, gov),
+                "mode": "lines",
+                "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+                **DERIVED,
+            }
+        )
+    title = _("Consultations per 1,000 camp residents, per week")
+    return figure(traces, {}, title, y_title=_("per 1,000 residents"))
+
+
+def comparison(table: pd.DataFrame) -> dict:
+    """The period against the one before and the same period a year earlier, by governorate."""
+    periods = table.attrs.get("periods", {})
+    labels = {"current": _("This period"), "previous": _("Period before"), "last_year": _("A year earlier")}
+    traces = []
+    for i, (key, label) in enumerate(labels.items()):
+        start, end = periods.get(key, (None, None))
+        hover = f"{start:%d %b %Y} – {end:%d %b %Y}" if start else ""
+        traces.append(
+            {
+                "type": "bar",
+                "x": values(table["name"]),
+                "y": values(table[key]),
+                "name": label,
+                "marker": {"color": PALETTE[[0, 8, 1][i]]},
+                "hovertemplate": "%{x}: %{y:,}<br>" + hover + "<extra>" + label + "</extra>",
+            }
+        )
+    layout = {"barmode": "group", "hovermode": "closest"}
+    return figure(traces, layout, _("Consultations against earlier periods"), y_title=_("Consultations"))
+
+
+def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> dict:
+    """Observed weekly consultations against the expected band (mean of the previous weeks, two standard
+    deviations either side); weeks with alerts marked when given."""
+    x = values(table["period"])
+    traces: list[dict] = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["high"]),
+            "mode": "lines",
+            "line": {"width": 0},
+            "showlegend": False,
+            "hoverinfo": "skip",
+            **DERIVED,
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["low"]),
+            "mode": "lines",
+            "line": {"width": 0},
+            "fill": "tonexty",
+            "fillcolor": "rgba(86,180,233,0.25)",
+            "name": _("Expected range"),
+            **DERIVED,
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["expected"]),
+            "mode": "lines",
+            "name": _("Expected"),
+            "line": {"color": PALETTE[4], "dash": "dash"},
+            **DERIVED,
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values(table["observed"]),
+            "mode": "lines+markers",
+            "name": _("Observed"),
+            "line": {"color": PALETTE[0], "width": 2},
+            "marker": {
+                "size": [8 if p else 5 for p in table["partial"]],
+                "symbol": ["circle-open" if p else "circle" for p in table["partial"]],
+            },
+        },
+    ]
+    if alert_weeks is not None and not alert_weeks.empty:
+        marks = alert_weeks.merge(table[["period", "observed"]], left_on="week", right_on="period")
+        traces.append(
+            {
+                "type": "scatter",
+                "x": values(marks["period"]),
+                "y": values(marks["observed"]),
+                "mode": "markers",
+                "name": _("Alerts that week"),
+                "marker": {"symbol": "triangle-up", "size": 13, "color": PALETTE[5]},
+                "customdata": values(marks["alerts"]),
+                "hovertemplate": "%{customdata} " + _("alerts"),
+            }
+        )
+    return figure(traces, {}, _("Observed and expected consultations per week"), y_title=_("Consultations"))
+
+
+GOVERNORATE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+
+
+def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, height: int = 520):
+    """Weekly consultations by governorate as a plotly chart (the briefing; the overview draws the same as SVG, see
+    weekly_chart_image); hidden counts are None: gaps in the line; partial weeks at the edges drawn as hollow points,
+    not as a drop."""
+    traces = []
+    labels = dict(zip(weekly["period"].unique(), values(weekly["period"].unique()), strict=True))
+    for i, (gov, rows) in enumerate(weekly.groupby("governorate", sort=True)):
+        counts = values(rows["consultations"])
+        weeks = [labels[p] for p in rows["period"]]  # each week written once, not once per governorate
+        partial = rows["partial"].tolist()
+        colour = GOVERNORATE_COLOURS[i % len(GOVERNORATE_COLOURS)]
+        name = names.get(gov, gov)
+        hover = "%{x|%d %b %Y}: %{y:,}<extra>%{fullData.name}</extra>"  # the trace's name: cut weeks say so
+        traces += series(weeks, counts, partial, name, colour, 9, hovertemplate=hover)
+    layout = {
+        "title": {"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
+        "margin": {"l": 50, "r": 10, "t": 50, "b": 40},
+        "height": height,
+        "template": TEMPLATE,
+        "legend": {"orientation": "h", "y": -0.12},
+        "hovermode": "closest",
+        "yaxis": {"title": {"text": _("Consultations")}, "rangemode": "tozero"},
+    }
+    if weekly["partial"].any():
+        layout["annotations"] = [note(_("Open circles: weeks cut by the period's start or end"), 1.06, 11)]
+    fig = {"data": traces, "layout": layout}
+    return dcc.Graph(
+        figure=fig,
+        id=graph_id,
+        config={
+            "displaylogo": False,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            "toImageButtonOptions": {"format": "png", "filename": "mmc-consultations-weekly", "scale": 2},
+        },
+    )
+
+
+def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str = ""):
+    """The overview's chart: weekly consultations by governorate drawn on the server as SVG (see svgcharts), the
+    week's figures under a pointer (assets/chart.js), a link to download it and one to the same view on /trends."""
+    title = _("Consultations per week, by governorate")
+    chart = svgcharts.lines_by_governorate(weekly, names, GOVERNORATE_COLOURS, title, _("Consultations"))
+    address = svgcharts.data_uri(chart.svg)
+    lines = ", ".join(names.get(g, g) for g in sorted(weekly["governorate"].unique()))
+    return html.Div(
+        [
+            html.Img(
+                src=address,
+                alt=_("{title}: one line for each of {lines}.", title=title, lines=lines),
+                id=ids.OVERVIEW_CHART,
+                className="mmc-chart-image",
+                # shown by assets/chart.js (a data- attribute, which Dash passes on but its types do not list)
+                **{"data-hover": json.dumps(chart.hover, separators=(",", ":"))},  # type: ignore[arg-type]
+            ),
+            dmc.Group(
+                [
+                    html.A(
+                        _("Download the chart (SVG)"),
+                        href=address,
+                        download="mmc-consultations-weekly.svg",
+                        className="mmc-link",
+                    ),
+                    dcc.Link(_("Explore in Trends"), href="/trends" + query, className="mmc-link"),
+                ],
+                gap="md",
+                className="no-print",
+            ),
+        ],
+        className="mmc-chart",
+    )

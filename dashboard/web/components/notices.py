@@ -1,0 +1,97 @@
+"""What a page says about its own view: a link's parameter it could not use, what the public policy changed, how
+counts are protected, a sign-in it needs; and the filters a page takes from its link (resolve_filters)."""
+
+from __future__ import annotations
+
+import dash_mantine_components as dmc
+from dash import html
+
+from dashboard.domain import policy
+from dashboard.domain.filters import ParameterError, parse_filters
+from dashboard.i18n import _
+from dashboard.web import ids
+
+
+def parameter_notice(parameter: str, error: str, kept: bool = False):
+    """The notice a page shows when its link has a parameter it does not understand: the default view is shown, or
+    (`kept`) the link's other filters with that one left at its default."""
+    text = (
+        "The link's {parameter} was not understood ({error}); its default is shown, with the link's other filters."
+        if kept
+        else "The link's {parameter} was not understood ({error}); showing the default view."
+    )
+    return dmc.Alert(_(text, parameter=parameter, error=error), color="orange", mb="md")
+
+
+def resolve_filters(query: dict, status, audience: policy.Audience):
+    """The filters of a page's URL, as `audience` may use them (policy.py). A parameter that cannot be used is left
+    at its default and named in a notice; the link's other filters are kept (a mistyped `freq` does not lose the
+    period). What the policy changed (a coordinators' parameter dropped, a period widened to whole weeks) is said
+    in a notice too."""
+    query = dict(query)
+    notices = []
+    if audience.public:
+        query, dropped = policy.public_query(query)
+        notices += [adjustment_notice(a) for a in dropped]
+    while True:
+        try:
+            f = parse_filters(query, status.first_date, status.last_date)
+            break
+        except ParameterError as exc:
+            if exc.parameter not in query:  # not one of the link's own: nothing of it can be kept
+                notices.append(parameter_notice(exc.parameter, str(exc)))
+                f = parse_filters({}, status.first_date, status.last_date)
+                break
+            notices.append(parameter_notice(exc.parameter, str(exc), kept=True))
+            del query[exc.parameter]
+    f, adjusted = policy.for_audience(f, audience)
+    if "start" in query or "end" in query:  # (a default period is the page's own choice: nothing to explain)
+        notices += [adjustment_notice(a, f) for a in adjusted if a.code == "whole_weeks"]
+    return f, html.Div(notices) if notices else None
+
+
+def protection_note(audience: policy.Audience) -> str:
+    """What a page says of how its counts are protected."""
+    if audience.k is None:
+        return _("You are signed in: every count is exact.")
+    return _(
+        "To protect people in small camps, public counts are sums of weekly counts by governorate and syndrome in "
+        "which each count from 1 to {k1} is shown as 0 or {k} (at random, so that totals stay right on average): "
+        "small figures are approximate. Periods are whole weeks.",
+        k1=audience.k - 1,
+        k=audience.k,
+    )
+
+
+def adjustment_notice(adjustment: policy.Adjustment, f=None):
+    """What a page says when the public policy changed what its link asked for."""
+    if adjustment.code == "coordinators_only":
+        text = _(
+            "The link's {parameter} is for signed-in coordinators: these figures are for every unit and camp.",
+            parameter=adjustment.parameter,
+        )
+    else:
+        text = _(
+            "Public figures are for whole weeks: the period asked for was widened to {start} – {end}.",
+            start=f"{f.start:%d %b %Y}",
+            end=f"{f.end:%d %b %Y}",
+        )
+    return dmc.Alert(text, color="blue", variant="light", mb="md")
+
+
+def data_span(status, audience: policy.Audience):
+    """The first and last day a date picker offers: the data's, in whole weeks for the public (a record's own day is
+    not public)."""
+    if not status.first_date or not audience.public:
+        return status.first_date, status.last_date
+    return policy.whole_weeks(status.first_date, status.last_date, audience.first_day)
+
+
+def sign_in_required(path: str):
+    """What a page shows, and all it sends, to someone without the role it needs."""
+    return dmc.Alert(
+        [dmc.Text(_("This page is for signed-in coordinators.")), dmc.Anchor(_("Sign in"), href=f"/login?next={path}")],
+        title=_("Sign-in required"),
+        color="blue",
+        id=ids.SIGN_IN_REQUIRED,
+    )

@@ -1,0 +1,237 @@
+"""Charts drawn on the server as SVG: no charting library in the browser.
+
+The overview is the page most visitors open first, often on a slow connection; its one chart, a line per
+governorate, does not need plotly.js (about 320 KB compressed, and seconds of a slow device's time to start). The
+SVG is a few kilobytes, appears as soon as the page's answer arrives, and is also what the chart's download gives.
+Plain functions: a table in, SVG text out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from base64 import b64encode
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n import _, number
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+INK, MUTED, GRID = "#2a3f5f", "#666666", "#EBF0F8"
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """A chart's picture, and what a pointer over it shows (assets/map.js draws that label)."""
+
+    svg: str
+    hover: dict
+
+
+@dataclass(frozen=True)
+class Box:
+    """The plot area inside the picture, in SVG units."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def x(self, share: float) -> float:
+        return self.left + share * (self.right - self.left)
+
+    def y(self, share: float) -> float:
+        return self.bottom - share * (self.bottom - self.top)
+
+
+def nice_ticks(top: float, most: int = 6) -> list[float]:
+    """Round values from 0 to at least `top` for an axis: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    if not top or top <= 0 or not math.isfinite(top):
+        return [0, 1]
+    raw = top / most
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    count = math.ceil(top / step - 1e-9)
+    return [round(i * step, 10) for i in range(count + 1)]
+
+
+def date_ticks(first: dt.date, last: dt.date, most: int = 6) -> tuple[list[dt.date], str]:
+    """Dates to mark along a time axis and their label format: month starts (every 1, 2, 3, 6 or 12 months) for
+    long periods, week starts for short ones."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    for step in (1, 2, 3, 6, 12, 24, 60):
+        if months // step + 1 <= most:
+            break
+    ticks = []
+    year, month = first.year, first.month
+    while dt.date(year, month, 1) <= last:
+        if dt.date(year, month, 1) >= first and (year * 12 + month - 1) % step == 0:
+            ticks.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if len(ticks) >= 2:
+        return ticks, "%b %Y" if step < 12 else "%Y"
+    days = max((last - first).days, 1)
+    every = max(7, math.ceil(days / most / 7) * 7)
+    return [first + dt.timedelta(days=d) for d in range(0, days + 1, every)], "%d %b"
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide `text` is drawn in a sans-serif font of `size` (the browser measures; the server guesses)."""
+    return 0.56 * size * len(text)
+
+
+def _legend_rows(names: list[str], width: float, size: float) -> list[list[int]]:
+    """Legend entries laid out in rows that fit `width`."""
+    rows: list[list[int]] = [[]]
+    used = 0.0
+    for i, name in enumerate(names):
+        need = 26 + _text_width(name, size) + 16
+        if rows[-1] and used + need > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(i)
+        used += need
+    return rows
+
+
+def _path(points: list[tuple[float, float] | None]) -> str:
+    """Path data through the points; None breaks the line. A lone point is a zero-length segment, which a round
+    line cap draws as a dot."""
+    parts, pen_down, previous = [], False, None
+    for point in [*points, None]:
+        if point is None:
+            if pen_down and previous is not None and parts[-1].startswith("M"):
+                parts.append(f"L{previous[0]:.1f},{previous[1]:.1f}")
+            pen_down = False
+            continue
+        parts.append(f"{'L' if pen_down else 'M'}{point[0]:.1f},{point[1]:.1f}")
+        pen_down, previous = True, point
+    return "".join(parts)
+
+
+def lines_by_governorate(
+    table: pd.DataFrame,
+    names: dict[str, str],
+    colours: list[str],
+    title: str,
+    y_title: str,
+    width: int = 480,
+    height: int = 440,
+) -> LineChart:
+    """An SVG line chart of consultations per week, one line per governorate (columns governorate, period,
+    consultations, partial). Hidden counts (missing values) are gaps; weeks cut by the start or end are open
+    circles rather than part of the line, as on the other charts. With it, what a pointer over each week shows."""
+    days = pd.to_datetime(table["period"]).to_numpy().astype("datetime64[D]")
+    govs = table["governorate"].to_numpy()
+    values = pd.to_numeric(table["consultations"], errors="coerce").to_numpy(dtype=float)
+    cut = table["partial"].to_numpy(dtype=bool)
+    periods = np.unique(days)
+    governorates = sorted(set(govs))
+    labels = [names.get(g, g) for g in governorates]
+    size = 12.0
+    shown = ~np.isnan(values)
+    top = nice_ticks(float(values[shown].max()) if shown.any() else 0)
+    left = 34 + _text_width(max((number(t) for t in top), key=len), size)  # room for the values and the axis title
+    legend = _legend_rows(labels, width - left - 14, size)
+    box = Box(left=left, top=58, right=width - 14, bottom=height - 44 - 22 * len(legend))
+    first, last = periods[0].astype(dt.date), periods[-1].astype(dt.date)
+    span = max((last - first).days, 1)
+
+    def x_of(offset):
+        """Across the picture: days after the first period (a number or an array); a single period in the middle."""
+        return box.x(offset / span) if len(periods) > 1 else box.x(0.5 + 0 * offset)
+
+    def y_of(value):
+        return box.y(value / top[-1])
+
+    # Every row's place in the picture, as Python floats (formatted far faster than numpy's).
+    xs = x_of((days - periods[0]).astype(int)).tolist()
+    ys = y_of(np.nan_to_num(values)).tolist()
+    slot = np.searchsorted(periods, days).tolist()
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
+    ]
+    # Axes: horizontal grid lines with their values, dates along the bottom.
+    for tick in top:
+        y = y_of(tick)
+        out.append(
+            f'<line x1="{box.left}" x2="{box.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" data-value="{tick:g}"/>'
+        )
+        out.append(f'<text x="{box.left - 6}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+    ticks, fmt = date_ticks(first, last)
+    for day in ticks:
+        x = x_of((day - first).days)
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{box.top}" y2="{box.bottom}" stroke="{GRID}"/>')
+        label = f"{day:{fmt}}"
+        half = _text_width(label, size) / 2  # kept inside the picture at either end
+        centre = min(max(x, half + 2), width - half - 2)
+        out.append(f'<text x="{centre:.1f}" y="{box.bottom + 18}" text-anchor="middle">{escape(label)}</text>')
+    middle = (box.top + box.bottom) / 2
+    out.append(
+        f'<text transform="translate(14 {middle:.1f}) rotate(-90)" text-anchor="middle">{escape(y_title)}</text>'
+    )
+    # One line per governorate; its cut periods as open circles.
+    for i, (gov, label) in enumerate(zip(governorates, labels, strict=True)):
+        colour = colours[i % len(colours)]
+        points: list[tuple[float, float] | None] = [None] * len(periods)
+        circles = []
+        for row in np.flatnonzero((govs == gov) & shown):
+            point = (xs[row], ys[row])
+            if cut[row]:
+                circles.append(point)
+            else:
+                points[slot[row]] = point
+        out.append(
+            f'<path d="{_path(points)}" fill="none" stroke="{colour}" stroke-width="2"'
+            f' stroke-linejoin="round" stroke-linecap="round" data-governorate={quoteattr(label)}/>'
+        )
+        out.extend(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="white" stroke="{colour}" stroke-width="2"/>'
+            for cx, cy in circles
+        )
+    if table["partial"].any():
+        note = escape(_("Open circles: weeks cut by the period's start or end"))
+        out.append(f'<text x="{width - 10}" y="46" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')
+    # The legend, in rows under the axis.
+    for r, members in enumerate(legend):
+        x, y = box.left, box.bottom + 44 + 22 * r
+        for i in members:
+            colour = colours[i % len(colours)]
+            out.append(f'<line x1="{x}" x2="{x + 20}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="3"/>')
+            out.append(f'<text x="{x + 26}" y="{y}">{escape(labels[i])}</text>')
+            x += 26 + _text_width(labels[i], size) + 16
+    out.append("</svg>")
+    places = x_of((periods - periods[0]).astype(int))
+    hover = _hover(periods, places, slot, govs, values, cut, governorates, labels, colours, width)
+    return LineChart("".join(out), hover)
+
+
+def _hover(periods, places, slot, govs, values, cut, governorates, labels, colours, width) -> dict:
+    """Each week's place across the picture and every line's value there, as the page shows them under a pointer
+    (hidden counts as a dash; weeks cut by the period's start or end said so)."""
+    shown: list[list[str | None]] = [[None] * len(periods) for _ in labels]
+    line_of = {g: i for i, g in enumerate(governorates)}
+    for row, (gov, value, partial) in enumerate(zip(govs.tolist(), values.tolist(), cut.tolist(), strict=True)):
+        text = number(None if value != value else value)
+        shown[line_of[gov]][slot[row]] = _("{n} (partial week)", n=text) if partial else text
+    return {
+        "width": width,
+        "x": np.round(places, 1).tolist(),
+        "weeks": [_("Week of {date}", date=f"{p.astype(dt.date):%d %b %Y}") for p in periods],
+        "lines": [
+            {"name": label, "colour": colours[i % len(colours)], "values": shown[i]} for i, label in enumerate(labels)
+        ],
+    }
+
+
+def data_uri(svg: str) -> str:
+    """The SVG as a data: address, for an image or a download link."""
+    return "data:image/svg+xml;base64," + b64encode(svg.encode()).decode()

@@ -1,0 +1,99 @@
+"""Component ids, in one place so that layouts, callbacks and tests agree."""
+
+DEMO_BANNER = "demo-banner"
+DEMO_BADGE = "demo-badge"
+NAV = "nav"
+LANGUAGE = "language"
+
+OVERVIEW_FIGURES = "overview-figures"
+OVERVIEW_MAP = "overview-map"
+OVERVIEW_CHART = "overview-chart"
+GOV_LAYER = "governorate-layer"
+GOV_FIGURES = "governorate-layer-figures"  # each governorate's figures, joined to the kept outlines in the browser
+CAMP_LAYER = "camp-layer"
+
+
+def camp_columns(camp_layer: str) -> str:
+    """The store beside a camp layer that holds its columns (the browser makes the layer from them)."""
+    return f"{camp_layer}-columns"
+
+
+UNIT_LAYER = "unit-layer"
+LABEL_LAYER = "label-layer"
+PERIOD_TEXT = "period-text"
+
+LOGIN_USERNAME = "login-username"
+LOGIN_PASSWORD = "login-password"
+LOGIN_SUBMIT = "login-submit"
+LOGIN_ERROR = "login-error"
+SIGN_OUT = "sign-out"
+USER_MENU = "user-menu"
+SIGN_IN_REQUIRED = "sign-in-required"
+
+CLINIC_GRID = "clinic-grid"
+SOURCES = "sources"
+
+BRIEFING_SCREEN = "briefing-screen"
+BRIEFING_NEXT = "briefing-next"
+BRIEFING_PREV = "briefing-prev"
+BRIEFING_PRINT = "briefing-print"
+BRIEFING_GAPS = "briefing-gaps"
+
+NAVIGATE = "navigate"
+FILTER_PERIOD = "filter-period"
+FILTER_GOVERNORATES = "filter-governorates"
+
+GAP_GRID = "gap-grid"
+GAP_REACH_COLUMNS = "gap-reach-columns"  # the reach lines as columns
+GAP_FIND = "gap-find"  # a camp clicked on the map: its row's place in the gap grid
+GAP_SUMMARY = "gap-summary"
+GAP_MAP = "gap-map"
+GAP_CAMPS = "gap-camps"
+GAP_UNITS = "gap-units"
+GAP_STOPS = "gap-stops"
+EXPORT_CSV = "export-csv"
+EXPORT_XLSX = "export-xlsx"
+EXPORT_DOWNLOAD = "export-download"
+NEXT_SLOTS = "next-slots"
+NEXT_RADIUS = "next-radius"
+NEXT_RUN = "next-run"
+NEXT_RESULT = "next-result"
+
+TRENDS_PRESET = "trends-preset"
+TRENDS_SYNDROME = "trends-syndrome"
+TRENDS_FREQ = "trends-freq"
+TRENDS_CLINIC = "trends-clinic"
+TRENDS_CAMP = "trends-camp"
+TRENDS_DOWNLOAD = "trends-download"
+ALERT_GRID = "alert-grid"
+ALERT_MAP = "alert-map"
+ALERT_OUTLINES = "alert-outlines"  # the governorates under the alerts
+ALERT_SHAPES = "alert-shapes"  # their kept outlines' address and names (made into the layer in the browser)
+ALERT_DOWNLOAD = "alert-download"
+CSV_BUTTON = "csv-button"  # pattern-matching: {"type": CSV_BUTTON, "chart": name}
+CHART = "chart"  # pattern-matching: {"type": CHART, "chart": name}
+
+MAP_FIGURE = "map-figure"
+MAP_LEGEND = "map-legend"
+MAP_LEGENDS = "map-legends"
+MAP_URL = "map-url"
+MAP_RESET = "map-reset"
+CAMP_PANEL = "camp-panel"
+GAP_REACH = "gap-reach"
+GAP_RINGS = "gap-rings"
+RING_RADIUS = "ring-radius"
+
+DATA_KIND = "data-kind"
+DATA_HELP = "data-help"
+DATA_UPLOAD = "data-upload"
+DATA_JOB = "data-job"
+DATA_POLL = "data-poll"
+DATA_RESULT = "data-result"
+DATA_LOAD = "data-load"
+DATA_HISTORY = "data-history"
+DATA_HOLDINGS = "data-holdings"
+DATA_DRAWN = "data-drawn"
+
+FILTER_DRAWN = "filter-drawn"
+TRENDS_DRAWN = "trends-drawn"
+PART = "part"  # pattern-matching: {"type": PART, "part": name}, a placeholder filled by its own request (parts.py)

@@ -1,0 +1,175 @@
+"""Briefing mode: one screen per topic in large type, for a projector or for slides.
+
+The URL carries the whole state: ?screen=figures|map|trends|gaps|all&start=...&end=...&governorate=..., so a link
+reproduces the slide. Arrow keys (assets/briefing.js) and the buttons move between screens; screen=all lays every
+screen out one after another for "print to PDF" (landscape, one topic per page). The gaps screen is for coordinators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import dash
+import dash_mantine_components as dmc
+from dash import dcc, html
+
+from dashboard.data import queries
+from dashboard.i18n import _, number
+from dashboard.server import auth, runtime
+from dashboard.services import figures
+from dashboard.web import ids
+from dashboard.web.components import cards, charts, maps, notices
+from dashboard.web.components.maps import map_layers, the_map
+
+dash.register_page(__name__, path="/briefing", name="Briefing", title="Briefing · MMC Iraq", nav_order=2)
+
+PUBLIC_SCREENS = ("figures", "map", "trends")
+COORDINATOR_SCREENS = (*PUBLIC_SCREENS, "gaps")
+
+
+def _href(f, screen: str) -> str:
+    return "/briefing?" + urlencode(f.query(screen=screen), doseq=True)
+
+
+def _frame(title: str, subtitle: str, body, screen: str):
+    """One slide: its title, the period and data date on it (also in print), and its content."""
+    return html.Section(
+        [
+            html.Div([html.H1(title, className="briefing-title"), html.P(subtitle, className="briefing-subtitle")]),
+            body,
+        ],
+        className="briefing-screen",
+        id=f"{ids.BRIEFING_SCREEN}-{screen}",
+    )
+
+
+def _figures(figures: dict):
+    def big(label, value, note=""):
+        return html.Div(
+            [
+                html.Div(value, className="briefing-number"),
+                html.Div(label, className="briefing-label"),
+                html.Div(note, className="briefing-note"),
+            ],
+            className="briefing-figure",
+        )
+
+    return html.Div(
+        [
+            big(_("people reached in camps"), number(figures["population_reached"])),
+            big(
+                _("consultations"), number(figures["consultations"]), _("{n} referrals", n=number(figures["referrals"]))
+            ),
+            big(_("camps and sites reached"), f"{figures['camps_reached']} / {figures['camps']}"),
+            big(_("mobile units active"), number(figures["active_units"]), _("MMCs and ambulances")),
+        ],
+        className="briefing-figures",
+    )
+
+
+def _gaps_table(table):
+    return html.Table(cards.governorate_gaps_rows(table), className="briefing-table", id=ids.BRIEFING_GAPS)
+
+
+def layout(screen: str = "figures", **query):
+    """One screen of the briefing (or every screen, `all`) for the link's filters, with the controls between them."""
+    engine, settings = runtime.engine(), runtime.settings()
+    status = queries.data_status(engine)
+    if not status.has_data:
+        return cards.empty_state(_("No data is loaded yet."))
+    audience = auth.audience()
+    f, notice = notices.resolve_filters(query, status, audience)
+    screens = PUBLIC_SCREENS if audience.public else COORDINATOR_SCREENS
+    if screen == "gaps" and audience.public:
+        return notices.sign_in_required("/briefing?" + urlencode(f.query(screen="gaps"), doseq=True))
+    if screen not in (*screens, "all"):
+        screen = "figures"
+    view = _Briefing(engine, settings, status, f, audience, screen)
+    shown = [view.screen(name) for name in (screens if screen == "all" else (screen,))]
+    className = "briefing" + (" briefing-all" if screen == "all" else "")
+    return html.Div([notice, *shown, _controls(f, screens, screen)], className=className)
+
+
+class _Briefing:
+    """What every screen of one briefing shares: its filters, viewer and subtitle; `screen(name)` draws one."""
+
+    def __init__(self, engine, settings, status, f, audience, screen: str):
+        self.engine, self.settings, self.f, self.audience, self.shown = engine, settings, f, audience, screen
+        self.names = queries.governorate_names(engine)
+        where = ", ".join(self.names[g] for g in f.governorates) if f.governorates else _("seven governorates")
+        self.subtitle = _(
+            "{start} to {end} · {where} · data of {loaded}",
+            start=f"{f.start:%d %b %Y}",
+            end=f"{f.end:%d %b %Y}",
+            where=where,
+            loaded=f"{status.last_loaded_at:%d %b %Y}" if status.last_loaded_at else "–",
+        )
+        if status.is_demo:
+            self.subtitle += " · " + _("Demo data (synthetic)")
+
+    def screen(self, name: str):
+        title, body = {
+            "figures": (_("Mobile Medical Clinics: what the programme reaches"), self._figures),
+            "map": (_("Where the clinics reach"), self._map),
+            "trends": (_("Consultations week by week"), self._trends),
+            "gaps": (_("Who we are missing"), self._gaps),
+        }[name]
+        return _frame(title, self.subtitle, body(), name)
+
+    def _camps(self):
+        return figures.camp_table(self.engine, self.f, self.audience, self.settings)
+
+    def _figures(self):
+        return _figures(figures.summary(self.engine, self.f, self.audience)["totals"])
+
+    def _map(self):
+        summary = figures.summary(self.engine, self.f, self.audience)
+        by_gov = {row["governorate"]: row for row in summary["governorates"]}
+        layers = map_layers(self.engine, self.settings, self.f, self._camps(), by_gov, self.audience)
+        return html.Div(
+            [
+                the_map(layers, self.settings, self.f, "rate", map_id=f"briefing-map-{self.shown}"),
+                maps.choropleth_legend("rate", layers["breaks"]["rate"]),
+                maps.legend(),
+            ],
+            className="briefing-map",
+        )
+
+    def _trends(self):
+        weekly = figures.trends(self.engine, replace(self.f, freq="week"), self.audience)
+        if weekly.empty:
+            return cards.empty_state(_("No consultations in this period."))
+        return charts.weekly_chart(weekly, self.names, graph_id=f"briefing-chart-{self.shown}", height=500)
+
+    def _gaps(self):
+        return _gaps_table(figures.governorate_gaps(self.engine, self.f, self.settings, self._camps()))
+
+
+def _controls(f, screens: tuple[str, ...], screen: str):
+    """Previous and next, where this screen is, and the way to print every screen."""
+    items: list = []
+    if screen == "all":
+        printing = {"data-print": "1"}  # (a data- attribute, which Dash passes on but its types do not list)
+        print_button = html.Button(_("Print"), id=ids.BRIEFING_PRINT, className="mmc-button", **printing)  # type: ignore[arg-type]
+        items += [html.Span(_("All screens"), className="briefing-position"), print_button]
+    else:
+        position = screens.index(screen)
+        if position > 0:
+            previous = _href(f, screens[position - 1])
+            items.append(
+                dcc.Link(_("← Previous"), href=previous, id=ids.BRIEFING_PREV, className="mmc-button mmc-button-light")
+            )
+        items.append(html.Span(_("{n} of {total}", n=position + 1, total=len(screens)), className="briefing-position"))
+        if position < len(screens) - 1:
+            following = _href(f, screens[position + 1])
+            items.append(dcc.Link(_("Next →"), href=following, id=ids.BRIEFING_NEXT, className="mmc-button"))
+        items.append(
+            dcc.Link(
+                _("Print or save as PDF: all screens"),
+                href=_href(f, "all"),
+                id=ids.BRIEFING_PRINT,
+                className="mmc-button mmc-button-light",
+            )
+        )
+    return dmc.Group(items, justify="center", className="no-print briefing-controls")

@@ -1,0 +1,627 @@
+"""Coverage gaps, for coordinators: who we are missing and where the next team should go.
+
+Signed-in coordinators and admins only: the role is checked on the server when the page is built and in every
+callback, so nobody else is ever sent camp-level activity, unit bases or schedules. The URL carries the filters
+(?start=...&end=...&governorate=...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import dash
+import dash_ag_grid as dag
+import dash_leaflet as dl
+import dash_mantine_components as dmc
+import numpy as np
+import pandas as pd
+from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import words
+from dashboard.analytics import coverage, where_next
+from dashboard.data import queries
+from dashboard.i18n import _, number
+from dashboard.server import auth, places, runtime
+from dashboard.services import exports, figures
+from dashboard.web import grids, ids, parts
+from dashboard.web.components import cards, controls, maps, notices
+
+dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coverage gaps · MMC Iraq", nav_order=3)
+
+GAP_BLOCK = 100  # rows of the camp table per request
+STATUS_ORDER = {coverage.NOT_REACHED: 0, coverage.UNDER_SERVED: 1, coverage.REACHED: 2, coverage.CLOSED: 3}
+
+
+GAP_ROW_FIELDS = [
+    "camp_id",
+    "latitude",
+    "longitude",
+    "status_label",
+    *[k for k, _h, _t in figures.GAP_COLUMNS],
+]
+
+
+def gap_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The gap table as the grid shows it before anyone sorts it: not reached first, then the longest without a
+    visit (never visited first), with each status's label."""
+    out = table.assign(
+        order=table["status"].map(STATUS_ORDER),
+        status_label=table["status"].map({s: words.status_label(s) for s in STATUS_ORDER}),
+        camp_id=table["camp_id"].astype(str),
+    )
+    return out.sort_values(["order", "days_since_visit"], ascending=[True, False], na_position="first")
+
+
+def _days_key(table: pd.DataFrame) -> pd.Series:
+    """Sorting by days since the last visit: a camp never visited waits longest, a closed camp (nobody left to
+    reach) least, so that going down puts first the camps a team should go to."""
+    days = pd.to_numeric(table["days_since_visit"], errors="coerce").astype("float64").fillna(np.inf)
+    return days.where(table["status"] != coverage.CLOSED, -np.inf)
+
+
+def chosen_gaps(table: pd.DataFrame, request: dict | None) -> pd.DataFrame:
+    """The rows that pass the grid's filters, in its order (both from the grid's last request for rows)."""
+    request = request or {}
+    return grids.ordered(
+        grids.filtered(gap_table(table), request.get("filterModel")),
+        request.get("sortModel"),
+        {"days_since_visit": _days_key},
+    )
+
+
+def _chosen_for(search: str | None, request: dict | None) -> pd.DataFrame:
+    """chosen_gaps of the page's gap table, for the page's link."""
+    f = _part_filters(parts.page_query(search))
+    settings = runtime.settings()
+    return chosen_gaps(words.with_reasons(figures.gaps(runtime.engine(), f, settings), settings), request)
+
+
+def _grid():
+    def col(field, header, **extra):
+        return {"field": field, "headerName": header, "filter": True, "sortable": True, **extra}
+
+    number_filter = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
+    return dag.AgGrid(
+        id=ids.GAP_GRID,
+        # Rows come a block at a time from the server (grid_rows), filtered and sorted there: a filter change no
+        # longer sends every camp.
+        rowModelType="infinite",
+        getRowId="params.data.camp_id",
+        columnDefs=[
+            col("name", _("Camp or site"), pinned="left", minWidth=190),
+            col("governorate_name", _("Governorate")),
+            col(
+                "status_label",
+                _("Status"),
+                cellClass={"function": "params.data ? 'status-cell status-' + params.data.status : ''"},
+            ),
+            # one line a row (rows fetched a block at a time have a fixed height): wide enough for the longest
+            # reason, and the whole of it on hover
+            col("reason", _("Why"), minWidth=370, tooltipField="reason"),
+            col("days_since_visit", _("Days since last visit"), sortingOrder=["desc", "asc", None], **number_filter),
+            col("last_visit", _("Last visit")),
+            col(
+                "population",
+                _("Population"),
+                valueFormatter={"function": "params.value == null ? '' : d3.format(',')(params.value)"},
+                **number_filter,
+            ),
+            col("population_date", _("Population as of")),
+            col("units_served", _("Units that served it"), minWidth=200),
+            col("visits", _("Visits"), **number_filter),
+            col("consultations", _("Consultations"), **number_filter),
+            col("utilisation", _("Consultations per person per year"), **number_filter),
+            col("nearest_base_km", _("Nearest base (km)"), **number_filter),
+        ],
+        defaultColDef={"resizable": True, "minWidth": 110, "wrapHeaderText": True, "autoHeaderHeight": True},
+        dashGridOptions={
+            # A click on a row chooses it; no checkbox column (it sat, without a header, beside the camp's name).
+            "rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
+            "animateRows": False,
+            # Every column rendered: a dozen columns are cheap, and readers and tests see them all.
+            "suppressColumnVirtualisation": True,
+            "cacheBlockSize": GAP_BLOCK,
+        },
+        style={"height": "520px"},
+        className="ag-theme-quartz",
+    )
+
+
+def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
+    table = clinics.assign(
+        governorate=clinics["governorate"].map(names),
+        unit_type=clinics["unit_type"].map({"mmc": _("MMC"), "ambulance": _("Ambulance")}),
+        last_visit=clinics["last_visit"].map(lambda d: d.isoformat() if d else None),
+        overloaded=clinics["per_clinician_day"].map(lambda v: v is not None and not pd.isna(v) and v >= limit),
+    )
+    columns = [
+        ("code", _("Code")),
+        ("name", _("Unit")),
+        ("unit_type", _("Type")),
+        ("governorate", _("Governorate")),
+        ("base_latitude", _("Base latitude")),
+        ("base_longitude", _("Base longitude")),
+        ("clinicians", _("Clinicians")),
+        ("visits", _("Visits")),
+        ("camps_served", _("Camps served")),
+        ("visit_days", _("Days active")),
+        ("consultations", _("Consultations")),
+        ("per_clinician_day", _("Per clinician per day")),
+        ("last_visit", _("Last visit")),
+    ]
+    rows = table[[c for c, _label in columns] + ["overloaded"]].astype(object)
+    rows = rows.where(rows.notna(), None).to_dict("records")
+    return dag.AgGrid(
+        id=ids.CLINIC_GRID,
+        rowData=rows,
+        columnDefs=[{"field": c, "headerName": label, "filter": True, "sortable": True} for c, label in columns],
+        defaultColDef={"resizable": True, "minWidth": 100, "wrapHeaderText": True, "autoHeaderHeight": True},
+        rowClassRules={"unit-overloaded": "params.data.overloaded"},
+        style={"height": "420px"},
+        className="ag-theme-quartz",
+    )
+
+
+def reach_columns(
+    camps: pd.DataFrame, clinics: pd.DataFrame, visits: pd.DataFrame, place_ids: np.ndarray, places_url: str
+) -> dict:
+    """A line from each unit's base to each camp of `camps` it visited in the period, as columns: the unit (a
+    position in `units`), the camp (its position among the kept places at `places_url`, whose ids are `place_ids`)
+    and the visits. assets/map.js `reachLayer` draws them, weighted by the visits, with the translated tooltip: at
+    10,000 camps the lines as GeoJSON were 50,000 features, most of the page."""
+    units = _with_base(clinics)[["code", "name", "base_longitude", "base_latitude"]].reset_index(drop=True)
+    unit_at = pd.Series(np.arange(len(units)), index=units["code"])
+    lines = visits[visits["clinic_code"].isin(units["code"]) & visits["camp_id"].isin(camps["camp_id"])]
+    return {
+        "places": places_url,
+        "tooltip": _("{unit} → {camp}: {n} visits"),  # translated once, filled for each line in the browser
+        "units": {
+            "code": units["code"].tolist(),
+            "name": units["name"].tolist(),
+            "x": units["base_longitude"].astype(float).round(4).tolist(),
+            "y": units["base_latitude"].astype(float).round(4).tolist(),
+        },
+        "u": unit_at[lines["clinic_code"]].tolist(),
+        "c": np.searchsorted(place_ids, lines["camp_id"].to_numpy(dtype="int64")).tolist(),
+        "n": lines["visits"].astype("int64").tolist(),
+    }
+
+
+def _with_base(clinics: pd.DataFrame) -> pd.DataFrame:
+    """The units whose base position is known: only they have a point, rings and reach lines on the map."""
+    return clinics[clinics["base_latitude"].notna() & clinics["base_longitude"].notna()]
+
+
+def _unit_bases(clinics: pd.DataFrame) -> dict:
+    """Unit bases as points (coordinators only); the coverage rings are drawn around the same points."""
+    clinics = _with_base(clinics)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"t": kind, "code": code, "tooltip": f"<b>{escape(name)}</b><br>{escape(code)}"},
+            }
+            for lon, lat, kind, code, name in zip(
+                clinics["base_longitude"].tolist(),
+                clinics["base_latitude"].tolist(),
+                clinics["unit_type"].tolist(),
+                clinics["code"].tolist(),
+                clinics["name"].tolist(),
+                strict=True,
+            )
+        ],
+    }
+
+
+def _summary(table: pd.DataFrame):
+    return dmc.Table(
+        cards.governorate_gaps_rows(table), striped=True, highlightOnHover=True, id=ids.GAP_SUMMARY, fz="sm"
+    )
+
+
+def _km_input(component_id: str, label: str, km: float, **style):
+    """A distance in km, from 0.5 to 100 by halves."""
+    return dmc.NumberInput(id=component_id, label=label, value=km, min=0.5, max=100, step=0.5, decimalScale=1, **style)
+
+
+def _filters(query: dict):
+    """The link's filters and the notice naming any parameter that could not be used; None before data is loaded."""
+    engine = runtime.engine()
+    status = queries.data_status(engine)
+    if not status.has_data:
+        return None
+    return (status, *notices.resolve_filters(query, status, auth.audience()))
+
+
+def _part_filters(query: dict):
+    """A part's filters: those of its page's link (a part is only asked for on a page that has data)."""
+    found = _filters(query)
+    if found is None:
+        raise PreventUpdate
+    return found[1]
+
+
+def _part_camps(query: dict):
+    """A part's database, settings and filters, and every camp of them with its coverage status."""
+    f = _part_filters(query)
+    engine, settings = runtime.engine(), runtime.settings()
+    return engine, settings, f, figures.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+
+
+@parts.part("coordinator.summary", role="coordinator")
+def _summary_part(query: dict):
+    engine, settings, f, table = _part_camps(query)
+    counts = table["status"].value_counts()
+    return dmc.Stack(
+        [
+            dmc.Text(
+                _(
+                    "{n} camps not reached (no visit in the last {days} days of the period), {u} under-served "
+                    "(fewer than {m:g} consultations per person per year).",
+                    n=int(counts.get(coverage.NOT_REACHED, 0)),
+                    days=settings.not_reached_days,
+                    u=int(counts.get(coverage.UNDER_SERVED, 0)),
+                    m=settings.min_utilisation,
+                ),
+                fw=500,
+            ),
+            _summary(figures.governorate_gaps(engine, f, settings)),
+        ],
+        gap="sm",
+    )
+
+
+@parts.part("coordinator.map", role="coordinator")
+def _map_part(query: dict):
+    engine, settings, f, table = _part_camps(query)  # status and population: the map needs no more of the gap table
+    clinics = coverage.clinic_workload(figures.clinic_activity(engine, f))
+    audience = auth.audience()
+    summary = figures.summary(engine, f, audience)
+    by_gov = {row["governorate"]: row for row in summary["governorates"]}
+    layers = {**maps.map_layers(engine, settings, f, table, by_gov, audience), "units": None}  # bases instead of counts
+    the_map = maps.the_map(
+        layers,
+        settings,
+        f,
+        "share",
+        map_id=ids.GAP_MAP,
+        camp_layer_id=ids.GAP_CAMPS,
+        extra=[
+            (
+                _("Unit bases"),
+                dl.GeoJSON(
+                    data=_unit_bases(clinics),
+                    id=ids.GAP_UNITS,
+                    pointToLayer=maps.ns("unitMarker"),
+                    hideout={"highlight": []},
+                ),
+                True,
+            ),
+            (
+                _("Reach lines (visits in the period)"),
+                dl.GeoJSON(
+                    id=ids.GAP_REACH,  # drawn from ids.GAP_REACH_COLUMNS in the browser
+                    hideout={"unit": None, "camp": None},
+                    style=maps.ns("reachStyle"),
+                    hoverStyle={"weight": 6, "color": "#000"},
+                ),
+                True,
+            ),
+            (
+                _("Coverage rings ({km:g} km)", km=settings.access_km),
+                dl.GeoJSON(  # the unit bases' points, copied in the browser (mmc.sameData): sent once
+                    pointToLayer=maps.ns("ringCircle"),
+                    id=ids.GAP_RINGS,
+                    hideout={"km": settings.access_km},
+                ),
+                False,
+            ),
+            (
+                _("Recommended stops"),
+                dl.GeoJSON(data=None, id=ids.GAP_STOPS, pointToLayer=maps.ns("stopCircle")),
+                True,
+            ),
+        ],
+    )
+    return dmc.Stack(
+        [
+            the_map,
+            maps.legend(coordinator=True),
+            dmc.Group(
+                [
+                    _km_input(ids.RING_RADIUS, _("Coverage ring radius (km)"), settings.access_km, w=200, size="xs"),
+                    dmc.Text(
+                        _(
+                            "Click a unit base to see the camps it served; click a camp to see its "
+                            "units. Rings show in the layer control."
+                        ),
+                        size="xs",
+                        c="dimmed",
+                    ),
+                ],
+                align="flex-end",
+            ),
+        ],
+        gap="xs",
+    )
+
+
+@parts.part("coordinator.reach", role="coordinator")
+def _reach_part(query: dict):
+    """The reach lines' columns, in an answer of their own beside the map's (the browser draws them on the map)."""
+    engine, _settings, f, table = _part_camps(query)
+    served = queries.camp_units(engine, f)
+    columns = reach_columns(table, figures.clinic_activity(engine, f), served, *places.kept_camps(engine))
+    return dcc.Store(id=ids.GAP_REACH_COLUMNS, data=columns)
+
+
+@parts.part("coordinator.units", role="coordinator")
+def _units_part(query: dict):
+    f = _part_filters(query)
+    engine, settings = runtime.engine(), runtime.settings()
+    clinics = coverage.clinic_workload(figures.clinic_activity(engine, f))
+    return _unit_grid(clinics, queries.governorate_names(engine), settings.max_per_clinician_day)
+
+
+def layout(**query):
+    """The page's frame: title, period, filters and the where-next controls at once; the summary, map, camp table
+    and unit table as parts (dashboard/web/parts.py), each answered in its own request."""
+    if not auth.role_at_least("coordinator"):
+        return notices.sign_in_required("/coordinator")
+    found = _filters(query)
+    if found is None:
+        return cards.empty_state(_("No data is loaded yet."))
+    status, f, notice = found
+    settings = runtime.settings()
+    names = queries.governorate_names(runtime.engine())
+    period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
+    next_panel = dmc.Paper(
+        [
+            dmc.Title(_("Where next"), order=4),
+            dmc.Text(
+                _(
+                    "Stops that would cover the most people in camps not reached today. A stop covers the camps "
+                    "within the radius."
+                ),
+                size="sm",
+                c="dimmed",
+            ),
+            dmc.Group(
+                [
+                    dmc.NumberInput(id=ids.NEXT_SLOTS, label=_("Visit slots (stops)"), value=3, min=1, max=50, w=150),
+                    _km_input(ids.NEXT_RADIUS, _("Radius (km)"), settings.access_km, w=150),
+                    dmc.Button(_("Recommend stops"), id=ids.NEXT_RUN),
+                ],
+                align="flex-end",
+            ),
+            html.Div(id=ids.NEXT_RESULT),
+        ],
+        p="md",
+        withBorder=True,
+        radius="md",
+    )
+    return dmc.Stack(
+        [
+            notice,
+            dmc.Group(
+                [dmc.Title(_("Coverage gaps"), order=2), dmc.Text(period, c="dimmed", size="lg")],
+                justify="space-between",
+            ),
+            controls.filter_bar(f, status.first_date, status.last_date, names),
+            parts.placeholder("coordinator.summary", 260),
+            dmc.Grid(
+                [
+                    dmc.GridCol(
+                        [parts.placeholder("coordinator.map", 560), parts.placeholder("coordinator.reach", 0)],
+                        span={"base": 12, "lg": 7},
+                    ),
+                    dmc.GridCol(next_panel, span={"base": 12, "lg": 5}),
+                ]
+            ),
+            dmc.Group(
+                [
+                    dmc.Title(_("Camps and sites"), order=3),
+                    dmc.Group(
+                        [
+                            dmc.Button(_("Export CSV"), id=ids.EXPORT_CSV, variant="light"),
+                            dmc.Button(_("Export XLSX"), id=ids.EXPORT_XLSX, variant="light"),
+                        ],
+                        gap="xs",
+                    ),
+                ],
+                justify="space-between",
+            ),
+            dmc.Text(
+                _(
+                    "Choose a row to find the camp on the map; click a camp on the map to find its row. Exports "
+                    "hold the rows as filtered and sorted here."
+                ),
+                size="sm",
+                c="dimmed",
+            ),
+            # In the frame, not a part: it holds no rows (it asks for them, like a part) and other parts' callbacks
+            # read its state, which must be there whichever part comes first.
+            _grid(),
+            dcc.Store(id=ids.GAP_FIND),
+            dcc.Download(id=ids.EXPORT_DOWNLOAD),
+            dmc.Title(_("Units"), order=3),
+            dmc.Text(
+                _(
+                    "Consultations per clinician per day: the standard is fewer than {n}; rows at or above it are "
+                    "marked.",
+                    n=settings.max_per_clinician_day,
+                ),
+                size="sm",
+                c="dimmed",
+            ),
+            parts.placeholder("coordinator.units", 420),
+        ],
+        gap="sm",
+    )
+
+
+def _require_coordinator() -> None:
+    if not auth.role_at_least("coordinator"):
+        raise PreventUpdate
+
+
+@dash.callback(
+    Output(ids.NEXT_RESULT, "children"),
+    Output(ids.GAP_STOPS, "data"),
+    Input(ids.NEXT_RUN, "n_clicks"),
+    State(ids.NEXT_SLOTS, "value"),
+    State(ids.NEXT_RADIUS, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def recommend(_clicks, slots, radius, search):
+    _require_coordinator()
+    _engine, _settings, _f, table = _part_camps(parts.page_query(search))  # the camps the page shows
+    try:
+        slots, radius = int(slots), float(radius)
+        unmet = table["population"].where(table["status"] == coverage.NOT_REACHED, 0)
+        picks = where_next.where_next(table["latitude"], table["longitude"], unmet, radius, slots)
+    except (TypeError, ValueError) as exc:
+        return dmc.Alert(str(exc), color="red", title=_("Cannot recommend stops")), None
+    if not picks:
+        return dmc.Alert(_("Every camp not reached is covered, or none is left to cover."), color="green"), None
+    names = table["name"].tolist()
+    items, features, total = [], [], 0
+    for n, pick in enumerate(picks, start=1):
+        total += pick.gain
+        covered = ", ".join(names[i] for i in pick.covered)
+        items.append(
+            html.Li(
+                _(
+                    "Stop {n}: {camp}: +{gain} people ({covered}); {total} in all",
+                    n=n,
+                    camp=names[pick.candidate],
+                    gain=number(pick.gain),
+                    covered=covered,
+                    total=number(total),
+                )
+            )
+        )
+        row = table.iloc[pick.candidate]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
+                "properties": {
+                    "n": n,
+                    "radius": radius * 1000,
+                    "tooltip": _("Stop {n}: {camp}", n=n, camp=escape(row["name"])),
+                },
+            }
+        )
+    return html.Ol(items, className="next-stops"), {"type": "FeatureCollection", "features": features}
+
+
+@dash.callback(
+    Output(ids.GAP_GRID, "getRowsResponse"),
+    Input(ids.GAP_GRID, "getRowsRequest"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def grid_rows(request, search):
+    """A block of the gap table's rows, with the grid's filters and order, for the page's filters."""
+    _require_coordinator()
+    try:
+        chosen = _chosen_for(search, request)
+    except grids.GridRequestError:
+        return {"rowData": [], "rowCount": 0}
+    return {"rowData": grids.records(grids.block(chosen, request), GAP_ROW_FIELDS), "rowCount": len(chosen)}
+
+
+@dash.callback(
+    Output(ids.EXPORT_DOWNLOAD, "data"),
+    Input(ids.EXPORT_CSV, "n_clicks"),
+    Input(ids.EXPORT_XLSX, "n_clicks"),
+    State(ids.GAP_GRID, "getRowsRequest"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def export(_csv, _xlsx, request, search):
+    """Every row that passes the grid's filters, in its order (not only the rows the grid has fetched)."""
+    _require_coordinator()
+    rows = grids.records(_chosen_for(search, request), [k for k, _h, _t in figures.GAP_COLUMNS])
+    stamp = dt.date.today().isoformat()
+    if dash.ctx.triggered_id == ids.EXPORT_XLSX:
+        return dcc.send_bytes(exports.to_xlsx(rows, figures.GAP_COLUMNS, "gaps"), f"mmc-gaps-{stamp}.xlsx")
+    return dcc.send_string(exports.to_csv(rows, figures.GAP_COLUMNS), f"mmc-gaps-{stamp}.csv")
+
+
+@dash.callback(Output(ids.GAP_MAP, "viewport"), Input(ids.GAP_GRID, "selectedRows"), prevent_initial_call=True)
+def zoom_to_row(selected):
+    _require_coordinator()
+    if not selected:
+        return no_update
+    row = selected[0]
+    return {"center": [row["latitude"], row["longitude"]], "zoom": 11, "transition": "flyTo"}
+
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="mmc", function_name="highlight"),
+    Output(ids.GAP_REACH, "hideout"),
+    Output(ids.GAP_CAMPS, "hideout"),
+    Output(ids.GAP_UNITS, "hideout"),
+    Input(ids.GAP_UNITS, "clickData"),
+    Input(ids.GAP_CAMPS, "clickData"),
+    State(ids.GAP_REACH, "data"),  # which unit visited which camp: the reach lines' ends
+    State(ids.GAP_REACH, "hideout"),
+    State(ids.GAP_CAMPS, "hideout"),
+    State(ids.GAP_UNITS, "hideout"),
+    prevent_initial_call=True,
+)
+
+dash.clientside_callback(  # the reach lines, made from their columns and the camps' kept places in the browser
+    ClientsideFunction(namespace="mmc", function_name="reachLayer"),
+    Output(ids.GAP_REACH, "data"),
+    Input(ids.GAP_REACH_COLUMNS, "data"),
+)
+
+dash.clientside_callback(  # the coverage rings around the unit bases, whose points the page already has
+    ClientsideFunction(namespace="mmc", function_name="sameData"),
+    Output(ids.GAP_RINGS, "data"),
+    Input(ids.GAP_UNITS, "data"),
+)
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="mmc", function_name="ringRadius"),
+    Output(ids.GAP_RINGS, "hideout"),
+    Input(ids.RING_RADIUS, "value"),
+    State(ids.GAP_RINGS, "hideout"),
+    prevent_initial_call=True,
+)
+
+
+@dash.callback(
+    Output(ids.GAP_FIND, "data"),
+    Input(ids.GAP_CAMPS, "clickData"),
+    State(ids.GAP_GRID, "getRowsRequest"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def find_row(click, request, search):
+    """A camp clicked on the map: where its row is in the grid's current filters and order, for the browser to
+    scroll there and choose it (assets/grid.js findRow); None when the grid's filters hide it."""
+    _require_coordinator()
+    camp = str(((click or {}).get("properties") or {}).get("id", ""))
+    if not camp:
+        return no_update
+    table = _chosen_for(search, request)
+    where = np.flatnonzero(table["camp_id"].to_numpy() == camp)
+    return {"index": int(where[0]), "id": camp} if len(where) else None
+
+
+dash.clientside_callback(  # scroll the grid to that row and choose it
+    ClientsideFunction(namespace="mmcGrid", function_name="findRow"),
+    Output(ids.GAP_GRID, "scrollTo"),  # (never set: the function moves the grid itself)
+    Input(ids.GAP_FIND, "data"),
+    State(ids.GAP_GRID, "id"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,477 @@
+"""Loading the programme's data, for coordinators and admins: upload a file, see its errors or a preview, then load it.
+
+The role is checked on the server when the page is built, in every callback and in every download route. Checking and
+loading run in the background (dashboard.ingest.jobs) while the page shows progress; the same code path as
+`python -m dashboard import` decides what is written (dashboard.ingest.pipeline).
+?kind=camps|clinics|records|boundaries.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import dash
+import dash_ag_grid as dag
+import dash_mantine_components as dmc
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard.data import loading, queries
+from dashboard.i18n import _, number
+from dashboard.ingest import formats, jobs, pipeline
+from dashboard.server import auth, runtime
+from dashboard.web import ids
+from dashboard.web.callbacks import drawn, user_changed
+from dashboard.web.components import notices
+
+dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load data · MMC Iraq")
+
+BUSY = ("queued", "reading", "checking", "writing", "saving", "summarising")
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "camps": _("Camps and sites"),
+        "clinics": _("Units (MMCs and ambulances)"),
+        "records": _("Service records"),
+        "boundaries": _("Boundaries"),
+    }
+
+
+def kind_help(kind: str):
+    """What a file of this kind holds, its columns, and its templates."""
+    if kind == "boundaries":
+        return dmc.Stack(
+            [
+                dmc.Text(
+                    _(
+                        "Governorate (ADM1) boundaries as GeoJSON, GeoPackage or a zipped shapefile, from OCHA COD-AB, "
+                        "geoBoundaries or Natural Earth; the schema is detected. The newest file loaded is used on the "
+                        "map."
+                    ),
+                    size="sm",
+                )
+            ]
+        )
+    required = [c.name for c in formats.SPECS[kind] if c.required]
+    optional = [c.name for c in formats.SPECS[kind] if not c.required]
+    lines = {
+        "camps": _("One row per camp and population date; name, governorate and position come from the latest row."),
+        "clinics": _("One row per unit; a row whose code is loaded already replaces it."),
+        "records": _(
+            "Daily counts per unit, camp, syndrome, sex and age group; load camps and units first. A row whose date, "
+            "unit, camp, syndrome, sex and age group are loaded already replaces it: loading a file twice never "
+            "counts twice."
+        ),
+    }
+    return dmc.Stack(
+        [
+            dmc.Text(lines[kind], size="sm"),
+            dmc.Text(
+                [html.B(_("Required columns: ")), ", ".join(required)]
+                + ([html.Br(), html.B(_("Optional: ")), ", ".join(optional)] if optional else []),
+                size="sm",
+            ),
+            dmc.Group(
+                [
+                    dmc.Text(_("Templates with example rows:"), size="sm"),
+                    dmc.Anchor("CSV", href=f"/coordinator/data/templates/{kind}.csv", size="sm"),
+                    dmc.Anchor("XLSX", href=f"/coordinator/data/templates/{kind}.xlsx", size="sm"),
+                    dmc.Text(_("Download what is loaded:"), size="sm", ml="md"),
+                    dmc.Anchor("CSV", href=f"/coordinator/data/export/{kind}.csv", size="sm"),
+                    dmc.Anchor("XLSX", href=f"/coordinator/data/export/{kind}.xlsx", size="sm"),
+                ],
+                gap="xs",
+            ),
+        ],
+        gap=6,
+    )
+
+
+def holdings(engine) -> dmc.Alert:
+    """What the database holds now, and whether it is the demo."""
+    counts = loading.count_rows(engine)
+    status = queries.data_status(engine)
+    text = _(
+        "The database holds {camps} camps and sites, {clinics} units and {records} service records.",
+        camps=number(counts["camps"]),
+        clinics=number(counts["clinics"]),
+        records=number(counts["records"]),
+    )
+    if status.first_date:
+        text += " " + _("Records from {first} to {last}.", first=status.first_date, last=status.last_date)
+    if status.is_demo:
+        return dmc.Alert(
+            [
+                dmc.Text(text, size="sm"),
+                dmc.Text(
+                    _(
+                        "This is the synthetic demo data. The first file you load removes it, so that real and "
+                        "invented figures are never mixed."
+                    ),
+                    size="sm",
+                ),
+            ],
+            title=_("Demo data (synthetic)"),
+            color="yellow",
+        )
+    return dmc.Alert(dmc.Text(text, size="sm"), color="gray", variant="light")
+
+
+def history_grid(engine):
+    """The import history, for admins."""
+    rows = loading.history(engine)
+    for row in rows:
+        row["created_at"] = f"{row['created_at']:%Y-%m-%d %H:%M}"
+        row["sha256"] = (row["sha256"] or "")[:12]
+    columns = [
+        ("created_at", _("When (UTC)")),
+        ("created_by", _("Who")),
+        ("kind", _("What")),
+        ("source", _("File")),
+        ("status", _("Status")),
+        ("rows_added", _("Added")),
+        ("rows_replaced", _("Replaced")),
+        ("rows_rejected", _("Rejected")),
+        ("note", _("Why refused")),
+        ("sha256", _("SHA-256 (first 12)")),
+    ]
+    return dmc.Stack(
+        [
+            dmc.Title(_("Import history"), order=4),
+            dag.AgGrid(
+                rowData=rows,
+                columnDefs=[{"field": f, "headerName": h, "sortable": True, "filter": True} for f, h in columns],
+                columnSize="autoSize",
+                dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20},
+                style={"width": "100%"},
+            ),
+        ]
+    )
+
+
+def layout(kind: str = "records", **_query):
+    if not auth.role_at_least("coordinator"):
+        return notices.sign_in_required("/coordinator/data")
+    notice = None
+    if kind not in pipeline.KINDS:
+        notice = notices.parameter_notice("kind", _("use one of {kinds}", kinds=", ".join(pipeline.KINDS)))
+        kind = "records"
+    engine = runtime.engine()
+    labels = kind_labels()
+    max_mb = runtime.settings().max_upload_mb
+    return dmc.Stack(
+        [
+            notice,
+            dmc.Title(_("Load data"), order=2),
+            html.Div(holdings(engine), id=ids.DATA_HOLDINGS),
+            dmc.Paper(
+                dmc.Stack(
+                    [
+                        dmc.Text(_("1. What the file holds"), fw=600),
+                        dmc.SegmentedControl(
+                            id=ids.DATA_KIND,
+                            value=kind,
+                            data=[{"value": k, "label": labels[k]} for k in pipeline.KINDS],
+                        ),
+                        html.Div(kind_help(kind), id=ids.DATA_HELP),
+                        dmc.Text(_("2. The file"), fw=600, mt="sm"),
+                        dcc.Upload(
+                            id=ids.DATA_UPLOAD,
+                            children=html.Div(
+                                [
+                                    _("Drop a file here or "),
+                                    html.A(_("choose one")),
+                                    html.Span(
+                                        " " + _("(CSV UTF-8 or XLSX; up to {n} MB)", n=max_mb),
+                                        className="upload-hint",
+                                    ),
+                                ]
+                            ),
+                            max_size=max_mb * 1024 * 1024,
+                            multiple=False,
+                            className="upload-zone",
+                        ),
+                    ],
+                    gap="xs",
+                ),
+                withBorder=True,
+                p="md",
+            ),
+            html.Div(id=ids.DATA_RESULT),
+            dmc.Button(_("Load"), id=ids.DATA_LOAD, style={"display": "none"}, color="blue"),
+            dcc.Store(id=ids.DATA_JOB),
+            drawn(ids.DATA_DRAWN, {ids.DATA_KIND: kind}),
+            dcc.Interval(id=ids.DATA_POLL, interval=500, disabled=True),
+            html.Div(history_grid(engine) if auth.role_at_least("admin") else None, id=ids.DATA_HISTORY),
+        ],
+        gap="md",
+    )
+
+
+# -- what the page shows of a job ------------------------------------------------------------------------------------
+
+
+def _problem_table(items: list[dict], total: int, color: str):
+    rows = [
+        html.Tr([html.Td(p["row"] if p["row"] else "–"), html.Td(p["column"] or "–"), html.Td(p["message"])])
+        for p in items
+    ]
+    more = (
+        [dmc.Text(_("… and {n} more.", n=number(total - len(items))), size="sm", c=color)] if total > len(items) else []
+    )
+    head = html.Thead(html.Tr([html.Th(_("Row")), html.Th(_("Column")), html.Th(_("Problem"))]))
+    table = dmc.Table([head, html.Tbody(rows)], fz="sm", striped=True, horizontalSpacing="sm", className="data-table")
+    return dmc.Stack([table, *more], gap=4)
+
+
+def _preview(rows: list[dict]):
+    if not rows:
+        return None
+    columns = list(rows[0])
+    return dmc.Stack(
+        [
+            dmc.Text(_("The first rows, as they will be stored:"), size="sm", fw=600),
+            dmc.ScrollArea(
+                dmc.Table(
+                    [
+                        html.Thead(html.Tr([html.Th(c) for c in columns])),
+                        html.Tbody([html.Tr([html.Td(r[c]) for c in columns]) for r in rows]),
+                    ],
+                    fz="xs",
+                    striped=True,
+                    className="data-table",
+                )
+            ),
+        ],
+        gap=4,
+    )
+
+
+HIDDEN = {"display": "none"}
+
+
+def job_view(current: dict) -> tuple[object, dict, str | None]:
+    """(what to show, the Load button's style, its label) for a job's status."""
+    phase = current.get("phase")
+    name = current.get("filename", "")
+    outcome = current.get("outcome") or {}
+    if phase in BUSY:
+        return _progress(phase, name, current.get("done", 0), current.get("total", 0)), HIDDEN, None
+    if phase == "failed":
+        failed = _("Nothing was loaded: {message}", message=current.get("message", ""))
+        return dmc.Alert(failed, color="red", title=_("Failed")), HIDDEN, None
+    if outcome.get("error_count"):
+        return _refused(name, outcome), HIDDEN, None
+    if phase == "loaded":
+        return _loaded(name, outcome), HIDDEN, None
+    return _ready(name, outcome), {"alignSelf": "flex-start"}, _("Load {n} rows", n=number(outcome.get("rows", 0)))
+
+
+def _progress(phase: str, name: str, done: int, total: int):
+    """A job on its way: what it does now, and how far it is."""
+    words = {
+        "queued": _("Waiting to start…"),
+        "reading": _("Reading {file}…", file=name),
+        "checking": _("Checking {n} rows…", n=number(total)),
+        "writing": _("Writing {done} of {total} rows…", done=number(done), total=number(total)),
+        "saving": _("Saving {n} rows…", n=number(total)),
+        "summarising": _("Updating the dashboards' totals…"),
+    }
+    share = 100 * done / total if total and phase == "writing" else (100 if phase in ("saving", "summarising") else 0)
+    return dmc.Stack(
+        [
+            dmc.Text(words[phase], size="sm"),
+            dmc.Progress(value=share if share else 100, animated=True, striped=True, size="lg"),
+        ],
+        gap=4,
+    )
+
+
+def _notes_and_warnings(outcome: dict) -> tuple[list, list]:
+    notes = [dmc.Text(n, size="sm", c="dimmed") for n in outcome.get("notes", [])]
+    warnings = (
+        [
+            dmc.Text(_("Warnings: the file can be loaded, but check these figures."), size="sm", fw=600, c="orange"),
+            _problem_table(outcome["warnings"], outcome["warning_count"], "orange"),
+        ]
+        if outcome.get("warning_count")
+        else []
+    )
+    return notes, warnings
+
+
+def _refused(name: str, outcome: dict):
+    """A file with errors: every error by row and column, and nothing loaded."""
+    notes, warnings = _notes_and_warnings(outcome)
+    message = _(
+        "{n} error in {file}: nothing was loaded. Correct it and load the file again."
+        if outcome["error_count"] == 1
+        else "{n} errors in {file}: nothing was loaded. Correct them and load the file again.",
+        n=number(outcome["error_count"]),
+        file=name,
+    )
+    return dmc.Stack(
+        [
+            dmc.Alert(message, color="red", title=_("The file has errors")),
+            *notes,
+            _problem_table(outcome["errors"], outcome["error_count"], "red"),
+            *warnings,
+        ],
+        gap="xs",
+    )
+
+
+def _loaded(name: str, outcome: dict):
+    """A file loaded: what it added and replaced, and where to see it."""
+    _notes, warnings = _notes_and_warnings(outcome)
+    text = _(
+        "{file}: {added} rows added, {replaced} replaced. The dashboards show the new data now.",
+        file=name,
+        added=number(outcome["added"]),
+        replaced=number(outcome["replaced"]),
+    )
+    if outcome.get("removed_demo"):
+        text += " " + _("The demo data was removed.")
+    return dmc.Stack(
+        [
+            dmc.Alert(text, color="green", title=_("Loaded")),
+            dmc.Group(  # plain links: a full load, so the header drops the demo label too
+                [html.A(_("Overview"), href="/"), html.A(_("Coverage gaps"), href="/coordinator")]
+            ),
+            *warnings,
+        ],
+        gap="xs",
+    )
+
+
+def _ready(name: str, outcome: dict):
+    """A file checked without errors: a preview, and nothing written until Load."""
+    notes, warnings = _notes_and_warnings(outcome)
+    demo = (
+        [dmc.Alert(_("Loading this file removes the synthetic demo data."), color="yellow")]
+        if outcome.get("replaces_demo")
+        else []
+    )
+    ready = _(
+        "No errors in {n} rows of {file}. Nothing is written until you press Load.",
+        n=number(outcome.get("rows", 0)),
+        file=name,
+    )
+    return dmc.Stack(
+        [
+            dmc.Alert(ready, color="blue", title=_("Ready to load")),
+            *notes,
+            *demo,
+            *warnings,
+            _preview(outcome.get("preview", [])),
+        ],
+        gap="xs",
+    )
+
+
+# -- callbacks -------------------------------------------------------------------------------------------------------
+
+
+def _account():
+    """The signed-in coordinator or admin (checked against the database once per callback); nothing for anyone else."""
+    account = auth.current_user()
+    if account is None or auth.RANK[account.role] < auth.RANK["coordinator"]:
+        raise PreventUpdate
+    return account
+
+
+@dash.callback(
+    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Input(ids.DATA_KIND, "value"),
+    State(ids.DATA_DRAWN, "data"),
+    prevent_initial_call=True,
+)
+def choose_kind(kind, drawn_values):
+    _account()
+    if not user_changed(drawn_values) or kind not in pipeline.KINDS:
+        return no_update  # a control reporting itself as it is drawn must not replace a link (and its notice)
+    return f"/coordinator/data?kind={kind}"
+
+
+@dash.callback(
+    Output(ids.DATA_JOB, "data"),
+    Output(ids.DATA_POLL, "disabled"),
+    Output(ids.DATA_RESULT, "children"),
+    Output(ids.DATA_LOAD, "style"),
+    Input(ids.DATA_UPLOAD, "contents"),
+    Input(ids.DATA_LOAD, "n_clicks"),
+    State(ids.DATA_UPLOAD, "filename"),
+    State(ids.DATA_KIND, "value"),
+    State(ids.DATA_JOB, "data"),
+    prevent_initial_call=True,
+)
+def start(contents, _load_clicks, filename, kind, job):
+    """A new file is kept and checked; Load loads the checked file (checking it again first)."""
+    user = _account().username
+    settings, engine = runtime.settings(), runtime.engine()
+    hidden = HIDDEN
+    max_bytes = settings.max_upload_mb * 2**20
+    if dash.ctx.triggered_id == ids.DATA_LOAD:
+        if not job:
+            raise PreventUpdate
+        try:
+            jobs.start(engine, settings.upload_dir, job, user, load=True, max_bytes=max_bytes)
+        except jobs.JobError:
+            return None, True, dmc.Alert(_("That upload has expired: choose the file again."), color="red"), hidden
+        except jobs.NotChecked:
+            not_ready = _("Only a file whose check found no errors can be loaded: correct it and choose it again.")
+            return job, True, dmc.Alert(not_ready, color="red"), hidden
+        return job, False, job_view({"phase": "queued"})[0], hidden
+    if not contents or kind not in pipeline.KINDS:
+        raise PreventUpdate
+    if len(contents) > max_bytes * 4 // 3 + 4096:  # (base64: four characters for three bytes)
+        size = len(contents) * 3 // 4
+        return None, True, dmc.Alert(pipeline.too_large(size, max_bytes), color="red"), hidden
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        return None, True, dmc.Alert(_("The file could not be received: try again."), color="red"), hidden
+    job_id = jobs.create(settings.upload_dir, user=user, kind=kind, filename=filename or "upload", data=data)
+    jobs.start(engine, settings.upload_dir, job_id, user, load=False, max_bytes=max_bytes)
+    return job_id, False, job_view({"phase": "queued"})[0], hidden
+
+
+@dash.callback(
+    Output(ids.DATA_RESULT, "children", allow_duplicate=True),
+    Output(ids.DATA_LOAD, "style", allow_duplicate=True),
+    Output(ids.DATA_LOAD, "children"),
+    Output(ids.DATA_POLL, "disabled", allow_duplicate=True),
+    Output(ids.DATA_HOLDINGS, "children"),
+    Output(ids.DATA_HISTORY, "children"),
+    Output(ids.DEMO_BANNER, "style"),
+    Output(ids.DEMO_BADGE, "children"),
+    Input(ids.DATA_POLL, "n_intervals"),
+    State(ids.DATA_JOB, "data"),
+    prevent_initial_call=True,
+)
+def poll(_n, job):
+    account = _account()
+    if not job:
+        raise PreventUpdate
+    try:
+        current = jobs.status(runtime.settings().upload_dir, job, account.username)
+    except jobs.JobError:
+        expired = dmc.Alert(_("That upload has expired: choose the file again."), color="red")
+        return expired, no_update, no_update, True, no_update, no_update, no_update, no_update
+    view, style, label = job_view(current)
+    finished = current.get("phase") not in BUSY
+    engine = runtime.engine()
+    loaded = finished and current.get("phase") == "loaded"
+    demo_gone = loaded and (current.get("outcome") or {}).get("removed_demo")
+    return (
+        view,
+        style,
+        label or no_update,
+        finished,
+        holdings(engine) if loaded else no_update,
+        history_grid(engine) if finished and account.role == "admin" else no_update,
+        {"display": "none"} if demo_gone else no_update,
+        None if demo_gone else no_update,
+    )

@@ -1,0 +1,241 @@
+"""The public overview: headline figures, the map and the weekly trend.
+
+The URL carries the view: ?start=YYYY-MM-DD&end=YYYY-MM-DD&governorate=IQ-DA (repeatable)&syndrome=ari&figure=rate.
+Public: the public policy's view (policy.py: whole weeks, protected counts, no unit or camp filter, no clinic bases
+or visit dates). Signed-in coordinators see the same page with exact counts. Clicking a governorate filters the page
+to it; clicking a camp opens its panel; the map's shading changes in the browser (the GeoJSON hideout), without
+sending the polygons again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import parse_qs, urlencode
+
+import dash
+import dash_mantine_components as dmc
+from dash import Input, Output, Patch, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import words
+from dashboard.data import queries
+from dashboard.i18n import _, number
+from dashboard.server import auth, runtime
+from dashboard.services import figures
+from dashboard.web import ids, parts
+from dashboard.web.callbacks import changed_href
+from dashboard.web.components import cards, charts, maps, notices
+
+dash.register_page(__name__, path="/", name="Overview", title="Mobile Medical Clinics, Iraq", nav_order=0)
+
+
+def layout(figure: str = "rate", **query):
+    """The overview for the link's filters, as the viewer may see them: headline cards, the map and the chart."""
+    engine, settings = runtime.engine(), runtime.settings()
+    status = queries.data_status(engine)
+    if not status.has_data:
+        return cards.empty_state(_("No data is loaded yet. Load the demo data or import the programme's files."))
+    audience = auth.audience()
+    f, notice = notices.resolve_filters(query, status, audience)
+    figure = figure if figure in maps.FIGURES else "rate"
+    names = queries.governorate_names(engine)
+    summary = figures.summary(engine, f, audience)
+    by_gov = {r["governorate"]: r for r in summary["governorates"]}
+    layers = maps.map_layers(engine, settings, f, figures.camp_table(engine, f, audience, settings), by_gov, audience)
+    weekly = figures.trends(engine, replace(f, freq="week"), audience)
+    where = ", ".join(names[g] for g in f.governorates) if f.governorates else _("seven governorates")
+    period = _("{start} to {end} · {where}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}", where=where)
+    chart = (
+        charts.weekly_chart_image(weekly, names, "?" + urlencode(f.query(), doseq=True))
+        if not weekly.empty
+        else cards.empty_state(_("No consultations were recorded in this period."))
+    )
+    return dmc.Stack(
+        [
+            notice,
+            dmc.Group(
+                [
+                    dmc.Title(_("Mobile Medical Clinics for displaced people"), order=2),
+                    dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg"),
+                ],
+                justify="space-between",
+            ),
+            _headline(summary["totals"]),
+            dmc.Grid(
+                [
+                    dmc.GridCol(_map_column(layers, settings, f, figure), span={"base": 12, "lg": 7}),
+                    dmc.GridCol(chart, span={"base": 12, "lg": 5}),
+                ]
+            ),
+            _sources(status, audience),
+            dcc.Store(id=ids.MAP_LEGENDS, data=layers["breaks"]),
+            dcc.Location(id=ids.MAP_URL, refresh=False),
+            dmc.Drawer(id=ids.CAMP_PANEL, position="right", size="md", opened=False, title=""),
+        ],
+        gap="sm",
+    )
+
+
+def _headline(totals: dict):
+    """The four headline figures."""
+    return cards.figure_cards(
+        [
+            (
+                _("People reached"),
+                number(totals["population_reached"]),
+                _("in camps visited in the period (population at its end)"),
+            ),
+            (_("Consultations"), number(totals["consultations"]), _("{n} referrals", n=number(totals["referrals"]))),
+            (_("Camps reached"), f"{totals['camps_reached']} / {totals['camps']}", _("camps and sites with a visit")),
+            (_("Units active"), number(totals["active_units"]), _("MMCs and ambulances with a visit")),
+        ]
+    )
+
+
+def _map_column(layers: dict, settings, f, figure: str):
+    """The map with its figure's choice, its legends and what a click does."""
+    controls = dmc.Group(
+        [
+            dmc.SegmentedControl(
+                id=ids.MAP_FIGURE,
+                value=figure,
+                size="xs",
+                data=[{"value": key, "label": _(label)} for key, label in maps.FIGURES.items()],
+            ),
+            dcc.Link(_("Reset the map"), href="/", id=ids.MAP_RESET, className="mmc-button mmc-button-light"),
+        ],
+        justify="space-between",
+    )
+    return dmc.Stack(
+        [
+            controls,
+            maps.the_map(layers, settings, f, figure),
+            html.Div(maps.choropleth_legend(figure, layers["breaks"][figure]), id=ids.MAP_LEGEND),
+            maps.legend(),
+            dmc.Text(_("Click a governorate to show only it; click a camp for its details."), size="xs", c="dimmed"),
+        ],
+        gap="xs",
+    )
+
+
+def _sources(status, audience):
+    """The data's date, its sources and how its counts are protected."""
+    loaded = _(
+        "Data loaded {when}. Camp lists: CCCM Cluster Iraq; boundaries: Natural Earth (public domain).",
+        when=f"{status.last_loaded_at:%d %b %Y}" if status.last_loaded_at else "–",
+    )
+    return dmc.Text(loaded + " " + notices.protection_note(audience), size="xs", c="dimmed", id=ids.SOURCES)
+
+
+@dash.callback(
+    Output(ids.GOV_LAYER, "hideout"),
+    Output(ids.MAP_LEGEND, "children"),
+    Output(ids.MAP_URL, "search"),
+    Input(ids.MAP_FIGURE, "value"),
+    State(ids.MAP_LEGENDS, "data"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def choose_figure(figure, breaks, search):
+    """Shade by another figure: only the hideout changes in the browser; the choice goes into the link."""
+    if figure not in maps.FIGURES:
+        raise PreventUpdate
+    hideout = Patch()
+    hideout["figure"] = figure
+    query = parse_qs((search or "").lstrip("?"))
+    query["figure"] = [figure]
+    return (
+        hideout,
+        maps.choropleth_legend(figure, (breaks or {}).get(figure, [])),
+        "?" + urlencode(query, doseq=True),
+    )
+
+
+@dash.callback(
+    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Input(ids.GOV_LAYER, "clickData"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def filter_to_governorate(click, search):
+    """A click on a governorate shows only it (the figures, the chart, the map); a second click shows all again."""
+    iso = ((click or {}).get("properties") or {}).get("iso")
+    if not iso or not ((click or {}).get("properties") or {}).get("programme"):
+        raise PreventUpdate
+    query = parse_qs((search or "").lstrip("?"))
+    query["governorate"] = [] if query.get("governorate") == [iso] else [iso]
+    if not query["governorate"]:
+        del query["governorate"]
+    return changed_href("/", search, query) or no_update
+
+
+@dash.callback(
+    Output(ids.CAMP_PANEL, "opened"),
+    Output(ids.CAMP_PANEL, "title"),
+    Output(ids.CAMP_PANEL, "children"),
+    Input(ids.CAMP_LAYER, "clickData"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def camp_panel(click, search):
+    """A camp's details, fetched when it is clicked: what the viewer's role allows."""
+    props = (click or {}).get("properties") or {}
+    if props.get("cluster") or "id" not in props:
+        raise PreventUpdate
+    engine, settings = runtime.engine(), runtime.settings()
+    status = queries.data_status(engine)
+    if not status.has_data:
+        raise PreventUpdate
+    audience = auth.audience()
+    f, _notice = notices.resolve_filters(parts.page_query(search), status, audience)
+    table = figures.camp_table(engine, replace(f, governorates=()), audience, settings)
+    rows = table[table["camp_id"] == int(props["id"])]
+    if rows.empty:
+        raise PreventUpdate
+    camp = rows.iloc[0]
+    names = queries.governorate_names(engine)
+    facts = [
+        (_("Governorate"), names.get(camp["governorate"], camp["governorate"])),
+        (_("Population"), _("{n} (as of {date})", n=number(camp["population"]), date=camp["population_date"])),
+        (_("Status"), words.status_label(camp["status"])),
+    ]
+    if camp["position_approximate"]:
+        facts.append((_("Position"), _("approximate")))
+    facts_table = dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm")
+    if audience.public:  # a camp's own counts and visits are for coordinators
+        note = dmc.Text(
+            _("A camp's visits, units and weekly consultations are for signed-in coordinators."), size="sm", c="dimmed"
+        )
+        return True, camp["name"], dmc.Stack([facts_table, note])
+    return True, camp["name"], dmc.Stack([facts_table, _camp_activity(engine, settings, f, camp, audience)])
+
+
+def _camp_activity(engine, settings, f, camp, audience):
+    """What a coordinator sees of a camp beyond the public facts: its units, visits, last visit and weekly trend."""
+    served = queries.camp_units(engine, f)
+    served = served[served["camp_id"] == camp["camp_id"]]
+    facts = [
+        (_("Units that served it"), ", ".join(served["clinic_name"]) or "–"),
+        (_("Visits in the period"), number(camp["visits"])),
+        (_("Last visit"), str(camp["last_visit"] or _("never"))),
+    ]
+    weekly = figures.breakdown(engine, replace(f, governorates=(), camp=camp["code"], freq="week"), audience, ())
+    trend = cards.empty_state(_("No consultations in this period."))
+    if not weekly.empty and weekly["consultations"].fillna(0).any():
+        trace = {
+            "type": "scatter",
+            "x": charts.values(weekly["period"]),
+            "y": charts.values(weekly["consultations"]),
+            "mode": "lines",
+            "line": {"color": maps.STATUS_COLOURS["reached"], "width": 2},
+        }
+        layout = {
+            "height": 180,
+            "margin": {"l": 40, "r": 10, "t": 30, "b": 30},
+            "template": charts.TEMPLATE,
+            "title": {"text": _("Consultations per week"), "font": {"size": 13}, "x": 0},
+        }
+        fig = {"data": [trace], "layout": layout}
+        trend = dcc.Graph(figure=fig, config={"displaylogo": False, "displayModeBar": False})
+    table = dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm")
+    return dmc.Stack([table, trend])

@@ -1,0 +1,135 @@
+"""The app shell, built once per page load from dash.page_registry: header, navigation, language, demo label."""
+
+from __future__ import annotations
+
+import dash
+import dash_mantine_components as dmc
+from dash import dcc, html
+
+from dashboard.data import queries
+from dashboard.i18n import LANGUAGES, _, direction
+from dashboard.server import auth, runtime
+from dashboard.web import ids
+
+THEME = {"primaryColor": "blue", "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"}
+
+
+def demo_banner(status: queries.DataStatus):
+    if not status.is_demo:
+        return html.Div(id=ids.DEMO_BANNER, hidden=True)
+    return dmc.Alert(
+        _(
+            "These figures are synthetic, generated for demonstration. They are not real programme data; camp "
+            "positions are approximate."
+        ),
+        id=ids.DEMO_BANNER,
+        title=_("Demo data (synthetic)"),
+        color="orange",
+        variant="light",
+        mb="md",
+    )
+
+
+def navigation():
+    pages = sorted(
+        (p for p in dash.page_registry.values() if p.get("nav_order") is not None), key=lambda p: p["nav_order"]
+    )
+    links = [(_(p["name"]), p["relative_path"]) for p in pages]
+    if auth.role_at_least("coordinator"):
+        links.append((_("Load data"), "/coordinator/data"))
+    return dmc.Group(
+        [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in links],
+        gap="sm",
+        id=ids.NAV,
+        visibleFrom="sm",
+    )
+
+
+def user_area():
+    """Sign in, or who is signed in and a sign-out button (a form post with the CSRF token)."""
+    account = auth.current_user()
+    if account is None:
+        return dmc.Anchor(_("Sign in"), href="/login", fw=500, id=ids.USER_MENU)
+    return html.Form(
+        dmc.Group(
+            [
+                dmc.Text(_("{name} ({role})", name=account.username, role=_(account.role)), size="sm"),
+                dcc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
+                html.Button(_("Sign out"), type="submit", id=ids.SIGN_OUT, className="mmc-button mmc-button-light"),
+            ],
+            gap="xs",
+        ),
+        method="POST",
+        action="/auth/logout",
+        id=ids.USER_MENU,
+    )
+
+
+def layout():
+    status = queries.data_status(runtime.engine())
+    header = dmc.Group(
+        [
+            dmc.Group(
+                [
+                    html.Img(src=dash.get_asset_url("logo.svg"), height=28, alt=""),
+                    dmc.Title(_("Mobile Medical Clinics · Iraq"), order=4),
+                    html.Span(
+                        dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled")
+                        if status.is_demo
+                        else None,
+                        id=ids.DEMO_BADGE,
+                    ),
+                ],
+                gap="sm",
+            ),
+            navigation(),
+            dmc.Group(
+                [
+                    user_area(),
+                    dmc.Select(
+                        id=ids.LANGUAGE,
+                        data=[{"value": k, "label": v[0]} for k, v in LANGUAGES.items()],
+                        value="en",
+                        w=120,
+                        size="xs",
+                        allowDeselect=False,
+                        **{"aria-label": _("Language")},
+                    ),
+                ],
+                gap="md",
+            ),
+        ],
+        justify="space-between",
+        h="100%",
+        px="md",
+    )
+    return dmc.DirectionProvider(
+        direction=direction(),
+        children=dmc.MantineProvider(
+            theme=THEME,
+            children=dmc.AppShell(
+                [
+                    dmc.AppShellHeader(header),
+                    dmc.AppShellMain(
+                        dmc.Container(
+                            [
+                                dcc.Location(id=ids.NAVIGATE, refresh="callback-nav"),
+                                demo_banner(status),
+                                # A spinner over the page while a view is computed (only when it takes a while).
+                                dcc.Loading(
+                                    dash.page_container,
+                                    delay_show=400,
+                                    type="circle",
+                                    overlay_style={"visibility": "visible", "opacity": 0.5},
+                                    target_components={"_pages_content": "children"},
+                                ),
+                            ],
+                            size="xl",
+                        )
+                    ),
+                ],
+                header={"height": 60},
+                padding="md",
+            ),
+        ),
+    )

@@ -1,0 +1,125 @@
+"""Light pages: compressed responses, static files compressed once and cached by browsers, and the partial plotly.js."""
+
+from __future__ import annotations
+
+import brotli
+import pytest
+
+from dashboard.config import ROOT
+from tests.helpers import PASSWORD, client_with_csrf, make_app, sign_in, tiny_dataset
+
+
+@pytest.fixture
+def client(sqlite_url):
+    return make_app(sqlite_url, tiny_dataset()).server.test_client()
+
+
+def _scripts(client) -> list[str]:
+    import re
+
+    return re.findall(r'<script src="([^"]+)"', client.get("/").get_data(as_text=True))
+
+
+def test_component_libraries_are_sent_with_brotli_and_compressed_once(client):
+    suite = next(s for s in _scripts(client) if "dash_mantine_components" in s)
+    first = client.get(suite, headers={"Accept-Encoding": "br, gzip"})
+    assert first.headers["Content-Encoding"] == "br"
+    body = brotli.decompress(first.data)
+    assert len(first.data) < len(body) / 3
+    compress = client.application.extensions["mmc_compress"]
+    assert any(key.startswith("br;") and "dash_mantine_components" in key for key in compress.cache.data)
+    assert client.get(suite, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+
+
+def test_static_files_are_recompressed_at_brotlis_best_quality_in_the_background(client, tmp_path, monkeypatch):
+    from dashboard.server import compression
+
+    monkeypatch.setattr(compression, "BEST_DIR", tmp_path / "brotli")
+    suite = next(s for s in _scripts(client) if "dash_mantine_components" in s)
+    first = client.get(suite, headers={"Accept-Encoding": "br"}).data
+    client.application.extensions["mmc_compress"].cache.wait()
+    again = client.get(suite, headers={"Accept-Encoding": "br"}).data
+    assert brotli.decompress(again) == brotli.decompress(first)
+    assert len(again) < len(first) * 0.95  # quality 11 against the quality 5 made while the first request waited
+    assert {p.suffix for p in (tmp_path / "brotli").iterdir()} == {".br"}  # kept on disk, whole
+    assert client.get(suite, headers={"Accept-Encoding": "br"}).data == again  # and it stays
+    # another worker (or a later start) sends the best version from its first request
+    key = next(k for k in client.application.extensions["mmc_compress"].cache.data if "dash_mantine" in k)
+    assert compression.StaticOnlyCache().get(key) == again
+    assert compression.StaticOnlyCache().get(key.replace(".v2", ".v9")) is None  # another version: not this one
+
+
+def test_fingerprinted_assets_are_kept_by_browsers_for_a_year(client):
+    asset = next(s for s in _scripts(client) if "/assets/map.js" in s)
+    assert client.get(asset).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # plotly.js, fetched by name and version when a page first draws a plotly chart
+    bundle = client.get(f"/assets/vendor/{_vendored()[0]}?m=1", headers={"Accept-Encoding": "br"})
+    assert bundle.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert bundle.headers["Content-Encoding"] == "br"
+    assert int(bundle.headers["Content-Length"]) < 400_000
+    assert b"Plotly" in brotli.decompress(bundle.data)[:2000]
+    assert "no-cache" in (client.get("/assets/logo.svg").headers.get("Cache-Control") or "no-cache")
+
+
+def test_callback_answers_are_compressed_but_never_cached_by_path(client):
+    from bench.__main__ import page_callback_body
+
+    response = client.post(
+        "/_dash-update-component",
+        json=page_callback_body("/", "?start=2017-01-30&end=2017-02-05"),
+        headers={"Accept-Encoding": "br"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "br"
+    assert b"Consultations" in brotli.decompress(response.data)
+    assert not any("_dash-update-component" in key for key in client.application.extensions["mmc_compress"].cache.data)
+
+
+def test_the_vendored_bundle_matches_the_plotly_package():
+
+    from plotly.offline import get_plotlyjs_version
+
+    vendored = sorted(p.name for p in (ROOT / "assets" / "vendor").glob("plotly-*.js"))
+    assert vendored == [f"plotly-basic-{get_plotlyjs_version()}.min.js"], "run scripts/build_plotly_bundle.sh"
+    loader = (ROOT / "assets" / "plotly-on-demand.js").read_text()
+    assert f"vendor/{vendored[0]}?m={get_plotlyjs_version()}" in loader  # what dcc.Graph fetches when it first draws
+
+
+def test_pages_ask_for_no_charting_library_no_table_library_and_a_small_icon(client):
+    """plotly.js comes when a page first draws a plotly chart (assets/plotly-on-demand.js), not with the page; never
+    the full bundle."""
+    html = client.get("/").get_data(as_text=True)
+    scripts = _scripts(client)
+    assert any("/assets/plotly-on-demand.js" in s for s in scripts)
+    assert not any("plotly-basic" in s or "package_data/plotly.min.js" in s or "/dash_table/" in s for s in scripts)
+    assert '<link rel="icon" type="image/svg+xml" href="/assets/logo.svg' in html
+    assert "_favicon.ico" not in html
+
+
+def _vendored() -> list[str]:
+
+    return [p.name for p in (ROOT / "assets" / "vendor").glob("plotly-*.js")]
+
+
+def test_ag_grid_is_sent_to_signed_in_coordinators_only(sqlite_url):
+    from dashboard.data import users
+    from dashboard.server import auth
+
+    app = make_app(sqlite_url, tiny_dataset())
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    client = client_with_csrf(app)
+    for path in ("/", "/trends", "/coordinator"):
+        scripts = _scripts_of(client, path)
+        assert not any("dash_ag_grid" in s or "/assets/grid.js" in s for s in scripts), path
+        assert any("dash_leaflet" in s for s in scripts)  # only the grid is left out
+    sign_in(client, "carol")
+    for path in ("/", "/coordinator"):
+        scripts = _scripts_of(client, path)
+        assert any("/dash_ag_grid/dash_ag_grid." in s for s in scripts)
+        assert any("/assets/grid.js" in s for s in scripts)
+
+
+def _scripts_of(client, path: str) -> list[str]:
+    import re
+
+    return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))

@@ -1,0 +1,248 @@
+"""Pages built from the data layer, checked without a browser: what each audience is shown and not shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from base64 import b64decode
+
+import dash
+import numpy as np
+import plotly
+import pytest
+from sqlalchemy import insert, update
+
+from dashboard import factory
+from dashboard.data import queries, schema, users
+from dashboard.data.models import Camp, ImportBatch
+from dashboard.server import auth
+from dashboard.web import ids, shell
+from dashboard.web.components import maps
+from tests.helpers import drawn, find, make_app, settings_for, sign_in_here, texts, tiny_dataset, walk
+
+
+@pytest.fixture
+def tiny_app(sqlite_url):
+    app = make_app(sqlite_url, tiny_dataset())
+    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password("correct-horse-battery"), "coordinator")
+    return app
+
+
+def _overview(app, query: str = "", role: str | None = None):
+    """The overview for `query`, as the public sees it or (role "coordinator") a signed-in coordinator."""
+    args = dict(pair.split("=", 1) for pair in query.split("&") if pair)
+    with app.server.test_request_context("/" + ("?" + query if query else "")):
+        if role:
+            sign_in_here(1, role)
+        return dash.page_registry["dashboard.web.pages.overview"]["layout"](**args)
+
+
+def test_figures_match_the_data_layer(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05", role="coordinator")
+    cards = texts(find(page, ids.OVERVIEW_FIGURES))
+    # People reached: A (2,000 at the period's end) + B (500); 85 consultations, 7 referrals; 2 of 3 camps; 3 units.
+    assert cards[:3] == ["People reached", "2,500", "in camps visited in the period (population at its end)"]
+    assert cards[3:6] == ["Consultations", "85", "7 referrals"]
+    assert "2 / 3" in cards
+    assert cards[-2:] == ["3", "MMCs and ambulances with a visit"]
+    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in texts(page)
+    assert any("every count is exact" in t for t in texts(page))
+
+
+def test_the_public_page_shows_protected_counts_of_whole_weeks(tiny_app):
+    """One day asked for: the public gets its whole week, says so, and counts from the protected weekly cells (the
+    week's referral cells are each 1 to 3: 0 or 5 each); what is not a count of people stays exact."""
+    page = _overview(tiny_app, "start=2017-02-01&end=2017-02-01")
+    said = " ".join(texts(page))
+    assert "the period asked for was widened to 30 Jan 2017 – 05 Feb 2017" in said
+    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in said
+    assert "each count from 1 to 4 is shown as 0 or 5" in said
+    cards = texts(find(page, ids.OVERVIEW_FIGURES))
+    assert cards[4] in ("82", "87")  # 35 in Dohuk, 47 in Anbar and its 3 injuries as 0 or 5
+    assert int(cards[5].split()[0]) % 5 == 0
+    assert cards[:2] == ["People reached", "2,500"]
+    assert "2 / 3" in cards
+
+
+def test_chart_has_one_line_per_governorate_with_weekly_sums(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-12", role="coordinator")
+    chart = find(page, ids.OVERVIEW_CHART)
+    svg = b64decode(chart.src.split(",", 1)[1]).decode()
+    lines = {name: [p[1] for p in points] for name, points in drawn(svg)["lines"].items()}
+    assert lines == {"Anbar": [50, 0], "Dohuk": [35, 8]}  # a week with no visit is a zero
+    assert "Anbar" in chart.alt
+    assert "Dohuk" in chart.alt
+    # The download is the same picture; "Explore in Trends" keeps the period and governorates.
+    assert any(getattr(c, "download", None) and c.href == chart.src for c in walk(page))
+    assert any(getattr(c, "href", "") == "/trends?start=2017-01-30&end=2017-02-12" for c in walk(page))
+
+
+def test_public_page_sends_no_clinic_base_or_code(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-06")
+    payload = json.dumps(page, cls=plotly.utils.PlotlyJSONEncoder)
+    # Pictures drawn on the server travel as base64: read them too.
+    payload += "".join(
+        b64decode(p).decode() for p in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", payload)
+    )
+    assert "<svg" in payload
+    for secret in (
+        "36.85123",
+        "42.95321",
+        "33.42457",
+        "43.31789",
+        "33.41234",
+        "43.30987",
+        '"M1"',
+        "Team Alpha",
+        "Team Bravo",
+        "Ambulance Charlie",
+    ):
+        assert secret not in payload
+    units = find(page, ids.UNIT_LAYER).data["features"]
+    assert sorted(f["properties"]["html"] for f in units) == ["MMC 1 · Amb. 0", "MMC 1 · Amb. 1"]
+
+
+def test_map_has_the_18_governorates_and_every_camp(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    figures = find(page, ids.GOV_FIGURES).data
+    shapes = tiny_app.server.test_client().get(figures["shapes"]).get_json()
+    assert len(figures["properties"]) == len(shapes["geometry"]) == 18
+    assert [p["iso"] for p in figures["properties"]] == shapes["iso"]  # the browser joins them by position
+    cols = find(page, ids.camp_columns(ids.CAMP_LAYER)).data
+    places = tiny_app.server.test_client().get(cols["places"]).get_json()
+    names = [places["n"][at] for at in np.cumsum(cols["i"])]
+    camps = dict(zip(names, [cols["states"][s] for s in cols["s"]], strict=True))
+    # Under-served is judged on a camp's own counts: coordinators only; the public map says reached.
+    assert camps == {"Camp A": "reached", "Camp B": "reached", "Camp C": "not_reached"}
+    cols = find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05", "coordinator"), ids.camp_columns(ids.CAMP_LAYER))
+    camps = dict(zip(names, [cols.data["states"][s] for s in cols.data["s"]], strict=True))
+    assert camps == {"Camp A": "under_served", "Camp B": "reached", "Camp C": "not_reached"}
+
+
+def test_camp_places_are_kept_by_browsers_until_data_is_loaded(tiny_app):
+    """The places file of the data's version is immutable; another version's address gets the current file, not to
+    be kept; loading data gives the page a new address."""
+    from dashboard.ingest import demo
+
+    client = tiny_app.server.test_client()
+    url = find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05"), ids.camp_columns(ids.CAMP_LAYER)).data["places"]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.get_json()["n"] == ["Camp A", "Camp B", "Camp C"]
+    stale = client.get("/map/camps-0000000000000000.json")
+    assert stale.status_code == 200
+    assert "no-cache" in stale.headers["Cache-Control"]
+    outlines = find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05"), ids.GOV_FIGURES).data["shapes"]
+    assert "immutable" in client.get(outlines).headers["Cache-Control"]
+    assert "no-cache" in client.get("/map/governorates-0000000000000000.json").headers["Cache-Control"]
+    engine = tiny_app.server.config["MMC_ENGINE"]
+    queries.load_dataset(engine, demo.generate(start=dt.date(2018, 10, 1), end=dt.date(2018, 10, 14)))
+    page = _overview(tiny_app, "start=2018-10-01&end=2018-10-14")
+    fresh = find(page, ids.camp_columns(ids.CAMP_LAYER)).data["places"]
+    assert fresh != url
+    assert len(client.get(fresh).get_json()["n"]) == 31
+
+
+def test_a_bad_period_in_the_link_is_named_and_the_default_shown(tiny_app):
+    page = _overview(tiny_app, "start=2017-02-31")
+    assert any("start must be a date as YYYY-MM-DD" in t for t in texts(page))
+    assert find(page, ids.OVERVIEW_FIGURES) is not None
+
+
+def test_a_bad_parameter_is_named_and_the_links_other_filters_kept(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05&governorate=IQ-XX&syndrome=flu", "coordinator")
+    said = " ".join(texts(page))
+    assert "The link's governorate was not understood (unknown governorate 'IQ-XX'" in said
+    assert "The link's syndrome was not understood (unknown syndrome 'flu'" in said
+    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in said  # the period is kept
+    assert texts(find(page, ids.OVERVIEW_FIGURES))[3:5] == ["Consultations", "85"]
+
+
+def test_empty_period_says_so_instead_of_an_empty_axis(tiny_app):
+    page = _overview(tiny_app, "start=2017-06-01&end=2017-06-30")
+    assert find(page, ids.OVERVIEW_CHART) is None
+    assert "No consultations were recorded in this period." in texts(page)
+
+
+def test_demo_label_while_demo_data_is_loaded(tiny_app):
+    with tiny_app.server.test_request_context("/"):
+        assert "Demo data (synthetic)" in texts(shell.layout())
+        engine = tiny_app.server.config["MMC_ENGINE"]
+        with engine.begin() as conn:
+            real = conn.execute(
+                insert(ImportBatch)
+                .returning(ImportBatch.id)
+                .values(
+                    kind="camps",
+                    source="camps.csv",
+                    created_at=dt.datetime.now(dt.UTC),
+                    created_by="t",
+                    rows_added=3,
+                    rows_replaced=0,
+                    rows_rejected=0,
+                    is_demo=False,
+                )
+            ).scalar_one()
+            conn.execute(update(Camp).values(batch_id=real))
+        assert "Demo data (synthetic)" not in texts(shell.layout())
+
+
+def test_every_page_answers(tiny_app):
+    client = tiny_app.server.test_client()
+    for path in ("/", "/briefing", "/coordinator", "/coordinator/data", "/login"):
+        assert client.get(path).status_code == 200
+    layout = client.get("/_dash-layout")
+    assert layout.status_code == 200
+    assert b"Demo data (synthetic)" in layout.data
+
+
+def test_first_start_creates_the_database_and_loads_the_demo(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new' / 'mmc.db'}"
+    engine = factory.prepare(settings_for(url, load_demo=True))
+    status = queries.data_status(engine)
+    assert status.is_demo
+    assert status.first_date.year == 2016
+    assert status.last_date.year == 2018
+    assert schema.is_current(engine)
+    factory.prepare(settings_for(url, load_demo=True))  # a second start keeps the data as it is
+    assert queries.data_status(engine).last_loaded_at == status.last_loaded_at
+
+
+def test_a_bad_boundaries_file_stops_the_start_with_its_reason(sqlite_url, tmp_path, monkeypatch, capsys):
+    import app
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("BOUNDARIES_FILE", str(tmp_path / "adm1.geojson"))
+    monkeypatch.setenv("LOAD_DEMO", "false")
+    assert app.main() == 1
+    assert "Boundary file not found" in capsys.readouterr().err
+
+
+def test_map_figures_per_governorate(tiny_app):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05", "coordinator")
+    features = {p["iso"]: p for p in find(page, ids.GOV_FIGURES).data["properties"]}
+    # Anbar: 50 consultations for 800 camp residents (B 500, C 300): 62.5 per 1,000; 500 of 800 reached.
+    assert "Per 1,000 camp residents: 62.5" in features["IQ-AN"]["tooltip"]
+    assert "Camp population reached: 62%" in features["IQ-AN"]["tooltip"]
+    figures = maps.governorate_figures(
+        __import__("pandas").DataFrame(
+            {"governorate": ["IQ-AN", "IQ-AN"], "population": [500, 300], "status": ["reached", "not_reached"]}
+        ),
+        {"IQ-AN": {"consultations": 50, "population_reached": 500}},
+    )
+    assert figures == {"IQ-AN": {"consultations": 50, "rate": 62.5, "share": 0.625, "population": 800}}
+    assert features["IQ-BA"]["programme"] is False
+
+
+def test_the_map_shading_callback_patches_only_the_hideout(tiny_app):
+    import sys
+
+    from dash import Patch
+
+    overview = sys.modules["dashboard.web.pages.overview"]
+    hideout, legend, search = overview.choose_figure("share", {"share": [0.5]}, "?start=2017-01-30")
+    assert isinstance(hideout, Patch)
+    assert search == "?start=2017-01-30&figure=share"
+    assert "Share of camp population reached:" in texts(legend)
