@@ -17,9 +17,10 @@ from typing import ClassVar
 
 import pandas as pd
 
-from dashboard.data import queries, schema
+from dashboard.data import queries, schema, users
 from dashboard.ingest import pipeline
 from dashboard.ingest.demo import Dataset
+from dashboard.server import auth
 from dashboard.web import parts
 
 # -- datasets -----------------------------------------------------------------------------------------------------
@@ -161,6 +162,13 @@ def make_app(url: str, dataset: Dataset | None = None, **overrides):
 
 
 PASSWORD = "correct-horse-battery"
+
+
+def add_coordinator(engine, username="carol"):
+    """A coordinator account with the tests' password, the one sign_in uses."""
+    users.add_user(engine, username, auth.hash_password(PASSWORD), "coordinator")
+
+
 # What only coordinators may receive from the tiny dataset: unit bases, names and codes.
 
 

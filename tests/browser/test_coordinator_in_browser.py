@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dash.testing.wait import until
 
-from dashboard.data import users
-from dashboard.server import auth
 from dashboard.web import ids
 from tests.browser.conftest import severe_logs, sign_in_in_browser
-from tests.helpers import PASSWORD
+from tests.helpers import add_coordinator
 
 
 def _column(dash_duo, col_id: str) -> list[str]:
@@ -38,7 +36,7 @@ def _click(dash_duo, selector: str) -> None:
 def _camp_table_by_name(dash_duo, demo_app) -> None:
     """Sign in as a coordinator, open the coverage gaps and sort the camp table by name (so that the order shown
     afterwards is the sort asked for, not the table's first order)."""
-    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
     sign_in_in_browser(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
     dash_duo.wait_for_element(f"#{ids.GAP_GRID} .ag-row", timeout=30)
@@ -68,7 +66,7 @@ def test_sorting_by_days_since_last_visit_puts_the_unreached_first(dash_duo, dem
 
 
 def test_a_unit_base_shows_the_camps_it_served(dash_duo, demo_app):
-    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
     sign_in_in_browser(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
     until(lambda: len(dash_duo.find_elements(".unit-marker.unit-mmc")) > 0, timeout=30)
@@ -155,7 +153,7 @@ def test_the_reach_lines_are_drawn_whichever_of_the_map_and_its_lines_comes_firs
 
     parts._PARTS["coordinator.map"] = parts.Part(late, slow.role)
     try:
-        users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+        add_coordinator(demo_app.server.config["MMC_ENGINE"])
         dash_duo.start_server(demo_app)
         sign_in_in_browser(dash_duo, "/coordinator?start=2018-10-01&end=2018-12-30")
         lines = f"#{ids.GAP_MAP} .leaflet-overlay-pane path[fill='none']"

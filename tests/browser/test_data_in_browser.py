@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dash.testing.wait import until
 
-from dashboard.data import schema, users
+from dashboard.data import schema
 from dashboard.ingest import pipeline
-from dashboard.server import auth
 from dashboard.web import ids
 from tests.browser.conftest import severe_logs, sign_in_in_browser, wait_for_callbacks
-from tests.helpers import PASSWORD, make_app
+from tests.helpers import add_coordinator, make_app
 
 CAMPS = """camp_code,camp_name,governorate,latitude,longitude,population,population_date
 A,Camp A,Dohuk,36.8,42.9,1000,2017-01-01
@@ -47,7 +46,7 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
     schema.upgrade(engine)
     for kind, content in (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS)):
         assert pipeline.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
-    users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(engine)
     app = make_app(url, upload_dir=str(tmp_path / "uploads"))
     dash_duo.start_server(app)
 
@@ -81,7 +80,7 @@ def test_a_link_with_an_unknown_kind_keeps_its_notice(dash_duo, tmp_path):
     url = f"sqlite:///{tmp_path / 'data.db'}"
     engine = schema.make_engine(url)
     schema.upgrade(engine)
-    users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(engine)
     dash_duo.start_server(make_app(url, upload_dir=str(tmp_path / "uploads")))
     sign_in_in_browser(dash_duo, "/coordinator/data?kind=nonsense")
     dash_duo.wait_for_contains_text("#_pages_content", "The link's kind was not understood", timeout=30)

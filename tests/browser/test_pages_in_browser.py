@@ -142,11 +142,9 @@ def test_a_link_reproduces_the_period(dash_duo, demo_app):
 def test_on_a_narrow_screen_the_header_wraps_above_the_page_not_over_it(dash_duo, demo_app):
     """A projector at 1024 px or a small laptop: the header (at its longest, signed in) takes two or three rows, and
     the page starts below it."""
-    from dashboard.data import users
-    from dashboard.server import auth
-    from tests.helpers import PASSWORD
+    from tests.helpers import add_coordinator
 
-    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
     sign_in_in_browser(dash_duo, "/")
     dash_duo.wait_for_element(f"#{ids.SIGN_OUT}", timeout=20)

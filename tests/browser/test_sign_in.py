@@ -5,12 +5,9 @@ from __future__ import annotations
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
-from dashboard.data import users
-from dashboard.server import auth
 from dashboard.web import ids
 from tests.browser.conftest import severe_logs
-
-PASSWORD = "correct-horse-battery"
+from tests.helpers import PASSWORD, add_coordinator
 
 
 def test_anonymous_visitor_cannot_open_the_coordinator_page(dash_duo, demo_app):
@@ -21,7 +18,7 @@ def test_anonymous_visitor_cannot_open_the_coordinator_page(dash_duo, demo_app):
 
 
 def test_coordinator_signs_in_sees_units_and_signs_out(dash_duo, demo_app):
-    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
     dash_duo.wait_for_page(dash_duo.server_url + "/login?next=/coordinator")
     dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")

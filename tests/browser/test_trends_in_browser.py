@@ -104,11 +104,9 @@ def test_a_coordinator_finds_a_camp_among_many_by_typing(dash_duo, demo_app, mon
 
 def test_a_coordinator_sees_the_alerts_on_the_governorates(dash_duo, demo_app):
     """The alert map has the governorates' outlines under the alerts, not alerts on an empty background."""
-    from dashboard.data import users
-    from dashboard.server import auth
-    from tests.helpers import PASSWORD
+    from tests.helpers import add_coordinator
 
-    users.add_user(demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
     sign_in_in_browser(dash_duo, "/trends?start=2018-10-01&end=2018-12-30")
     until(lambda: len(dash_duo.find_elements(f"#{ids.ALERT_MAP} .alert-marker")) > 5, timeout=30)

@@ -22,10 +22,18 @@ from urllib.parse import urlencode
 import dash
 import pytest
 
-from dashboard.data import queries, users
-from dashboard.server import auth
+from dashboard.data import queries
 from dashboard.web import parts
-from tests.helpers import PASSWORD, UNIT_SECRETS, K, client_with_csrf, make_app, privacy_dataset, sign_in, visit_dates
+from tests.helpers import (
+    UNIT_SECRETS,
+    K,
+    add_coordinator,
+    client_with_csrf,
+    make_app,
+    privacy_dataset,
+    sign_in,
+    visit_dates,
+)
 
 LINKS = [
     {},
@@ -59,7 +67,7 @@ UPLOAD = "data:text/csv;base64," + base64.b64encode(b"camp_code,camp_name\nX1,So
 def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("public-view")
     app = make_app(f"sqlite:///{folder / 'public.db'}", privacy_dataset(), upload_dir=str(folder / "uploads"))
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 
 

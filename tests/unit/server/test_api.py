@@ -8,10 +8,17 @@ import io
 import dash
 import pytest
 
-from dashboard.data import users
-from dashboard.server import auth
 from dashboard.web import ids
-from tests.helpers import PASSWORD, SECRETS, client_with_csrf, find, make_app, sign_in, texts, tiny_dataset
+from tests.helpers import (
+    SECRETS,
+    add_coordinator,
+    client_with_csrf,
+    find,
+    make_app,
+    sign_in,
+    texts,
+    tiny_dataset,
+)
 
 WEEK = "start=2017-01-30&end=2017-02-05"
 
@@ -19,7 +26,7 @@ WEEK = "start=2017-01-30&end=2017-02-05"
 @pytest.fixture
 def api_app(sqlite_url):
     app = make_app(sqlite_url, tiny_dataset())
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 
 

@@ -14,6 +14,7 @@ from dashboard.web import parts
 from tests.helpers import (
     PASSWORD,
     SECRETS,
+    add_coordinator,
     client_with_csrf,
     make_app,
     output_spec,
@@ -28,7 +29,7 @@ from tests.helpers import (
 def app_with_users(sqlite_url):
     app = make_app(sqlite_url, tiny_dataset())
     engine = app.server.config["MMC_ENGINE"]
-    users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(engine)
     users.add_user(engine, "adam", auth.hash_password(PASSWORD), "admin")
     return app
 

@@ -6,7 +6,7 @@ import brotli
 import pytest
 
 from dashboard.config import ROOT
-from tests.helpers import PASSWORD, client_with_csrf, make_app, sign_in, tiny_dataset
+from tests.helpers import add_coordinator, client_with_csrf, make_app, sign_in, tiny_dataset
 
 
 @pytest.fixture
@@ -102,11 +102,9 @@ def _vendored() -> list[str]:
 
 
 def test_ag_grid_is_sent_to_signed_in_coordinators_only(sqlite_url):
-    from dashboard.data import users
-    from dashboard.server import auth
 
     app = make_app(sqlite_url, tiny_dataset())
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     client = client_with_csrf(app)
     for path in ("/", "/trends", "/coordinator"):
         scripts = _scripts_of(client, path)

@@ -13,7 +13,15 @@ from sqlalchemy import event
 from dashboard.data import loading, queries, users
 from dashboard.ingest import jobs
 from dashboard.server import auth
-from tests.helpers import PASSWORD, client_with_csrf, make_app, settings_for, sign_in, texts, tiny_dataset
+from tests.helpers import (
+    add_coordinator,
+    client_with_csrf,
+    make_app,
+    settings_for,
+    sign_in,
+    texts,
+    tiny_dataset,
+)
 from tests.helpers import run_import as run
 
 WEEK = "start=2017-01-30&end=2017-02-05"
@@ -24,7 +32,7 @@ def _app(url, **settings):
     app = make_app(url, tiny_dataset(), **settings)
     engine = app.server.config["MMC_ENGINE"]
     if users.user_by_name(engine, "carol") is None:
-        users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+        add_coordinator(engine)
     return app
 
 

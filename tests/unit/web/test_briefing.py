@@ -5,16 +5,23 @@ from __future__ import annotations
 import dash
 import pytest
 
-from dashboard.data import users
-from dashboard.server import auth
 from dashboard.web import ids
-from tests.helpers import PASSWORD, client_with_csrf, find, make_app, page_content, sign_in, texts, tiny_dataset
+from tests.helpers import (
+    add_coordinator,
+    client_with_csrf,
+    find,
+    make_app,
+    page_content,
+    sign_in,
+    texts,
+    tiny_dataset,
+)
 
 
 @pytest.fixture
 def app(sqlite_url):
     app = make_app(sqlite_url, tiny_dataset())
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 
 

@@ -10,13 +10,11 @@ import dash
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.data import users
-from dashboard.server import auth
 from dashboard.services import exports, figures
 from dashboard.web import ids
 from tests.helpers import (
-    PASSWORD,
     SECRETS,
+    add_coordinator,
     call_callback,
     client_with_csrf,
     find,
@@ -34,7 +32,7 @@ WEEK = "?start=2017-01-30&end=2017-02-05"
 @pytest.fixture
 def app(sqlite_url):
     app = make_app(sqlite_url, tiny_dataset())
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 
 

@@ -14,6 +14,7 @@ from dashboard.server import auth
 from dashboard.web import ids
 from tests.helpers import (
     PASSWORD,
+    add_coordinator,
     call_callback,
     client_with_csrf,
     find,
@@ -32,7 +33,7 @@ CAMPS = "camp_code,camp_name,governorate,latitude,longitude,population,populatio
 def app(sqlite_url, tmp_path):
     app = make_app(sqlite_url, tiny_dataset(), upload_dir=str(tmp_path / "uploads"))
     engine = app.server.config["MMC_ENGINE"]
-    users.add_user(engine, "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(engine)
     users.add_user(engine, "root", auth.hash_password(PASSWORD), "admin")
     return app
 

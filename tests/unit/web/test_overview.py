@@ -14,18 +14,17 @@ import pytest
 from sqlalchemy import insert, update
 
 from dashboard import factory
-from dashboard.data import queries, schema, users
+from dashboard.data import queries, schema
 from dashboard.data.models import Camp, ImportBatch
-from dashboard.server import auth
 from dashboard.web import ids, shell
 from dashboard.web.components import maps
-from tests.helpers import drawn, find, make_app, settings_for, sign_in_here, texts, tiny_dataset, walk
+from tests.helpers import add_coordinator, drawn, find, make_app, settings_for, sign_in_here, texts, tiny_dataset, walk
 
 
 @pytest.fixture
 def tiny_app(sqlite_url):
     app = make_app(sqlite_url, tiny_dataset())
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password("correct-horse-battery"), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.data import users
-from dashboard.server import auth
 from dashboard.web import ids, parts
-from tests.helpers import PASSWORD, TINY_RECORDS, client_with_csrf, make_app, sign_in, tiny_dataset
+from tests.helpers import TINY_RECORDS, add_coordinator, client_with_csrf, make_app, sign_in, tiny_dataset
 
 MEASLES = ("2017-02-06", "M1", "A", "suspected_measles", "female", "under5", 1, 1)
 WEEKS = "?start=2017-01-30&end=2017-02-12"
@@ -13,7 +11,7 @@ WEEKS = "?start=2017-01-30&end=2017-02-12"
 
 def _app(sqlite_url):
     app = make_app(sqlite_url, tiny_dataset([*TINY_RECORDS, MEASLES]))
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 
 

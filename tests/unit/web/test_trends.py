@@ -15,14 +15,12 @@ import plotly.graph_objects as go
 import pytest
 from dash.exceptions import PreventUpdate
 
-from dashboard.data import users
-from dashboard.server import auth
 from dashboard.web import ids
 from dashboard.web.components import charts
 from tests.helpers import (
-    PASSWORD,
     SECRETS,
     TINY_RECORDS,
+    add_coordinator,
     call_callback,
     client_with_csrf,
     find,
@@ -42,7 +40,7 @@ WEEKS = "?start=2017-01-30&end=2017-02-12"
 @pytest.fixture
 def app(sqlite_url):
     app = make_app(sqlite_url, tiny_dataset([*TINY_RECORDS, MEASLES]))
-    users.add_user(app.server.config["MMC_ENGINE"], "carol", auth.hash_password(PASSWORD), "coordinator")
+    add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 
 
