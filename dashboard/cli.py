@@ -156,10 +156,12 @@ def _export(engine, args) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from dashboard.data import queries, schema
+    from dashboard.domain import aliases
     from dashboard.ingest import demo
 
     try:
         settings = Settings.from_env()
+        aliases.configure(settings.aliases_file or None)
         engine = schema.make_engine(settings.database_url)
         schema.upgrade(engine)
         queries.ensure_reference(engine)

@@ -49,6 +49,14 @@ class Settings:
     boundaries_file: str = field(
         default="", metadata={"env": "BOUNDARIES_FILE", "help": "authoritative ADM1 boundaries to use instead"}
     )
+    aliases_file: str = field(
+        default="",
+        metadata={
+            "env": "ALIASES_FILE",
+            "help": "a TOML file of more names for columns, governorates and coded values (syndrome labels...), laid "
+            "out like dashboard/domain/aliases.toml; added to the shipped names",
+        },
+    )
     upload_dir: str = field(
         default=str(DATA_DIR / "uploads"),
         metadata={"env": "UPLOAD_DIR", "help": "where files loaded on the data page wait while they are checked"},

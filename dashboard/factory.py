@@ -13,6 +13,7 @@ from flask import request, session
 
 from dashboard.config import ROOT, Settings
 from dashboard.data import columns, queries, schema, version
+from dashboard.domain import aliases
 from dashboard.i18n import _
 from dashboard.ingest import demo
 from dashboard.ingest.boundaries import load_boundaries
@@ -28,6 +29,7 @@ STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")  #
 
 def build(settings: Settings) -> Dash:
     load_boundaries(settings.boundaries_file or None)  # a bad BOUNDARIES_FILE stops the start with its reason
+    aliases.configure(settings.aliases_file or None)  # and so does a bad ALIASES_FILE
     engine = prepare(settings)
     columns.ENABLED = settings.in_memory_totals
     app = Dash(

@@ -24,15 +24,23 @@ def _(text: str, **values) -> str:
     return translated.format(**values) if values else translated
 
 
+def _undefined(value) -> bool:
+    """None, NaN or pandas' NA: a figure that is suppressed or undefined (a table column with a gap holds NaN)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:  # pandas' NA cannot be compared
+        return True
+
+
 def number(value: float | int | None) -> str:
-    """A figure formatted for display: thousands separated; None (suppressed or undefined) as a dash."""
-    if value is None:
+    """A figure formatted for display: thousands separated; None, NaN or NA (suppressed or undefined) as a dash."""
+    if value is None or _undefined(value):
         return "–"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def percent(share: float | None) -> str:
-    """A share as a whole percentage, halves rounded up (62.5% shows as 63%); None as a dash."""
-    if share is None:
+    """A share as a whole percentage, halves rounded up (62.5% shows as 63%); None, NaN or NA as a dash."""
+    if share is None or _undefined(share):
         return "–"
     return f"{int(share * 100 + 0.5)}%"

@@ -170,9 +170,6 @@ def add_coordinator(engine, username="carol"):
 
 
 # What only coordinators may receive from the tiny dataset: unit bases, names and codes.
-
-
-# What only coordinators may receive from the tiny dataset: unit bases, names and codes.
 SECRETS = (
     "36.85123",
     "42.95321",

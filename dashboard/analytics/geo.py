@@ -65,6 +65,27 @@ EARTH_KM = 6371.0088
 KM_PER_DEGREE = EARTH_KM * np.pi / 180
 
 
+def governorate_at(lon, lat, outlines: list[tuple[str | None, dict]]) -> np.ndarray:
+    """For each point (WGS84 degrees), the code of the outline that holds it (GeoJSON geometries with their codes;
+    the first one where outlines overlap), or None when none does or the point has no position."""
+    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+    found = np.full(len(lon), None, dtype=object)
+    if not len(lon) or not outlines:
+        return found
+    shapes = [shapely.geometry.shape(geometry) for _code, geometry in outlines]
+    codes = [code for code, _geometry in outlines]
+    known = ~(np.isnan(lon) | np.isnan(lat))
+    points = shapely.points(lon[known], lat[known])
+    point_at, shape_at = shapely.STRtree(shapes).query(points, predicate="within")
+    first: dict[int, int] = {}
+    for p, g in zip(point_at.tolist(), shape_at.tolist(), strict=True):
+        first[p] = min(g, first.get(p, g))
+    where = np.flatnonzero(known)
+    for p, g in first.items():
+        found[where[p]] = codes[g]
+    return found
+
+
 def nearest_base_km(camps: pd.DataFrame, clinics: pd.DataFrame) -> np.ndarray:
     """For each camp, the great-circle distance in km to the nearest unit base (NaN when there is no unit).
 

@@ -290,6 +290,8 @@ class Columns:
     def _last_visit(self, keys: np.ndarray, n: int, end: dt.date) -> np.ndarray:
         """For positions 0..n-1: the day of the last visit on or before `end`, or -1."""
         who = np.arange(n, dtype="int64")
+        if not len(keys):  # no visit yet (camps and units loaded, no records)
+            return np.full(n, -1, dtype="int64")
         pos = np.searchsorted(keys, who * 1_000_000 + _day(end), side="right") - 1
         found = (pos >= 0) & (keys[np.maximum(pos, 0)] // 1_000_000 == who)
         return np.where(found, keys[np.maximum(pos, 0)] % 1_000_000, -1)

@@ -51,10 +51,12 @@ class LoadResult:
     removed_demo: bool
 
 
-def known_codes(engine: Engine) -> tuple[set[str], set[str]]:
-    """The clinic codes and camp codes the database holds: service records must name one of each."""
+def known_codes(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
+    """The units and camps the database holds, each code with its name: service records must name one of each."""
     with engine.connect() as conn:
-        return set(conn.scalars(select(Clinic.code))), set(conn.scalars(select(Camp.code)))
+        clinics = dict(conn.execute(select(Clinic.code, Clinic.name)).all())
+        camps = dict(conn.execute(select(Camp.code, Camp.name)).all())
+    return clinics, camps
 
 
 def holds_demo(conn: Connection) -> bool:

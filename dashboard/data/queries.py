@@ -100,6 +100,22 @@ class DataStatus:
     first_date: dt.date | None
     last_date: dt.date | None
     last_loaded_at: dt.datetime | None
+    camps: int = 0  # camps and sites loaded
+    units: int = 0  # MMCs and ambulances loaded
+
+    @property
+    def has_records(self) -> bool:
+        """Whether any service record is loaded (camps and units may be loaded before them)."""
+        return self.last_date is not None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """What is still to load, in the order it is loaded: camps, clinics (the units), records."""
+        return tuple(
+            kind
+            for kind, have in (("camps", self.camps), ("clinics", self.units), ("records", self.has_records))
+            if not have
+        )
 
     @property
     def whole(self) -> Filters | None:
@@ -311,7 +327,7 @@ def _frame(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
 
 def data_status(engine: Engine) -> DataStatus:
     """What is loaded: whether there is data, whether it is the demo, its date range and when it was loaded. Read
-    again only when the data's version changes (five queries; a page asks at least once)."""
+    again only when the data's version changes (six queries; a page asks at least once)."""
     return once_per_request(engine, "status", _read_data_status)
 
 
@@ -328,6 +344,7 @@ def _read_data_status(engine: Engine) -> DataStatus:
             .limit(1)
         ).first()
         n_camps = conn.scalar(select(func.count()).select_from(Camp))
+        n_units = conn.scalar(select(func.count()).select_from(Clinic))
         is_demo = bool(
             conn.scalar(
                 select(func.count())
@@ -342,6 +359,8 @@ def _read_data_status(engine: Engine) -> DataStatus:
         first_date=first,
         last_date=last,
         last_loaded_at=batch.created_at if batch else None,
+        camps=int(n_camps or 0),
+        units=int(n_units or 0),
     )
 
 

@@ -14,9 +14,11 @@ def parse_period(
     start: str | None, end: str | None, first: dt.date | None, last: dt.date | None, weeks: int = 52
 ) -> tuple[dt.date, dt.date]:
     """The period a view shows: the URL's start and end (YYYY-MM-DD) when given, else the latest `weeks` whole
-    ISO weeks of data, so the default view never ends on a cut week. Raises ValueError naming the parameter when a
-    date is malformed or the range is reversed."""
-    last = last or dt.date.today()
+    ISO weeks of data (of the calendar up to today before any record is loaded), so the default view never ends on
+    a cut week. Raises ValueError naming the parameter when a date is malformed or the range is reversed."""
+    if last is None:  # no record loaded yet: the latest whole weeks up to today
+        last = dt.date.today()
+        first = first or last - dt.timedelta(days=7 * weeks)
     first = first or last
 
     def parse(name: str, value: str | None) -> dt.date | None:

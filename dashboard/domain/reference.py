@@ -6,9 +6,9 @@ the OCHA COD-AB numbering (IQG01..IQG18) and ISO 3166-2:IQ.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
+
+from dashboard.domain import aliases
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Governorate:
     name_ar: str
     name_ku: str  # Kurdish (Sorani)
     programme: bool  # one of the seven governorates where the MMCs work
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # (more names are in aliases.toml)
 
 
 GOVERNORATES: tuple[Governorate, ...] = (
@@ -89,22 +89,44 @@ UNIT_TYPES = ("mmc", "ambulance")
 SITE_TYPES = ("camp", "informal_site", "host_community")
 
 
-def _fold(text: str) -> str:
-    """Fold a name for matching: no accents, case, punctuation, or a leading Arabic article."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]", "", text.lower())
-    return re.sub(r"^(al|as|an|at|ad)(?=[a-z]{4})", "", text)
+def _governorate_lookup() -> dict[str, tuple[str, str | None]]:
+    """Folded name or code -> (ISO code, the name of a governorate counted under it, or None)."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for merged in aliases.table().get("merged", {}).values():
+        for name in merged.get("names", []):
+            found[aliases.fold(name)] = (merged["into"], merged.get("name", name))
+    for g in GOVERNORATES:
+        pcode_short = g.pcode.replace("IQG", "IQ")  # OCHA's newer P-codes: IQ01 for IQG01
+        for key in (g.iso, g.pcode, pcode_short, g.hasc, g.name_en, g.name_ar, g.name_ku, *g.aliases):
+            found[aliases.fold(key)] = (g.iso, None)
+    for iso, names in aliases.names("governorates").items():
+        for name in names:
+            found.setdefault(aliases.fold(name), (iso, None))
+    return found
 
 
-_LOOKUP: dict[str, str] = {}
-for _g in GOVERNORATES:
-    for _key in (_g.iso, _g.pcode, _g.hasc, _g.name_en, *_g.aliases):
-        _LOOKUP[_fold(_key)] = _g.iso
-    _LOOKUP[_g.name_ar] = _g.iso
-    _LOOKUP[_g.name_ku] = _g.iso
+def governorate_match(value: str) -> tuple[str | None, str | None]:
+    """(ISO 3166-2 code, the name of the governorate it was counted under when it is not one of its own: Halabja)
+    for a code or name (ISO, OCHA P-code in either form, HASC, English, Arabic or Kurdish, as aliases.toml lists
+    them); (None, None) when nothing matches."""
+    key = aliases.fold((value or "").strip())
+    if not key:
+        return None, None
+    return _lookup().get(key, (None, None))
 
 
 def governorate_iso(value: str) -> str | None:
-    """The ISO 3166-2 code for a code or name (ISO, P-code, HASC, English, Arabic or Kurdish), or None."""
-    value = (value or "").strip()
-    return _LOOKUP.get(value) or _LOOKUP.get(_fold(value))
+    """The ISO 3166-2 code for a code or name (see governorate_match), or None."""
+    return governorate_match(value)[0]
+
+
+_cached: dict[int, dict] = {}
+
+
+def _lookup() -> dict[str, tuple[str, str | None]]:
+    """The governorate lookup for the alias tables in use (built again when ALIASES_FILE changes them)."""
+    key = id(aliases.table())
+    if key not in _cached:
+        _cached.clear()
+        _cached[key] = _governorate_lookup()
+    return _cached[key]

@@ -1,11 +1,14 @@
 """The file formats a coordinator loads (docs/formats.md): each kind's columns, whether each is required, its HXL
-hashtag, the other names it is known by in CCCM, DTM and OCHA files, example values for the templates, and the codes
-for sex and age group."""
+hashtag and example values for the templates. The other names a column or a coded value is known by in CCCM, DTM,
+OCHA, HDX and EWARN files are data, in dashboard/domain/aliases.toml."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from dashboard.domain import aliases
+from dashboard.domain.reference import AGE_GROUPS, SEXES, SITE_TYPES, SYNDROMES, UNIT_TYPES
 
 KINDS = ("camps", "clinics", "records")
 
@@ -15,118 +18,42 @@ class Column:
     name: str
     required: bool
     hxl: str
-    aliases: tuple[str, ...] = ()
     example: tuple[str, ...] = ()
 
 
-_GOV = ("governorate_name", "gov", "adm1", "adm1_en", "adm1_name", "adm1_pcode", "province")
 SPECS: dict[str, tuple[Column, ...]] = {
     "camps": (
-        Column(
-            "camp_code",
-            True,
-            "#loc+code",
-            ("ssid", "cccm_ssid", "site_id", "site_code", "camp_id", "location_id"),
-            ("IQ0106-0022", "IQ0106-0022", "IQ1505-0009"),
-        ),
-        Column(
-            "camp_name",
-            True,
-            "#loc+name",
-            ("site_name", "camp", "name", "location_name"),
-            ("Example camp A", "Example camp A", "Example site B"),
-        ),
-        Column("governorate", True, "#adm1+code", _GOV, ("IQ-AN", "IQ-AN", "Dohuk")),
-        Column(
-            "district",
-            False,
-            "#adm2+name",
-            ("adm2", "adm2_en", "adm2_name", "district_name"),
-            ("Falluja", "Falluja", "Sumel"),
-        ),
-        Column("latitude", True, "#geo+lat", ("lat", "gps_latitude", "y"), ("33.3521", "33.3521", "36.8601")),
-        Column(
-            "longitude",
-            True,
-            "#geo+lon",
-            ("lon", "long", "lng", "gps_longitude", "x"),
-            ("43.7840", "43.7840", "42.8502"),
-        ),
-        Column(
-            "population",
-            True,
-            "#population",
-            ("individuals", "total_individuals", "number_of_individuals", "ind", "people"),
-            ("12450", "11980", "2310"),
-        ),
-        Column(
-            "population_date",
-            True,
-            "#date",
-            ("date", "as_of", "as_of_date", "assessment_date", "reporting_date", "data_date"),
-            ("2018-01-01", "2018-07-01", "2018-07-01"),
-        ),
-        Column(
-            "site_type", False, "#loc+type", ("type", "camp_type", "location_type"), ("camp", "camp", "informal_site")
-        ),
+        Column("camp_code", True, "#loc+code", ("IQ0106-0022", "IQ0106-0022", "IQ1505-0009")),
+        Column("camp_name", True, "#loc+name", ("Example camp A", "Example camp A", "Example site B")),
+        Column("governorate", True, "#adm1+code", ("IQ-AN", "IQ-AN", "Dohuk")),
+        Column("district", False, "#adm2+name", ("Falluja", "Falluja", "Sumel")),
+        Column("latitude", True, "#geo+lat", ("33.3521", "33.3521", "36.8601")),
+        Column("longitude", True, "#geo+lon", ("43.7840", "43.7840", "42.8502")),
+        Column("population", True, "#population", ("12450", "11980", "2310")),
+        Column("population_date", True, "#date", ("2018-01-01", "2018-07-01", "2018-07-01")),
+        Column("site_type", False, "#loc+type", ("camp", "camp", "informal_site")),
     ),
     "clinics": (
-        Column(
-            "clinic_code",
-            True,
-            "#service+unit+code",
-            ("unit_code", "mmc_code", "team_code", "code"),
-            ("MMC-AN-01", "AMB-DH-01"),
-        ),
-        Column(
-            "clinic_name",
-            True,
-            "#service+unit+name",
-            ("unit_name", "mmc_name", "team_name", "name"),
-            ("Anbar mobile clinic 1", "Dohuk ambulance 1"),
-        ),
-        Column("unit_type", True, "#service+unit+type", ("type", "unit"), ("mmc", "ambulance")),
-        Column(
-            "partner",
-            False,
-            "#org+name",
-            ("organisation", "organization", "org", "implementing_partner"),
-            ("Example partner", "Directorate of Health"),
-        ),
-        Column("governorate", True, "#adm1+code", _GOV, ("IQ-AN", "IQ-DA")),
-        Column("base_latitude", True, "#geo+lat+base", ("latitude", "lat", "base_lat"), ("33.4210", "36.8669")),
-        Column(
-            "base_longitude",
-            True,
-            "#geo+lon+base",
-            ("longitude", "lon", "long", "lng", "base_lon"),
-            ("43.3030", "42.9880"),
-        ),
-        Column("clinicians", False, "#capacity+clinicians+num", ("doctors", "number_of_clinicians"), ("2", "")),
-        Column("active_from", False, "#date+start", ("start_date", "from"), ("2018-01-01", "2018-01-01")),
-        Column("active_to", False, "#date+end", ("end_date", "to"), ("", "")),
+        Column("clinic_code", True, "#service+unit+code", ("MMC-AN-01", "AMB-DH-01")),
+        Column("clinic_name", True, "#service+unit+name", ("Anbar mobile clinic 1", "Dohuk ambulance 1")),
+        Column("unit_type", True, "#service+unit+type", ("mmc", "ambulance")),
+        Column("partner", False, "#org+name", ("Example partner", "Directorate of Health")),
+        Column("governorate", True, "#adm1+code", ("IQ-AN", "IQ-DA")),
+        Column("base_latitude", True, "#geo+lat+base", ("33.4210", "36.8669")),
+        Column("base_longitude", True, "#geo+lon+base", ("43.3030", "42.9880")),
+        Column("clinicians", False, "#capacity+clinicians+num", ("2", "")),
+        Column("active_from", False, "#date+start", ("2018-01-01", "2018-01-01")),
+        Column("active_to", False, "#date+end", ("", "")),
     ),
     "records": (
-        Column("date", True, "#date", ("visit_date", "day", "service_date"), ("2018-03-04", "2018-03-04")),
-        Column(
-            "clinic_code",
-            True,
-            "#service+unit+code",
-            ("unit_code", "mmc_code", "team_code"),
-            ("MMC-AN-01", "MMC-AN-01"),
-        ),
-        Column(
-            "camp_code",
-            True,
-            "#loc+code",
-            ("ssid", "cccm_ssid", "site_id", "site_code", "camp_id"),
-            ("IQ0106-0022", "IQ0106-0022"),
-        ),
-        Column("syndrome", True, "#indicator+syndrome", ("condition", "diagnosis", "disease"), ("ari", "awd")),
-        Column("sex", True, "#sex", ("gender",), ("female", "male")),
-        Column("age_group", True, "#age", ("age", "age_category"), ("under5", "5plus")),
-        Column("consultations", True, "#indicator+consultations+num", ("cases", "consults", "patients"), ("14", "6")),
-        Column("referrals", True, "#indicator+referrals+num", ("referred",), ("1", "0")),
+        Column("date", True, "#date", ("2018-03-04", "2018-03-04")),
+        Column("clinic_code", True, "#service+unit+code", ("MMC-AN-01", "MMC-AN-01")),
+        Column("camp_code", True, "#loc+code", ("IQ0106-0022", "IQ0106-0022")),
+        Column("syndrome", True, "#indicator+syndrome", ("ari", "awd")),
+        Column("sex", True, "#sex", ("female", "male")),
+        Column("age_group", True, "#age", ("under5", "5plus")),
+        Column("consultations", True, "#indicator+consultations+num", ("14", "6")),
+        Column("referrals", True, "#indicator+referrals+num", ("1", "0")),
     ),
 }
 KEYS = {
@@ -135,23 +62,40 @@ KEYS = {
     "records": ("date", "clinic_code", "camp_code", "syndrome", "sex", "age_group"),
 }
 TEXT_LIMITS = {"camp_code": 32, "clinic_code": 32, "camp_name": 128, "clinic_name": 128, "district": 64, "partner": 128}
-SEX_CODES = {"female": "female", "f": "female", "male": "male", "m": "male"}
-AGE_CODES = {
-    "under5": "under5",
-    "u5": "under5",
-    "<5": "under5",
-    "0-4": "under5",
-    "0-59m": "under5",
-    "5plus": "5plus",
-    "5+": "5plus",
-    ">=5": "5plus",
-    "over5": "5plus",
-}
+
+
+def column_aliases(kind: str, name: str) -> list[str]:
+    """The other header names a kind's column is known by (aliases.toml [columns.<kind>]), in the order tried."""
+    return [header_key(a) for a in aliases.table().get("columns", {}).get(kind, {}).get(name, [])]
+
+
+def column_hxl(kind: str, name: str) -> list[str]:
+    """The HXL hashtags a kind's column is known by: its own, then those of aliases.toml [hxl.<kind>]."""
+    own = [c.hxl for c in SPECS.get(kind, ()) if c.name == name]
+    return own + [t for t in aliases.table().get("hxl", {}).get(kind, {}).get(name, []) if t not in own]
+
+
+def code_lookup(section: str) -> dict[str, str]:
+    """Folded value -> code for a coded column: syndromes, sexes, age_groups, unit_types or site_types."""
+    codes = {
+        "syndromes": SYNDROMES,
+        "sexes": SEXES,
+        "age_groups": AGE_GROUPS,
+        "unit_types": UNIT_TYPES,
+        "site_types": SITE_TYPES,
+    }[section]
+    return aliases.lookup(section, codes, keep_symbols=section == "age_groups")
+
+
+def fold_value(section: str, value: str) -> str:
+    """A cell's value folded as code_lookup(section)'s keys are."""
+    return aliases.fold_symbols(value) if section == "age_groups" else aliases.fold(value)
 
 
 def header_key(text: object) -> str:
-    """A column header folded for matching: lower case, runs of anything but letters and digits as one underscore."""
-    return re.sub(r"[^a-z0-9]+", "_", str(text or "").strip().lower()).strip("_")
+    """A column header folded for matching: lower case, Arabic and Kurdish letter variants made one, runs of anything
+    but letters and digits as one underscore ("# Individuals" is individuals, "ADM1_PCODE" adm1_pcode)."""
+    return re.sub(r"[\W_]+", "_", aliases.letters(str(text or "").strip())).strip("_")
 
 
 def template_columns(kind: str) -> list[tuple[str, str, str]]:

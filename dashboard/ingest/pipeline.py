@@ -50,7 +50,7 @@ class Outcome:
 
 
 def _file_error(outcome: Outcome, message: str) -> Outcome:
-    outcome.errors = [{"row": None, "column": "", "message": message}]
+    outcome.errors = [{"row": None, "rows": [], "count": 1, "column": "", "message": message}]
     outcome.error_count = 1
     return outcome
 
@@ -118,18 +118,14 @@ def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, t
         return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal)
     progress("reading", 0, 0)
     try:
-        if kind == "records" and outcome.replaces_demo:
-            raise read.FileProblem(
-                "The database holds the synthetic demo data, which the first real file replaces: load your camps "
-                "and units first, then the service records."
-            )
         table = read.read_table(data, filename, kind)
     except read.FileProblem as exc:
         _file_error(outcome, str(exc))
     else:
         progress("checking", 0, len(table.frame))
-        clinics, camps = loading.known_codes(engine) if kind == "records" else (set(), set())
-        checked = validate.check(table, today=today, clinics=clinics, camps=camps)
+        checked = validate.check(
+            table, today=today, known=_known(engine, kind, outcome.replaces_demo), boundaries=_outlines(engine, kind)
+        )
         outcome.rows = checked.rows
         outcome.errors = checked.errors.listed(checked.first_row)
         outcome.error_count = checked.errors.total
@@ -148,6 +144,24 @@ def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, t
         loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, outcome.rows or 0)
     progress("done", outcome.rows, outcome.rows)
     return outcome
+
+
+def _known(engine: Engine, kind: str, demo: bool) -> validate.Known:
+    """What a records file may name: the camps and units loaded (none while they are the demo's, which the first
+    real file replaces)."""
+    if kind != "records":
+        return validate.Known()
+    clinics, camps = loading.known_codes(engine)
+    return validate.Known(camps=camps, clinics=clinics, demo=demo)
+
+
+def _outlines(engine: Engine, kind: str) -> dict | None:
+    """The governorate outlines in use, for camps and units (each is looked for in the governorate it names)."""
+    if kind not in ("camps", "clinics"):
+        return None
+    from dashboard.ingest.boundaries import current
+
+    return current(engine)
 
 
 def _run_boundaries(
@@ -180,11 +194,23 @@ def _run_boundaries(
     return outcome
 
 
+def rows_text(problem: dict) -> str:
+    """The rows a problem is on, as a spreadsheet numbers them: "row 6", "rows 6, 7, 9", "576 rows: 6, 7, 9, …"."""
+    rows, count = problem.get("rows") or ([problem["row"]] if problem.get("row") else []), problem.get("count", 1)
+    if not rows:
+        return ""
+    listed = ", ".join(str(r) for r in rows)
+    if count > len(rows):
+        return f"{count:,} rows: {listed}, …"
+    return f"row {listed}" if count == 1 else f"rows {listed}"
+
+
 def problems_text(outcome: Outcome) -> str:
-    """Errors and warnings as lines for a terminal: 'row 12, population: -1 is below 0'."""
+    """Errors and warnings as lines for a terminal, rows with the same problem on one line:
+    'rows 6, 7, 9, syndrome: unknown value 'AD' ...'."""
 
     def line(p: dict) -> str:
-        where = ", ".join(x for x in (f"row {p['row']}" if p["row"] else "", p["column"]) if x)
+        where = ", ".join(x for x in (rows_text(p), p["column"]) if x)
         return f"  {where}: {p['message']}" if where else f"  {p['message']}"
 
     lines = []
@@ -195,6 +221,7 @@ def problems_text(outcome: Outcome) -> str:
         if total:
             lines.append(f"{total:,} {title}{'s' if total != 1 else ''}:")
             lines.extend(line(p) for p in items)
-            if total > len(items):
-                lines.append(f"  ... and {total - len(items):,} more")
+            unlisted = total - sum(p.get("count", 1) for p in items)
+            if unlisted > 0:
+                lines.append(f"  ... and {unlisted:,} more")
     return "\n".join(lines)

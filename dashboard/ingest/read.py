@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.ingest.formats import KINDS, SPECS, header_key
+from dashboard.ingest.formats import KINDS, SPECS, column_aliases, column_hxl, header_key
 
 FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # the apostrophe exports.safe_cell puts before a formula start
 
@@ -98,17 +98,44 @@ def _rows_from_xlsx(data: bytes, kind: str, notes: list[str]) -> pd.DataFrame:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
 
-def _columns_of(header: list[str], kind: str) -> dict[str, int]:
-    """Which column of the file holds each of the format's: its standard name first, then its other names in the
-    order the format lists them, each column used once."""
+def _hxl_matches(tag: str, wanted: str) -> bool:
+    """Whether a file's HXL tag is the wanted one: the same hashtag with at least its attributes."""
+    have = [p.strip() for p in tag.lower().split("+")]
+    want = wanted.lower().split("+")
+    return have[0] == want[0] and set(want[1:]) <= set(have[1:])
+
+
+def _columns_of(header: list[str], kind: str, tags: list[str] | None = None) -> tuple[dict[str, int], list[str]]:
+    """Which column of the file holds each of the format's, and how the ones not under their own name were found:
+    its own name first, then its other names (aliases.toml) in order, then (for a file with a hashtag row) its HXL
+    hashtags; each file column used once."""
     by_key = {header_key(name): position for position, name in reversed(list(enumerate(header)))}
+    tags = tags or []
     chosen: dict[str, int] = {}
+    how: list[str] = []
     for col in SPECS[kind]:
-        for key in (col.name, *col.aliases):
+        for key in (header_key(col.name), *column_aliases(kind, col.name)):
             if key in by_key and by_key[key] not in chosen.values():
                 chosen[col.name] = by_key[key]
+                if key != header_key(col.name):
+                    how.append(f"'{header[by_key[key]].strip()}' as {col.name}")
                 break
-    return chosen
+    for col in SPECS[kind]:
+        if col.name in chosen:
+            continue
+        found = next(
+            (
+                position
+                for wanted in column_hxl(kind, col.name)
+                for position, tag in enumerate(tags)
+                if tag.strip() and position not in chosen.values() and _hxl_matches(tag, wanted)
+            ),
+            None,
+        )
+        if found is not None:
+            chosen[col.name] = found
+            how.append(f"'{header[found].strip() or tags[found]}' ({tags[found].strip()}) as {col.name}")
+    return chosen, how
 
 
 def read_table(data: bytes, filename: str, kind: str) -> Table:
@@ -130,14 +157,18 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
     header = [str(h) for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:].reset_index(drop=True)
     first_row = 2
+    tags: list[str] | None = None
     if (
         len(body)
         and all(not c.strip() or c.strip().startswith("#") for c in body.iloc[0])
         and any(c.strip() for c in body.iloc[0])
     ):
+        tags = [str(c) for c in body.iloc[0].tolist()]
         body = body.iloc[1:].reset_index(drop=True)  # the HXL hashtag row of our exports and of HDX files
         first_row = 3
-    chosen = _columns_of(header, kind)
+    chosen, how = _columns_of(header, kind, tags)
+    if how:
+        notes.append(f"Columns read by another name: {', '.join(how)}.")
     ignored = [name.strip() for position, name in enumerate(header) if position not in chosen.values() and name.strip()]
     if ignored:
         notes.append(f"Columns not used: {', '.join(ignored)}.")

@@ -4,44 +4,115 @@ its row and column, and the typed rows. Nothing here writes: data.loading does, 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from dashboard.domain.reference import IRAQ_BBOX, SITE_TYPES, SYNDROMES, UNIT_TYPES, governorate_iso
-from dashboard.ingest.formats import AGE_CODES, KEYS, SEX_CODES, SPECS, TEXT_LIMITS
+from dashboard.analytics.geo import governorate_at
+from dashboard.domain import aliases
+from dashboard.domain.reference import BY_ISO, GOVERNORATES, IRAQ_BBOX, governorate_match
+from dashboard.ingest.formats import KEYS, SPECS, TEXT_LIMITS, code_lookup, column_aliases, fold_value
 from dashboard.ingest.read import Table
 
-SHOWN = 100  # problems listed in full; the rest are counted
+SHOWN = 100  # kinds of problem listed in full; the rest are counted
+ROWS_SHOWN = 12  # rows named for one kind of problem; the rest are counted
+MAX_GROUPS = 1000  # kinds of problem kept (SHOWN of them are listed)
 MAX_CONSULTATIONS_PER_TEAM_DAY = 300  # above this, a warning: possible but unlikely for one team in one day
 MAX_CAMP_POPULATION = 150_000  # above this, a warning: larger than any camp in Iraq
 
 
 @dataclass
+class Problem:
+    """One kind of problem: the same message for the same column, with the rows (table positions) that have it."""
+
+    column: str
+    message: str
+    rows: list[int] = field(default_factory=list)  # the first ROWS_SHOWN
+    count: int = 0
+
+
+@dataclass
 class Problems:
-    """Problems found in a file: how many in all, and the first SHOWN (by row) with row number, column and message."""
+    """Problems found in a file, grouped: rows with the same message in the same column are one problem, named with
+    its first ROWS_SHOWN rows and counted ("576 rows: unknown syndrome 'AD'"). `total` counts rows, not groups."""
 
     total: int = 0
-    items: list[tuple[int, str, str]] = field(default_factory=list)
+    groups: dict[tuple[str, str], Problem] = field(default_factory=dict)
+    unlisted: int = 0  # rows whose kind of problem came after the first SHOWN kinds
+
+    def _put(self, column: str, message: str, rows, count: int) -> None:
+        group = self.groups.get((column, message))
+        if group is None:
+            if len(self.groups) >= MAX_GROUPS:  # enough kinds to list: the others are only counted
+                self.unlisted += count
+                return
+            group = self.groups[(column, message)] = Problem(column, message)
+        group.rows.extend(int(r) for r in rows[: max(0, ROWS_SHOWN - len(group.rows))])
+        group.count += count
 
     def add(self, row: int, column: str, message: str) -> None:
+        """One row's problem (row -1: the file's)."""
         self.total += 1
-        self.items.append((row, column, message))
+        self._put(column, message, [row], 1)
+
+    def add_same(self, rows: np.ndarray, column: str, message: str) -> None:
+        """The same problem for each of `rows` (positions in the table): one group, counted exactly."""
+        if len(rows):
+            self.total += len(rows)
+            self._put(column, message, rows, len(rows))
 
     def add_rows(self, rows: np.ndarray, column: str, message: Callable[[int], str]) -> None:
-        """Add one problem for each of `rows` (positions in the table); `message(position)` words it."""
+        """A problem for each of `rows` (positions in the table), worded by `message(position)`: for messages that
+        name more than the cell's value. Rows with the same words are grouped; only the first SHOWN are worded."""
         if len(rows) == 0:
             return
         self.total += len(rows)
-        self.items.extend((int(r), column, message(int(r))) for r in rows[:SHOWN])
+        for r in rows[:SHOWN]:
+            self._put(column, message(int(r)), [r], 1)
+        if len(rows) > SHOWN:
+            self.unlisted += len(rows) - SHOWN
+
+    def add_values(self, rows: np.ndarray, column: str, values: pd.Series, message: Callable[[str], str]) -> None:
+        """A problem for each of `rows` whose words depend only on the cell's value: one group per distinct value,
+        counted exactly however many rows have it."""
+        if len(rows) == 0:
+            return
+        self.total += len(rows)
+        picked = values.to_numpy()[rows]
+        order = pd.Series(rows).groupby(picked, sort=False)
+        for shown, (value, positions) in enumerate(order):
+            if shown >= SHOWN:
+                self.unlisted += len(positions)
+                continue
+            self._put(column, message(str(value)), positions.to_numpy(), len(positions))
 
     def listed(self, first_row: int) -> list[dict]:
-        """The first SHOWN problems by file row; table positions become the row numbers a spreadsheet shows."""
-        ordered = sorted(self.items, key=lambda p: (p[0], p[1]))[:SHOWN]
-        return [{"row": r + first_row if r >= 0 else None, "column": c, "message": m} for r, c, m in ordered]
+        """The first SHOWN kinds of problem, by their first row, each with the rows a spreadsheet shows (`rows`),
+        how many rows have it (`count`) and the first of them (`row`; None for the file as a whole)."""
+        ordered = sorted(self.groups.values(), key=lambda p: (min(p.rows), p.column))[:SHOWN]
+
+        def shown(r: int) -> int | None:
+            return r + first_row if r >= 0 else None
+
+        return [
+            {
+                "row": shown(min(p.rows)),
+                "rows": [x for x in (shown(r) for r in sorted(p.rows)) if x is not None],
+                "count": p.count,
+                "column": p.column,
+                "message": p.message,
+            }
+            for p in ordered
+        ]
+
+    @property
+    def kinds(self) -> int:
+        """How many kinds of problem were found (listed or not)."""
+        return len(self.groups) + (1 if self.unlisted else 0)
 
 
 @dataclass
@@ -66,16 +137,22 @@ def _none_if_empty(values: pd.Series) -> pd.Series:
     return values.where(values != "", None)
 
 
-def _fold_code(text: str) -> str:
-    return re.sub(r"[\s_]+", "", text.lower())
-
-
-def _codes(values) -> dict[str, str]:
-    return {_fold_code(v): v for v in values}
-
-
 def _positions(mask) -> np.ndarray:
     return np.flatnonzero(np.asarray(mask, dtype=bool))
+
+
+def _suggest(value: str, known: Mapping[str, str], folding: Callable[[str], str] = aliases.fold) -> str:
+    """ "; did you mean X?" for the known code closest to a value that matches none, or nothing."""
+    close = difflib.get_close_matches(folding(value), list(known), n=1, cutoff=0.75)
+    return f"; did you mean {known[close[0]]}?" if close else ""
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")  # Arabic-Indic and Persian digits
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:([,\u00a0\u202f \u066c'])\d{3})(?:\1\d{3})*$")  # 12,450 or 1 234 567
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d+[,\u066b]\d+$")  # 36,8512 (a decimal comma or the Arabic decimal mark)
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YMD_OTHER = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_MIDNIGHT = re.compile(r"^(\d{4}-\d\d-\d\d)[ T]00:00(:00(\.0+)?)?$")
 
 
 class _Checker:
@@ -84,82 +161,165 @@ class _Checker:
         self.first_row = table.first_row
         self.errors = Problems()
         self.warnings = Problems()
+        self.notes: list[str] = list(table.notes)
         self.today = today
 
     def required_text(self, column: str, required: bool = True) -> pd.Series:
         values = self.frame[column]
         if required:
-            empty = _positions(values == "")
-            self.errors.add_rows(empty, column, lambda i: "empty: a value is required")
+            self.errors.add_same(_positions(values == ""), column, "empty: a value is required")
         limit = TEXT_LIMITS.get(column)
         if limit:
             long = _positions(values.str.len() > limit)
             self.errors.add_rows(long, column, lambda i: f"longer than {limit} characters")
         return values
 
-    def code(self, column: str, allowed: dict[str, str], listing: str, required: bool = True) -> pd.Series:
+    def code(self, column: str, section: str, listing: str, required: bool = True) -> pd.Series:
+        """A coded column (syndrome, sex, age group, unit or site type) as its codes, the other names of
+        aliases.toml accepted."""
         values = self.frame[column]
-        mapped = values.map({v: allowed.get(_fold_code(v)) for v in values.unique()})
-        bad = mapped.isna() & (values != "")
-        self.errors.add_rows(_positions(bad), column, lambda i: f"unknown value '{values.iat[i]}': use {listing}")
+        known = code_lookup(section)
+        mapped = values.map({v: known.get(fold_value(section, v)) for v in values.unique()})
+        bad = _positions(mapped.isna() & (values != ""))
+
+        def message(v: str) -> str:
+            return f"unknown value '{v}': use {listing}{_suggest(v, known, lambda x: fold_value(section, x))}"
+
+        self.errors.add_values(bad, column, values, message)
         if required:
-            self.errors.add_rows(_positions(values == ""), column, lambda i: f"empty: use {listing}")
+            self.errors.add_same(_positions(values == ""), column, f"empty: use {listing}")
         return mapped
 
     def governorate(self, column: str = "governorate") -> pd.Series:
         values = self.frame[column]
-        lookup = {v: governorate_iso(v) for v in values.unique()}
-        mapped = values.map(lookup)
-        bad = mapped.isna()
-        self.errors.add_rows(
-            _positions(bad & (values != "")),
-            column,
-            lambda i: (
-                f"unknown governorate '{values.iat[i]}': use an ISO code (IQ-AN), a P-code (IQG01) or an English "
-                "name (Anbar)"
-            ),
-        )
-        self.errors.add_rows(_positions(values == ""), column, lambda i: "empty: a governorate is required")
+        matches = {v: governorate_match(v) for v in values.unique()}
+        mapped = values.map({v: m[0] for v, m in matches.items()})
+        known = {aliases.fold(g.name_en): g.name_en for g in GOVERNORATES}
+
+        def message(v: str) -> str:
+            return (
+                f"unknown governorate '{v}': use an ISO code (IQ-AN), an OCHA P-code (IQG01) or a name in English, "
+                f"Arabic or Kurdish (Anbar, الأنبار){_suggest(v, known)}"
+            )
+
+        self.errors.add_values(_positions(mapped.isna() & (values != "")), column, values, message)
+        self.errors.add_same(_positions(values == ""), column, "empty: a governorate is required")
+        for merged, into in {(m[1], m[0]) for m in matches.values() if m[1] and m[0]}:
+            n = int(values.map(lambda v, merged=merged: matches[v][1] == merged).sum())
+            self.notes.append(
+                f"{n:,} row{'s' if n != 1 else ''} name{'s' if n == 1 else ''} {merged}: counted under "
+                f"{_name(into)}, as ISO 3166-2, OCHA's boundaries and the programme's seven governorates do."
+            )
         return mapped
 
     def date(self, column: str, required: bool = True, not_future: bool = True) -> pd.Series:
-        values = self.frame[column]
-        parsed = pd.to_datetime(values.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        bad = parsed.isna() & (values != "") | (values.str.len() > 10) & ~values.str.match(r"^\d{4}-\d\d-\d\d[ T]00:00")
-        self.errors.add_rows(_positions(bad), column, lambda i: f"'{values.iat[i]}' is not a date as YYYY-MM-DD")
+        values = self.frame[column].str.replace(_MIDNIGHT, r"\1", regex=True)  # a spreadsheet's date with no time
+        parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+        bad = _positions(parsed.isna() & (values != ""))
+        self.errors.add_values(bad, column, values, _date_message(values.iloc[bad]))
         if required:
-            self.errors.add_rows(_positions(values == ""), column, lambda i: "empty: a date (YYYY-MM-DD) is required")
+            self.errors.add_same(_positions(values == ""), column, "empty: a date (YYYY-MM-DD) is required")
         if not_future:
             future = _positions(parsed > pd.Timestamp(self.today))
-            self.errors.add_rows(future, column, lambda i: f"{values.iat[i][:10]} is in the future")
-        return parsed.where(~bad)
+            self.errors.add_values(future, column, values, lambda v: f"{v} is in the future")
+        return parsed
+
+    def _numbers(self, column: str, kind: str) -> pd.Series:
+        """A column's cells as numbers: Arabic-Indic digits read as digits; for whole numbers, thousands separators
+        (12,450; 1 234) left out; for coordinates, a decimal comma read as a point. Each kind of change is noted."""
+        values = self.frame[column].str.translate(_DIGITS)
+        if kind == "whole":
+            grouped = values.str.match(_GROUPED)
+            if grouped.any():
+                values = values.where(~grouped, values.str.replace(r"[^\d\-+]", "", regex=True))
+                self.notes.append(f"{int(grouped.sum()):,} {column} values have thousands separators: read without.")
+        else:
+            comma = values.str.match(_DECIMAL_COMMA)
+            if comma.any():
+                values = values.where(~comma, values.str.replace(r"[,\u066b]", ".", regex=True))
+                self.notes.append(f"{int(comma.sum()):,} {column} values have a decimal comma: read as a point.")
+        return pd.to_numeric(values, errors="coerce")
 
     def whole(self, column: str, minimum: int = 0, required: bool = True) -> pd.Series:
         values = self.frame[column]
-        numbers = pd.to_numeric(values, errors="coerce")
+        numbers = self._numbers(column, "whole")
         if required:
-            self.errors.add_rows(_positions(values == ""), column, lambda i: "empty: a whole number is required")
-        nan = numbers.isna() & (values != "")
-        self.errors.add_rows(_positions(nan), column, lambda i: f"'{values.iat[i]}' is not a number")
-        fractional = numbers.notna() & (numbers != np.floor(numbers))
-        self.errors.add_rows(_positions(fractional), column, lambda i: f"{values.iat[i]} is not a whole number")
-        low = numbers.notna() & (numbers < minimum)
-        self.errors.add_rows(_positions(low), column, lambda i: f"{values.iat[i]} is below {minimum}")
+            self.errors.add_same(_positions(values == ""), column, "empty: a whole number is required")
+        nan = _positions(numbers.isna() & (values != ""))
+        self.errors.add_values(nan, column, values, _number_message)
+        fractional = _positions(numbers.notna() & (numbers != np.floor(numbers)))
+        self.errors.add_values(fractional, column, values, _fraction_message)
+        low = _positions(numbers.notna() & (numbers < minimum))
+        self.errors.add_values(low, column, values, lambda v: f"{v} is below {minimum}")
         return numbers
 
-    def coordinate(self, column: str, low: float, high: float, axis: str) -> pd.Series:
+    def coordinate(self, column: str, low: float, high: float, axis: str, skip=None) -> pd.Series:
+        """A latitude or longitude in decimal degrees inside Iraq's box; rows in `skip` have been reported already
+        (their two coordinates look swapped)."""
         values = self.frame[column]
-        numbers = pd.to_numeric(values, errors="coerce")
-        self.errors.add_rows(_positions(values == ""), column, lambda i: f"empty: a {axis} is required")
-        nan = numbers.isna() & (values != "")
-        self.errors.add_rows(_positions(nan), column, lambda i: f"'{values.iat[i]}' is not a number")
+        numbers = self._numbers(column, "decimal")
+        self.errors.add_same(_positions(values == ""), column, f"empty: a {axis} is required")
+        nan = _positions(numbers.isna() & (values != ""))
+        self.errors.add_values(nan, column, values, _coordinate_message)
         outside = numbers.notna() & ((numbers < low) | (numbers > high))
-        self.errors.add_rows(
+        if skip is not None:
+            outside &= ~skip
+        self.errors.add_values(
             _positions(outside),
             column,
-            lambda i: f"{values.iat[i]} is outside Iraq ({axis} {low} to {high}, WGS84 decimal degrees)",
+            values,
+            lambda v: f"{v} is outside Iraq ({axis} {low} to {high}, WGS84 decimal degrees)",
         )
         return numbers
+
+    def position(self, lat_column: str, lon_column: str) -> tuple[pd.Series, pd.Series]:
+        """A row's latitude and longitude, with one error for a row whose two values look swapped (Iraq's latitudes
+        and longitudes do not overlap, so a swap is certain)."""
+        min_lon, min_lat, max_lon, max_lat = IRAQ_BBOX
+        lat = self._numbers(lat_column, "decimal")
+        lon = self._numbers(lon_column, "decimal")
+        swapped = lat.between(min_lon, max_lon) & lon.between(min_lat, max_lat)
+        self.errors.add_rows(
+            _positions(swapped),
+            lat_column,
+            lambda i: (
+                f"{lat_column} {self.frame[lat_column].iat[i]} and {lon_column} {self.frame[lon_column].iat[i]} "
+                f"look swapped: in Iraq latitudes are {min_lat} to {max_lat} and longitudes {min_lon} to {max_lon}; "
+                "exchange the two columns' headers or values"
+            ),
+        )
+        return (
+            self.coordinate(lat_column, min_lat, max_lat, "latitude", swapped),
+            self.coordinate(lon_column, min_lon, max_lon, "longitude", swapped),
+        )
+
+    def outlines(self, out: pd.DataFrame, lat: str, lon: str, boundaries: dict | None) -> None:
+        """A warning for each place whose position lies in another governorate than its row names, or in none
+        (across a border), by the boundaries in use."""
+        if boundaries is None or out.empty:
+            return
+        outlines = [(f["properties"].get("iso"), f["geometry"]) for f in boundaries.get("features", [])]
+        found = governorate_at(out[lon], out[lat], outlines)
+        stated = out["governorate"].to_numpy()
+        known = out[lat].notna().to_numpy() & out[lon].notna().to_numpy() & pd.notna(stated)
+        elsewhere = _positions(known & (found != stated) & pd.notna(found))
+        self.warnings.add_rows(
+            elsewhere,
+            lat,
+            lambda i: (
+                f"the position ({out[lat].iat[i]}, {out[lon].iat[i]}) lies in {_name(found[i])}, not in "
+                f"{_name(stated[i])} as the governorate column says: check the coordinates (or the governorate)"
+            ),
+        )
+        nowhere = _positions(known & pd.isna(found))
+        self.warnings.add_rows(
+            nowhere,
+            lat,
+            lambda i: (
+                f"the position ({out[lat].iat[i]}, {out[lon].iat[i]}) lies outside every governorate's outline "
+                "(across a border, or in the desert between outlines): check the coordinates"
+            ),
+        )
 
     def duplicates(self, keys: tuple[str, ...], report_on: str) -> None:
         key_frame = self.frame[list(keys)]
@@ -178,45 +338,107 @@ class _Checker:
         )
 
 
-def _check_camps(c: _Checker) -> pd.DataFrame:
+def _name(iso) -> str:
+    gov = BY_ISO.get(iso or "")
+    return gov.name_en if gov else str(iso)
+
+
+def _number_message(value: str) -> str:
+    text = value.translate(_DIGITS)
+    if _DECIMAL_COMMA.match(text) or re.match(r"^\d+\.\d+$", text):
+        return f"'{value}' is not a whole number: counts of people have no decimals"
+    if re.search(r"\d", text):
+        return f"'{value}' is not a number: write digits only (1234, without spaces, units or words)"
+    return f"'{value}' is not a number"
+
+
+def _fraction_message(value: str) -> str:
+    if re.match(r"^\d{1,3}\.\d{3}$", value):
+        return f"{value} is not a whole number: if the point separates thousands, write {value.replace('.', '')}"
+    return f"{value} is not a whole number"
+
+
+def _coordinate_message(value: str) -> str:
+    if re.search(r"[°º'\"\u2032\u2033]|\b[NSEW]\b", value):  # degrees, minutes (prime) and seconds
+        return (
+            f"'{value}' is in degrees, minutes and seconds: write decimal degrees (36° 51' 00\" is 36.85), as GPS "
+            "apps and the Kobo and ODK forms give them"
+        )
+    return f"'{value}' is not a number: write decimal degrees such as 36.8512"
+
+
+def _date_message(bad: pd.Series) -> Callable[[str], str]:
+    """How to word each malformed date of a column: the spreadsheet day numbers and other date orders it holds are
+    named with the date they would be, the order judged on the whole column (13/04/2018 makes it day first)."""
+    parts = bad.str.extract(_DMY).dropna().astype(int)
+    day_first = bool((parts[0] > 12).any())
+    month_first = bool((parts[1] > 12).any()) and not day_first
+
+    def message(value: str) -> str:
+        base = f"'{value}' is not a date as YYYY-MM-DD"
+        dmy, ymd = _DMY.match(value), _YMD_OTHER.match(value)
+        try:
+            if ymd:
+                y, m, d = map(int, ymd.groups())
+                return f"{base}: write {dt.date(y, m, d)}"
+            if dmy and (day_first or month_first):
+                a, b, y = map(int, dmy.groups())
+                day, month = (a, b) if day_first else (b, a)
+                order = "day/month/year" if day_first else "month/day/year"
+                return f"{base}: the column's dates look like {order}, so write {dt.date(y, month, day)}"
+            if dmy:
+                a, b, y = map(int, dmy.groups())
+                return f"{base}: is it {dt.date(y, b, a):%d %B %Y} or {dt.date(y, a, b):%d %B %Y}? Write YYYY-MM-DD"
+            if re.match(r"^\d{5}(\.0+)?$", value) and 20000 < float(value) < 80000:
+                serial = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(value)))
+                return f"{base}: it looks like a spreadsheet's day number for {serial}: format the column as a date"
+        except ValueError:
+            return f"{base}: no such day"
+        return base
+
+    return message
+
+
+def _check_camps(c: _Checker, boundaries: dict | None) -> pd.DataFrame:
     f = c.frame
-    min_lon, min_lat, max_lon, max_lat = IRAQ_BBOX
+    latitude, longitude = c.position("latitude", "longitude")
     out = pd.DataFrame(
         {
             "camp_code": c.required_text("camp_code"),
             "camp_name": c.required_text("camp_name"),
             "governorate": c.governorate(),
             "district": _none_if_empty(c.required_text("district", required=False)),
-            "latitude": c.coordinate("latitude", min_lat, max_lat, "latitude"),
-            "longitude": c.coordinate("longitude", min_lon, max_lon, "longitude"),
+            "latitude": latitude,
+            "longitude": longitude,
             "population": c.whole("population").fillna(0).astype("int64"),
             "population_date": c.date("population_date"),
         }
     )
     site = f["site_type"].where(f["site_type"] != "", "camp")
     c.frame = c.frame.assign(site_type=site)
-    out["site_type"] = c.code("site_type", _codes(SITE_TYPES), ", ".join(SITE_TYPES))
+    out["site_type"] = c.code("site_type", "site_types", "camp, informal_site or host_community")
     c.duplicates(("camp_code", "population_date"), "camp_code")
     big = _positions(out["population"] > MAX_CAMP_POPULATION)
     c.warnings.add_rows(
         big, "population", lambda i: f"{out['population'].iat[i]:,} people is more than any camp in Iraq"
     )
+    c.outlines(out, "latitude", "longitude", boundaries)
     return out
 
 
-def _check_clinics(c: _Checker) -> pd.DataFrame:
+def _check_clinics(c: _Checker, boundaries: dict | None) -> pd.DataFrame:
     f = c.frame
-    min_lon, min_lat, max_lon, max_lat = IRAQ_BBOX
-    unit_type = c.code("unit_type", _codes(UNIT_TYPES), ", ".join(UNIT_TYPES))
+    unit_type = c.code("unit_type", "unit_types", "mmc or ambulance")
     clinicians = c.whole("clinicians", required=False)
     mmc_without = _positions((unit_type == "mmc") & ((f["clinicians"] == "") | (clinicians < 1)))
-    c.errors.add_rows(mmc_without, "clinicians", lambda i: "an MMC needs at least 1 clinician")
+    c.errors.add_same(mmc_without, "clinicians", "an MMC needs at least 1 clinician")
     ambulance_with = _positions((unit_type == "ambulance") & (clinicians > 0))
-    c.errors.add_rows(ambulance_with, "clinicians", lambda i: "ambulances have 0 clinicians or the cell is empty")
+    c.errors.add_same(ambulance_with, "clinicians", "ambulances have 0 clinicians or the cell is empty")
     active_from = c.date("active_from", required=False, not_future=False)
     active_to = c.date("active_to", required=False, not_future=False)
     backwards = _positions(active_from.notna() & active_to.notna() & (active_to < active_from))
-    c.errors.add_rows(backwards, "active_to", lambda i: "active_to is before active_from")
+    c.errors.add_same(backwards, "active_to", "active_to is before active_from")
+    latitude, longitude = c.position("base_latitude", "base_longitude")
     out = pd.DataFrame(
         {
             "clinic_code": c.required_text("clinic_code"),
@@ -224,69 +446,107 @@ def _check_clinics(c: _Checker) -> pd.DataFrame:
             "unit_type": unit_type,
             "partner": _none_if_empty(c.required_text("partner", required=False)),
             "governorate": c.governorate(),
-            "base_latitude": c.coordinate("base_latitude", min_lat, max_lat, "latitude"),
-            "base_longitude": c.coordinate("base_longitude", min_lon, max_lon, "longitude"),
+            "base_latitude": latitude,
+            "base_longitude": longitude,
             "clinicians": clinicians.fillna(0).astype("int64"),
             "active_from": active_from,
             "active_to": active_to,
         }
     )
     c.duplicates(("clinic_code",), "clinic_code")
+    c.outlines(out, "base_latitude", "base_longitude", boundaries)
     return out
 
 
-def _check_records(c: _Checker, clinics: set[str], camps: set[str]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Known:
+    """What records may name: the codes of the camps and units loaded, their names (to say which code a name in a
+    code column stands for), and whether they are the demo's (which the first real file replaces)."""
+
+    camps: Mapping[str, str] = field(default_factory=dict)  # code -> name
+    clinics: Mapping[str, str] = field(default_factory=dict)
+    demo: bool = False
+
+
+def _unknown_codes(c: _Checker, column: str, loaded: Mapping[str, str], known: Known) -> None:
+    """Codes a records file names that are not loaded: each code once with its rows, a note that counts them, and
+    the code a name stands for when a name was written instead."""
+    values = c.frame[column]
+    unknown = [v for v in values.unique() if v and v not in loaded]
+    if not unknown:
+        return
+    what, kind = ("camp", "camps") if column == "camp_code" else ("unit", "units (clinics)")
+    by_name: dict[str, list[str]] = {}
+    for code, name in loaded.items():
+        by_name.setdefault(aliases.fold(name), []).append(code)
+    if known.demo:
+        hint = f"the database holds the demo data, which the first real file replaces: load your {kind} file first"
+    elif loaded:
+        hint = f"load it in a {kind} file first, or correct the code"
+    else:
+        hint = f"no {kind} are loaded yet: load the {kind} file first"
+
+    def message(v: str) -> str:
+        named = by_name.get(aliases.fold(v), [])
+        if len(named) == 1 and not known.demo:
+            return f"unknown {what} code '{v}': it is the name of {what} {named[0]}; write its code"
+        return f"unknown {what} code '{v}': {hint}"
+
+    c.errors.add_values(_positions(values.isin(set(unknown))), column, values, message)
+    listed = ", ".join(sorted(unknown)[:10]) + (", …" if len(unknown) > 10 else "")
+    count = len(unknown)
+    c.notes.append(f"{count:,} {what} code{'s are' if count != 1 else ' is'} not loaded: {listed}.")
+
+
+def _check_records(c: _Checker, known: Known) -> pd.DataFrame:
     f = c.frame
-    for column, known, hint in (
-        ("clinic_code", clinics, "load it in a clinics file first"),
-        ("camp_code", camps, "load it in a camps file first"),
-    ):
-        values = f[column]
-        unknown = {v for v in values.unique() if v and v not in known}
-        if unknown:
-            bad = _positions(values.isin(unknown))
-            what = column.split("_")[0]
-            c.errors.add_rows(bad, column, _unknown_message(values, what, hint))
+    for column, loaded in (("clinic_code", known.clinics), ("camp_code", known.camps)):
+        _unknown_codes(c, column, {} if known.demo else loaded, known)
         c.required_text(column)
     consultations = c.whole("consultations")
     referrals = c.whole("referrals")
     over = _positions((consultations >= 0) & (referrals > consultations))
     c.errors.add_rows(
-        over, "referrals", lambda i: f"{referrals.iat[i]} referrals is more than {consultations.iat[i]} consultations"
+        over,
+        "referrals",
+        lambda i: f"{referrals.iat[i]:g} referrals is more than {consultations.iat[i]:g} consultations",
     )
     out = pd.DataFrame(
         {
             "date": c.date("date"),
             "clinic_code": f["clinic_code"],
             "camp_code": f["camp_code"],
-            "syndrome": c.code("syndrome", _codes(SYNDROMES), "one of " + ", ".join(SYNDROMES)),
-            "sex": c.code("sex", SEX_CODES, "female or male"),
-            "age_group": c.code("age_group", AGE_CODES, "under5 or 5plus"),
+            "syndrome": c.code("syndrome", "syndromes", "a syndrome code of the records format (docs/formats.md)"),
+            "sex": c.code("sex", "sexes", "female or male"),
+            "age_group": c.code("age_group", "age_groups", "under5 or 5plus"),
             "consultations": consultations.fillna(0).astype("int64"),
             "referrals": referrals.fillna(0).astype("int64"),
         }
     )
     c.duplicates(KEYS["records"], "date")
-    if len(out):
-        team_day = out.groupby(["date", "clinic_code"], sort=False)["consultations"].transform("sum")
-        heavy = out.assign(total=team_day)[team_day > MAX_CONSULTATIONS_PER_TEAM_DAY]
-        firsts = heavy.drop_duplicates(["date", "clinic_code"])
-        for position, row in zip(firsts.index[:SHOWN], firsts.itertuples(index=False), strict=False):
-            c.warnings.add(
-                int(position),
-                "consultations",
-                f"{row.total:,} consultations for {row.clinic_code} on {row.date}: over "
-                f"{MAX_CONSULTATIONS_PER_TEAM_DAY} for one team in one day; check the figures",
-            )
-        c.warnings.total += max(0, len(firsts) - SHOWN)
+    _heavy_days(c, out)
     return out
 
 
+def _heavy_days(c: _Checker, out: pd.DataFrame) -> None:
+    """A warning for each unit and day with more consultations than one team sees in a day."""
+    if out.empty:
+        return
+    team_day = out.groupby(["date", "clinic_code"], sort=False)["consultations"].transform("sum")
+    heavy = out.assign(total=team_day)[team_day > MAX_CONSULTATIONS_PER_TEAM_DAY]
+    firsts = heavy.drop_duplicates(["date", "clinic_code"])
+    for position, row in zip(firsts.index[:SHOWN], firsts.itertuples(index=False), strict=False):
+        c.warnings.add(
+            int(position),
+            "consultations",
+            f"{row.total:,} consultations for {row.clinic_code} on {row.date:%Y-%m-%d}: over "
+            f"{MAX_CONSULTATIONS_PER_TEAM_DAY} for one team in one day; check the figures",
+        )
+    c.warnings.total += max(0, len(firsts) - SHOWN)
+    c.warnings.unlisted += max(0, len(firsts) - SHOWN)
+
+
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what no text of ours holds (tab, newline and return may)
-
-
-def _unknown_message(values: pd.Series, what: str, hint: str) -> Callable[[int], str]:
-    return lambda i: f"unknown {what} '{values.iat[i]}': {hint}"
 
 
 def _control_message(values: pd.Series) -> Callable[[int], str]:
@@ -312,34 +572,39 @@ def _control_characters(c: _Checker) -> None:
         c.errors.add_rows(_positions(found), column, _control_message(values))
 
 
+def _missing_columns(checker: _Checker, table: Table) -> None:
+    for name in table.missing:
+        others = column_aliases(table.kind, name)
+        also = f" (also accepted: {', '.join(others[:4])})" if others else ""
+        checker.errors.add(-1, name, f"missing required column '{name}'{also}")
+    required = ", ".join(c.name for c in SPECS[table.kind] if c.required)
+    found = ", ".join(h for h in table.header if h) or "none"
+    checker.errors.add(-1, "", f"a {table.kind} file needs the columns {required}; this file has {found}")
+
+
 def check(
     table: Table,
     *,
     today: dt.date | None = None,
-    clinics: set[str] | None = None,
-    camps: set[str] | None = None,
+    known: Known | None = None,
+    boundaries: dict | None = None,
 ) -> Checked:
-    """Validate a table: every error and warning, and the typed rows. `clinics` and `camps` are the codes the database
-    holds (records must name them)."""
-    today = today or dt.date.today()
-    checker = _Checker(table, today)
+    """Validate a table: every error and warning, and the typed rows. `known` holds the camps and units the database
+    holds (records must name them); `boundaries`, the governorate outlines in use (each camp and unit is looked for
+    in the one its row names)."""
+    checker = _Checker(table, today or dt.date.today())
     if table.missing:
-        for name in table.missing:
-            col = next(c for c in SPECS[table.kind] if c.name == name)
-            also = f" (also accepted: {', '.join(col.aliases[:4])})" if col.aliases else ""
-            checker.errors.add(-1, name, f"missing required column '{name}'{also}")
-        required = ", ".join(c.name for c in SPECS[table.kind] if c.required)
-        found = ", ".join(h for h in table.header if h) or "none"
-        checker.errors.add(-1, "", f"a {table.kind} file needs the columns {required}; this file has {found}")
-        return Checked(table.kind, table.frame, table.first_row, checker.errors, checker.warnings, table.notes)
-    if table.frame.empty:
+        _missing_columns(checker, table)
+        out = table.frame
+    elif table.frame.empty:
         checker.errors.add(-1, "", "the file has a header row but no data rows")
-        return Checked(table.kind, table.frame, table.first_row, checker.errors, checker.warnings, table.notes)
-    _control_characters(checker)
-    if table.kind == "camps":
-        out = _check_camps(checker)
-    elif table.kind == "clinics":
-        out = _check_clinics(checker)
+        out = table.frame
     else:
-        out = _check_records(checker, clinics or set(), camps or set())
-    return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, table.notes)
+        _control_characters(checker)
+        if table.kind == "camps":
+            out = _check_camps(checker, boundaries)
+        elif table.kind == "clinics":
+            out = _check_clinics(checker, boundaries)
+        else:
+            out = _check_records(checker, known or Known())
+    return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, checker.notes)

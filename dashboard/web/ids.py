@@ -1,6 +1,7 @@
 """Component ids, in one place so that layouts, callbacks and tests agree."""
 
 DEMO_BANNER = "demo-banner"
+SETUP_NOTICE = "setup-notice"
 DEMO_BADGE = "demo-badge"
 NAV = "nav"
 LANGUAGE = "language"

@@ -129,7 +129,8 @@ def _requests(app, links):
     """(what was asked, how to ask it) for every callback, part, page frame and API route, for each link."""
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    camp_id = int(queries.camp_places(app.server.config["MMC_ENGINE"])["camp_id"].iloc[0])
+    places = queries.camp_places(app.server.config["MMC_ENGINE"])
+    camp_id = int(places["camp_id"].iloc[0]) if len(places) else 1
     paths = [p["path"] for p in dash.page_registry.values()]
     routes = [
         r.rule

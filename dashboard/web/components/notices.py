@@ -1,5 +1,6 @@
-"""What a page says about its own view: a link's parameter it could not use, what the public policy changed, how
-counts are protected, a sign-in it needs; and the filters a page takes from its link (resolve_filters)."""
+"""What a page says about its own view: what is not loaded yet, a link's parameter it could not use, what the public
+policy changed, how counts are protected, a sign-in it needs; and the filters a page takes from its link
+(resolve_filters)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dash import html
 
 from dashboard.domain import policy
 from dashboard.domain.filters import ParameterError, parse_filters
-from dashboard.i18n import _
+from dashboard.i18n import _, number
+from dashboard.server import auth
 from dashboard.web import ids
 
 
@@ -94,4 +96,68 @@ def sign_in_required(path: str):
         title=_("Sign-in required"),
         color="blue",
         id=ids.SIGN_IN_REQUIRED,
+    )
+
+
+def kind_labels() -> dict[str, str]:
+    """The name of each kind of file, as the data page's choice and the load order's steps show it."""
+    return {
+        "camps": _("Camps and sites"),
+        "clinics": _("Units (MMCs and ambulances)"),
+        "records": _("Service records"),
+        "boundaries": _("Boundaries"),
+    }
+
+
+def _next_step(kind: str) -> str:
+    return {
+        "camps": _("Next: load the camps and sites"),
+        "clinics": _("Next: load the units (MMCs and ambulances)"),
+        "records": _("Next: load the service records"),
+    }[kind]
+
+
+def setup_notice(status):
+    """What a page says while the programme's data is not all loaded (None once it is): for coordinators, each step of
+    the load order with what it holds and a link to the next; for the public, that figures are not published yet."""
+    if not status.missing:
+        return None
+    if not auth.role_at_least("coordinator"):
+        text = (
+            _("The programme's service records are not loaded yet: the figures here fill in once they are.")
+            if status.has_data
+            else _("The programme's data is not loaded yet: the figures appear here once it is.")
+        )
+        return dmc.Alert(text, title=_("No figures yet"), color="gray", variant="light", id=ids.SETUP_NOTICE, mb="md")
+    labels = kind_labels()
+    held = {
+        "camps": _("{n} loaded", n=number(status.camps)) if status.camps else None,
+        "clinics": _("{n} loaded", n=number(status.units)) if status.units else None,
+        "records": (
+            _("from {first} to {last}", first=f"{status.first_date:%d %b %Y}", last=f"{status.last_date:%d %b %Y}")
+            if status.has_records
+            else None
+        ),
+    }
+    steps = [
+        html.Li(
+            _("{step}: {held}", step=labels[kind], held=held[kind] or _("none loaded yet")),
+            className="setup-done" if held[kind] else "setup-todo",
+        )
+        for kind in ("camps", "clinics", "records")
+    ]
+    nxt = status.missing[0]
+    meanwhile = _("Until service records are loaded, every camp shows as not reached and every count is 0.")
+    return dmc.Alert(
+        [
+            dmc.Text(_("Load the programme's files in this order:"), size="sm"),
+            html.Ol(steps, className="setup-steps"),
+            dmc.Text(meanwhile, size="sm") if status.has_data else None,
+            dmc.Anchor(_next_step(nxt), href=f"/coordinator/data?kind={nxt}", fw=600, size="sm"),
+        ],
+        title=_("Not all data is loaded yet"),
+        color="blue",
+        variant="light",
+        id=ids.SETUP_NOTICE,
+        mb="md",
     )

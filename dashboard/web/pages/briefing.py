@@ -77,7 +77,7 @@ def layout(screen: str = "figures", **query):
     engine, settings = runtime.engine(), runtime.settings()
     status = queries.data_status(engine)
     if not status.has_data:
-        return cards.empty_state(_("No data is loaded yet."))
+        return notices.setup_notice(status)
     audience = auth.audience()
     f, notice = notices.resolve_filters(query, status, audience)
     screens = PUBLIC_SCREENS if audience.public else COORDINATOR_SCREENS
@@ -88,7 +88,7 @@ def layout(screen: str = "figures", **query):
     view = _Briefing(engine, settings, status, f, audience, screen)
     shown = [view.screen(name) for name in (screens if screen == "all" else (screen,))]
     className = "briefing" + (" briefing-all" if screen == "all" else "")
-    return html.Div([notice, *shown, _controls(f, screens, screen)], className=className)
+    return html.Div([notices.setup_notice(status), notice, *shown, _controls(f, screens, screen)], className=className)
 
 
 class _Briefing:

@@ -374,7 +374,7 @@ def layout(**query):
         return notices.sign_in_required("/coordinator")
     found = _filters(query)
     if found is None:
-        return cards.empty_state(_("No data is loaded yet."))
+        return notices.setup_notice(queries.data_status(runtime.engine()))
     status, f, notice = found
     settings = runtime.settings()
     names = queries.governorate_names(runtime.engine())
@@ -406,6 +406,7 @@ def layout(**query):
     )
     return dmc.Stack(
         [
+            notices.setup_notice(status),
             notice,
             dmc.Group(
                 [dmc.Title(_("Coverage gaps"), order=2), dmc.Text(period, c="dimmed", size="lg")],

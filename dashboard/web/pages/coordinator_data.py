@@ -30,15 +30,6 @@ dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load 
 BUSY = ("queued", "reading", "checking", "writing", "saving", "summarising")
 
 
-def kind_labels() -> dict[str, str]:
-    return {
-        "camps": _("Camps and sites"),
-        "clinics": _("Units (MMCs and ambulances)"),
-        "records": _("Service records"),
-        "boundaries": _("Boundaries"),
-    }
-
-
 def kind_help(kind: str):
     """What a file of this kind holds, its columns, and its templates."""
     if kind == "boundaries":
@@ -76,11 +67,11 @@ def kind_help(kind: str):
             dmc.Group(
                 [
                     dmc.Text(_("Templates with example rows:"), size="sm"),
-                    dmc.Anchor("CSV", href=f"/coordinator/data/templates/{kind}.csv", size="sm"),
-                    dmc.Anchor("XLSX", href=f"/coordinator/data/templates/{kind}.xlsx", size="sm"),
+                    dmc.Anchor("CSV", href=f"/coordinator/data/templates/{kind}.csv", size="sm", refresh=True),
+                    dmc.Anchor("XLSX", href=f"/coordinator/data/templates/{kind}.xlsx", size="sm", refresh=True),
                     dmc.Text(_("Download what is loaded:"), size="sm", ml="md"),
-                    dmc.Anchor("CSV", href=f"/coordinator/data/export/{kind}.csv", size="sm"),
-                    dmc.Anchor("XLSX", href=f"/coordinator/data/export/{kind}.xlsx", size="sm"),
+                    dmc.Anchor("CSV", href=f"/coordinator/data/export/{kind}.csv", size="sm", refresh=True),
+                    dmc.Anchor("XLSX", href=f"/coordinator/data/export/{kind}.xlsx", size="sm", refresh=True),
                 ],
                 gap="xs",
             ),
@@ -90,9 +81,13 @@ def kind_help(kind: str):
 
 
 def holdings(engine) -> dmc.Alert:
-    """What the database holds now, and whether it is the demo."""
-    counts = loading.count_rows(engine)
+    """What the database holds now, and whether it is the demo; while real data is not all loaded, the load order
+    with what each step holds and the next step."""
     status = queries.data_status(engine)
+    setup = notices.setup_notice(status)
+    if setup is not None and not status.is_demo:
+        return setup
+    counts = loading.count_rows(engine)
     text = _(
         "The database holds {camps} camps and sites, {clinics} units and {records} service records.",
         camps=number(counts["camps"]),
@@ -151,15 +146,18 @@ def history_grid(engine):
     )
 
 
-def layout(kind: str = "records", **_query):
+def layout(kind: str | None = None, **_query):
     if not auth.role_at_least("coordinator"):
         return notices.sign_in_required("/coordinator/data")
-    notice = None
-    if kind not in pipeline.KINDS:
-        notice = notices.parameter_notice("kind", _("use one of {kinds}", kinds=", ".join(pipeline.KINDS)))
-        kind = "records"
     engine = runtime.engine()
-    labels = kind_labels()
+    status = queries.data_status(engine)
+    first = status.missing[0] if status.missing and not status.is_demo else "records"  # the next file to load
+    notice = None
+    if kind is not None and kind not in pipeline.KINDS:
+        notice = notices.parameter_notice("kind", _("use one of {kinds}", kinds=", ".join(pipeline.KINDS)))
+        kind = None
+    kind = kind or first
+    labels = notices.kind_labels()
     max_mb = runtime.settings().max_upload_mb
     return dmc.Stack(
         [
@@ -214,14 +212,16 @@ def layout(kind: str = "records", **_query):
 
 
 def _problem_table(items: list[dict], total: int, color: str):
+    """Each kind of problem once, with the rows that have it (the first few named, all counted)."""
     rows = [
-        html.Tr([html.Td(p["row"] if p["row"] else "–"), html.Td(p["column"] or "–"), html.Td(p["message"])])
+        html.Tr([html.Td(pipeline.rows_text(p) or "–"), html.Td(p["column"] or "–"), html.Td(p["message"])])
         for p in items
     ]
+    unlisted = total - sum(p.get("count", 1) for p in items)
     more = (
-        [dmc.Text(_("… and {n} more.", n=number(total - len(items))), size="sm", c=color)] if total > len(items) else []
+        [dmc.Text(_("… and {n} more, of other kinds.", n=number(unlisted)), size="sm", c=color)] if unlisted > 0 else []
     )
-    head = html.Thead(html.Tr([html.Th(_("Row")), html.Th(_("Column")), html.Th(_("Problem"))]))
+    head = html.Thead(html.Tr([html.Th(_("Rows")), html.Th(_("Column")), html.Th(_("Problem"))]))
     table = dmc.Table([head, html.Tbody(rows)], fz="sm", striped=True, horizontalSpacing="sm", className="data-table")
     return dmc.Stack([table, *more], gap=4)
 

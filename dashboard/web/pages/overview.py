@@ -34,7 +34,7 @@ def layout(figure: str = "rate", **query):
     engine, settings = runtime.engine(), runtime.settings()
     status = queries.data_status(engine)
     if not status.has_data:
-        return cards.empty_state(_("No data is loaded yet. Load the demo data or import the programme's files."))
+        return notices.setup_notice(status)
     audience = auth.audience()
     f, notice = notices.resolve_filters(query, status, audience)
     figure = figure if figure in maps.FIGURES else "rate"
@@ -52,6 +52,7 @@ def layout(figure: str = "rate", **query):
     )
     return dmc.Stack(
         [
+            notices.setup_notice(status),
             notice,
             dmc.Group(
                 [

@@ -463,7 +463,7 @@ def layout(**query):
     (dashboard/web/parts.py), each answered in its own request."""
     view = _view(query)
     if view is None:
-        return cards.empty_state(_("No data is loaded yet."))
+        return notices.setup_notice(queries.data_status(runtime.engine()))
     f = view.f
     period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
     note = (
@@ -478,6 +478,7 @@ def layout(**query):
     )
     return dmc.Stack(
         [
+            notices.setup_notice(view.status),
             view.notice,
             dmc.Group(
                 [dmc.Title(_("Caseload trends"), order=2), dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg")],

@@ -99,9 +99,9 @@ CASES = [
         f"{RECORD_HEADER}\n{GOOD_RECORD}\n2017-02-10,ZZ,A,ari,female,under5,4,1",
         3,
         "clinic_code",
-        "unknown clinic 'ZZ'",
+        "unknown unit code 'ZZ'",
     ),
-    ("records", f"{RECORD_HEADER}\n2017-02-10,M1,Q9,ari,female,under5,4,1", 2, "camp_code", "unknown camp 'Q9'"),
+    ("records", f"{RECORD_HEADER}\n2017-02-10,M1,Q9,ari,female,under5,4,1", 2, "camp_code", "unknown camp code 'Q9'"),
     ("records", f"{RECORD_HEADER}\n2017-02-30,M1,A,ari,female,under5,4,1", 2, "date", "'2017-02-30' is not a date"),
     ("records", f"{RECORD_HEADER}\n10/02/2017,M1,A,ari,female,under5,4,1", 2, "date", "'10/02/2017' is not a date"),
     ("records", f"{RECORD_HEADER}\n2017-03-02,M1,A,ari,female,under5,4,1", 2, "date", "2017-03-02 is in the future"),
@@ -184,16 +184,32 @@ def test_unreadable_files_get_one_plain_message(real, data, filename, message):
     assert snapshot(real) == before
 
 
-def test_the_first_hundred_errors_are_listed_then_counted(real):
+def test_rows_with_the_same_problem_are_one_line_counted_exactly(real):
     rows = "\n".join(f"2017-02-{d:02d},M1,A,ari,female,under5,-1,0" for d in range(1, 29))
     bad = "\n".join(f"2017-02-{d:02d},M1,A,{s},male,5plus,1,0" for d in range(1, 29) for s in ("x1", "x2", "x3", "x4"))
     outcome = run(real, "records", f"{RECORD_HEADER}\n{rows}\n{bad}")
     assert outcome.error_count == 28 + 112
+    assert [(e["column"], e["count"], e["message"][:22]) for e in outcome.errors] == [
+        ("consultations", 28, "-1 is below 0"),
+        ("syndrome", 28, "unknown value 'x1': us"),
+        ("syndrome", 28, "unknown value 'x2': us"),
+        ("syndrome", 28, "unknown value 'x3': us"),
+        ("syndrome", 28, "unknown value 'x4': us"),
+    ]
+    assert outcome.errors[0]["rows"] == list(range(2, 14))  # the first twelve rows named, the rest counted
+    assert outcome.errors[1]["rows"][:3] == [30, 34, 38]
+    report = pipeline.problems_text(outcome)
+    assert "140 errors:" in report
+    assert "  28 rows: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, …, consultations: -1 is below 0" in report
+
+
+def test_a_file_of_many_kinds_of_problem_lists_the_first_hundred_then_counts_the_rest(real):
+    bad = "\n".join(f"2017-02-{1 + i % 28:02d},M1,A,code{i},male,5plus,1,0" for i in range(130))
+    outcome = run(real, "records", f"{RECORD_HEADER}\n{bad}")
+    assert outcome.error_count == 130
     assert len(outcome.errors) == 100
-    assert [e["row"] for e in outcome.errors] == sorted(e["row"] for e in outcome.errors)
-    text_report = pipeline.problems_text(outcome)
-    assert "140 errors:" in text_report
-    assert "... and 40 more" in text_report
+    assert [e["row"] for e in outcome.errors] == list(range(2, 102))
+    assert "... and 30 more" in pipeline.problems_text(outcome)
 
 
 def test_a_huge_file_with_one_bad_row_at_the_end_writes_nothing(real):
@@ -486,9 +502,24 @@ def test_loaded_boundaries_are_used_by_the_map(engine, tmp_path):
     assert boundaries.current(engine).get("schema") == "ocha-cod-ab"
 
 
-def test_records_cannot_go_into_the_demo_database(tiny):
+def test_records_are_checked_row_by_row_while_the_demo_is_loaded(tiny):
+    """The demo's camps and units are replaced by the first real file, so records name none of them: every row is
+    still checked, and each code is listed once with its rows and what to load first."""
     before = snapshot(tiny)
-    outcome = run(tiny, "records", f"{RECORD_HEADER}\n{GOOD_RECORD}")
-    assert outcome.error_count == 1
-    assert "load your camps and units first" in outcome.errors[0]["message"]
+    content = (
+        f"{RECORD_HEADER}\n{GOOD_RECORD}\n2017-02-11,M1,KHK-01,ari,female,under5,4,1\n2017-02-30,M1,A,ari,x,under5,4,1"
+    )
+    outcome = run(tiny, "records", content)
+    found = {(e["column"], e["message"].split(":")[0]): e["rows"] for e in outcome.errors}
+    assert found[("camp_code", "unknown camp code 'A'")] == [2, 4]
+    assert found[("camp_code", "unknown camp code 'KHK-01'")] == [3]
+    assert found[("clinic_code", "unknown unit code 'M1'")] == [2, 3, 4]
+    assert found[("date", "'2017-02-30' is not a date as YYYY-MM-DD")] == [4]
+    assert found[("sex", "unknown value 'x'")] == [4]
+    assert "the database holds the demo data, which the first real file replaces: load your camps file first" in (
+        outcome.errors[0]["message"] + outcome.errors[1]["message"]
+    )
+    assert "2 camp codes are not loaded: A, KHK-01." in outcome.notes
     assert snapshot(tiny) == before
+    history = loading.history(tiny)[0]
+    assert (history["status"], history["rows_rejected"]) == ("rejected", 3)

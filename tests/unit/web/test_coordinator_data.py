@@ -162,13 +162,16 @@ def test_upload_check_then_load_through_the_callbacks(app):
     assert done[ids.DEMO_BANNER]["style"] == {"display": "none"}  # the page drops the demo label at once
 
 
-def test_records_into_the_demo_database_ask_for_camps_and_units_first(app):
+def test_records_into_the_demo_database_are_checked_and_ask_for_camps_and_units_first(app):
     client = client_with_csrf(app)
     sign_in(client)
     job_id = _start(client, RECORDS + "2017-02-20,M2,C,ari,female,under5,100,0\n", "feb.csv", "records")
-    checked = _wait(app, job_id, "carol")
-    assert checked["outcome"]["error_count"] == 1
-    assert "load your camps and units first" in checked["outcome"]["errors"][0]["message"]
+    outcome = _wait(app, job_id, "carol")["outcome"]
+    by_code = {e["message"].split(":")[0]: e for e in outcome["errors"]}
+    assert by_code["unknown camp code 'C'"]["rows"] == [2]
+    assert by_code["unknown unit code 'M2'"]["rows"] == [2]
+    assert "load your camps file first" in by_code["unknown camp code 'C'"]["message"]
+    assert "load your units (clinics) file first" in by_code["unknown unit code 'M2'"]["message"]
 
 
 def test_job_view_states(app):
@@ -181,7 +184,7 @@ def test_job_view_states(app):
     outcome = {
         "rows": 3,
         "error_count": 120,
-        "errors": [{"row": 2, "column": "date", "message": "bad"}] * 100,
+        "errors": [{"row": 2, "rows": [2, 3, 4], "count": 100, "column": "date", "message": "bad"}],
         "warning_count": 0,
         "warnings": [],
         "notes": [],
@@ -190,7 +193,8 @@ def test_job_view_states(app):
     errors, style, _label = page.job_view({"phase": "checked", "filename": "f.csv", "outcome": outcome})
     words = texts(errors)
     assert "120 errors in f.csv: nothing was loaded. Correct them and load the file again." in words
-    assert "… and 20 more." in words
+    assert "100 rows: 2, 3, 4, …" in words
+    assert "… and 20 more, of other kinds." in words
     assert style == {"display": "none"}
     done, _style, _label = page.job_view(
         {
