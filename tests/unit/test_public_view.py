@@ -11,24 +11,20 @@ shows that they can fail.
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
 import re
-import sys
-from urllib.parse import urlencode
 
-import dash
 import pytest
 
-from dashboard.data import queries
-from dashboard.web import parts
 from tests.helpers import (
     UNIT_SECRETS,
     K,
     add_coordinator,
+    ask,
     client_with_csrf,
+    every_request,
     make_app,
     privacy_dataset,
     sign_in,
@@ -59,8 +55,6 @@ LINKS = [
     {"screen": "gaps", "figure": "share", "kind": "records"},
 ]
 COORDINATOR_LINKS = LINKS[1:4] + LINKS[6:8] + LINKS[9:10]
-GRID_REQUEST = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
-UPLOAD = "data:text/csv;base64," + base64.b64encode(b"camp_code,camp_name\nX1,Somewhere\n").decode()
 
 
 @pytest.fixture(scope="module")
@@ -69,126 +63,6 @@ def app(tmp_path_factory):
     app = make_app(f"sqlite:///{folder / 'public.db'}", privacy_dataset(), upload_dir=str(folder / "uploads"))
     add_coordinator(app.server.config["MMC_ENGINE"])
     return app
-
-
-def _wildcard_values(key: str) -> list[str]:
-    """The concrete values a pattern-matching id's wildcard key takes in this app."""
-    charts = sys.modules["dashboard.web.pages.trends"].CSV_COLUMNS  # (pages are imported by the app that uses them)
-    known = {"part": list(parts._PARTS), "chart": list(charts)}
-    return known.get(key, ["x"])
-
-
-def _value(component, prop: str, search: str, camp_id: int):
-    """A value for an input or state, as a browser showing the page of `search` could send."""
-    query = dict(re.findall(r"([^?&=]+)=([^&]*)", search))
-    by_prop = {
-        "search": search,
-        "pathname": "/",
-        "n_clicks": 1,
-        "n_intervals": 1,
-        "clickData": {"properties": {"id": camp_id, "iso": "IQ-DA", "programme": True, "code": "UNIT-QUOKKA-7"}},
-        "getRowsRequest": GRID_REQUEST,
-        "selectedRows": [{"latitude": 36.8, "longitude": 42.9}],
-        "searchValue": "a",
-        "contents": UPLOAD,
-        "filename": "camps.csv",
-    }
-    by_id = {
-        "filter-period": [query.get("start", "2017-01-02"), query.get("end", "2017-02-26")],
-        "filter-governorates": ["IQ-DA"],
-        "trends-preset": "4",
-        "trends-syndrome": "afp",
-        "trends-freq": "month",
-        "trends-clinic": "UNIT-QUOKKA-7",
-        "trends-camp": "DA1",
-        "data-kind": "camps",
-        "map-figure": "share",
-        "next-slots": 3,
-        "next-radius": 5,
-    }
-    if prop == "value":
-        return by_id.get(component if isinstance(component, str) else "", "x")
-    return by_prop.get(prop)
-
-
-def _concrete(spec: dict, search: str, camp_id: int):
-    """An input or state of the dependency list as the browser sends it: pattern-matching ids made concrete."""
-    component = spec["id"]
-    if isinstance(component, str) and component.startswith("{"):
-        pattern = json.loads(component)
-        key = next(k for k, v in pattern.items() if isinstance(v, list))
-        ids = [{**pattern, key: v} for v in _wildcard_values(key)]
-        items = [
-            {"id": i, "property": spec["property"], "value": _value(i, spec["property"], search, camp_id)} for i in ids
-        ]
-        return items if pattern[key] == ["ALL"] else items[0]
-    return {**spec, "value": _value(component, spec["property"], search, camp_id)}
-
-
-def _requests(app, links):
-    """(what was asked, how to ask it) for every callback, part, page frame and API route, for each link."""
-    client = app.server.test_client()
-    deps = client.get("/_dash-dependencies").get_json()
-    places = queries.camp_places(app.server.config["MMC_ENGINE"])
-    camp_id = int(places["camp_id"].iloc[0]) if len(places) else 1
-    paths = [p["path"] for p in dash.page_registry.values()]
-    routes = [
-        r.rule
-        for r in app.server.url_map.iter_rules()
-        if "GET" in r.methods and r.rule.startswith("/api/") and "<" not in r.rule
-    ]
-    out = []
-    for link in links:
-        search = "?" + urlencode(link, doseq=True) if link else ""
-        for dep in deps:
-            if dep.get("clientside_function"):
-                continue
-            outputs = [o for o in dep["output"].strip(".").split("...") if o]
-            specs = [output_spec(o) for o in outputs]
-            inputs = [_concrete(i, search, camp_id) for i in dep["inputs"]]
-            body = {
-                "output": dep["output"],
-                "outputs": specs if len(specs) > 1 else specs[0],
-                "inputs": inputs,
-                "state": [_concrete(s, search, camp_id) for s in dep["state"]],
-                "changedPropIds": [_prop_id(i[0] if isinstance(i, list) else i) for i in inputs],
-            }
-            if "_pages_content.children" in dep["output"]:
-                for path in paths:
-                    routed = json.loads(json.dumps(body))
-                    for item in routed["inputs"]:
-                        item["value"] = path if item["property"] == "pathname" else search
-                    out.append((f"page {path}{search}", "post", routed))
-            else:
-                out.append((f"callback {dep['output'][:60]} {search}", "post", body))
-        for name in parts._PARTS:
-            out.append((f"part {name} {search}", "post", parts.request_body(name, search)))
-        for route in routes:
-            for fmt in ("", "&format=csv" if search else "?format=csv"):
-                out.append((f"route {route}{search}{fmt}", "get", route + search + fmt))
-    return out
-
-
-def output_spec(spec: str):
-    """An output as the browser names it: a pattern-matching one made concrete like its inputs."""
-    component, prop = spec.rsplit(".", 1)
-    prop = prop.split("@")[0]
-    if not component.startswith("{"):
-        return {"id": component, "property": prop}
-    pattern = json.loads(component)
-    key = next(k for k, v in pattern.items() if isinstance(v, list))
-    ids = [{**pattern, key: v} for v in _wildcard_values(key)]
-    return [{"id": i, "property": prop} for i in ids] if pattern[key] == ["ALL"] else {"id": ids[0], "property": prop}
-
-
-def _prop_id(item: dict) -> str:
-    key = item["id"]
-    text = json.dumps(key, separators=(",", ":"), sort_keys=True) if isinstance(key, dict) else key
-    return f"{text}.{item['property']}"
-
-
-def _ask(client, method, what):
-    return client.post("/_dash-update-component", json=what) if method == "post" else client.get(what)
 
 
 # -- detectors -------------------------------------------------------------------------------------------------------
@@ -293,8 +167,8 @@ def _csv_problems(text: str) -> list[str]:
 def test_no_anonymous_answer_holds_unit_detail_a_visit_date_or_a_small_count(app):
     client = app.server.test_client()
     failures, errors = [], []
-    for what, method, body in _requests(app, LINKS):
-        response = _ask(client, method, body)
+    for what, method, body in every_request(app, LINKS):
+        response = ask(client, method, body)
         if response.status_code >= 500:
             errors.append(f"{what}: HTTP {response.status_code}")
             continue
@@ -311,8 +185,8 @@ def test_a_coordinator_gets_what_the_public_does_not_and_no_server_error(app):
     client = client_with_csrf(app)
     sign_in(client)
     found, errors = set(), []
-    for what, method, body in _requests(app, COORDINATOR_LINKS):
-        response = _ask(client, method, body)
+    for what, method, body in every_request(app, COORDINATOR_LINKS):
+        response = ask(client, method, body)
         if response.status_code >= 500:
             errors.append(f"{what}: HTTP {response.status_code}")
             continue
