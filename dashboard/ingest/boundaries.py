@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 from dashboard.config import DATA_DIR
-from dashboard.domain.reference import BY_ISO, PROGRAMME_GOVERNORATES, governorate_iso
+from dashboard.domain.reference import BY_ISO, PROGRAMME_GOVERNORATES, governorate_match
+from dashboard.ingest import geodata
 
 SHIPPED = DATA_DIR / "boundaries" / "iraq_adm1.geojson"
 
@@ -21,6 +23,7 @@ SCHEMAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dashboard", ("iso",)),
     ("ocha-cod-ab", ("adm1_pcode", "adm1_en")),
     ("geoboundaries", ("shapeiso", "shapename")),
+    ("gadm", ("hasc_1", "name_1", "nl_name_1", "varname_1")),
     ("natural-earth", ("code_hasc", "iso_3166_2", "name")),
 )
 
@@ -37,8 +40,9 @@ def detect_schema(columns: list[str]) -> tuple[str, list[str]]:
         if found:
             return name, found
     raise BoundaryError(
-        "Unrecognised boundary schema: expected OCHA COD-AB (ADM1_PCODE, ADM1_EN), geoBoundaries (shapeISO, shapeName) "
-        f"or Natural Earth (code_hasc, name) columns; found {', '.join(columns) or 'none'}."
+        "Unrecognised boundary schema: expected OCHA COD-AB (ADM1_PCODE, ADM1_EN), geoBoundaries (shapeISO, "
+        "shapeName), GADM (HASC_1, NAME_1) or Natural Earth (code_hasc, name) columns; found "
+        f"{', '.join(columns) or 'none'}."
     )
 
 
@@ -61,44 +65,96 @@ def round_coords(geometry: dict, ndigits: int) -> dict:
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
-def read_boundary_file(path: str | Path, tolerance: float = 0.004) -> dict:
-    """Read GeoJSON, GeoPackage or a zipped shapefile in any of the known schemas and standardise it.
+def _governorate_of(row, keys: list[str]) -> tuple[str | None, str | None]:
+    """(ISO code, the name of a governorate counted under it) for a feature, from the first of its identifying
+    columns that names a governorate."""
+    for key in keys:
+        value = row[key]
+        if value is not None and str(value).strip():
+            found = governorate_match(str(value))
+            if found[0]:
+                return found
+    return None, None
 
-    Geometries are reprojected to WGS84 and simplified as one coverage (shared borders stay shared).
-    """
-    import geopandas as gpd  # heavy: only for files a user brings
+
+def read_boundary_file(path: str | Path, tolerance: float = 0.004) -> dict:
+    """Read GeoJSON, GeoPackage or a zipped shapefile in any of the known schemas, check it as geodata
+    (ingest/geodata.py) and standardise it: one feature per governorate, Halabja's outline counted in Sulaymaniyah's,
+    reprojected to WGS84 and simplified as one coverage (shared borders stay shared). The collection's `notes` say
+    what was done to the file."""
     import shapely
 
     path = Path(path)
     if not path.exists():
         raise BoundaryError(f"Boundary file not found: {path}")
     try:
-        frame = gpd.read_file(f"zip://{path}" if path.suffix.lower() == ".zip" else path)
-    except Exception as exc:  # pyogrio raises several types; the message is what helps the user
-        raise BoundaryError(f"Cannot read boundary file {path.name}: {exc}") from exc
-    if frame.empty:
-        raise BoundaryError(f"Boundary file {path.name} has no features.")
+        layer = geodata.read_layer(path)
+    except geodata.GeodataError as exc:
+        raise BoundaryError(str(exc)) from None
+    frame, notes = layer.frame, list(layer.notes)
     schema, keys = detect_schema([c for c in frame.columns if c != "geometry"])
-    if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs(4326)
-    geoms = shapely.coverage_simplify(frame.geometry.values, tolerance) if tolerance else frame.geometry.values
-    features: list[dict] = []
-    for _row_number, (geom, (_, row)) in enumerate(zip(geoms, frame.iterrows(), strict=True), start=1):
-        iso = next((governorate_iso(str(row[k])) for k in keys if row[k] and governorate_iso(str(row[k]))), None)
-        name = str(row[keys[-1]])
-        features.append(
-            {
-                "type": "Feature",
-                "properties": properties_for(iso, name),
-                "geometry": round_coords(shapely.geometry.mapping(geom), 4),
-            }
+    found = [_governorate_of(row, keys) for _, row in frame.iterrows()]
+    unknown = [str(frame.iloc[i][keys[-1]]) for i, (iso, _m) in enumerate(found) if iso is None]
+    if unknown:
+        raise BoundaryError(
+            f"{len(unknown)} feature{'s' if len(unknown) != 1 else ''} of {path.name} name no governorate of Iraq: "
+            f"{', '.join(unknown[:10])}. Check the names or P-codes; a governorate written another way can be added "
+            "in ALIASES_FILE."
         )
-    found = {f["properties"]["iso"] for f in features}
-    missing = [g for g in PROGRAMME_GOVERNORATES if g.iso not in found]
+    matched = [(iso, merged) for iso, merged in found if iso]
+    by_iso: dict[str, list] = {}
+    for (iso, _merged), geom in zip(matched, frame.geometry.values, strict=True):
+        by_iso.setdefault(iso, []).append(geom)
+    for merged, into in sorted({(m, iso) for iso, m in matched if m}):
+        notes.append(f"{merged}'s outline is counted in {BY_ISO[into].name_en}'s, as in OCHA's boundaries.")
+    own = Counter(iso for iso, merged in matched if not merged)
+    repeated = sorted(BY_ISO[iso].name_en for iso, n in own.items() if n > 1)
+    if repeated:
+        notes.append(f"Outlines in several features were joined: {', '.join(repeated)}.")
+    isos = list(by_iso)
+    geoms = [shapely.union_all(by_iso[iso]) if len(by_iso[iso]) > 1 else by_iso[iso][0] for iso in isos]
+    if tolerance:
+        geoms = list(shapely.coverage_simplify(geoms, tolerance))
+    features = [
+        {
+            "type": "Feature",
+            "properties": properties_for(iso, BY_ISO[iso].name_en),
+            "geometry": round_coords(shapely.geometry.mapping(geom), 4),
+        }
+        for iso, geom in zip(isos, geoms, strict=True)
+    ]
+    missing = [g for g in PROGRAMME_GOVERNORATES if g.iso not in by_iso]
     if missing:
         names = ", ".join(f"{g.name_en} ({g.iso})" for g in missing)
         raise BoundaryError(f"Boundary file {path.name} ({schema} schema) has no feature for: {names}.")
-    return {"type": "FeatureCollection", "schema": schema, "features": features}
+    return {"type": "FeatureCollection", "schema": schema, "features": features, "notes": notes}
+
+
+def preview(collection: dict, tolerance: float = 0.02) -> list[dict]:
+    """A collection's outlines, coarsely simplified, with each governorate's name, label point and whether it is one
+    of the programme's: what the data page draws before a boundary file is loaded (a few kilobytes)."""
+    import shapely
+
+    from dashboard.analytics.geo import label_point
+
+    out = []
+    for feature in collection["features"]:
+        props = feature["properties"]
+        geom = shapely.geometry.shape(feature["geometry"]).simplify(tolerance)
+        gov = BY_ISO.get(props.get("iso") or "")
+        out.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "iso": props.get("iso"),
+                    "name": props.get("name_en"),
+                    "programme": bool(gov and gov.programme),
+                    "label": label_point(feature["geometry"]),
+                },
+                "geometry": round_coords(shapely.geometry.mapping(geom), 3),
+            }
+        )
+    return out
 
 
 def shapes(boundaries: dict) -> dict:

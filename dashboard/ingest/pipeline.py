@@ -40,6 +40,7 @@ class Outcome:
     replaced: int = 0
     removed_demo: bool = False
     replaces_demo: bool = False
+    outlines: list[dict] = field(default_factory=list)  # a boundary file's outlines, coarsely, for its preview
 
     @property
     def ok(self) -> bool:
@@ -167,7 +168,7 @@ def _outlines(engine: Engine, kind: str) -> dict | None:
 def _run_boundaries(
     engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool, record_refusal: bool
 ) -> Outcome:
-    from dashboard.ingest.boundaries import BoundaryError, read_boundary_file
+    from dashboard.ingest.boundaries import BoundaryError, preview, read_boundary_file
 
     suffix = Path(outcome.filename).suffix.lower() or ".geojson"
     with tempfile.TemporaryDirectory() as folder:
@@ -181,7 +182,9 @@ def _run_boundaries(
                 loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, user, 0)
             return outcome
     outcome.rows = len(collection["features"])
-    outcome.notes = [f"Read as the {collection['schema']} schema; {outcome.rows} governorates."]
+    notes = [note.replace(path.name, outcome.filename) for note in collection["notes"]]
+    outcome.notes = [f"Read as the {collection['schema']} schema; {outcome.rows} governorates.", *notes]
+    outcome.outlines = preview(collection)
     outcome.preview = [
         {"iso": f["properties"]["iso"] or "", "name_en": f["properties"]["name_en"] or ""}
         for f in collection["features"][:PREVIEW_ROWS]

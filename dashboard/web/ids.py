@@ -93,6 +93,7 @@ DATA_RESULT = "data-result"
 DATA_LOAD = "data-load"
 DATA_HISTORY = "data-history"
 DATA_HOLDINGS = "data-holdings"
+DATA_OUTLINES = "data-outlines"
 DATA_DRAWN = "data-drawn"
 
 FILTER_DRAWN = "filter-drawn"

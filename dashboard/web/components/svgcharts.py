@@ -235,3 +235,44 @@ def _hover(periods, places, slot, govs, values, cut, governorates, labels, colou
 def data_uri(svg: str) -> str:
     """The SVG as a data: address, for an image or a download link."""
     return "data:image/svg+xml;base64," + b64encode(svg.encode()).decode()
+
+
+def outlines(features: list[dict], width: int = 480) -> str:
+    """Governorate outlines as a small map: each feature's polygons (GeoJSON coordinates in WGS84) drawn with its
+    name at its label point; the programme's governorates shaded. For checking a boundary file before it is loaded."""
+    rings = [
+        ring
+        for f in features
+        for polygon in (
+            f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon" else [f["geometry"]["coordinates"]]
+        )
+        for ring in polygon
+    ]
+    if not rings:
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="40"></svg>'
+    lons = [p[0] for ring in rings for p in ring]
+    lats = [p[1] for ring in rings for p in ring]
+    scale_x = math.cos(math.radians((min(lats) + max(lats)) / 2))  # an equirectangular map true at the middle
+    span_x, span_y = (max(lons) - min(lons)) * scale_x or 1, (max(lats) - min(lats)) or 1
+    k = (width - 20) / span_x
+    height = round(span_y * k + 20)
+
+    def xy(lon: float, lat: float) -> str:
+        return f"{10 + (lon - min(lons)) * scale_x * k:.1f},{10 + (max(lats) - lat) * k:.1f}"
+
+    shapes, labels = [], []
+    for f in features:
+        props, geometry = f["properties"], f["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        d = " ".join("M" + " L".join(xy(*p) for p in ring) + " Z" for polygon in polygons for ring in polygon)
+        fill = "#cfe3f5" if props.get("programme") else "#f1f3f5"
+        shapes.append(f'<path d="{d}" fill="{fill}" stroke="{INK}" stroke-width="0.8" fill-rule="evenodd"/>')
+        if props.get("label"):
+            x, y = xy(*props["label"]).split(",")
+            labels.append(
+                f'<text x="{x}" y="{y}" font-size="10" text-anchor="middle" fill="{INK}">{escape(props["name"])}</text>'
+            )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="{FONT}">' + "".join(shapes) + "".join(labels) + "</svg>"
+    )

@@ -23,7 +23,7 @@ from dashboard.ingest import formats, jobs, pipeline
 from dashboard.server import auth, runtime
 from dashboard.web import ids
 from dashboard.web.callbacks import drawn, user_changed
-from dashboard.web.components import notices
+from dashboard.web.components import notices, svgcharts
 
 dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load data · MMC Iraq")
 
@@ -38,8 +38,10 @@ def kind_help(kind: str):
                 dmc.Text(
                     _(
                         "Governorate (ADM1) boundaries as GeoJSON, GeoPackage or a zipped shapefile, from OCHA COD-AB, "
-                        "geoBoundaries or Natural Earth; the schema is detected. The newest file loaded is used on the "
-                        "map."
+                        "geoBoundaries, GADM or Natural Earth; the schema is detected. OCHA's download of every level "
+                        "can be loaded as it is: its governorate layer is found. Other coordinate systems are "
+                        "reprojected; the outlines are checked to lie in Iraq and shown on a map before you load them. "
+                        "The newest file loaded is used on the map."
                     ),
                     size="sm",
                 )
@@ -226,6 +228,27 @@ def _problem_table(items: list[dict], total: int, color: str):
     return dmc.Stack([table, *more], gap=4)
 
 
+def _outlines(features: list[dict]):
+    """A boundary file's outlines on a small map, to see before Load that they are Iraq's governorates."""
+    if not features:
+        return None
+    names = ", ".join(f["properties"]["name"] for f in features)
+    return dmc.Stack(
+        [
+            dmc.Text(
+                _("The outlines, as they will be drawn (the programme's governorates shaded):"), size="sm", fw=600
+            ),
+            html.Img(
+                src=svgcharts.data_uri(svgcharts.outlines(features)),
+                alt=_("Map of the file's governorates: {names}", names=names),
+                id=ids.DATA_OUTLINES,
+                style={"maxWidth": "480px", "width": "100%"},
+            ),
+        ],
+        gap=4,
+    )
+
+
 def _preview(rows: list[dict]):
     if not rows:
         return None
@@ -365,6 +388,7 @@ def _ready(name: str, outcome: dict):
             *notes,
             *demo,
             *warnings,
+            _outlines(outcome.get("outlines") or []),
             _preview(outcome.get("preview", [])),
         ],
         gap="xs",

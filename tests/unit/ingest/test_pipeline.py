@@ -502,6 +502,22 @@ def test_loaded_boundaries_are_used_by_the_map(engine, tmp_path):
     assert boundaries.current(engine).get("schema") == "ocha-cod-ab"
 
 
+def test_a_boundary_file_s_check_carries_its_outlines_for_a_preview_and_is_small(engine):
+    cod = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": f["geometry"], "properties": {"ADM1_EN": f["properties"]["name_en"]}}
+            for f in json.loads(boundaries.SHIPPED.read_text())["features"]
+        ],
+    }
+    outcome = run(engine, "boundaries", json.dumps(cod), "adm1.geojson", dry_run=True)
+    assert not outcome.loaded
+    assert len(outcome.outlines) == 18
+    shaded = {f["properties"]["name"] for f in outcome.outlines if f["properties"]["programme"]}
+    assert shaded == {"Anbar", "Baghdad", "Kirkuk", "Diyala", "Erbil", "Dohuk", "Sulaymaniyah"}
+    assert len(json.dumps(outcome.to_dict())) < 40_000  # kept with the job while the page waits for Load
+
+
 def test_records_are_checked_row_by_row_while_the_demo_is_loaded(tiny):
     """The demo's camps and units are replaced by the first real file, so records name none of them: every row is
     still checked, and each code is listed once with its rows and what to load first."""

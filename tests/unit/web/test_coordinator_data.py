@@ -206,3 +206,24 @@ def test_job_view_states(app):
     assert "f.csv: 5 rows added, 2 replaced. The dashboards show the new data now. The demo data was removed." in texts(
         done
     )
+
+
+def test_a_checked_boundary_file_is_shown_on_a_small_map_before_load(app):
+    from dashboard.web.pages import coordinator_data as page
+
+    outline = {"type": "Polygon", "coordinates": [[[42.0, 36.0], [43.0, 36.0], [43.0, 37.0], [42.0, 36.0]]]}
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"iso": "IQ-DA", "name": "Dohuk", "programme": True, "label": [42.7, 36.3]},
+            "geometry": outline,
+        },
+    ]
+    outcome = {"rows": 1, "error_count": 0, "warning_count": 0, "notes": [], "preview": [], "outlines": features}
+    view, style, _label = page.job_view({"phase": "checked", "filename": "adm1.geojson", "outcome": outcome})
+    picture = find(view, ids.DATA_OUTLINES)
+    assert picture.alt == "Map of the file's governorates: Dohuk"
+    svg = base64.b64decode(picture.src.split(",", 1)[1]).decode()
+    assert svg.count("<path") == 1
+    assert ">Dohuk</text>" in svg
+    assert style != {"display": "none"}  # Load is offered
