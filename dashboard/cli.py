@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--start", type=_date, default=dt.date(2016, 1, 1), help="first day (default 2016-01-01)")
     d.add_argument("--end", type=_date, default=dt.date(2018, 12, 31), help="last day (default 2018-12-31)")
     imp = sub.add_parser("import", help="check a file and load it (all rows or none); formats: README, data/templates")
-    imp.add_argument("kind", choices=["camps", "clinics", "records", "boundaries"])
+    imp.add_argument("kind", choices=["camps", "clinics", "records", "weekly", "boundaries"])
     imp.add_argument("file", help="CSV (UTF-8, comma or semicolon) or XLSX; boundaries: GeoJSON, GeoPackage or .zip")
     imp.add_argument("--dry-run", action="store_true", help="check only: list the errors, write nothing")
     imp.add_argument("--user", default=None, help="who loads the file, for the import history (default: $USER)")
@@ -104,7 +104,7 @@ def _bar(phase: str, done: int, total: int) -> None:
     print(f"\r{text:<70}", end=end, file=sys.stderr, flush=True)
 
 
-def _import(engine, args, limit: int) -> int:
+def _import(engine, args, limit: int, first_day: int) -> int:
     import getpass
     from pathlib import Path
 
@@ -117,7 +117,14 @@ def _import(engine, args, limit: int) -> int:
         raise ValueError(f"{path.name}: {pipeline.too_large(path.stat().st_size, limit)}")
     user = args.user or f"{getpass.getuser()} (command line)"
     outcome = pipeline.run(
-        engine, args.kind, path.read_bytes(), path.name, user=user, dry_run=args.dry_run, progress=_bar
+        engine,
+        args.kind,
+        path.read_bytes(),
+        path.name,
+        user=user,
+        dry_run=args.dry_run,
+        progress=_bar,
+        first_day=first_day,
     )
     for note in outcome.notes:
         print(note)
@@ -170,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "users":
             _users(engine, args)
         elif args.command == "import":
-            return _import(engine, args, settings.max_upload_mb * 2**20)
+            return _import(engine, args, settings.max_upload_mb * 2**20, settings.first_day)
         elif args.command == "export":
             _export(engine, args)
         elif args.command == "imports":

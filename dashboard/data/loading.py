@@ -103,15 +103,17 @@ def load(
     sha256: str,
     created_by: str,
     progress: Progress | None = None,
+    label: str | None = None,
 ) -> LoadResult:
-    """Write a checked table (imports.Checked without errors) in one transaction and record it in the history."""
+    """Write a checked table (ingest.validate.Checked without errors) in one transaction and record it in the
+    history, under `label` when the file was of another kind than its rows (a weekly sheet's records)."""
     if not checked.ok:
         raise ValueError("a file with errors is never written")
     with exclusive_load(engine), engine.begin() as conn:
         removed_demo = holds_demo(conn)
         if removed_demo:
             clear_programme_data(conn)
-        batch_id = _new_batch(conn, checked.kind, source, sha256, created_by)
+        batch_id = _new_batch(conn, label or checked.kind, source, sha256, created_by)
         writer = {"camps": _load_camps, "clinics": _load_clinics, "records": _load_records}[checked.kind]
         replaced = writer(conn, checked.frame, batch_id, progress or (lambda *_: None))
         added = checked.rows - replaced

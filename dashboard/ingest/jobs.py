@@ -85,7 +85,16 @@ def status(root: str, job_id: str, user: str) -> dict:
     return current
 
 
-def start(engine: Engine, root: str, job_id: str, user: str, *, load: bool, max_bytes: int | None = None) -> None:
+def start(
+    engine: Engine,
+    root: str,
+    job_id: str,
+    user: str,
+    *,
+    load: bool,
+    max_bytes: int | None = None,
+    first_day: int = 0,
+) -> None:
     """Check (load=False) or load (load=True, which checks again first: the database may have changed since) the
     job's file in a background thread. Load is refused unless the file's check passed."""
     current = status(root, job_id, user)
@@ -94,10 +103,10 @@ def start(engine: Engine, root: str, job_id: str, user: str, *, load: bool, max_
     folder = _folder(root, job_id)
     current.update(phase="queued", done=0, total=0, outcome=None, message=None)
     _write(folder, current)
-    threading.Thread(target=_run, args=(engine, folder, current, load, max_bytes), daemon=True).start()
+    threading.Thread(target=_run, args=(engine, folder, current, load, max_bytes, first_day), daemon=True).start()
 
 
-def _run(engine: Engine, folder: Path, current: dict, load: bool, max_bytes: int | None) -> None:
+def _run(engine: Engine, folder: Path, current: dict, load: bool, max_bytes: int | None, first_day: int = 0) -> None:
     last = [0.0]
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -118,6 +127,7 @@ def _run(engine: Engine, folder: Path, current: dict, load: bool, max_bytes: int
             record_refusal=True,
             progress=progress,
             max_bytes=max_bytes,
+            first_day=first_day,
         )
     except Exception as exc:  # reported on the page; the transaction was rolled back, so nothing was written
         current.update(phase="failed", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.data import loading, queries
-from dashboard.ingest import formats, read, validate
+from dashboard.ingest import formats, read, validate, weekly
 
 if TYPE_CHECKING:  # (an engine is only passed through to the data layer)
     from sqlalchemy.engine import Engine
 
-KINDS = (*formats.KINDS, "boundaries")
+KINDS = (*formats.KINDS, "weekly", "boundaries")
 PREVIEW_ROWS = 5
 
 
@@ -80,10 +80,12 @@ def run(
     today: dt.date | None = None,
     progress: loading.Progress | None = None,
     max_bytes: int | None = None,
+    first_day: int = 0,
 ) -> Outcome:
     """Check a file and, unless `dry_run` or it has errors, load it. A refused file is noted in the import history
     (unless `record_refusal` is False; by default, unless `dry_run`) and writes nothing else: refused for its
-    errors, for its size (above `max_bytes`), or because another load is running (loads run one at a time)."""
+    errors, for its size (above `max_bytes`), or because another load is running (loads run one at a time). A weekly
+    sheet's weeks start on `first_day` (0 Monday, 6 Sunday: the WEEK_START setting)."""
     record_refusal = not dry_run if record_refusal is None else record_refusal
     progress = progress or (lambda *_: None)
     outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
@@ -95,7 +97,7 @@ def run(
             loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note="file too large")
         return outcome
     try:
-        return _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress)
+        return _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day)
     except queries.LoadBusy as exc:
         outcome = _file_error(outcome, str(exc))
         if record_refusal:
@@ -111,7 +113,35 @@ def too_large(size: int, limit: int) -> str:
     )
 
 
-def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress) -> Outcome:
+def _checked(
+    engine, kind: str, data: bytes, filename: str, today, first_day: int, demo: bool
+) -> tuple[validate.Checked, validate.Problems]:
+    """A file read and checked, and the problems of a weekly sheet's own cells (by the sheet's rows): a weekly sheet
+    is read as records first (ingest/weekly.py)."""
+    if kind != "weekly":
+        table = read.read_table(data, filename, kind)
+        checks = validate.check(
+            table, today=today, known=_known(engine, kind, demo), boundaries=_outlines(engine, kind)
+        )
+        return checks, validate.Problems()
+    reshaped = weekly.reshape(read.read_rows(data, filename, "weekly"), first_day)
+    table = reshaped.table
+    if table.frame.empty:
+        empty = validate.Problems()
+        if not reshaped.errors.total:
+            empty.add(-1, "", "the sheet has a header row but no counts")
+        checks = validate.Checked("records", table.frame, table.first_row, empty, validate.Problems(), reshaped.notes)
+        return checks, reshaped.errors
+    return validate.check(table, today=today, known=_known(engine, "records", demo), weekly=True), reshaped.errors
+
+
+def _listed(checked: validate.Checked, sheet: validate.Problems) -> list[dict]:
+    """The errors of a file by its rows: a weekly sheet's own (counted from its first row) with its records'."""
+    found = sheet.listed(checked.first_row) + checked.errors.listed(checked.first_row, checked.file_rows)
+    return sorted(found, key=lambda p: (p["row"] or 0, p["column"]))[: validate.SHOWN]
+
+
+def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day) -> Outcome:
     queries.ensure_reference(engine)  # camps and units name a governorate
     with engine.connect() as conn:
         outcome.replaces_demo = loading.holds_demo(conn)
@@ -119,25 +149,27 @@ def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, t
         return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal)
     progress("reading", 0, 0)
     try:
-        table = read.read_table(data, filename, kind)
+        checked, sheet = _checked(engine, kind, data, filename, today, first_day, outcome.replaces_demo)
     except read.FileProblem as exc:
         _file_error(outcome, str(exc))
     else:
-        progress("checking", 0, len(table.frame))
-        checked = validate.check(
-            table, today=today, known=_known(engine, kind, outcome.replaces_demo), boundaries=_outlines(engine, kind)
-        )
         outcome.rows = checked.rows
-        outcome.errors = checked.errors.listed(checked.first_row)
-        outcome.error_count = checked.errors.total
-        outcome.warnings = checked.warnings.listed(checked.first_row)
+        outcome.errors = _listed(checked, sheet)
+        outcome.error_count = checked.errors.total + sheet.total
+        outcome.warnings = checked.warnings.listed(checked.first_row, checked.file_rows)
         outcome.warning_count = checked.warnings.total
         outcome.notes = checked.notes
-        if checked.ok:
+        if outcome.ok:
             outcome.preview = _preview(checked)
-        if checked.ok and not dry_run:
+        if outcome.ok and not dry_run:
             result = loading.load(
-                engine, checked, source=outcome.filename, sha256=outcome.sha256, created_by=user, progress=progress
+                engine,
+                checked,
+                source=outcome.filename,
+                sha256=outcome.sha256,
+                created_by=user,
+                progress=progress,
+                label=kind,
             )
             outcome.loaded, outcome.added, outcome.replaced = True, result.added, result.replaced
             outcome.removed_demo = result.removed_demo

@@ -10,6 +10,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dashboard.ingest.formats import KINDS, SPECS, column_aliases, column_hxl, header_key
@@ -23,7 +24,8 @@ class FileProblem(ValueError):
 
 @dataclass
 class Table:
-    """A file's rows as text under the standard column names. Row i of `frame` is row `first_row + i` of the file."""
+    """A file's rows as text under the standard column names. Row i of `frame` is row `first_row + i` of the file, or
+    `file_rows[i]` for a file reshaped into them (a weekly sheet's row gives a row per syndrome)."""
 
     kind: str
     frame: pd.DataFrame
@@ -31,6 +33,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    file_rows: np.ndarray | None = None  # the file's row of each row of `frame`, when it is not first_row + i
 
 
 def _rows_from_csv(data: bytes) -> list[list[str]] | pd.DataFrame:
@@ -138,10 +141,22 @@ def _columns_of(header: list[str], kind: str, tags: list[str] | None = None) -> 
     return chosen, how
 
 
-def read_table(data: bytes, filename: str, kind: str) -> Table:
-    """The rows of a CSV or XLSX file as text, with the standard column names; raises FileProblem if unreadable."""
-    if kind not in SPECS:
-        raise FileProblem(f"Unknown kind of file {kind!r}: use one of {', '.join(KINDS)}.")
+@dataclass
+class Raw:
+    """A file's cells as text: its header, its HXL hashtag row (when it has one), and its rows; row i of `body` is row
+    `first_row + i` of the file."""
+
+    header: list[str]
+    tags: list[str] | None
+    body: pd.DataFrame
+    first_row: int
+    notes: list[str]
+    may_be_guarded: bool
+
+
+def read_rows(data: bytes, filename: str, sheet: str) -> Raw:
+    """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first); raises
+    FileProblem if the file cannot be read."""
     if not data:
         raise FileProblem("The file is empty.")
     notes: list[str] = []
@@ -149,7 +164,7 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
     if suffix == "xls":
         raise FileProblem("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8.")
     if suffix == "xlsx" or zipfile.is_zipfile(io.BytesIO(data)):
-        raw = _rows_from_xlsx(data, kind, notes)
+        raw = _rows_from_xlsx(data, sheet, notes)
         may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
     else:
         raw = _rows_from_csv(data)
@@ -166,7 +181,23 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
         tags = [str(c) for c in body.iloc[0].tolist()]
         body = body.iloc[1:].reset_index(drop=True)  # the HXL hashtag row of our exports and of HDX files
         first_row = 3
-    chosen, how = _columns_of(header, kind, tags)
+    return Raw(header, tags, body, first_row, notes, may_be_guarded)
+
+
+def unguarded(values: pd.Series, may_be_guarded: bool) -> pd.Series:
+    """Cells with the apostrophe our exports put before a formula start taken off again."""
+    if may_be_guarded and values.str.startswith("'").any():
+        return values.str.replace(FORMULA_GUARD, "", regex=True)
+    return values
+
+
+def read_table(data: bytes, filename: str, kind: str) -> Table:
+    """The rows of a CSV or XLSX file as text, with the standard column names; raises FileProblem if unreadable."""
+    if kind not in SPECS:
+        raise FileProblem(f"Unknown kind of file {kind!r}: use one of {', '.join(KINDS)}.")
+    raw = read_rows(data, filename, kind)
+    header, body, notes = raw.header, raw.body, raw.notes
+    chosen, how = _columns_of(header, kind, raw.tags)
     if how:
         notes.append(f"Columns read by another name: {', '.join(how)}.")
     ignored = [name.strip() for position, name in enumerate(header) if position not in chosen.values() and name.strip()]
@@ -178,7 +209,7 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
     for name, col in ((c.name, c) for c in SPECS[kind]):
         if name not in frame and not col.required:
             frame[name] = ""
-        elif name in frame and may_be_guarded and frame[name].str.startswith("'").any():
-            frame[name] = frame[name].str.replace(FORMULA_GUARD, "", regex=True)
+        elif name in frame:
+            frame[name] = unguarded(frame[name], raw.may_be_guarded)
     missing = [c.name for c in SPECS[kind] if c.required and c.name not in frame]
-    return Table(kind, frame, first_row, notes, missing, [h.strip() for h in header])
+    return Table(kind, frame, raw.first_row, notes, missing, [h.strip() for h in header])

@@ -90,22 +90,22 @@ class Problems:
                 continue
             self._put(column, message(str(value)), positions.to_numpy(), len(positions))
 
-    def listed(self, first_row: int) -> list[dict]:
-        """The first SHOWN kinds of problem, by their first row, each with the rows a spreadsheet shows (`rows`),
-        how many rows have it (`count`) and the first of them (`row`; None for the file as a whole)."""
+    def listed(self, first_row: int, file_rows: np.ndarray | None = None) -> list[dict]:
+        """The first SHOWN kinds of problem, by their first row, each with the rows a spreadsheet shows (`rows`: the
+        table's positions counted from `first_row`, or looked up in `file_rows`), how many rows have it (`count`)
+        and the first of them (`row`; None for the file as a whole)."""
         ordered = sorted(self.groups.values(), key=lambda p: (min(p.rows), p.column))[:SHOWN]
 
         def shown(r: int) -> int | None:
-            return r + first_row if r >= 0 else None
+            if r < 0:
+                return None
+            return int(file_rows[r]) if file_rows is not None else r + first_row
+
+        def rows(p: Problem) -> list[int]:
+            return list(dict.fromkeys(x for x in (shown(r) for r in sorted(p.rows)) if x is not None))
 
         return [
-            {
-                "row": shown(min(p.rows)),
-                "rows": [x for x in (shown(r) for r in sorted(p.rows)) if x is not None],
-                "count": p.count,
-                "column": p.column,
-                "message": p.message,
-            }
+            {"row": shown(min(p.rows)), "rows": rows(p), "count": p.count, "column": p.column, "message": p.message}
             for p in ordered
         ]
 
@@ -123,6 +123,7 @@ class Checked:
     errors: Problems
     warnings: Problems
     notes: list[str]
+    file_rows: np.ndarray | None = None  # the file's row of each row of `frame` (see read.Table)
 
     @property
     def ok(self) -> bool:
@@ -174,11 +175,13 @@ class _Checker:
             self.errors.add_rows(long, column, lambda i: f"longer than {limit} characters")
         return values
 
-    def code(self, column: str, section: str, listing: str, required: bool = True) -> pd.Series:
+    def code(
+        self, column: str, section: str, listing: str, required: bool = True, also: tuple[str, ...] = ()
+    ) -> pd.Series:
         """A coded column (syndrome, sex, age group, unit or site type) as its codes, the other names of
-        aliases.toml accepted."""
+        aliases.toml accepted, and the codes of `also` too."""
         values = self.frame[column]
-        known = code_lookup(section)
+        known = {**code_lookup(section), **{fold_value(section, code): code for code in also}}
         mapped = values.map({v: known.get(fold_value(section, v)) for v in values.unique()})
         bad = _positions(mapped.isna() & (values != ""))
 
@@ -498,7 +501,10 @@ def _unknown_codes(c: _Checker, column: str, loaded: Mapping[str, str], known: K
     c.notes.append(f"{count:,} {what} code{'s are' if count != 1 else ' is'} not loaded: {listed}.")
 
 
-def _check_records(c: _Checker, known: Known) -> pd.DataFrame:
+UNKNOWN = "unknown"  # the sex or age group of a weekly sheet's counts that do not give it
+
+
+def _check_records(c: _Checker, known: Known, weekly: bool = False) -> pd.DataFrame:
     f = c.frame
     for column, loaded in (("clinic_code", known.clinics), ("camp_code", known.camps)):
         _unknown_codes(c, column, {} if known.demo else loaded, known)
@@ -517,30 +523,34 @@ def _check_records(c: _Checker, known: Known) -> pd.DataFrame:
             "clinic_code": f["clinic_code"],
             "camp_code": f["camp_code"],
             "syndrome": c.code("syndrome", "syndromes", "a syndrome code of the records format (docs/formats.md)"),
-            "sex": c.code("sex", "sexes", "female or male"),
-            "age_group": c.code("age_group", "age_groups", "under5 or 5plus"),
+            "sex": c.code("sex", "sexes", "female or male", also=(UNKNOWN,) if weekly else ()),
+            "age_group": c.code("age_group", "age_groups", "under5 or 5plus", also=(UNKNOWN,) if weekly else ()),
             "consultations": consultations.fillna(0).astype("int64"),
             "referrals": referrals.fillna(0).astype("int64"),
         }
     )
     c.duplicates(KEYS["records"], "date")
-    _heavy_days(c, out)
+    _heavy_days(c, out, weekly)
     return out
 
 
-def _heavy_days(c: _Checker, out: pd.DataFrame) -> None:
-    """A warning for each unit and day with more consultations than one team sees in a day."""
+def _heavy_days(c: _Checker, out: pd.DataFrame, weekly: bool) -> None:
+    """A warning for each unit and day (or week, for a weekly sheet's rows: six working days) with more
+    consultations than one team sees in that time."""
     if out.empty:
         return
+    most = MAX_CONSULTATIONS_PER_TEAM_DAY * (6 if weekly else 1)
     team_day = out.groupby(["date", "clinic_code"], sort=False)["consultations"].transform("sum")
-    heavy = out.assign(total=team_day)[team_day > MAX_CONSULTATIONS_PER_TEAM_DAY]
+    heavy = out.assign(total=team_day)[team_day > most]
     firsts = heavy.drop_duplicates(["date", "clinic_code"])
+    when = "in the week of" if weekly else "on"
+    span = "one week (six working days)" if weekly else "one day"
     for position, row in zip(firsts.index[:SHOWN], firsts.itertuples(index=False), strict=False):
         c.warnings.add(
             int(position),
             "consultations",
-            f"{row.total:,} consultations for {row.clinic_code} on {row.date:%Y-%m-%d}: over "
-            f"{MAX_CONSULTATIONS_PER_TEAM_DAY} for one team in one day; check the figures",
+            f"{row.total:,} consultations for {row.clinic_code} {when} {row.date:%Y-%m-%d}: over {most:,} for one "
+            f"team in {span}; check the figures",
         )
     c.warnings.total += max(0, len(firsts) - SHOWN)
     c.warnings.unlisted += max(0, len(firsts) - SHOWN)
@@ -588,10 +598,11 @@ def check(
     today: dt.date | None = None,
     known: Known | None = None,
     boundaries: dict | None = None,
+    weekly: bool = False,
 ) -> Checked:
     """Validate a table: every error and warning, and the typed rows. `known` holds the camps and units the database
     holds (records must name them); `boundaries`, the governorate outlines in use (each camp and unit is looked for
-    in the one its row names)."""
+    in the one its row names); `weekly`, that records are a weekly sheet's, one per week (ingest/weekly.py)."""
     checker = _Checker(table, today or dt.date.today())
     if table.missing:
         _missing_columns(checker, table)
@@ -606,5 +617,5 @@ def check(
         elif table.kind == "clinics":
             out = _check_clinics(checker, boundaries)
         else:
-            out = _check_records(checker, known or Known())
-    return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, checker.notes)
+            out = _check_records(checker, known or Known(), weekly)
+    return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, checker.notes, table.file_rows)

@@ -28,7 +28,7 @@ def _require_coordinator() -> None:
 @downloads.get("/coordinator/data/templates/<kind>.<ext>")
 def template(kind: str, ext: str):
     _require_coordinator()
-    if kind not in formats.KINDS or ext not in ("csv", "xlsx"):
+    if kind not in (*formats.KINDS, "weekly") or ext not in ("csv", "xlsx"):
         abort(404)
     return send_file(TEMPLATES / f"{kind}.{ext}", as_attachment=True, download_name=f"mmc-{kind}-template.{ext}")
 

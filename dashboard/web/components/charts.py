@@ -248,6 +248,10 @@ def by_age_and_sex(table: pd.DataFrame) -> dict:
     totals = table.groupby(["age_group", "sex"], as_index=False)["consultations"].sum(min_count=1)
     ages = {"under5": _("Under 5"), "5plus": _("5 and over")}
     sexes = {"female": _("Female"), "male": _("Male")}
+    if (totals["age_group"] == "unknown").any():  # weekly sheets that do not split their counts
+        ages["unknown"] = _("Age not recorded")
+    if (totals["sex"] == "unknown").any():
+        sexes["unknown"] = _("Sex not recorded")
     traces = []
     for i, (sex, label) in enumerate(sexes.items()):
         counts = values(totals[totals["sex"] == sex].set_index("age_group").reindex(list(ages))["consultations"])

@@ -105,6 +105,7 @@ def kind_labels() -> dict[str, str]:
         "camps": _("Camps and sites"),
         "clinics": _("Units (MMCs and ambulances)"),
         "records": _("Service records"),
+        "weekly": _("Weekly sheets"),
         "boundaries": _("Boundaries"),
     }
 

@@ -47,6 +47,8 @@ def kind_help(kind: str):
                 )
             ]
         )
+    if kind == "weekly":
+        return _weekly_help()
     required = [c.name for c in formats.SPECS[kind] if c.required]
     optional = [c.name for c in formats.SPECS[kind] if not c.required]
     lines = {
@@ -68,15 +70,44 @@ def kind_help(kind: str):
             ),
             dmc.Group(
                 [
-                    dmc.Text(_("Templates with example rows:"), size="sm"),
-                    dmc.Anchor("CSV", href=f"/coordinator/data/templates/{kind}.csv", size="sm", refresh=True),
-                    dmc.Anchor("XLSX", href=f"/coordinator/data/templates/{kind}.xlsx", size="sm", refresh=True),
+                    *_templates(kind),
                     dmc.Text(_("Download what is loaded:"), size="sm", ml="md"),
                     dmc.Anchor("CSV", href=f"/coordinator/data/export/{kind}.csv", size="sm", refresh=True),
                     dmc.Anchor("XLSX", href=f"/coordinator/data/export/{kind}.xlsx", size="sm", refresh=True),
                 ],
                 gap="xs",
             ),
+        ],
+        gap=6,
+    )
+
+
+def _templates(kind: str):
+    return [
+        dmc.Text(_("Templates with example rows:"), size="sm"),
+        dmc.Anchor("CSV", href=f"/coordinator/data/templates/{kind}.csv", size="sm", refresh=True),
+        dmc.Anchor("XLSX", href=f"/coordinator/data/templates/{kind}.xlsx", size="sm", refresh=True),
+    ]
+
+
+def _weekly_help():
+    return dmc.Stack(
+        [
+            dmc.Text(
+                _(
+                    "Weekly counts as EWARN-style sheets report them: one row per camp (site), unit and "
+                    "epidemiological week (year and week, or the week's first day), with one column per syndrome "
+                    "(its code or a label such as ARI, AD or Skin diseases, optionally with sex and age group: "
+                    '"ARI <5 F"), or with a syndrome column and a cases column. Each week is kept on its first '
+                    "day; counts not split by sex or age group are kept as unknown. Load camps and units first."
+                ),
+                size="sm",
+            ),
+            dmc.Text(
+                [html.B(_("Required columns: ")), "camp_code, clinic_code, year + week (or week_start)"],
+                size="sm",
+            ),
+            dmc.Group(_templates("weekly"), gap="xs"),
         ],
         gap=6,
     )
@@ -441,7 +472,9 @@ def start(contents, _load_clicks, filename, kind, job):
         if not job:
             raise PreventUpdate
         try:
-            jobs.start(engine, settings.upload_dir, job, user, load=True, max_bytes=max_bytes)
+            jobs.start(
+                engine, settings.upload_dir, job, user, load=True, max_bytes=max_bytes, first_day=settings.first_day
+            )
         except jobs.JobError:
             return None, True, dmc.Alert(_("That upload has expired: choose the file again."), color="red"), hidden
         except jobs.NotChecked:
@@ -458,7 +491,7 @@ def start(contents, _load_clicks, filename, kind, job):
     except (IndexError, binascii.Error):
         return None, True, dmc.Alert(_("The file could not be received: try again."), color="red"), hidden
     job_id = jobs.create(settings.upload_dir, user=user, kind=kind, filename=filename or "upload", data=data)
-    jobs.start(engine, settings.upload_dir, job_id, user, load=False, max_bytes=max_bytes)
+    jobs.start(engine, settings.upload_dir, job_id, user, load=False, max_bytes=max_bytes, first_day=settings.first_day)
     return job_id, False, job_view({"phase": "queued"})[0], hidden
 
 

@@ -61,7 +61,7 @@ def test_coordinators_see_the_demo_warning_and_the_kind_from_the_url(app):
     assert find(layout, ids.DATA_HISTORY).children is None  # the history is for admins
     wrong = _layout(app, "coordinator", kind="nonsense")
     assert find(wrong, ids.DATA_KIND).value == "records"
-    assert "The link's kind was not understood (use one of camps, clinics, records, boundaries)" in " ".join(
+    assert "The link's kind was not understood (use one of camps, clinics, records, weekly, boundaries)" in " ".join(
         texts(wrong)
     )
 
