@@ -355,7 +355,7 @@ NS = {"s": "http://www.w3.org/2000/svg"}
 
 def drawn(svg: str) -> dict:
     """What the picture shows: each line's values (read off the axis; None where the line is broken), the open
-    circles' values, the legend's names and the axis values."""
+    circles' values, the dots drawn for lone points, the legend's names and the axis values."""
     root = ET.fromstring(svg)
     grid = [(float(e.get("y1")), float(e.get("data-value"))) for e in root.iterfind("s:line[@data-value]", NS)]
     (y0, v0), (y1, v1) = grid[0], grid[-1]
@@ -374,9 +374,10 @@ def drawn(svg: str) -> dict:
                 points.append(None)
             points.append(point)
         lines[path.get("data-governorate")] = points
-    circles = [value(float(c.get("cy"))) for c in root.iterfind("s:circle", NS)]
+    circles = [value(float(c.get("cy"))) for c in root.iterfind("s:circle", NS) if not c.get("data-lone")]
+    dots = [value(float(c.get("cy"))) for c in root.iterfind("s:circle[@data-lone]", NS)]
     texts = [t.text for t in root.iterfind("s:text", NS)]
-    return {"lines": lines, "circles": circles, "texts": texts, "axis": [v for _, v in grid]}
+    return {"lines": lines, "circles": circles, "dots": dots, "texts": texts, "axis": [v for _, v in grid]}
 
 
 # -- imports ------------------------------------------------------------------------------------------------------

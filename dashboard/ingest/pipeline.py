@@ -124,7 +124,7 @@ def _checked(
             table, today=today, known=_known(engine, kind, demo), boundaries=_outlines(engine, kind)
         )
         return checks, validate.Problems()
-    reshaped = weekly.reshape(read.read_rows(data, filename, "weekly"), first_day)
+    reshaped = weekly.reshape(read.read_rows(data, filename, "weekly"), first_day, today)
     table = reshaped.table
     if table.frame.empty:
         empty = validate.Problems()

@@ -1,9 +1,10 @@
 """Weekly surveillance sheets as service records: the layout EWARN-style reporting uses, one row per site, unit and
 epidemiological week, either wide (one column per syndrome, optionally per sex and age group: "ARI", "AD <5 F")
 or long (a syndrome column and a count column). Each sheet row becomes a record per syndrome (and sex and age group)
-kept on the first day of its week, so that weekly and monthly figures count it in full and no per-day check sees a
-week's total as one day's. What a sheet does not give is stored as such: sex and age group as unknown, referrals as
-0. Errors name the sheet's own rows and columns (docs/formats.md, "weekly")."""
+kept on the last day of its week (the day its report is complete), so that weekly and monthly figures count it in
+full, the latest week reported is in the default view, and no per-day check sees a week's total as one day's. What
+a sheet does not give is stored as such: sex and age group as unknown, referrals as 0. Errors name the sheet's own
+rows and columns (docs/formats.md, "weekly")."""
 
 from __future__ import annotations
 
@@ -124,11 +125,32 @@ def _weeks_in(year: int, first_day: int) -> int:
     return (first_day_of_week(year + 1, 1, first_day) - first_day_of_week(year, 1, first_day)).days // 7
 
 
-def _week_dates(cells: pd.DataFrame, found: dict[str, int], first_day: int, errors: Problems) -> pd.Series:
-    """Each row's week as the YYYY-MM-DD text of its first day: from week_start as written (checked as a records
-    date later), or from year and week."""
+def _week_dates(
+    cells: pd.DataFrame, found: dict[str, int], first_day: int, today: dt.date, errors: Problems
+) -> pd.Series:
+    """Each row's week as the YYYY-MM-DD text of its last day (the day its report is complete), from year and week or
+    from week_start. A week_start that is not a date is kept as written, for the records' date check to say what it
+    looks like; a row whose week cannot be told, or has not ended yet, is an error here and gives no date."""
     if "week_start" in found:
-        return cells["week_start"]
+        written = cells["week_start"].str.replace(r"^(\d{4}-\d\d-\d\d)[ T]00:00(:00)?$", r"\1", regex=True)
+        starts = pd.to_datetime(written, format="%Y-%m-%d", errors="coerce")
+        lasts = starts + pd.Timedelta(days=6)
+        dates = written.where(starts.isna(), lasts.dt.strftime("%Y-%m-%d"))
+        column = "week_start"
+    else:
+        dates, lasts = _from_year_and_week(cells, first_day, errors)
+        column = "week"
+    unfinished = np.flatnonzero((lasts > pd.Timestamp(today)).to_numpy())
+    errors.add_rows(
+        unfinished,
+        column,
+        lambda i: f"the week ending {lasts.iat[i]:%Y-%m-%d} has not ended yet: load it once it has",
+    )
+    dates.iloc[unfinished] = ""
+    return dates
+
+
+def _from_year_and_week(cells: pd.DataFrame, first_day: int, errors: Problems) -> tuple[pd.Series, pd.Series]:
     year = pd.to_numeric(cells["year"].str.translate(_DIGITS), errors="coerce")
     week = pd.to_numeric(
         cells["week"].str.translate(_DIGITS).str.replace(r"^[Ww](?:eek)?\s*", "", regex=True), errors="coerce"
@@ -137,7 +159,7 @@ def _week_dates(cells: pd.DataFrame, found: dict[str, int], first_day: int, erro
     errors.add_values(
         np.flatnonzero(bad_year.to_numpy()), "year", cells["year"], lambda v: f"'{v}' is not a year: write it as 2018"
     )
-    dates = pd.Series("", index=cells.index, dtype=object)
+    lasts = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
     for i in np.flatnonzero(~bad_year.to_numpy()):
         y, w = int(year.iat[i]), week.iat[i]
         if pd.isna(w) or w != round(w) or not 1 <= w <= _weeks_in(y, first_day):
@@ -145,8 +167,8 @@ def _week_dates(cells: pd.DataFrame, found: dict[str, int], first_day: int, erro
                 int(i), "week", f"'{cells['week'].iat[i]}' is not a week of {y}: use 1 to {_weeks_in(y, first_day)}"
             )
         else:
-            dates.iat[i] = first_day_of_week(y, int(w), first_day).isoformat()
-    return dates
+            lasts.iat[i] = pd.Timestamp(first_day_of_week(y, int(w), first_day) + dt.timedelta(days=6))
+    return lasts.dt.strftime("%Y-%m-%d").fillna(""), lasts
 
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -261,7 +283,7 @@ def _wide(raw: Raw, header, by_column, cells, dates, errors: Problems) -> tuple[
     return frame.iloc[order].reset_index(drop=True), file_rows[order]
 
 
-def reshape(raw: Raw, first_day: int) -> Reshaped:
+def reshape(raw: Raw, first_day: int, today: dt.date | None = None) -> Reshaped:
     """A weekly sheet's cells as a records table (see the module's description)."""
     header = [h.strip() for h in raw.header]
     found = _fixed_columns(header)
@@ -276,7 +298,7 @@ def reshape(raw: Raw, first_day: int) -> Reshaped:
         errors.add(-1, "", lacking)
         return Reshaped(Table("records", pd.DataFrame(), raw.first_row, notes, [], header), errors, notes)
     _repeated(header, by_column, errors)
-    dates = _week_dates(cells, found, first_day, errors)
+    dates = _week_dates(cells, found, first_day, today or dt.date.today(), errors)
     totals: list[str] = []  # a wide sheet's row totals: not one syndrome's, so not used
     if "syndrome" in found:
         keep = (dates != "") | ("week_start" in found)  # (a row whose year or week is wrong is reported already)
@@ -290,9 +312,9 @@ def reshape(raw: Raw, first_day: int) -> Reshaped:
     unused = [h for i, h in enumerate(header) if h and i not in found.values() and i not in by_column]
     if unused:
         notes.append(f"Columns not used: {', '.join(unused)}.")
-    notes.append("Each week is kept on its first day: weekly and monthly figures count it in full.")
+    notes.append("Each week is kept on its last day: weekly and monthly figures count it in full.")
     if "week_start" in found:
-        notes.extend(_week_start_notes(frame["date"], first_day))
+        notes.extend(_week_start_notes(cells["week_start"], first_day))
     if (frame["sex"] == UNKNOWN).any() or (frame["age_group"] == UNKNOWN).any():
         notes.append("Counts the sheet does not split by sex or age group are kept as unknown sex or age group.")
     if "referrals" in totals:

@@ -99,3 +99,4 @@ DATA_DRAWN = "data-drawn"
 FILTER_DRAWN = "filter-drawn"
 TRENDS_DRAWN = "trends-drawn"
 PART = "part"  # pattern-matching: {"type": PART, "part": name}, a placeholder filled by its own request (parts.py)
+FORMATS_DOC = "formats-doc"

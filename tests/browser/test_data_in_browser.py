@@ -59,7 +59,7 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
     _upload(dash_duo, tmp_path / "bad.csv")
     dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "3 errors in bad.csv: nothing was loaded", timeout=30)
     listed = dash_duo.find_element(f"#{ids.DATA_RESULT}").text
-    assert "unknown camp 'Q9': load it in a camps file first" in listed
+    assert "unknown camp code 'Q9': load it in a camps file first" in listed
     assert "'2017-02-30' is not a date as YYYY-MM-DD" in listed
     assert "12 referrals is more than 10 consultations" in listed
     assert not dash_duo.find_element(f"#{ids.DATA_LOAD}").is_displayed()

@@ -77,7 +77,7 @@ def problems(text: str, asked: str) -> list[str]:
     kept in a link, a date in a notice) is no leak."""
     found = [f"unit detail {s!r}" for s in UNIT_SECRETS if s in text and s not in asked]
     found += [f"visit date {d}" for d in VISIT_DAY_TEXTS if d in text and d not in asked]
-    if "openapi.json" in asked:  # the API's description: words about the API, no data
+    if "openapi.json" in asked or '"/formats"' in asked:  # the API's and the formats' documents: words, no data
         return found
     try:
         data = json.loads(text)

@@ -6,7 +6,9 @@ objects took most of a page's time (about 30 ms a figure), and dcc.Graph draws a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from functools import lru_cache
 
 import dash_mantine_components as dmc
@@ -109,7 +111,22 @@ def figure(traces: list[dict], layout: dict, title: str, height: int = 380, y_ti
     }
     if y_title:
         layout["yaxis"] = {**layout.get("yaxis", {}), "title": {"text": y_title}, "rangemode": "tozero"}
+    _one_period(traces, layout)
     return {"data": traces, "layout": layout}
+
+
+def _one_period(traces: list[dict], layout: dict) -> None:
+    """A line with one point is drawn as a point (a line needs two), and a chart of one period gets a week either
+    side of it and one tick, its own date (plotly would otherwise zoom to milliseconds around it)."""
+    for trace in traces:
+        if trace.get("mode") == "lines" and sum(v is not None for v in trace.get("y") or []) <= 1:
+            trace["mode"] = "lines+markers"
+    days = {x for t in traces if t.get("type") in ("scatter", "bar") for x in t.get("x") or [] if isinstance(x, str)}
+    if len(days) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\d", day := next(iter(days))):
+        middle = dt.date.fromisoformat(day)
+        span = [str(middle - dt.timedelta(days=7)), str(middle + dt.timedelta(days=7))]
+        for axis in ["xaxis", *(k for k in layout if re.fullmatch(r"xaxis\d+", k))]:  # (small multiples have many)
+            layout[axis] = {**layout.get(axis, {}), "range": span, "tickformat": "%d %b %Y", "tickvals": [day]}
 
 
 def note(text: str, y: float = 1.08, size: int = 10) -> dict:

@@ -114,7 +114,7 @@ def _next_step(kind: str) -> str:
     return {
         "camps": _("Next: load the camps and sites"),
         "clinics": _("Next: load the units (MMCs and ambulances)"),
-        "records": _("Next: load the service records"),
+        "records": _("Next: load the service records (daily records or weekly sheets)"),
     }[kind]
 
 

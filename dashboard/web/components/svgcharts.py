@@ -197,6 +197,13 @@ def lines_by_governorate(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="white" stroke="{colour}" stroke-width="2"/>'
             for cx, cy in circles
         )
+        out.extend(  # a full period with no neighbour on its line (one week of data): a dot that can be seen
+            f'<circle cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="4" fill="{colour}" data-lone="1"/>'
+            for k, point in enumerate(points)
+            if point is not None
+            and (k == 0 or points[k - 1] is None)
+            and (k == len(points) - 1 or points[k + 1] is None)
+        )
     if table["partial"].any():
         note = escape(_("Open circles: weeks cut by the period's start or end"))
         out.append(f'<text x="{width - 10}" y="46" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')

@@ -98,7 +98,7 @@ def _weekly_help():
                     "Weekly counts as EWARN-style sheets report them: one row per camp (site), unit and "
                     "epidemiological week (year and week, or the week's first day), with one column per syndrome "
                     "(its code or a label such as ARI, AD or Skin diseases, optionally with sex and age group: "
-                    '"ARI <5 F"), or with a syndrome column and a cases column. Each week is kept on its first '
+                    '"ARI <5 F"), or with a syndrome column and a cases column. Each week is kept on its last '
                     "day; counts not split by sex or age group are kept as unknown. Load camps and units first."
                 ),
                 size="sm",
@@ -195,7 +195,13 @@ def layout(kind: str | None = None, **_query):
     return dmc.Stack(
         [
             notice,
-            dmc.Title(_("Load data"), order=2),
+            dmc.Group(
+                [
+                    dmc.Title(_("Load data"), order=2),
+                    dmc.Anchor(_("Formats, other names and definitions"), href="/formats", size="sm"),
+                ],
+                justify="space-between",
+            ),
             html.Div(holdings(engine), id=ids.DATA_HOLDINGS),
             dmc.Paper(
                 dmc.Stack(
@@ -266,9 +272,7 @@ def _outlines(features: list[dict]):
     names = ", ".join(f["properties"]["name"] for f in features)
     return dmc.Stack(
         [
-            dmc.Text(
-                _("The outlines, as they will be drawn (the programme's governorates shaded):"), size="sm", fw=600
-            ),
+            dmc.Text(_("The outlines as they will be drawn, the programme's governorates shaded:"), size="sm", fw=600),
             html.Img(
                 src=svgcharts.data_uri(svgcharts.outlines(features)),
                 alt=_("Map of the file's governorates: {names}", names=names),

@@ -46,26 +46,26 @@ def _stored(engine) -> list[tuple]:
     )
 
 
-def test_a_wide_ewarn_sheet_loads_each_week_on_its_first_day(places):
+def test_a_wide_ewarn_sheet_loads_each_week_on_its_last_day(places):
     outcome = run(places, "weekly", SHEET, "ewarn-week5-6.csv")
     assert outcome.loaded, outcome.errors
     assert outcome.warning_count == 0  # 319 in a week is no day's total: the per-day check does not fire
     assert _stored(places) == sorted(
         [
-            ("2017-01-30", "B1", "ari", "unknown", "unknown", 12),
-            ("2017-01-30", "B1", "ari", "female", "under5", 0),
-            ("2017-01-30", "B1", "awd", "unknown", "unknown", 1),
-            ("2017-01-30", "B1", "other", "unknown", "unknown", 0),
-            ("2017-01-30", "B1", "suspected_measles", "unknown", "unknown", 0),
-            ("2017-01-30", "K1", "ari", "unknown", "unknown", 300),
-            ("2017-01-30", "K1", "ari", "female", "under5", 3),
-            ("2017-01-30", "K1", "awd", "unknown", "unknown", 12),
-            ("2017-01-30", "K1", "other", "unknown", "unknown", 4),
-            ("2017-01-30", "K1", "suspected_measles", "unknown", "unknown", 0),
-            ("2017-02-06", "K1", "ari", "unknown", "unknown", 250),
-            ("2017-02-06", "K1", "ari", "female", "under5", 2),
-            ("2017-02-06", "K1", "other", "unknown", "unknown", 0),
-            ("2017-02-06", "K1", "suspected_measles", "unknown", "unknown", 1),
+            ("2017-02-05", "B1", "ari", "unknown", "unknown", 12),
+            ("2017-02-05", "B1", "ari", "female", "under5", 0),
+            ("2017-02-05", "B1", "awd", "unknown", "unknown", 1),
+            ("2017-02-05", "B1", "other", "unknown", "unknown", 0),
+            ("2017-02-05", "B1", "suspected_measles", "unknown", "unknown", 0),
+            ("2017-02-05", "K1", "ari", "unknown", "unknown", 300),
+            ("2017-02-05", "K1", "ari", "female", "under5", 3),
+            ("2017-02-05", "K1", "awd", "unknown", "unknown", 12),
+            ("2017-02-05", "K1", "other", "unknown", "unknown", 4),
+            ("2017-02-05", "K1", "suspected_measles", "unknown", "unknown", 0),
+            ("2017-02-12", "K1", "ari", "unknown", "unknown", 250),
+            ("2017-02-12", "K1", "ari", "female", "under5", 2),
+            ("2017-02-12", "K1", "other", "unknown", "unknown", 0),
+            ("2017-02-12", "K1", "suspected_measles", "unknown", "unknown", 1),
         ]
     )
     assert outcome.notes[:2] == [
@@ -103,9 +103,9 @@ def test_a_long_file_with_week_starts_labels_sex_and_age_loads(places):
     outcome = run(places, "weekly", content)
     assert outcome.loaded, outcome.errors
     assert _stored(places) == [
-        ("2017-01-30", "K1", "ari", "male", "5plus", 7),
-        ("2017-01-30", "K1", "awd", "female", "under5", 4),
-        ("2017-02-06", "B1", "hypertension", "unknown", "unknown", 2),
+        ("2017-02-05", "K1", "ari", "male", "5plus", 7),
+        ("2017-02-05", "K1", "awd", "female", "under5", 4),
+        ("2017-02-12", "B1", "hypertension", "unknown", "unknown", 2),
     ]
 
 
@@ -117,6 +117,14 @@ def test_week_starts_on_another_day_than_the_dashboard_s_are_said(places):
         "The sheet's weeks start on Saturday, the dashboard's on Monday: set WEEK_START=saturday so that each "
         "week's counts stay in one of its weeks." in outcome.notes
     )
+
+
+def test_a_week_that_has_not_ended_is_refused_until_it_has(places):
+    content = "Site,Team,Year,Week,ARI\nK1,M1,2017,8,3\nK1,M1,2017,9,4\n"  # run() loads as on 2017-03-01
+    outcome = run(places, "weekly", content)
+    assert [(e["rows"], e["column"], e["message"]) for e in outcome.errors] == [
+        ([3], "week", "the week ending 2017-03-05 has not ended yet: load it once it has")
+    ]
 
 
 def test_two_columns_that_hold_the_same_syndrome_are_refused(places):

@@ -61,7 +61,15 @@ def test_hidden_counts_break_the_line_and_cut_weeks_are_open_circles():
     picture = drawn(svgcharts.lines_by_governorate(table, {"IQ-AN": "Anbar"}, COLOURS, "T", "C").svg)
     assert _values(picture["lines"]["Anbar"]) == [200, None, 180]  # no drop to zero where a count is hidden
     assert sorted(picture["circles"]) == [30, 50]
+    assert sorted(picture["dots"]) == [180, 200]  # full weeks with no neighbour on the line: dots, to be seen
     assert any("Open circles" in (t or "") for t in picture["texts"])
+
+
+def test_one_week_of_data_is_a_dot_for_each_governorate():
+    table = _table([("IQ-AN", dt.date(2018, 2, 26), 20, False), ("IQ-DA", dt.date(2018, 2, 26), 45, False)])
+    picture = drawn(svgcharts.lines_by_governorate(table, {"IQ-AN": "Anbar", "IQ-DA": "Dohuk"}, COLOURS, "T", "C").svg)
+    assert sorted(picture["dots"]) == [20, 45]
+    assert picture["circles"] == []
 
 
 def test_names_are_escaped_and_the_picture_is_well_formed():

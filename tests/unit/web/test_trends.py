@@ -313,3 +313,22 @@ def test_a_period_cut_by_the_filter_is_a_hollow_point_beside_the_line_not_a_fall
     assert [(t["x"], t["y"]) for t in cut] == [(["2018-06-25"], [150]), (["2018-06-25", "2018-07-16"], [40, 120])]
     assert all(t["marker"]["symbol"] == "circle-open" and not t["showlegend"] for t in cut)
     assert [t.get("xaxis") for t in cut] == ([None, None] if not small_multiples else ["x", "x2"])
+
+
+@pytest.mark.parametrize("small_multiples", [False, True])
+def test_a_chart_of_one_period_draws_its_point_on_a_scale_of_days(small_multiples):
+    """One week of data (a first weekly sheet, one record): a line needs two points, so its one point is drawn as a
+    marker, and the axis spans a week either side in days instead of zooming to milliseconds."""
+    table = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2017-01-30", "2017-01-30"]),
+            "governorate": ["IQ-DA", "IQ-AR"],
+            "consultations": [46, 17],
+            "partial": [False, False],
+        }
+    )
+    fig = charts.by_governorate(table, {"IQ-DA": "Dohuk", "IQ-AR": "Erbil"}, small_multiples)
+    assert {t["mode"] for t in fig["data"]} == {"lines+markers"}
+    axes = [v for k, v in fig["layout"].items() if k.startswith("xaxis")]
+    assert axes
+    assert all(a["range"] == ["2017-01-23", "2017-02-06"] and a["tickvals"] == ["2017-01-30"] for a in axes)
