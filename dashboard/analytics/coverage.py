@@ -82,7 +82,7 @@ def headline(totals: dict, camps: pd.DataFrame) -> dict:
 
 
 def clinic_workload(clinics: pd.DataFrame) -> pd.DataFrame:
-    """Consultations per clinician per visit day for MMCs (formats.md); None for ambulances or without visits."""
+    """Consultations per clinician per visit day for MMCs (docs/formats.md); None for ambulances or without visits."""
     out = clinics.copy()
     denominator = out["clinicians"] * out["visit_days"]
     out["per_clinician_day"] = [

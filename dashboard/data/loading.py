@@ -1,7 +1,7 @@
 """Writing checked files into the database, the import history, loaded boundaries and data exports.
 
 Every load runs in one transaction: all of a file lands, or none of it. Rows replace earlier rows with the same key
-(formats.md), so loading a file twice never counts anything twice. The first real file removes the demo data.
+(docs/formats.md), so loading a file twice never counts anything twice. The first real file removes the demo data.
 """
 
 from __future__ import annotations

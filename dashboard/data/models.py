@@ -1,4 +1,4 @@
-"""The data model, as ../shared/domain/formats.md defines it. No patient is ever identified: records are counts."""
+"""The data model, as docs/formats.md defines it. No patient is ever identified: records are counts."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ class Clinic(Base):
 
 
 class ServiceRecord(Base):
-    """Aggregate counts for one day, unit, camp, syndrome, sex and age group; keyed as formats.md says."""
+    """Aggregate counts for one day, unit, camp, syndrome, sex and age group; keyed as docs/formats.md says."""
 
     __tablename__ = "service_records"
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)

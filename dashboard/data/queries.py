@@ -460,7 +460,8 @@ def _daily_frame(rows, dims: Sequence[str]) -> pd.DataFrame:
 
 
 def period_totals(engine: Engine, f: Filters) -> dict:
-    """Consultations, referrals, visits, camps reached and active units for the filters (formats.md definitions)."""
+    """Consultations, referrals, visits, camps reached and active units for the filters (as docs/formats.md defines
+    them)."""
     if cols := _in_memory(engine, f):
         return cols.period_totals(f)
     R = _source(f)

@@ -96,7 +96,7 @@ def _check_bounds(start: dt.date, end: dt.date, first: dt.date | None, last: dt.
 
 def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) -> Filters:
     """Filters from query arguments: start and end (YYYY-MM-DD; by default the latest 52 whole weeks of data),
-    governorate (ISO 3166-2 code, repeatable or comma-separated), syndrome (a code of formats.md), freq, and a
+    governorate (ISO 3166-2 code, repeatable or comma-separated), syndrome (a code of docs/formats.md), freq, and a
     clinic's or a camp's code."""
     try:
         start, end = periods.parse_period(_one(args, "start"), _one(args, "end"), first, last)

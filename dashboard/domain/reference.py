@@ -1,7 +1,7 @@
 """Reference data the product is built on: governorates, syndromes and the other coded values.
 
-Codes and names of the seven programme governorates come from ../shared/domain/README.md; the other eleven follow
-the OCHA COD-AB numbering (IQG01..IQG18) and ISO 3166-2:IQ.
+Codes and names of the programme's seven governorates are those of docs/formats.md ("Governorates"); all eighteen
+follow the OCHA COD-AB numbering (IQG01..IQG18) and ISO 3166-2:IQ.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ GOVERNORATES: tuple[Governorate, ...] = (
 PROGRAMME_GOVERNORATES = tuple(g for g in GOVERNORATES if g.programme)
 BY_ISO = {g.iso: g for g in GOVERNORATES}
 
-# Iraq's bounding box as formats.md fixes it for validating positions.
+# Iraq's bounding box as docs/formats.md fixes it for validating positions.
 IRAQ_BBOX = (38.7, 29.0, 48.7, 37.5)  # min lon, min lat, max lon, max lat
 
 SYNDROMES: tuple[str, ...] = (

@@ -102,7 +102,7 @@ CASE_MIX = {
 AMBULANCE_MIX = {"injury": 0.4, "other": 0.3, "ari": 0.1, "awd": 0.1, "hypertension": 0.1}
 FEMALE_SHARE = 0.53
 
-# Events that the alert rules should find (see ../shared/domain/README.md).
+# Events that the alert rules should find (docs/formats.md, "alerts").
 MEASLES_CLUSTER = ("Khanke", dt.date(2017, 2, 12), dt.date(2017, 3, 11))
 DIARRHOEA_OUTBREAK = ("Laylan", dt.date(2017, 8, 6), dt.date(2017, 8, 26), 4.0)
 

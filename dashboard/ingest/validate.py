@@ -370,36 +370,70 @@ def _coordinate_message(value: str) -> str:
     return f"'{value}' is not a number: write decimal degrees such as 36.8512"
 
 
+_SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+
+
+def _as_date(value: str, day_first: bool) -> dt.date | None:
+    """What a malformed date would be, read in the column's order (None when it cannot be a day)."""
+    try:
+        if ymd := _YMD_OTHER.match(value):
+            y, m, d = map(int, ymd.groups())
+            return dt.date(y, m, d)
+        if dmy := _DMY.match(value):
+            a, b, y = map(int, dmy.groups())
+            return dt.date(y, b, a) if day_first else dt.date(y, a, b)
+        if _SERIAL.match(value) and 20000 < float(value) < 80000:
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(float(value)))
+    except ValueError:
+        return None
+    return None
+
+
 def _date_message(bad: pd.Series) -> Callable[[str], str]:
-    """How to word each malformed date of a column: the spreadsheet day numbers and other date orders it holds are
-    named with the date they would be, the order judged on the whole column (13/04/2018 makes it day first)."""
+    """How to word each malformed date of a column. Dates written another way are one problem for the column, shown
+    with its first example and the date it would be ("dates look like day/month/year: write them as YYYY-MM-DD;
+    13/04/2018 is 2018-04-13"), so that a file of them lists its other errors too; the order is judged on the whole
+    column (13/04/2018 makes it day first, 04/13/2018 month first)."""
     parts = bad.str.extract(_DMY).dropna().astype(int)
     day_first = bool((parts[0] > 12).any())
     month_first = bool((parts[1] > 12).any()) and not day_first
+    examples: dict[str, str] = {}
+    for value in bad:
+        kind = _date_kind(value, day_first or month_first)
+        orders = (True, False) if kind == "either" else (not month_first,)
+        if kind and kind not in examples and all(_as_date(value, order) for order in orders):
+            examples[kind] = value
 
     def message(value: str) -> str:
-        base = f"'{value}' is not a date as YYYY-MM-DD"
-        dmy, ymd = _DMY.match(value), _YMD_OTHER.match(value)
-        try:
-            if ymd:
-                y, m, d = map(int, ymd.groups())
-                return f"{base}: write {dt.date(y, m, d)}"
-            if dmy and (day_first or month_first):
-                a, b, y = map(int, dmy.groups())
-                day, month = (a, b) if day_first else (b, a)
-                order = "day/month/year" if day_first else "month/day/year"
-                return f"{base}: the column's dates look like {order}, so write {dt.date(y, month, day)}"
-            if dmy:
-                a, b, y = map(int, dmy.groups())
-                return f"{base}: is it {dt.date(y, b, a):%d %B %Y} or {dt.date(y, a, b):%d %B %Y}? Write YYYY-MM-DD"
-            if re.match(r"^\d{5}(\.0+)?$", value) and 20000 < float(value) < 80000:
-                serial = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(value)))
-                return f"{base}: it looks like a spreadsheet's day number for {serial}: format the column as a date"
-        except ValueError:
-            return f"{base}: no such day"
-        return base
+        kind = _date_kind(value, day_first or month_first)
+        example = examples.get(kind or "")
+        if kind is None or example is None:
+            return f"'{value}' is not a date as YYYY-MM-DD" + (": no such day" if _DMY.match(value) else "")
+        meant = _as_date(example, not month_first)
+        if kind == "slashes":
+            return f"dates are written with slashes or dots: write them as YYYY-MM-DD ({example} is {meant})"
+        if kind == "serial":
+            return f"dates are spreadsheet day numbers: format the column as a date ({example} is {meant})"
+        if kind == "ordered":
+            order = "day/month/year" if day_first else "month/day/year"
+            return f"dates look like {order}: write them as YYYY-MM-DD ({example} is {meant})"
+        either = [f"{_as_date(example, order):%d %B %Y}" for order in (True, False)]
+        return (
+            f"dates such as {example} could be day/month or month/day: write them as YYYY-MM-DD (is {example} "
+            f"{either[0]} or {either[1]}?)"
+        )
 
     return message
+
+
+def _date_kind(value: str, ordered: bool) -> str | None:
+    if _YMD_OTHER.match(value):
+        return "slashes"
+    if _DMY.match(value):
+        return "ordered" if ordered else "either"
+    if _SERIAL.match(value) and 20000 < float(value) < 80000:
+        return "serial"
+    return None
 
 
 def _check_camps(c: _Checker, boundaries: dict | None) -> pd.DataFrame:

@@ -234,8 +234,8 @@ def camp_table(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame
 @cached
 def rates(engine, f: Filters, audience: Audience) -> pd.DataFrame:
     """Weekly consultations per 1,000 camp residents by governorate: the week's consultations over the population
-    of the governorate's camps on the week's last day in the period (formats.md population dating); the public's
-    from the protected counts and populations."""
+    of the governorate's camps on the week's last day in the period (docs/formats.md: a camp's population on a day);
+    the public's from the protected counts and populations."""
     weekly = breakdown(engine, replace(f, freq="week"), audience, ("governorate",))
     if weekly.empty:
         return weekly.assign(population=[], rate=[])

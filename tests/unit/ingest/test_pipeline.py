@@ -103,7 +103,14 @@ CASES = [
     ),
     ("records", f"{RECORD_HEADER}\n2017-02-10,M1,Q9,ari,female,under5,4,1", 2, "camp_code", "unknown camp code 'Q9'"),
     ("records", f"{RECORD_HEADER}\n2017-02-30,M1,A,ari,female,under5,4,1", 2, "date", "'2017-02-30' is not a date"),
-    ("records", f"{RECORD_HEADER}\n10/02/2017,M1,A,ari,female,under5,4,1", 2, "date", "'10/02/2017' is not a date"),
+    (
+        "records",
+        f"{RECORD_HEADER}\n10/02/2017,M1,A,ari,female,under5,4,1",
+        2,
+        "date",
+        "dates such as 10/02/2017 could be day/month or month/day: write them as YYYY-MM-DD (is 10/02/2017 10 "
+        "February 2017 or 02 October 2017?)",
+    ),
     ("records", f"{RECORD_HEADER}\n2017-03-02,M1,A,ari,female,under5,4,1", 2, "date", "2017-03-02 is in the future"),
     ("records", f"{RECORD_HEADER}\n2017-02-10,M1,A,ari,female,under5,-1,0", 2, "consultations", "-1 is below 0"),
     (
