@@ -216,7 +216,10 @@ class _Checker:
         return mapped
 
     def date(self, column: str, required: bool = True, not_future: bool = True) -> pd.Series:
-        values = self.frame[column].str.replace(_MIDNIGHT, r"\1", regex=True)  # a spreadsheet's date with no time
+        values = self.frame[column]
+        timed = values.str.len() > 10  # a spreadsheet's date with a midnight time: its date (only those are looked at)
+        if timed.any():
+            values = values.where(~timed, values[timed].str.replace(_MIDNIGHT, r"\1", regex=True))
         parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
         bad = _positions(parsed.isna() & (values != ""))
         self.errors.add_values(bad, column, values, _date_message(values.iloc[bad]))
@@ -229,19 +232,25 @@ class _Checker:
 
     def _numbers(self, column: str, kind: str) -> pd.Series:
         """A column's cells as numbers: Arabic-Indic digits read as digits; for whole numbers, thousands separators
-        (12,450; 1 234) left out; for coordinates, a decimal comma read as a point. Each kind of change is noted."""
-        values = self.frame[column].str.translate(_DIGITS)
-        if kind == "whole":
-            grouped = values.str.match(_GROUPED)
-            if grouped.any():
-                values = values.where(~grouped, values.str.replace(r"[^\d\-+]", "", regex=True))
-                self.notes.append(f"{int(grouped.sum()):,} {column} values have thousands separators: read without.")
-        else:
-            comma = values.str.match(_DECIMAL_COMMA)
-            if comma.any():
-                values = values.where(~comma, values.str.replace(r"[,\u066b]", ".", regex=True))
-                self.notes.append(f"{int(comma.sum()):,} {column} values have a decimal comma: read as a point.")
-        return pd.to_numeric(values, errors="coerce")
+        (12,450; 1 234) left out; for coordinates, a decimal comma read as a point. Each kind of change is noted.
+        Only the cells that do not read as numbers at once are looked at again (most files have none)."""
+        values = self.frame[column]
+        numbers = pd.to_numeric(values, errors="coerce")
+        again = numbers.isna() & (values != "")
+        if not again.any():
+            return numbers
+        text = values[again].str.translate(_DIGITS)
+        pattern, fix, said = (
+            (_GROUPED, (r"[^\d\-+]", ""), "have thousands separators: read without")
+            if kind == "whole"
+            else (_DECIMAL_COMMA, (r"[,\u066b]", "."), "have a decimal comma: read as a point")
+        )
+        changed = text.str.match(pattern)
+        if changed.any():
+            text = text.where(~changed, text.str.replace(*fix, regex=True))
+            self.notes.append(f"{int(changed.sum()):,} {column} values {said}.")
+        numbers[again] = pd.to_numeric(text, errors="coerce")
+        return numbers
 
     def whole(self, column: str, minimum: int = 0, required: bool = True) -> pd.Series:
         values = self.frame[column]
