@@ -1,5 +1,5 @@
 """Words for the codes analytics returns, made when a page or an answer is rendered (never inside cached results):
-coverage statuses and the reasons for them. Shared by the pages and the API."""
+syndromes, coverage statuses and the reasons for them. Shared by the pages and the API."""
 
 from __future__ import annotations
 
@@ -10,6 +10,27 @@ import pandas as pd
 from dashboard.analytics import coverage
 from dashboard.i18n import _
 
+SYNDROME_NAMES = {
+    "ari": "Acute respiratory infection",
+    "awd": "Acute watery diarrhoea",
+    "bloody_diarrhoea": "Bloody diarrhoea",
+    "suspected_measles": "Suspected measles",
+    "afp": "Acute flaccid paralysis",
+    "acute_jaundice": "Acute jaundice",
+    "suspected_meningitis": "Suspected meningitis",
+    "leishmaniasis": "Leishmaniasis",
+    "scabies": "Scabies",
+    "hypertension": "Hypertension",
+    "diabetes": "Diabetes",
+    "mental_health": "Mental health",
+    "injury": "Injury",
+    "other": "Other",
+}
+
+
+def syndrome_name(code: str) -> str:
+    return _(SYNDROME_NAMES.get(code, code))
+
 
 def status_label(status: str) -> str:
     return {
@@ -18,6 +39,15 @@ def status_label(status: str) -> str:
         coverage.CLOSED: _("Closed"),
         coverage.NOT_REACHED: _("Not reached"),
     }[status]
+
+
+def reached_meaning(audience, not_reached_days: int) -> str:
+    """What "reached" means for `audience`, as the headline cards, the map's legend and the briefing say it: visited
+    in the period's last days (coverage.reached), whole weeks for the public (policy.public_not_reached_days)."""
+    if audience.public:
+        weeks = max(1, -(-not_reached_days // 7))
+        return _("reached: visited in the last {n} weeks of the period, of the camps open", n=weeks)
+    return _("reached: visited in the last {n} days of the period, of the camps open", n=not_reached_days)
 
 
 def with_reasons(table: pd.DataFrame, settings) -> pd.DataFrame:

@@ -72,13 +72,40 @@ def camp_status(
     return out
 
 
+def reached(camps: pd.DataFrame) -> np.ndarray:
+    """Which camps are reached: visited in the last days of the period that the status looks back over (reached or
+    under-served). The one meaning of "reached" in every figure, card, map and table; "visited" is any visit in the
+    period."""
+    return np.isin(camps["status"].to_numpy(), (REACHED, UNDER_SERVED))
+
+
 def headline(totals: dict, camps: pd.DataFrame) -> dict:
-    """The headline figures: the period totals plus people reached (population at period end of reached camps) and
-    the number of camps that were open or visited (closed camps are not counted as missed)."""
-    visited = camps["visits"].to_numpy() > 0
-    open_or_visited = int(((camps["status"].to_numpy() != CLOSED) | visited).sum()) if "status" in camps else len(camps)
-    reached = np.nansum(camps["population"].to_numpy(dtype="float64")[visited])
-    return {**totals, "population_reached": int(reached), "camps": open_or_visited}
+    """The headline figures: the period totals (with camps_visited: camps with a visit in the period) plus the camps
+    reached and the people living in them (population at the period's end), out of the camps open at its end."""
+    hit = reached(camps)
+    population = camps["population"].to_numpy(dtype="float64")
+    return {
+        **totals,
+        "camps_reached": int(hit.sum()),
+        "population_reached": int(np.nansum(population[hit])),
+        "camps": int((camps["status"].to_numpy() != CLOSED).sum()),
+    }
+
+
+def by_governorate(camps: pd.DataFrame) -> pd.DataFrame:
+    """Per governorate: camps open at the period's end, camps reached and the people living in them (see reached)."""
+    hit = reached(camps)
+    frame = pd.DataFrame(
+        {
+            "governorate": camps["governorate"].to_numpy(),
+            "camps": (camps["status"].to_numpy() != CLOSED).astype("int64"),
+            "camps_reached": hit.astype("int64"),
+            "population_reached": np.where(hit, np.nan_to_num(camps["population"].to_numpy(dtype="float64")), 0),
+        }
+    )
+    out = frame.groupby("governorate", as_index=False).sum()
+    out["population_reached"] = out["population_reached"].astype("int64")
+    return out
 
 
 def clinic_workload(clinics: pd.DataFrame) -> pd.DataFrame:

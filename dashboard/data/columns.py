@@ -370,7 +370,7 @@ class Columns:
             consultations=int(rows.consultations.sum(dtype="int64")),
             referrals=int(rows.referrals.sum(dtype="int64")),
             visits=len(rows),
-            camps_reached=_distinct(rows.camp),
+            camps_visited=_distinct(rows.camp),
             active_units=_distinct(rows.clinic),
         )
 
@@ -394,7 +394,7 @@ class Columns:
                 "consultations": _sum_by(gov, rows.consultations, n)[present],
                 "referrals": _sum_by(gov, rows.referrals, n)[present],
                 "visits": visits[present],
-                "camps_reached": camps[present],
+                "camps_visited": camps[present],
                 "active_units": units[present],
             }
         )

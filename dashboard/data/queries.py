@@ -478,13 +478,13 @@ def period_totals(engine: Engine, f: Filters) -> dict:
         consultations=int(consultations),
         referrals=int(referrals),
         visits=int(n_visits),
-        camps_reached=int(camps),
+        camps_visited=int(camps),
         active_units=int(units),
     )
 
 
 def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
-    """The period totals for each governorate (of the camp): consultations, referrals, visits, camps_reached,
+    """The period totals for each governorate (of the camp): consultations, referrals, visits, camps_visited,
     active_units. Governorates without a record are absent."""
     if cols := _in_memory(engine, f):
         return cols.totals_by_governorate(f)
@@ -513,9 +513,9 @@ def totals_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     ).group_by(visits.c.governorate)
     with engine.connect() as conn:
         a = _frame(conn.execute(sums).all(), ["governorate", "consultations", "referrals"])
-        b = _frame(conn.execute(counts).all(), ["governorate", "visits", "camps_reached", "active_units"])
+        b = _frame(conn.execute(counts).all(), ["governorate", "visits", "camps_visited", "active_units"])
     out = a.merge(b, on="governorate", how="outer").fillna(0)
-    counted = ["consultations", "referrals", "visits", "camps_reached", "active_units"]
+    counted = ["consultations", "referrals", "visits", "camps_visited", "active_units"]
     return out.astype(dict.fromkeys(counted, "int64")).sort_values("governorate", ignore_index=True)
 
 

@@ -122,6 +122,8 @@ SUMMARY_COLUMNS = [
     ("consultations", "consultations", "#indicator+consultations+num"),
     ("referrals", "referrals", "#indicator+referrals+num"),
     ("visits", "visits", "#indicator+visits+num"),
+    ("camps_visited", "camps_visited", "#indicator+camps_visited+num"),
+    ("camps", "camps", "#indicator+camps+num"),
     ("camps_reached", "camps_reached", "#indicator+camps_reached+num"),
     ("population_reached", "population_reached", "#population+reached"),
     ("active_units", "active_units", "#indicator+units+num"),
@@ -131,7 +133,7 @@ SUMMARY_COLUMNS = [
 @api.get("/summary")
 def summary():
     asked = _filters()
-    data = figures.summary(runtime.engine(), asked.f, asked.audience)
+    data = figures.summary(runtime.engine(), asked.f, asked.audience, runtime.settings().not_reached_days)
     totals = {key: _plain(v) for key, v in data["totals"].items()}
     if request.args.get("format") == "csv":
         rows = [*data["governorates"], {**totals, "governorate": "IQ", "name": "Total"}]
@@ -306,7 +308,9 @@ def openapi_document() -> dict:
         "paths": {
             "/summary": op(
                 "Totals and figures per governorate",
-                "consultations, referrals, visits, camps_reached, population_reached, active_units",
+                "consultations, referrals, visits, camps_visited (a visit in the period), camps (open at its end), "
+                "camps_reached and population_reached (camps with the status reached or under-served on /camps: a "
+                "visit in the period's last NOT_REACHED_DAYS days, whole weeks for the public), active_units",
                 common,
             ),
             "/trends": op(

@@ -108,21 +108,21 @@ def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float
 
 
 @cached
-def summary(engine, f: Filters, audience: Audience) -> dict:
-    """Totals and per-governorate figures: consultations, referrals, visits, camps_reached, population_reached,
-    active_units (and, in the totals, camps: those open or visited).
+def summary(engine, f: Filters, audience: Audience, not_reached_days: int = 14) -> dict:
+    """Totals and per-governorate figures: consultations, referrals, visits, camps_visited (any visit in the period),
+    camps_reached and population_reached (camps reached: coverage.reached, the map's statuses), camps (open at the
+    period's end) and active_units.
 
     For the public, consultations and referrals are sums of the protected cells, and the rest counts activity
     whatever the syndrome (visits with a rare syndrome would count its cases) in whole weeks, with the camps'
-    protected populations. (Cached per filter set: what it takes from the camp table, visits and closed camps, does
-    not depend on the coverage thresholds.)"""
+    protected populations and the public's statuses. (Cached per filter set and NOT_REACHED_DAYS.)"""
     if audience.public:
         f = policy.public_filters(f, audience)
         activity = replace(f, syndrome=None)
-        camp_table = public_camps(engine, f, audience)
+        camp_table = public_camps(engine, f, audience, not_reached_days)
     else:
         activity = f
-        camp_table = camps(engine, f)
+        camp_table = camps(engine, f, not_reached_days)
     totals = coverage.headline(queries.period_totals(engine, activity), camp_table)
     by_gov = queries.totals_by_governorate(engine, activity)
     if audience.public:
@@ -131,8 +131,9 @@ def summary(engine, f: Filters, audience: Audience) -> dict:
         for c in COUNTS:
             by_gov[c] = [sums[c].get(g, 0) for g in by_gov["governorate"].tolist()]
             totals[c] = int(sum(sums[c].values()))
-    reached = tables.sum_by(camp_table["governorate"], camp_table["population"], camp_table["visits"] > 0)
-    by_gov["population_reached"] = [reached.get(g, 0) for g in by_gov["governorate"].tolist()]
+    coverage_by_gov = coverage.by_governorate(camp_table).set_index("governorate")
+    for column in ("camps", "camps_reached", "population_reached"):
+        by_gov[column] = [int(coverage_by_gov[column].get(g, 0)) for g in by_gov["governorate"].tolist()]
     names = queries.governorate_names(engine)
     by_gov["name"] = by_gov["governorate"].map(names)
     rows = [
@@ -446,7 +447,7 @@ def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | No
     rows = []
     for gov, group in table[table["status"] != coverage.CLOSED].groupby("governorate"):
         population = int(group["population"].sum())
-        reached = int(group.loc[group["visits"] > 0, "population"].sum())
+        reached = int(group.loc[coverage.reached(group), "population"].sum())
         active = int(mmcs.get(gov, 0))
         rows.append(
             {

@@ -33,6 +33,7 @@ SIGN_IN_REQUIRED = "sign-in-required"
 
 CLINIC_GRID = "clinic-grid"
 SOURCES = "sources"
+BEYOND_DATA = "beyond-data"
 
 BRIEFING_SCREEN = "briefing-screen"
 BRIEFING_NEXT = "briefing-next"

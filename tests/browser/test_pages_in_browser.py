@@ -135,7 +135,7 @@ def test_a_link_reproduces_the_period(dash_duo, demo_app):
     dash_duo.start_server(demo_app)
     dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-11-05&end=2018-11-25")
     dash_duo.wait_for_text_to_equal(
-        f"#{ids.PERIOD_TEXT}", "05 Nov 2018 to 25 Nov 2018 · seven governorates", timeout=20
+        f"#{ids.PERIOD_TEXT}", "05 Nov 2018 to 25 Nov 2018 · seven governorates · all syndromes", timeout=20
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
+from dashboard import words
 from dashboard.i18n import _
 from dashboard.web import ids
 from dashboard.web.components import svgcharts
@@ -38,22 +39,6 @@ PALETTE = [
     "#44AA99",
     "#117733",
 ]
-SYNDROME_NAMES = {
-    "ari": "Acute respiratory infection",
-    "awd": "Acute watery diarrhoea",
-    "bloody_diarrhoea": "Bloody diarrhoea",
-    "suspected_measles": "Suspected measles",
-    "afp": "Acute flaccid paralysis",
-    "acute_jaundice": "Acute jaundice",
-    "suspected_meningitis": "Suspected meningitis",
-    "leishmaniasis": "Leishmaniasis",
-    "scabies": "Scabies",
-    "hypertension": "Hypertension",
-    "diabetes": "Diabetes",
-    "mental_health": "Mental health",
-    "injury": "Injury",
-    "other": "Other",
-}
 
 
 _AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "ticks": "", "automargin": True}
@@ -73,10 +58,6 @@ TEMPLATE = {
 
 # A trace of values computed from counts (a rate, a share, a mean): not a count itself, so not a multiple of anything.
 DERIVED = {"meta": "derived"}
-
-
-def syndrome_name(code: str) -> str:
-    return _(SYNDROME_NAMES.get(code, code))
 
 
 def values(column) -> list:
@@ -253,7 +234,7 @@ def by_syndrome(table: pd.DataFrame) -> dict:
                 "type": "bar",
                 "x": values(part["period"]),
                 "y": values(part["consultations"]),
-                "name": syndrome_name(code),
+                "name": words.syndrome_name(code),
                 "marker": {"color": PALETTE[i % len(PALETTE)]},
             }
         )

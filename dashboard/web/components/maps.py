@@ -45,7 +45,8 @@ STATUS_COLOURS = {
 PROGRAMME_VIEW = {"center": [34.75, 42.7], "zoom": 6.5}
 
 
-def legend(coordinator: bool = False):
+def legend(meaning: str, coordinator: bool = False):
+    """The camps' statuses with what "reached" means (words.reached_meaning), and the markers' sizes and badges."""
     items = [
         dmc.Group(
             [
@@ -63,6 +64,7 @@ def legend(coordinator: bool = False):
         [
             dmc.Text(_("Camps and sites:"), fw=600, size="sm"),
             *items,
+            dmc.Text("(" + meaning + ")", size="xs", c="dimmed"),
             *(
                 [
                     dmc.Group(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dash_mantine_components as dmc
 from dash import html
 
+from dashboard import words
 from dashboard.domain import policy
 from dashboard.domain.filters import ParameterError, parse_filters
 from dashboard.i18n import _, number
@@ -49,7 +50,52 @@ def resolve_filters(query: dict, status, audience: policy.Audience):
     f, adjusted = policy.for_audience(f, audience)
     if "start" in query or "end" in query:  # (a default period is the page's own choice: nothing to explain)
         notices += [adjustment_notice(a, f) for a in adjusted if a.code == "whole_weeks"]
+    last = data_span(status, audience)[1]  # (the public's is the end of the latest record's week)
+    if last and f.end > last:
+        notices.append(beyond_data_notice(f, last))
     return f, html.Div(notices) if notices else None
+
+
+def beyond_data_notice(f, last_date):
+    """What a page says when its period runs past the latest record (a future `end`, or data not loaded yet): the
+    days after it are not reported yet, not days without consultations."""
+    return dmc.Alert(
+        _(
+            "The period ends on {end}, but the latest record is of {last}: the days after it are not reported yet, "
+            "so their figures are missing, not zero.",
+            end=f"{f.end:%d %b %Y}",
+            last=f"{last_date:%d %b %Y}",
+        ),
+        color="orange",
+        variant="light",
+        mb="md",
+        id=ids.BEYOND_DATA,
+    )
+
+
+def data_date(status, audience: policy.Audience) -> str:
+    """How recent the figures are: the latest record's day (for the public, the end of its week: a record's own day is
+    not public), not the day the data was loaded."""
+    if status.last_date is None:
+        return _("no records yet")
+    if audience.public:
+        return _("records to the week ending {date}", date=f"{data_span(status, audience)[1]:%d %b %Y}")
+    return _("records to {date}", date=f"{status.last_date:%d %b %Y}")
+
+
+def view_line(f, names: dict[str, str]) -> str:
+    """The view's filters in one line, as each page, export and PDF states them next to its figures: the period, the
+    governorates, the syndrome and (for coordinators) a unit or a camp."""
+    parts = [
+        _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}"),
+        ", ".join(names.get(g, g) for g in f.governorates) if f.governorates else _("seven governorates"),
+        _("{syndrome} only", syndrome=words.syndrome_name(f.syndrome)) if f.syndrome else _("all syndromes"),
+    ]
+    if f.clinic:
+        parts.append(_("unit {code}", code=f.clinic))
+    if f.camp:
+        parts.append(_("camp {code}", code=f.camp))
+    return " · ".join(parts)
 
 
 def protection_note(audience: policy.Audience) -> str:

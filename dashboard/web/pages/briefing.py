@@ -14,6 +14,7 @@ import dash
 import dash_mantine_components as dmc
 from dash import dcc, html
 
+from dashboard import words
 from dashboard.data import queries
 from dashboard.i18n import _, number
 from dashboard.server import auth, runtime
@@ -44,7 +45,7 @@ def _frame(title: str, subtitle: str, body, screen: str):
     )
 
 
-def _figures(figures: dict):
+def _figures(figures: dict, reached_meaning: str):
     def big(label, value, note=""):
         return html.Div(
             [
@@ -57,11 +58,11 @@ def _figures(figures: dict):
 
     return html.Div(
         [
-            big(_("people reached in camps"), number(figures["population_reached"])),
+            big(_("people reached in camps"), number(figures["population_reached"]), _("in the camps reached")),
             big(
                 _("consultations"), number(figures["consultations"]), _("{n} referrals", n=number(figures["referrals"]))
             ),
-            big(_("camps and sites reached"), f"{figures['camps_reached']} / {figures['camps']}"),
+            big(_("camps and sites reached"), f"{figures['camps_reached']} / {figures['camps']}", reached_meaning),
             big(_("mobile units active"), number(figures["active_units"]), _("MMCs and ambulances")),
         ],
         className="briefing-figures",
@@ -97,14 +98,7 @@ class _Briefing:
     def __init__(self, engine, settings, status, f, audience, screen: str):
         self.engine, self.settings, self.f, self.audience, self.shown = engine, settings, f, audience, screen
         self.names = queries.governorate_names(engine)
-        where = ", ".join(self.names[g] for g in f.governorates) if f.governorates else _("seven governorates")
-        self.subtitle = _(
-            "{start} to {end} · {where} · data of {loaded}",
-            start=f"{f.start:%d %b %Y}",
-            end=f"{f.end:%d %b %Y}",
-            where=where,
-            loaded=f"{status.last_loaded_at:%d %b %Y}" if status.last_loaded_at else "–",
-        )
+        self.subtitle = notices.view_line(f, self.names) + " · " + notices.data_date(status, audience)
         if status.is_demo:
             self.subtitle += " · " + _("Demo data (synthetic)")
 
@@ -121,17 +115,19 @@ class _Briefing:
         return figures.camp_table(self.engine, self.f, self.audience, self.settings)
 
     def _figures(self):
-        return _figures(figures.summary(self.engine, self.f, self.audience)["totals"])
+        days = self.settings.not_reached_days
+        totals = figures.summary(self.engine, self.f, self.audience, days)["totals"]
+        return _figures(totals, words.reached_meaning(self.audience, days))
 
     def _map(self):
-        summary = figures.summary(self.engine, self.f, self.audience)
+        summary = figures.summary(self.engine, self.f, self.audience, self.settings.not_reached_days)
         by_gov = {row["governorate"]: row for row in summary["governorates"]}
         layers = map_layers(self.engine, self.settings, self.f, self._camps(), by_gov, self.audience)
         return html.Div(
             [
                 the_map(layers, self.settings, self.f, "rate", map_id=f"briefing-map-{self.shown}"),
                 maps.choropleth_legend("rate", layers["breaks"]["rate"]),
-                maps.legend(),
+                maps.legend(words.reached_meaning(self.audience, self.settings.not_reached_days)),
             ],
             className="briefing-map",
         )

@@ -280,7 +280,7 @@ def _map_part(query: dict):
     engine, settings, f, table = _part_camps(query)  # status and population: the map needs no more of the gap table
     clinics = coverage.clinic_workload(figures.clinic_activity(engine, f))
     audience = auth.audience()
-    summary = figures.summary(engine, f, audience)
+    summary = figures.summary(engine, f, audience, settings.not_reached_days)
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
     layers = {**maps.map_layers(engine, settings, f, table, by_gov, audience), "units": None}  # bases instead of counts
     the_map = maps.the_map(
@@ -330,7 +330,7 @@ def _map_part(query: dict):
     return dmc.Stack(
         [
             the_map,
-            maps.legend(coordinator=True),
+            maps.legend(words.reached_meaning(audience, settings.not_reached_days), coordinator=True),
             dmc.Group(
                 [
                     _km_input(ids.RING_RADIUS, _("Coverage ring radius (km)"), settings.access_km, w=200, size="xs"),
@@ -378,7 +378,7 @@ def layout(**query):
     status, f, notice = found
     settings = runtime.settings()
     names = queries.governorate_names(runtime.engine())
-    period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
+    period = notices.view_line(f, names)
     next_panel = dmc.Paper(
         [
             dmc.Title(_("Where next"), order=4),

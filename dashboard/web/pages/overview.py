@@ -39,12 +39,11 @@ def layout(figure: str = "rate", **query):
     f, notice = notices.resolve_filters(query, status, audience)
     figure = figure if figure in maps.FIGURES else "rate"
     names = queries.governorate_names(engine)
-    summary = figures.summary(engine, f, audience)
+    summary = figures.summary(engine, f, audience, settings.not_reached_days)
     by_gov = {r["governorate"]: r for r in summary["governorates"]}
     layers = maps.map_layers(engine, settings, f, figures.camp_table(engine, f, audience, settings), by_gov, audience)
     weekly = figures.trends(engine, replace(f, freq="week"), audience)
-    where = ", ".join(names[g] for g in f.governorates) if f.governorates else _("seven governorates")
-    period = _("{start} to {end} · {where}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}", where=where)
+    period = notices.view_line(f, names)
     chart = (
         charts.weekly_chart_image(weekly, names, "?" + urlencode(f.query(), doseq=True))
         if not weekly.empty
@@ -61,10 +60,10 @@ def layout(figure: str = "rate", **query):
                 ],
                 justify="space-between",
             ),
-            _headline(summary["totals"]),
+            _headline(summary["totals"], audience, settings.not_reached_days),
             dmc.Grid(
                 [
-                    dmc.GridCol(_map_column(layers, settings, f, figure), span={"base": 12, "lg": 7}),
+                    dmc.GridCol(_map_column(layers, settings, f, figure, audience), span={"base": 12, "lg": 7}),
                     dmc.GridCol(chart, span={"base": 12, "lg": 5}),
                 ]
             ),
@@ -77,23 +76,29 @@ def layout(figure: str = "rate", **query):
     )
 
 
-def _headline(totals: dict):
-    """The four headline figures."""
+def _headline(totals: dict, audience, not_reached_days: int):
+    """The four headline figures, with what "reached" means (the map's statuses: words.reached_meaning)."""
     return cards.figure_cards(
         [
             (
                 _("People reached"),
                 number(totals["population_reached"]),
-                _("in camps visited in the period (population at its end)"),
+                _("living in the camps reached (population at the period's end)"),
             ),
             (_("Consultations"), number(totals["consultations"]), _("{n} referrals", n=number(totals["referrals"]))),
-            (_("Camps reached"), f"{totals['camps_reached']} / {totals['camps']}", _("camps and sites with a visit")),
+            (
+                _("Camps reached"),
+                f"{totals['camps_reached']} / {totals['camps']}",
+                words.reached_meaning(audience, not_reached_days)
+                + "; "
+                + _("{n} visited in the period", n=number(totals["camps_visited"])),
+            ),
             (_("Units active"), number(totals["active_units"]), _("MMCs and ambulances with a visit")),
         ]
     )
 
 
-def _map_column(layers: dict, settings, f, figure: str):
+def _map_column(layers: dict, settings, f, figure: str, audience):
     """The map with its figure's choice, its legends and what a click does."""
     controls = dmc.Group(
         [
@@ -112,7 +117,7 @@ def _map_column(layers: dict, settings, f, figure: str):
             controls,
             maps.the_map(layers, settings, f, figure),
             html.Div(maps.choropleth_legend(figure, layers["breaks"][figure]), id=ids.MAP_LEGEND),
-            maps.legend(),
+            maps.legend(words.reached_meaning(audience, settings.not_reached_days)),
             dmc.Text(_("Click a governorate to show only it; click a camp for its details."), size="xs", c="dimmed"),
         ],
         gap="xs",

@@ -22,6 +22,7 @@ import pandas as pd
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard import words
 from dashboard.analytics import geo
 from dashboard.config import Settings
 from dashboard.data import queries
@@ -309,7 +310,7 @@ def _filters_bar(f, status, names, audience, engine):
                     label=_("Syndrome"),
                     placeholder=_("All syndromes"),
                     clearable=True,
-                    data=[{"value": s, "label": charts.syndrome_name(s)} for s in SYNDROMES],
+                    data=[{"value": s, "label": words.syndrome_name(s)} for s in SYNDROMES],
                     value=f.syndrome,
                     w=240,
                 ),
@@ -365,7 +366,7 @@ def _alerts_section(found: pd.DataFrame, names, f, outline_shapes: dict):
     found = found.head(ALERTS_SHOWN)  # newest first (figures.alerts): a long period at scale has tens of thousands
     rows = found.assign(
         week=found["week"].dt.date.astype(str),
-        syndrome_name=found["syndrome"].map(charts.syndrome_name),
+        syndrome_name=found["syndrome"].map(words.syndrome_name),
         rule_name=found["rule"].map({"single_case": _("One case"), "threshold": _("Twice the recent mean")}),
     )
     grid = dag.AgGrid(
@@ -465,7 +466,7 @@ def layout(**query):
     if view is None:
         return notices.setup_notice(queries.data_status(runtime.engine()))
     f = view.f
-    period = _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}")
+    period = notices.view_line(f, view.names)
     note = (
         notices.protection_note(view.audience)
         + " "

@@ -378,10 +378,13 @@ def test_a_closed_camp_is_not_a_gap():
     out = coverage.camp_status(_camps(None, 0, visits=0), history, D(2017, 7, 1), D(2017, 12, 31))
     assert out.loc[0, "status"] == coverage.CLOSED
     assert coverage.headline({}, out)["camps"] == 0
-    # Visited in the period before it closed: still closed, but it counts among the camps the period reached.
+    # Visited in the period before it closed: still closed, so neither open nor reached ("Camps reached 1 / 0" would
+    # be nonsense on a card), but the period's totals still count it among the camps visited.
     out = coverage.camp_status(_camps(D(2017, 6, 20), 10, visits=1), history, D(2017, 1, 1), D(2017, 12, 31))
     assert out.loc[0, "status"] == coverage.CLOSED
-    assert coverage.headline({}, out)["camps"] == 1
+    figures = coverage.headline({"camps_visited": 1}, out)
+    assert (figures["camps"], figures["camps_reached"], figures["population_reached"]) == (0, 0, 0)
+    assert figures["camps_visited"] == 1
 
 
 @pytest.mark.parametrize(

@@ -122,7 +122,7 @@ def test_the_figures_are_not_empty(loaded):
     f = Filters(D(2018, 10, 1), D(2018, 10, 31))
     totals = queries.period_totals(loaded, f)
     assert totals["visits"] > 100
-    assert totals["camps_reached"] > 50
+    assert totals["camps_visited"] > 50
     assert totals["consultations"] > 1000
 
 

@@ -45,7 +45,14 @@ def coordinator(api_app):
 def test_summary_matches_hand_computed_figures(coordinator):
     body = coordinator.get(f"/api/v1/summary?{WEEK}").get_json()
     assert body["totals"] == dict(
-        consultations=85, referrals=7, visits=5, camps_reached=2, active_units=3, population_reached=2500, camps=3
+        consultations=85,
+        referrals=7,
+        visits=5,
+        camps_visited=2,
+        camps_reached=2,
+        active_units=3,
+        population_reached=2500,
+        camps=3,
     )
     by_gov = {g["governorate"]: g for g in body["governorates"]}
     assert by_gov["IQ-AN"] == dict(
@@ -54,6 +61,8 @@ def test_summary_matches_hand_computed_figures(coordinator):
         consultations=50,
         referrals=6,
         visits=3,
+        camps_visited=1,
+        camps=2,
         camps_reached=1,
         active_units=2,
         population_reached=500,

@@ -39,8 +39,9 @@ def test_each_screen_carries_period_and_data_date(app):
         page = _briefing(app, screen=screen, start="2017-01-30", end="2017-02-05")
         words = " ".join(texts(page))
         assert title in words
-        assert "30 Jan 2017 to 05 Feb 2017" in words
-        assert "data of" in words
+        assert "30 Jan 2017 to 05 Feb 2017 · seven governorates · all syndromes" in words
+        # the data's date is its latest record's (Monday 6 Feb, in whole weeks for the public), not the load's
+        assert "records to the week ending 12 Feb 2017" in words
         assert "Demo data (synthetic)" in words
 
 

@@ -41,11 +41,15 @@ def test_figures_match_the_data_layer(tiny_app):
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05", role="coordinator")
     cards = texts(find(page, ids.OVERVIEW_FIGURES))
     # People reached: A (2,000 at the period's end) + B (500); 85 consultations, 7 referrals; 2 of 3 camps; 3 units.
-    assert cards[:3] == ["People reached", "2,500", "in camps visited in the period (population at its end)"]
+    assert cards[:3] == ["People reached", "2,500", "living in the camps reached (population at the period's end)"]
     assert cards[3:6] == ["Consultations", "85", "7 referrals"]
-    assert "2 / 3" in cards
+    assert cards[6:9] == [
+        "Camps reached",
+        "2 / 3",
+        "reached: visited in the last 14 days of the period, of the camps open; 2 visited in the period",
+    ]
     assert cards[-2:] == ["3", "MMCs and ambulances with a visit"]
-    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates" in texts(page)
+    assert "30 Jan 2017 to 05 Feb 2017 · seven governorates · all syndromes" in texts(page)
     assert any("every count is exact" in t for t in texts(page))
 
 
