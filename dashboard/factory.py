@@ -21,7 +21,7 @@ from dashboard.server import auth, compression, ratelimit
 from dashboard.server.api import api
 from dashboard.server.downloads import downloads
 from dashboard.server.places import places
-from dashboard.web import callbacks, parts, shell
+from dashboard.web import callbacks, document, parts, shell
 
 log = logging.getLogger(__name__)
 STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")  # the same for every visitor
@@ -45,6 +45,7 @@ def build(settings: Settings) -> Dash:
     )
     compression.drop_full_plotly()
     compression.init_app(app)
+    document.init_app(app)
     app.server.config.update(
         MMC_SETTINGS=settings,
         MMC_ENGINE=engine,

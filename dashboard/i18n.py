@@ -13,6 +13,11 @@ CATALOGUES: dict[str, dict[str, str]] = {"en": {}}
 _language: ContextVar[str] = ContextVar("language", default="en")
 
 
+def language() -> str:
+    """The current language's code (as `<html lang>` gives it)."""
+    return _language.get()
+
+
 def direction() -> str:
     """'ltr' or 'rtl' for the current language."""
     return LANGUAGES[_language.get()][1]

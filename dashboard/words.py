@@ -46,8 +46,8 @@ def reached_meaning(audience, not_reached_days: int) -> str:
     in the period's last days (coverage.reached), whole weeks for the public (policy.public_not_reached_days)."""
     if audience.public:
         weeks = max(1, -(-not_reached_days // 7))
-        return _("reached: visited in the last {n} weeks of the period, of the camps open", n=weeks)
-    return _("reached: visited in the last {n} days of the period, of the camps open", n=not_reached_days)
+        return _("visited in the period's last {n} weeks", n=weeks)
+    return _("visited in the period's last {n} days", n=not_reached_days)
 
 
 def with_reasons(table: pd.DataFrame, settings) -> pd.DataFrame:

@@ -626,10 +626,20 @@ def _int(value) -> int | None:
     return None if value in (None, "") else int(float(value))
 
 
+def csv_table(text: str) -> tuple[list[str], list[str], list[list[str]]]:
+    """One of our CSV files as (header, HXL hashtags, data rows): the hashtag row is found as HXL readers find it,
+    below any lines that say what the file is of (a page's export starts with its title and filters)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    for i, row in enumerate(rows[1:], start=1):
+        if row and all(cell.startswith("#") for cell in row if cell):
+            return rows[i - 1], row, rows[i + 1 :]
+    raise AssertionError(f"no HXL hashtag row in {text[:200]!r}")
+
+
 def csv_rows(text: str) -> list[dict]:
-    """The data rows of one of our CSV files (its second row holds HXL hashtags)."""
-    rows = list(csv.DictReader(io.StringIO(text)))
-    return [r for r in rows if not any(str(v).startswith("#") for v in r.values())]
+    """The data rows of one of our CSV files, as dicts by header."""
+    header, _tags, rows = csv_table(text)
+    return [dict(zip(header, row, strict=False)) for row in rows]
 
 
 def trends_download(client, chart: str, query: dict) -> list[dict]:

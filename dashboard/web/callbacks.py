@@ -67,6 +67,15 @@ def user_changed(drawn_values: dict | None) -> bool:
 
 
 def register(app: Dash) -> None:
+    app.clientside_callback(  # the phone menu: its button opens the drawer; closing the drawer resets the button
+        "function (button, drawer) { const id = dash_clientside.callback_context.triggered_id;"
+        " return id === 'menu' ? [drawer, drawer] : [button, button]; }",
+        Output(ids.MENU, "opened"),
+        Output(ids.MENU_BUTTON, "opened"),
+        Input(ids.MENU_BUTTON, "opened"),
+        Input(ids.MENU, "opened"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(  # the governorates: kept outlines joined with each answer's figures, in the browser
         ClientsideFunction(namespace="mmc", function_name="governorateLayer"),
         Output(ids.GOV_LAYER, "data"),

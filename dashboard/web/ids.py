@@ -4,6 +4,8 @@ DEMO_BANNER = "demo-banner"
 SETUP_NOTICE = "setup-notice"
 DEMO_BADGE = "demo-badge"
 NAV = "nav"
+MENU = "menu"
+MENU_BUTTON = "menu-button"
 LANGUAGE = "language"
 
 OVERVIEW_FIGURES = "overview-figures"

@@ -9,9 +9,16 @@ from dash import dcc, html
 from dashboard.data import queries
 from dashboard.i18n import LANGUAGES, _, direction
 from dashboard.server import auth, runtime
-from dashboard.web import ids
+from dashboard.web import document, ids
 
-THEME = {"primaryColor": "blue", "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"}
+# Blue at shade 8 (5:1 on white) for links and buttons; text on a filled colour black or white, whichever reads
+# (WCAG 2.1 AA, 4.5:1; assets/style.css darkens dimmed text and the light variants' text the same way).
+THEME = {
+    "primaryColor": "blue",
+    "primaryShade": {"light": 8, "dark": 8},
+    "autoContrast": True,
+    "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
+}
 
 
 def demo_banner(status: queries.DataStatus):
@@ -30,18 +37,63 @@ def demo_banner(status: queries.DataStatus):
     )
 
 
-def navigation():
+def _links() -> list[tuple[str, str]]:
     pages = sorted(
         (p for p in dash.page_registry.values() if p.get("nav_order") is not None), key=lambda p: p["nav_order"]
     )
     links = [(_(p["name"]), p["relative_path"]) for p in pages]
     if auth.role_at_least("coordinator"):
         links.append((_("Load data"), "/coordinator/data"))
-    return dmc.Group(
-        [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in links],
-        gap="sm",
+    return links
+
+
+def navigation():
+    """The pages, in the header from the sm breakpoint up (phones have the menu: phone_menu)."""
+    return html.Nav(
+        dmc.Group(
+            [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in _links()],
+            gap="sm",
+        ),
         id=ids.NAV,
-        visibleFrom="sm",
+        className="mmc-nav",
+        **{"aria-label": _("Pages")},
+    )
+
+
+def phone_menu():
+    """On a phone: a menu button that opens the pages and the sign-in (or sign-out) in a drawer."""
+    account = auth.current_user()
+    sign = (
+        dmc.Anchor(_("Sign in"), href="/login", fw=500)
+        if account is None
+        else html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
+                html.Button(_("Sign out"), type="submit", className="mmc-button mmc-button-light"),
+            ],
+            method="POST",
+            action="/auth/logout",
+        )
+    )
+    return html.Div(
+        [
+            dmc.Burger(id=ids.MENU_BUTTON, opened=False, size="sm", **{"aria-label": _("Menu")}),
+            dmc.Drawer(
+                html.Nav(
+                    dmc.Stack(
+                        [dmc.Anchor(name, href=path, fw=500, size="lg", c="dark") for name, path in _links()] + [sign],
+                        gap="md",
+                    ),
+                    **{"aria-label": _("Pages")},
+                ),
+                id=ids.MENU,
+                opened=False,
+                position="right",
+                size="75%",
+                title=_("Mobile Medical Clinics · Iraq"),
+            ),
+        ],
+        className="mmc-phone-only",
     )
 
 
@@ -72,15 +124,25 @@ def layout():
             dmc.Group(
                 [
                     html.Img(src=dash.get_asset_url("logo.svg"), height=28, alt=""),
-                    dmc.Title(_("Mobile Medical Clinics · Iraq"), order=4),
+                    dmc.Anchor(
+                        _("Mobile Medical Clinics · Iraq"),
+                        href="/",
+                        fw=700,
+                        size="lg",
+                        c="dark",
+                        underline="never",
+                        className="mmc-app-title",
+                    ),
                     html.Span(
                         dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled")
                         if status.is_demo
                         else None,
                         id=ids.DEMO_BADGE,
+                        className="mmc-demo-badge",
                     ),
                 ],
                 gap="sm",
+                wrap="nowrap",
             ),
             navigation(),
             dmc.Group(
@@ -97,7 +159,9 @@ def layout():
                     ),
                 ],
                 gap="md",
+                className="mmc-wide-only",
             ),
+            phone_menu(),
         ],
         justify="space-between",
         h="100%",
@@ -125,7 +189,8 @@ def layout():
                                 ),
                             ],
                             size="xl",
-                        )
+                        ),
+                        id=document.MAIN_ID,
                     ),
                 ],
                 header={"height": 60},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import html
@@ -17,7 +19,7 @@ def figure_cards(figures: list[tuple[str, str, str]]):
             dmc.Paper(
                 [
                     dmc.Text(label, size="sm", c="dimmed"),
-                    dmc.Text(value, fz=32, fw=700, className="figure-value"),
+                    dmc.Text(value, fw=700, className="figure-value"),
                     dmc.Text(note, size="xs", c="dimmed"),
                 ],
                 p="md",
@@ -30,6 +32,13 @@ def figure_cards(figures: list[tuple[str, str, str]]):
         id=ids.OVERVIEW_FIGURES,
         mb="md",
     )
+
+
+def scrolling(table, label: str):
+    """A wide table in a box that scrolls sideways on a narrow screen (the page itself never does), reachable by
+    keyboard (a named region that takes focus, so arrow keys scroll it)."""
+    named: dict[str, Any] = {"aria-label": label}
+    return html.Div(table, className="mmc-table-scroll", tabIndex=0, role="region", **named)
 
 
 def empty_state(message: str):

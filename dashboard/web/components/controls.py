@@ -23,7 +23,7 @@ def filter_bar(f, first, last, names: dict[str, str]):
                 maxDate=last.isoformat() if last else None,
                 valueFormat="DD MMM YYYY",
                 allowSingleDateInRange=True,
-                w=280,
+                w={"base": "100%", "sm": 280},
             ),
             dmc.MultiSelect(
                 id=ids.FILTER_GOVERNORATES,
@@ -32,7 +32,7 @@ def filter_bar(f, first, last, names: dict[str, str]):
                 data=[{"value": g.iso, "label": names.get(g.iso, g.name_en)} for g in PROGRAMME_GOVERNORATES],
                 value=list(f.governorates),
                 clearable=True,
-                w=360,
+                w={"base": "100%", "sm": 360},
             ),
             drawn(
                 ids.FILTER_DRAWN,

@@ -64,7 +64,7 @@ def legend(meaning: str, coordinator: bool = False):
         [
             dmc.Text(_("Camps and sites:"), fw=600, size="sm"),
             *items,
-            dmc.Text("(" + meaning + ")", size="xs", c="dimmed"),
+            dmc.Text(_("reached: {meaning}", meaning=meaning), size="xs", c="dimmed"),
             *(
                 [
                     dmc.Group(

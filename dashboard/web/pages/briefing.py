@@ -70,7 +70,8 @@ def _figures(figures: dict, reached_meaning: str):
 
 
 def _gaps_table(table):
-    return html.Table(cards.governorate_gaps_rows(table), className="briefing-table", id=ids.BRIEFING_GAPS)
+    table = html.Table(cards.governorate_gaps_rows(table), className="briefing-table", id=ids.BRIEFING_GAPS)
+    return cards.scrolling(table, _("Coverage gaps by governorate"))
 
 
 def layout(screen: str = "figures", **query):
@@ -117,7 +118,7 @@ class _Briefing:
     def _figures(self):
         days = self.settings.not_reached_days
         totals = figures.summary(self.engine, self.f, self.audience, days)["totals"]
-        return _figures(totals, words.reached_meaning(self.audience, days))
+        return _figures(totals, _("{meaning}, of the camps open", meaning=words.reached_meaning(self.audience, days)))
 
     def _map(self):
         summary = figures.summary(self.engine, self.f, self.audience, self.settings.not_reached_days)

@@ -78,11 +78,48 @@ def _chosen_for(search: str | None, request: dict | None) -> pd.DataFrame:
     return chosen_gaps(words.with_reasons(figures.gaps(runtime.engine(), f, settings), settings), request)
 
 
-def _grid():
-    def col(field, header, **extra):
-        return {"field": field, "headerName": header, "filter": True, "sortable": True, **extra}
+# The camp table's columns, in the grid's order: (field, header, grid options). The export follows the same list,
+# then the codes (export_columns).
+NUMBER_FILTER = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
+GRID_COLUMNS: list[tuple[str, str, dict]] = [
+    ("name", "Camp or site", {"pinned": "left", "minWidth": 190}),
+    ("governorate_name", "Governorate", {}),
+    (
+        "status_label",
+        "Status",
+        {"cellClass": {"function": "params.data ? 'status-cell status-' + params.data.status : ''"}},
+    ),
+    # one line a row (rows fetched a block at a time have a fixed height): wide enough for the longest reason, and
+    # the whole of it on hover
+    ("reason", "Why", {"minWidth": 370, "tooltipField": "reason"}),
+    ("days_since_visit", "Days since last visit", {"sortingOrder": ["desc", "asc", None], **NUMBER_FILTER}),
+    ("last_visit", "Last visit", {}),
+    (
+        "population",
+        "Population",
+        {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"}, **NUMBER_FILTER},
+    ),
+    ("population_date", "Population as of", {}),
+    ("units_served", "Units that served it", {"minWidth": 200}),
+    ("visits", "Visits", NUMBER_FILTER),
+    ("consultations", "Consultations", NUMBER_FILTER),
+    ("utilisation", "Consultations per person per year", NUMBER_FILTER),
+    ("nearest_base_km", "Nearest base (km)", NUMBER_FILTER),
+]
+EXTRA_TAGS = {"status_label": "#status+name", "status": "#status+code"}
 
-    number_filter = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
+
+def export_columns() -> list[tuple[str, str, str]]:
+    """The camp table's export: the grid's columns with its headers, in its order, then the codes (camp,
+    governorate, status) in their own columns; each with its HXL tag."""
+    tags = {key: tag for key, _header, tag in figures.GAP_COLUMNS} | EXTRA_TAGS
+    codes = [("code", _("Camp code")), ("governorate", _("Governorate code")), ("status", _("Status code"))]
+    return [(field, _(header), tags[field]) for field, header, _options in GRID_COLUMNS] + [
+        (field, header, tags[field]) for field, header in codes
+    ]
+
+
+def _grid():
     return dag.AgGrid(
         id=ids.GAP_GRID,
         # Rows come a block at a time from the server (grid_rows), filtered and sorted there: a filter change no
@@ -90,30 +127,8 @@ def _grid():
         rowModelType="infinite",
         getRowId="params.data.camp_id",
         columnDefs=[
-            col("name", _("Camp or site"), pinned="left", minWidth=190),
-            col("governorate_name", _("Governorate")),
-            col(
-                "status_label",
-                _("Status"),
-                cellClass={"function": "params.data ? 'status-cell status-' + params.data.status : ''"},
-            ),
-            # one line a row (rows fetched a block at a time have a fixed height): wide enough for the longest
-            # reason, and the whole of it on hover
-            col("reason", _("Why"), minWidth=370, tooltipField="reason"),
-            col("days_since_visit", _("Days since last visit"), sortingOrder=["desc", "asc", None], **number_filter),
-            col("last_visit", _("Last visit")),
-            col(
-                "population",
-                _("Population"),
-                valueFormatter={"function": "params.value == null ? '' : d3.format(',')(params.value)"},
-                **number_filter,
-            ),
-            col("population_date", _("Population as of")),
-            col("units_served", _("Units that served it"), minWidth=200),
-            col("visits", _("Visits"), **number_filter),
-            col("consultations", _("Consultations"), **number_filter),
-            col("utilisation", _("Consultations per person per year"), **number_filter),
-            col("nearest_base_km", _("Nearest base (km)"), **number_filter),
+            {"field": field, "headerName": _(header), "filter": True, "sortable": True, **options}
+            for field, header, options in GRID_COLUMNS
         ],
         defaultColDef={"resizable": True, "minWidth": 110, "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={
@@ -218,9 +233,15 @@ def _unit_bases(clinics: pd.DataFrame) -> dict:
 
 
 def _summary(table: pd.DataFrame):
-    return dmc.Table(
-        cards.governorate_gaps_rows(table), striped=True, highlightOnHover=True, id=ids.GAP_SUMMARY, fz="sm"
+    table = dmc.Table(
+        cards.governorate_gaps_rows(table),
+        striped=True,
+        highlightOnHover=True,
+        id=ids.GAP_SUMMARY,
+        fz="sm",
+        className="mmc-numbers",
     )
+    return cards.scrolling(table, _("Coverage gaps by governorate"))
 
 
 def _km_input(component_id: str, label: str, km: float, **style):
@@ -409,7 +430,7 @@ def layout(**query):
             notices.setup_notice(status),
             notice,
             dmc.Group(
-                [dmc.Title(_("Coverage gaps"), order=2), dmc.Text(period, c="dimmed", size="lg")],
+                [dmc.Title(_("Coverage gaps"), order=1, size="h2"), dmc.Text(period, c="dimmed", size="lg")],
                 justify="space-between",
             ),
             controls.filter_bar(f, status.first_date, status.last_date, names),
@@ -547,13 +568,24 @@ def grid_rows(request, search):
     prevent_initial_call=True,
 )
 def export(_csv, _xlsx, request, search):
-    """Every row that passes the grid's filters, in its order (not only the rows the grid has fetched)."""
+    """Every row that passes the grid's filters, in its order (not only the rows the grid has fetched), with the
+    grid's headers, and the view it is of in its first lines and its name."""
     _require_coordinator()
-    rows = grids.records(_chosen_for(search, request), [k for k, _h, _t in figures.GAP_COLUMNS])
-    stamp = dt.date.today().isoformat()
+    columns = export_columns()
+    rows = grids.records(_chosen_for(search, request), [key for key, _h, _t in columns])
+    f = _part_filters(parts.page_query(search))
+    engine = runtime.engine()
+    preamble = [
+        _("Mobile Medical Clinics, Iraq: camps and sites, coverage gaps"),
+        notices.view_line(f, queries.governorate_names(engine)),
+        notices.data_date(queries.data_status(engine), auth.audience())
+        + " · "
+        + _("exported {when}", when=f"{dt.date.today():%d %b %Y}"),
+    ]
+    name = exports.file_name("mmc-camps", f)
     if dash.ctx.triggered_id == ids.EXPORT_XLSX:
-        return dcc.send_bytes(exports.to_xlsx(rows, figures.GAP_COLUMNS, "gaps"), f"mmc-gaps-{stamp}.xlsx")
-    return dcc.send_string(exports.to_csv(rows, figures.GAP_COLUMNS), f"mmc-gaps-{stamp}.csv")
+        return dcc.send_bytes(exports.to_xlsx(rows, columns, "camps", preamble), name + ".xlsx")
+    return dcc.send_string(exports.to_csv(rows, columns, preamble), name + ".csv")
 
 
 @dash.callback(Output(ids.GAP_MAP, "viewport"), Input(ids.GAP_GRID, "selectedRows"), prevent_initial_call=True)

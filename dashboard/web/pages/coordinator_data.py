@@ -197,7 +197,7 @@ def layout(kind: str | None = None, **_query):
             notice,
             dmc.Group(
                 [
-                    dmc.Title(_("Load data"), order=2),
+                    dmc.Title(_("Load data"), order=1, size="h2"),
                     dmc.Anchor(_("Formats, other names and definitions"), href="/formats", size="sm"),
                 ],
                 justify="space-between",

@@ -23,7 +23,7 @@ def layout(error: str | None = None, next: str | None = None, **_query):
     if account is not None:
         return dmc.Stack(
             [
-                dmc.Title(_("Signed in"), order=2),
+                dmc.Title(_("Signed in"), order=1, size="h2"),
                 dmc.Text(_("You are signed in as {name} ({role}).", name=account.username, role=_(account.role))),
             ]
         )
@@ -31,7 +31,7 @@ def layout(error: str | None = None, next: str | None = None, **_query):
         dmc.Paper(
             html.Form(
                 [
-                    dmc.Title(_("Sign in"), order=2),
+                    dmc.Title(_("Sign in"), order=1, size="h2"),
                     dmc.Text(
                         _("For coordinators and admins. The public pages need no account."), size="sm", c="dimmed"
                     ),

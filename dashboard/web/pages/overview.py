@@ -55,7 +55,7 @@ def layout(figure: str = "rate", **query):
             notice,
             dmc.Group(
                 [
-                    dmc.Title(_("Mobile Medical Clinics for displaced people"), order=2),
+                    dmc.Title(_("Mobile Medical Clinics for displaced people"), order=1, size="h2"),
                     dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg"),
                 ],
                 justify="space-between",
@@ -89,9 +89,11 @@ def _headline(totals: dict, audience, not_reached_days: int):
             (
                 _("Camps reached"),
                 f"{totals['camps_reached']} / {totals['camps']}",
-                words.reached_meaning(audience, not_reached_days)
-                + "; "
-                + _("{n} visited in the period", n=number(totals["camps_visited"])),
+                _(
+                    "{meaning}, of the camps open; {n} visited at any time in the period",
+                    meaning=words.reached_meaning(audience, not_reached_days),
+                    n=number(totals["camps_visited"]),
+                ),
             ),
             (_("Units active"), number(totals["active_units"]), _("MMCs and ambulances with a visit")),
         ]

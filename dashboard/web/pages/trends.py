@@ -312,7 +312,7 @@ def _filters_bar(f, status, names, audience, engine):
                     clearable=True,
                     data=[{"value": s, "label": words.syndrome_name(s)} for s in SYNDROMES],
                     value=f.syndrome,
-                    w=240,
+                    w={"base": "100%", "sm": 240},
                 ),
                 dmc.SegmentedControl(
                     id=ids.TRENDS_FREQ,
@@ -482,7 +482,10 @@ def layout(**query):
             notices.setup_notice(view.status),
             view.notice,
             dmc.Group(
-                [dmc.Title(_("Caseload trends"), order=2), dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg")],
+                [
+                    dmc.Title(_("Caseload trends"), order=1, size="h2"),
+                    dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg"),
+                ],
                 justify="space-between",
             ),
             _filters_bar(f, view.status, view.names, view.audience, view.engine),
@@ -592,7 +595,14 @@ def download(clicks, search):
     for row in rows:
         if isinstance(row.get("period"), pd.Timestamp):
             row["period"] = row["period"].date().isoformat()
-    return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name]), f"mmc-{name}-{f.start}-{f.end}.csv")
+    preamble = [
+        _("Mobile Medical Clinics, Iraq: caseload trends ({chart})", chart=name),
+        notices.view_line(f, view.names),
+        notices.data_date(view.status, view.audience),
+        *([notices.protection_note(view.audience)] if view.audience.public else []),
+    ]
+    name_of_file = exports.file_name(f"mmc-{name}", f)
+    return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name], preamble), name_of_file + ".csv")
 
 
 dash.clientside_callback(  # the governorates under the alerts, from the outlines the browser keeps

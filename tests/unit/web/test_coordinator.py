@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import io
 
 import dash
@@ -187,10 +188,19 @@ def test_exports_as_filtered_with_hxl(coordinator):
     )
     data = csv_response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
     table = list(csv.reader(io.StringIO(data["content"])))
-    assert table[0] == [h for _k, h, _t in figures.GAP_COLUMNS]
-    assert table[1][0] == "#loc+code"
-    assert [r[0] for r in table[2:]] == ["C", "A"]  # every row that passes the filter, in the grid's order
-    assert data["filename"].endswith(".csv")
+    # what it is of, in its first lines: title, the view's filters, the data's date
+    assert table[0] == ["Mobile Medical Clinics, Iraq: camps and sites, coverage gaps"]
+    assert table[1] == ["30 Jan 2017 to 05 Feb 2017 · seven governorates · all syndromes"]
+    assert table[2][0].startswith("records to 06 Feb 2017 · exported ")
+    # the grid's headers in its order (names first, machine codes last), each with its HXL tag below it
+    header, tags, rows = table[3], table[4], table[5:]
+    assert header[:4] == ["Camp or site", "Governorate", "Status", "Why"]
+    assert header[-3:] == ["Camp code", "Governorate code", "Status code"]
+    assert (tags[0], tags[2]) == ("#loc+name", "#status+name")
+    assert tags[-3:] == ["#loc+code", "#adm1+code", "#status+code"]
+    assert [r[-3] for r in rows] == ["C", "A"]  # every row that passes the filter, in the grid's order
+    assert (rows[0][2], rows[0][-1]) == ("Not reached", "not_reached")  # a label, and the code in its own column
+    assert data["filename"] == "mmc-camps-2017-01-30-to-2017-02-05.csv"  # the view's name, not today's date
 
     xlsx_response = call_callback(
         coordinator,
@@ -201,9 +211,14 @@ def test_exports_as_filtered_with_hxl(coordinator):
     data = xlsx_response.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
     sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
     values = list(sheet.values)
-    assert values[1][0] == "#loc+code"
-    assert [v[0] for v in values[2:]] == ["C", "A"]
-    assert data["filename"].endswith(".xlsx")
+    assert values[1][0] == "30 Jan 2017 to 05 Feb 2017 · seven governorates · all syndromes"
+    assert (values[4][:2], values[5][0]) == (("Camp or site", "Governorate"), "#loc+name")
+    assert [v[-3] for v in values[6:]] == ["C", "A"]
+    # the filter buttons on the HXL row, the panes frozen under it: sorting never moves the tags into the data
+    assert (sheet.auto_filter.ref, sheet.freeze_panes) == ("A6:P8", "A7")
+    visited = values[6 + 1][header.index("Last visit")]  # camp A's last visit, a real date
+    assert visited == dt.datetime(2017, 2, 1)
+    assert data["filename"] == "mmc-camps-2017-01-30-to-2017-02-05.xlsx"
 
 
 def test_exported_text_cannot_run_as_a_formula():

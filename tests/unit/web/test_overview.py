@@ -46,7 +46,7 @@ def test_figures_match_the_data_layer(tiny_app):
     assert cards[6:9] == [
         "Camps reached",
         "2 / 3",
-        "reached: visited in the last 14 days of the period, of the camps open; 2 visited in the period",
+        "visited in the period's last 14 days, of the camps open; 2 visited at any time in the period",
     ]
     assert cards[-2:] == ["3", "MMCs and ambulances with a visit"]
     assert "30 Jan 2017 to 05 Feb 2017 · seven governorates · all syndromes" in texts(page)

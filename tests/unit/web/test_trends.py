@@ -23,6 +23,7 @@ from tests.helpers import (
     add_coordinator,
     call_callback,
     client_with_csrf,
+    csv_table,
     find,
     make_app,
     run_callback,
@@ -183,10 +184,13 @@ def _download(app, chart, role=None):
 )
 def test_every_chart_downloads_as_csv_with_hxl(app, chart):
     data = _download(app, chart, role="coordinator" if chart == "age_sex" else None)
-    rows = list(csv.reader(io.StringIO(data["content"])))
-    assert rows[1][0].startswith("#")
-    assert len(rows) > 2
-    assert data["filename"].startswith(f"mmc-{chart}-2017-01-30")
+    lines = list(csv.reader(io.StringIO(data["content"])))
+    _header, tags, rows = csv_table(data["content"])
+    assert tags[0].startswith("#")
+    assert rows
+    # what it is of, in its first lines and its name
+    assert lines[1] == ["30 Jan 2017 to 12 Feb 2017 · seven governorates · all syndromes"]
+    assert data["filename"].startswith(f"mmc-{chart}-2017-01-30-to-2017-02-12")
     assert not any(s in data["content"] for s in SECRETS)
 
 
@@ -201,9 +205,9 @@ def test_the_breakdown_by_age_and_sex_is_for_coordinators(app):
 
 
 def test_downloads_follow_the_viewers_role(app):
-    public = list(csv.reader(io.StringIO(_download(app, "syndrome")["content"])))
+    public = csv_table(_download(app, "syndrome")["content"])[2]
     assert {r[2] for r in public if r[1] == "suspected_measles"} <= {"0", "5"}  # one case: 0 or 5, if at all
-    full = list(csv.reader(io.StringIO(_download(app, "syndrome", role="coordinator")["content"])))
+    full = csv_table(_download(app, "syndrome", role="coordinator")["content"])[2]
     assert [r[2] for r in full if r[1] == "suspected_measles"] == ["0", "1"]
 
 

@@ -1,0 +1,61 @@
+"""The HTML document around the app, as every page is first sent: `<html lang dir>` in the viewer's language, a skip
+link to the page's content, a 404 status for a path that is no page (the app still shows its "page not found"), and
+`/robots.txt`."""
+
+from __future__ import annotations
+
+import re
+
+import dash
+from dash import Dash
+from flask import Response, request
+
+from dashboard.i18n import _, direction, language
+
+MAIN_ID = "main-content"  # the element the skip link moves to (shell.layout's main area)
+ROBOTS = (
+    "# Mobile Medical Clinics, Iraq: the public figures may be indexed; sign-in, coordinators' pages, exports and\n"
+    "# the API may not.\n"
+    "User-agent: *\n"
+    "Disallow: /login\n"
+    "Disallow: /coordinator\n"
+    "Disallow: /api/\n"
+    "Disallow: /auth/\n"
+    "Disallow: /_dash-\n"
+    "Allow: /\n"
+)
+_HTML_TAG = re.compile(r"<html[^>]*>")
+_BODY_TAG = re.compile(r"<body[^>]*>")
+
+
+def page_paths() -> set[str]:
+    """The paths of the app's pages (dash.page_registry), without a trailing slash."""
+    return {page["path"].rstrip("/") or "/" for page in dash.page_registry.values()}
+
+
+def init_app(app: Dash) -> None:
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        page = interpolate(**kwargs)
+        page = _HTML_TAG.sub(f'<html lang="{language()}" dir="{direction()}">', page, count=1)
+        skip = f'<a class="skip-link" href="#{MAIN_ID}">{_("Skip to the content")}</a>'
+        return _BODY_TAG.sub(lambda m: m.group(0) + skip, page, count=1)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]  # (Dash's documented hook)
+    known: set[str] = set()
+
+    @app.server.after_request
+    def not_found(response):
+        """Dash answers every path with the app (its router shows "page not found"): the status says so too."""
+        rule = request.url_rule.rule if request.url_rule is not None else ""
+        if rule.endswith("<path:path>") and rule.count("<") == 1 and response.status_code == 200:
+            if not known:
+                known.update(page_paths())
+            if (request.path.rstrip("/") or "/") not in known:
+                response.status_code = 404
+        return response
+
+    @app.server.get("/robots.txt")
+    def robots():
+        return Response(ROBOTS, mimetype="text/plain")
