@@ -76,6 +76,7 @@ ALERT_SHAPES = "alert-shapes"  # their kept outlines' address and names (made in
 ALERT_DOWNLOAD = "alert-download"
 CSV_BUTTON = "csv-button"  # pattern-matching: {"type": CSV_BUTTON, "chart": name}
 CHART = "chart"  # pattern-matching: {"type": CHART, "chart": name}
+FREE_SCALES = "free-scales"
 
 MAP_FIGURE = "map-figure"
 MAP_LEGEND = "map-legend"

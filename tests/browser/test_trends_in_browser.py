@@ -126,3 +126,37 @@ def test_a_coordinator_sees_the_alerts_on_the_governorates(dash_duo, demo_app):
     )
     assert on_top
     assert severe_logs(dash_duo) == []
+
+
+def _y_axes(dash_duo) -> list:
+    """Each small panel's y-axis range as the plot draws it (plotly's full layout)."""
+    return dash_duo.driver.execute_script(
+        "const box = document.getElementById(arguments[0]);"
+        "const el = box && (box.classList.contains('js-plotly-plot') ? box : box.querySelector('.js-plotly-plot'));"
+        "if (!el || !el._fullLayout) return [];"
+        "return Object.keys(el._fullLayout).filter(k => /^yaxis\\d*$/.test(k)).sort()"
+        "  .map(k => el._fullLayout[k].range.map(v => Math.round(v)));",
+        CHART,
+    )
+
+
+def test_small_multiples_share_a_scale_from_zero_until_freed_and_nothing_shifts(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.driver.set_window_size(1366, 900)
+    dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(_y_axes(dash_duo)) == 7, timeout=30)
+    ranges = _y_axes(dash_duo)
+    assert all(r == ranges[0] for r in ranges)  # one scale: the panels compare
+    assert ranges[0][0] == 0
+    wait_for_callbacks(dash_duo)
+    # the charts arrived in places their size was kept for: the page did not jump (CLS, as Lighthouse counts it)
+    shift = dash_duo.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1]; let total = 0;"
+        "new PerformanceObserver(l => l.getEntries().forEach(e => { if (!e.hadRecentInput) total += e.value; }))"
+        "  .observe({type: 'layout-shift', buffered: true});"
+        "setTimeout(() => done(total), 300);"
+    )
+    assert shift <= 0.05
+    dash_duo.find_element(f"#{ids.FREE_SCALES}").click()
+    until(lambda: len({tuple(r) for r in _y_axes(dash_duo)}) > 1, timeout=10)  # each panel its own scale
+    assert severe_logs(dash_duo) == []

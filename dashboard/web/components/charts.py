@@ -216,11 +216,33 @@ def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: 
         ]
         layout = {key: value for key, value in grid.items() if key != "template"}
         layout["annotations"] = [dict(a) for a in grid.get("annotations", [])]
+        shared_scale(layout, len(govs), table["consultations"].max())
         fig = figure(traces, layout, title, height=230 * rows + 60)
     else:
         traces = [t for i, gov in enumerate(govs) for t in _line(table, gov, names, PALETTE[i % len(PALETTE)], 8)]
         fig = figure(traces, {}, title, y_title=_("Consultations"))
     return _partial_note(fig, table)
+
+
+def nice_top(value) -> float:
+    """The round number at or above `value` that an axis can end on (1, 2, 2.5 or 5 times a power of ten)."""
+    if value is None or value != value or value <= 0:
+        return 1.0
+    power = 10 ** np.floor(np.log10(float(value)))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value))
+
+
+def shared_scale(layout: dict, n: int, highest) -> None:
+    """Small multiples on one scale from zero, so that panels compare and noise does not look dramatic: every
+    panel's y-axis from 0 to a round number above the highest value, linked to the first (a zoom follows). The page's
+    switch to free scales (assets/chart.js freeScales) unlinks them."""
+    top = nice_top(highest)
+    layout["meta"] = {"sharedTop": top}
+    for i in range(n):
+        key = f"yaxis{_panel(i)}"
+        layout[key] = {**layout.get(key, {}), "range": [0, top], "autorange": False, "nticks": 4}
+        if i:
+            layout[key]["matches"] = "y"
 
 
 def by_syndrome(table: pd.DataFrame) -> dict:
@@ -295,7 +317,13 @@ def referrals(table: pd.DataFrame) -> dict:
         "yaxis": {"title": {"text": _("Referrals")}, "rangemode": "tozero"},
         "yaxis2": {
             "title": {"text": _("% of consultations")},
-            "rangemode": "tozero",
+            # ticks on round numbers: an axis over another takes the other's tick positions by default (0.88, 1.75,
+            # 2.63 ...), so this one's are set: five steps to a round top
+            "range": [0, top := nice_top(share.max())],
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": top / 5,
+            "tickformat": "~r",
             "showgrid": False,
             "overlaying": "y",
             "side": "right",

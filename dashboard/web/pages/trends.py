@@ -152,7 +152,19 @@ CHARTS = {
     "rates": 6,
     "comparison": 6,
 }
-CHART_HEIGHT = 420
+CARD_CHROME = 52  # a chart card's padding and its row of buttons, around the chart
+
+
+def card_height(name: str, f) -> int:
+    """How tall a chart's card is, known before its data (the chart's own height, charts.py, and its card's chrome):
+    its placeholder and the card itself take this height, so the page does not shift as the charts arrive."""
+    if name == "governorate":
+        n = len(f.governorates) or len(PROGRAMME_GOVERNORATES)
+        if n > 4:
+            return 230 * -(-n // (4 if n > 6 else 3)) + 60 + CARD_CHROME
+    return (420 if name == "syndrome" else 380) + CARD_CHROME
+
+
 # By age group and sex: for coordinators. The public's counts are sums of one protected table by week, governorate
 # and syndrome; a table four times finer (sex by age) to draw this chart made every other public figure about three
 # times less accurate (policy.py, README "Who sees what").
@@ -232,17 +244,26 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
                 "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"mmc-{name}-{f.start}-{f.end}"},
             },
         )
+    panels = name == "governorate" and not table.empty and table["governorate"].nunique() > 4
+    free = dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs") if panels else None
     return dmc.Paper(
         [
-            body,
+            html.Div(body, className="mmc-chart-body"),
             dmc.Group(
-                dmc.Button(_("Download CSV"), id={"type": ids.CSV_BUTTON, "chart": name}, variant="subtle", size="xs"),
-                justify="flex-end",
+                [
+                    free,
+                    dmc.Button(
+                        _("Download CSV"), id={"type": ids.CSV_BUTTON, "chart": name}, variant="subtle", size="xs"
+                    ),
+                ],
+                justify="space-between" if panels else "flex-end",
             ),
         ],
         p="xs",
         withBorder=True,
         radius="md",
+        mih=card_height(name, f),
+        className="mmc-chart-card",
     )
 
 
@@ -494,7 +515,7 @@ def layout(**query):
             dmc.Grid(
                 [
                     dmc.GridCol(
-                        parts.placeholder(f"trends.{name}", CHART_HEIGHT), span={"base": 12, "lg": CHARTS[name]}
+                        parts.placeholder(f"trends.{name}", card_height(name, f)), span={"base": 12, "lg": CHARTS[name]}
                     )
                     for name in charts_for(view.audience)
                 ]
@@ -604,6 +625,24 @@ def download(clicks, search):
     name_of_file = exports.file_name(f"mmc-{name}", f)
     return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name], preamble), name_of_file + ".csv")
 
+
+dash.clientside_callback(  # small multiples: one scale from zero (charts.shared_scale), or each panel its own
+    """function (free, fig) {
+        if (!fig || !fig.layout || !fig.layout.meta) { return window.dash_clientside.no_update; }
+        const layout = Object.assign({}, fig.layout), top = fig.layout.meta.sharedTop;
+        Object.keys(layout).filter(k => /^yaxis\\d*$/.test(k)).forEach(k => {
+            const axis = Object.assign({}, layout[k]);
+            if (free) { axis.autorange = true; delete axis.range; delete axis.matches; }
+            else { axis.autorange = false; axis.range = [0, top]; if (k !== "yaxis") { axis.matches = "y"; } }
+            layout[k] = axis;
+        });
+        return Object.assign({}, fig, {layout: layout});
+    }""",
+    Output({"type": ids.CHART, "chart": "governorate"}, "figure"),
+    Input(ids.FREE_SCALES, "checked"),
+    State({"type": ids.CHART, "chart": "governorate"}, "figure"),
+    prevent_initial_call=True,
+)
 
 dash.clientside_callback(  # the governorates under the alerts, from the outlines the browser keeps
     ClientsideFunction(namespace="mmc", function_name="governorateLayer"),
