@@ -18,8 +18,28 @@
         }
     });
     document.addEventListener("click", function (event) {
-        if (event.target && event.target.closest && event.target.closest("[data-print]")) {
+        var target = event.target && event.target.closest ? event.target : null;
+        if (target && target.closest("[data-print]")) {
             window.print();
         }
+        if (target && target.closest("[data-fullscreen]")) {
+            if (document.fullscreenElement) { document.exitFullscreen(); }
+            else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
+        }
     });
+    // A new screen (the links change the page without reloading it): the window's title names it, and the focus
+    // moves to its title, so that a screen reader says where it is and Tab starts from there.
+    var shown = null, prefix = "";
+    new MutationObserver(function () {
+        var title = document.querySelector(".briefing:not(.briefing-all) .briefing-title");
+        if (!title) { shown = null; return; }
+        var base = prefix && document.title.indexOf(prefix) === 0 ? document.title.slice(prefix.length) : document.title;
+        prefix = title.textContent + " · ";
+        if (document.title !== prefix + base) { document.title = prefix + base; }
+        if (title.id !== shown) {
+            var first = shown === null;
+            shown = title.id;
+            if (!first) { title.focus({preventScroll: true}); }
+        }
+    }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
 })();

@@ -99,7 +99,8 @@ window.mmc.map.unitMarker = function (feature, latlng, context) {
         html: mmc ? "M" : "A",
         iconSize: [18, 18],
     });
-    return L.marker(latlng, {icon: icon});
+    // not a Tab stop each (57 of them): the unit table below the map is the keyboard's way to every unit
+    return L.marker(latlng, {icon: icon, keyboard: false});
 };
 window.mmc.map.stopCircle = function (feature, latlng) {
     const p = feature.properties;

@@ -41,6 +41,34 @@ def scrolling(table, label: str):
     return html.Div(table, className="mmc-table-scroll", tabIndex=0, role="region", **named)
 
 
+def data_table(frame: pd.DataFrame, headers: dict[str, str], summary: str, table_id=None):
+    """The figures behind a chart as a table a keyboard and a screen reader reach: folded under `summary` (a
+    disclosure, so it costs no room until opened), its columns named by `headers` (column -> heading, in order),
+    numbers formatted as on the chart and aligned at the end."""
+
+    def cell(value):
+        if isinstance(value, pd.Timestamp):
+            return f"{value:%d %b %Y}"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return number(value)
+        return "–" if value is None or value != value else str(value)
+
+    columns = list(headers)
+    rows = frame[columns].itertuples(index=False)
+    table = html.Table(
+        [
+            html.Thead(html.Tr([html.Th(headers[c], scope="col") for c in columns])),
+            html.Tbody([html.Tr([html.Td(cell(v)) for v in row]) for row in rows]),
+        ],
+        className="mmc-data-table mmc-numbers",
+        **({"id": table_id} if table_id else {}),
+    )
+    return html.Details(
+        [html.Summary(summary), scrolling(table, summary)],
+        className="mmc-chart-data no-print",
+    )
+
+
 def empty_state(message: str):
     return dmc.Alert(message, color="gray", variant="light")
 

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 from dashboard import words
 from dashboard.i18n import _
 from dashboard.web import ids
-from dashboard.web.components import svgcharts
+from dashboard.web.components import cards, svgcharts
 
 # Okabe-Ito, then greys: safe for the common colour-vision deficiencies.
 PALETTE = [
@@ -442,10 +442,10 @@ def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> di
 GOVERNORATE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
 
 
-def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, height: int = 520):
+def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, large: bool = False):
     """Weekly consultations by governorate as a plotly chart (the briefing; the overview draws the same as SVG, see
     weekly_chart_image); hidden counts are None: gaps in the line; partial weeks at the edges drawn as hollow points,
-    not as a drop."""
+    not as a drop. `large`: type that reads on a projector, as tall as its box, no tool bar (nor in print)."""
     traces = []
     labels = dict(zip(weekly["period"].unique(), values(weekly["period"].unique()), strict=True))
     for i, (gov, rows) in enumerate(weekly.groupby("governorate", sort=True)):
@@ -456,26 +456,32 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, hei
         name = names.get(gov, gov)
         hover = "%{x|%d %b %Y}: %{y:,}<extra>%{fullData.name}</extra>"  # the trace's name: cut weeks say so
         traces += series(weeks, counts, partial, name, colour, 9, hovertemplate=hover)
+    size = 18 if large else 12
     layout = {
-        "title": {"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": 16}},
-        "margin": {"l": 50, "r": 10, "t": 50, "b": 40},
-        "height": height,
+        "title": {"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": size + 4}},
+        "font": {"size": size},
+        "margin": {"l": 70 if large else 50, "r": 10, "t": 50, "b": 40},
         "template": TEMPLATE,
-        "legend": {"orientation": "h", "y": -0.12},
+        "legend": {"orientation": "h", "y": -0.14, "font": {"size": size}},
         "hovermode": "closest",
-        "yaxis": {"title": {"text": _("Consultations")}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": _("Consultations")}, "rangemode": "tozero", "tickformat": "~s"},
+        **({"autosize": True} if large else {"height": 520}),
     }
     if weekly["partial"].any():
-        layout["annotations"] = [note(_("Open circles: weeks cut by the period's start or end"), 1.06, 11)]
+        layout["annotations"] = [note(_("Open circles: weeks cut by the period's start or end"), 1.06, size - 1)]
     fig = {"data": traces, "layout": layout}
     return dcc.Graph(
         figure=fig,
         id=graph_id,
         config={
             "displaylogo": False,
+            "displayModeBar": not large,
+            "responsive": large,
             "modeBarButtonsToRemove": ["lasso2d", "select2d"],
             "toImageButtonOptions": {"format": "png", "filename": "mmc-consultations-weekly", "scale": 2},
         },
+        style={"height": "100%"} if large else None,
+        className="briefing-chart" if large else None,
     )
 
 
@@ -509,6 +515,15 @@ def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str =
                 gap="md",
                 className="no-print",
             ),
+            _weekly_table(weekly, names),
         ],
         className="mmc-chart",
     )
+
+
+def _weekly_table(weekly: pd.DataFrame, names: dict[str, str]):
+    """The chart's figures as a table: weeks down, governorates across (hidden counts as a dash)."""
+    wide = weekly.groupby(["period", "governorate"])["consultations"].sum(min_count=1).unstack()
+    wide = wide.reindex(columns=sorted(wide.columns, key=lambda g: names.get(g, g))).reset_index()
+    headers = {"period": _("Week")} | {g: names.get(g, g) for g in wide.columns if g != "period"}
+    return cards.data_table(wide, headers, _("The figures as a table"), table_id=ids.OVERVIEW_CHART_TABLE)

@@ -8,6 +8,7 @@ screen out one after another for "print to PDF" (landscape, one topic per page).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 import dash
@@ -33,15 +34,30 @@ def _href(f, screen: str) -> str:
     return "/briefing?" + urlencode(f.query(screen=screen), doseq=True)
 
 
-def _frame(title: str, subtitle: str, body, screen: str):
-    """One slide: its title, the period and data date on it (also in print), and its content."""
-    return html.Section(
+def _frame(title: str, subtitle: str, body, screen: str, page: tuple[int, int], demo: bool):
+    """One slide: its title, the view and the data's date on it, its content, and a footer with the logo, the source
+    and (printed) its page number: each screen is one page of the PDF, so its place is its page."""
+    footer = html.Footer(
         [
-            html.Div([html.H1(title, className="briefing-title"), html.P(subtitle, className="briefing-subtitle")]),
-            body,
+            html.Img(src=dash.get_asset_url("logo.svg"), alt="", className="briefing-logo"),
+            html.Span(_("Source: Mobile Medical Clinics programme, WHO Iraq and the Ministry of Health; camps: CCCM.")),
+            html.Span(_("Page {n} of {total}", n=page[0], total=page[1]), className="briefing-page"),
         ],
+        className="briefing-footer",
+    )
+    line: list = [subtitle]
+    if demo:
+        line += [" · ", html.Strong(_("Demo data (synthetic)"), className="briefing-demo")]
+    heading = [
+        html.H1(title, className="briefing-title", tabIndex=-1, id=f"{ids.BRIEFING_SCREEN}-{screen}-title"),
+        html.P(line, className="briefing-subtitle"),
+    ]
+    named: dict[str, Any] = {"aria-labelledby": f"{ids.BRIEFING_SCREEN}-{screen}-title"}
+    return html.Section(
+        [html.Div(heading), html.Div(body, className="briefing-body"), footer],
         className="briefing-screen",
         id=f"{ids.BRIEFING_SCREEN}-{screen}",
+        **named,
     )
 
 
@@ -88,7 +104,7 @@ def layout(screen: str = "figures", **query):
     if screen not in (*screens, "all"):
         screen = "figures"
     view = _Briefing(engine, settings, status, f, audience, screen)
-    shown = [view.screen(name) for name in (screens if screen == "all" else (screen,))]
+    shown = [view.screen(name, screens) for name in (screens if screen == "all" else (screen,))]
     className = "briefing" + (" briefing-all" if screen == "all" else "")
     return html.Div([notices.setup_notice(status), notice, *shown, _controls(f, screens, screen)], className=className)
 
@@ -100,17 +116,16 @@ class _Briefing:
         self.engine, self.settings, self.f, self.audience, self.shown = engine, settings, f, audience, screen
         self.names = queries.governorate_names(engine)
         self.subtitle = notices.view_line(f, self.names) + " · " + notices.data_date(status, audience)
-        if status.is_demo:
-            self.subtitle += " · " + _("Demo data (synthetic)")
+        self.demo = status.is_demo
 
-    def screen(self, name: str):
+    def screen(self, name: str, screens: tuple[str, ...]):
         title, body = {
             "figures": (_("Mobile Medical Clinics: what the programme reaches"), self._figures),
             "map": (_("Where the clinics reach"), self._map),
             "trends": (_("Consultations week by week"), self._trends),
             "gaps": (_("Who we are missing"), self._gaps),
         }[name]
-        return _frame(title, self.subtitle, body(), name)
+        return _frame(title, self.subtitle, body(), name, (screens.index(name) + 1, len(screens)), self.demo)
 
     def _camps(self):
         return figures.camp_table(self.engine, self.f, self.audience, self.settings)
@@ -137,7 +152,7 @@ class _Briefing:
         weekly = figures.trends(self.engine, replace(self.f, freq="week"), self.audience)
         if weekly.empty:
             return cards.empty_state(_("No consultations in this period."))
-        return charts.weekly_chart(weekly, self.names, graph_id=f"briefing-chart-{self.shown}", height=500)
+        return charts.weekly_chart(weekly, self.names, graph_id=f"briefing-chart-{self.shown}", large=True)
 
     def _gaps(self):
         return _gaps_table(figures.governorate_gaps(self.engine, self.f, self.settings, self._camps()))
@@ -161,6 +176,10 @@ def _controls(f, screens: tuple[str, ...], screen: str):
         if position < len(screens) - 1:
             following = _href(f, screens[position + 1])
             items.append(dcc.Link(_("Next →"), href=following, id=ids.BRIEFING_NEXT, className="mmc-button"))
+        fullscreen = {"data-fullscreen": "1"}  # (assets/briefing.js: the whole window, without the app's header)
+        items.append(
+            html.Button(_("Full screen"), className="mmc-button mmc-button-light", **fullscreen)  # type: ignore[arg-type]
+        )
         items.append(
             dcc.Link(
                 _("Print or save as PDF: all screens"),

@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import words
 from dashboard.data import queries
+from dashboard.domain.reference import PROGRAMME_GOVERNORATES
 from dashboard.i18n import _, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
@@ -41,7 +42,8 @@ def layout(figure: str = "rate", **query):
     names = queries.governorate_names(engine)
     summary = figures.summary(engine, f, audience, settings.not_reached_days)
     by_gov = {r["governorate"]: r for r in summary["governorates"]}
-    layers = maps.map_layers(engine, settings, f, figures.camp_table(engine, f, audience, settings), by_gov, audience)
+    camp_table = figures.camp_table(engine, f, audience, settings)
+    layers = maps.map_layers(engine, settings, f, camp_table, by_gov, audience)
     weekly = figures.trends(engine, replace(f, freq="week"), audience)
     period = notices.view_line(f, names)
     chart = (
@@ -63,7 +65,10 @@ def layout(figure: str = "rate", **query):
             _headline(summary["totals"], audience, settings.not_reached_days),
             dmc.Grid(
                 [
-                    dmc.GridCol(_map_column(layers, settings, f, figure, audience), span={"base": 12, "lg": 7}),
+                    dmc.GridCol(
+                        [_map_column(layers, settings, f, figure, audience), _finder(camp_table, names)],
+                        span={"base": 12, "lg": 7},
+                    ),
                     dmc.GridCol(chart, span={"base": 12, "lg": 5}),
                 ]
             ),
@@ -123,6 +128,33 @@ def _map_column(layers: dict, settings, f, figure: str, audience):
             dmc.Text(_("Click a governorate to show only it; click a camp for its details."), size="xs", c="dimmed"),
         ],
         gap="xs",
+    )
+
+
+def _finder(camps, names: dict[str, str]):
+    """The map from the keyboard: every governorate and camp in a searchable list; choosing one does what a click on
+    it does (markers are not Tab stops one by one)."""
+    governorates = sorted((g.iso for g in PROGRAMME_GOVERNORATES), key=lambda iso: names.get(iso, iso))
+    data = [
+        {"group": _("Governorates"), "items": [{"value": f"gov:{g}", "label": names.get(g, g)} for g in governorates]},
+        {
+            "group": _("Camps and sites"),
+            "items": [
+                {"value": f"camp:{int(c.camp_id)}", "label": f"{c.name} ({names.get(c.governorate, c.governorate)})"}
+                for c in camps.sort_values("name").itertuples()
+            ],
+        },
+    ]
+    return dmc.Select(
+        id=ids.MAP_FIND,
+        label=_("Find a governorate or camp on the map"),
+        placeholder=_("Type a name"),
+        data=data,
+        searchable=True,
+        clearable=True,
+        limit=50,
+        mt="xs",
+        className="no-print",
     )
 
 
@@ -190,6 +222,31 @@ def camp_panel(click, search):
     props = (click or {}).get("properties") or {}
     if props.get("cluster") or "id" not in props:
         raise PreventUpdate
+    return _camp_panel(int(props["id"]), search)
+
+
+@dash.callback(
+    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.CAMP_PANEL, "opened", allow_duplicate=True),
+    Output(ids.CAMP_PANEL, "title", allow_duplicate=True),
+    Output(ids.CAMP_PANEL, "children", allow_duplicate=True),
+    Input(ids.MAP_FIND, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def find_on_map(chosen, search):
+    """What the map does on a click, from the keyboard: a governorate chosen shows only it, a camp opens its panel."""
+    kind, _sep, key = (chosen or "").partition(":")
+    if kind == "gov" and key:
+        query = parse_qs((search or "").lstrip("?"))
+        query["governorate"] = [key]
+        return changed_href("/", search, query) or no_update, no_update, no_update, no_update
+    if kind == "camp" and key.isdigit():
+        return no_update, *_camp_panel(int(key), search)
+    raise PreventUpdate
+
+
+def _camp_panel(camp_id: int, search):
     engine, settings = runtime.engine(), runtime.settings()
     status = queries.data_status(engine)
     if not status.has_data:
@@ -197,7 +254,7 @@ def camp_panel(click, search):
     audience = auth.audience()
     f, _notice = notices.resolve_filters(parts.page_query(search), status, audience)
     table = figures.camp_table(engine, replace(f, governorates=()), audience, settings)
-    rows = table[table["camp_id"] == int(props["id"])]
+    rows = table[table["camp_id"] == camp_id]
     if rows.empty:
         raise PreventUpdate
     camp = rows.iloc[0]

@@ -152,7 +152,7 @@ CHARTS = {
     "rates": 6,
     "comparison": 6,
 }
-CARD_CHROME = 52  # a chart card's padding and its row of buttons, around the chart
+CARD_CHROME = 80  # a chart card's padding, its table's fold and its row of buttons, around the chart
 
 
 def card_height(name: str, f) -> int:
@@ -246,9 +246,14 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
         )
     panels = name == "governorate" and not table.empty and table["governorate"].nunique() > 4
     free = dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs") if panels else None
+    behind = []
+    if isinstance(body, dcc.Graph):
+        frame, headers = _figures_behind(name, table, names)
+        behind = [cards.data_table(frame, headers, _("The figures as a table"))]
     return dmc.Paper(
         [
             html.Div(body, className="mmc-chart-body"),
+            *behind,
             dmc.Group(
                 [
                     free,
@@ -265,6 +270,35 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
         mih=card_height(name, f),
         className="mmc-chart-card",
     )
+
+
+def _figures_behind(name: str, table: pd.DataFrame, names: dict) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The figures a chart draws, as a table: periods down, its lines or bars across (or its own rows)."""
+    series = {"governorate": "governorate", "syndrome": "syndrome", "rates": "governorate"}
+    if name in series:
+        value = "rate" if name == "rates" else "consultations"
+        wide = table.groupby(["period", series[name]])[value].sum(min_count=1).unstack().reset_index()
+        headers: dict[str, str] = {"period": _("Period")}
+        for c in wide.columns[1:]:
+            headers[c] = str(names.get(c, c)) if series[name] == "governorate" else words.syndrome_name(c)
+        return wide, headers
+    if name == "referrals":
+        sums = table.groupby("period", as_index=False)[["consultations", "referrals"]].sum(min_count=1)
+        return sums, {"period": _("Period"), "consultations": _("Consultations"), "referrals": _("Referrals")}
+    if name == "age_sex":
+        sums = table.groupby(["age_group", "sex"], as_index=False)["consultations"].sum(min_count=1)
+        return sums, {"age_group": _("Age group"), "sex": _("Sex"), "consultations": _("Consultations")}
+    if name == "comparison":
+        headers = {  # (the comparison's own rows: one per governorate)
+            "name": _("Governorate"),
+            "current": _("This period"),
+            "previous": _("Period before"),
+            "last_year": _("A year earlier"),
+        }
+        return table, headers
+    headers = {"period": _("Week"), "observed": _("Observed"), "expected": _("Expected")}
+    headers |= {"low": _("Expected range from"), "high": _("to")}
+    return table, headers
 
 
 def _picker(component_id: str, label: str, placeholder: str, value: str | None, table):

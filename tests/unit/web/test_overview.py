@@ -18,7 +18,18 @@ from dashboard.data import queries, schema
 from dashboard.data.models import Camp, ImportBatch
 from dashboard.web import ids, shell
 from dashboard.web.components import maps
-from tests.helpers import add_coordinator, drawn, find, make_app, settings_for, sign_in_here, texts, tiny_dataset, walk
+from tests.helpers import (
+    add_coordinator,
+    drawn,
+    find,
+    make_app,
+    run_callback,
+    settings_for,
+    sign_in_here,
+    texts,
+    tiny_dataset,
+    walk,
+)
 
 
 @pytest.fixture
@@ -249,3 +260,22 @@ def test_the_map_shading_callback_patches_only_the_hideout(tiny_app):
     assert isinstance(hideout, Patch)
     assert search == "?start=2017-01-30&figure=share"
     assert "Share of camp population reached:" in texts(legend)
+
+
+def test_the_map_can_be_used_from_the_keyboard(tiny_app):
+    """Every governorate and camp is in a searchable list; choosing one does what a click does."""
+    from dashboard.web.pages import overview
+
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    finder = find(page, ids.MAP_FIND)
+    groups = {group["group"]: [item["label"] for item in group["items"]] for group in finder.data}
+    assert len(groups["Governorates"]) == 7
+    assert groups["Camps and sites"] == ["Camp A (Dohuk)", "Camp B (Anbar)", "Camp C (Anbar)"]
+    camp_b = next(i["value"] for g in finder.data for i in g["items"] if i["label"] == "Camp B (Anbar)")
+    search = "?start=2017-01-30&end=2017-02-05"
+    href, *_rest = run_callback(tiny_app, overview.find_on_map, "gov:IQ-AN", search, triggered=f"{ids.MAP_FIND}.value")
+    assert href == "/?start=2017-01-30&end=2017-02-05&governorate=IQ-AN"
+    href, opened, title, _panel = run_callback(
+        tiny_app, overview.find_on_map, camp_b, search, triggered=f"{ids.MAP_FIND}.value"
+    )
+    assert (opened, title) == (True, "Camp B")  # the camp's panel, as a click on its marker opens it

@@ -31,6 +31,7 @@ from tests.helpers import (
     sign_in_here,
     texts,
     tiny_dataset,
+    walk,
     with_parts,
 )
 
@@ -336,3 +337,26 @@ def test_a_chart_of_one_period_draws_its_point_on_a_scale_of_days(small_multiple
     axes = [v for k, v in fig["layout"].items() if k.startswith("xaxis")]
     assert axes
     assert all(a["range"] == ["2017-01-23", "2017-02-06"] and a["tickvals"] == ["2017-01-30"] for a in axes)
+
+
+def _table_behind(page, chart: str) -> list[list[str]]:
+    """The rows (header first) of the table folded under a chart, as a screen reader reads them."""
+    graph = find(page, {"type": ids.CHART, "chart": chart})
+    card = next(c for c in walk(page) if getattr(c, "className", None) == "mmc-chart-card" and graph in walk(c))
+    table = next(c for c in walk(card) if getattr(c, "className", "") == "mmc-data-table mmc-numbers")
+    head, body = table.children
+    return [[th.children for th in head.children.children]] + [
+        [td.children for td in tr.children] for tr in body.children
+    ]
+
+
+def test_every_chart_has_its_figures_as_a_table(app):
+    page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
+    by_governorate = _table_behind(page, "governorate")
+    assert by_governorate[0] == ["Period", "Anbar", "Dohuk"]
+    assert by_governorate[1] == ["30 Jan 2017", "50", "35"]  # the week's sums, as the chart draws them
+    syndromes = _table_behind(page, "syndrome")
+    assert "Suspected measles" in syndromes[0]
+    assert [row[syndromes[0].index("Suspected measles")] for row in syndromes[1:]] == ["0", "1"]  # as the chart
+    for chart in ("referrals", "rates", "comparison", "expected", "age_sex"):
+        assert len(_table_behind(page, chart)) > 1, chart
