@@ -118,10 +118,11 @@ window.mmc.map.reachStyle = function (feature, context) {
     const h = context.hideout || {};
     const p = feature.properties;
     if (!h.unit && !h.camp) {
-        return {color: "#1c5d99", weight: p.w, opacity: 0.45};
+        return {color: "#1c5d99", weight: p.w, opacity: 0.35, lineCap: "butt"};
     }
     const lit = (h.unit && p.u === h.unit) || (h.camp && p.c === h.camp);
-    return lit ? {color: "#000000", weight: p.w + 2, opacity: 0.9} : {color: "#1c5d99", weight: p.w, opacity: 0.08};
+    return lit ? {color: "#000000", weight: p.w + 1, opacity: 0.9, lineCap: "butt"}
+               : {color: "#1c5d99", weight: p.w, opacity: 0.06, lineCap: "butt"};
 };
 window.mmc.map.ringCircle = function (feature, latlng, context) {
     const km = (context.hideout || {}).km;
@@ -206,7 +207,8 @@ window.dash_clientside.mmc = {
                         type: "Feature",
                         geometry: {type: "LineString", coordinates: [[units.x[u], units.y[u]], mmcPlacePoint(places, at)]},
                         properties: {u: units.code[u], c: places.ids[at], tooltip: tooltip,
-                                     w: Math.round(10 * Math.min(1 + Math.sqrt(n) / 2, 8)) / 10},
+                                     // thin lines (0.75 to 3 px): thick ones drew wedges over the camps
+                                     w: Math.round(10 * Math.min(0.75 + Math.sqrt(n) / 6, 3)) / 10},
                     };
                 }
                 return {type: "FeatureCollection", features: features};
@@ -217,7 +219,7 @@ window.dash_clientside.mmc = {
         },
         ringRadius: function (km, hideout) {
             const value = Number(km);
-            if (!value || value <= 0) { return window.dash_clientside.no_update; }
+            if (!value || value <= 0 || value > 100) { return window.dash_clientside.no_update; }
             return Object.assign({}, hideout, {km: value});
         },
 };

@@ -29,6 +29,15 @@ def _(text: str, **values) -> str:
     return translated.format(**values) if values else translated
 
 
+def ngettext(singular: str, plural: str, count: float, /, **values) -> str:
+    """The text for a `count`, in the form the current language uses for it ("1 camp", "2 camps"), with
+    {placeholders} filled from `values` ({n} among them when given). English has two forms; the catalogues of #20
+    (Arabic has six) will choose by their own plural rule."""
+    text = singular if count == 1 else plural
+    translated = CATALOGUES.get(_language.get(), {}).get(text, text)
+    return translated.format(**values) if values else translated
+
+
 def _undefined(value) -> bool:
     """None, NaN or pandas' NA: a figure that is suppressed or undefined (a table column with a gap holds NaN)."""
     try:

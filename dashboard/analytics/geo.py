@@ -145,3 +145,21 @@ def classify(values: dict[str, float | None], k: int = 4) -> tuple[list[float], 
         for key, v in values.items()
     }
     return breaks, classes
+
+
+def spread(latitude: np.ndarray, longitude: np.ndarray, metres: float = 250.0) -> tuple[np.ndarray, np.ndarray]:
+    """Points that share a place (to about 10 m) moved apart onto a small ring around it, so that markers drawn there
+    can each be seen and clicked: k points on a ring of `metres` * (1 + k / 8); a point alone stays where it is."""
+    lat = np.asarray(latitude, dtype="float64").copy()
+    lon = np.asarray(longitude, dtype="float64").copy()
+    keys = np.round(lat, 4) * 1e6 + np.round(lon, 4)
+    for key in np.unique(keys):
+        at = np.flatnonzero(keys == key)
+        if len(at) < 2:
+            continue
+        radius = metres * (1 + len(at) / 8) / 111_320  # degrees of latitude
+        angles = 2 * np.pi * np.arange(len(at)) / len(at)
+        lat0, lon0 = lat[at[0]], lon[at[0]]
+        lat[at] = lat0 + radius * np.cos(angles)
+        lon[at] = lon0 + radius * np.sin(angles) / np.cos(np.radians(lat0))
+    return lat, lon

@@ -82,6 +82,14 @@ def legend(meaning: str, coordinator: bool = False):
                         gap=4,
                     ),
                     dmc.Group([html.Span(className="legend-stop"), dmc.Text(_("Recommended stop"), size="sm")], gap=4),
+                    dmc.Group(
+                        [
+                            html.Span(className="legend-reach"),
+                            dmc.Text(_("Reach line: base to camp visited"), size="sm"),
+                        ],
+                        gap=4,
+                    ),
+                    dmc.Group([html.Span(className="legend-ring"), dmc.Text(_("Coverage ring"), size="sm")], gap=4),
                     dmc.Text(_("circle size shows population"), size="xs", c="dimmed"),
                 ]
                 if coordinator

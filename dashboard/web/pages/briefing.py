@@ -17,7 +17,7 @@ from dash import dcc, html
 
 from dashboard import words
 from dashboard.data import queries
-from dashboard.i18n import _, number
+from dashboard.i18n import _, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids
@@ -76,7 +76,9 @@ def _figures(figures: dict, reached_meaning: str):
         [
             big(_("people reached in camps"), number(figures["population_reached"]), _("in the camps reached")),
             big(
-                _("consultations"), number(figures["consultations"]), _("{n} referrals", n=number(figures["referrals"]))
+                _("consultations"),
+                number(figures["consultations"]),
+                ngettext("{n} referral", "{n} referrals", figures["referrals"], n=number(figures["referrals"])),
             ),
             big(_("camps and sites reached"), f"{figures['camps_reached']} / {figures['camps']}", reached_meaning),
             big(_("mobile units active"), number(figures["active_units"]), _("MMCs and ambulances")),

@@ -20,9 +20,9 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import words
-from dashboard.analytics import coverage, where_next
+from dashboard.analytics import coverage, geo, where_next
 from dashboard.data import queries
-from dashboard.i18n import _, number
+from dashboard.i18n import _, ngettext, number
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
 from dashboard.web import grids, ids, parts
@@ -80,7 +80,7 @@ def _chosen_for(search: str | None, request: dict | None) -> pd.DataFrame:
 
 # The camp table's columns, in the grid's order: (field, header, grid options). The export follows the same list,
 # then the codes (export_columns).
-NUMBER_FILTER = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
+NUMBER_FILTER: dict[str, object] = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
 GRID_COLUMNS: list[tuple[str, str, dict]] = [
     ("name", "Camp or site", {"pinned": "left", "minWidth": 190}),
     ("governorate_name", "Governorate", {}),
@@ -107,6 +107,7 @@ GRID_COLUMNS: list[tuple[str, str, dict]] = [
     ("nearest_base_km", "Nearest base (km)", NUMBER_FILTER),
 ]
 EXTRA_TAGS = {"status_label": "#status+name", "status": "#status+code"}
+THOUSANDS = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
 
 
 def export_columns() -> list[tuple[str, str, str]]:
@@ -151,27 +152,30 @@ def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
         last_visit=clinics["last_visit"].map(lambda d: d.isoformat() if d else None),
         overloaded=clinics["per_clinician_day"].map(lambda v: v is not None and not pd.isna(v) and v >= limit),
     )
-    columns = [
-        ("code", _("Code")),
-        ("name", _("Unit")),
-        ("unit_type", _("Type")),
-        ("governorate", _("Governorate")),
-        ("base_latitude", _("Base latitude")),
-        ("base_longitude", _("Base longitude")),
-        ("clinicians", _("Clinicians")),
-        ("visits", _("Visits")),
-        ("camps_served", _("Camps served")),
-        ("visit_days", _("Days active")),
-        ("consultations", _("Consultations")),
-        ("per_clinician_day", _("Per clinician per day")),
-        ("last_visit", _("Last visit")),
+    # led by who the unit is and its workload against the standard; where its base is, last
+    columns: list[tuple[str, str, dict[str, object]]] = [
+        ("name", _("Unit"), {"pinned": "left", "minWidth": 160}),
+        ("per_clinician_day", _("Consultations per clinician per day"), NUMBER_FILTER),
+        ("unit_type", _("Type"), {}),
+        ("governorate", _("Governorate"), {}),
+        ("consultations", _("Consultations"), {**NUMBER_FILTER, "valueFormatter": THOUSANDS}),
+        ("visit_days", _("Days active"), NUMBER_FILTER),
+        ("camps_served", _("Camps served"), NUMBER_FILTER),
+        ("clinicians", _("Clinicians"), NUMBER_FILTER),
+        ("last_visit", _("Last visit"), {}),
+        ("code", _("Code"), {}),
+        ("base_latitude", _("Base latitude"), NUMBER_FILTER),
+        ("base_longitude", _("Base longitude"), NUMBER_FILTER),
     ]
-    rows = table[[c for c, _label in columns] + ["overloaded"]].astype(object)
+    rows = table[[c for c, _label, _o in columns] + ["overloaded"]].astype(object)
     rows = rows.where(rows.notna(), None).to_dict("records")
     return dag.AgGrid(
         id=ids.CLINIC_GRID,
         rowData=rows,
-        columnDefs=[{"field": c, "headerName": label, "filter": True, "sortable": True} for c, label in columns],
+        columnDefs=[
+            {"field": c, "headerName": label, "filter": True, "sortable": True, **options}
+            for c, label, options in columns
+        ],
         defaultColDef={"resizable": True, "minWidth": 100, "wrapHeaderText": True, "autoHeaderHeight": True},
         rowClassRules={"unit-overloaded": "params.data.overloaded"},
         style={"height": "420px"},
@@ -210,8 +214,11 @@ def _with_base(clinics: pd.DataFrame) -> pd.DataFrame:
 
 
 def _unit_bases(clinics: pd.DataFrame) -> dict:
-    """Unit bases as points (coordinators only); the coverage rings are drawn around the same points."""
+    """Unit bases as points (coordinators only); the coverage rings are drawn around the same points. Units that
+    share a base are drawn a little apart (geo.spread), and clustered when the map is zoomed out."""
     clinics = _with_base(clinics)
+    latitude, longitude = geo.spread(clinics["base_latitude"].to_numpy(), clinics["base_longitude"].to_numpy())
+    clinics = clinics.assign(base_latitude=latitude.round(5), base_longitude=longitude.round(5))
     return {
         "type": "FeatureCollection",
         "features": [
@@ -245,8 +252,18 @@ def _summary(table: pd.DataFrame):
 
 
 def _km_input(component_id: str, label: str, km: float, **style):
-    """A distance in km, from 0.5 to 100 by halves."""
-    return dmc.NumberInput(id=component_id, label=label, value=km, min=0.5, max=100, step=0.5, decimalScale=1, **style)
+    """A distance in km, from 0.5 to 100 by halves (a value outside cannot be typed: it read 515 km)."""
+    return dmc.NumberInput(
+        id=component_id,
+        label=label,
+        value=km,
+        min=0.5,
+        max=100,
+        step=0.5,
+        decimalScale=1,
+        clampBehavior="strict",
+        **style,
+    )
 
 
 def _filters(query: dict):
@@ -280,12 +297,19 @@ def _summary_part(query: dict):
     return dmc.Stack(
         [
             dmc.Text(
-                _(
-                    "{n} camps not reached (no visit in the last {days} days of the period), {u} under-served "
-                    "(fewer than {m:g} consultations per person per year).",
-                    n=int(counts.get(coverage.NOT_REACHED, 0)),
+                ngettext(
+                    "{n} camp not reached (no visit in the last {days} days of the period),",
+                    "{n} camps not reached (no visit in the last {days} days of the period),",
+                    missed := int(counts.get(coverage.NOT_REACHED, 0)),
+                    n=missed,
                     days=settings.not_reached_days,
-                    u=int(counts.get(coverage.UNDER_SERVED, 0)),
+                )
+                + " "
+                + ngettext(
+                    "{u} under-served (below {m:g} consultations per person per year).",
+                    "{u} under-served (below {m:g} consultations per person per year).",
+                    under := int(counts.get(coverage.UNDER_SERVED, 0)),
+                    u=under,
                     m=settings.min_utilisation,
                 ),
                 fw=500,
@@ -319,6 +343,9 @@ def _map_part(query: dict):
                     id=ids.GAP_UNITS,
                     pointToLayer=maps.ns("unitMarker"),
                     hideout={"highlight": []},
+                    cluster=True,  # 57 units on a few pixels when zoomed out; a click on a cluster zooms to it
+                    zoomToBoundsOnClick=True,
+                    superClusterOptions={"radius": 28, "maxZoom": 8},
                 ),
                 True,
             ),
@@ -351,6 +378,7 @@ def _map_part(query: dict):
     return dmc.Stack(
         [
             the_map,
+            maps.choropleth_legend("share", layers["breaks"]["share"]),
             maps.legend(words.reached_meaning(audience, settings.not_reached_days), coordinator=True),
             dmc.Group(
                 [
@@ -588,13 +616,36 @@ def export(_csv, _xlsx, request, search):
     return dcc.send_string(exports.to_csv(rows, columns, preamble), name + ".csv")
 
 
-@dash.callback(Output(ids.GAP_MAP, "viewport"), Input(ids.GAP_GRID, "selectedRows"), prevent_initial_call=True)
-def zoom_to_row(selected):
+@dash.callback(
+    Output(ids.GAP_MAP, "viewport"),
+    Input(ids.GAP_GRID, "selectedRows"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def zoom_to_row(selected, search):
+    """A camp chosen (in the table, or on the map) is framed with the bases of the units that served it, so that
+    its reach lines and units stay in view (a fixed close zoom left them off-screen)."""
     _require_coordinator()
     if not selected:
         return no_update
     row = selected[0]
-    return {"center": [row["latitude"], row["longitude"]], "zoom": 11, "transition": "flyTo"}
+    return camp_frame(row, figures.clinic_activity(runtime.engine(), _part_filters(parts.page_query(search))))
+
+
+def camp_frame(row: dict, clinics: pd.DataFrame) -> dict:
+    """The map's view for a camp `row` (latitude, longitude, units_served: names joined by ", "): its units'
+    bases and the camp, or the camp alone, close, when no unit served it."""
+    served = set(filter(None, (row.get("units_served") or "").split(", ")))
+    bases = clinics[clinics["name"].isin(served)] if served else clinics.iloc[:0]
+    lats = [row["latitude"], *bases["base_latitude"].dropna().tolist()]
+    lons = [row["longitude"], *bases["base_longitude"].dropna().tolist()]
+    if len(lats) == 1 or (max(lats) - min(lats) < 0.02 and max(lons) - min(lons) < 0.02):
+        return {"center": [row["latitude"], row["longitude"]], "zoom": 11, "transition": "flyTo"}
+    pad = 0.15 * max(max(lats) - min(lats), max(lons) - min(lons), 0.1)  # (a margin, so markers sit inside the frame)
+    return {
+        "bounds": [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]],
+        "transition": "flyToBounds",
+    }
 
 
 dash.clientside_callback(

@@ -18,7 +18,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.data import loading, queries
-from dashboard.i18n import _, number
+from dashboard.i18n import _, ngettext, number
 from dashboard.ingest import formats, jobs, pipeline
 from dashboard.server import auth, runtime
 from dashboard.web import ids
@@ -324,7 +324,11 @@ def job_view(current: dict) -> tuple[object, dict, str | None]:
         return _refused(name, outcome), HIDDEN, None
     if phase == "loaded":
         return _loaded(name, outcome), HIDDEN, None
-    return _ready(name, outcome), {"alignSelf": "flex-start"}, _("Load {n} rows", n=number(outcome.get("rows", 0)))
+    return (
+        _ready(name, outcome),
+        {"alignSelf": "flex-start"},
+        ngettext("Load {n} row", "Load {n} rows", outcome.get("rows", 0), n=number(outcome.get("rows", 0))),
+    )
 
 
 def _progress(phase: str, name: str, done: int, total: int):
@@ -363,10 +367,10 @@ def _notes_and_warnings(outcome: dict) -> tuple[list, list]:
 def _refused(name: str, outcome: dict):
     """A file with errors: every error by row and column, and nothing loaded."""
     notes, warnings = _notes_and_warnings(outcome)
-    message = _(
-        "{n} error in {file}: nothing was loaded. Correct it and load the file again."
-        if outcome["error_count"] == 1
-        else "{n} errors in {file}: nothing was loaded. Correct them and load the file again.",
+    message = ngettext(
+        "{n} error in {file}: nothing was loaded. Correct it and load the file again.",
+        "{n} errors in {file}: nothing was loaded. Correct them and load the file again.",
+        outcome["error_count"],
         n=number(outcome["error_count"]),
         file=name,
     )
@@ -412,8 +416,10 @@ def _ready(name: str, outcome: dict):
         if outcome.get("replaces_demo")
         else []
     )
-    ready = _(
+    ready = ngettext(
+        "No errors in the {n} row of {file}. Nothing is written until you press Load.",
         "No errors in {n} rows of {file}. Nothing is written until you press Load.",
+        outcome.get("rows", 0),
         n=number(outcome.get("rows", 0)),
         file=name,
     )

@@ -20,7 +20,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import words
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import _, number
+from dashboard.i18n import _, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids, parts
@@ -90,7 +90,11 @@ def _headline(totals: dict, audience, not_reached_days: int):
                 number(totals["population_reached"]),
                 _("living in the camps reached (population at the period's end)"),
             ),
-            (_("Consultations"), number(totals["consultations"]), _("{n} referrals", n=number(totals["referrals"]))),
+            (
+                _("Consultations"),
+                number(totals["consultations"]),
+                ngettext("{n} referral", "{n} referrals", totals["referrals"], n=number(totals["referrals"])),
+            ),
             (
                 _("Camps reached"),
                 f"{totals['camps_reached']} / {totals['camps']}",

@@ -455,3 +455,15 @@ def test_months_of_whole_weeks_take_each_week_by_its_fourth_day():
     cut = series.by_whole_weeks(weekly, D(2017, 1, 9), D(2017, 3, 26), "month").set_index("month")
     assert cut["partial"].tolist() == [True, False, True]  # January's first week, March's last are outside
     assert series.by_whole_weeks(weekly, D(2017, 1, 2), D(2017, 1, 15), "week")["consultations"].tolist() == [1, 2]
+
+
+def test_units_sharing_a_base_are_drawn_apart_and_others_stay_put():
+    lat = np.array([36.8, 36.8, 36.8, 33.3])
+    lon = np.array([42.9, 42.9, 42.9, 43.7])
+    new_lat, new_lon = geo.spread(lat, lon)
+    assert (new_lat[3], new_lon[3]) == (33.3, 43.7)  # alone at its base
+    km = geo.EARTH_KM * np.radians(np.hypot(new_lat[:3] - 36.8, (new_lon[:3] - 42.9) * np.cos(np.radians(36.8))))
+    assert np.allclose(km, km[0])  # on one small ring around the base
+    assert 0.2 < km[0] < 0.5
+    apart = np.hypot(np.diff(new_lat[:3]), np.diff(new_lon[:3]))
+    assert (apart > 0.002).all()  # each its own place

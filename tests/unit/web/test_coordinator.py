@@ -84,6 +84,29 @@ def test_unit_table_marks_overload(app):
     assert rows["M1"]["per_clinician_day"] == 8.8
     assert rows["M1"]["overloaded"] is False
     assert rows["A1"]["per_clinician_day"] is None
+    # led by the unit and its workload; "Visits" (the same as days active for a unit) is gone
+    headers = [c["headerName"] for c in find(page, ids.CLINIC_GRID).columnDefs]
+    assert headers[:2] == ["Unit", "Consultations per clinician per day"]
+    assert "Visits" not in headers
+    assert headers[-2:] == ["Base latitude", "Base longitude"]
+
+
+def test_a_camp_is_framed_with_the_bases_of_the_units_that_served_it(app):
+    import pandas as pd
+
+    from dashboard.web.pages import coordinator as coordinator_page  # (a page: imported once the app is made)
+
+    clinics = pd.DataFrame(
+        {"name": ["Team Alpha", "Team Bravo", "Far away"], "base_latitude": [36.85, 36.5, 30.0]}
+        | {"base_longitude": [42.95, 43.4, 47.0]}
+    )
+    row = {"latitude": 36.8, "longitude": 42.9, "units_served": "Team Alpha, Team Bravo"}
+    view = coordinator_page.camp_frame(row, clinics)
+    (south, west), (north, east) = view["bounds"]
+    assert (south < 36.5, north > 36.85, west < 42.9, east > 43.4) == (True,) * 4  # the camp and both bases inside
+    assert (north < 37.5, south > 30.5) == (True, True)  # and not the unit that did not serve it
+    alone = coordinator_page.camp_frame({"latitude": 33.3, "longitude": 43.7, "units_served": None}, clinics)
+    assert alone == {"center": [33.3, 43.7], "zoom": 11, "transition": "flyTo"}
 
 
 def test_the_page_is_not_built_for_the_public(app):
