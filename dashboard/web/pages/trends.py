@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import replace
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qs, urlencode
 
 import dash
@@ -245,6 +245,7 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
             },
         )
     panels = name == "governorate" and not table.empty and table["governorate"].nunique() > 4
+    named: dict[str, Any] = {"aria-label": _("Consultations by governorate")}
     free = dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs") if panels else None
     behind = []
     if isinstance(body, dcc.Graph):
@@ -252,7 +253,10 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
         behind = [cards.data_table(frame, headers, _("The figures as a table"))]
     return dmc.Paper(
         [
-            html.Div(body, className="mmc-chart-body"),
+            # small multiples keep a readable width on a phone, and scroll sideways inside their card there
+            html.Div(body, className="mmc-chart-body mmc-chart-wide", tabIndex=0, role="region", **named)
+            if panels
+            else html.Div(body, className="mmc-chart-body"),
             *behind,
             dmc.Group(
                 [
