@@ -138,7 +138,8 @@ def _import(engine, args, limit: int, first_day: int) -> int:
         print(f"{path.name}: {outcome.rows:,} rows, no errors (dry run: nothing written).")
     else:
         demo = " The demo data was removed." if outcome.removed_demo else ""
-        print(f"{path.name}: {outcome.added:,} rows added, {outcome.replaced:,} replaced.{demo}")
+        rows = "row" if outcome.added == 1 else "rows"
+        print(f"{path.name}: {outcome.added:,} {rows} added, {outcome.replaced:,} replaced.{demo}")
     return 0
 
 

@@ -66,10 +66,10 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
 
     (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
     _upload(dash_duo, tmp_path / "good.csv")
-    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "No errors in 1 rows of good.csv", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "No errors in the 1 row of good.csv", timeout=30)
     until(lambda: dash_duo.find_element(f"#{ids.DATA_LOAD}").is_displayed(), timeout=10)
     dash_duo.find_element(f"#{ids.DATA_LOAD}").click()
-    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "good.csv: 1 rows added, 0 replaced.", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "good.csv: 1 row added, 0 replaced.", timeout=30)
 
     dash_duo.wait_for_page(dash_duo.server_url + PERIOD)
     until(lambda: "160" in _figures(dash_duo).split(), timeout=30)

@@ -203,12 +203,15 @@ def view_of(geometries: list[dict]) -> dict:
     return {"center": [round((miny + maxy) / 2, 4), round((minx + maxx) / 2, 4)], "zoom": zoom}
 
 
-def choropleth_legend(figure: str, breaks: list[float]):
-    """The legend of the governorate shading for `figure`, every colour named by its range."""
+def choropleth_legend(figure: str, legend: dict):
+    """The legend of the governorate shading for `figure`, every colour named by its range (`legend`: the figure's
+    class breaks, and the span of its values, which names the one colour when there are no breaks: one governorate
+    shown, or all alike; it said "all")."""
 
     def fmt(v):
         return f"{v:.0%}" if figure == "share" else number(v)
 
+    breaks, span = legend.get("breaks") or [], legend.get("span")
     edges = [None, *breaks, None]
     items = []
     for i in range(len(breaks) + 1):
@@ -220,7 +223,9 @@ def choropleth_legend(figure: str, breaks: list[float]):
             if high is None and low is not None
             else _("{a} to under {b}", a=fmt(low), b=fmt(high))
             if low is not None
-            else _("all")
+            else (fmt(span[0]) if span[0] == span[1] else _("{a} to {b}", a=fmt(span[0]), b=fmt(span[1])))
+            if span
+            else _("no data")
         )
         items.append(
             dmc.Group(
@@ -287,9 +292,12 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict], au
     legends and class breaks of each figure."""
     names = queries.governorate_names(engine)
     by_gov = governorate_figures(camp_table, gov_figures)
-    breaks, classes = {}, {}
+    legends, classes = {}, {}
     for key in FIGURES:
-        breaks[key], classes[key] = geo.classify({g: v[key] for g, v in by_gov.items()})
+        shown = {g: v[key] for g, v in by_gov.items()}
+        breaks, classes[key] = geo.classify(shown)
+        present = [v for v in shown.values() if v is not None and v == v]
+        legends[key] = {"breaks": breaks, "span": [min(present), max(present)] if present else None}
     values = {}
     for gov, v in by_gov.items():
         tooltip = (
@@ -323,7 +331,7 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict], au
         "labels": labels,
         "camps": geo.camp_columns(camp_table, *places.kept_camps(engine)),
         "units": unit_badges(figures.units(engine, f, audience), labels),
-        "breaks": breaks,
+        "legends": legends,
     }
 
 

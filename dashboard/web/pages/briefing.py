@@ -144,7 +144,7 @@ class _Briefing:
         return html.Div(
             [
                 the_map(layers, self.settings, self.f, "rate", map_id=f"briefing-map-{self.shown}"),
-                maps.choropleth_legend("rate", layers["breaks"]["rate"]),
+                maps.choropleth_legend("rate", layers["legends"]["rate"]),
                 maps.legend(words.reached_meaning(self.audience, self.settings.not_reached_days)),
             ],
             className="briefing-map",

@@ -378,7 +378,7 @@ def _map_part(query: dict):
     return dmc.Stack(
         [
             the_map,
-            maps.choropleth_legend("share", layers["breaks"]["share"]),
+            maps.choropleth_legend("share", layers["legends"]["share"]),
             maps.legend(words.reached_meaning(audience, settings.not_reached_days), coordinator=True),
             dmc.Group(
                 [

@@ -388,8 +388,10 @@ def _refused(name: str, outcome: dict):
 def _loaded(name: str, outcome: dict):
     """A file loaded: what it added and replaced, and where to see it."""
     _notes, warnings = _notes_and_warnings(outcome)
-    text = _(
+    text = ngettext(
+        "{file}: {added} row added, {replaced} replaced. The dashboards show the new data now.",
         "{file}: {added} rows added, {replaced} replaced. The dashboards show the new data now.",
+        outcome["added"],
         file=name,
         added=number(outcome["added"]),
         replaced=number(outcome["replaced"]),

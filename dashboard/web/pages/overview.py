@@ -73,7 +73,7 @@ def layout(figure: str = "rate", **query):
                 ]
             ),
             _sources(status, audience),
-            dcc.Store(id=ids.MAP_LEGENDS, data=layers["breaks"]),
+            dcc.Store(id=ids.MAP_LEGENDS, data=layers["legends"]),
             dcc.Location(id=ids.MAP_URL, refresh=False),
             dmc.Drawer(id=ids.CAMP_PANEL, position="right", size="md", opened=False, title=""),
         ],
@@ -127,7 +127,7 @@ def _map_column(layers: dict, settings, f, figure: str, audience):
         [
             controls,
             maps.the_map(layers, settings, f, figure),
-            html.Div(maps.choropleth_legend(figure, layers["breaks"][figure]), id=ids.MAP_LEGEND),
+            html.Div(maps.choropleth_legend(figure, layers["legends"][figure]), id=ids.MAP_LEGEND),
             maps.legend(words.reached_meaning(audience, settings.not_reached_days)),
             dmc.Text(_("Click a governorate to show only it; click a camp for its details."), size="xs", c="dimmed"),
         ],
@@ -180,7 +180,7 @@ def _sources(status, audience):
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def choose_figure(figure, breaks, search):
+def choose_figure(figure, legends, search):
     """Shade by another figure: only the hideout changes in the browser; the choice goes into the link."""
     if figure not in maps.FIGURES:
         raise PreventUpdate
@@ -190,7 +190,7 @@ def choose_figure(figure, breaks, search):
     query["figure"] = [figure]
     return (
         hideout,
-        maps.choropleth_legend(figure, (breaks or {}).get(figure, [])),
+        maps.choropleth_legend(figure, (legends or {}).get(figure, {})),
         "?" + urlencode(query, doseq=True),
     )
 

@@ -141,7 +141,7 @@ def test_upload_check_then_load_through_the_callbacks(app):
         client, f"{ids.DATA_RESULT}.children", {f"{ids.DATA_POLL}.n_intervals": 1, f"{ids.DATA_JOB}.data": job_id}
     )
     body = view.get_json()["response"]
-    assert body[ids.DATA_LOAD]["children"] == "Load 1 rows"
+    assert body[ids.DATA_LOAD]["children"] == "Load 1 row"
     assert body[ids.DATA_POLL]["disabled"] is True
     assert "Loading this file removes the synthetic demo data." in str(body[ids.DATA_RESULT]["children"])
     with pytest.raises(jobs.JobError):  # another user can neither see nor load it

@@ -256,10 +256,20 @@ def test_the_map_shading_callback_patches_only_the_hideout(tiny_app):
     from dash import Patch
 
     overview = sys.modules["dashboard.web.pages.overview"]
-    hideout, legend, search = overview.choose_figure("share", {"share": [0.5]}, "?start=2017-01-30")
+    legends = {"share": {"breaks": [0.5], "span": [0.2, 0.9]}}
+    hideout, legend, search = overview.choose_figure("share", legends, "?start=2017-01-30")
     assert isinstance(hideout, Patch)
     assert search == "?start=2017-01-30&figure=share"
     assert "Share of camp population reached:" in texts(legend)
+    assert ["under 50%", "50% and more"] == [t for t in texts(legend) if "%" in t]
+
+
+def test_one_governorate_shown_names_its_value_in_the_legend(tiny_app):
+    """With no class breaks (one governorate, or all alike) the one colour is named by the value (it said "all")."""
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05&governorate=IQ-DA", "coordinator")
+    legend = texts(find(page, ids.MAP_LEGEND))
+    assert "all" not in legend
+    assert legend[-2:] == ["17.5", "hidden or no data"]  # Dohuk: 35 consultations for 2,000 people, per 1,000
 
 
 def test_the_map_can_be_used_from_the_keyboard(tiny_app):
