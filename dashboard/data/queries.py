@@ -309,9 +309,12 @@ def load_dataset(
         refresh_derived_totals(conn)
         total = len(camps) + len(pops) + len(dataset.clinics) + n_records
         conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(rows_added=total))
-    if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":  # the planner's statistics of the tables just filled, and only them (a
+        # bare ANALYZE walks every schema of the database, and deadlocked with another schema's DDL)
         with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql(
+                "ANALYZE camps, camp_populations, clinics, service_records, visit_totals, syndrome_totals"
+            )
     return LoadSummary(batch_id, len(camps), len(pops), len(dataset.clinics), n_records)
 
 
