@@ -16,6 +16,7 @@ from dash import dcc, html
 from dashboard import words
 from dashboard.analytics import coverage, geo, tables
 from dashboard.data import queries
+from dashboard.domain.reference import PROGRAMME_GOVERNORATES
 from dashboard.i18n import _, number
 from dashboard.ingest import boundaries
 from dashboard.server import places
@@ -189,6 +190,17 @@ def camp_map(
     )
 
 
+def bounds_of(geometries: list[dict]) -> list[list[float]]:
+    """The south-west and north-east corners ([lat, lon]) around the given polygons."""
+    import shapely.geometry
+
+    box = [shapely.geometry.shape(g).bounds for g in geometries]
+    return [
+        [round(min(b[1] for b in box), 4), round(min(b[0] for b in box), 4)],
+        [round(max(b[3] for b in box), 4), round(max(b[2] for b in box), 4)],
+    ]
+
+
 def view_of(geometries: list[dict]) -> dict:
     """Centre and zoom that frame the given polygons on a map about 800 pixels wide."""
     import shapely.geometry
@@ -335,17 +347,25 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict], au
     }
 
 
-def the_map(layers: dict, settings, f, figure: str, map_id: str = ids.OVERVIEW_MAP, **extra):
+def the_map(layers: dict, settings, f, figure: str, map_id: str = ids.OVERVIEW_MAP, fit: bool = False, **extra):
+    """The map of `layers` for the filters; `fit`: framed to the governorates shown (or the programme's seven)
+    whatever the map's size once drawn (the briefing's map is as tall as the window)."""
+    shown = f.governorates or tuple(g.iso for g in PROGRAMME_GOVERNORATES)
     geometries = [
         ft["geometry"] for ft in layers["governorates"]["features"] if ft["properties"]["iso"] in f.governorates
     ]
+    view = view_of(geometries) if geometries else None
+    if fit:
+        framed = [ft["geometry"] for ft in layers["governorates"]["features"] if ft["properties"]["iso"] in shown]
+        # (a start from bounds alone is refused by dash-leaflet: a centre and zoom, then the bounds as the viewport)
+        view = {**(view or PROGRAMME_VIEW), "viewport": {"bounds": bounds_of(framed), "transition": "fitBounds"}}
     return camp_map(
         {"shapes": layers["shapes"], "properties": [ft["properties"] for ft in layers["governorates"]["features"]]},
         layers["labels"],
         layers["camps"],
         layers["units"],
         map_id=map_id,
-        view=view_of(geometries) if geometries else None,
+        view=view,
         figure=figure,
         selected=f.governorates[0] if len(f.governorates) == 1 else None,
         tiles=(settings.tile_url, settings.tile_attribution) if settings.tile_url else None,

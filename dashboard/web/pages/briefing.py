@@ -143,7 +143,7 @@ class _Briefing:
         layers = map_layers(self.engine, self.settings, self.f, self._camps(), by_gov, self.audience)
         return html.Div(
             [
-                the_map(layers, self.settings, self.f, "rate", map_id=f"briefing-map-{self.shown}"),
+                the_map(layers, self.settings, self.f, "rate", map_id=f"briefing-map-{self.shown}", fit=True),
                 maps.choropleth_legend("rate", layers["legends"]["rate"]),
                 maps.legend(words.reached_meaning(self.audience, self.settings.not_reached_days)),
             ],
