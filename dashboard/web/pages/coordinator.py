@@ -178,6 +178,7 @@ def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
         ],
         defaultColDef={"resizable": True, "minWidth": 100, "wrapHeaderText": True, "autoHeaderHeight": True},
         rowClassRules={"unit-overloaded": "params.data.overloaded"},
+        dashGridOptions={"suppressColumnVirtualisation": True},  # (a dozen columns: readers and tests see them all)
         style={"height": "420px"},
         className="ag-theme-quartz",
     )
