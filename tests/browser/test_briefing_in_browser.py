@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.web import ids
-from tests.browser.conftest import severe_logs, wait_for_callbacks
+from tests.browser.conftest import severe_logs, sign_in_in_browser, wait_for_callbacks
+from tests.helpers import add_coordinator
 
 
 def test_arrow_keys_move_between_screens_and_the_url_follows(dash_duo, demo_app):
@@ -47,9 +48,14 @@ def test_a_link_reproduces_a_screen(dash_duo, demo_app):
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1024, 768)])
 def test_every_screen_fits_the_window_with_no_scroll(dash_duo, demo_app, size):
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
     dash_duo.driver.set_window_size(*size)
-    for screen in ("figures", "map", "trends"):
+    for screen in ("figures", "map", "trends", "sign-in", "gaps"):  # the public's three, then the coordinators'
+        if screen == "sign-in":
+            sign_in_in_browser(dash_duo, "/briefing")
+            dash_duo.wait_for_element(f"#{ids.BRIEFING_SCREEN}-figures", timeout=20)
+            continue
         dash_duo.wait_for_page(dash_duo.server_url + f"/briefing?screen={screen}&start=2018-10-01&end=2018-12-30")
         dash_duo.wait_for_element(f"#{ids.BRIEFING_SCREEN}-{screen}", timeout=20)
         wait_for_callbacks(dash_duo)
@@ -61,7 +67,7 @@ def test_every_screen_fits_the_window_with_no_scroll(dash_duo, demo_app, size):
         # and the slide's controls are in view
         assert dash_duo.driver.execute_script(
             "return document.querySelector('.briefing-controls').getBoundingClientRect().bottom <= innerHeight"
-        )
+        ), screen
 
 
 def test_the_pdf_has_one_screen_a_page_with_the_view_the_source_and_page_numbers(dash_duo, demo_app):
