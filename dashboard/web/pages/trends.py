@@ -235,8 +235,9 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
     ):
         body = cards.empty_state(_("No consultations match these filters in this period."))
     else:
+        drawn = _figure(name, table, names, f, alert_weeks)
         body = dcc.Graph(
-            figure=_figure(name, table, names, f, alert_weeks),
+            figure=drawn,
             id={"type": ids.CHART, "chart": name},
             config={
                 "displaylogo": False,
@@ -245,18 +246,20 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
             },
         )
     panels = name == "governorate" and not table.empty and table["governorate"].nunique() > 4
-    named: dict[str, Any] = {"aria-label": _("Consultations by governorate")}
     free = dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs") if panels else None
     behind = []
+    named: dict[str, Any] = {}
     if isinstance(body, dcc.Graph):
         frame, headers = _figures_behind(name, table, names)
         behind = [cards.data_table(frame, headers, _("The figures as a table"))]
+        # a chart's name for a screen reader: its title (plotly's drawing itself is not read)
+        named = {"aria-label": drawn["layout"]["title"]["text"], "role": "figure"}
     return dmc.Paper(
         [
             # small multiples keep a readable width on a phone, and scroll sideways inside their card there
-            html.Div(body, className="mmc-chart-body mmc-chart-wide", tabIndex=0, role="region", **named)
+            html.Div(body, className="mmc-chart-body mmc-chart-wide", tabIndex=0, **(named | {"role": "region"}))
             if panels
-            else html.Div(body, className="mmc-chart-body"),
+            else html.Div(body, className="mmc-chart-body", **named),
             *behind,
             dmc.Group(
                 [

@@ -360,3 +360,7 @@ def test_every_chart_has_its_figures_as_a_table(app):
     assert [row[syndromes[0].index("Suspected measles")] for row in syndromes[1:]] == ["0", "1"]  # as the chart
     for chart in ("referrals", "rates", "comparison", "expected", "age_sex"):
         assert len(_table_behind(page, chart)) > 1, chart
+    # each chart is named for a screen reader by its title
+    bodies = [c for c in walk(page) if "mmc-chart-body" in (getattr(c, "className", "") or "")]
+    named = {c.to_plotly_json()["props"].get("aria-label") for c in bodies}
+    assert {"Consultations by governorate", "Consultations by syndrome", "Referrals"} <= named
