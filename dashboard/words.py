@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dashboard.analytics import coverage
+from dashboard.domain import policy
 from dashboard.i18n import _
 
 SYNDROME_NAMES = {
@@ -45,7 +46,7 @@ def reached_meaning(audience, not_reached_days: int) -> str:
     """What "reached" means for `audience`, as the headline cards, the map's legend and the briefing say it: visited
     in the period's last days (coverage.reached), whole weeks for the public (policy.public_not_reached_days)."""
     if audience.public:
-        weeks = max(1, -(-not_reached_days // 7))
+        weeks = (policy.public_not_reached_days(not_reached_days) + 1) // 7
         return _("visited in the period's last {n} weeks", n=weeks)
     return _("visited in the period's last {n} days", n=not_reached_days)
 

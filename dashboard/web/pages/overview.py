@@ -24,7 +24,7 @@ from dashboard.i18n import _, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids, parts
-from dashboard.web.callbacks import changed_href
+from dashboard.web.callbacks import changed_href, set_params
 from dashboard.web.components import cards, charts, maps, notices
 
 dash.register_page(__name__, path="/", name="Overview", title="Mobile Medical Clinics, Iraq", nav_order=0)
@@ -206,11 +206,15 @@ def filter_to_governorate(click, search):
     iso = ((click or {}).get("properties") or {}).get("iso")
     if not iso or not ((click or {}).get("properties") or {}).get("programme"):
         raise PreventUpdate
+    return _governorate_href(search, iso, toggle=True)
+
+
+def _governorate_href(search: str | None, iso: str, toggle: bool = False):
+    """The overview's link showing only the governorate `iso` (with `toggle`, all of them again when it is the one
+    shown), the link's other filters kept."""
     query = parse_qs((search or "").lstrip("?"))
-    query["governorate"] = [] if query.get("governorate") == [iso] else [iso]
-    if not query["governorate"]:
-        del query["governorate"]
-    return changed_href("/", search, query) or no_update
+    shown = [] if toggle and query.get("governorate") == [iso] else [iso]
+    return changed_href("/", search, set_params(query, governorate=shown)) or no_update
 
 
 @dash.callback(
@@ -242,9 +246,7 @@ def find_on_map(chosen, search):
     """What the map does on a click, from the keyboard: a governorate chosen shows only it, a camp opens its panel."""
     kind, _sep, key = (chosen or "").partition(":")
     if kind == "gov" and key:
-        query = parse_qs((search or "").lstrip("?"))
-        query["governorate"] = [key]
-        return changed_href("/", search, query) or no_update, no_update, no_update, no_update
+        return _governorate_href(search, key), no_update, no_update, no_update
     if kind == "camp" and key.isdigit():
         return no_update, *_camp_panel(int(key), search)
     raise PreventUpdate
