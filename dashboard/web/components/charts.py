@@ -79,7 +79,24 @@ def values(column) -> list:
     return series.to_numpy(dtype=object, na_value=None).tolist()  # (nullable integers: None, not NaN)
 
 
-def figure(traces: list[dict], layout: dict, title: str, height: int = 380, y_title: str | None = None) -> dict:
+HEIGHT = 380  # a trends chart's height; the syndromes' stack, with its long legend, is taller
+SYNDROME_HEIGHT = 420
+SMALL_MULTIPLES_ABOVE = 4  # governorates: beyond this many, one small panel each rather than one line each
+
+
+def panel_grid(n: int) -> tuple[int, int]:
+    """Columns and rows of n small panels."""
+    cols = 4 if n > 6 else 3
+    return cols, -(-n // cols)
+
+
+def governorate_height(n: int) -> int:
+    """The height of the chart of consultations by governorate for n governorates (known before its data: the
+    trends page keeps that room for it while it loads)."""
+    return 230 * panel_grid(n)[1] + 60 if n > SMALL_MULTIPLES_ABOVE else HEIGHT
+
+
+def figure(traces: list[dict], layout: dict, title: str, height: int = HEIGHT, y_title: str | None = None) -> dict:
     """A figure in the trends' look: title, height, legend below, one hover label per period."""
     layout = {
         "template": TEMPLATE,
@@ -204,8 +221,7 @@ def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: 
     govs = sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))
     title = _("Consultations by governorate")
     if small_multiples:
-        cols = 4 if len(govs) > 6 else 3
-        rows = -(-len(govs) // cols)
+        cols, _rows = panel_grid(len(govs))
         grid = _grid(tuple(names.get(g, g) for g in govs), cols)
         traces = [
             trace
@@ -217,7 +233,7 @@ def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: 
         layout = {key: value for key, value in grid.items() if key != "template"}
         layout["annotations"] = [dict(a) for a in grid.get("annotations", [])]
         shared_scale(layout, len(govs), table["consultations"].max())
-        fig = figure(traces, layout, title, height=230 * rows + 60)
+        fig = figure(traces, layout, title, height=governorate_height(len(govs)))
     else:
         traces = [t for i, gov in enumerate(govs) for t in _line(table, gov, names, PALETTE[i % len(PALETTE)], 8)]
         fig = figure(traces, {}, title, y_title=_("Consultations"))
@@ -234,8 +250,8 @@ def nice_top(value) -> float:
 
 def shared_scale(layout: dict, n: int, highest) -> None:
     """Small multiples on one scale from zero, so that panels compare and noise does not look dramatic: every
-    panel's y-axis from 0 to a round number above the highest value, linked to the first (a zoom follows). The page's
-    switch to free scales (assets/chart.js freeScales) unlinks them."""
+    panel's y-axis from 0 to a round number above the highest value, linked to the first (a zoom follows). The trends
+    page's switch to free scales (a clientside callback there) unlinks them, and restores them from layout.meta."""
     top = nice_top(highest)
     layout["meta"] = {"sharedTop": top}
     for i in range(n):
@@ -260,7 +276,7 @@ def by_syndrome(table: pd.DataFrame) -> dict:
                 "marker": {"color": PALETTE[i % len(PALETTE)]},
             }
         )
-    return figure(traces, {"barmode": "stack"}, _("Consultations by syndrome"), 420, _("Consultations"))
+    return figure(traces, {"barmode": "stack"}, _("Consultations by syndrome"), SYNDROME_HEIGHT, _("Consultations"))
 
 
 def by_age_and_sex(table: pd.DataFrame) -> dict:

@@ -158,11 +158,9 @@ CARD_CHROME = 80  # a chart card's padding, its table's fold and its row of butt
 def card_height(name: str, f) -> int:
     """How tall a chart's card is, known before its data (the chart's own height, charts.py, and its card's chrome):
     its placeholder and the card itself take this height, so the page does not shift as the charts arrive."""
-    if name == "governorate":
-        n = len(f.governorates) or len(PROGRAMME_GOVERNORATES)
-        if n > 4:
-            return 230 * -(-n // (4 if n > 6 else 3)) + 60 + CARD_CHROME
-    return (420 if name == "syndrome" else 380) + CARD_CHROME
+    n = len(f.governorates) or len(PROGRAMME_GOVERNORATES)
+    heights = {"governorate": charts.governorate_height(n), "syndrome": charts.SYNDROME_HEIGHT}
+    return heights.get(name, charts.HEIGHT) + CARD_CHROME
 
 
 # By age group and sex: for coordinators. The public's counts are sums of one protected table by week, governorate
@@ -215,7 +213,9 @@ def _outline_shapes(view: View) -> dict:
 
 def _figure(name: str, table: pd.DataFrame, names: dict[str, str], f, alert_weeks=None):
     if name == "governorate":
-        return charts.by_governorate(table, names, small_multiples=table["governorate"].nunique() > 4)
+        return charts.by_governorate(
+            table, names, small_multiples=table["governorate"].nunique() > charts.SMALL_MULTIPLES_ABOVE
+        )
     if name == "syndrome":
         return charts.by_syndrome(table)
     if name == "age_sex":
@@ -245,7 +245,7 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
                 "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"mmc-{name}-{f.start}-{f.end}"},
             },
         )
-    panels = name == "governorate" and not table.empty and table["governorate"].nunique() > 4
+    panels = name == "governorate" and not table.empty and table["governorate"].nunique() > charts.SMALL_MULTIPLES_ABOVE
     free = dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs") if panels else None
     behind = []
     named: dict[str, Any] = {}
