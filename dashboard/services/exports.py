@@ -63,9 +63,7 @@ def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str, str]], preamb
 
 def _cell(value) -> object:
     """A value as an XLSX cell: a day (a date, or text written YYYY-MM-DD) as a real date, the rest formula-safe."""
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # (a datetime is one too)
         return value
     if isinstance(value, str) and ISO_DATE.fullmatch(value):
         try:

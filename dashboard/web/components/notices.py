@@ -4,6 +4,8 @@ policy changed, how counts are protected, a sign-in it needs; and the filters a 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash_mantine_components as dmc
 from dash import html
 
@@ -81,6 +83,14 @@ def data_date(status, audience: policy.Audience) -> str:
     if audience.public:
         return _("records to the week ending {date}", date=f"{data_span(status, audience)[1]:%d %b %Y}")
     return _("records to {date}", date=f"{status.last_date:%d %b %Y}")
+
+
+def export_lines(title: str, f, names: dict[str, str], status, audience: policy.Audience) -> list[str]:
+    """The lines a page's download starts with (services/exports `preamble`): what it is, the view's filters, how
+    recent its data is and when it was made; for the public, how its counts are protected."""
+    made = data_date(status, audience) + " · " + _("exported {when}", when=f"{dt.date.today():%d %b %Y}")
+    lines = [title, view_line(f, names), made]
+    return lines + ([protection_note(audience)] if audience.public else [])
 
 
 def view_line(f, names: dict[str, str]) -> str:

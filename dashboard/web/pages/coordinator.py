@@ -7,7 +7,6 @@ callback, so nobody else is ever sent camp-level activity, unit bases or schedul
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
 import dash
@@ -604,13 +603,13 @@ def export(_csv, _xlsx, request, search):
     rows = grids.records(_chosen_for(search, request), [key for key, _h, _t in columns])
     f = _part_filters(parts.page_query(search))
     engine = runtime.engine()
-    preamble = [
+    preamble = notices.export_lines(
         _("Mobile Medical Clinics, Iraq: camps and sites, coverage gaps"),
-        notices.view_line(f, queries.governorate_names(engine)),
-        notices.data_date(queries.data_status(engine), auth.audience())
-        + " · "
-        + _("exported {when}", when=f"{dt.date.today():%d %b %Y}"),
-    ]
+        f,
+        queries.governorate_names(engine),
+        queries.data_status(engine),
+        auth.audience(),
+    )
     name = exports.file_name("mmc-camps", f)
     if dash.ctx.triggered_id == ids.EXPORT_XLSX:
         return dcc.send_bytes(exports.to_xlsx(rows, columns, "camps", preamble), name + ".xlsx")

@@ -657,12 +657,8 @@ def download(clicks, search):
     for row in rows:
         if isinstance(row.get("period"), pd.Timestamp):
             row["period"] = row["period"].date().isoformat()
-    preamble = [
-        _("Mobile Medical Clinics, Iraq: caseload trends ({chart})", chart=name),
-        notices.view_line(f, view.names),
-        notices.data_date(view.status, view.audience),
-        *([notices.protection_note(view.audience)] if view.audience.public else []),
-    ]
+    title = _("Mobile Medical Clinics, Iraq: caseload trends ({chart})", chart=name)
+    preamble = notices.export_lines(title, f, view.names, view.status, view.audience)
     name_of_file = exports.file_name(f"mmc-{name}", f)
     return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name], preamble), name_of_file + ".csv")
 
