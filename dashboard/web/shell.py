@@ -62,18 +62,11 @@ def navigation():
 
 def phone_menu():
     """On a phone: a menu button that opens the pages and the sign-in (or sign-out) in a drawer."""
-    account = auth.current_user()
+    signed_out = auth.current_user() is None
     sign = (
         dmc.Anchor(_("Sign in"), href="/login", fw=500)
-        if account is None
-        else html.Form(
-            [
-                dcc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
-                html.Button(_("Sign out"), type="submit", className="mmc-button mmc-button-light"),
-            ],
-            method="POST",
-            action="/auth/logout",
-        )
+        if signed_out
+        else html.Form(_sign_out(), method="POST", action="/auth/logout")
     )
     return html.Div(
         [
@@ -97,20 +90,22 @@ def phone_menu():
     )
 
 
+def _sign_out(**button):
+    """The sign-out button: a form post with the CSRF token (`button`: the header's id)."""
+    return [
+        dcc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
+        html.Button(_("Sign out"), type="submit", className="mmc-button mmc-button-light", **button),
+    ]
+
+
 def user_area():
-    """Sign in, or who is signed in and a sign-out button (a form post with the CSRF token)."""
+    """Sign in, or who is signed in and a sign-out button."""
     account = auth.current_user()
     if account is None:
         return dmc.Anchor(_("Sign in"), href="/login", fw=500, id=ids.USER_MENU)
+    who = dmc.Text(_("{name} ({role})", name=account.username, role=_(account.role)), size="sm")
     return html.Form(
-        dmc.Group(
-            [
-                dmc.Text(_("{name} ({role})", name=account.username, role=_(account.role)), size="sm"),
-                dcc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
-                html.Button(_("Sign out"), type="submit", id=ids.SIGN_OUT, className="mmc-button mmc-button-light"),
-            ],
-            gap="xs",
-        ),
+        dmc.Group([who, *_sign_out(id=ids.SIGN_OUT)], gap="xs"),
         method="POST",
         action="/auth/logout",
         id=ids.USER_MENU,
