@@ -54,19 +54,19 @@ def resolve_filters(query: dict, status, audience: policy.Audience):
         notices += [adjustment_notice(a, f) for a in adjusted if a.code == "whole_weeks"]
     last = data_span(status, audience)[1]  # (the public's is the end of the latest record's week)
     if last and f.end > last:
-        notices.append(beyond_data_notice(f, last))
+        notices.append(beyond_data_notice(f, status, audience))
     return f, html.Div(notices) if notices else None
 
 
-def beyond_data_notice(f, last_date):
+def beyond_data_notice(f, status, audience: policy.Audience):
     """What a page says when its period runs past the latest record (a future `end`, or data not loaded yet): the
-    days after it are not reported yet, not days without consultations."""
+    days after it are not reported yet, not days without consultations (and camps show as not reached)."""
     return dmc.Alert(
         _(
-            "The period ends on {end}, but the latest record is of {last}: the days after it are not reported yet, "
-            "so their figures are missing, not zero.",
+            "The period ends on {end}, beyond the data ({records}): the days after are not reported yet, so their "
+            "figures are missing, not zero, and camps visited since show as not reached.",
             end=f"{f.end:%d %b %Y}",
-            last=f"{last_date:%d %b %Y}",
+            records=data_date(status, audience),
         ),
         color="orange",
         variant="light",

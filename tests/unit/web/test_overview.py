@@ -289,3 +289,14 @@ def test_the_map_can_be_used_from_the_keyboard(tiny_app):
         tiny_app, overview.find_on_map, camp_b, search, triggered=f"{ids.MAP_FIND}.value"
     )
     assert (opened, title) == (True, "Camp B")  # the camp's panel, as a click on its marker opens it
+
+
+@pytest.mark.parametrize(
+    ("role", "records"), [(None, "records to the week ending 12 Feb 2017"), ("coordinator", "records to 06 Feb 2017")]
+)
+def test_a_period_past_the_latest_record_says_its_figures_are_missing(tiny_app, role, records):
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-03-05", role)
+    said = " ".join(texts(find(page, ids.BEYOND_DATA)))
+    assert "The period ends on 05 Mar 2017" in said
+    assert records in said  # as each viewer may know it: the public's in whole weeks, not a visit's day
+    assert find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05", role), ids.BEYOND_DATA) is None
