@@ -357,8 +357,11 @@ def the_map(layers: dict, settings, f, figure: str, map_id: str = ids.OVERVIEW_M
     view = view_of(geometries) if geometries else None
     if fit:
         framed = [ft["geometry"] for ft in layers["governorates"]["features"] if ft["properties"]["iso"] in shown]
-        # (a start from bounds alone is refused by dash-leaflet: a centre and zoom, then the bounds as the viewport)
-        view = {**(view or PROGRAMME_VIEW), "viewport": {"bounds": bounds_of(framed), "transition": "fitBounds"}}
+        # (a start from bounds alone is refused by dash-leaflet: a centre and zoom, then the bounds as the viewport).
+        # Zooms are not animated: a slide left mid-zoom by the arrow keys or Back made Leaflet finish the animation
+        # on a map no longer there, and throw.
+        viewport = {"bounds": bounds_of(framed), "transition": "fitBounds"}
+        view = {**(view or PROGRAMME_VIEW), "viewport": viewport, "zoomAnimation": False}
     return camp_map(
         {"shapes": layers["shapes"], "properties": [ft["properties"] for ft in layers["governorates"]["features"]]},
         layers["labels"],
