@@ -9,17 +9,22 @@ from dash import Dash
 from dashboard.config import Settings
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    """The Dash app for `settings` (by default, read from the environment)."""
+def create_app(settings: Settings | None = None, production: bool = False) -> Dash:
+    """The Dash app for `settings` (by default, read from the environment); `production`: as gunicorn serves it
+    (dashboard.factory.build says what that changes)."""
     from dashboard.factory import build
 
-    return build(settings or Settings.from_env())
+    return build(settings or Settings.from_env(), production=production)
 
 
 def __getattr__(name: str):
     # `server` is built on first use, so importing this module loads nothing (gunicorn asks for app:server).
     if name == "server":
-        globals()["server"] = create_app().server
+        try:
+            globals()["server"] = create_app(production=True).server
+        except Exception as exc:  # one line saying why, and gunicorn stops ("App failed to load", its exit code 4)
+            print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+            raise SystemExit(4) from None
         return globals()["server"]
     raise AttributeError(name)
 

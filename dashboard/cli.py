@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard {init-db,demo,import,export,imports,remove-demo,users} ... (--help)."""
+"""Command line: python -m dashboard {init-db,worker,demo,import,export,imports,remove-demo,users} ... (--help)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,13 @@ def parser() -> argparse.ArgumentParser:
         "database, data and user commands. The database is DATABASE_URL (default: data/mmc.db).",
     )
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("init-db", help="create the schema, or upgrade an existing database to the newest one")
+    sub.add_parser(
+        "init-db",
+        help="create the schema or upgrade it to the newest, add the reference rows and, in an empty database, the "
+        "demo data (unless LOAD_DEMO=false): the release step before app servers start on a new version",
+    )
+    w = sub.add_parser("worker", help="run the checks and loads of the data page's files, from the queue in REDIS_URL")
+    w.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     d = sub.add_parser("demo", help="load the synthetic demo data (replaces earlier demo data)")
     d.add_argument("--seed", type=int, default=2016, help="random seed; the same seed gives the same data")
     d.add_argument(
@@ -161,6 +167,43 @@ def _export(engine, args) -> None:
     print(f"Wrote {path}.")
 
 
+def _init_db(engine, settings: Settings) -> None:
+    """(The schema and reference rows are done by main.) The demo data, once, into a database that never held any."""
+    from dashboard.data import queries
+    from dashboard.ingest import demo
+
+    print(f"Database ready at the newest schema: {engine.url.render_as_string(hide_password=True)}")
+    if settings.load_demo and not queries.ever_loaded(engine) and not queries.data_status(engine).has_data:
+        summary = queries.load_dataset(engine, demo.generate())
+        print(f"Empty database: synthetic demo data loaded ({summary.records:,} records; none with LOAD_DEMO=false).")
+
+
+def _worker(engine, settings: Settings, burst: bool) -> int:
+    """Take the data page's checks and loads from the queue (the app queues them there when REDIS_URL is set)."""
+    import logging
+
+    from dashboard.data import schema
+    from dashboard.ingest import jobs
+    from dashboard.ingest.boundaries import load_boundaries
+
+    if not settings.redis_url:
+        raise ValueError("the worker takes its jobs from Redis: set REDIS_URL (without it, the app runs them itself)")
+    if not schema.is_current(engine):
+        raise ValueError("the database's schema is not the newest: run `python -m dashboard init-db` first")
+    load_boundaries(settings.boundaries_file or None)
+    engine.dispose()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    print(f"Worker: taking checks and loads from {jobs.QUEUE} (stop with Ctrl-C).", file=sys.stderr)
+    jobs.serve_worker(
+        settings.database_url,
+        settings.redis_url,
+        max_bytes=settings.max_upload_mb * 2**20,
+        first_day=settings.first_day,
+        burst=burst,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from dashboard.data import queries, schema
@@ -171,10 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         aliases.configure(settings.aliases_file or None)
         engine = schema.make_engine(settings.database_url)
+        if args.command == "worker":
+            return _worker(engine, settings, args.burst)
         schema.upgrade(engine)
         queries.ensure_reference(engine)
         if args.command == "init-db":
-            print(f"Database ready at the newest schema: {engine.url.render_as_string(hide_password=True)}")
+            _init_db(engine, settings)
         elif args.command == "users":
             _users(engine, args)
         elif args.command == "import":

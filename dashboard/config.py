@@ -57,10 +57,6 @@ class Settings:
             "out like dashboard/domain/aliases.toml; added to the shipped names",
         },
     )
-    upload_dir: str = field(
-        default=str(DATA_DIR / "uploads"),
-        metadata={"env": "UPLOAD_DIR", "help": "where files loaded on the data page wait while they are checked"},
-    )
     max_upload_mb: int = field(
         default=100,
         metadata={"env": "MAX_UPLOAD_MB", "help": "the largest file a coordinator may load, in MB (refused unread)"},
@@ -73,7 +69,8 @@ class Settings:
         default="",
         metadata={
             "env": "REDIS_URL",
-            "help": "Redis for what every server process must share (the request limits); none: each process's memory",
+            "help": "Redis for what the server processes and hosts share: request limits, the queue of checks and "
+            "loads (run by `python -m dashboard worker`), results; none: one process runs everything",
         },
     )
     rate_limit: str = field(

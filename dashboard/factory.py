@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 
 from dash import Dash
@@ -27,10 +28,14 @@ log = logging.getLogger(__name__)
 STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")  # the same for every visitor
 
 
-def build(settings: Settings) -> Dash:
+def build(settings: Settings, production: bool = False) -> Dash:
+    """The app. `production` (gunicorn's `app:server`): refuse to start on settings that would break a fleet, and
+    never change the database's schema or data at start (`python -m dashboard init-db` does, once per release)."""
+    if production:
+        refuse_production(settings)
     load_boundaries(settings.boundaries_file or None)  # a bad BOUNDARIES_FILE stops the start with its reason
     aliases.configure(settings.aliases_file or None)  # and so does a bad ALIASES_FILE
-    engine = prepare(settings)
+    engine = ready(settings) if production else prepare(settings)
     columns.ENABLED = settings.in_memory_totals
     app = Dash(
         "dashboard",
@@ -90,6 +95,37 @@ def prepare(settings: Settings):
         log.warning("Empty database: loading the synthetic demo data (once)...")
         summary = queries.load_dataset(engine, demo.generate())
         log.warning("Demo data loaded: %s records in %.0f s", f"{summary.records:,}", time.monotonic() - started)
+    return engine
+
+
+class ProductionRefusal(RuntimeError):
+    """A setting or database state that production must not start with."""
+
+
+def refuse_production(settings: Settings) -> None:
+    """Production needs the settings every host must share: the same SECRET_KEY (or sessions and forms signed on one
+    host fail on the next) and a DATABASE_URL (not a file on one host's disk). DEBUG waives them, for trying it."""
+    if settings.debug:
+        return
+    if not os.environ.get("SECRET_KEY"):
+        raise ProductionRefusal(
+            "SECRET_KEY is not set: give every host the same long random key (e.g. `openssl rand -hex 32`), or "
+            "start with `python app.py` for one machine"
+        )
+    if not os.environ.get("DATABASE_URL"):
+        raise ProductionRefusal(
+            "DATABASE_URL is not set: point every host at the same PostgreSQL database, or start with "
+            "`python app.py` for one machine"
+        )
+
+
+def ready(settings: Settings):
+    """An engine on a database that `init-db` has brought to this version's schema, or the reason to stop."""
+    engine = schema.make_engine(settings.database_url)
+    if not schema.is_current(engine):
+        raise ProductionRefusal(
+            "the database's schema is not this version's: run `python -m dashboard init-db` (the release step) first"
+        )
     return engine
 
 

@@ -83,8 +83,18 @@ def _new_batch(conn: Connection, kind: str, source: str, sha256: str | None, cre
             is_demo=False,
             status=values.get("status", "loaded"),
             note=(values.get("note") or None) and values["note"][:255],
+            job=values.get("job"),
         ),
     ).scalar_one()
+
+
+def batch_of_job(engine: Engine, job: str) -> dict | None:
+    """The loaded batch of a data page upload, if it was loaded (its id and counts)."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(ImportBatch.id, ImportBatch.rows_added, ImportBatch.rows_replaced).where(ImportBatch.job == job)
+        ).one_or_none()
+    return None if row is None else {"batch": row.id, "added": row.rows_added, "replaced": row.rows_replaced}
 
 
 def record_rejected(
@@ -104,16 +114,18 @@ def load(
     created_by: str,
     progress: Progress | None = None,
     label: str | None = None,
+    job: str | None = None,
 ) -> LoadResult:
     """Write a checked table (ingest.validate.Checked without errors) in one transaction and record it in the
-    history, under `label` when the file was of another kind than its rows (a weekly sheet's records)."""
+    history, under `label` when the file was of another kind than its rows (a weekly sheet's records). A data page
+    upload's `job` is recorded with it, once: loading the same upload again fails on the database's unique key."""
     if not checked.ok:
         raise ValueError("a file with errors is never written")
     with exclusive_load(engine), engine.begin() as conn:
         removed_demo = holds_demo(conn)
         if removed_demo:
             clear_programme_data(conn)
-        batch_id = _new_batch(conn, label or checked.kind, source, sha256, created_by)
+        batch_id = _new_batch(conn, label or checked.kind, source, sha256, created_by, job=job)
         writer = {"camps": _load_camps, "clinics": _load_clinics, "records": _load_records}[checked.kind]
         replaced = writer(conn, checked.frame, batch_id, progress or (lambda *_: None))
         added = checked.rows - replaced
@@ -272,10 +284,13 @@ def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
 # -- boundaries ------------------------------------------------------------------------------------------------------
 
 
-def load_boundaries(engine: Engine, collection: dict, *, source: str, sha256: str, created_by: str) -> LoadResult:
+def load_boundaries(
+    engine: Engine, collection: dict, *, source: str, sha256: str, created_by: str, job: str | None = None
+) -> LoadResult:
     """Keep a standardised boundary FeatureCollection (boundaries.read_boundary_file); the newest one is used."""
     with exclusive_load(engine), engine.begin() as conn:
-        batch_id = _new_batch(conn, "boundaries", source, sha256, created_by, rows_added=len(collection["features"]))
+        added = len(collection["features"])
+        batch_id = _new_batch(conn, "boundaries", source, sha256, created_by, rows_added=added, job=job)
         conn.execute(
             insert(BoundarySet),
             dict(batch_id=batch_id, schema=collection.get("schema", ""), geojson=json.dumps(collection)),

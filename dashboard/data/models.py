@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -57,7 +58,28 @@ class ImportBatch(Base):
     # loaded: its rows are in the database; rejected: the file had errors and nothing of it was written
     status: Mapped[str] = mapped_column(String(16), default="loaded", server_default="loaded")
     note: Mapped[str | None] = mapped_column(String(255))  # why a file was refused, when not for its rows' errors
+    # the data page's upload it loaded: one upload is loaded once, whichever worker tries again after a crash
+    job: Mapped[str | None] = mapped_column(String(64), unique=True)
     __table_args__ = (CheckConstraint("status in ('loaded', 'rejected')", name="status"),)
+
+
+class Upload(Base):
+    """A file given on the data page, kept where every server and worker can read it until it is loaded, with
+    where its check or load stands. Live progress (rows done) is not written here: see ingest.jobs."""
+
+    __tablename__ = "uploads"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)  # emptied once loaded
+    action: Mapped[str] = mapped_column(String(8), default="check")  # check or load
+    phase: Mapped[str] = mapped_column(String(16), default="queued")  # queued, running, checked, loaded, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(Text)  # JSON: what the check or load found
+    message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Camp(Base):

@@ -81,11 +81,13 @@ def run(
     progress: loading.Progress | None = None,
     max_bytes: int | None = None,
     first_day: int = 0,
+    job: str | None = None,
 ) -> Outcome:
     """Check a file and, unless `dry_run` or it has errors, load it. A refused file is noted in the import history
     (unless `record_refusal` is False; by default, unless `dry_run`) and writes nothing else: refused for its
     errors, for its size (above `max_bytes`), or because another load is running (loads run one at a time). A weekly
-    sheet's weeks start on `first_day` (0 Monday, 6 Sunday: the WEEK_START setting)."""
+    sheet's weeks start on `first_day` (0 Monday, 6 Sunday: the WEEK_START setting). A data page upload's `job` is
+    recorded with the rows it loads (loaded once: ingest.jobs)."""
     record_refusal = not dry_run if record_refusal is None else record_refusal
     progress = progress or (lambda *_: None)
     outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
@@ -97,7 +99,9 @@ def run(
             loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note="file too large")
         return outcome
     try:
-        return _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day)
+        return _run(
+            engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day, job
+        )
     except queries.LoadBusy as exc:
         outcome = _file_error(outcome, str(exc))
         if record_refusal:
@@ -141,12 +145,14 @@ def _listed(checked: validate.Checked, sheet: validate.Problems) -> list[dict]:
     return sorted(found, key=lambda p: (p["row"] or 0, p["column"]))[: validate.SHOWN]
 
 
-def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day) -> Outcome:
+def _run(
+    engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day, job=None
+) -> Outcome:
     queries.ensure_reference(engine)  # camps and units name a governorate
     with engine.connect() as conn:
         outcome.replaces_demo = loading.holds_demo(conn)
     if kind == "boundaries":
-        return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal)
+        return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal, job)
     progress("reading", 0, 0)
     try:
         checked, sheet = _checked(engine, kind, data, filename, today, first_day, outcome.replaces_demo)
@@ -170,6 +176,7 @@ def _run(engine, outcome, kind, data, filename, user, dry_run, record_refusal, t
                 created_by=user,
                 progress=progress,
                 label=kind,
+                job=job,
             )
             outcome.loaded, outcome.added, outcome.replaced = True, result.added, result.replaced
             outcome.removed_demo = result.removed_demo
@@ -198,7 +205,7 @@ def _outlines(engine: Engine, kind: str) -> dict | None:
 
 
 def _run_boundaries(
-    engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool, record_refusal: bool
+    engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool, record_refusal: bool, job: str | None
 ) -> Outcome:
     from dashboard.ingest.boundaries import BoundaryError, preview, read_boundary_file
 
@@ -223,7 +230,7 @@ def _run_boundaries(
     ]
     if not dry_run:
         result = loading.load_boundaries(
-            engine, collection, source=outcome.filename, sha256=outcome.sha256, created_by=user
+            engine, collection, source=outcome.filename, sha256=outcome.sha256, created_by=user, job=job
         )
         outcome.loaded, outcome.added = True, result.added
     return outcome

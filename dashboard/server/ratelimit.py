@@ -9,14 +9,13 @@ hops to trust, so that the budget is each visitor's rather than the proxy's.
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Flask, jsonify, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.config import Settings
+from dashboard.data import shared
 from dashboard.i18n import _
 from dashboard.server import auth
 
@@ -39,7 +38,7 @@ def init_app(server: Flask, settings: Settings) -> Limiter | None:
     if settings.rate_limit.strip().lower() in ("", "off"):
         return None
     # One database, one budget: processes of one deployment share it; two deployments on one Redis do not.
-    prefix = "mmc-" + hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+    prefix = shared.prefix(settings.database_url)
     limiter = Limiter(
         get_remote_address,
         app=server,

@@ -47,7 +47,7 @@ def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_p
     for kind, content in (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS)):
         assert pipeline.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
     add_coordinator(engine)
-    app = make_app(url, upload_dir=str(tmp_path / "uploads"))
+    app = make_app(url)
     dash_duo.start_server(app)
 
     dash_duo.wait_for_page(dash_duo.server_url + PERIOD)
@@ -81,7 +81,7 @@ def test_a_link_with_an_unknown_kind_keeps_its_notice(dash_duo, tmp_path):
     engine = schema.make_engine(url)
     schema.upgrade(engine)
     add_coordinator(engine)
-    dash_duo.start_server(make_app(url, upload_dir=str(tmp_path / "uploads")))
+    dash_duo.start_server(make_app(url))
     sign_in_in_browser(dash_duo, "/coordinator/data?kind=nonsense")
     dash_duo.wait_for_contains_text("#_pages_content", "The link's kind was not understood", timeout=30)
     wait_for_callbacks(dash_duo)  # every control's first report has gone round

@@ -89,7 +89,7 @@ def test_the_readme_s_load_order_step_by_step(dash_duo, tmp_path, request, datab
     engine = schema.make_engine(url)
     schema.upgrade(engine)
     add_coordinator(engine)
-    dash_duo.start_server(make_app(url, load_demo=False, upload_dir=str(tmp_path / "uploads")))
+    dash_duo.start_server(make_app(url, load_demo=False))
     dash_duo.driver.set_window_size(1366, 1000)
 
     dash_duo.wait_for_page(dash_duo.server_url + "/")

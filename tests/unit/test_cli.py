@@ -12,6 +12,7 @@ from dashboard.data import queries, schema
 
 def test_init_db_creates_the_schema(db_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("LOAD_DEMO", "false")  # (the demo at init-db: tests/unit/test_production.py)
     assert main(["init-db"]) == 0
     assert "newest schema" in capsys.readouterr().out
     engine = schema.make_engine(db_url)

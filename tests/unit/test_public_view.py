@@ -59,7 +59,7 @@ COORDINATOR_LINKS = LINKS[1:4] + LINKS[6:8] + LINKS[9:10]
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("public-view")
-    app = make_app(f"sqlite:///{folder / 'public.db'}", privacy_dataset(), upload_dir=str(folder / "uploads"))
+    app = make_app(f"sqlite:///{folder / 'public.db'}", privacy_dataset())
     add_coordinator(app.server.config["MMC_ENGINE"])
     return app
 

@@ -78,7 +78,7 @@ def _load(engine, steps) -> None:
 
 @pytest.fixture(params=list(STATES))
 def state(request, db_url, tmp_path):
-    app = make_app(db_url, load_demo=False, upload_dir=str(tmp_path / "uploads"))
+    app = make_app(db_url, load_demo=False)
     engine = app.server.config["MMC_ENGINE"]
     _load(engine, STATES[request.param])
     add_coordinator(engine)
@@ -149,7 +149,7 @@ def test_every_answer_renders_in_every_state_for_the_public_and_for_coordinators
 def test_while_records_are_missing_each_page_says_what_is_loaded_and_what_to_load_next(
     sqlite_url, tmp_path, steps, shown, path
 ):
-    app = make_app(sqlite_url, load_demo=False, upload_dir=str(tmp_path / "uploads"))
+    app = make_app(sqlite_url, load_demo=False)
     _load(app.server.config["MMC_ENGINE"], steps)
     add_coordinator(app.server.config["MMC_ENGINE"])
     client = client_with_csrf(app)
@@ -161,7 +161,7 @@ def test_while_records_are_missing_each_page_says_what_is_loaded_and_what_to_loa
 
 @pytest.mark.parametrize("steps", [[], ["camps"]])
 def test_the_public_is_told_there_are_no_figures_yet(sqlite_url, tmp_path, steps):
-    app = make_app(sqlite_url, load_demo=False, upload_dir=str(tmp_path / "uploads"))
+    app = make_app(sqlite_url, load_demo=False)
     _load(app.server.config["MMC_ENGINE"], steps)
     page = page_content(app.server.test_client(), "/")
     assert "No figures yet" in page
@@ -170,7 +170,7 @@ def test_the_public_is_told_there_are_no_figures_yet(sqlite_url, tmp_path, steps
 
 
 def test_before_any_record_the_period_is_the_latest_whole_weeks_to_today(sqlite_url, tmp_path):
-    app = make_app(sqlite_url, load_demo=False, upload_dir=str(tmp_path / "uploads"))
+    app = make_app(sqlite_url, load_demo=False)
     _load(app.server.config["MMC_ENGINE"], ["camps"])
     page = page_content(app.server.test_client(), "/")
     last_sunday = TODAY - dt.timedelta(days=TODAY.isoweekday() % 7)

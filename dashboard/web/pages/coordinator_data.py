@@ -27,7 +27,7 @@ from dashboard.web.components import notices, svgcharts
 
 dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load data · MMC Iraq")
 
-BUSY = ("queued", "reading", "checking", "writing", "saving", "summarising")
+BUSY = ("queued", "running", "reading", "checking", "writing", "saving", "summarising")
 
 
 def kind_help(kind: str):
@@ -335,6 +335,7 @@ def _progress(phase: str, name: str, done: int, total: int):
     """A job on its way: what it does now, and how far it is."""
     words = {
         "queued": _("Waiting to start…"),
+        "running": _("Working on {file}…", file=name),
         "reading": _("Reading {file}…", file=name),
         "checking": _("Checking {n} rows…", n=number(total)),
         "writing": _("Writing {done} of {total} rows…", done=number(done), total=number(total)),
@@ -462,6 +463,15 @@ def choose_kind(kind, drawn_values):
     return f"/coordinator/data?kind={kind}"
 
 
+def _runner(settings) -> dict:
+    """How this deployment runs checks and loads (ingest.jobs): on the queue when it has Redis."""
+    return {
+        "redis_url": settings.redis_url,
+        "max_bytes": settings.max_upload_mb * 2**20,
+        "first_day": settings.first_day,
+    }
+
+
 @dash.callback(
     Output(ids.DATA_JOB, "data"),
     Output(ids.DATA_POLL, "disabled"),
@@ -484,9 +494,7 @@ def start(contents, _load_clicks, filename, kind, job):
         if not job:
             raise PreventUpdate
         try:
-            jobs.start(
-                engine, settings.upload_dir, job, user, load=True, max_bytes=max_bytes, first_day=settings.first_day
-            )
+            jobs.start(engine, job, user, load=True, **_runner(settings))
         except jobs.JobError:
             return None, True, dmc.Alert(_("That upload has expired: choose the file again."), color="red"), hidden
         except jobs.NotChecked:
@@ -502,8 +510,8 @@ def start(contents, _load_clicks, filename, kind, job):
         data = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, binascii.Error):
         return None, True, dmc.Alert(_("The file could not be received: try again."), color="red"), hidden
-    job_id = jobs.create(settings.upload_dir, user=user, kind=kind, filename=filename or "upload", data=data)
-    jobs.start(engine, settings.upload_dir, job_id, user, load=False, max_bytes=max_bytes, first_day=settings.first_day)
+    job_id = jobs.create(engine, user=user, kind=kind, filename=filename or "upload", data=data)
+    jobs.start(engine, job_id, user, load=False, **_runner(settings))
     return job_id, False, job_view({"phase": "queued"})[0], hidden
 
 
@@ -525,7 +533,7 @@ def poll(_n, job):
     if not job:
         raise PreventUpdate
     try:
-        current = jobs.status(runtime.settings().upload_dir, job, account.username)
+        current = jobs.status(runtime.engine(), job, account.username, runtime.settings().redis_url)
     except jobs.JobError:
         expired = dmc.Alert(_("That upload has expired: choose the file again."), color="red")
         return expired, no_update, no_update, True, no_update, no_update, no_update, no_update

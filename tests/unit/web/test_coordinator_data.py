@@ -31,7 +31,7 @@ CAMPS = "camp_code,camp_name,governorate,latitude,longitude,population,populatio
 
 @pytest.fixture
 def app(sqlite_url, tmp_path):
-    app = make_app(sqlite_url, tiny_dataset(), upload_dir=str(tmp_path / "uploads"))
+    app = make_app(sqlite_url, tiny_dataset())
     engine = app.server.config["MMC_ENGINE"]
     add_coordinator(engine)
     users.add_user(engine, "root", auth.hash_password(PASSWORD), "admin")
@@ -106,7 +106,7 @@ def test_callbacks_give_the_public_nothing(app):
 def _wait(app, job_id, user, phases=("checked", "loaded", "failed")):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        current = jobs.status(app.server.config["MMC_SETTINGS"].upload_dir, job_id, user)
+        current = jobs.status(app.server.config["MMC_ENGINE"], job_id, user)
         if current["phase"] in phases:
             return current
         time.sleep(0.05)
@@ -145,7 +145,7 @@ def test_upload_check_then_load_through_the_callbacks(app):
     assert body[ids.DATA_POLL]["disabled"] is True
     assert "Loading this file removes the synthetic demo data." in str(body[ids.DATA_RESULT]["children"])
     with pytest.raises(jobs.JobError):  # another user can neither see nor load it
-        jobs.status(app.server.config["MMC_SETTINGS"].upload_dir, job_id, "root")
+        jobs.status(app.server.config["MMC_ENGINE"], job_id, "root")
     call_callback(
         client,
         f"{ids.DATA_JOB}.data",
