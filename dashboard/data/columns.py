@@ -180,7 +180,10 @@ class Columns:
         with self.engine.connect() as conn:
             raw = conn.connection.driver_connection
             assert raw is not None  # (a connection that is open has its driver's)
-            cursor = raw.cursor()  # plain rows: no per-row work by SQLAlchemy
+            # plain rows, no per-row work by SQLAlchemy; on PostgreSQL a server-side cursor, so that only CHUNK rows
+            # are held at a time on this side (SQLite's cursor reads as it goes)
+            named = self.engine.dialect.name == "postgresql"
+            cursor = raw.cursor(name="mmc_columns") if named else raw.cursor()
             try:
                 cursor.execute(sql.format(day=day_sql))
                 while chunk := cursor.fetchmany(CHUNK):
@@ -601,9 +604,9 @@ def of(engine: Engine, data_version: tuple) -> Columns | None:
     if not ENABLED:
         return None
     key = str(engine.url)
-    columns = _current.get(key)
-    if columns is not None and columns.version == data_version:
-        return columns
+    for held in (_current.get(key), _previous.get(key)):  # (a request that began just before a switch)
+        if held is not None and held.version == data_version:
+            return held
     with _lock:
         columns = _current.get(key)
         if columns is None or columns.version != data_version:
@@ -619,13 +622,65 @@ def of(engine: Engine, data_version: tuple) -> Columns | None:
     return columns
 
 
+SWITCH_WAIT = 1.0  # seconds a request waits for new data's columns before it is answered from those held
+_previous: dict[str, Columns] = {}  # by engine URL: the columns held before the latest switch
+_switching: dict[tuple, threading.Event] = {}  # (database, data version) being read for a switch -> set when read
+
+
+def serving(engine: Engine, newest: tuple) -> tuple:
+    """The data version this process answers from, given the newest loaded one.
+
+    After a load, every process reads the new data's columns in the background (once) and keeps answering from the
+    ones it holds until they are read (at ten million records, about 15 s); a request waits up to SWITCH_WAIT for
+    them first, so small loads show at once. A process that holds none (just started) answers from the newest, and
+    reads it on its first question, as before. The few figures read from the database directly (sex and age group
+    of one camp) may show the new rows a few seconds before the rest."""
+    if not ENABLED:
+        return newest
+    key = str(engine.url)
+    held = _current.get(key)
+    if held is None or held.version == newest:
+        return newest
+    with _lock:
+        done = _switching.get((key, newest))
+        if done is None:
+            done = _switching[(key, newest)] = threading.Event()
+            threading.Thread(target=_switch, args=(engine, newest, done), daemon=True, name="mmc-switch").start()
+    if done.wait(SWITCH_WAIT) and _current.get(key) is not None and _current[key].version == newest:
+        return newest
+    return held.version
+
+
+def _switch(engine: Engine, newest: tuple, done: threading.Event) -> None:
+    """Read the columns of the newest data, each visit's syndromes too, then answer from them."""
+    key = str(engine.url)
+    try:
+        try:
+            columns = Columns(engine, newest)
+        except StaleRead:  # yet newer data landed meanwhile: the next question starts its own switch
+            return
+        columns.by_syndrome()
+        with _lock:
+            held = _current.get(key)
+            if held is not None and held.version != newest:
+                _previous[key] = held
+            _current[key] = columns
+    except Exception as exc:  # the processes keep answering from what they hold; the next question tries again
+        log.warning("reading the new data into memory failed: %s", exc)
+    finally:
+        done.set()
+        with _lock:
+            _switching.pop((key, newest), None)
+
+
 _reading: set = set()  # (database, data version) whose columns a background thread is reading for `state`
 
 
 def state(engine: Engine, data_version: tuple) -> str:
     """Whether this process answers from memory: "ready" (the visits and each visit's syndromes are read), "off",
     or "reading" (then a read is started in the background if none is under way), for readiness checks: a worker
-    that has just started, or has just seen new data, answers slowly until it is ready."""
+    that has just started answers slowly until it is ready. After a load, `serving` keeps it ready on the data it
+    holds while it reads the new."""
     if not ENABLED:
         return "off"
     columns = _current.get(str(engine.url))
@@ -656,3 +711,4 @@ def forget() -> None:
     """Drop every process's columns (tests; a data load makes them stale by itself)."""
     with _lock:
         _current.clear()
+        _previous.clear()

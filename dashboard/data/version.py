@@ -45,8 +45,15 @@ def once_per_request(engine: Engine, name: str, read: Callable[[Engine], object]
 
 def data_version(engine: Engine) -> tuple:
     """What changes whenever data is loaded: the newest loaded import batch and its time (a refused file changes
-    nothing, and leaves every cached figure in place)."""
-    return once_per_request(engine, "version", _read_data_version)
+    nothing, and leaves every cached figure in place), as this process answers from it: just after a load, the
+    version it holds in memory until it has read the new one (data.columns.serving)."""
+    return once_per_request(engine, "version", _served_version)
+
+
+def _served_version(engine: Engine) -> tuple:
+    from dashboard.data import columns
+
+    return columns.serving(engine, _read_data_version(engine))
 
 
 def _read_data_version(engine: Engine) -> tuple:

@@ -188,3 +188,33 @@ def test_alerts_from_sparse_weekly_sums_equal_those_from_the_full_table(loaded):
             got[columns].sort_values(key, ignore_index=True).astype({"baseline": float}),
             expected[columns].sort_values(key, ignore_index=True).astype({"baseline": float}),
         )
+
+
+def test_after_a_load_a_process_answers_from_what_it_holds_until_the_new_data_is_read(
+    loaded, dataset_frames, monkeypatch
+):
+    """No outage after a load: the process stays ready on the data it holds (health 200, figures of the old
+    version, consistent with the cache keys) while it reads the new in the background, then switches to it."""
+    import threading
+
+    f = Filters(FIRST, LAST)
+    columns.forget()
+    old_version = version.data_version(loaded)
+    columns.of(loaded, old_version).by_syndrome()
+    before = queries.period_totals(loaded, f)
+    gate = threading.Event()
+    read = columns.Columns.by_syndrome
+    monkeypatch.setattr(columns.Columns, "by_syndrome", lambda self: gate.wait(30) and read(self))
+    monkeypatch.setattr(columns, "SWITCH_WAIT", 0.05)
+    data, records = dataset_frames
+    fewer = records[records["date"] < D(2018, 10, 1)]
+    queries.load_dataset(loaded, demo.Dataset(data.camps, data.populations, data.clinics, iter([fewer]), 5, "large"))
+    assert version.data_version(loaded) == old_version  # still reading the new data: answered from the old
+    assert columns.state(loaded, version.data_version(loaded)) == "ready"
+    assert queries.period_totals(loaded, f) == before
+    gate.set()
+    deadline = dt.datetime.now() + dt.timedelta(seconds=30)
+    while version.data_version(loaded) == old_version and dt.datetime.now() < deadline:
+        pass
+    assert version.data_version(loaded) != old_version
+    assert queries.period_totals(loaded, f)["visits"] < before["visits"]
