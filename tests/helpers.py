@@ -4,7 +4,6 @@ public view with nothing but its public answers."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime as dt
 import io
@@ -666,7 +665,6 @@ def trends_download(client, chart: str, query: dict) -> list[dict]:
 # -- every request the app answers ---------------------------------------------------------------------------------
 
 GRID_REQUEST = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
-UPLOAD = "data:text/csv;base64," + base64.b64encode(b"camp_code,camp_name\nX1,Somewhere\n").decode()
 
 
 def _wildcard_values(key: str) -> list[str]:
@@ -688,8 +686,6 @@ def _value(component, prop: str, search: str, camp_id: int):
         "getRowsRequest": GRID_REQUEST,
         "selectedRows": [{"latitude": 36.8, "longitude": 42.9}],
         "searchValue": "a",
-        "contents": UPLOAD,
-        "filename": "camps.csv",
     }
     by_id = {
         "filter-period": [query.get("start", "2017-01-02"), query.get("end", "2017-02-26")],
@@ -700,6 +696,7 @@ def _value(component, prop: str, search: str, camp_id: int):
         "trends-clinic": "UNIT-QUOKKA-7",
         "trends-camp": "DA1",
         "data-kind": "camps",
+        "data-sent": {"job": "x" * 32},
         "map-figure": "share",
         "next-slots": 3,
         "next-radius": 5,

@@ -60,8 +60,8 @@ def data(engine: Engine, job: str) -> bytes | None:
 
 def queue(engine: Engine, job: str, action: str) -> None:
     """Ask for the upload to be checked or loaded (again): it waits for a runner to claim it. A load keeps the
-    check's outcome until its own replaces it."""
-    values: dict = dict(action=action, phase="queued", message=None, updated_at=_now())
+    check's outcome until its own replaces it; `attempts` counts the runs of this action."""
+    values: dict = dict(action=action, phase="queued", attempts=0, message=None, updated_at=_now())
     if action == "check":
         values["outcome"] = None
     with engine.begin() as conn:

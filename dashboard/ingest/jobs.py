@@ -81,6 +81,8 @@ def start(
     """Queue a check (load=False) or a load (load=True, which checks again first: the database may have changed
     since) of the job's file. Load is refused unless the file's check passed."""
     current = status(engine, job, user, redis_url)
+    if load and current["action"] == "load" and current["phase"] != "failed":
+        return  # asked twice (a second click, or a request that a proxy sent again to another host): once is enough
     if load and not (current["phase"] == "checked" and (current["outcome"] or {}).get("error_count") == 0):
         raise NotChecked("only a file whose check passed can be loaded")
     uploads.queue(engine, job, "load" if load else "check")

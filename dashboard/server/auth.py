@@ -69,9 +69,13 @@ def csrf_token() -> str:
 
 
 def _check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
-    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+    if not csrf_matches(request.form.get("csrf_token", "")):
         abort(400, description="The form has expired or did not come from this site. Reload the page and try again.")
+
+
+def csrf_matches(sent: str) -> bool:
+    """Whether `sent` is this session's token (a form's field, or a script's X-CSRF-Token header)."""
+    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
 
 
 def _session_id(token: str) -> str:

@@ -8,9 +8,6 @@ loading run in the background (dashboard.ingest.jobs) while the page shows progr
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import dash
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
@@ -214,22 +211,7 @@ def layout(kind: str | None = None, **_query):
                         ),
                         html.Div(kind_help(kind), id=ids.DATA_HELP),
                         dmc.Text(_("2. The file"), fw=600, mt="sm"),
-                        dcc.Upload(
-                            id=ids.DATA_UPLOAD,
-                            children=html.Div(
-                                [
-                                    _("Drop a file here or "),
-                                    html.A(_("choose one")),
-                                    html.Span(
-                                        " " + _("(CSV UTF-8 or XLSX; up to {n} MB)", n=max_mb),
-                                        className="upload-hint",
-                                    ),
-                                ]
-                            ),
-                            max_size=max_mb * 1024 * 1024,
-                            multiple=False,
-                            className="upload-zone",
-                        ),
+                        upload_zone(kind, max_mb),
                     ],
                     gap="xs",
                 ),
@@ -239,6 +221,7 @@ def layout(kind: str | None = None, **_query):
             html.Div(id=ids.DATA_RESULT),
             dmc.Button(_("Load"), id=ids.DATA_LOAD, style={"display": "none"}, color="blue"),
             dcc.Store(id=ids.DATA_JOB),
+            dcc.Store(id=ids.DATA_SENT),
             drawn(ids.DATA_DRAWN, {ids.DATA_KIND: kind}),
             dcc.Interval(id=ids.DATA_POLL, interval=500, disabled=True),
             html.Div(history_grid(engine) if auth.role_at_least("admin") else None, id=ids.DATA_HISTORY),
@@ -308,6 +291,34 @@ def _preview(rows: list[dict]):
 
 
 HIDDEN = {"display": "none"}
+
+
+def upload_zone(kind: str, max_mb: int):
+    """Where a file is dropped or chosen: assets/upload.js puts the file input in this label (Dash has no plain file
+    input), sends the file to the upload route (server/uploads.py) as it is, with the session's token, and shows how
+    much is sent; the route's answer comes back through ids.DATA_SENT."""
+    words = {
+        "data-kind": kind,
+        "data-csrf": auth.csrf_token(),
+        "data-input": ids.DATA_FILE,
+        "data-sending": _("Sending the file: {percent}%", percent="{percent}"),
+        "data-failed": _("The file could not be sent: check the connection and choose it again."),
+    }
+    return html.Label(
+        [
+            html.Span(
+                [
+                    _("Drop a file here or "),
+                    html.Span(_("choose one"), className="upload-choose"),
+                    html.Span(" " + _("(CSV UTF-8 or XLSX; up to {n} MB)", n=max_mb), className="upload-hint"),
+                ]
+            ),
+            html.Span(className="upload-sending", role="status"),
+        ],
+        id=ids.DATA_UPLOAD,
+        className="upload-zone",
+        **words,  # type: ignore[arg-type]  # (data-* attributes, which Dash passes on as they are)
+    )
 
 
 def job_view(current: dict) -> tuple[object, dict, str | None]:
@@ -477,42 +488,39 @@ def _runner(settings) -> dict:
     Output(ids.DATA_POLL, "disabled"),
     Output(ids.DATA_RESULT, "children"),
     Output(ids.DATA_LOAD, "style"),
-    Input(ids.DATA_UPLOAD, "contents"),
+    Input(ids.DATA_SENT, "data"),
     Input(ids.DATA_LOAD, "n_clicks"),
-    State(ids.DATA_UPLOAD, "filename"),
-    State(ids.DATA_KIND, "value"),
     State(ids.DATA_JOB, "data"),
     prevent_initial_call=True,
 )
-def start(contents, _load_clicks, filename, kind, job):
-    """A new file is kept and checked; Load loads the checked file (checking it again first)."""
+def start(sent, _load_clicks, job):
+    """A file the upload route received is being checked (it queued the check); Load loads the checked file
+    (checking it again first)."""
     user = _account().username
     settings, engine = runtime.settings(), runtime.engine()
     hidden = HIDDEN
-    max_bytes = settings.max_upload_mb * 2**20
+    expired = dmc.Alert(_("That upload has expired: choose the file again."), color="red")
     if dash.ctx.triggered_id == ids.DATA_LOAD:
         if not job:
             raise PreventUpdate
         try:
             jobs.start(engine, job, user, load=True, **_runner(settings))
         except jobs.JobError:
-            return None, True, dmc.Alert(_("That upload has expired: choose the file again."), color="red"), hidden
+            return None, True, expired, hidden
         except jobs.NotChecked:
             not_ready = _("Only a file whose check found no errors can be loaded: correct it and choose it again.")
             return job, True, dmc.Alert(not_ready, color="red"), hidden
         return job, False, job_view({"phase": "queued"})[0], hidden
-    if not contents or kind not in pipeline.KINDS:
+    if not sent:
         raise PreventUpdate
-    if len(contents) > max_bytes * 4 // 3 + 4096:  # (base64: four characters for three bytes)
-        size = len(contents) * 3 // 4
-        return None, True, dmc.Alert(pipeline.too_large(size, max_bytes), color="red"), hidden
+    if sent.get("error") or not sent.get("job"):
+        refused = sent.get("error") or _("The file could not be received: try again.")
+        return None, True, dmc.Alert(refused, color="red"), hidden
     try:
-        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, binascii.Error):
-        return None, True, dmc.Alert(_("The file could not be received: try again."), color="red"), hidden
-    job_id = jobs.create(engine, user=user, kind=kind, filename=filename or "upload", data=data)
-    jobs.start(engine, job_id, user, load=False, **_runner(settings))
-    return job_id, False, job_view({"phase": "queued"})[0], hidden
+        jobs.status(engine, sent["job"], user, settings.redis_url)  # (the route made it for this user; not another's)
+    except jobs.JobError:
+        return None, True, expired, hidden
+    return sent["job"], False, job_view({"phase": "queued"})[0], hidden
 
 
 @dash.callback(

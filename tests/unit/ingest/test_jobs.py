@@ -111,3 +111,12 @@ def test_the_same_upload_cannot_be_recorded_as_loaded_twice(engine):
             job="J" * 32,
         )
     assert len(_loaded(engine)) == 1
+
+
+def test_load_asked_twice_is_queued_once(engine, redis_url, queue):
+    """A second click on Load, or the same request sent again by the proxy to another host, queues nothing more."""
+    job = jobs.create(engine, user="carol", kind="camps", filename="camps.csv", data=CAMPS.encode())
+    jobs.run(engine, job)
+    jobs.start(engine, job, "carol", load=True, redis_url=redis_url)
+    jobs.start(engine, job, "carol", load=True, redis_url=redis_url)
+    assert queue.count == 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
+import io
 import time
 
 import dash
 import pytest
 
-from dashboard.data import loading, users
+from dashboard.data import loading, uploads, users
 from dashboard.ingest import jobs
 from dashboard.server import auth
 from dashboard.web import ids
@@ -90,12 +92,13 @@ def test_templates_and_exports_download_for_coordinators(app):
     assert client.get("/coordinator/data/export/users.csv").status_code == 404
 
 
-def test_callbacks_give_the_public_nothing(app):
-    client = app.server.test_client()
-    upload = "data:text/csv;base64," + base64.b64encode(b"x").decode()
-    response = call_callback(
-        client, f"{ids.DATA_JOB}.data", {f"{ids.DATA_UPLOAD}.contents": upload, f"{ids.DATA_KIND}.value": "records"}
-    )
+def test_callbacks_and_the_upload_route_give_the_public_nothing(app):
+    client = client_with_csrf(app)
+    sent = _send(client, "camp_code\nX\n", "camps.csv", "camps")
+    assert sent.status_code == 403
+    assert "Sign in as a coordinator" in sent.get_json()["error"]
+    assert uploads.get(app.server.config["MMC_ENGINE"], "x" * 32) is None
+    response = call_callback(client, f"{ids.DATA_JOB}.data", {f"{ids.DATA_SENT}.data": {"job": "x" * 32}})
     assert response.status_code == 204  # PreventUpdate: nothing is kept or checked
     poll = call_callback(
         client, f"{ids.DATA_RESULT}.children", {f"{ids.DATA_POLL}.n_intervals": 1, f"{ids.DATA_JOB}.data": "x" * 32}
@@ -113,19 +116,46 @@ def _wait(app, job_id, user, phases=("checked", "loaded", "failed")):
     raise AssertionError(f"job still {current['phase']}")
 
 
+def _send(client, content: str | bytes, filename: str, kind: str, token: str | None = None):
+    """The file as the page's script sends it to the upload route: multipart, with the session's token (which the
+    page carries; signing in gives a new one)."""
+    data = content.encode() if isinstance(content, str) else content
+    if token is None:
+        with client.session_transaction() as session:
+            token = session.get("csrf", "")
+    return client.post(
+        "/coordinator/data/upload",
+        data={"kind": kind, "file": (io.BytesIO(data), filename)},
+        headers={"X-CSRF-Token": token},
+        content_type="multipart/form-data",
+    )
+
+
 def _start(client, content: str, filename: str, kind: str) -> str:
-    upload = "data:text/csv;base64," + base64.b64encode(content.encode()).decode()
+    sent = _send(client, content, filename, kind)
+    assert sent.status_code == 200, sent.get_data(as_text=True)
     started = call_callback(
-        client,
-        f"{ids.DATA_JOB}.data",
-        {
-            f"{ids.DATA_UPLOAD}.contents": upload,
-            f"{ids.DATA_UPLOAD}.filename": filename,
-            f"{ids.DATA_KIND}.value": kind,
-        },
-        triggered=f"{ids.DATA_UPLOAD}.contents",
+        client, f"{ids.DATA_JOB}.data", {f"{ids.DATA_SENT}.data": sent.get_json()}, triggered=f"{ids.DATA_SENT}.data"
     )
     return started.get_json()["response"][ids.DATA_JOB]["data"]
+
+
+def test_the_upload_route_refuses_a_foreign_form_a_large_file_and_an_unknown_kind(app):
+    client = client_with_csrf(app)
+    sign_in(client)
+    assert _send(client, "x", "camps.csv", "camps", token="forged").status_code == 400
+    assert _send(client, "x", "camps.csv", "patients").status_code == 400
+    app.server.config["MMC_SETTINGS"] = dataclasses.replace(app.server.config["MMC_SETTINGS"], max_upload_mb=1)
+    large = _send(client, b"x" * (2**20 + 10), "camps.csv", "camps")
+    assert large.status_code == 413, large.get_data(as_text=True)
+    assert "files of up to 1 MB are accepted" in large.get_json()["error"]
+    refused = call_callback(
+        client,
+        f"{ids.DATA_RESULT}.children",
+        {f"{ids.DATA_SENT}.data": large.get_json()},
+        triggered=f"{ids.DATA_SENT}.data",
+    ).get_json()["response"]
+    assert "files of up to 1 MB are accepted" in str(refused[ids.DATA_RESULT]["children"])
 
 
 def test_upload_check_then_load_through_the_callbacks(app):
