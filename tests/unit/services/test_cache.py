@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine
@@ -149,3 +151,60 @@ def test_results_kept_per_data_version_outlive_many_filter_sets(monkeypatch):
     assert runs == [(1, "awd"), (2, "awd")]
     assert len(cache._kept) == 1
     cache.clear()
+
+
+def _build_in_a_process(redis_url: str, namespace: str, started, results) -> None:
+    """(In a child process: its own memory, as another server process or host.)"""
+    import redis
+
+    cache.clear()
+    cache.share(redis_url, namespace)
+    cache._version = lambda engine: ("v", 7)  # (the data version this process reads)
+    counter = redis.Redis.from_url(redis_url)
+
+    @cache.cached(kept=True)
+    def every_alert(engine) -> pd.DataFrame:
+        counter.incr(f"{namespace}:builds")
+        time.sleep(0.5)  # long enough for the other processes to ask meanwhile
+        return pd.DataFrame({"alerts": [1, 2, 3]})
+
+    started.wait()
+    results.put(every_alert(create_engine("sqlite://")).to_dict("list"))
+
+
+def test_results_kept_per_data_version_are_built_once_in_the_whole_fleet(redis_url):
+    import multiprocessing
+    import uuid
+
+    import redis
+
+    namespace = f"test-{uuid.uuid4().hex[:8]}"
+    context = multiprocessing.get_context("fork")
+    started, results = context.Event(), context.Queue()
+    processes = [
+        context.Process(target=_build_in_a_process, args=(redis_url, namespace, started, results)) for _ in range(4)
+    ]
+    for process in processes:
+        process.start()
+    started.set()
+    answers = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(30)
+    assert answers == [{"alerts": [1, 2, 3]}] * 4
+    assert int(redis.Redis.from_url(redis_url).get(f"{namespace}:builds")) == 1  # one builder, three waited
+
+
+def test_without_redis_each_process_builds_its_own(monkeypatch):
+    cache.share("")
+    monkeypatch.setattr(cache, "_version", lambda engine: 1)
+    runs = []
+
+    @cache.cached(kept=True)
+    def places(engine) -> int:
+        runs.append(1)
+        return 5
+
+    cache.clear()
+    assert places(create_engine("sqlite://")) == 5
+    assert places(create_engine("sqlite://")) == 5
+    assert runs == [1]
