@@ -571,6 +571,7 @@ def load_run(base: str, users: int, seconds: float, first: dt.date, last: dt.dat
         "users": users,
         "requests": len(times),
         "throughput": len(times) / wall,
+        "p50": percentile(times, 50) if times else float("nan"),
         "p95": percentile(times, 95) if times else float("nan"),
         "errors": len(errors),
         "error_kinds": dict(Counter(errors).most_common(3)),

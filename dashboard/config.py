@@ -80,6 +80,14 @@ class Settings:
             "help": "requests an address may make to the API and the pages' callbacks when not signed in; off: none",
         },
     )
+    db_pool_size: int = field(
+        default=5,
+        metadata={
+            "env": "DB_POOL_SIZE",
+            "help": "PostgreSQL connections each server process keeps open (as many more may open at busy times); "
+            "hosts x workers x 2 x this must stay under the server's max_connections",
+        },
+    )
     proxy_hops: int = field(
         default=0,
         metadata={
@@ -161,8 +169,8 @@ class Settings:
                 raise ValueError(
                     f"Setting RATE_LIMIT must read like '600 per minute' (or off), not {self.rate_limit!r}"
                 ) from None
-        if self.max_upload_mb < 1 or self.proxy_hops < 0:
-            raise ValueError("Settings MAX_UPLOAD_MB must be 1 or more and PROXY_HOPS 0 or more")
+        if self.max_upload_mb < 1 or self.proxy_hops < 0 or self.db_pool_size < 1:
+            raise ValueError("Settings MAX_UPLOAD_MB and DB_POOL_SIZE must be 1 or more, and PROXY_HOPS 0 or more")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

@@ -13,7 +13,7 @@ from dash.exceptions import DependencyException
 from flask import request, session
 
 from dashboard.config import ROOT, Settings
-from dashboard.data import columns, queries, schema, version
+from dashboard.data import columns, queries, schema, shared, version
 from dashboard.domain import aliases
 from dashboard.i18n import _
 from dashboard.ingest import demo
@@ -22,6 +22,8 @@ from dashboard.server import auth, compression, ratelimit
 from dashboard.server.api import api
 from dashboard.server.downloads import downloads
 from dashboard.server.places import places
+from dashboard.server.uploads import uploads
+from dashboard.services import cache
 from dashboard.web import callbacks, document, parts, shell
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
     aliases.configure(settings.aliases_file or None)  # and so does a bad ALIASES_FILE
     engine = ready(settings) if production else prepare(settings)
     columns.ENABLED = settings.in_memory_totals
+    cache.share(settings.redis_url, shared.prefix(settings.database_url))
     app = Dash(
         "dashboard",
         use_pages=True,
@@ -55,9 +58,9 @@ def build(settings: Settings, production: bool = False) -> Dash:
         MMC_SETTINGS=settings,
         MMC_ENGINE=engine,
         SECRET_KEY=settings.secret_key,
-        # No request body above what the largest upload needs (as base64 in a callback: 4 bytes for 3), refused
-        # before it is read.
-        MAX_CONTENT_LENGTH=settings.max_upload_mb * 2**20 * 4 // 3 + 2**20,
+        # No request body above what the largest upload needs (a file and its form's fields), refused before it is
+        # read.
+        MAX_CONTENT_LENGTH=(settings.max_upload_mb + 1) * 2**20,
     )
     app.layout = shell.layout
     app.server.before_request(version.begin_request)
@@ -69,6 +72,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
     app.server.register_blueprint(api)
     app.server.register_blueprint(downloads)
     app.server.register_blueprint(places)
+    app.server.register_blueprint(uploads)
     _security_headers(app)
     # Dash sets itself up (registers the component libraries it may serve) on a server's first request, and marks
     # that done before doing it: a gunicorn worker whose first requests are a page's scripts, several at once on its
@@ -87,7 +91,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
 def prepare(settings: Settings):
     """An engine on a database at the newest schema; a new one gets the demo data when LOAD_DEMO allows (once: a
     database whose demo data was removed, or that holds imported data, does not get it again)."""
-    engine = schema.make_engine(settings.database_url)
+    engine = schema.make_engine(settings.database_url, settings.db_pool_size)
     schema.upgrade(engine)
     queries.ensure_reference(engine)
     if settings.load_demo and not queries.ever_loaded(engine) and not queries.data_status(engine).has_data:
@@ -121,7 +125,7 @@ def refuse_production(settings: Settings) -> None:
 
 def ready(settings: Settings):
     """An engine on a database that `init-db` has brought to this version's schema, or the reason to stop."""
-    engine = schema.make_engine(settings.database_url)
+    engine = schema.make_engine(settings.database_url, settings.db_pool_size)
     if not schema.is_current(engine):
         raise ProductionRefusal(
             "the database's schema is not this version's: run `python -m dashboard init-db` (the release step) first"

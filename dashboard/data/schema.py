@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine, make_url
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for a SQLite or PostgreSQL URL; SQLite gets foreign keys, WAL and a parent folder."""
+def make_engine(url: str, pool_size: int | None = None, **kwargs) -> Engine:
+    """An engine for a SQLite or PostgreSQL URL; SQLite gets foreign keys, WAL and a parent folder. PostgreSQL keeps
+    `pool_size` connections open (SQLAlchemy's 5 by default), and opens as many more at busy times."""
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
@@ -33,6 +34,8 @@ def make_engine(url: str, **kwargs) -> Engine:
             cursor.close()
 
         return engine
+    if pool_size:
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
