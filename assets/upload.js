@@ -6,6 +6,10 @@
     }
 
     function send(zone, file) {
+        if (file.size > Number(zone.dataset.maxBytes)) {
+            answer({error: zone.dataset.tooLarge});
+            return;
+        }
         const status = zone.querySelector(".upload-sending");
         const form = new FormData();
         form.append("kind", zone.dataset.kind);
@@ -24,8 +28,8 @@
             let data;
             try {
                 data = JSON.parse(request.responseText);
-            } catch (error) {
-                data = {error: zone.dataset.failed};
+            } catch (error) {  // (not the app's answer: a proxy's page)
+                data = {error: request.status === 413 ? zone.dataset.tooLarge : zone.dataset.failed};
             }
             answer(data);
         };

@@ -92,11 +92,16 @@ def start(
 def dispatch(engine: Engine, job: str, *, redis_url: str, max_bytes: int | None, first_day: int) -> None:
     """Have the queued job run: by a worker through Redis, or by a thread of this process."""
     if redis_url:
+        import redis
         from rq import Queue
 
-        Queue(QUEUE, connection=shared.client(redis_url)).enqueue(
-            work, job, max_bytes, first_day, job_timeout=TIMEOUT_SECONDS, result_ttl=3600, failure_ttl=86400
-        )
+        try:
+            Queue(QUEUE, connection=shared.client(redis_url)).enqueue(
+                work, job, max_bytes, first_day, job_timeout=TIMEOUT_SECONDS, result_ttl=3600, failure_ttl=86400
+            )
+        except redis.RedisError as exc:  # said on the page; nothing was checked or written
+            log.error("job %s could not be queued: %s", job, exc)
+            uploads.finish(engine, job, "failed", message=f"the queue (Redis) could not be reached: {exc}")
         return
     kwargs = {"max_bytes": max_bytes, "first_day": first_day}
     threading.Thread(target=run, args=(engine, job), kwargs=kwargs, daemon=True).start()

@@ -88,3 +88,20 @@ def test_a_link_with_an_unknown_kind_keeps_its_notice(dash_duo, tmp_path):
     assert dash_duo.driver.current_url.endswith("/coordinator/data?kind=nonsense")
     assert "The link's kind was not understood" in dash_duo.find_element("#_pages_content").text
     assert severe_logs(dash_duo) == []
+
+
+def test_a_file_above_the_limit_is_refused_before_it_is_sent(dash_duo, tmp_path):
+    """On a slow connection, minutes of sending a file the server would refuse are saved: the page says at once."""
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    engine = schema.make_engine(url)
+    schema.upgrade(engine)
+    add_coordinator(engine)
+    dash_duo.start_server(make_app(url, max_upload_mb=1))
+    sign_in_in_browser(dash_duo, "/coordinator/data?kind=records")
+    dash_duo.wait_for_element(f"#{ids.DATA_UPLOAD}", timeout=20)
+    (tmp_path / "big.csv").write_bytes(RECORDS.encode() + b"x" * (2**20 + 1))
+    _upload(dash_duo, tmp_path / "big.csv")
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_RESULT}", "larger than the 1 MB accepted", timeout=20)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from uploads").scalar() == 0  # nothing was sent
+    assert severe_logs(dash_duo) == []

@@ -303,6 +303,12 @@ def upload_zone(kind: str, max_mb: int):
         "data-input": ids.DATA_FILE,
         "data-sending": _("Sending the file: {percent}%", percent="{percent}"),
         "data-failed": _("The file could not be sent: check the connection and choose it again."),
+        "data-max-bytes": str(max_mb * 2**20),  # (a larger file is refused here, before minutes of sending)
+        "data-too-large": _(
+            "The file is larger than the {n} MB accepted (MAX_UPLOAD_MB): split it, for example by year, and load "
+            "the parts one after another.",
+            n=max_mb,
+        ),
     }
     return html.Label(
         [

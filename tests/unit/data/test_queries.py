@@ -338,3 +338,14 @@ def test_breakdowns_from_derived_totals_equal_the_records(tiny, dims, filters):
     assert got.sort_values(key).reset_index(drop=True).to_dict("records") == expected.sort_values(key).reset_index(
         drop=True
     ).to_dict("records")
+
+
+def test_a_refused_file_leaves_the_data_version_and_every_cached_figure_as_they_are(tiny):
+    """Checking a bad file on the data page must not make every process of the fleet drop its caches and re-read."""
+    from dashboard.data import version
+    from dashboard.ingest import pipeline
+
+    before = version.data_version(tiny)
+    refused = pipeline.run(tiny, "camps", b"camp_code,camp_name\nX,\n", "bad.csv", user="carol")
+    assert not refused.loaded
+    assert version.data_version(tiny) == before

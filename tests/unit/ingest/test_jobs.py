@@ -120,3 +120,11 @@ def test_load_asked_twice_is_queued_once(engine, redis_url, queue):
     jobs.start(engine, job, "carol", load=True, redis_url=redis_url)
     jobs.start(engine, job, "carol", load=True, redis_url=redis_url)
     assert queue.count == 1
+
+
+def test_a_queue_that_cannot_be_reached_fails_the_job_with_its_reason(engine):
+    job = jobs.create(engine, user="carol", kind="camps", filename="camps.csv", data=CAMPS.encode())
+    jobs.start(engine, job, "carol", load=False, redis_url="redis://127.0.0.1:1/0")  # (nothing listens there)
+    failed = jobs.status(engine, job, "carol")
+    assert failed["phase"] == "failed"
+    assert "the queue (Redis) could not be reached" in failed["message"]
