@@ -119,6 +119,7 @@ class Fleet:
         site = site[: site.rindex("server {")]  # (the plain-HTTP redirect)
         temp = self.tmp / "nginx"
         temp.mkdir()
+        site = site.replace("/var/cache/nginx/mmc", str(temp / "cache"))
         (temp / "mmc.conf").write_text(site)
         main = f"""
 user root;

@@ -224,6 +224,10 @@ def _consultations(base: str, http: requests.Session) -> int:
 def test_the_fleet_loses_nothing_when_an_instance_and_the_worker_die_during_a_load(fleet, programme_files):
     running, engine = fleet
     base = running.base
+    # a public question asked again within the minute is answered by nginx's cache, not by an app instance
+    public = f"{base}/api/v1/summary?start=2017-10-01&end=2017-12-31"
+    assert requests.get(public, timeout=30).headers["X-Cache-Status"] in ("MISS", "EXPIRED")
+    assert requests.get(public, timeout=30).headers["X-Cache-Status"] == "HIT"
     traffic = Traffic()
     for n in range(6):
         traffic.run(f"viewer-{n}", _viewer(base))

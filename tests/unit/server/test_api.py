@@ -298,3 +298,36 @@ def test_health_says_when_this_process_answers_from_memory(anonymous, monkeypatc
     monkeypatch.setattr(columns, "ENABLED", False)  # IN_MEMORY_TOTALS=false: every answer from the database
     assert anonymous.get("/api/v1/health").get_json()["in_memory_totals"] == "off"
     assert "/health" in anonymous.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip, br"])
+def test_public_answers_carry_a_validator_and_a_repeat_costs_no_work(api_app, anonymous, coordinator, encoding):
+    """A public answer is the same for every visitor of a data version: shared caches (nginx, a CDN) may keep it a
+    minute, and a question asked again with its ETag is answered 304 before any figure is computed."""
+    from dashboard.data import queries
+    from dashboard.services import figures
+
+    url = f"/api/v1/summary?{WEEK}"
+    first = anonymous.get(url, headers={"Accept-Encoding": encoding})
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    assert "Cookie" in first.headers["Vary"]
+    tag = first.headers["ETag"]
+    computed = []
+    summary = figures.summary
+    figures.summary = lambda *a, **k: computed.append(1) or summary(*a, **k)
+    try:
+        again = anonymous.get(url, headers={"If-None-Match": tag, "Accept-Encoding": encoding})
+        assert again.status_code == 304
+        assert computed == []
+        assert again.data == b""
+        other = anonymous.get(f"/api/v1/summary?{WEEK}&governorate=IQ-DA", headers={"If-None-Match": tag})
+        assert other.status_code == 200  # another question, another answer
+        # new data: the old validator no longer matches
+        queries.load_dataset(api_app.server.config["MMC_ENGINE"], tiny_dataset())
+        assert anonymous.get(url, headers={"If-None-Match": tag}).status_code == 200
+    finally:
+        figures.summary = summary
+    signed_in = coordinator.get(url)
+    assert "ETag" not in signed_in.headers
+    assert signed_in.headers["Cache-Control"] == "no-store"  # never kept: a coordinator's counts are exact
