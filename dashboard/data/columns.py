@@ -623,6 +623,7 @@ def of(engine: Engine, data_version: tuple) -> Columns | None:
 
 
 SWITCH_WAIT = 1.0  # seconds a request waits for new data's columns before it is answered from those held
+PREVIOUS_KEPT_S = 150.0  # the columns held before a switch, for requests begun before it (gunicorn's timeout: 120 s)
 _previous: dict[str, Columns] = {}  # by engine URL: the columns held before the latest switch
 _switching: dict[tuple, threading.Event] = {}  # (database, data version) being read for a switch -> set when read
 
@@ -664,6 +665,11 @@ def _switch(engine: Engine, newest: tuple, done: threading.Event) -> None:
             held = _current.get(key)
             if held is not None and held.version != newest:
                 _previous[key] = held
+                # kept for the requests that began before the switch, then given back (at ten million records the
+                # columns are about 120 MB: two sets must not stay in memory)
+                timer = threading.Timer(PREVIOUS_KEPT_S, _forget_previous, args=(key, held))
+                timer.daemon = True
+                timer.start()
             _current[key] = columns
     except Exception as exc:  # the processes keep answering from what they hold; the next question tries again
         log.warning("reading the new data into memory failed: %s", exc)
@@ -671,6 +677,12 @@ def _switch(engine: Engine, newest: tuple, done: threading.Event) -> None:
         done.set()
         with _lock:
             _switching.pop((key, newest), None)
+
+
+def _forget_previous(key: str, held: Columns) -> None:
+    with _lock:
+        if _previous.get(key) is held:
+            del _previous[key]
 
 
 _reading: set = set()  # (database, data version) whose columns a background thread is reading for `state`

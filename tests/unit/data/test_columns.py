@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 
 import pandas as pd
 import pytest
@@ -206,6 +207,7 @@ def test_after_a_load_a_process_answers_from_what_it_holds_until_the_new_data_is
     read = columns.Columns.by_syndrome
     monkeypatch.setattr(columns.Columns, "by_syndrome", lambda self: gate.wait(30) and read(self))
     monkeypatch.setattr(columns, "SWITCH_WAIT", 0.05)
+    monkeypatch.setattr(columns, "PREVIOUS_KEPT_S", 0.2)
     data, records = dataset_frames
     fewer = records[records["date"] < D(2018, 10, 1)]
     queries.load_dataset(loaded, demo.Dataset(data.camps, data.populations, data.clinics, iter([fewer]), 5, "large"))
@@ -218,3 +220,9 @@ def test_after_a_load_a_process_answers_from_what_it_holds_until_the_new_data_is
         pass
     assert version.data_version(loaded) != old_version
     assert queries.period_totals(loaded, f)["visits"] < before["visits"]
+    # the old columns are given back once the requests that began before the switch are done (here 0.2 s)
+    key = str(loaded.url)
+    deadline = dt.datetime.now() + dt.timedelta(seconds=10)
+    while key in columns._previous and dt.datetime.now() < deadline:
+        time.sleep(0.05)
+    assert key not in columns._previous
