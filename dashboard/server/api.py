@@ -13,7 +13,7 @@ import hashlib
 import math
 from typing import NamedTuple
 
-from flask import Blueprint, Response, jsonify, request, session
+from flask import Blueprint, Response, g, jsonify, request, session
 
 from dashboard import __version__, i18n, words
 from dashboard.data import columns, queries, version
@@ -54,7 +54,7 @@ def _kept_by_caches(response: Response, tag: str) -> Response:
 @api.before_request
 def _unchanged():
     """A public question asked again with the answer's ETag, the data unchanged: 304 without computing anything."""
-    tag = _public_tag()
+    tag = g.mmc_public_tag = _public_tag()  # (worked out once: the answer below carries it)
     # (flask-compress names a compressed answer's ETag "<tag>:gzip", "<tag>:br"...)
     if tag and any(sent.split(":", 1)[0] == tag for sent in request.if_none_match.as_set()):
         return _kept_by_caches(Response(status=304), tag)
@@ -63,7 +63,7 @@ def _unchanged():
 
 @api.after_request
 def _cacheable(response: Response) -> Response:
-    tag = _public_tag() if response.status_code == 200 else None
+    tag = g.get("mmc_public_tag") if response.status_code == 200 else None
     return _kept_by_caches(response, tag) if tag else response
 
 

@@ -16,6 +16,16 @@ from dashboard.server import auth, runtime
 uploads = Blueprint("uploads", __name__)
 
 
+def job_options(settings) -> dict:
+    """How this deployment runs checks and loads (ingest.jobs.start's options): on the queue when it has Redis, with
+    the size limit and the reporting week of its settings. The route and the data page's Load share it."""
+    return {
+        "redis_url": settings.redis_url,
+        "max_bytes": settings.max_upload_mb * 2**20,
+        "first_day": settings.first_day,
+    }
+
+
 def _refused(status: int, message: str):
     return jsonify({"error": message}), status
 
@@ -41,13 +51,5 @@ def receive():
         return _refused(413, pipeline.too_large(len(data), limit))
     engine = runtime.engine()
     job = jobs.create(engine, user=account.username, kind=kind, filename=sent.filename, data=data)
-    jobs.start(
-        engine,
-        job,
-        account.username,
-        load=False,
-        redis_url=settings.redis_url,
-        max_bytes=limit,
-        first_day=settings.first_day,
-    )
+    jobs.start(engine, job, account.username, load=False, **job_options(settings))
     return jsonify({"job": job})

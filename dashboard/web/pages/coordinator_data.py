@@ -18,6 +18,7 @@ from dashboard.data import loading, queries
 from dashboard.i18n import _, ngettext, number
 from dashboard.ingest import formats, jobs, pipeline
 from dashboard.server import auth, runtime
+from dashboard.server.uploads import job_options
 from dashboard.web import ids
 from dashboard.web.callbacks import drawn, user_changed
 from dashboard.web.components import notices, svgcharts
@@ -480,15 +481,6 @@ def choose_kind(kind, drawn_values):
     return f"/coordinator/data?kind={kind}"
 
 
-def _runner(settings) -> dict:
-    """How this deployment runs checks and loads (ingest.jobs): on the queue when it has Redis."""
-    return {
-        "redis_url": settings.redis_url,
-        "max_bytes": settings.max_upload_mb * 2**20,
-        "first_day": settings.first_day,
-    }
-
-
 @dash.callback(
     Output(ids.DATA_JOB, "data"),
     Output(ids.DATA_POLL, "disabled"),
@@ -510,7 +502,7 @@ def start(sent, _load_clicks, job):
         if not job:
             raise PreventUpdate
         try:
-            jobs.start(engine, job, user, load=True, **_runner(settings))
+            jobs.start(engine, job, user, load=True, **job_options(settings))
         except jobs.JobError:
             return None, True, expired, hidden
         except jobs.NotChecked:
