@@ -58,7 +58,7 @@ PUBLIC_PAGES = ("/", "/trends")
 # Each page's first visit (bytes transferred, cold cache) may not grow past its budget: the small run (CI) fails when
 # one does. Set at the sizes of 2026-11-30 (548, 856, 513 KB) plus about a tenth; issue #22 brings them down to 350,
 # 500 and 100 KB.
-PAGE_BUDGETS_KB = {"/": 610, "/trends": 940, "/login": 570}
+PAGE_BUDGETS_KB = {"/": 610, "/trends": 940, "/login": 10}  # (/login: a plain form, 3 KB; the issue asks <= 100)
 PAGE_READY = {"/trends": ".js-plotly-plot", "/login": "#login-username"}  # (`/`: its map and chart drawn)
 
 

@@ -25,6 +25,7 @@ from dashboard.server.places import places
 from dashboard.server.uploads import uploads
 from dashboard.services import cache
 from dashboard.web import callbacks, document, parts, shell
+from dashboard.web.signin import signin
 
 log = logging.getLogger(__name__)
 STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")  # the same for every visitor
@@ -73,6 +74,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
     app.server.register_blueprint(downloads)
     app.server.register_blueprint(places)
     app.server.register_blueprint(uploads)
+    app.server.register_blueprint(signin)
     _security_headers(app)
     # Dash sets itself up (registers the component libraries it may serve) on a server's first request, and marks
     # that done before doing it: a gunicorn worker whose first requests are a page's scripts, several at once on its

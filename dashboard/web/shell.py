@@ -64,7 +64,7 @@ def phone_menu():
     """On a phone: a menu button that opens the pages and the sign-in (or sign-out) in a drawer."""
     signed_out = auth.current_user() is None
     sign = (
-        dmc.Anchor(_("Sign in"), href="/login", fw=500)
+        dmc.Anchor(_("Sign in"), href="/login", fw=500, refresh=True)
         if signed_out
         else html.Form(_sign_out(), method="POST", action="/auth/logout")
     )
@@ -102,7 +102,7 @@ def user_area():
     """Sign in, or who is signed in and a sign-out button."""
     account = auth.current_user()
     if account is None:
-        return dmc.Anchor(_("Sign in"), href="/login", fw=500, id=ids.USER_MENU)
+        return dmc.Anchor(_("Sign in"), href="/login", fw=500, id=ids.USER_MENU, refresh=True)
     who = dmc.Text(_("{name} ({role})", name=account.username, role=_(account.role)), size="sm")
     return html.Form(
         dmc.Group([who, *_sign_out(id=ids.SIGN_OUT)], gap="xs"),

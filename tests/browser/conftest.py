@@ -39,7 +39,7 @@ def wait_for_callbacks(dash_duo, timeout: float = 30) -> None:
 
 def sign_in_in_browser(dash_duo, next_path):
     """Sign carol in through the form, as a person does; the form sends her on to `next_path`."""
-    dash_duo.wait_for_page(dash_duo.server_url + f"/login?next={next_path}")
+    dash_duo.driver.get(dash_duo.server_url + f"/login?next={next_path}")  # a plain page, not the app
     dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")
     dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys(PASSWORD)
     dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()

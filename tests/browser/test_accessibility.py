@@ -25,7 +25,7 @@ PUBLIC = [
     "/login",
     "/no-such-page",
 ]
-COORDINATOR = ["/", "/trends", "/coordinator", "/briefing?screen=gaps"]
+COORDINATOR = ["/", "/trends", "/coordinator", "/briefing?screen=gaps", "/login"]
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 BAD_RECORDS = (
     "date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals\n2018-02-30,X,Q9,flu,f,5plus,1,3\n"
@@ -57,6 +57,10 @@ def sideways_scroll(dash_duo) -> int:
 
 
 def _visit(dash_duo, path: str) -> None:
+    if path.startswith("/login"):  # a plain page rendered on the server, not the app
+        dash_duo.driver.get(dash_duo.server_url + path)
+        dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=20)
+        return
     dash_duo.wait_for_page(dash_duo.server_url + path)
     dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=20)
     wait_for_callbacks(dash_duo)

@@ -20,7 +20,7 @@ def test_anonymous_visitor_cannot_open_the_coordinator_page(dash_duo, demo_app):
 def test_coordinator_signs_in_sees_units_and_signs_out(dash_duo, demo_app):
     add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
-    dash_duo.wait_for_page(dash_duo.server_url + "/login?next=/coordinator")
+    dash_duo.driver.get(dash_duo.server_url + "/login?next=/coordinator")
     dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")
     dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys("wrong-password!")
     dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()

@@ -75,7 +75,7 @@ def test_a_coordinator_finds_a_camp_among_many_by_typing(dash_duo, demo_app, mon
         demo_app.server.config["MMC_ENGINE"], "carol", auth.hash_password("correct-horse-battery"), "coordinator"
     )
     dash_duo.start_server(demo_app)
-    dash_duo.wait_for_page(dash_duo.server_url + "/login?next=/trends")
+    dash_duo.driver.get(dash_duo.server_url + "/login?next=/trends")
     dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=20).send_keys("carol")
     dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}").send_keys("correct-horse-battery")
     dash_duo.find_element(f"#{ids.LOGIN_SUBMIT}").click()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -143,19 +144,12 @@ def _viewer(base: str):
 
 def _sign_in(base: str) -> requests.Session:
     http = requests.Session()
-    http.get(base + "/login", timeout=30)
-    page = _callback(
-        http,
-        base,
-        "_pages_content.children",
-        {"_pages_location.pathname": "/login", "_pages_location.search": ""},
-        "_pages_location.pathname",
-    )
-    token = _csrf_token(page)
+    page = http.get(base + "/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token, "no sign-in form token on the sign-in page"
     answer = http.post(
         base + "/auth/login",
-        data={"username": "carol", "password": PASSWORD, "csrf_token": token, "next": "/coordinator"},
+        data={"username": "carol", "password": PASSWORD, "csrf_token": token.group(1), "next": "/coordinator"},
         allow_redirects=False,
         timeout=30,
     )

@@ -148,7 +148,10 @@ def data_span(status, audience: policy.Audience):
 def sign_in_required(path: str):
     """What a page shows, and all it sends, to someone without the role it needs."""
     return dmc.Alert(
-        [dmc.Text(_("This page is for signed-in coordinators.")), dmc.Anchor(_("Sign in"), href=f"/login?next={path}")],
+        [
+            dmc.Text(_("This page is for signed-in coordinators.")),
+            dmc.Anchor(_("Sign in"), href=f"/login?next={path}", refresh=True),
+        ],
         title=_("Sign-in required"),
         color="blue",
         id=ids.SIGN_IN_REQUIRED,

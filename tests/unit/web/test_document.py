@@ -12,7 +12,7 @@ def client(sqlite_url):
     return make_app(sqlite_url, tiny_dataset()).server.test_client()
 
 
-@pytest.mark.parametrize("path", ["/", "/trends", "/briefing", "/coordinator", "/login", "/formats", "/trends/"])
+@pytest.mark.parametrize("path", ["/", "/trends", "/briefing", "/coordinator", "/formats", "/trends/"])
 def test_pages_answer_200_with_language_direction_and_a_skip_link(client, path):
     response = client.get(path)
     assert response.status_code == 200

@@ -1,0 +1,55 @@
+"""The sign-in page, `/login`: a plain form rendered on the server (about 5 KB, no script), not a Dash page.
+
+A donor or a coordinator on a slow connection reaches it in one small response instead of the app's 500 KB of
+scripts; it posts to /auth/login (server/auth.py) with the session's CSRF token, and says why a sign-in failed.
+Its header and demo-data notice read like the app's.
+"""
+
+from __future__ import annotations
+
+import dash
+from flask import Blueprint, make_response, render_template, request
+
+from dashboard.data import queries
+from dashboard.i18n import _, direction, language
+from dashboard.server import auth, runtime
+from dashboard.web import document, ids
+
+signin = Blueprint("signin", __name__, template_folder="templates")
+
+ERRORS = {
+    "invalid": "The username or password is not right.",
+    "locked": "Too many failed attempts. Wait 15 minutes, then try again.",
+}
+
+
+def _pages() -> list[tuple[str, str]]:
+    """The app's pages as the header lists them (dash.page_registry's nav_order), with their names translated."""
+    pages = sorted(
+        (p for p in dash.page_registry.values() if p.get("nav_order") is not None), key=lambda p: p["nav_order"]
+    )
+    return [(_(p["name"]), p["relative_path"]) for p in pages]
+
+
+@signin.get("/login")
+def login_page():
+    error = request.args.get("error")
+    account = auth.current_user()
+    html = render_template(
+        "login.html",
+        _=_,
+        ids=ids,
+        lang=language(),
+        dir=direction(),
+        main_id=document.MAIN_ID,
+        pages=_pages(),
+        demo=queries.data_status(runtime.engine()).is_demo,
+        account=account,
+        role=_(account.role) if account else "",
+        error=_(ERRORS[error]) if error in ERRORS else None,
+        next_path=auth.safe_next(request.args.get("next")),
+        csrf=auth.csrf_token(),
+    )
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"  # it holds this session's form token
+    return response
