@@ -18,7 +18,7 @@ from dashboard.domain import aliases
 from dashboard.i18n import _
 from dashboard.ingest import demo
 from dashboard.ingest.boundaries import load_boundaries
-from dashboard.server import auth, compression, ratelimit
+from dashboard.server import answers, auth, compression, ratelimit
 from dashboard.server.api import api
 from dashboard.server.downloads import downloads
 from dashboard.server.places import places
@@ -75,6 +75,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
     app.server.register_blueprint(places)
     app.server.register_blueprint(uploads)
     app.server.register_blueprint(signin)
+    answers.init_app(app.server)  # (after the rate limit, before compression: it keeps answers as made)
     _security_headers(app)
     # Dash sets itself up (registers the component libraries it may serve) on a server's first request, and marks
     # that done before doing it: a gunicorn worker whose first requests are a page's scripts, several at once on its

@@ -199,18 +199,23 @@ def sign_in(client, username="carol", password=PASSWORD, next_path="/coordinator
     )
 
 
-def page_content(client, pathname: str, search: str = "") -> str:
-    """The response of Dash's page-routing callback for a path, as the browser would ask for it."""
-    deps = client.get("/_dash-dependencies").get_json()
+def page_request(deps: list[dict], pathname: str, search: str = "", origin: str = "http://localhost") -> dict:
+    """The body of Dash's page-routing callback for a link, as the browser sends it on arriving at a page (`deps`:
+    the app's /_dash-dependencies)."""
     dep = next(d for d in deps if "_pages_content.children" in d["output"])
-    values = {"pathname": pathname, "search": search, "hash": "", "href": f"http://localhost{pathname}"}
-    body = {
+    values = {"pathname": pathname, "search": search, "hash": "", "href": f"{origin}{pathname}{search}"}
+    return {
         "output": dep["output"],
         "outputs": [output_spec(o) for o in dep["output"].strip(".").split("...") if o],
         "inputs": [{**i, "value": values.get(i["property"])} for i in dep["inputs"]],
         "state": [{**s, "value": values.get(s["property"])} for s in dep["state"]],
         "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
     }
+
+
+def page_content(client, pathname: str, search: str = "") -> str:
+    """The response of Dash's page-routing callback for a path, as the browser would ask for it."""
+    body = page_request(client.get("/_dash-dependencies").get_json(), pathname, search)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code in (200, 204), response.data[:300]
     return response.get_data(as_text=True)

@@ -27,7 +27,7 @@ from dashboard.data import loading, queries, schema, uploads
 from dashboard.ingest import demo, formats, jobs, pipeline
 from dashboard.services import exports
 from dashboard.web import ids
-from tests.helpers import PASSWORD, add_coordinator
+from tests.helpers import PASSWORD, add_coordinator, page_request
 
 pytestmark = pytest.mark.fleet
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,10 +222,22 @@ def test_the_fleet_loses_nothing_when_an_instance_and_the_worker_die_during_a_lo
     public = f"{base}/api/v1/summary?start=2017-10-01&end=2017-12-31"
     assert requests.get(public, timeout=30).headers["X-Cache-Status"] in ("MISS", "EXPIRED")
     assert requests.get(public, timeout=30).headers["X-Cache-Status"] == "HIT"
+    # and so are the public page's layout and its callbacks (POSTs, kept by their body), never a session's
+    assert requests.get(base + "/_dash-layout", timeout=30).headers["X-Cache-Status"] in ("MISS", "EXPIRED")
+    assert requests.get(base + "/_dash-layout", timeout=30).headers["X-Cache-Status"] == "HIT"
+    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    overview = page_request(deps, "/", "?start=2017-10-02&end=2017-12-31", origin=base)
+    asked = [requests.post(base + "/_dash-update-component", json=overview, timeout=60) for _ in range(2)]
+    assert [a.status_code for a in asked] == [200, 200]
+    assert [a.headers["X-Cache-Status"] for a in asked] == ["MISS", "HIT"]
+    assert asked[0].content == asked[1].content
     traffic = Traffic()
     for n in range(6):
         traffic.run(f"viewer-{n}", _viewer(base))
     coordinator = _sign_in(base)
+    signed = coordinator.post(base + "/_dash-update-component", json=overview, timeout=60)
+    assert signed.headers["X-Cache-Status"] == "BYPASS"
+    assert signed.headers["Cache-Control"] == "no-store"
     before = _consultations(base, coordinator)
     traffic.run("coordinator", _signed_in(coordinator, base))
 
