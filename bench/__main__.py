@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -616,6 +617,92 @@ def load_run(base: str, users: int, seconds: float, first: dt.date, last: dt.dat
         "p95": percentile(times, 95) if times else float("nan"),
         "errors": len(errors),
         "error_kinds": dict(Counter(errors).most_common(3)),
+    }
+
+
+MAP_LAYER = re.compile(r"(?:/|\\u002f)map(?:/|\\u002f)([a-z_]+-[0-9a-f]+\.json)")  # (Dash writes "/" as \u002f)
+
+
+def visit_run(base: str, users: int, seconds: float, first: dt.date, last: dt.date) -> dict:
+    """`users` people arriving at `/` as a crowd does after a briefing or a shared link, for `seconds`.
+
+    A visit is what a browser with the scripts already cached asks for: the page, its layout and callback plan, the
+    page's answer for its link (most arrive on the default view, the others on one of a dozen shared links), the map's
+    two layers. After 2 to 5 s each person either changes a filter (a random view) or leaves and someone new arrives.
+    Reports each visit's time (its requests one after another), each request's, the errors, and how many requests
+    reached Python at all (not answered by nginx's cache) and how many of those Python answered from its kept answers.
+    """
+    import requests
+
+    links = [""] * 14 + [random_query(random.Random(k), first, last) for k in range(12)]
+    visits: list[float] = []
+    times: list[float] = []
+    errors: list[str] = []
+    reached = {"python": 0, "kept": 0}
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def ask(session, method: str, url: str, **kw) -> tuple[float, str]:
+        """(ms, the answer's text when it is a callback's)"""
+        started = time.perf_counter()
+        try:
+            response = session.request(method, base + url, timeout=60, **kw)
+            problem = None if response.status_code in (200, 204, 304) else str(response.status_code)
+            python = response.headers.get("X-Cache-Status") != "HIT"
+            kept = response.headers.get("X-MMC-Answer") == "kept"
+            text = response.text if url == "/_dash-update-component" else ""
+        except requests.RequestException as exc:
+            problem, python, kept, text = type(exc).__name__, True, False, ""
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            times.append(elapsed)
+            reached["python"] += python
+            reached["kept"] += kept
+            if problem:
+                errors.append(problem)
+        return elapsed, text
+
+    def person(n: int) -> None:
+        rng = random.Random(1000 + n)
+        time.sleep(rng.uniform(0, 3))
+        while time.monotonic() < stop:
+            with requests.Session() as session:
+                link = rng.choice(links)
+                spent = ask(session, "GET", "/" + link)[0]
+                spent += ask(session, "GET", "/_dash-layout")[0]
+                spent += ask(session, "GET", "/_dash-dependencies")[0]
+                answered, page = ask(session, "POST", "/_dash-update-component", json=page_callback_body("/", link))
+                spent += answered
+                for layer in sorted(set(MAP_LAYER.findall(page))):
+                    spent += ask(session, "GET", "/map/" + layer)[0]
+                with lock:
+                    visits.append(spent)
+                while time.monotonic() < stop:
+                    time.sleep(rng.uniform(2, 5))
+                    if rng.random() < 0.5:
+                        break  # gone; someone new arrives
+                    ask(session, "POST", "/_dash-update-component", json=page_callback_body("/", rng.choice(links)))
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(users)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - started
+    return {
+        "users": users,
+        "visits": len(visits),
+        "requests": len(times),
+        "throughput": len(times) / wall,
+        "visit_p50": percentile(visits, 50) if visits else float("nan"),
+        "visit_p95": percentile(visits, 95) if visits else float("nan"),
+        "p50": percentile(times, 50) if times else float("nan"),
+        "p95": percentile(times, 95) if times else float("nan"),
+        "errors": len(errors),
+        "error_kinds": dict(Counter(errors).most_common(3)),
+        "reached_python": reached["python"] / max(len(times), 1),
+        "kept": reached["kept"] / max(reached["python"], 1),
     }
 
 

@@ -150,48 +150,66 @@ http {{
 
 def main(argv: list[str] | None = None) -> int:
     """Viewers changing filters on `/` (as the benchmark's load run) through nginx in front of two instances, then
-    against one instance alone, on the PostgreSQL dataset of --size; prints both as a table for bench/RESULTS.md."""
+    against one instance alone, on the PostgreSQL dataset of --size; prints both as a table for bench/RESULTS.md.
+    With --crowd: people arriving at `/` (the benchmark's visit_run) at one host (gunicorn 2 workers x 4 threads),
+    with nginx and its cache in front, then without."""
     import argparse
     import tempfile
 
-    from bench.__main__ import ensure_dataset, load_run, log
+    from bench.__main__ import ensure_dataset, load_run, log, visit_run
     from dashboard.data import queries, schema
 
     p = argparse.ArgumentParser(prog="python -m bench.fleet", description=main.__doc__.splitlines()[0])
     p.add_argument("--size", default="small", help="dataset: small, 1M or 10M (default small)")
     p.add_argument("--users", type=int, default=150, help="concurrent viewers (default 150)")
     p.add_argument("--seconds", type=float, default=60, help="length of each run (default 60)")
+    p.add_argument("--crowd", action="store_true", help="people arriving at / on one host, with and without nginx")
     p.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"))
     args = p.parse_args(argv)
     url, records = ensure_dataset("postgresql", args.size)
     status = queries.data_status(schema.make_engine(url))
+    span = (status.first_date, status.last_date)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         fleet = Fleet(Path(folder), url, args.redis)
         try:
             fleet.start_app("a")
-            fleet.start_app("b")
+            if not args.crowd:
+                fleet.start_app("b")
             fleet.start_nginx()
-            log(f"fleet: {args.users} viewers through nginx, two instances of two workers")
-            rows.append(
-                (
-                    "nginx, 2 instances x 2 workers",
-                    load_run(fleet.base, args.users, args.seconds, status.first_date, status.last_date),
-                )
-            )
             single = f"http://127.0.0.1:{fleet.apps['a'][0]}"
-            log(f"one instance: {args.users} viewers, no proxy")
-            rows.append(
-                (
-                    "1 instance x 2 workers",
-                    load_run(single, args.users, args.seconds, status.first_date, status.last_date),
+            if args.crowd:
+                log(f"crowd: {args.users} people through nginx and its cache, one host")
+                rows.append(
+                    (
+                        "nginx (its cache) in front of 1 host, 2 workers x 4 threads",
+                        visit_run(fleet.base, args.users, args.seconds, *span),
+                    )
                 )
-            )
+                log(f"crowd: {args.users} people, the host alone")
+                rows.append(("1 host alone, 2 workers x 4 threads", visit_run(single, args.users, args.seconds, *span)))
+            else:
+                log(f"fleet: {args.users} viewers through nginx, two instances of two workers")
+                rows.append(("nginx, 2 instances x 2 workers", load_run(fleet.base, args.users, args.seconds, *span)))
+                log(f"one instance: {args.users} viewers, no proxy")
+                rows.append(("1 instance x 2 workers", load_run(single, args.users, args.seconds, *span)))
         finally:
             fleet.stop()
     print(
-        f"\n{args.users} viewers, {args.seconds:.0f} s each, PostgreSQL, {records:,} records, {os.cpu_count()} cores\n"
+        f"\n{args.users} {'people' if args.crowd else 'viewers'}, {args.seconds:.0f} s each, PostgreSQL, "
+        f"{records:,} records, {os.cpu_count()} cores\n"
     )
+    if args.crowd:
+        columns = ["set-up", "visits", "visit p50", "visit p95", "requests/s", "request p95", "errors"]
+        print("| " + " | ".join([*columns, "reached Python (of those, kept answers)"]) + " |")
+        print("|---|---|---|---|---|---|---|---|")
+        for name, run in rows:
+            print(
+                f"| {name} | {run['visits']} | {run['visit_p50']:.0f} ms | {run['visit_p95']:.0f} ms "
+                f"| {run['throughput']:.1f} | {run['p95']:.0f} ms | {run['errors']} {run['error_kinds'] or ''} "
+                f"| {run['reached_python']:.0%} ({run['kept']:.0%}) |"
+            )
+        return 0
     print("| set-up | requests | per second | p50 | p95 | errors |")
     print("|---|---|---|---|---|---|")
     for name, run in rows:
