@@ -1,9 +1,9 @@
 """Answers that are the same for every visitor of the public view, made once per data version.
 
 A public visit asks the app for its layout (`/_dash-layout`), the callbacks' plan (`/_dash-dependencies`) and then
-the page itself and its parts (POSTs to `/_dash-update-component`). Without a session these depend only on the
-release, the data's version, the language, the day (exports are dated) and the question (path and body): a crowd
-asks the same few questions. So, for a visitor without a session:
+the page itself and its parts (POSTs to `/_dash-update-component`); a donor's dashboard asks the API (`/api/v1/`).
+Without a session these depend only on the release, the data's version, the language, the day (exports are dated)
+and the question (path, query and body): a crowd asks the same few questions. So, for a visitor without a session:
 
 - an answer is kept in this process (`KEPT_BYTES` in all, least recently used first out, forgotten when data is
   loaded) and a repeat is sent from there, without computing or serialising it again;
@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
+from typing import NamedTuple
 
 from flask import Flask, Response, g, request, session
 
@@ -29,12 +30,22 @@ from dashboard import __version__, i18n
 from dashboard.server import runtime
 from dashboard.services import figures
 
-PATHS = ("/_dash-update-component", "/_dash-layout", "/_dash-dependencies")
+CALLBACKS = "/_dash-update-component"  # POSTs that only read
+PAGE_GETS = ("/_dash-layout", "/_dash-dependencies")
+API = "/api/v1/"
+NOT_KEPT = ("/api/v1/health",)  # the process's own state, asked by load balancers
+KEPT_TYPES = ("application/json", "text/csv")
 KEPT_BYTES = 64 * 2**20  # all kept answers of one process together
 LARGEST_KEPT = 4 * 2**20  # an answer above this is sent, not kept
 LARGEST_QUESTION = 64 * 2**10  # a callback's body above this is answered, not kept (nginx keys by the body too)
 SHARED_MAX_AGE = 60  # seconds a shared cache (nginx, a CDN) may give an answer without asking again
 HEADER = "X-MMC-Answer"  # "kept" when the answer came from this process's kept answers (for tests and the benchmark)
+
+
+class Answer(NamedTuple):
+    body: bytes
+    mimetype: str
+    disposition: str | None  # a CSV's file name (Content-Disposition)
 
 
 class Kept:
@@ -43,12 +54,12 @@ class Kept:
 
     def __init__(self, limit: int = KEPT_BYTES):
         self.limit = limit
-        self._answers: OrderedDict[str, bytes] = OrderedDict()
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._size = 0
         self._token = ""
         self._lock = threading.Lock()
 
-    def get(self, token: str, key: str) -> bytes | None:
+    def get(self, token: str, key: str) -> Answer | None:
         with self._lock:
             if token != self._token:
                 return None
@@ -57,33 +68,40 @@ class Kept:
                 self._answers.move_to_end(key)
             return found
 
-    def put(self, token: str, key: str, body: bytes) -> None:
-        if len(body) > min(self.limit, LARGEST_KEPT):
+    def put(self, token: str, key: str, answer: Answer) -> None:
+        if len(answer.body) > min(self.limit, LARGEST_KEPT):
             return
         with self._lock:
             if token != self._token:  # data loaded since: what was kept answers an older version
                 self._answers.clear()
                 self._size, self._token = 0, token
             old = self._answers.pop(key, None)
-            self._size += len(body) - (len(old) if old is not None else 0)
-            self._answers[key] = body
+            self._size += len(answer.body) - (len(old.body) if old is not None else 0)
+            self._answers[key] = answer
             while self._size > self.limit:
                 _key, dropped = self._answers.popitem(last=False)
-                self._size -= len(dropped)
+                self._size -= len(dropped.body)
 
     def __len__(self) -> int:
         return len(self._answers)
 
 
+def _same_for_everyone() -> bool:
+    path, method = request.path, request.method
+    if session.get("sid"):
+        return False
+    if method == "POST":
+        return path == CALLBACKS and (request.content_length or 0) <= LARGEST_QUESTION
+    return method == "GET" and (path in PAGE_GETS or (path.startswith(API) and path not in NOT_KEPT))
+
+
 def _question() -> tuple[str, str] | None:
     """(the data's token, the key of this request's answer), or None when its answer is not the same for everyone."""
-    if request.path not in PATHS or request.method not in ("GET", "POST") or session.get("sid"):
-        return None
-    if request.method == "POST" and (request.content_length or 0) > LARGEST_QUESTION:
+    if not _same_for_everyone():
         return None
     token = figures.data_token(runtime.engine())
     asked = hashlib.sha256(
-        f"{__version__}|{token}|{i18n.language()}|{dt.date.today()}|{request.method}|{request.path}|".encode()
+        f"{__version__}|{token}|{i18n.language()}|{dt.date.today()}|{request.method}|{request.full_path}|".encode()
     )
     if request.method == "POST":
         asked.update(request.get_data(cache=True))
@@ -111,11 +129,13 @@ def init_app(server: Flask) -> Kept:
         # (flask-compress names a compressed answer's ETag "<tag>:gzip", "<tag>:br"...)
         if request.method == "GET" and any(tag.split(":", 1)[0] == key for tag in request.if_none_match.as_set()):
             return _shared(Response(status=304), key)
-        body = kept.get(token, key)
-        if body is None:
+        answer = kept.get(token, key)
+        if answer is None:
             return None
         g.mmc_answer_sent = True
-        response = _shared(Response(body, mimetype="application/json"), key)
+        response = _shared(Response(answer.body, mimetype=answer.mimetype), key)
+        if answer.disposition:
+            response.headers["Content-Disposition"] = answer.disposition
         response.headers[HEADER] = "kept"
         return response
 
@@ -124,10 +144,12 @@ def init_app(server: Flask) -> Kept:
         question = g.get("mmc_answer")
         if question is None or response.status_code != 200 or g.get("mmc_answer_sent"):
             return response
-        if response.mimetype != "application/json" or "Set-Cookie" in response.headers or session.get("sid"):
+        if response.mimetype not in KEPT_TYPES or "Set-Cookie" in response.headers or session.get("sid"):
             return response
         token, key = question
-        kept.put(token, key, response.get_data())
+        kept.put(
+            token, key, Answer(response.get_data(), response.mimetype, response.headers.get("Content-Disposition"))
+        )
         return _shared(response, key)
 
     return kept

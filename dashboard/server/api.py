@@ -3,19 +3,19 @@
 Public endpoints apply the public policy as the public pages do (policy.py: whole weeks, protected counts); a
 signed-in coordinator (the same session cookie) gets exact counts for any period. /api/v1/gaps and /api/v1/alerts
 are for coordinators only. `format=csv` gives CSV with an HXL row. A bad parameter gives 400 with a JSON error that
-names it.
+names it. A public answer is kept and validated as every public answer is (server/answers.py): an ETag, a 304
+for a repeat, s-maxage=60 for nginx.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from typing import NamedTuple
 
-from flask import Blueprint, Response, g, jsonify, request, session
+from flask import Blueprint, Response, jsonify, request
 
-from dashboard import __version__, i18n, words
+from dashboard import __version__, words
 from dashboard.data import columns, queries, version
 from dashboard.domain import policy
 from dashboard.domain.filters import Filters, ParameterError, parse_filters
@@ -27,44 +27,6 @@ from dashboard.services import exports, figures
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 COMMON = ("start", "end", "governorate", "syndrome", "format")
-SHARED_MAX_AGE = 60  # seconds a shared cache (nginx, a CDN) may give a public answer without asking again
-NOT_KEPT = ("/api/v1/health",)
-
-
-# -- public answers that caches may keep -----------------------------------------------------------------------------
-
-
-def _public_tag() -> str | None:
-    """The ETag of a public answer: the release, the data's version, the language and the whole question, known
-    before any work; None when the answer is not the same for every visitor (a session that may be signed in)."""
-    if request.method != "GET" or request.path in NOT_KEPT or session.get("sid"):
-        return None
-    asked = f"{__version__}|{figures.data_token(runtime.engine())}|{i18n.language()}|{request.full_path}"
-    return hashlib.sha256(asked.encode()).hexdigest()[:32]
-
-
-def _kept_by_caches(response: Response, tag: str) -> Response:
-    response.set_etag(tag)
-    # browsers ask again each time (a cheap 304) so that signing in shows exact counts at once; shared caches keep it
-    response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={SHARED_MAX_AGE}"
-    response.vary.add("Cookie")
-    return response
-
-
-@api.before_request
-def _unchanged():
-    """A public question asked again with the answer's ETag, the data unchanged: 304 without computing anything."""
-    tag = g.mmc_public_tag = _public_tag()  # (worked out once: the answer below carries it)
-    # (flask-compress names a compressed answer's ETag "<tag>:gzip", "<tag>:br"...)
-    if tag and any(sent.split(":", 1)[0] == tag for sent in request.if_none_match.as_set()):
-        return _kept_by_caches(Response(status=304), tag)
-    return None
-
-
-@api.after_request
-def _cacheable(response: Response) -> Response:
-    tag = g.get("mmc_public_tag") if response.status_code == 200 else None
-    return _kept_by_caches(response, tag) if tag else response
 
 
 class ApiError(Exception):

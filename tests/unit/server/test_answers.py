@@ -94,18 +94,42 @@ def test_layout_and_plan_carry_an_etag_and_a_repeat_is_a_304_whatever_the_encodi
         assert again.data == b""
 
 
+def _answer(body: bytes) -> answers.Answer:
+    return answers.Answer(body, "application/json", None)
+
+
 def test_kept_answers_stay_within_their_bytes_least_recently_used_first_out():
     kept = answers.Kept(limit=100)
-    kept.put("v1", "a", b"x" * 40)
-    kept.put("v1", "b", b"y" * 40)
-    assert kept.get("v1", "a") == b"x" * 40  # a is now the most recently used
-    kept.put("v1", "c", b"z" * 40)  # 120 bytes: b goes
+    kept.put("v1", "a", _answer(b"x" * 40))
+    kept.put("v1", "b", _answer(b"y" * 40))
+    assert kept.get("v1", "a").body == b"x" * 40  # a is now the most recently used
+    kept.put("v1", "c", _answer(b"z" * 40))  # 120 bytes: b goes
     assert kept.get("v1", "b") is None
     assert kept.get("v1", "a") is not None
     assert kept.get("v1", "c") is not None
-    kept.put("v1", "big", b"!" * 101)  # larger than all: not kept, nothing given up for it
+    kept.put("v1", "big", _answer(b"!" * 101))  # larger than all: not kept, nothing given up for it
     assert kept.get("v1", "big") is None
     assert len(kept) == 2
     assert kept.get("v2", "a") is None  # another data version: nothing of v1's
-    kept.put("v2", "d", b"d")
+    kept.put("v2", "d", _answer(b"d"))
     assert len(kept) == 1
+
+
+def test_the_apis_public_answers_are_kept_csv_with_its_file_name_and_health_never(app):
+    client = app.server.test_client()
+    url = "/api/v1/summary?start=2017-01-02&end=2017-03-05&format=csv"
+    first = client.get(url)
+    again = client.get(url)
+    assert first.status_code == again.status_code == 200
+    assert again.headers[HEADER] == "kept"
+    assert again.data == first.data
+    assert again.mimetype == "text/csv"
+    assert again.headers["Content-Disposition"] == first.headers["Content-Disposition"]
+    assert again.headers["ETag"] == first.headers["ETag"]
+    other = client.get(url + "&governorate=IQ-DA")  # the query is part of the question
+    assert HEADER not in other.headers
+    assert other.data != first.data
+    client.get("/api/v1/health")
+    health = client.get("/api/v1/health")
+    assert HEADER not in health.headers
+    assert "ETag" not in health.headers
