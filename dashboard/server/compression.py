@@ -1,5 +1,6 @@
 """Smaller pages on slow connections: a partial plotly.js bundle loaded only by pages that draw plotly charts, AG
-Grid only for signed-in coordinators, and Brotli or gzip for every text response.
+Grid only for signed-in coordinators, the regenerator runtime instead of Babel's whole polyfill, and Brotli or gzip
+for every text response.
 
 Static files (component libraries, assets) are compressed once per process and encoding and kept (Brotli then made
 again at its best quality in the background; see StaticOnlyCache), and fingerprinted
@@ -28,7 +29,7 @@ from dashboard.config import ROOT
 
 log = logging.getLogger(__name__)
 # Served from assets/ but not put in every page: loaded when needed (see assets/plotly-on-demand.js).
-ASSETS_LOADED_ON_DEMAND = r"^plotly-basic-"  # a file name, as Dash matches it
+ASSETS_LOADED_ON_DEMAND = r"^plotly-basic-|^regenerator-runtime-"  # a file name, as Dash matches it
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 MIMETYPES = [
     "text/html",
@@ -151,18 +152,26 @@ def drop_full_plotly() -> None:
 GRID_SCRIPTS = re.compile(r'<script src="[^"]*(?:/dash_ag_grid/dash_ag_grid\.|/assets/grid\.js)[^"]*"></script>\s*')
 # Dash's table library, which no page of this app uses (tables are AG Grid or Mantine).
 UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"]*"></script>\s*')
+# Babel's polyfill of 2020 (core-js 2 and the regenerator runtime, 32 KB compressed), which Dash puts first: browsers
+# since 2019 have all of core-js 2 built in, and what the bundles still need of it is the regenerator runtime (their
+# async functions call the global regeneratorRuntime), 6 KB: assets/vendor, MIT.
+POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
 
 
 def lighter_index(app: Dash) -> None:
     """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) only for signed-in
     coordinators, since only their views have tables and signing in loads a new page (auth's form and redirect);
-    no Dash table library; the logo (0.2 KB) as the icon rather than Dash's 15 KB favicon."""
+    no Dash table library; the regenerator runtime in place of Babel's whole polyfill; the logo (0.2 KB) as the icon
+    rather than Dash's 15 KB favicon."""
     from dashboard.server import auth
 
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs):
         scripts = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
+        runtime = f'<script src="{app.get_asset_url(REGENERATOR)}?m=0.14.1"></script>'
+        scripts = POLYFILL.sub(lambda _m: runtime, scripts, count=1)
         if not auth.role_at_least("coordinator"):
             scripts = GRID_SCRIPTS.sub("", scripts)
         kwargs["scripts"] = scripts

@@ -96,6 +96,16 @@ def test_pages_ask_for_no_charting_library_no_table_library_and_a_small_icon(cli
     assert "_favicon.ico" not in html
 
 
+def test_pages_load_the_regenerator_runtime_first_instead_of_babels_whole_polyfill(client):
+    scripts = _scripts(client)
+    assert not any("/deps/polyfill@" in s for s in scripts)
+    assert "/assets/vendor/regenerator-runtime-0.14.1.js" in scripts[0]  # before React and the bundles that use it
+    assert sum("regenerator-runtime" in s for s in scripts) == 1  # (not a second time among the assets)
+    runtime = client.get(scripts[0])
+    assert runtime.status_code == 200
+    assert b"regeneratorRuntime = runtime" in runtime.data
+
+
 def _vendored() -> list[str]:
 
     return [p.name for p in (ROOT / "assets" / "vendor").glob("plotly-*.js")]
