@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -943,6 +944,12 @@ def report(results: dict, small: bool) -> str:
             if path not in PAGE_BUDGETS_KB:
                 spent = "; ".join(f"{part} {kb:.0f} KB" for part, kb in by.items() if kb >= 0.5)
                 lines.append(f"| first visit of `{path}`: {spent} | {results['browser_data']} | | (none) | |")
+    for path, lh in results.get("lighthouse", {}).items():
+        lines.append(
+            f"| Lighthouse mobile performance score of `{path}` (first contentful paint, largest, total blocking "
+            f"time, layout shift) | {results['browser_data']} | {lh['score']} ({lh['fcp_s']:.1f} s, {lh['lcp_s']:.1f} "
+            f"s, {lh['tbt_ms']:,.0f} ms, {lh['cls']:.2f}) | 90 | {verdict(lh['score'], 90, lower_is_better=False)} |"
+        )
     if "load" in results:
         c = results["load"]
         lines.append(
@@ -977,7 +984,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--small", action="store_true", help="a quick run on the programme-sized demo (what CI runs)")
     p.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     p.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: latency, browser, load, protection, import"
+        "--skip",
+        default="",
+        help="comma-separated parts to skip: latency, browser, lighthouse, load, protection, import",
     )
     p.add_argument("--samples", type=int, default=None, help="filter sets per page (default 200; --small 20)")
     p.add_argument("--users", type=int, default=None, help="concurrent viewers (default 150; --small 20)")
@@ -1002,7 +1011,7 @@ def main(argv: list[str] | None = None) -> int:
     browser_key = ("sqlite", sizes[0]) if ("sqlite", sizes[0]) in urls else next(iter(urls))
     browser_url, browser_records = urls[browser_key]
     results["browser_data"] = f"{browser_key[0]}, {browser_records:,} records"
-    if not {"browser", "load"} <= skip:
+    if not {"browser", "lighthouse", "load"} <= skip:
         results.update(_in_a_real_server(browser_url, skip, args))
     if "protection" not in skip:
         demo_url, demo_records = ensure_dataset("sqlite", "demo")
@@ -1018,6 +1027,39 @@ def main(argv: list[str] | None = None) -> int:
     return _write(results, args)
 
 
+LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"  # `npm ci --prefix bench` (bench/package.json)
+LIGHTHOUSE_PAGES = ("/", "/trends")
+
+
+def lighthouse(base: str) -> dict[str, dict]:
+    """Lighthouse's mobile performance score (its default: a mid-range phone, slow 4G, CPU 4x slower) and its
+    measures, for each page of LIGHTHOUSE_PAGES, in headless Chromium."""
+    import tempfile
+
+    out = {}
+    for path in LIGHTHOUSE_PAGES:
+        with tempfile.TemporaryDirectory() as folder:
+            report = Path(folder) / "report.json"
+            subprocess.run(
+                [str(LIGHTHOUSE), base + path, "--quiet", "--only-categories=performance", "--form-factor=mobile",
+                 "--output=json", f"--output-path={report}",
+                 "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+                env={**os.environ, "CHROME_PATH": shutil.which("chromium") or shutil.which("google-chrome") or ""},
+                check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
+            found = json.loads(report.read_text(encoding="utf-8"))
+        audits = found["audits"]
+        out[path] = {
+            "score": round(found["categories"]["performance"]["score"] * 100),
+            "fcp_s": audits["first-contentful-paint"]["numericValue"] / 1000,
+            "lcp_s": audits["largest-contentful-paint"]["numericValue"] / 1000,
+            "tbt_ms": audits["total-blocking-time"]["numericValue"],
+            "cls": audits["cumulative-layout-shift"]["numericValue"],
+        }
+        log(f"  Lighthouse {path}: {out[path]}")
+    return out
+
+
 def _in_a_real_server(url: str, skip: set, args) -> dict:
     """Page weight and drawing time in headless Chromium, and the viewers' load run, against gunicorn."""
     out: dict = {}
@@ -1026,6 +1068,12 @@ def _in_a_real_server(url: str, skip: set, args) -> dict:
         if "browser" not in skip:
             log("page weight and throttled drawing in headless Chromium")
             out["browser"] = page_weight(server.base)
+        if "lighthouse" not in skip:
+            if LIGHTHOUSE.exists():
+                log("Lighthouse, mobile")
+                out["lighthouse"] = lighthouse(server.base)
+            elif not args.small:
+                raise SystemExit("Lighthouse is not installed: `npm ci --prefix bench` (or --skip lighthouse)")
         if "load" not in skip:
             from dashboard.data import queries, schema
 
