@@ -539,6 +539,16 @@ PARTS = [
 ]
 
 
+# Every layout shift not caused by the visitor, summed (an upper bound of the page's CLS, which takes the worst window
+# of them), recorded from the document's start.
+SHIFTS = """
+window.mmcShifts = 0;
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.mmcShifts += e.value;
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
 def _by_part(resources: list) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, size in resources:
@@ -556,8 +566,10 @@ def first_visits(base: str) -> dict[str, float]:
 
     out: dict = {}
     parts: dict[str, dict[str, float]] = {}
+    shifts: dict[str, float] = {}
     for path in PAGE_BUDGETS_KB:
         driver = _driver()
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SHIFTS})
         try:
             if path == "/":
                 _first_draw(driver, base + path)
@@ -567,11 +579,12 @@ def first_visits(base: str) -> dict[str, float]:
                 WebDriverWait(driver, 60).until(located)
             time.sleep(1.5)  # what a page asks for once drawn (plotly on demand, the parts' late answers)
             out[path] = driver.execute_script(TRANSFERRED) / 1024
+            shifts[f"{path} layout shift"] = driver.execute_script("return window.mmcShifts || 0")
             if path == "/":
                 parts[path] = _by_part(driver.execute_script(RESOURCES))
         finally:
             driver.quit()
-    return {**out, **{f"{path} by part": by for path, by in parts.items()}}
+    return {**out, **{f"{path} by part": by for path, by in parts.items()}, **shifts}
 
 
 def over_budget(pages_kb: dict[str, float]) -> list[str]:
@@ -940,8 +953,14 @@ def report(results: dict, small: bool) -> str:
             for path, kb in b.get("pages_kb", {}).items()
             if path in PAGE_BUDGETS_KB
         ]
+        for path, shift in b.get("pages_kb", {}).items():
+            if path.endswith(" layout shift"):
+                lines.append(
+                    f"| `{path.removesuffix(' layout shift')}`, desktop: layout shifts while it loads (sum, at least "
+                    f"its CLS) | {results['browser_data']} | {shift:.3f} | 0.05 | {verdict(shift, 0.05)} |"
+                )
         for path, by in b.get("pages_kb", {}).items():
-            if path not in PAGE_BUDGETS_KB:
+            if path not in PAGE_BUDGETS_KB and not path.endswith(" layout shift"):
                 spent = "; ".join(f"{part} {kb:.0f} KB" for part, kb in by.items() if kb >= 0.5)
                 lines.append(f"| first visit of `{path}`: {spent} | {results['browser_data']} | | (none) | |")
     for path, lh in results.get("lighthouse", {}).items():
