@@ -1,8 +1,10 @@
-"""The filter bar a page draws its period and governorates in; a change navigates (web.callbacks)."""
+"""The filter bar a page draws its period and governorates in; a change navigates (web.callbacks). And the options of
+a searchable picker that may be too long to send with the page (units, camps): what matches what was typed."""
 
 from __future__ import annotations
 
 import dash_mantine_components as dmc
+import pandas as pd
 
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
 from dashboard.i18n import _
@@ -46,3 +48,20 @@ def filter_bar(f, first, last, names: dict[str, str]):
         className="no-print",
         mb="sm",
     )
+
+
+def picker_options(table: pd.DataFrame) -> list[dict]:
+    """A picker's options from a table's `code` (the value) and `name` (what is shown) columns."""
+    return [{"value": code, "label": name} for code, name in zip(table["code"], table["name"], strict=True)]
+
+
+def picker_matching(table: pd.DataFrame, search: str | None, chosen: str | None, limit: int) -> list[dict]:
+    """A picker's options for what was typed: names or codes containing it (any case), at most `limit`, and the
+    chosen one, which must stay among the options to stay shown."""
+    search = (search or "").strip().casefold()
+    hits = table[table["code"] == chosen]
+    if search:
+        names, codes = (table[column].str.casefold() for column in ("name", "code"))
+        found = names.str.contains(search, regex=False) | codes.str.contains(search, regex=False)
+        hits = pd.concat([hits, table[found & (table["code"] != chosen)].head(limit)])
+    return picker_options(hits)

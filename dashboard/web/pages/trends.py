@@ -323,24 +323,12 @@ def _picker(component_id: str, label: str, placeholder: str, value: str | None, 
         value=value,
         w=220,
         limit=PICKER_MATCHES,
-        data=_options(rows),
+        data=controls.picker_options(rows),
     )
 
 
-def _options(table) -> list[dict]:
-    return [{"value": code, "label": name} for code, name in zip(table["code"], table["name"], strict=True)]
-
-
 def matching(table, search: str | None, chosen: str | None) -> list[dict]:
-    """The picker's options for what was typed: names or codes containing it (any case), at most PICKER_MATCHES,
-    and the chosen one, which must stay among the options to stay shown."""
-    search = (search or "").strip().casefold()
-    hits = table[table["code"] == chosen]
-    if search:
-        names, codes = (table[column].str.casefold() for column in ("name", "code"))
-        found = names.str.contains(search, regex=False) | codes.str.contains(search, regex=False)
-        hits = pd.concat([hits, table[found & (table["code"] != chosen)].head(PICKER_MATCHES)])
-    return _options(hits)
+    return controls.picker_matching(table, search, chosen, PICKER_MATCHES)
 
 
 def _filters_bar(f, status, names, audience, engine):
