@@ -638,6 +638,17 @@ def page_weight(base: str) -> dict:
 # -- concurrency -----------------------------------------------------------------------------------------------------
 
 
+def _together(person, people: int) -> float:
+    """`person(n)` for n in range(people), each in a thread, all at once; the seconds until the last is done."""
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(people)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started
+
+
 def load_run(base: str, users: int, seconds: float, first: dt.date, last: dt.date) -> dict:
     """`users` viewers, each changing a filter on `/` every 2 to 5 s for `seconds`: throughput, p95, errors."""
     import requests
@@ -666,13 +677,7 @@ def load_run(base: str, users: int, seconds: float, first: dt.date, last: dt.dat
                     errors.append(str(getattr(response, "status_code", response)))
             time.sleep(rng.uniform(2, 5))
 
-    threads = [threading.Thread(target=viewer, args=(n,)) for n in range(users)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.monotonic() - started
+    wall = _together(viewer, users)
     return {
         "users": users,
         "requests": len(times),
@@ -747,13 +752,7 @@ def visit_run(base: str, users: int, seconds: float, first: dt.date, last: dt.da
                         break  # gone; someone new arrives
                     ask(session, "POST", "/_dash-update-component", json=page_callback_body("/", rng.choice(links)))
 
-    threads = [threading.Thread(target=person, args=(n,)) for n in range(users)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.monotonic() - started
+    wall = _together(person, users)
     return {
         "users": users,
         "visits": len(visits),
