@@ -75,7 +75,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
     app.server.register_blueprint(places)
     app.server.register_blueprint(uploads)
     app.server.register_blueprint(signin)
-    answers.init_app(app.server)  # (after the rate limit, before compression: it keeps answers as made)
+    answers.init_app(app.server, document.page_paths)  # (after the rate limit, before compression: answers as made)
     _security_headers(app)
     # Dash sets itself up (registers the component libraries it may serve) on a server's first request, and marks
     # that done before doing it: a gunicorn worker whose first requests are a page's scripts, several at once on its

@@ -1,7 +1,8 @@
 """Answers that are the same for every visitor of the public view, made once per data version.
 
-A public visit asks the app for its layout (`/_dash-layout`), the callbacks' plan (`/_dash-dependencies`) and then
-the page itself and its parts (POSTs to `/_dash-update-component`); a donor's dashboard asks the API (`/api/v1/`).
+A public visit asks the app for the page's HTML, its layout (`/_dash-layout`), the callbacks' plan
+(`/_dash-dependencies`) and then the page itself and its parts (POSTs to `/_dash-update-component`); a donor's
+dashboard asks the API (`/api/v1/`).
 Without a session these depend only on the release, the data's version, the language, the day (exports are dated)
 and the question (path, query and body): a crowd asks the same few questions. So, for a visitor without a session:
 
@@ -22,6 +23,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Set
 from typing import NamedTuple
 
 from flask import Flask, Response, g, request, session
@@ -34,7 +36,7 @@ CALLBACKS = "/_dash-update-component"  # POSTs that only read
 PAGE_GETS = ("/_dash-layout", "/_dash-dependencies")
 API = "/api/v1/"
 NOT_KEPT = ("/api/v1/health",)  # the process's own state, asked by load balancers
-KEPT_TYPES = ("application/json", "text/csv")
+KEPT_TYPES = ("application/json", "text/csv", "text/html")
 KEPT_BYTES = 64 * 2**20  # all kept answers of one process together
 LARGEST_KEPT = 4 * 2**20  # an answer above this is sent, not kept
 LARGEST_QUESTION = 64 * 2**10  # a callback's body above this is answered, not kept (nginx keys by the body too)
@@ -86,18 +88,20 @@ class Kept:
         return len(self._answers)
 
 
-def _same_for_everyone() -> bool:
+def _same_for_everyone(pages: Callable[[], Set[str]]) -> bool:
     path, method = request.path, request.method
     if session.get("sid"):
         return False
     if method == "POST":
         return path == CALLBACKS and (request.content_length or 0) <= LARGEST_QUESTION
-    return method == "GET" and (path in PAGE_GETS or (path.startswith(API) and path not in NOT_KEPT))
+    if method != "GET":
+        return False
+    return path in PAGE_GETS or (path.startswith(API) and path not in NOT_KEPT) or path in pages()
 
 
-def _question() -> tuple[str, str] | None:
+def _question(pages: Callable[[], Set[str]]) -> tuple[str, str] | None:
     """(the data's token, the key of this request's answer), or None when its answer is not the same for everyone."""
-    if not _same_for_everyone():
+    if not _same_for_everyone(pages):
         return None
     token = figures.data_token(runtime.engine())
     asked = hashlib.sha256(
@@ -116,13 +120,15 @@ def _shared(response: Response, key: str) -> Response:
     return response
 
 
-def init_app(server: Flask) -> Kept:
+def init_app(server: Flask, pages: Callable[[], Set[str]] = frozenset) -> Kept:
+    """Keep the public's answers; `pages()`: the paths of the app's pages, whose HTML is the same for everyone too
+    (web.document.same_for_everyone makes it so)."""
     kept = Kept()
     server.extensions["mmc_answers"] = kept
 
     @server.before_request
     def _kept_answer():
-        question = _question()
+        question = _question(pages)
         if question is None:
             return None
         token, key = g.mmc_answer = question

@@ -4,6 +4,7 @@ link to the page's content, a 404 status for a path that is no page (the app sti
 
 from __future__ import annotations
 
+import functools
 import re
 
 import dash
@@ -28,12 +29,28 @@ _HTML_TAG = re.compile(r"<html[^>]*>")
 _BODY_TAG = re.compile(r"<body[^>]*>")
 
 
-def page_paths() -> set[str]:
-    """The paths of the app's pages (dash.page_registry), without a trailing slash."""
-    return {page["path"].rstrip("/") or "/" for page in dash.page_registry.values()}
+def same_for_everyone(app: Dash) -> None:
+    """The page's HTML without Dash's per-load `end_id` (a signed token that only background callbacks use; this app
+    has none, and a test says so): the HTML of a page is then the same for every visitor of a release, so it can be
+    kept and validated like the public's other answers (server/answers.py) and kept by nginx."""
+    config = app._config
+
+    def without_end_id():
+        found = config()
+        found.pop("end_id", None)
+        return found
+
+    app._config = without_end_id  # type: ignore[method-assign]
+
+
+@functools.cache
+def page_paths() -> frozenset[str]:
+    """The paths of the app's pages (dash.page_registry, complete once the app is built), without a trailing slash."""
+    return frozenset(page["path"].rstrip("/") or "/" for page in dash.page_registry.values())
 
 
 def init_app(app: Dash) -> None:
+    same_for_everyone(app)
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs):
@@ -43,17 +60,14 @@ def init_app(app: Dash) -> None:
         return _BODY_TAG.sub(lambda m: m.group(0) + skip, page, count=1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]  # (Dash's documented hook)
-    known: set[str] = set()
 
     @app.server.after_request
     def not_found(response):
         """Dash answers every path with the app (its router shows "page not found"): the status says so too."""
         rule = request.url_rule.rule if request.url_rule is not None else ""
-        if rule.endswith("<path:path>") and rule.count("<") == 1 and response.status_code == 200:
-            if not known:
-                known.update(page_paths())
-            if (request.path.rstrip("/") or "/") not in known:
-                response.status_code = 404
+        catch_all = rule.endswith("<path:path>") and rule.count("<") == 1
+        if catch_all and response.status_code == 200 and (request.path.rstrip("/") or "/") not in page_paths():
+            response.status_code = 404
         return response
 
     @app.server.get("/robots.txt")

@@ -133,3 +133,26 @@ def test_the_apis_public_answers_are_kept_csv_with_its_file_name_and_health_neve
     health = client.get("/api/v1/health")
     assert HEADER not in health.headers
     assert "ETag" not in health.headers
+
+
+def test_a_pages_html_is_the_same_for_every_visitor_and_kept_but_never_a_coordinators(app):
+    anonymous = app.server.test_client()
+    first = anonymous.get("/trends")
+    again = anonymous.get("/trends")
+    assert again.headers[HEADER] == "kept"
+    assert again.data == first.data
+    assert again.mimetype == "text/html"
+    assert "end_id" not in first.get_data(as_text=True)  # Dash's per-load token: only background callbacks use it
+    assert anonymous.get("/trends", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert anonymous.get("/no-such-page").status_code == 404  # not a page: the app says so, nothing kept
+    coordinator = client_with_csrf(app)
+    sign_in(coordinator)
+    signed = coordinator.get("/trends")
+    assert HEADER not in signed.headers
+    assert "ETag" not in signed.headers
+    assert "/dash_ag_grid/dash_ag_grid." in signed.get_data(as_text=True)  # the coordinators' tables, not the public's
+    assert "/dash_ag_grid/dash_ag_grid." not in anonymous.get("/trends").get_data(as_text=True)
+
+
+def test_no_callback_is_a_background_one_so_pages_need_no_per_load_token(app):
+    assert not [key for key, spec in app.callback_map.items() if spec.get("background") or spec.get("long")]
