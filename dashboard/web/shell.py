@@ -37,7 +37,9 @@ def demo_banner(status: queries.DataStatus):
     )
 
 
-def _links() -> list[tuple[str, str]]:
+def links() -> list[tuple[str, str]]:
+    """The pages the header lists (dash.page_registry's nav_order), named in the viewer's language, and the data page
+    for a coordinator; the sign-in page (web/signin.py) lists the same."""
     pages = sorted(
         (p for p in dash.page_registry.values() if p.get("nav_order") is not None), key=lambda p: p["nav_order"]
     )
@@ -51,7 +53,7 @@ def navigation():
     """The pages, in the header from the sm breakpoint up (phones have the menu: phone_menu)."""
     return html.Nav(
         dmc.Group(
-            [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in _links()],
+            [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in links()],
             gap="sm",
         ),
         id=ids.NAV,
@@ -74,7 +76,7 @@ def phone_menu():
             dmc.Drawer(
                 html.Nav(
                     dmc.Stack(
-                        [dmc.Anchor(name, href=path, fw=500, size="lg", c="dark") for name, path in _links()] + [sign],
+                        [dmc.Anchor(name, href=path, fw=500, size="lg", c="dark") for name, path in links()] + [sign],
                         gap="md",
                     ),
                     **{"aria-label": _("Pages")},

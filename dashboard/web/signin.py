@@ -7,13 +7,12 @@ Its header and demo-data notice read like the app's.
 
 from __future__ import annotations
 
-import dash
 from flask import Blueprint, make_response, render_template, request
 
 from dashboard.data import queries
 from dashboard.i18n import _, direction, language
 from dashboard.server import auth, runtime
-from dashboard.web import document, ids
+from dashboard.web import document, ids, shell
 
 signin = Blueprint("signin", __name__, template_folder="templates")
 
@@ -21,14 +20,6 @@ ERRORS = {
     "invalid": "The username or password is not right.",
     "locked": "Too many failed attempts. Wait 15 minutes, then try again.",
 }
-
-
-def _pages() -> list[tuple[str, str]]:
-    """The app's pages as the header lists them (dash.page_registry's nav_order), with their names translated."""
-    pages = sorted(
-        (p for p in dash.page_registry.values() if p.get("nav_order") is not None), key=lambda p: p["nav_order"]
-    )
-    return [(_(p["name"]), p["relative_path"]) for p in pages]
 
 
 @signin.get("/login")
@@ -42,7 +33,7 @@ def login_page():
         lang=language(),
         dir=direction(),
         main_id=document.MAIN_ID,
-        pages=_pages(),
+        pages=shell.links(),
         demo=queries.data_status(runtime.engine()).is_demo,
         account=account,
         role=_(account.role) if account else "",

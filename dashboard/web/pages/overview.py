@@ -187,12 +187,7 @@ def _finder(camps, names: dict[str, str]):
 )
 def search_finder(typed, chosen, search):
     """The camps matching what was typed, among those of the link's view, when there are too many to send whole."""
-    engine, settings = runtime.engine(), runtime.settings()
-    status = queries.data_status(engine)
-    if not status.has_data:
-        raise PreventUpdate
-    audience = auth.audience()
-    f, _notice = notices.resolve_filters(parts.page_query(search), status, audience)
+    engine, settings, audience, f = _link_view(search)
     camps = figures.camp_table(engine, f, audience, settings)
     if len(camps) <= FINDER_ALL:
         raise PreventUpdate  # the page has them all
@@ -290,13 +285,20 @@ def find_on_map(chosen, search):
     raise PreventUpdate
 
 
-def _camp_panel(camp_id: int, search):
+def _link_view(search: str | None):
+    """(engine, settings, audience, filters) of the page's link as this viewer may see it, for a callback after the
+    page is drawn; nothing to do when no data is loaded."""
     engine, settings = runtime.engine(), runtime.settings()
     status = queries.data_status(engine)
     if not status.has_data:
         raise PreventUpdate
     audience = auth.audience()
     f, _notice = notices.resolve_filters(parts.page_query(search), status, audience)
+    return engine, settings, audience, f
+
+
+def _camp_panel(camp_id: int, search):
+    engine, settings, audience, f = _link_view(search)
     table = figures.camp_table(engine, replace(f, governorates=()), audience, settings)
     rows = table[table["camp_id"] == camp_id]
     if rows.empty:
