@@ -26,6 +26,9 @@ ERRORS = {
 def login_page():
     error = request.args.get("error")
     account = auth.current_user()
+    next_path = auth.safe_next(request.args.get("next"))
+    if next_path.split("?", 1)[0].rstrip("/") == "/login":  # (never back to this page)
+        next_path = auth.safe_next(None)
     html = render_template(
         "login.html",
         _=_,
@@ -38,7 +41,7 @@ def login_page():
         account=account,
         role=_(account.role) if account else "",
         error=_(ERRORS[error]) if error in ERRORS else None,
-        next_path=auth.safe_next(request.args.get("next")),
+        next_path=next_path,
         csrf=auth.csrf_token(),
     )
     response = make_response(html)

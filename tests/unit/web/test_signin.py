@@ -47,6 +47,8 @@ def test_a_coordinator_signs_in_with_the_pages_token_and_goes_where_the_link_sai
     assert answer.headers["Location"] == "/coordinator/data"
     signed = client.get("/login").get_data(as_text=True)
     assert "You are signed in as carol (coordinator)." in signed
+    again = client.get("/login?next=/login").get_data(as_text=True)
+    assert '<a class="mmc-button" href="/coordinator">Continue</a>' in again  # never back to the sign-in page
     assert client.post("/auth/logout", data={"csrf_token": _token(signed)}).status_code == 303
     assert "You are signed in" not in client.get("/login").get_data(as_text=True)
 
