@@ -151,6 +151,20 @@ class Settings:
     access_km: float = field(
         default=5.0, metadata={"env": "ACCESS_KM", "help": "distance to a clinic base within which a camp has access"}
     )
+    report_deadline_days: int = field(
+        default=7,
+        metadata={
+            "env": "REPORT_DEADLINE_DAYS",
+            "help": "timeliness: a visit reported within this many days of it is on time (EWARN's weekly deadline)",
+        },
+    )
+    silent_days: int = field(
+        default=14,
+        metadata={
+            "env": "SILENT_DAYS",
+            "help": "a unit with visits planned in this many days before the period's end and no report is silent",
+        },
+    )
 
     @property
     def first_day(self) -> int:
@@ -171,6 +185,8 @@ class Settings:
                 ) from None
         if self.max_upload_mb < 1 or self.proxy_hops < 0 or self.db_pool_size < 1:
             raise ValueError("Settings MAX_UPLOAD_MB and DB_POOL_SIZE must be 1 or more, and PROXY_HOPS 0 or more")
+        if self.report_deadline_days < 0 or self.silent_days < 1:
+            raise ValueError("Setting REPORT_DEADLINE_DAYS must be 0 or more, and SILENT_DAYS 1 or more")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

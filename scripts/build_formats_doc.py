@@ -21,7 +21,7 @@ def generated() -> str:
     """The alias section of the document, as the alias file and the reference table give it."""
     table = aliases.table()
     lines = ["#### Column names", ""]
-    for kind in ("camps", "clinics", "records", "weekly"):
+    for kind in ("camps", "clinics", "records", "weekly", "rota"):
         lines += [f"`{kind}`:", "", "| column | also read from | HXL hashtags also read |", "|---|---|---|"]
         hxl = table.get("hxl", {}).get(kind, {})
         for column, names in table["columns"][kind].items():
@@ -41,6 +41,7 @@ def generated() -> str:
         ("age_groups", "Age groups"),
         ("unit_types", "Unit types"),
         ("site_types", "Site types"),
+        ("weekdays", "Weekdays (a rota's weekdays)"),
     ):
         lines += [f"#### {title}", "", "| code | also read from |", "|---|---|"]
         lines += [f"| `{code}` | {_cell(names)} |" for code, names in table[section].items()]

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from dashboard.data import queries, schema
-from tests.helpers import tiny_dataset
+from tests.helpers import load_tiny_as_files, tiny_dataset
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -109,4 +109,11 @@ def engine(db_url):
 def tiny(engine):
     """The engine with the tiny dataset loaded as demo data."""
     queries.load_dataset(engine, tiny_dataset())
+    return engine
+
+
+@pytest.fixture
+def real(engine):
+    """The engine with the tiny dataset loaded through the import path, as real data."""
+    load_tiny_as_files(engine)
     return engine

@@ -20,10 +20,11 @@ from urllib.parse import urlencode
 import dash
 import pandas as pd
 
-from dashboard.data import queries, schema, users
-from dashboard.ingest import pipeline
+from dashboard.data import loading, queries, schema, users
+from dashboard.ingest import formats, pipeline
 from dashboard.ingest.demo import Dataset
 from dashboard.server import auth
+from dashboard.services import exports
 from dashboard.web import parts
 
 # -- datasets -----------------------------------------------------------------------------------------------------
@@ -790,3 +791,36 @@ def _prop_id(item: dict) -> str:
 
 def ask(client, method, what):
     return client.post("/_dash-update-component", json=what) if method == "post" else client.get(what)
+
+
+# -- the tiny dataset loaded as real files ------------------------------------------------------------------------
+
+
+def load_tiny_as_files(engine):
+    """The tiny dataset, loaded through the import path (as real data), from exports of a demo copy of it."""
+    for kind in ("camps", "clinics", "records"):
+        outcome = run_import(engine, kind, export_text(tiny_demo_engine(engine), kind))
+        assert outcome.loaded, outcome.errors
+
+
+_DEMO: dict[str, object] = {}
+
+
+def tiny_demo_engine(engine):
+    """A SQLite database holding the tiny dataset as demo data (made once per test run)."""
+    if "engine" not in _DEMO:
+        import tempfile
+
+        from dashboard.data import schema
+
+        folder = tempfile.mkdtemp()
+        eng = schema.make_engine(f"sqlite:///{folder}/demo.db")
+        schema.upgrade(eng)
+        queries.ensure_reference(eng)
+        queries.load_dataset(eng, tiny_dataset())
+        _DEMO["engine"] = eng
+    return _DEMO["engine"]
+
+
+def export_text(engine, kind) -> str:
+    return exports.to_csv(loading.export_rows(engine, kind), formats.template_columns(kind))

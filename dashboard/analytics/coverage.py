@@ -13,6 +13,9 @@ from dashboard.analytics.population import PopulationIndex, day_numbers
 NOT_REACHED = "not_reached"
 
 
+MISSED = "missed"  # not reached, and every visit planned in those days was missed (services.figures.camps)
+
+
 UNDER_SERVED = "under_served"
 
 
@@ -70,6 +73,11 @@ def camp_status(
     closed = population == 0
     out["status"] = np.where(closed, CLOSED, np.where(not_reached, NOT_REACHED, np.where(under, UNDER_SERVED, REACHED)))
     return out
+
+
+def not_reached(camps: pd.DataFrame) -> np.ndarray:
+    """Which camps are not reached, whether or not their planned visits were missed."""
+    return np.isin(camps["status"].to_numpy(), (NOT_REACHED, MISSED))
 
 
 def reached(camps: pd.DataFrame) -> np.ndarray:

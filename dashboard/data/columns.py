@@ -20,7 +20,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -79,6 +79,7 @@ class Rows:
     syndrome: np.ndarray | None = None  # position in Columns.syndromes
     governorate: np.ndarray | None = None  # position in Columns.governorates (of the camp): filters need no lookup
     pair: np.ndarray | None = None  # visit rows: their (camp, unit) pair, a position in Columns.pair_camp/pair_clinic
+    reported: np.ndarray | None = None  # visit rows: the day the visit was first reported, -1 when not known
 
     def __len__(self) -> int:
         return len(self.day)
@@ -93,6 +94,7 @@ class Rows:
             None if self.syndrome is None else self.syndrome[index],
             None if self.governorate is None else self.governorate[index],
             None if self.pair is None else self.pair[index],
+            None if self.reported is None else self.reported[index],
         )
 
     @staticmethod
@@ -108,6 +110,7 @@ class Rows:
             np.concatenate([p.need("syndrome") for p in parts]),
             np.concatenate([p.need("governorate") for p in parts]),
             None if any(p.pair is None for p in parts) else np.concatenate([p.need("pair") for p in parts]),
+            None if any(p.reported is None for p in parts) else np.concatenate([p.need("reported") for p in parts]),
         )
 
     def need(self, name: str) -> np.ndarray:
@@ -144,7 +147,10 @@ class Columns:
         self.camp_by_code = {code: i for i, code in enumerate(self.camps["code"])}
         self.clinic_by_code = {code: i for i, code in enumerate(self.clinics["code"])}
         self.visits = self._fetch(
-            "SELECT {day}, clinic_id, camp_id, consultations, referrals FROM visit_totals ORDER BY date", False
+            "SELECT {day}, clinic_id, camp_id, consultations, referrals, "
+            f"COALESCE({self._day_sql('reported_on')}, -1) FROM visit_totals ORDER BY date",
+            False,
+            reported=True,
         )
         # every (camp, unit) pair that ever met, and each visit's pair: "how many units served each camp" (and
         # camps each unit served) is then a count over the pairs a period's visits touch, not over its visits
@@ -168,13 +174,13 @@ class Columns:
 
     # -- loading ------------------------------------------------------------------------------------------------------
 
-    def _day_sql(self) -> str:
-        """A row's date as a day number (days since 1970-01-01), in this database's SQL."""
+    def _day_sql(self, column: str = "date") -> str:
+        """A row's date (or another date column) as a day number (days since 1970-01-01), in this database's SQL."""
         if self.engine.dialect.name == "postgresql":
-            return "(date - DATE '1970-01-01')"
-        return "CAST(julianday(date) - 2440587.5 AS INTEGER)"
+            return f"({column} - DATE '1970-01-01')"
+        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
-    def _fetch(self, sql: str, syndromes: bool) -> Rows:
+    def _fetch(self, sql: str, syndromes: bool, reported: bool = False) -> Rows:
         day_sql = self._day_sql()
         parts: list[list[np.ndarray]] = []
         with self.engine.connect() as conn:
@@ -194,12 +200,13 @@ class Columns:
                         if (codes < 0).any():
                             raise RuntimeError("a syndrome appeared while the in-memory totals were read")
                         part.append(codes.astype("int8"))
-                    part += [np.fromiter(c, dtype="int64", count=len(chunk)) for c in values[-2:]]
+                    tail = values[-3:] if reported else values[-2:]
+                    part += [np.fromiter(c, dtype="int64", count=len(chunk)) for c in tail]
                     parts.append(part)
             finally:
                 cursor.close()
         if not parts:
-            width = 6 if syndromes else 5
+            width = (6 if syndromes else 5) + reported
             parts = [[np.zeros(0, dtype="int64") for _ in range(width)]]
         joined = [np.concatenate(c) for c in zip(*parts, strict=True)]
         day, clinic_id, camp_id = joined[:3]
@@ -214,6 +221,7 @@ class Columns:
             sums[1].astype("int32"),
             joined[3] if syndromes else None,
             self.camp_gov[camp],
+            reported=sums[2].astype("int32") if reported else None,
         )
 
     def answers(self, f: Filters, dims: Sequence[str] = ()) -> bool:
@@ -458,6 +466,20 @@ class Columns:
             keep = np.flatnonzero(self._gov_mask(f.governorates)[self.camp_gov])
             return self.camps.take(keep).reset_index(drop=True).assign(**{k: v[keep] for k, v in figures.items()})
         return self.camps.assign(**figures)
+
+    def visit_list(self, f: Filters) -> pd.DataFrame:
+        """Every visit the filters select (whatever the syndrome): date, unit, camp and the day it was reported."""
+        rows = self.rows(replace(f, syndrome=None))
+        reported = rows.need("reported")
+        frame = pd.DataFrame(
+            {
+                "date": _timestamps(rows.day),
+                "clinic_id": self.clinic_ids[rows.clinic],
+                "camp_id": self.camp_ids[rows.camp],
+                "reported_on": _timestamps(np.maximum(reported, 0)).where(pd.Series(reported >= 0)),
+            }
+        )
+        return frame.sort_values(["date", "clinic_id", "camp_id"], ignore_index=True)
 
     def clinics_in_period(self, f: Filters) -> pd.DataFrame:
         n = len(self.clinic_ids)

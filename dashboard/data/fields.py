@@ -15,6 +15,7 @@ RECORD_COLUMNS = (
     "consultations",
     "referrals",
     "batch_id",
+    "reported_on",
 )
 
 

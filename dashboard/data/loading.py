@@ -12,17 +12,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.data.fields import RECORD_COLUMNS
-from dashboard.data.models import BoundarySet, Camp, CampPopulation, Clinic, ImportBatch, ServiceRecord
+from dashboard.data.models import BoundarySet, Camp, CampPopulation, Clinic, ImportBatch, RotaRow, ServiceRecord
 from dashboard.data.queries import (
     _bulk_insert,
     clear_programme_data,
     exclusive_load,
     refresh_derived_totals,
 )
+from dashboard.domain.weekdays import weekday_names
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 CHUNK = 100_000
@@ -126,7 +127,9 @@ def load(
         if removed_demo:
             clear_programme_data(conn)
         batch_id = _new_batch(conn, label or checked.kind, source, sha256, created_by, job=job)
-        writer = {"camps": _load_camps, "clinics": _load_clinics, "records": _load_records}[checked.kind]
+        writer = {"camps": _load_camps, "clinics": _load_clinics, "records": _load_records, "rota": _load_rota}[
+            checked.kind
+        ]
         replaced = writer(conn, checked.frame, batch_id, progress or (lambda *_: None))
         added = checked.rows - replaced
         conn.execute(
@@ -240,12 +243,14 @@ def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
     conn.exec_driver_sql("DROP TABLE IF EXISTS staging_records")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE staging_records (date DATE, clinic_id INTEGER, camp_id INTEGER, syndrome VARCHAR(24), "
-        "sex VARCHAR(8), age_group VARCHAR(8), consultations INTEGER, referrals INTEGER, batch_id INTEGER)"
-        + (" ON COMMIT DROP" if postgres else "")
+        "sex VARCHAR(8), age_group VARCHAR(8), consultations INTEGER, referrals INTEGER, batch_id INTEGER, "
+        "reported_on DATE)" + (" ON COMMIT DROP" if postgres else "")
     )
     total = len(frame)
+    reported = frame["reported_on"] if "reported_on" in frame else pd.Series(pd.NaT, index=frame.index)
     for start in range(0, total, CHUNK):
         chunk = frame.iloc[start : start + CHUNK]
+        told = reported.iloc[start : start + CHUNK]
         rows = zip(
             chunk["date"].dt.strftime("%Y-%m-%d").tolist(),
             chunk["clinic_code"].map(clinic_ids).tolist(),
@@ -256,11 +261,13 @@ def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
             chunk["consultations"].tolist(),
             chunk["referrals"].tolist(),
             [batch_id] * len(chunk),
+            [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in told],
             strict=True,
         )
         _bulk_insert(conn, "staging_records", RECORD_COLUMNS, rows)
         progress("writing", min(start + CHUNK, total), total)
     progress("saving", total, total)
+    _keep_first_report(conn, frame["date"].min().date(), frame["date"].max().date())
     key = ", ".join(RECORD_KEY)
     if postgres:  # a delete and an insert: a third faster than an upsert that rewrites every row it finds
         joined = " AND ".join(f"r.{c} = s.{c}" for c in RECORD_KEY)
@@ -279,6 +286,60 @@ def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
     if not postgres:
         conn.exec_driver_sql("DROP TABLE staging_records")
     return int(replaced)
+
+
+def _keep_first_report(conn: Connection, first: dt.date, last: dt.date) -> None:
+    """The staged records that do not say when they were reported: reported when their key was first loaded (a row
+    loaded again keeps its day), else today."""
+    overlaps = conn.scalar(
+        select(exists().where(ServiceRecord.date >= first, ServiceRecord.date <= last)),
+    )
+    if overlaps:
+        same = " AND ".join(f"r.{c} = staging_records.{c}" for c in RECORD_KEY)
+        conn.exec_driver_sql(
+            f"UPDATE staging_records SET reported_on = (SELECT r.reported_on FROM service_records r WHERE {same}) "
+            "WHERE reported_on IS NULL"
+        )
+    conn.execute(
+        text("UPDATE staging_records SET reported_on = :today WHERE reported_on IS NULL"),
+        {"today": dt.date.today().isoformat()},
+    )
+
+
+def _load_rota(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
+    """Rota rows, replacing those of the same unit, camp and first day."""
+    clinic_ids = dict(conn.execute(select(Clinic.code, Clinic.id)).all())
+    camp_ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
+    rows = [
+        dict(
+            clinic_id=clinic_ids[r.clinic_code],
+            camp_id=camp_ids[r.camp_code],
+            weekdays=int(r.weekdays),
+            valid_from=r.valid_from.date(),
+            valid_to=_date_or_none(r.valid_to),
+            dated=bool(r.dated),
+            batch_id=batch_id,
+        )
+        for r in frame.itertuples(index=False)
+    ]
+    have = set(conn.execute(select(RotaRow.clinic_id, RotaRow.camp_id, RotaRow.valid_from)).all())
+    old = [
+        dict(b_clinic=r["clinic_id"], b_camp=r["camp_id"], b_from=r["valid_from"])
+        for r in rows
+        if (r["clinic_id"], r["camp_id"], r["valid_from"]) in have
+    ]
+    if old:
+        conn.execute(
+            delete(RotaRow).where(
+                RotaRow.clinic_id == bindparam("b_clinic"),
+                RotaRow.camp_id == bindparam("b_camp"),
+                RotaRow.valid_from == bindparam("b_from"),
+            ),
+            old,
+        )
+    conn.execute(insert(RotaRow), rows)
+    progress("writing", len(frame), len(frame))
+    return len(old)
 
 
 # -- boundaries ------------------------------------------------------------------------------------------------------
@@ -382,21 +443,42 @@ def export_rows(engine: Engine, kind: str) -> Iterator[dict]:
                     ServiceRecord.age_group,
                     ServiceRecord.consultations,
                     ServiceRecord.referrals,
+                    ServiceRecord.reported_on,
                 )
                 .join(Clinic, Clinic.id == ServiceRecord.clinic_id)
                 .join(Camp, Camp.id == ServiceRecord.camp_id)
                 .order_by(ServiceRecord.date, Clinic.code, Camp.code)
             )
             for row in conn.execution_options(yield_per=50_000).execute(stmt):
-                yield dict(row._mapping, date=row.date.isoformat())
+                yield dict(
+                    row._mapping,
+                    date=row.date.isoformat(),
+                    reported_on=row.reported_on.isoformat() if row.reported_on else None,
+                )
+        elif kind == "rota":
+            stmt = (
+                select(Clinic.code, Camp.code, RotaRow.weekdays, RotaRow.valid_from, RotaRow.valid_to, RotaRow.dated)
+                .join(Clinic, Clinic.id == RotaRow.clinic_id)
+                .join(Camp, Camp.id == RotaRow.camp_id)
+                .order_by(Clinic.code, Camp.code, RotaRow.valid_from)
+            )
+            for unit_code, camp_code, weekdays, valid_from, valid_to, dated in conn.execute(stmt):
+                yield dict(
+                    clinic_code=unit_code,
+                    camp_code=camp_code,
+                    weekdays=None if dated else weekday_names(weekdays),
+                    valid_from=None if dated else valid_from.isoformat(),
+                    valid_to=None if dated or valid_to is None else valid_to.isoformat(),
+                    date=valid_from.isoformat() if dated else None,
+                )
         else:
             raise ValueError(f"unknown kind {kind!r}")
 
 
 def count_rows(engine: Engine) -> dict[str, int]:
-    """How many camps, units and records the database holds."""
+    """How many camps, units, records and rota rows the database holds."""
     with engine.connect() as conn:
         return {
             name: conn.scalar(select(func.count()).select_from(model)) or 0
-            for name, model in (("camps", Camp), ("clinics", Clinic), ("records", ServiceRecord))
+            for name, model in (("camps", Camp), ("clinics", Clinic), ("records", ServiceRecord), ("rota", RotaRow))
         }

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -140,6 +141,8 @@ class ServiceRecord(Base):
     consultations: Mapped[int] = mapped_column(Integer)
     referrals: Mapped[int] = mapped_column(Integer)
     batch_id: Mapped[int | None] = mapped_column(Integer)
+    # the day the record reached the programme: the file's reported_on, else the day its key was first loaded
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)
     __table_args__ = (
         CheckConstraint("consultations >= 0", name="consultations"),
         CheckConstraint("referrals >= 0 AND referrals <= consultations", name="referrals"),
@@ -160,6 +163,7 @@ class VisitTotal(Base):
     consultations: Mapped[int] = mapped_column(Integer)
     referrals: Mapped[int] = mapped_column(Integer)
     records: Mapped[int] = mapped_column(Integer)
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)  # the visit's first record's reported_on
     __table_args__ = (
         Index("ix_visit_totals_camp_date", "camp_id", "date"),
         Index("ix_visit_totals_clinic_date", "clinic_id", "date"),
@@ -178,6 +182,27 @@ class SyndromeTotal(Base):
     age_group: Mapped[str] = mapped_column(String(8), primary_key=True)
     consultations: Mapped[int] = mapped_column(Integer)
     referrals: Mapped[int] = mapped_column(Integer)
+
+
+class RotaRow(Base):
+    """A visit plan: a unit is to visit a camp on some weekdays from one day to another (open-ended when valid_to is
+    empty), or on one day (`dated`: valid_from = valid_to, its weekday). Keyed by unit, camp and first day; what a
+    plan means for completeness is in docs/formats.md. Visit schedules are for coordinators only."""
+
+    __tablename__ = "rota"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    camp_id: Mapped[int] = mapped_column(ForeignKey("camps.id"))
+    weekdays: Mapped[int] = mapped_column(Integer)  # bit 0 Monday ... bit 6 Sunday
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    dated: Mapped[bool] = mapped_column(default=False)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "camp_id", "valid_from"),
+        CheckConstraint("weekdays > 0 AND weekdays < 128", name="weekdays"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period"),
+    )
 
 
 class BoundarySet(Base):

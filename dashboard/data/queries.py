@@ -24,6 +24,7 @@ from dashboard.data.models import (
     Clinic,
     Governorate,
     ImportBatch,
+    RotaRow,
     ServiceRecord,
     SiteKey,
     SyndromeTotal,
@@ -181,7 +182,7 @@ def ever_loaded(engine: Engine) -> bool:
 
 def clear_programme_data(conn: Connection) -> None:
     """Delete every camp, clinic and record (governorates and the import history stay)."""
-    for model in (VisitTotal, SyndromeTotal, ServiceRecord, CampPopulation, Camp, Clinic):
+    for model in (RotaRow, VisitTotal, SyndromeTotal, ServiceRecord, CampPopulation, Camp, Clinic):
         conn.execute(delete(model))
 
 
@@ -195,8 +196,9 @@ def refresh_derived_totals(conn: Connection, start: dt.date | None = None, end: 
     conn.execute(text(f"DELETE FROM visit_totals {where}"), params)
     conn.execute(
         text(
-            "INSERT INTO visit_totals (date, clinic_id, camp_id, consultations, referrals, records) "
-            "SELECT date, clinic_id, camp_id, sum(consultations), sum(referrals), count(*) FROM service_records "
+            "INSERT INTO visit_totals (date, clinic_id, camp_id, consultations, referrals, records, reported_on) "
+            "SELECT date, clinic_id, camp_id, sum(consultations), sum(referrals), count(*), min(reported_on) "
+            "FROM service_records "
             f"{where} GROUP BY date, clinic_id, camp_id"
         ),
         params,
@@ -300,20 +302,39 @@ def load_dataset(
                 chunk["consultations"].astype(int).tolist(),
                 chunk["referrals"].astype(int).tolist(),
                 [batch_id] * len(chunk),
+                # a dataset that does not say when its records were reported: on the visit's day
+                [d.isoformat() for d in chunk["reported_on" if "reported_on" in chunk else "date"]],
                 strict=True,
             )
             _bulk_insert(conn, "service_records", RECORD_COLUMNS, rows)
             n_records += len(chunk)
             if progress:
                 progress(n_records)
+        rota = pd.concat(dataset.rota, ignore_index=True) if dataset.rota else pd.DataFrame()
+        if len(rota):  # (filled as the records were read)
+            _bulk_insert(
+                conn,
+                "rota",
+                ("clinic_id", "camp_id", "weekdays", "valid_from", "valid_to", "dated", "batch_id"),
+                zip(
+                    rota["clinic_code"].map(clinic_ids).tolist(),
+                    rota["camp_code"].map(camp_ids).tolist(),
+                    rota["weekdays"].astype(int).tolist(),
+                    [d.isoformat() for d in rota["valid_from"]],
+                    [d.isoformat() for d in rota["valid_to"]],
+                    [False] * len(rota),
+                    [batch_id] * len(rota),
+                    strict=True,
+                ),
+            )
         refresh_derived_totals(conn)
-        total = len(camps) + len(pops) + len(dataset.clinics) + n_records
+        total = len(camps) + len(pops) + len(dataset.clinics) + n_records + len(rota)
         conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(rows_added=total))
     if engine.dialect.name == "postgresql":  # the planner's statistics of the tables just filled, and only them (a
         # bare ANALYZE walks every schema of the database, and deadlocked with another schema's DDL)
         with engine.begin() as conn:
             conn.exec_driver_sql(
-                "ANALYZE camps, camp_populations, clinics, service_records, visit_totals, syndrome_totals"
+                "ANALYZE camps, camp_populations, clinics, service_records, visit_totals, syndrome_totals, rota"
             )
     return LoadSummary(batch_id, len(camps), len(pops), len(dataset.clinics), n_records)
 
@@ -694,6 +715,61 @@ def camp_units(engine: Engine, f: Filters) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return _frame(rows, ["camp_id", "clinic_code", "clinic_name", "visits"])
+
+
+def visit_list(engine: Engine, f: Filters) -> pd.DataFrame:
+    """Every visit in the period of the filters' governorates (of the camp), camp and unit, whatever the syndrome:
+    date, clinic_id, camp_id and reported_on (the day its first record was reported), ordered by date, unit, camp."""
+    f = replace(f, syndrome=None)
+    if cols := _in_memory(engine, f):
+        return cols.visit_list(f)
+    V = VisitTotal
+    stmt = _scope(select(V.date, V.clinic_id, V.camp_id, V.reported_on), f, source=V).order_by(
+        V.date, V.clinic_id, V.camp_id
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = _frame(rows, ["date", "clinic_id", "camp_id", "reported_on"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["reported_on"] = pd.to_datetime(frame["reported_on"])
+    return frame.astype({"clinic_id": "int64", "camp_id": "int64"})
+
+
+def rota_rows(engine: Engine, f: Filters) -> pd.DataFrame:
+    """The rota's rows that plan visits in the period, to camps of the filters' governorates, camp and unit: unit
+    and camp (ids, codes, names), the camp's governorate, weekdays (a mask, bit 0 Monday), valid_from, valid_to
+    (NaT: open) and whether the row is one dated visit."""
+    stmt = (
+        select(
+            RotaRow.clinic_id,
+            RotaRow.camp_id,
+            RotaRow.weekdays,
+            RotaRow.valid_from,
+            RotaRow.valid_to,
+            RotaRow.dated,
+        )
+        .join(Camp, Camp.id == RotaRow.camp_id)
+        .where(RotaRow.valid_from <= f.end, (RotaRow.valid_to.is_(None)) | (RotaRow.valid_to >= f.start))
+        .order_by(RotaRow.clinic_id, RotaRow.camp_id, RotaRow.valid_from)
+    )
+    if f.governorates:
+        stmt = stmt.where(Camp.governorate.in_(f.governorates))
+    if f.camp:
+        stmt = stmt.where(Camp.code == f.camp)
+    if f.clinic:
+        stmt = stmt.where(RotaRow.clinic_id == select(Clinic.id).where(Clinic.code == f.clinic).scalar_subquery())
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = _frame(rows, ["clinic_id", "camp_id", "weekdays", "valid_from", "valid_to", "dated"])
+    for column in ("valid_from", "valid_to"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame.astype({"clinic_id": "int64", "camp_id": "int64", "weekdays": "int64", "dated": bool})
+
+
+def has_rota(engine: Engine) -> bool:
+    """Whether any visit plan is loaded."""
+    with engine.connect() as conn:
+        return bool(conn.scalar(select(exists().where(RotaRow.id.is_not(None)))))
 
 
 def site_key(engine: Engine, name: str) -> str:

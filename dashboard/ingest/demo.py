@@ -106,6 +106,14 @@ FEMALE_SHARE = 0.53
 MEASLES_CLUSTER = ("Khanke", dt.date(2017, 2, 12), dt.date(2017, 3, 11))
 DIARRHOEA_OUTBREAK = ("Laylan", dt.date(2017, 8, 6), dt.date(2017, 8, 26), 4.0)
 
+# Misses the completeness figures should find, in days before the end of the period generated (so that the default
+# view shows them): a camp closed for security (no team may go), a unit whose vehicle broke down for a week, a unit
+# that has not reported for its last days, and a unit that reports every visit late.
+SECURITY_CLOSURE = ("Habbaniya Tourist City", 20, 0)  # (camp, from, to days before the end)
+BROKEN_VEHICLE = ("DEMO-MMC-DA-01", 48, 42)
+GONE_SILENT = ("DEMO-MMC-AR-02", 15, 0)
+LATE_REPORTER = "DEMO-MMC-KI-03"
+
 
 @dataclass
 class Dataset:
@@ -114,10 +122,12 @@ class Dataset:
     camps: pd.DataFrame
     populations: pd.DataFrame  # camp_code, population_date, population
     clinics: pd.DataFrame
-    records: Iterator[pd.DataFrame]  # chunks with the columns of the records format
+    records: Iterator[pd.DataFrame]  # chunks with the columns of the records format (and reported_on)
     seed: int
     scale: str
     meta: dict = field(default_factory=dict)
+    # the MMCs' visit plan in the rota format (weekdays as a mask), filled year by year as the records are read
+    rota: list[pd.DataFrame] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -350,6 +360,67 @@ def schedule(
     return pd.concat(frames, ignore_index=True).sort_values(["date", "clinic_code"], ignore_index=True)
 
 
+def rota_of(visits: pd.DataFrame, units: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The MMCs' quarterly rota that `schedule` followed: for each unit, quarter and weekday, the camp it went to most
+    often, as rows of the rota format (one per unit, camp and quarter, with the weekdays as a mask)."""
+    mmc = visits[visits["unit_type"] == "mmc"]
+    if mmc.empty:
+        return pd.DataFrame(columns=["clinic_code", "camp_code", "weekdays", "valid_from", "valid_to"])
+    quarter = mmc["date"].dt.to_period("Q")
+    slots = mmc.assign(quarter=quarter, weekday=mmc["date"].dt.day_of_week)
+    counts = slots.groupby(["clinic_code", "quarter", "weekday", "camp_code"], observed=True).size().reset_index()
+    best = counts.sort_values(0, ascending=False, kind="stable").drop_duplicates(["clinic_code", "quarter", "weekday"])
+    best = best.assign(bit=np.left_shift(1, best["weekday"].to_numpy()))
+    rows = best.groupby(["clinic_code", "quarter", "camp_code"], observed=True)["bit"].sum().reset_index()
+    active = units.set_index("clinic_code")
+    first = [
+        max(q.start_time.date(), start, active.at[c, "active_from"] or start)
+        for c, q in zip(rows["clinic_code"], rows["quarter"], strict=True)
+    ]
+    last = [
+        min(q.end_time.date(), end, active.at[c, "active_to"] or end)
+        for c, q in zip(rows["clinic_code"], rows["quarter"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "clinic_code": rows["clinic_code"],
+            "camp_code": rows["camp_code"],
+            "weekdays": rows["bit"].astype("int64"),
+            "valid_from": first,
+            "valid_to": last,
+        }
+    )
+
+
+def _planted_misses(visits: pd.DataFrame, camp_names: dict[str, str], end: dt.date) -> np.ndarray:
+    """Which visits did not happen (or were never reported) for the planted misses (SECURITY_CLOSURE and the rest)."""
+    dates = visits["date"].dt.date.to_numpy()
+    names = visits["camp_code"].map(camp_names).to_numpy()
+    units = visits["clinic_code"].to_numpy()
+
+    def within(days: tuple[int, int]) -> np.ndarray:
+        return (dates >= end - dt.timedelta(days=days[0])) & (dates <= end - dt.timedelta(days=days[1]))
+
+    return (
+        ((names == SECURITY_CLOSURE[0]) & within(SECURITY_CLOSURE[1:]))
+        | ((units == BROKEN_VEHICLE[0]) & within(BROKEN_VEHICLE[1:]))
+        | ((units == GONE_SILENT[0]) & within(GONE_SILENT[1:]))
+    )
+
+
+def reported_days(rng: np.random.Generator, visits: pd.DataFrame, end: dt.date) -> np.ndarray:
+    """When each visit was reported: with the week's report, sent on the Thursday that ends Iraq's working week or
+    up to three days later, one report in twenty a week or so later; LATE_REPORTER's 10 to 20 days after the visit;
+    never after the end of the period."""
+    dates = visits["date"].to_numpy().astype("datetime64[D]")
+    to_thursday = (3 - visits["date"].dt.day_of_week.to_numpy()) % 7
+    delay = to_thursday + rng.integers(0, 4, len(visits))
+    delay += np.where(rng.random(len(visits)) < 0.05, rng.integers(5, 12, len(visits)), 0)
+    late = visits["clinic_code"].to_numpy() == LATE_REPORTER
+    delay = np.where(late, rng.integers(10, 21, len(visits)), delay)
+    return np.minimum(dates + delay.astype("timedelta64[D]"), np.datetime64(end, "D"))
+
+
 def records_for(rng: np.random.Generator, visits: pd.DataFrame, camp_names: dict[str, str]) -> pd.DataFrame:
     """Service records for visits: counts by syndrome, sex and age group, with referrals."""
     n = len(visits)
@@ -408,6 +479,7 @@ def records_for(rng: np.random.Generator, visits: pd.DataFrame, camp_names: dict
             "age_group": ages[c],
             "consultations": split[v, s, c],
             "referrals": referrals[v, s, c],
+            "visit": v,  # the visit's position in `visits`
         }
     )
 
@@ -434,14 +506,24 @@ def generate(
         camps, pops, units = large_sites(rng, start, end, n_camps, n_units)
     camp_names = dict(zip(camps["camp_code"], camps["camp_name"], strict=True))
 
+    rota: list[pd.DataFrame] = []
+
     def chunks() -> Iterator[pd.DataFrame]:
         # Each year has its own generator derived from the seed, so chunks are identical however they are consumed.
         for year in range(start.year, end.year + 1):
             y_start, y_end = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
             year_rng = np.random.default_rng([seed, year])
+            report_rng = np.random.default_rng([seed, year, 1])  # (its own: the counts stay as they were)
             visits = schedule(year_rng, camps, pops, units, y_start, y_end)
+            rota.append(rota_of(visits, units, y_start, y_end))
+            visits = visits.assign(reported_on=reported_days(report_rng, visits, end))
             for lo in range(0, len(visits), 20_000):
-                yield records_for(year_rng, visits.iloc[lo : lo + 20_000], camp_names)
+                part = visits.iloc[lo : lo + 20_000]
+                records = records_for(year_rng, part, camp_names)
+                visit = records.pop("visit").to_numpy()
+                kept = ~_planted_misses(part, camp_names, end)[visit]
+                reported = pd.to_datetime(part["reported_on"].to_numpy()[visit]).date
+                yield records.assign(reported_on=reported)[kept].reset_index(drop=True)
 
     return Dataset(
         camps=camps.drop(columns="visit_weight"),
@@ -450,4 +532,5 @@ def generate(
         records=chunks(),
         seed=seed,
         scale=scale,
+        rota=rota,
     )

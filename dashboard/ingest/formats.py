@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from dashboard.domain import aliases
 from dashboard.domain.reference import AGE_GROUPS, SEXES, SITE_TYPES, SYNDROMES, UNIT_TYPES
 
-KINDS = ("camps", "clinics", "records")
+KINDS = ("camps", "clinics", "records", "rota")
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,23 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("age_group", True, "#age", ("under5", "5plus")),
         Column("consultations", True, "#indicator+consultations+num", ("14", "6")),
         Column("referrals", True, "#indicator+referrals+num", ("1", "0")),
+        Column("reported_on", False, "#date+reported", ("2018-03-06", "2018-03-06")),
+    ),
+    # a weekday pattern from valid_from (to valid_to, or open), or one dated visit (date); see docs/formats.md
+    "rota": (
+        Column("clinic_code", True, "#service+unit+code", ("MMC-AN-01", "MMC-AN-01")),
+        Column("camp_code", True, "#loc+code", ("IQ0106-0022", "IQ0106-0022")),
+        Column("weekdays", False, "#date+weekdays", ("Sunday Wednesday", "")),
+        Column("valid_from", False, "#date+start", ("2018-01-01", "")),
+        Column("valid_to", False, "#date+end", ("2018-06-30", "")),
+        Column("date", False, "#date", ("", "2018-03-08")),
     ),
 }
 KEYS = {
     "camps": ("camp_code", "population_date"),
     "clinics": ("clinic_code",),
     "records": ("date", "clinic_code", "camp_code", "syndrome", "sex", "age_group"),
+    "rota": ("clinic_code", "camp_code", "valid_from"),
 }
 TEXT_LIMITS = {"camp_code": 32, "clinic_code": 32, "camp_name": 128, "clinic_name": 128, "district": 64, "partner": 128}
 

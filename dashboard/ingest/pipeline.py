@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.data import loading, queries
-from dashboard.ingest import formats, read, validate, weekly
+from dashboard.ingest import read, validate, weekly
 
 if TYPE_CHECKING:  # (an engine is only passed through to the data layer)
     from sqlalchemy.engine import Engine
 
-KINDS = (*formats.KINDS, "weekly", "boundaries")
+KINDS = ("camps", "clinics", "records", "weekly", "rota", "boundaries")
 PREVIEW_ROWS = 5
 
 
@@ -187,9 +187,9 @@ def _run(
 
 
 def _known(engine: Engine, kind: str, demo: bool) -> validate.Known:
-    """What a records file may name: the camps and units loaded (none while they are the demo's, which the first
+    """What a records or rota file may name: the camps and units loaded (none while they are the demo's, which the first
     real file replaces)."""
-    if kind != "records":
+    if kind not in ("records", "rota"):
         return validate.Known()
     clinics, camps = loading.known_codes(engine)
     return validate.Known(camps=camps, clinics=clinics, demo=demo)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analytics.geo import governorate_at
-from dashboard.domain import aliases
+from dashboard.domain import aliases, weekdays
 from dashboard.domain.reference import BY_ISO, GOVERNORATES, IRAQ_BBOX, governorate_match
 from dashboard.ingest.formats import KEYS, SPECS, TEXT_LIMITS, code_lookup, column_aliases, fold_value
 from dashboard.ingest.read import Table
@@ -573,8 +573,108 @@ def _check_records(c: _Checker, known: Known, weekly: bool = False) -> pd.DataFr
         }
     )
     c.duplicates(KEYS["records"], "date")
+    if "reported_on" in f:
+        reported = c.date("reported_on", required=False)
+        early = _positions(reported.notna() & out["date"].notna() & (reported < out["date"]))
+        c.errors.add_same(early, "reported_on", "reported_on is before the visit's date: check the two dates")
+        out["reported_on"] = reported
     _heavy_days(c, out, weekly)
     return out
+
+
+def _check_rota(c: _Checker, known: Known) -> pd.DataFrame:
+    """A rota: each row a weekday pattern (weekdays from valid_from, to valid_to or open) or one dated visit."""
+    f = c.frame
+    for column, loaded in (("clinic_code", known.clinics), ("camp_code", known.camps)):
+        _unknown_codes(c, column, {} if known.demo else loaded, known)
+        c.required_text(column)
+    dated = f["date"] != ""
+    patterned = (f["weekdays"] != "") | (f["valid_from"] != "")
+    c.errors.add_same(
+        _positions(~dated & ~patterned),
+        "weekdays",
+        "empty: give weekdays and valid_from (a visit pattern), or a date (one planned visit)",
+    )
+    c.errors.add_same(
+        _positions(dated & patterned),
+        "date",
+        "a row is either a pattern (weekdays, valid_from, valid_to) or one dated visit (date), not both: split it "
+        "in two rows",
+    )
+    day = c.date("date", required=False, not_future=False)
+    valid_from = c.date("valid_from", required=False, not_future=False)
+    valid_to = c.date("valid_to", required=False, not_future=False)
+    c.errors.add_same(
+        _positions(~dated & (f["valid_from"] == "") & (f["weekdays"] != "")),
+        "valid_from",
+        "empty: the first day the pattern applies (YYYY-MM-DD) is required",
+    )
+    c.errors.add_same(
+        _positions(valid_from.notna() & valid_to.notna() & (valid_to < valid_from)),
+        "valid_to",
+        "valid_to is before valid_from",
+    )
+    known_days = weekdays.lookup()
+    parsed = {v: weekdays.parse(v, known_days) for v in f["weekdays"].unique()}
+    mask = f["weekdays"].map({v: m for v, (m, _u) in parsed.items()})
+
+    def message(v: str) -> str:
+        words = ", ".join(f"'{w}'" for w in parsed[v][1])
+        return (
+            f"{words} in '{v}' is not a weekday: write days by name, as 'Sunday Wednesday', 'Sun, Wed' or "
+            "'الأحد، الأربعاء'"
+        )
+
+    bad = f["weekdays"].map({v: bool(u) for v, (_m, u) in parsed.items()})
+    c.errors.add_values(_positions(bad & ~dated), "weekdays", f["weekdays"], message)
+    c.errors.add_same(
+        _positions(~dated & (f["weekdays"] == "") & (f["valid_from"] != "")),
+        "weekdays",
+        "empty: name the days of the week the unit visits (Sunday Wednesday)",
+    )
+    day_mask = pd.Series(np.left_shift(1, day.dt.day_of_week.fillna(0).astype("int64").to_numpy()), index=f.index)
+    day_mask = day_mask.where(dated, 0)
+    out = pd.DataFrame(
+        {
+            "clinic_code": f["clinic_code"],
+            "camp_code": f["camp_code"],
+            "weekdays": mask.where(~dated, day_mask).fillna(0).astype("int64"),
+            "valid_from": valid_from.where(~dated, day),
+            "valid_to": valid_to.where(~dated, day),
+            "dated": dated.to_numpy(),
+        }
+    )
+    c.frame = c.frame.assign(valid_from=out["valid_from"].dt.strftime("%Y-%m-%d").fillna(""))
+    c.duplicates(KEYS["rota"], "valid_from")
+    _double_booked(c, out)
+    return out
+
+
+def _double_booked(c: _Checker, out: pd.DataFrame) -> None:
+    """A warning for a unit planned at two camps on the same weekday in overlapping periods (one team cannot be at
+    both): often an earlier pattern whose valid_to was not set when the rota changed."""
+    rows = out[~out["dated"] & out["valid_from"].notna()].reset_index()
+    if rows.empty:
+        return
+    pairs = rows.merge(rows, on="clinic_code", suffixes=("", "_other"))
+    never = pd.Timestamp("2200-01-01")  # (an open-ended row)
+    end = pairs["valid_to"].fillna(never)
+    end_other = pairs["valid_to_other"].fillna(never)
+    clash = pairs[
+        (pairs["index"] < pairs["index_other"])
+        & (pairs["camp_code"] != pairs["camp_code_other"])
+        & ((pairs["weekdays"] & pairs["weekdays_other"]) > 0)
+        & (pairs["valid_from"] <= end_other)
+        & (pairs["valid_from_other"] <= end)
+    ]
+    for r in clash.drop_duplicates("index_other").head(SHOWN).itertuples(index=False):
+        both = weekdays.weekday_names(int(r.weekdays & r.weekdays_other))
+        c.warnings.add(
+            int(r.index_other),
+            "valid_from",
+            f"{r.clinic_code} is also planned at {r.camp_code} on {both} in the same weeks (row "
+            f"{r.index + c.first_row}): set the earlier row's valid_to when a rota changes",
+        )
 
 
 def _heavy_days(c: _Checker, out: pd.DataFrame, weekly: bool) -> None:
@@ -659,6 +759,8 @@ def check(
             out = _check_camps(checker, boundaries)
         elif table.kind == "clinics":
             out = _check_clinics(checker, boundaries)
+        elif table.kind == "rota":
+            out = _check_rota(checker, known or Known())
         else:
             out = _check_records(checker, known or Known(), weekly)
     return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, checker.notes, table.file_rows)

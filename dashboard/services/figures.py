@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from dashboard.analytics import completeness as plan
 from dashboard.analytics import coverage, geo, population, protection, series, tables
 from dashboard.analytics.alerts import AlertRules, detect
 from dashboard.data import queries, version
@@ -96,8 +97,10 @@ def population_history(engine) -> population.PopulationIndex:
 
 @cached
 def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
-    """Every camp of the filters with population at the period's end, visits, last visit and coverage status."""
-    return coverage.camp_status(
+    """Every camp of the filters with population at the period's end, visits, last visit and coverage status; a camp
+    not reached whose planned visits of those days were all missed is "planned but missed" (coordinators: plans are
+    theirs; the public's map comes from public_camps)."""
+    table = coverage.camp_status(
         camp_activity(engine, f),
         population_history(engine),
         f.start,
@@ -105,6 +108,183 @@ def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float
         not_reached_days,
         min_utilisation,
     )
+    missed = planned_but_missed(engine, f, not_reached_days)
+    if missed:
+        flagged = (table["status"] == coverage.NOT_REACHED) & table["camp_id"].isin(missed)
+        table["status"] = table["status"].where(~flagged, coverage.MISSED)
+    return table
+
+
+@cached
+def planned_but_missed(engine, f: Filters, days: int) -> frozenset[int]:
+    """The camps (ids) with visits planned in the `days` days before the period's end, none of them made."""
+    if not has_rota(engine):
+        return frozenset()
+    window = replace(f, start=max(f.start, f.end - dt.timedelta(days=days - 1)), camp=None, clinic=None, syndrome=None)
+    as_of = _as_of(engine, window)
+    planned = plan.planned_visits(queries.rota_rows(engine, window), window.start, as_of)
+    visits = queries.visit_list(engine, window)
+    made = planned.merge(visits[["camp_id"]].drop_duplicates(), on="camp_id", how="left", indicator=True)
+    missed = made.loc[made["_merge"] == "left_only", "camp_id"]
+    return frozenset(int(c) for c in missed.unique())
+
+
+def _as_of(engine, f: Filters) -> dt.date:
+    """The day up to which planned visits are due: the period's end, or the data's last day when it is earlier."""
+    last = queries.data_status(engine).last_date
+    return min(f.end, last) if last else f.end
+
+
+@cached
+def completeness(engine, f: Filters, settings) -> dict:
+    """The plan against what happened, for coordinators (analytics.completeness): tables by governorate, by unit and
+    week, by governorate and month, the missed visits, the silent units and the camps missed two weeks running, and
+    the period's totals. Ids, codes and numbers; the renderer adds names and words."""
+    first_day = settings.first_day
+    as_of = _as_of(engine, f)
+    rota = queries.rota_rows(engine, f)
+    planned = plan.planned_visits(rota, f.start, as_of)
+    visits = queries.visit_list(engine, f)
+    matched, unplanned = plan.match(planned, visits, first_day)
+    every = replace(f, governorates=(), camp=None, clinic=None, syndrome=None)
+    camps_ = camp_activity(engine, every).set_index("camp_id")
+    units_ = clinic_activity(engine, every).set_index("clinic_id")
+
+    def context(table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(
+            governorate=table["camp_id"].map(camps_["governorate"]),
+            week=periods.week_start(table["date"], first_day),
+            month=table["date"].dt.to_period("M").dt.start_time,
+        )
+
+    matched, unplanned, seen = context(matched), context(unplanned), context(visits)
+    by_gov = plan.rates(matched, unplanned, ["governorate"]).merge(
+        plan.timeliness(seen, settings.report_deadline_days, ["governorate"]), on="governorate", how="outer"
+    )
+    totals = plan.rates(matched.assign(all=1), unplanned.assign(all=1), ["all"])
+    on_time = plan.timeliness(seen.assign(all=1), settings.report_deadline_days, ["all"])
+    misses = matched[~matched["done"]][["date", "clinic_id", "camp_id", "governorate", "week"]]
+    silent = plan.silent_units(matched, units_["last_visit"], as_of, settings.silent_days)
+    return {
+        "as_of": as_of,
+        "has_rota": not rota.empty,
+        "planned": int(totals["planned"].sum()),
+        "made": int(totals["made"].sum()),
+        "unplanned": len(unplanned),
+        "completeness": totals["completeness"].iat[0] if len(totals) and totals["planned"].iat[0] else None,
+        "timeliness": on_time["timeliness"].iat[0] if len(on_time) else None,
+        "by_governorate": by_gov.fillna({"planned": 0, "made": 0, "missed": 0, "unplanned": 0}),
+        "by_unit_week": plan.rates(matched, unplanned, ["clinic_id", "week"]),
+        "by_governorate_month": plan.rates(matched, unplanned, ["governorate", "month"]),
+        "by_governorate_week": plan.rates(matched, unplanned, ["governorate", "week"]).merge(
+            plan.timeliness(seen, settings.report_deadline_days, ["governorate", "week"]),
+            on=["governorate", "week"],
+            how="left",
+        ),
+        "misses": misses.sort_values(["date", "clinic_id", "camp_id"], ascending=[False, True, True]),
+        "silent": silent,
+        "running": plan.missed_running(matched, first_day),
+        "camps": camps_[["code", "name", "governorate"]],
+        "units": units_[["code", "name", "unit_type", "governorate"]],
+    }
+
+
+# The completeness tables' columns (key, header, HXL hashtag), by what a row is: the API's JSON and CSV and the
+# pages share them.
+_RATES = [
+    ("planned", "planned", "#indicator+visits+planned+num"),
+    ("made", "made", "#indicator+visits+made+num"),
+    ("missed", "missed", "#indicator+visits+missed+num"),
+    ("unplanned", "unplanned", "#indicator+visits+unplanned+num"),
+    ("completeness", "completeness", "#indicator+completeness+pct"),
+]
+_ON_TIME = [
+    ("reported", "reported", "#indicator+visits+reported+num"),
+    ("on_time", "on_time", "#indicator+visits+ontime+num"),
+    ("timeliness", "timeliness", "#indicator+timeliness+pct"),
+]
+_GOV = [("governorate", "governorate", "#adm1+code"), ("governorate_name", "governorate_name", "#adm1+name")]
+_UNIT = [("unit_code", "unit_code", "#service+unit+code"), ("unit_name", "unit_name", "#service+unit+name")]
+_CAMP = [("camp_code", "camp_code", "#loc+code"), ("camp_name", "camp_name", "#loc+name")]
+COMPLETENESS_COLUMNS = {
+    "governorate": [*_GOV, *_RATES, *_ON_TIME],
+    "month": [("month", "month", "#date+month"), *_GOV, *_RATES],
+    "week": [("week", "week", "#date+week"), *_GOV, *_RATES, *_ON_TIME],
+    "unit": [("week", "week", "#date+week"), *_UNIT, *_RATES],
+    "misses": [("date", "date", "#date"), *_UNIT, *_CAMP, *_GOV],
+    "silent": [
+        *_UNIT,
+        ("planned", "planned", "#indicator+visits+planned+num"),
+        ("last_visit", "last_visit", "#date+visit+last"),
+        ("days_silent", "days_silent", "#indicator+days_silent+num"),
+    ],
+    "running": [
+        *_CAMP,
+        *_GOV,
+        ("first_week", "first_week", "#date+week+start"),
+        ("last_week", "last_week", "#date+week+end"),
+        ("weeks", "weeks", "#indicator+weeks+num"),
+        ("missed", "missed", "#indicator+visits+missed+num"),
+    ],
+}
+PUBLIC_COMPLETENESS_COLUMNS = [
+    ("month", "month", "#date+month"),
+    *_GOV,
+    ("completeness", "completeness", "#indicator+completeness+pct"),
+]
+
+
+@cached
+def completeness_table(engine, f: Filters, settings, by: str) -> pd.DataFrame:
+    """One of the plan's tables (COMPLETENESS_COLUMNS[by]) with the names of its governorates, units and camps: by
+    governorate, month or week (of each governorate), unit (and week), the missed visits, the silent units, the
+    camps missed weeks running."""
+    found = completeness(engine, f, settings)
+    table = found[
+        {
+            "governorate": "by_governorate",
+            "month": "by_governorate_month",
+            "week": "by_governorate_week",
+            "unit": "by_unit_week",
+            "misses": "misses",
+            "silent": "silent",
+            "running": "running",
+        }[by]
+    ].copy()
+    units, camps_ = found["units"], found["camps"]
+    if "clinic_id" in table:
+        table["unit_code"] = table["clinic_id"].map(units["code"])
+        table["unit_name"] = table["clinic_id"].map(units["name"])
+        if "governorate" not in table:
+            table["governorate"] = table["clinic_id"].map(units["governorate"])
+    if "camp_id" in table:
+        table["camp_code"] = table["camp_id"].map(camps_["code"])
+        table["camp_name"] = table["camp_id"].map(camps_["name"])
+        table["governorate"] = table["camp_id"].map(camps_["governorate"])
+    if "governorate" in table:
+        table["governorate_name"] = table["governorate"].map(queries.governorate_names(engine))
+    for column in ("date", "week", "month", "last_visit", "first_week", "last_week"):
+        if column in table:
+            table[column] = pd.to_datetime(table[column]).dt.date
+    keys = [key for key, _header, _tag in COMPLETENESS_COLUMNS[by]]
+    return table.reindex(columns=keys).reset_index(drop=True)
+
+
+@cached
+def has_rota(engine) -> bool:
+    """Whether a visit plan is loaded (per data version)."""
+    return queries.has_rota(engine)
+
+
+@cached
+def public_completeness(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame:
+    """What the public may know of the plan: the share of planned visits made per governorate and month, nothing by
+    unit, camp, week or day (visit schedules are for coordinators), over the public's whole weeks."""
+    if audience.public:
+        f = policy.public_filters(f, audience)
+    table = completeness_table(engine, replace(f, camp=None, clinic=None), settings, "month")
+    keys = [key for key, _header, _tag in PUBLIC_COMPLETENESS_COLUMNS]
+    return table[table["planned"] > 0][keys].reset_index(drop=True)
 
 
 @cached
@@ -453,7 +633,7 @@ def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | No
             {
                 "governorate": gov,
                 "camps": len(group),
-                "not_reached": int((group["status"] == coverage.NOT_REACHED).sum()),
+                "not_reached": int(coverage.not_reached(group).sum()),
                 "under_served": int((group["status"] == coverage.UNDER_SERVED).sum()),
                 "population": population,
                 "population_reached": reached,

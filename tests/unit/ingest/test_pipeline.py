@@ -16,8 +16,8 @@ from dashboard.domain.filters import Filters
 from dashboard.domain.policy import Audience
 from dashboard.ingest import boundaries, formats, pipeline
 from dashboard.services import exports, figures
+from tests.helpers import export_text, load_tiny_as_files, settings_for, tiny_demo_engine
 from tests.helpers import run_import as run
-from tests.helpers import settings_for, tiny_dataset
 
 TODAY = dt.date(2017, 3, 1)
 TEMPLATES = ROOT / "data" / "templates"
@@ -40,43 +40,6 @@ def snapshot(engine) -> dict[str, list]:
         return {
             t: [tuple(r) for r in conn.execute(text(f"SELECT {c} FROM {t} ORDER BY {c}"))] for t, c in tables.items()
         }
-
-
-def load_tiny_as_files(engine):
-    """The tiny dataset, loaded through the import path (as real data), from exports of a demo copy of it."""
-    for kind in ("camps", "clinics", "records"):
-        outcome = run(engine, kind, _export_text(_demo_engine(engine), kind))
-        assert outcome.loaded, outcome.errors
-
-
-@pytest.fixture
-def real(engine):
-    """The engine with the tiny dataset loaded through the import path, as real data."""
-    load_tiny_as_files(engine)
-    return engine
-
-
-_DEMO: dict[str, object] = {}
-
-
-def _demo_engine(engine):
-    """A SQLite database holding the tiny dataset as demo data (made once per test run)."""
-    if "engine" not in _DEMO:
-        import tempfile
-
-        from dashboard.data import schema
-
-        folder = tempfile.mkdtemp()
-        eng = schema.make_engine(f"sqlite:///{folder}/demo.db")
-        schema.upgrade(eng)
-        queries.ensure_reference(eng)
-        queries.load_dataset(eng, tiny_dataset())
-        _DEMO["engine"] = eng
-    return _DEMO["engine"]
-
-
-def _export_text(engine, kind) -> str:
-    return exports.to_csv(loading.export_rows(engine, kind), formats.template_columns(kind))
 
 
 def messages(outcome) -> list[tuple]:
@@ -260,7 +223,7 @@ def test_loading_twice_replaces_and_never_double_counts(engine):
     load_tiny_as_files(engine)
     period = Filters(dt.date(2017, 1, 1), dt.date(2017, 2, 28))
     first = queries.period_totals(engine, period)
-    records = _export_text(engine, "records")
+    records = export_text(engine, "records")
     again = run(engine, "records", records)
     assert again.loaded
     assert again.added == 0
@@ -448,7 +411,7 @@ def test_xlsx_errors_name_the_spreadsheet_row(engine):
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_export_then_import_loses_nothing(engine, suffix):
-    demo = _demo_engine(engine)
+    demo = tiny_demo_engine(engine)
     with demo.begin() as conn:  # a name a spreadsheet would run as a formula survives the trip unchanged
         conn.execute(text("UPDATE camps SET name = '=HYPERLINK(\"x\")' WHERE code = 'C'"))
     try:

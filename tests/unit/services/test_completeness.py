@@ -1,0 +1,152 @@
+"""The visit plan through the whole path: a rota and records loaded as files, the figures on SQLite and PostgreSQL,
+from the database's SQL and from the in-memory totals, and what the public may see of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard.analytics import coverage
+from dashboard.data import columns, loading
+from dashboard.domain.filters import Filters
+from dashboard.domain.policy import Audience
+from dashboard.services import cache, figures
+from tests.helpers import run_import, settings_for
+
+# The tiny dataset's visits (tests/helpers.py): M1 at A on Mon 30 Jan, Wed 1 Feb, Mon 6 Feb 2017; M2 at B on Wed 1 Feb
+# and Sun 5 Feb; the ambulance A1 at B on Wed 1 Feb. The plan below misses three of its seven due visits.
+ROTA = """clinic_code,camp_code,weekdays,valid_from,valid_to,date
+M1,A,"Mon, Tue, Wed",2017-01-30,,
+M1,C,,,,2017-02-03
+M2,B,Wednesday,2017-01-30,2017-02-01,
+M2,C,Sunday,2017-02-02,,
+"""
+# Every record reported two days after its visit, except M1's at A on 1 February: 19 days later.
+REPORTED = {("2017-02-01", "M1"): "2017-02-20"}
+PERIOD = Filters(start=dt.date(2017, 1, 30), end=dt.date(2017, 2, 12))
+
+
+def _records_with_report_days() -> str:
+    from tests.helpers import TINY_RECORDS
+
+    lines = ["date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals,reported_on"]
+    for date, clinic, camp, syndrome, sex, age, n, referred in TINY_RECORDS:
+        reported = REPORTED.get((date, clinic)) or (dt.date.fromisoformat(date) + dt.timedelta(days=2)).isoformat()
+        lines.append(f"{date},{clinic},{camp},{syndrome},{sex},{age},{n},{referred},{reported}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def planned(real):
+    for kind, content in (("rota", ROTA), ("records", _records_with_report_days())):
+        outcome = run_import(real, kind, content)
+        assert outcome.loaded, outcome.errors
+    return real
+
+
+@pytest.fixture(params=["sql", "memory"])
+def path(request, planned):
+    """The same questions answered by the database's SQL and by the in-memory totals."""
+    cache.clear()
+    columns.ENABLED = request.param == "memory"
+    yield planned
+    columns.ENABLED = True
+    cache.clear()
+
+
+def test_completeness_timeliness_and_unplanned_visits(path, db_url):
+    settings = settings_for(db_url)
+    found = figures.completeness(path, PERIOD, settings)
+    assert found["as_of"] == dt.date(2017, 2, 6)  # the data's last day: later planned visits are not yet due
+    assert (found["planned"], found["made"], found["unplanned"]) == (7, 4, 2)
+    assert found["completeness"] == round(4 / 7, 4)
+    assert found["timeliness"] == round(5 / 6, 4)  # six visits, one reported 19 days late
+    misses = figures.completeness_table(path, PERIOD, settings, "misses")
+    assert list(zip(misses["date"].astype(str), misses["unit_code"], misses["camp_code"], strict=True)) == [
+        ("2017-02-05", "M2", "C"),  # the new rota's camp: M2 went back to B that Sunday
+        ("2017-02-03", "M1", "C"),  # a dated visit
+        ("2017-01-31", "M1", "A"),  # Tuesday, with no visit left in its week to make it
+    ]
+    by_gov = figures.completeness_table(path, PERIOD, settings, "governorate").set_index("governorate")
+    assert by_gov.loc["IQ-DA", ["planned", "made", "unplanned"]].tolist() == [4, 3, 0]
+    assert by_gov.loc["IQ-AN", ["planned", "made", "unplanned"]].tolist() == [3, 1, 2]
+    assert by_gov.loc["IQ-DA", "timeliness"] == round(2 / 3, 4)
+    units = figures.completeness_table(path, PERIOD, settings, "unit")
+    assert set(units["unit_code"]) == {"M1", "M2", "A1"}  # the ambulance, with no rota: unplanned, never missed
+    assert units.loc[units["unit_code"] == "A1", "missed"].sum() == 0
+
+
+def test_a_camp_whose_planned_visits_were_missed_is_planned_but_missed(path):
+    table = figures.camps(path, Filters(start=dt.date(2017, 1, 30), end=dt.date(2017, 2, 6)), 14, 1.0)
+    status = dict(zip(table["code"], table["status"], strict=True))
+    assert status["C"] == coverage.MISSED  # never visited, and planned twice
+    assert coverage.not_reached(table[table["code"] == "C"]).all()
+    assert status["A"] != coverage.MISSED
+    assert status["B"] != coverage.MISSED
+
+
+def test_a_unit_filter_and_a_governorate_filter_narrow_the_plan(path, db_url):
+    settings = settings_for(db_url)
+    m2 = figures.completeness(path, Filters(start=PERIOD.start, end=PERIOD.end, clinic="M2"), settings)
+    assert (m2["planned"], m2["made"], m2["unplanned"]) == (2, 1, 1)
+    dohuk = figures.completeness(path, Filters(start=PERIOD.start, end=PERIOD.end, governorates=("IQ-DA",)), settings)
+    assert (dohuk["planned"], dohuk["made"]) == (4, 3)
+
+
+def test_the_public_sees_completeness_by_governorate_and_month_only(planned, db_url):
+    settings = settings_for(db_url)
+    public = figures.public_completeness(planned, PERIOD, Audience(k=5), settings)
+    assert list(public.columns) == ["month", "governorate", "governorate_name", "completeness"]
+    assert set(public["governorate"]) == {"IQ-DA", "IQ-AN"}
+    shares = {(r["governorate"], r["month"].isoformat()): r["completeness"] for r in public.to_dict("records")}
+    assert shares[("IQ-DA", "2017-01-01")] == 0.5  # Monday made, Tuesday missed
+    assert shares[("IQ-DA", "2017-02-01")] == 1.0
+
+
+def test_no_rota_no_plan(real, db_url):
+    found = figures.completeness(real, PERIOD, settings_for(db_url))
+    assert not found["has_rota"]
+    assert found["planned"] == 0
+    assert found["completeness"] is None
+    assert found["unplanned"] == 6  # every visit, none of them a miss
+    assert not figures.has_rota(real)
+
+
+def test_loading_records_again_keeps_the_day_they_were_first_reported(planned):
+    """A records file without reported_on replaces rows but keeps when they were first reported."""
+    rows = [
+        r for r in loading.export_rows(planned, "records") if r["date"] == "2017-02-01" and r["clinic_code"] == "M1"
+    ]
+    header = "date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals"
+    again = header + "\n2017-02-01,M1,A,awd,female,5plus,6,0\n2017-02-01,M1,A,ari,male,5plus,2,0\n"
+    outcome = run_import(planned, "records", again)
+    assert outcome.loaded
+    assert outcome.replaced == 1
+    assert outcome.added == 1
+    reported = {
+        (r["syndrome"], r["sex"]): r["reported_on"]
+        for r in loading.export_rows(planned, "records")
+        if r["date"] == "2017-02-01" and r["clinic_code"] == "M1"
+    }
+    assert rows[0]["reported_on"] == "2017-02-20"
+    assert reported[("awd", "female")] == "2017-02-20"  # replaced: its first report day kept
+    assert reported[("ari", "male")] == dt.date.today().isoformat()  # new: reported when loaded
+
+
+def test_the_rota_exports_as_a_file_that_loads_back(planned):
+    rows = list(loading.export_rows(planned, "rota"))
+    assert {"clinic_code": "M1", "camp_code": "C", "weekdays": None, "valid_from": None, "valid_to": None} | {
+        "date": "2017-02-03"
+    } in rows
+    pattern = next(r for r in rows if r["clinic_code"] == "M1" and r["camp_code"] == "A")
+    assert pattern["weekdays"] == "Monday Tuesday Wednesday"
+    assert pattern["valid_to"] is None
+    header = "clinic_code,camp_code,weekdays,valid_from,valid_to,date"
+    text = header + "\n" + "\n".join(",".join(str(r[k] or "") for k in header.split(",")) for r in rows) + "\n"
+    outcome = run_import(planned, "rota", text)
+    assert outcome.loaded
+    assert outcome.replaced == len(rows) == 4
+    assert outcome.added == 0
+    assert pd.DataFrame(loading.export_rows(planned, "rota")).equals(pd.DataFrame(rows))
