@@ -55,7 +55,7 @@ window.mmc = Object.assign({}, window.mmc, {
             const h = context.hideout || {};
             const p = feature.properties;
             const colour = (h.colors || {})[p.s] || "#555";
-            const hollow = p.s === "not_reached";
+            const hollow = p.s === "not_reached" || p.s === "missed";
             const lit = (h.highlight || []).indexOf(p.id) >= 0;
             const marker = L.circleMarker(latlng, {
                 radius: p.r,

@@ -39,6 +39,7 @@ def status_label(status: str) -> str:
         coverage.UNDER_SERVED: _("Reached, under-served"),
         coverage.CLOSED: _("Closed"),
         coverage.NOT_REACHED: _("Not reached"),
+        coverage.MISSED: _("Planned but missed"),
     }[status]
 
 
@@ -75,6 +76,8 @@ def status_reasons(
     closed = _("Closed: no population at the period's end")
     never = _("Never visited")
     not_reached = _("No visit for {days} days (more than {limit})")
+    missed = _("Planned visits missed: no visit for {days} days (more than {limit})")
+    missed_never = _("Planned visits missed: never visited")
     under = _("{u:.2f} consultations per person per year, below {limit:g}")
     reached = _("Visited {days} days before the period's end")
     written: dict[tuple, str] = {}
@@ -85,6 +88,8 @@ def status_reasons(
             return closed
         if s == coverage.NOT_REACHED:
             return never if missing else not_reached.format(days=int(days), limit=not_reached_days)
+        if s == coverage.MISSED:
+            return missed_never if missing else missed.format(days=int(days), limit=not_reached_days)
         if s == coverage.UNDER_SERVED:
             return under.format(u=u, limit=min_utilisation)
         return reached.format(days=int(days))

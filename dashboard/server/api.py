@@ -233,6 +233,33 @@ def _coordinators_table(report, columns, name: str, what: str, render=None):
     return jsonify({**_meta(asked), "rows": rows})
 
 
+COMPLETENESS_BY = tuple(figures.COMPLETENESS_COLUMNS)
+
+
+@api.get("/completeness")
+def completeness():
+    """The visit plan against what happened. Coordinators: `by` governorate (the default), month, week, unit (and
+    week), misses, silent or running. The public: the share of planned visits made by governorate and month only."""
+    asked = _filters((*COMMON, "by"))
+    by = request.args.get("by", "governorate" if not asked.audience.public else "month")
+    if by not in COMPLETENESS_BY:
+        raise ApiError(400, f"by must be one of {', '.join(COMPLETENESS_BY)}, not {by!r}", "by")
+    engine, settings = runtime.engine(), runtime.settings()
+    if asked.audience.public:
+        if by != "month":
+            raise ApiError(401, "sign in as a coordinator to read completeness by anything but governorate and month")
+        table, columns = (
+            figures.public_completeness(engine, asked.f, asked.audience, settings),
+            (figures.PUBLIC_COMPLETENESS_COLUMNS),
+        )
+    else:
+        table, columns = figures.completeness_table(engine, asked.f, settings, by), figures.COMPLETENESS_COLUMNS[by]
+    rows = [{key: _plain(row[key]) for key, _h, _t in columns} for row in table.to_dict("records")]
+    if request.args.get("format") == "csv":
+        return _csv(rows, columns, f"mmc-completeness-{by}")
+    return jsonify({**_meta(asked), "by": by, "has_rota": figures.has_rota(engine), "rows": rows})
+
+
 @api.get("/health")
 def health():
     """For load balancers and readiness checks: 200 once this server process answers from memory (or does not use
@@ -333,6 +360,23 @@ def openapi_document() -> dict:
                 "distance to the nearest base, status and its reason",
                 common,
                 public=False,
+            ),
+            "/completeness": op(
+                "The visit plan against what happened",
+                "Planned visits (from the rota), those made (a visit of the unit to the camp that day or another day "
+                "of its week), missed, unplanned visits, completeness (made / planned), and timeliness (visits "
+                "reported within REPORT_DEADLINE_DAYS). The public: by=month only, the completeness of each "
+                "governorate and month. Coordinators: by=governorate (default), month, week, unit, misses (each "
+                "missed visit), silent (units with planned visits and no report in SILENT_DAYS) or running (camps "
+                "whose planned visits were all missed two weeks running).",
+                [
+                    *common,
+                    param(
+                        "by",
+                        "What a row is (the public: month only)",
+                        {"type": "string", "enum": list(figures.COMPLETENESS_COLUMNS)},
+                    ),
+                ],
             ),
             "/health": {
                 "get": {

@@ -108,3 +108,13 @@ FILTER_DRAWN = "filter-drawn"
 TRENDS_DRAWN = "trends-drawn"
 PART = "part"  # pattern-matching: {"type": PART, "part": name}, a placeholder filled by its own request (parts.py)
 FORMATS_DOC = "formats-doc"
+
+# the visit plan against what happened (components/plan.py)
+PLAN_HEADLINE = "plan-headline"
+PLAN_SILENT = "plan-silent"
+PLAN_RUNNING = "plan-running"
+PLAN_HEAT = "plan-heat"
+PLAN_MISSES = "plan-misses"
+PLAN_GOVERNORATES = "plan-governorates"
+PLAN_MONTHS = "plan-months"
+BRIEFING_PLAN = "briefing-plan"

@@ -69,7 +69,7 @@ def data_table(frame: pd.DataFrame, headers: dict[str, str], summary: str, table
     )
 
 
-def empty_state(message: str):
+def empty_state(message: Any):
     return dmc.Alert(message, color="gray", variant="light")
 
 

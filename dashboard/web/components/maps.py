@@ -38,6 +38,7 @@ STATUS_COLOURS = {
     coverage.REACHED: "#0072B2",
     coverage.UNDER_SERVED: "#E69F00",
     coverage.NOT_REACHED: "#D55E00",
+    coverage.MISSED: "#CC79A7",  # not reached, planned visits missed (coordinators)
     coverage.CLOSED: "#8a949e",
 }
 
@@ -52,7 +53,7 @@ def legend(meaning: str, coordinator: bool = False):
         dmc.Group(
             [
                 html.Span(
-                    className="legend-swatch" + (" hollow" if s == coverage.NOT_REACHED else ""),
+                    className="legend-swatch" + (" hollow" if s in (coverage.NOT_REACHED, coverage.MISSED) else ""),
                     style={"background": c, "borderColor": c},
                 ),
                 dmc.Text(words.status_label(s), size="sm"),
@@ -60,6 +61,7 @@ def legend(meaning: str, coordinator: bool = False):
             gap=0,
         )
         for s, c in STATUS_COLOURS.items()
+        if coordinator or s != coverage.MISSED
     ]
     return dmc.Group(
         [

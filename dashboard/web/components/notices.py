@@ -165,6 +165,7 @@ def kind_labels() -> dict[str, str]:
         "clinics": _("Units (MMCs and ambulances)"),
         "records": _("Service records"),
         "weekly": _("Weekly sheets"),
+        "rota": _("Visit plan (rota)"),
         "boundaries": _("Boundaries"),
     }
 

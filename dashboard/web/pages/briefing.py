@@ -17,11 +17,12 @@ from dash import dcc, html
 
 from dashboard import words
 from dashboard.data import queries
+from dashboard.domain import periods
 from dashboard.i18n import _, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids
-from dashboard.web.components import cards, charts, maps, notices
+from dashboard.web.components import cards, charts, maps, notices, plan
 from dashboard.web.components.maps import map_layers, the_map
 
 dash.register_page(__name__, path="/briefing", name="Briefing", title="Briefing · MMC Iraq", nav_order=2)
@@ -157,7 +158,12 @@ class _Briefing:
         return charts.weekly_chart(weekly, self.names, graph_id=f"briefing-chart-{self.shown}", large=True)
 
     def _gaps(self):
-        return _gaps_table(figures.governorate_gaps(self.engine, self.f, self.settings, self._camps()))
+        table = _gaps_table(figures.governorate_gaps(self.engine, self.f, self.settings, self._camps()))
+        if not figures.has_rota(self.engine):
+            return table
+        weeks = figures.completeness_table(self.engine, self.f, self.settings, "week")
+        week = periods.week_of(self.f.end, self.settings.first_day).date()
+        return html.Div([table, plan.week_lines(weeks, week, self.settings.report_deadline_days)])
 
 
 def _controls(f, screens: tuple[str, ...], screen: str):

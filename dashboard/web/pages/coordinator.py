@@ -25,12 +25,18 @@ from dashboard.i18n import _, ngettext, number
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
 from dashboard.web import grids, ids, parts
-from dashboard.web.components import cards, controls, maps, notices
+from dashboard.web.components import cards, controls, maps, notices, plan
 
 dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coverage gaps · MMC Iraq", nav_order=3)
 
 GAP_BLOCK = 100  # rows of the camp table per request
-STATUS_ORDER = {coverage.NOT_REACHED: 0, coverage.UNDER_SERVED: 1, coverage.REACHED: 2, coverage.CLOSED: 3}
+STATUS_ORDER = {
+    coverage.MISSED: 0,
+    coverage.NOT_REACHED: 1,
+    coverage.UNDER_SERVED: 2,
+    coverage.REACHED: 3,
+    coverage.CLOSED: 4,
+}
 
 
 GAP_ROW_FIELDS = [
@@ -300,9 +306,20 @@ def _summary_part(query: dict):
                 ngettext(
                     "{n} camp not reached (no visit in the last {days} days of the period),",
                     "{n} camps not reached (no visit in the last {days} days of the period),",
-                    missed := int(counts.get(coverage.NOT_REACHED, 0)),
+                    missed := int(coverage.not_reached(table).sum()),
                     n=missed,
                     days=settings.not_reached_days,
+                )
+                + (
+                    " "
+                    + ngettext(
+                        "{n} of them had planned visits that were all missed;",
+                        "{n} of them had planned visits that were all missed;",
+                        planned_missed,
+                        n=planned_missed,
+                    )
+                    if (planned_missed := int(counts.get(coverage.MISSED, 0)))
+                    else ""
                 )
                 + " "
                 + ngettext(
@@ -317,6 +334,32 @@ def _summary_part(query: dict):
             _summary(figures.governorate_gaps(engine, f, settings)),
         ],
         gap="sm",
+    )
+
+
+@parts.part("coordinator.plan", role="coordinator")
+def _plan_part(query: dict):
+    """The visit plan against what happened: silent units first, then the headline, the camps missed weeks running,
+    the unit-by-week table, the missed visits and the table by governorate."""
+    f = _part_filters(query)
+    engine, settings = runtime.engine(), runtime.settings()
+    if not figures.has_rota(engine):
+        return plan.no_plan()
+    found = figures.completeness(engine, f, settings)
+
+    def table(by: str):
+        return figures.completeness_table(engine, f, settings, by)
+
+    return html.Div(
+        [
+            plan.silent_units(table("silent"), settings.silent_days, f),
+            plan.headline(found, settings.report_deadline_days),
+            plan.missed_running(table("running"), f),
+            plan.heat_table(table("unit"), f),
+            plan.misses_table(table("misses")),
+            plan.governorate_table(table("governorate"), settings.report_deadline_days, ids.PLAN_GOVERNORATES),
+        ],
+        className="plan-view",
     )
 
 
@@ -463,6 +506,8 @@ def layout(**query):
             ),
             controls.filter_bar(f, status.first_date, status.last_date, names),
             parts.placeholder("coordinator.summary", 260),
+            dmc.Title(_("Visit plan: completeness and timeliness"), order=3),
+            parts.placeholder("coordinator.plan", 640 if figures.has_rota(runtime.engine()) else 80),
             dmc.Grid(
                 [
                     dmc.GridCol(
@@ -533,7 +578,7 @@ def recommend(_clicks, slots, radius, search):
     _engine, _settings, _f, table = _part_camps(parts.page_query(search))  # the camps the page shows
     try:
         slots, radius = int(slots), float(radius)
-        unmet = table["population"].where(table["status"] == coverage.NOT_REACHED, 0)
+        unmet = table["population"].where(coverage.not_reached(table), 0)
         picks = where_next.where_next(table["latitude"], table["longitude"], unmet, radius, slots)
     except (TypeError, ValueError) as exc:
         return dmc.Alert(str(exc), color="red", title=_("Cannot recommend stops")), None

@@ -57,6 +57,12 @@ def kind_help(kind: str):
             "unit, camp, syndrome, sex and age group are loaded already replaces it: loading a file twice never "
             "counts twice."
         ),
+        "rota": _(
+            "Where each unit is planned to go: a unit, a camp and either the weekdays it visits from valid_from (to "
+            "valid_to, or open) or one date. Completeness and the silent units are measured against it; load camps "
+            "and units first. A row whose unit, camp and first day are loaded already replaces it: to change a "
+            "team's rota, load its row again with a valid_to, and the new one."
+        ),
     }
     return dmc.Stack(
         [
@@ -124,6 +130,13 @@ def holdings(engine) -> dmc.Alert:
         camps=number(counts["camps"]),
         clinics=number(counts["clinics"]),
         records=number(counts["records"]),
+    )
+    text += " " + (
+        ngettext(
+            "The visit plan has {n} row.", "The visit plan has {n} rows.", counts["rota"], n=number(counts["rota"])
+        )
+        if counts["rota"]
+        else _("No visit plan (rota) is loaded.")
     )
     if status.first_date:
         text += " " + _("Records from {first} to {last}.", first=status.first_date, last=status.last_date)

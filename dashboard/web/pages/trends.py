@@ -35,7 +35,7 @@ from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
 from dashboard.web import ids, parts
 from dashboard.web.callbacks import changed_href, drawn, set_params, user_changed
-from dashboard.web.components import cards, charts, controls, maps, notices
+from dashboard.web.components import cards, charts, controls, maps, notices, plan
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -194,6 +194,14 @@ for _name in CHARTS:
     parts.part(f"trends.{_name}", role="coordinator" if _name in COORDINATOR_CHARTS else None)(
         partial(_chart_part, _name)
     )
+
+
+@parts.part("trends.plan")
+def _plan_part(query: dict):
+    """The share of planned visits made, by governorate and month: what everyone may know of the visit plan."""
+    view = _part_view(query)
+    table = figures.public_completeness(view.engine, view.f, view.audience, view.settings)
+    return plan.month_table(table, ids.PLAN_MONTHS)
 
 
 @parts.part("trends.alerts", role="coordinator")
@@ -548,6 +556,22 @@ def layout(**query):
                     )
                     for name in charts_for(view.audience)
                 ]
+            ),
+            *(
+                [
+                    dmc.Title(_("Visits made as planned"), order=3),
+                    dmc.Text(
+                        _(
+                            "Each mobile team follows a visit plan; this is the share of its planned visits that were "
+                            "made and reported, by governorate and month."
+                        ),
+                        size="sm",
+                        c="dimmed",
+                    ),
+                    parts.placeholder("trends.plan", 60 + 34 * (len(f.governorates) or len(PROGRAMME_GOVERNORATES))),
+                ]
+                if figures.has_rota(view.engine)
+                else []
             ),
             dcc.Download(id=ids.TRENDS_DOWNLOAD),
         ],
