@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.data import loading, queries
+from dashboard.domain import weekdays
 from dashboard.ingest import read, validate, weekly
 
 if TYPE_CHECKING:  # (an engine is only passed through to the data layer)
@@ -65,6 +66,20 @@ def _cell(value) -> str:
 
 def _preview(checked: validate.Checked) -> list[dict]:
     head = checked.frame.head(PREVIEW_ROWS)
+    if checked.kind == "rota":  # as the file writes it: weekdays by name, a dated visit's date in its own column
+        dated = head["dated"]
+        head = pd.DataFrame(
+            {
+                "clinic_code": head["clinic_code"],
+                "camp_code": head["camp_code"],
+                "weekdays": [
+                    "" if d else weekdays.weekday_names(int(m)) for d, m in zip(dated, head["weekdays"], strict=True)
+                ],
+                "valid_from": head["valid_from"].where(~dated),
+                "valid_to": head["valid_to"].where(~dated),
+                "date": head["valid_from"].where(dated),
+            }
+        )
     return [{k: _cell(v) for k, v in row.items()} for row in head.to_dict("records")]
 
 
