@@ -893,6 +893,13 @@ def _latency_lines(key: tuple, run: dict, small: bool) -> list[str]:
             f"| {fig['p95']:.0f} ms ({value}) | {BUDGETS['filter_p95_ms']} ms {'at 10M' if not small else ''} "
             f"| {verdict(fig['p95'], BUDGETS['filter_p95_ms'])} |"
         )
+    plan = run["pages"].get("/coordinator", {}).get("parts_p95", {}).get("coordinator.plan")
+    if plan is not None:  # issue #23: the visit plan against what happened, one part of /coordinator
+        lines.append(
+            f"| filter change, the completeness view (`/coordinator`'s visit plan part), p95 | {db}, {records:,} "
+            f"records | {plan:.0f} ms | {BUDGETS['filter_p95_ms']} ms {'at 10M' if not small else ''} "
+            f"| {verdict(plan, BUDGETS['filter_p95_ms'])} |"
+        )
     if run.get("columns_s"):
         c = run["columns_s"]
         lines.append(

@@ -96,7 +96,9 @@ def population_history(engine) -> population.PopulationIndex:
 
 
 @cached
-def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0) -> pd.DataFrame:
+def camps(
+    engine, f: Filters, not_reached_days: int = 14, min_utilisation: float = 1.0, first_day: int = 0
+) -> pd.DataFrame:
     """Every camp of the filters with population at the period's end, visits, last visit and coverage status; a camp
     not reached whose planned visits of those days were all missed is "planned but missed" (coordinators: plans are
     theirs; the public's map comes from public_camps)."""
@@ -108,7 +110,7 @@ def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float
         not_reached_days,
         min_utilisation,
     )
-    missed = planned_but_missed(engine, f, not_reached_days)
+    missed = planned_but_missed(engine, f, not_reached_days, first_day)
     if missed:
         flagged = (table["status"] == coverage.NOT_REACHED) & table["camp_id"].isin(missed)
         table["status"] = table["status"].where(~flagged, coverage.MISSED)
@@ -116,77 +118,80 @@ def camps(engine, f: Filters, not_reached_days: int = 14, min_utilisation: float
 
 
 @cached
-def planned_but_missed(engine, f: Filters, days: int) -> frozenset[int]:
-    """The camps (ids) with visits planned in the `days` days before the period's end, none of them made."""
-    if not has_rota(engine):
+def planned_but_missed(engine, f: Filters, days: int, first_day: int = 0) -> frozenset[int]:
+    """The camps (ids) with visits planned in the `days` days before the period's end, none of them made (weeks
+    start on `first_day`)."""
+    index = plan_index(engine, first_day) if has_rota(engine) else None
+    if index is None or not len(index):
         return frozenset()
-    window = replace(f, start=max(f.start, f.end - dt.timedelta(days=days - 1)), camp=None, clinic=None, syndrome=None)
-    as_of = _as_of(engine, window)
-    planned = plan.planned_visits(queries.rota_rows(engine, window), window.start, as_of)
-    visits = queries.visit_list(engine, window)
-    made = planned.merge(visits[["camp_id"]].drop_duplicates(), on="camp_id", how="left", indicator=True)
-    missed = made.loc[made["_merge"] == "left_only", "camp_id"]
-    return frozenset(int(c) for c in missed.unique())
+    window = replace(f, start=max(f.start, f.end - dt.timedelta(days=days - 1)))
+    lo, hi = np.searchsorted(index.plans["day"], [_day(window.start), _day(window.end) + 1])
+    camps_, done = index.plans["camp_id"][lo:hi], index.plans["done"][lo:hi]
+    planned, made = set(camps_.tolist()), set(camps_[done].tolist())
+    return frozenset(int(c) for c in planned - made)
 
 
-def _as_of(engine, f: Filters) -> dt.date:
-    """The day up to which planned visits are due: the period's end, or the data's last day when it is earlier."""
-    last = queries.data_status(engine).last_date
-    return min(f.end, last) if last else f.end
+def _day(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days
+
+
+@cached(kept=True)
+def plan_index(engine, first_day: int) -> plan.PlanIndex | None:
+    """Every planned visit of the data matched with every visit, once per data version and week start (the rota's
+    rows and the visits from the data's first day to its last); None before any record."""
+    whole = queries.data_status(engine).whole
+    if whole is None:
+        return None
+    rota = queries.rota_rows(engine, whole)
+    return plan.PlanIndex(rota, queries.visit_list(engine, whole), whole.start, whole.end, first_day)
 
 
 @cached
 def completeness(engine, f: Filters, settings) -> dict:
-    """The plan against what happened, for coordinators (analytics.completeness): tables by governorate, by unit and
-    week, by governorate and month, the missed visits, the silent units and the camps missed two weeks running, and
-    the period's totals. Ids, codes and numbers; the renderer adds names and words."""
-    first_day = settings.first_day
-    as_of = _as_of(engine, f)
-    rota = queries.rota_rows(engine, f)
-    planned = plan.planned_visits(rota, f.start, as_of)
-    visits = queries.visit_list(engine, f)
-    matched, unplanned = plan.match(planned, visits, first_day)
+    """The plan against what happened, for coordinators (analytics.completeness.summarise): the totals, tables by
+    governorate, by unit and week, by governorate and month or week, the missed visits, the silent units and the
+    camps missed two weeks running. Ids, codes and numbers; the renderer adds names and words."""
     every = replace(f, governorates=(), camp=None, clinic=None, syndrome=None)
     camps_ = camp_activity(engine, every).set_index("camp_id")
     units_ = clinic_activity(engine, every).set_index("clinic_id")
-
-    def context(table: pd.DataFrame) -> pd.DataFrame:
-        return table.assign(
-            governorate=table["camp_id"].map(camps_["governorate"]),
-            week=periods.week_start(table["date"], first_day),
-            month=table["date"].dt.to_period("M").dt.start_time,
+    index = plan_index(engine, settings.first_day)
+    if index is None:
+        found = {"as_of": f.end, "planned": 0, "made": 0, "unplanned": 0, "completeness": None, "timeliness": None}
+    else:
+        found = plan.summarise(
+            index,
+            f.start,
+            f.end,
+            camps_["governorate"],
+            _keeper(camps_, units_, f),
+            settings.report_deadline_days,
+            settings.silent_days,
         )
-
-    matched, unplanned, seen = context(matched), context(unplanned), context(visits)
-    by_gov = plan.rates(matched, unplanned, ["governorate"]).merge(
-        plan.timeliness(seen, settings.report_deadline_days, ["governorate"]), on="governorate", how="outer"
-    )
-    totals = plan.rates(matched.assign(all=1), unplanned.assign(all=1), ["all"])
-    on_time = plan.timeliness(seen.assign(all=1), settings.report_deadline_days, ["all"])
-    misses = matched[~matched["done"]][["date", "clinic_id", "camp_id", "governorate", "week"]]
-    silent = plan.silent_units(matched, units_["last_visit"], as_of, settings.silent_days)
     return {
-        "as_of": as_of,
-        "has_rota": not rota.empty,
-        "planned": int(totals["planned"].sum()),
-        "made": int(totals["made"].sum()),
-        "unplanned": len(unplanned),
-        "completeness": totals["completeness"].iat[0] if len(totals) and totals["planned"].iat[0] else None,
-        "timeliness": on_time["timeliness"].iat[0] if len(on_time) else None,
-        "by_governorate": by_gov.fillna({"planned": 0, "made": 0, "missed": 0, "unplanned": 0}),
-        "by_unit_week": plan.rates(matched, unplanned, ["clinic_id", "week"]),
-        "by_governorate_month": plan.rates(matched, unplanned, ["governorate", "month"]),
-        "by_governorate_week": plan.rates(matched, unplanned, ["governorate", "week"]).merge(
-            plan.timeliness(seen, settings.report_deadline_days, ["governorate", "week"]),
-            on=["governorate", "week"],
-            how="left",
-        ),
-        "misses": misses.sort_values(["date", "clinic_id", "camp_id"], ascending=[False, True, True]),
-        "silent": silent,
-        "running": plan.missed_running(matched, first_day),
+        **found,
+        "has_rota": has_rota(engine),
         "camps": camps_[["code", "name", "governorate"]],
         "units": units_[["code", "name", "unit_type", "governorate"]],
     }
+
+
+def _keeper(camps_: pd.DataFrame, units_: pd.DataFrame, f: Filters):
+    """keep(camp_ids, clinic_ids) for the filters' governorates (of the camp), camp and unit: a mask, or None."""
+    if not (f.governorates or f.camp or f.clinic):
+        return lambda camp_ids, clinic_ids: None
+    allowed = np.zeros(int(camps_.index.max()) + 2 if len(camps_) else 1, dtype=bool)
+    chosen = camps_.index[camps_["governorate"].isin(f.governorates)] if f.governorates else camps_.index
+    if f.camp:
+        chosen = chosen[camps_.loc[chosen, "code"].to_numpy() == f.camp]
+    allowed[chosen.to_numpy(dtype="int64")] = True
+    unit = units_.index[units_["code"] == f.clinic] if f.clinic else None
+    unit_id = int(unit[0]) if unit is not None and len(unit) else -1
+
+    def keep(camp_ids: np.ndarray, clinic_ids: np.ndarray) -> np.ndarray:
+        mask = allowed[np.minimum(camp_ids, len(allowed) - 1)]
+        return mask & (clinic_ids == unit_id) if f.clinic else mask
+
+    return keep
 
 
 # The completeness tables' columns (key, header, HXL hashtag), by what a row is: the API's JSON and CSV and the
@@ -302,7 +307,7 @@ def summary(engine, f: Filters, audience: Audience, not_reached_days: int = 14) 
         camp_table = public_camps(engine, f, audience, not_reached_days)
     else:
         activity = f
-        camp_table = camps(engine, f, not_reached_days)
+        camp_table = camps(engine, f, not_reached_days, first_day=audience.first_day)
     totals = coverage.headline(queries.period_totals(engine, activity), camp_table)
     by_gov = queries.totals_by_governorate(engine, activity)
     if audience.public:
@@ -409,7 +414,7 @@ def camp_table(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame
     """The camps with their status, for whoever asks: public_camps or, for a coordinator, camps."""
     if audience.public:
         return public_camps(engine, f, audience, settings.not_reached_days)
-    return camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    return camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day)
 
 
 @cached
@@ -604,7 +609,7 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
     days since, consultations, utilisation, distance to the nearest unit base, and the status (whose reason, in words,
     the renderer adds: words.with_reasons)."""
-    table = camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    table = camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day)
     table["nearest_base_km"] = geo.nearest_base_km(table, unit_bases(engine)).round(1)
     served = {
         camp: ", ".join(units)
@@ -621,7 +626,11 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
 def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per governorate: camps, camps not reached and under-served, camp population, the share of it reached, active
     MMCs and people per active MMC. For coordinators."""
-    table = camps(engine, f, settings.not_reached_days, settings.min_utilisation) if camp_table is None else camp_table
+    table = (
+        camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day)
+        if camp_table is None
+        else camp_table
+    )
     mmcs = queries.units_by_governorate(engine, f)
     mmcs = mmcs[mmcs["unit_type"] == "mmc"].set_index("governorate")["units"]
     rows = []

@@ -61,8 +61,8 @@ def test_a_rota_loaded_on_the_data_page_shows_its_misses_on_the_coordinators_pag
     assert "Team Bravo (M2)" in silent
     assert "no report since 06 Feb 2017 (20 days)" in silent
     headline = dash_duo.find_element(f"#{ids.PLAN_HEADLINE}").text
-    # Alef 7 of 8 (not Wednesday the 1st), Gimel 1 of 3
-    assert headline.startswith("8 of 11 planned visits made (73%), 0 visits nobody planned;")
+    # from the first record, 5 February (nothing was reported before): Alef 7 of 7, Gimel 1 of 3
+    assert headline.startswith("8 of 10 planned visits made (80%), 0 visits nobody planned;")
     running = dash_duo.find_element(f"#{ids.PLAN_RUNNING}").text
     assert "Camp Gimel (Anbar): every planned visit missed for 2 weeks, from the week of 13 Feb 2017" in running
     assert "Planned but missed" in dash_duo.find_element(f"#{ids.GAP_GRID}").text

@@ -293,7 +293,12 @@ def _part_camps(query: dict):
     """A part's database, settings and filters, and every camp of them with its coverage status."""
     f = _part_filters(query)
     engine, settings = runtime.engine(), runtime.settings()
-    return engine, settings, f, figures.camps(engine, f, settings.not_reached_days, settings.min_utilisation)
+    return (
+        engine,
+        settings,
+        f,
+        figures.camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day),
+    )
 
 
 @parts.part("coordinator.summary", role="coordinator")

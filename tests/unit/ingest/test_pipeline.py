@@ -22,6 +22,7 @@ from tests.helpers import run_import as run
 TODAY = dt.date(2017, 3, 1)
 TEMPLATES = ROOT / "data" / "templates"
 RECORD_HEADER = "date,clinic_code,camp_code,syndrome,sex,age_group,consultations,referrals"
+ROTA_HEADER = "clinic_code,camp_code,weekdays,valid_from,valid_to,date"
 CAMP_HEADER = "camp_code,camp_name,governorate,latitude,longitude,population,population_date"
 
 
@@ -116,6 +117,46 @@ CASES = [
         2,
         "clinicians",
         "an MMC needs at least 1 clinician",
+    ),
+    (
+        "records",
+        f"{RECORD_HEADER},reported_on\n2017-02-10,M1,A,ari,female,under5,4,1,2017-02-09",
+        2,
+        "reported_on",
+        "reported_on is before the visit's date",
+    ),
+    (
+        "records",
+        f"{RECORD_HEADER},reported_on\n2017-02-10,M1,A,ari,female,under5,4,1,2017-03-09",
+        2,
+        "reported_on",
+        "2017-03-09 is in the future",
+    ),
+    (
+        "rota",
+        f"{ROTA_HEADER}\nM1,A,Sun Wed,2017-02-01,,\nZZ,A,Sun,2017-02-01,,",
+        3,
+        "clinic_code",
+        "unknown unit code 'ZZ'",
+    ),
+    (
+        "rota",
+        f"{ROTA_HEADER}\nM1,A,Sun Funday,2017-02-01,,",
+        2,
+        "weekdays",
+        "'Funday' in 'Sun Funday' is not a weekday",
+    ),
+    ("rota", f"{ROTA_HEADER}\nM1,A,,,,", 2, "weekdays", "give weekdays and valid_from (a visit pattern), or a date"),
+    ("rota", f"{ROTA_HEADER}\nM1,A,Sun,2017-02-01,,2017-02-05", 2, "date", "either a pattern"),
+    ("rota", f"{ROTA_HEADER}\nM1,A,Sun,,,", 2, "valid_from", "the first day the pattern applies"),
+    ("rota", f"{ROTA_HEADER}\nM1,A,Sun,2017-02-01,2017-01-01,", 2, "valid_to", "valid_to is before valid_from"),
+    ("rota", f"{ROTA_HEADER}\nM1,A,Sun,01/02/2017,,", 2, "valid_from", "write them as YYYY-MM-DD"),
+    (
+        "rota",
+        f"{ROTA_HEADER}\nM1,A,Sun,2017-02-01,,\nM1,A,Mon,2017-02-01,,",
+        3,
+        "valid_from",
+        "the same clinic_code + camp_code + valid_from as row 2",
     ),
 ]
 
@@ -248,8 +289,8 @@ def test_visit_totals_follow_every_load_and_replacement(engine):
     )
     run(engine, "records", f"{RECORD_HEADER}\n2017-03-01,M2,C,ari,female,under5,11,0")
     query = (
-        "SELECT date, clinic_id, camp_id, sum(consultations), sum(referrals), count(*) FROM service_records "
-        "GROUP BY date, clinic_id, camp_id ORDER BY date, clinic_id, camp_id"
+        "SELECT date, clinic_id, camp_id, sum(consultations), sum(referrals), count(*), min(reported_on) "
+        "FROM service_records GROUP BY date, clinic_id, camp_id ORDER BY date, clinic_id, camp_id"
     )
     with engine.connect() as conn:
         expected = [tuple(r) for r in conn.execute(text(query))]
@@ -322,14 +363,14 @@ def test_the_first_real_file_replaces_the_demo_data(tiny):
     status = queries.data_status(tiny)
     assert not status.is_demo
     assert status.has_data
-    assert loading.count_rows(tiny) == {"camps": 1, "clinics": 0, "records": 0}
+    assert loading.count_rows(tiny) == {"camps": 1, "clinics": 0, "records": 0, "rota": 0}
 
 
 def test_remove_demo_leaves_an_empty_database_that_stays_empty(tiny):
     from dashboard import factory
 
     assert loading.remove_demo(tiny)
-    assert loading.count_rows(tiny) == {"camps": 0, "clinics": 0, "records": 0}
+    assert loading.count_rows(tiny) == {"camps": 0, "clinics": 0, "records": 0, "rota": 0}
     assert not loading.remove_demo(tiny)
     factory.prepare(settings_for(str(tiny.url.render_as_string(hide_password=False)), load_demo=True))
     assert loading.count_rows(tiny)["camps"] == 0  # the demo does not come back at the next start
@@ -509,3 +550,22 @@ def test_records_are_checked_row_by_row_while_the_demo_is_loaded(tiny):
     assert snapshot(tiny) == before
     history = loading.history(tiny)[0]
     assert (history["status"], history["rows_rejected"]) == ("rejected", 3)
+
+
+def test_a_rota_names_days_as_people_write_them_and_warns_of_a_unit_in_two_camps_at_once(real):
+    content = (
+        f"{ROTA_HEADER}\n"
+        'M1,A,"Sunday and Wednesday",2017-01-01,,\n'
+        "M2,B,الأحد والأربعاء,2017-01-01,2017-01-31,\n"
+        "M2,C,یەکشەممە,2017-01-15,,\n"
+        "M1,C,,,,2017-02-02\n"
+    )
+    outcome = run(real, "rota", content)
+    assert outcome.loaded, outcome.errors
+    assert [r["weekdays"] for r in outcome.preview] == ["Sunday Wednesday", "Sunday Wednesday", "Sunday", ""]
+    assert outcome.preview[3]["date"] == "2017-02-02"
+    assert outcome.warning_count == 1
+    warning = outcome.warnings[0]
+    assert (warning["row"], warning["column"]) == (4, "valid_from")
+    assert "M2 is also planned at B on Sunday in the same weeks (row 3)" in warning["message"]
+    assert loading.count_rows(real)["rota"] == 4

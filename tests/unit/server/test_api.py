@@ -256,7 +256,19 @@ def test_openapi_documents_every_endpoint(api_app, anonymous):
         for r in api_app.server.url_map.iter_rules()
         if r.rule.startswith("/api/v1/") and "<" not in r.rule and not r.rule.endswith("openapi.json")
     }
-    assert routes == set(doc["paths"]) == {"/summary", "/trends", "/camps", "/gaps", "/alerts", "/health"}
+    assert (
+        routes
+        == set(doc["paths"])
+        == {
+            "/summary",
+            "/trends",
+            "/camps",
+            "/gaps",
+            "/alerts",
+            "/health",
+            "/completeness",
+        }
+    )
     trend_params = {p["name"] for p in doc["paths"]["/trends"]["get"]["parameters"]}
     assert trend_params == {"start", "end", "governorate", "syndrome", "format", "freq"}
 

@@ -150,3 +150,64 @@ def test_the_rota_exports_as_a_file_that_loads_back(planned):
     assert outcome.replaced == len(rows) == 4
     assert outcome.added == 0
     assert pd.DataFrame(loading.export_rows(planned, "rota")).equals(pd.DataFrame(rows))
+
+
+# -- where people read it: the API, the coordinators' page, the public trends page ------------------------------------
+
+
+@pytest.fixture
+def plan_app(planned, db_url):
+    from tests.helpers import add_coordinator, make_app
+
+    add_coordinator(planned)
+    return make_app(db_url)
+
+
+def test_the_api_gives_coordinators_every_table_and_the_public_governorate_and_month(plan_app):
+    from tests.helpers import client_with_csrf, csv_table, sign_in
+
+    query = "start=2017-01-30&end=2017-02-12"
+    anonymous = plan_app.server.test_client()
+    public = anonymous.get(f"/api/v1/completeness?{query}").get_json()
+    assert public["by"] == "month"
+    assert public["has_rota"] is True
+    assert {tuple(sorted(r)) for r in public["rows"]} == {("completeness", "governorate", "governorate_name", "month")}
+    for by in ("governorate", "unit", "misses", "silent"):
+        refused = anonymous.get(f"/api/v1/completeness?{query}&by={by}")
+        assert refused.status_code == 401
+        assert "Team" not in refused.get_data(as_text=True)
+    client = client_with_csrf(plan_app)
+    sign_in(client)
+    misses = client.get(f"/api/v1/completeness?{query}&by=misses").get_json()["rows"]
+    assert [(r["date"], r["unit_name"], r["camp_name"]) for r in misses] == [
+        ("2017-02-05", "Team Bravo", "Camp C"),
+        ("2017-02-03", "Team Alpha", "Camp C"),
+        ("2017-01-31", "Team Alpha", "Camp A"),
+    ]
+    headers, tags, rows = csv_table(client.get(f"/api/v1/completeness?{query}&format=csv").get_data(as_text=True))
+    assert headers[:4] == ["governorate", "governorate_name", "planned", "made"]
+    assert "#indicator+completeness+pct" in tags
+    assert "#indicator+timeliness+pct" in tags
+    assert sorted(r[0] for r in rows) == ["IQ-AN", "IQ-DA"]
+    bad = client.get(f"/api/v1/completeness?{query}&by=camp")
+    assert bad.status_code == 400
+    assert bad.get_json()["error"]["parameter"] == "by"
+
+
+def test_the_coordinators_page_shows_the_plan_and_the_public_trends_page_only_its_months(plan_app):
+    from tests.helpers import client_with_csrf, page_content, parts_content, sign_in
+
+    search = "?start=2017-01-30&end=2017-02-06"
+    client = client_with_csrf(plan_app)
+    sign_in(client)
+    shown = parts_content(client, page_content(client, "/coordinator", search), search)
+    assert "4 of 7 planned visits made (57%)" in shown
+    assert "1 of them had planned visits that were all missed" in shown  # camp C, in the gap summary
+    assert "Team Bravo" in shown
+    public = plan_app.server.test_client()
+    page = page_content(public, "/trends", search)
+    assert "Visits made as planned" in page
+    months = parts_content(public, page, search)
+    assert "Share of planned clinic visits made" in months
+    assert "Team" not in months
+    assert "Camp C" not in months

@@ -63,8 +63,9 @@ def test_coordinators_see_the_demo_warning_and_the_kind_from_the_url(app):
     assert find(layout, ids.DATA_HISTORY).children is None  # the history is for admins
     wrong = _layout(app, "coordinator", kind="nonsense")
     assert find(wrong, ids.DATA_KIND).value == "records"
-    assert "The link's kind was not understood (use one of camps, clinics, records, weekly, boundaries)" in " ".join(
-        texts(wrong)
+    assert (
+        "The link's kind was not understood (use one of camps, clinics, records, weekly, rota, boundaries)"
+        in " ".join(texts(wrong))
     )
 
 
@@ -185,7 +186,7 @@ def test_upload_check_then_load_through_the_callbacks(app):
     loaded = _wait(app, job_id, "carol", ("loaded", "failed"))
     assert loaded["phase"] == "loaded", loaded
     assert loaded["outcome"]["removed_demo"]
-    assert loading.count_rows(engine) == {"camps": 1, "clinics": 0, "records": 0}
+    assert loading.count_rows(engine) == {"camps": 1, "clinics": 0, "records": 0, "rota": 0}
     done = call_callback(
         client, f"{ids.DATA_RESULT}.children", {f"{ids.DATA_POLL}.n_intervals": 2, f"{ids.DATA_JOB}.data": job_id}
     ).get_json()["response"]
