@@ -123,29 +123,75 @@ def match(planned: pd.DataFrame, visits: pd.DataFrame, first_day: int = 0) -> tu
     return out, unplanned
 
 
+DENSE_GROUPS = 5_000_000  # whole-number keys spanning up to this many values are grouped by counting, not sorting
+
+
+def _groups(tables: list[pd.DataFrame], by: list[str]) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """The groups of `by` across `tables` in order of their keys, and each table's rows' group numbers: one pass
+    over whole numbers (or one sort), not a pandas group-by per table (a year of ten million records is 130,000
+    plans and 250,000 visits)."""
+    sizes = [len(t) for t in tables]
+    columns = {c: np.concatenate([t[c].to_numpy() for t in tables]) for c in by}
+    if sum(sizes) and all(np.issubdtype(v.dtype, np.integer) for v in columns.values()):
+        lows = {c: int(v.min()) for c, v in columns.items()}
+        spans = {c: int(v.max()) - lows[c] + 1 for c, v in columns.items()}
+        if np.prod([float(x) for x in spans.values()]) <= DENSE_GROUPS:
+            key = np.zeros(sum(sizes), dtype="int64")
+            for c in by:
+                key = key * spans[c] + (columns[c].astype("int64") - lows[c])
+            present = np.flatnonzero(np.bincount(key))
+            lookup = np.zeros(int(present[-1]) + 1, dtype="int64")
+            lookup[present] = np.arange(len(present))
+            values, rest = {}, present
+            for c in reversed(by):
+                values[c], rest = rest % spans[c] + lows[c], rest // spans[c]
+            keys = pd.DataFrame({c: values[c] for c in by})
+            return keys, np.split(lookup[key], np.cumsum(sizes)[:-1])
+    key = np.zeros(sum(sizes), dtype="int64")
+    for c in by:
+        codes, found = pd.factorize(columns[c], sort=True)
+        key = key * max(len(found), 1) + codes
+    _unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    keys = pd.DataFrame({c: columns[c][first] for c in by})
+    return keys, np.split(inverse.ravel(), np.cumsum(sizes)[:-1])
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """part / whole rounded to 4 places, None where whole is 0."""
+    shares = np.round(part / np.maximum(whole, 1), 4).astype(object)
+    shares[whole <= 0] = None
+    return shares
+
+
 def rates(matched: pd.DataFrame, unplanned: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group of `by` (columns both tables carry): planned, made, missed, completeness (made / planned, None
     when nothing was planned) and unplanned visits."""
-    groups = matched.groupby(by, sort=True)["done"]
-    out = pd.DataFrame({"planned": groups.size(), "made": groups.sum()})
-    extra = unplanned.groupby(by).size()
-    out = out.join(extra.rename("unplanned"), how="outer").fillna(0).astype("int64").reset_index()
-    out["missed"] = out["planned"] - out["made"]
-    share = out["made"] / out["planned"].where(out["planned"] > 0)
-    out["completeness"] = share.round(4).astype(object).where(share.notna(), None)
-    return out
+    keys, (plans, extra) = _groups([matched, unplanned], by)
+    n = len(keys)
+    planned = np.bincount(plans, minlength=n).astype("int64")
+    made = np.bincount(plans, weights=matched["done"].to_numpy(float), minlength=n).astype("int64")
+    return keys.assign(
+        planned=planned,
+        made=made,
+        unplanned=np.bincount(extra, minlength=n).astype("int64"),
+        missed=planned - made,
+        completeness=_share(made, planned),
+    )
 
 
 def timeliness(visits: pd.DataFrame, deadline_days: int, by: list[str]) -> pd.DataFrame:
-    """Per group of `by`: visits whose report day is known, those reported within `deadline_days` days of the
-    visit, and their share (None when none is known)."""
-    delay = (visits["reported_on"] - visits["date"]).dt.days
-    known = visits.assign(known=delay.notna(), on_time=delay <= deadline_days)
-    out = known.groupby(by, sort=True)[["known", "on_time"]].sum().astype("int64").reset_index()
-    out = out.rename(columns={"known": "reported"})
-    share = out["on_time"] / out["reported"].where(out["reported"] > 0)
-    out["timeliness"] = share.round(4).astype(object).where(share.notna(), None)
-    return out
+    """Per group of `by` (visits with date and reported_on, or with the days between them as `delay`, -1 when not
+    known): visits whose report day is known, those reported within `deadline_days` days of the visit, and their
+    share (None when none is known)."""
+    if "delay" in visits:  # days from the visit to its report, -1 when not known
+        delay = visits["delay"].to_numpy("int64")
+    else:
+        delay = (visits["reported_on"] - visits["date"]).dt.days.fillna(-1).to_numpy("int64")
+    keys, (rows,) = _groups([visits], by)
+    n = len(keys)
+    known = np.bincount(rows, weights=delay >= 0, minlength=n).astype("int64")
+    on_time = np.bincount(rows, weights=(delay >= 0) & (delay <= deadline_days), minlength=n).astype("int64")
+    return keys.assign(reported=known, on_time=on_time, timeliness=_share(on_time, known))
 
 
 def silent_units(matched: pd.DataFrame, last_visit: pd.Series, as_of: dt.date, days: int) -> pd.DataFrame:
@@ -167,33 +213,37 @@ def silent_units(matched: pd.DataFrame, last_visit: pd.Series, as_of: dt.date, d
 
 def missed_running(matched: pd.DataFrame, first_day: int = 0, weeks: int = 2) -> pd.DataFrame:
     """Camps whose planned visits were all missed in at least `weeks` weeks running: camp_id, first_week and
-    last_week of the latest such run, weeks (its length) and missed (its planned visits), latest run first."""
+    last_week of the latest such run, weeks (its length) and missed (its planned visits), latest run first. The
+    plans carry camp_id, done and a date (or their week's first day as `week`, a date or a day number)."""
     columns = ["camp_id", "first_week", "last_week", "weeks", "missed"]
     if matched.empty:
         return pd.DataFrame(columns=columns)
-    by_week = (
-        matched.assign(week=periods.week_start(matched["date"], first_day))
-        .groupby(["camp_id", "week"], sort=True)["done"]
-        .agg(["size", "sum"])
-        .reset_index()
+    week = matched["week"] if "week" in matched else periods.week_start(matched["date"], first_day)
+    day = week.to_numpy("int64") if pd.api.types.is_integer_dtype(week) else _day_numbers(week)
+    camp = matched["camp_id"].to_numpy("int64")
+    span = 1 << 20
+    groups, rows = np.unique(camp * span + day, return_inverse=True)  # each camp's weeks, in order
+    planned = np.bincount(rows.ravel(), minlength=len(groups))
+    made = np.bincount(rows.ravel(), weights=matched["done"].to_numpy(float), minlength=len(groups))
+    g_camp, g_week, missed_all = groups // span, groups % span, made == 0
+    follows = np.r_[False, (g_camp[1:] == g_camp[:-1]) & (g_week[1:] - g_week[:-1] == 7) & missed_all[:-1]]
+    starts = missed_all & ~follows
+    run = np.cumsum(starts)[missed_all]  # each missed week's run
+    _unique, first_at, length = np.unique(run, return_index=True, return_counts=True)
+    at = np.flatnonzero(missed_all)
+    first_row, last_row = at[first_at], at[first_at + length - 1]
+    missed = np.add.reduceat(planned[at], first_at) if len(at) else np.zeros(0, dtype="int64")
+    found = pd.DataFrame(
+        {
+            "camp_id": g_camp[first_row],
+            "first_week": _dates(g_week[first_row]),
+            "last_week": _dates(g_week[last_row]),
+            "weeks": length.astype("int64"),
+            "missed": missed.astype("int64"),
+        }
     )
-    by_week["missed_all"] = by_week["sum"] == 0
-    previous = by_week.groupby("camp_id")["week"].shift()
-    follows = (by_week["week"] - previous == pd.Timedelta(days=7)) & by_week["missed_all"].shift(fill_value=False)
-    by_week["run"] = (~(follows & by_week["missed_all"])).cumsum()
-    runs = (
-        by_week[by_week["missed_all"]]
-        .groupby("run")
-        .agg(
-            camp_id=("camp_id", "first"),
-            first_week=("week", "min"),
-            last_week=("week", "max"),
-            weeks=("week", "size"),
-            missed=("size", "sum"),
-        )
-    )
-    runs = runs[runs["weeks"] >= weeks].sort_values("last_week").drop_duplicates("camp_id", keep="last")
-    return runs.sort_values(["last_week", "weeks"], ascending=False)[columns].reset_index(drop=True)
+    found = found[found["weeks"] >= weeks].drop_duplicates("camp_id", keep="last")  # (runs are in week order)
+    return found.sort_values(["last_week", "weeks"], ascending=False)[columns].reset_index(drop=True)
 
 
 class PlanIndex:
@@ -261,75 +311,121 @@ def _frame(rows: dict[str, np.ndarray]) -> pd.DataFrame:
     return frame
 
 
-def summarise(
-    index: PlanIndex,
-    start: dt.date,
-    end: dt.date,
-    governorate_of: pd.Series,
-    keep=lambda camps, clinics: None,
-    deadline_days: int = 7,
-    silent_days: int = 14,
-) -> dict:
-    """The plan against what happened from `start` to `end` for the visits `keep(camp_ids, clinic_ids)` keeps (a
-    mask, or None for all): the totals, the tables by governorate (of the camp, `governorate_of` by camp id), by
-    unit and week, by governorate and month or week, the missed visits, the silent units and the camps missed two
-    weeks running (the functions above, on the period's rows)."""
-    lo, hi = _day(start), _day(min(end, index.as_of))
-    plans = _frame(_slice(index.plans, lo, hi, keep))
-    extra = _frame(_slice(index.unplanned, lo, hi, keep))
-    seen = _frame(_slice(index.visits, lo, _day(end), keep))
-    first_day = index.first_day
-    gov = governorate_of.to_dict()
+GROUPS = {  # the tables of counts a Summary makes, by what their rows are
+    "governorate": ["governorate"],
+    "month": ["governorate", "month"],
+    "week": ["governorate", "week"],
+    "unit": ["clinic_id", "week"],
+}
 
-    def context(table: pd.DataFrame) -> pd.DataFrame:
-        dates = table["date"]
-        return table.assign(
-            governorate=table["camp_id"].map(gov),
-            week=periods.week_start(dates, first_day),
-            month=dates.dt.to_period("M").dt.start_time,
+
+class Summary:
+    """The plan against what happened from `start` to `end`, for the rows `keep(camp_ids, clinic_ids)` keeps (a
+    mask, or None for all), read from an index: the totals at once, each table (`table(by)`: the functions above on
+    the period's rows, in whole numbers until the result) when first asked for. Never changed once made but for
+    the tables it adds: the results cache hands the same summary to every caller."""
+
+    def __init__(
+        self,
+        index: PlanIndex,
+        start: dt.date,
+        end: dt.date,
+        governorate_by_camp: np.ndarray,
+        governorates: list[str],
+        keep=lambda camps, clinics: None,
+        deadline_days: int = 7,
+        silent_days: int = 14,
+    ):
+        self.index, self.deadline_days, self.silent_days = index, deadline_days, silent_days
+        self.as_of = min(end, index.as_of)
+        lo, hi = _day(start), _day(self.as_of)
+        self._gov, self._governorates = governorate_by_camp, np.asarray(governorates, dtype=object)
+        self._rows = {
+            "plans": _slice(index.plans, lo, hi, keep),
+            "extra": _slice(index.unplanned, lo, hi, keep),
+            "seen": _slice(index.visits, lo, _day(end), keep),
+        }
+        done, delay = self._rows["plans"]["done"], self._rows["seen"]["delay"]
+        self.planned, self.made, self.unplanned = len(done), int(done.sum()), len(self._rows["extra"]["day"])
+        self.completeness = round(self.made / self.planned, 4) if self.planned else None
+        known = int((delay >= 0).sum())
+        self.timeliness = round(int(((delay >= 0) & (delay <= deadline_days)).sum()) / known, 4) if known else None
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    def __deepcopy__(self, memo) -> Summary:
+        return self
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+    def _column(self, name: str, column: str) -> np.ndarray:
+        """One column of a part of the period's rows (plans, extra, seen), made when first asked for: its own, or
+        week (its first day, a day number), month (months since 1970) or governorate (the camp's, a position in
+        `governorates`)."""
+        rows = self._rows[name]
+        if column not in rows:
+            day = rows["day"]
+            if column == "week":
+                rows[column] = day - ((day + 3) % 7 - self.index.first_day) % 7
+            elif column == "month":
+                rows[column] = (_EPOCH + day.astype("timedelta64[D]")).astype("datetime64[M]").astype("int64")
+            elif column == "governorate":
+                gov = self._gov
+                rows[column] = gov[np.minimum(rows["camp_id"], len(gov) - 1)] if len(gov) else np.zeros(0, "int64")
+        return rows[column]
+
+    def _part(self, name: str, columns: list[str], mask: np.ndarray | None = None) -> pd.DataFrame:
+        return pd.DataFrame(
+            {c: self._column(name, c) if mask is None else self._column(name, c)[mask] for c in columns}
         )
 
-    plans, extra = context(plans), context(extra)
-    seen = seen.assign(
-        governorate=seen["camp_id"].map(gov),
-        reported_on=seen["date"] + pd.to_timedelta(np.where(seen["delay"] >= 0, seen["delay"], np.nan), unit="D"),
-    )
-    seen["week"] = periods.week_start(seen["date"], first_day)
-    planned, made = len(plans), int(plans["done"].sum())
-    on_time = timeliness(seen.assign(all=1), deadline_days, ["all"])
-    as_of = min(end, index.as_of)
-    quiet = _silent(index, plans, as_of, silent_days)
-    return {
-        "as_of": as_of,
-        "planned": planned,
-        "made": made,
-        "unplanned": len(extra),
-        "completeness": round(made / planned, 4) if planned else None,
-        "timeliness": on_time["timeliness"].iat[0] if len(on_time) else None,
-        "by_governorate": rates(plans, extra, ["governorate"]).merge(
-            timeliness(seen, deadline_days, ["governorate"]), on="governorate", how="outer"
-        ),
-        "by_unit_week": rates(plans, extra, ["clinic_id", "week"]),
-        "by_governorate_month": rates(plans, extra, ["governorate", "month"]),
-        "by_governorate_week": rates(plans, extra, ["governorate", "week"]).merge(
-            timeliness(seen, deadline_days, ["governorate", "week"]), on=["governorate", "week"], how="left"
-        ),
-        "misses": plans.loc[~plans["done"], ["date", "clinic_id", "camp_id", "governorate", "week"]].sort_values(
-            ["date", "clinic_id", "camp_id"], ascending=[False, True, True]
-        ),
-        "silent": quiet,
-        "running": missed_running(plans, first_day),
-    }
+    def table(self, by: str) -> pd.DataFrame:
+        """One table: by governorate, month or week (of each governorate), unit (and week), the missed visits, the
+        silent units or the camps missed weeks running; dates as datetime64."""
+        if by not in self._tables:
+            table = self._make(by)
+            if "governorate" in table:  # (a position in `governorates` until here: whole numbers group fastest)
+                table["governorate"] = self._governorates[table["governorate"].to_numpy("int64")]
+            self._tables[by] = table
+        return self._tables[by]
+
+    def _make(self, by: str) -> pd.DataFrame:
+        if by in GROUPS:
+            keys = GROUPS[by]
+            out = rates(self._part("plans", [*keys, "done"]), self._part("extra", keys), keys)
+            if by in ("governorate", "week"):
+                seen = self._part("seen", [*keys, "delay"])
+                how = "left" if by == "week" else "outer"
+                out = out.merge(timeliness(seen, self.deadline_days, keys), on=keys, how=how)
+            return _dated(out)
+        if by == "misses":
+            missed = ~self._column("plans", "done")
+            table = self._part("plans", ["day", "clinic_id", "camp_id", "governorate", "week"], missed)
+            return _dated(table.sort_values(["day", "clinic_id", "camp_id"], ascending=[False, True, True]))
+        if by == "silent":
+            since = _day(self.as_of) - self.silent_days + 1
+            window = self._part("plans", ["day", "clinic_id", "done"], self._column("plans", "day") >= since)
+            units = window["clinic_id"].unique().astype("int64")
+            last = self.index.last_visit(units, _day(self.as_of))
+            last_visit = pd.Series(_dates(last), index=units, dtype="datetime64[ns]")
+            return silent_units(_dated(window), last_visit, self.as_of, self.silent_days)
+        if by == "running":
+            return missed_running(self._part("plans", ["camp_id", "week", "done"]), self.index.first_day)
+        raise ValueError(f"no table {by!r}")
 
 
-def _silent(index: PlanIndex, plans: pd.DataFrame, as_of: dt.date, days: int) -> pd.DataFrame:
-    """silent_units of the period's plans, each unit's last visit read from the index."""
-    since = pd.Timestamp(as_of) - pd.Timedelta(days=days - 1)
-    units = plans.loc[plans["date"] >= since, "clinic_id"].unique()
-    last = index.last_visit(np.asarray(units, dtype="int64"), _day(as_of))
-    last_visit = pd.Series(
-        np.where(last >= 0, (_EPOCH + np.maximum(last, 0).astype("timedelta64[D]")).astype("datetime64[ns]"), None),
-        index=units,
-        dtype="datetime64[ns]",
-    )
-    return silent_units(plans, last_visit, as_of, days)
+def _dates(days: np.ndarray) -> np.ndarray:
+    """Day numbers as datetime64[ns], NaT for -1."""
+    out = (_EPOCH + np.maximum(days, 0).astype("timedelta64[D]")).astype("datetime64[ns]")
+    return np.where(days >= 0, out, np.datetime64("NaT", "ns"))
+
+
+def _dated(table: pd.DataFrame) -> pd.DataFrame:
+    """A table's whole-number days (day, week) and months (month) as dates (day becomes date)."""
+    out = table.copy()
+    for column in ("day", "week"):
+        if column in out:
+            out[column] = _dates(out[column].to_numpy("int64"))
+    if "month" in out:
+        out["month"] = out["month"].to_numpy("int64").astype("datetime64[M]").astype("datetime64[ns]")
+    return out.rename(columns={"day": "date"})

@@ -766,6 +766,19 @@ def rota_rows(engine: Engine, f: Filters) -> pd.DataFrame:
     return frame.astype({"clinic_id": "int64", "camp_id": "int64", "weekdays": "int64", "dated": bool})
 
 
+def names_by_id(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every camp (code, name, governorate) and every unit (code, name, unit_type, governorate), indexed by id."""
+    with engine.connect() as conn:
+        camps = conn.execute(select(Camp.id, Camp.code, Camp.name, Camp.governorate).order_by(Camp.id)).all()
+        units = conn.execute(
+            select(Clinic.id, Clinic.code, Clinic.name, Clinic.unit_type, Clinic.governorate).order_by(Clinic.id)
+        ).all()
+    return (
+        _frame(camps, ["camp_id", "code", "name", "governorate"]).set_index("camp_id"),
+        _frame(units, ["clinic_id", "code", "name", "unit_type", "governorate"]).set_index("clinic_id"),
+    )
+
+
 def has_rota(engine: Engine) -> bool:
     """Whether any visit plan is loaded."""
     with engine.connect() as conn:

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -146,33 +147,49 @@ def plan_index(engine, first_day: int) -> plan.PlanIndex | None:
     return plan.PlanIndex(rota, queries.visit_list(engine, whole), whole.start, whole.end, first_day)
 
 
+class Names(NamedTuple):
+    """Every camp's and unit's code and name by id, and each camp's governorate code in an array indexed by camp
+    id. Never changed once read: the results cache hands the same one to every caller (no copy)."""
+
+    camps: pd.DataFrame
+    units: pd.DataFrame
+    governorate_by_camp: np.ndarray  # a position in `governorates`, by camp id
+    governorates: list[str]
+
+    def __deepcopy__(self, memo) -> Names:
+        return self
+
+
+@cached(kept=True)
+def names_by_id(engine) -> Names:
+    """The camps' and units' names and codes by id (queries.names_by_id): fixed until data is loaded again."""
+    camps_, units_ = queries.names_by_id(engine)
+    codes, governorates = pd.factorize(camps_["governorate"], sort=True)
+    by_camp = np.zeros(int(camps_.index.max()) + 1 if len(camps_) else 0, dtype="int64")
+    by_camp[camps_.index.to_numpy("int64")] = codes
+    return Names(camps_, units_, by_camp, list(governorates))
+
+
 @cached
-def completeness(engine, f: Filters, settings) -> dict:
-    """The plan against what happened, for coordinators (analytics.completeness.summarise): the totals, tables by
-    governorate, by unit and week, by governorate and month or week, the missed visits, the silent units and the
-    camps missed two weeks running. Ids, codes and numbers; the renderer adds names and words."""
-    every = replace(f, governorates=(), camp=None, clinic=None, syndrome=None)
-    camps_ = camp_activity(engine, every).set_index("camp_id")
-    units_ = clinic_activity(engine, every).set_index("clinic_id")
+def completeness(engine, f: Filters, settings) -> plan.Summary | None:
+    """The plan against what happened for the filters, for coordinators (analytics.completeness.Summary): its
+    totals, and its tables (completeness_table) by governorate, month, week, unit and week, the missed visits, the
+    silent units and the camps missed two weeks running. None before any record."""
     index = plan_index(engine, settings.first_day)
     if index is None:
-        found = {"as_of": f.end, "planned": 0, "made": 0, "unplanned": 0, "completeness": None, "timeliness": None}
-    else:
-        found = plan.summarise(
-            index,
-            f.start,
-            f.end,
-            camps_["governorate"],
-            _keeper(camps_, units_, f),
-            settings.report_deadline_days,
-            settings.silent_days,
-        )
-    return {
-        **found,
-        "has_rota": has_rota(engine),
-        "camps": camps_[["code", "name", "governorate"]],
-        "units": units_[["code", "name", "unit_type", "governorate"]],
-    }
+        return None
+    names = names_by_id(engine)
+    keep = _keeper(names.camps, names.units, f)
+    return plan.Summary(
+        index,
+        f.start,
+        f.end,
+        names.governorate_by_camp,
+        names.governorates,
+        keep,
+        settings.report_deadline_days,
+        settings.silent_days,
+    )
 
 
 def _keeper(camps_: pd.DataFrame, units_: pd.DataFrame, f: Filters):
@@ -239,29 +256,27 @@ PUBLIC_COMPLETENESS_COLUMNS = [
 ]
 
 
-@cached
-def completeness_table(engine, f: Filters, settings, by: str) -> pd.DataFrame:
+def completeness_table(
+    engine, f: Filters, settings, by: str, rows: int | None = None, weeks: int | None = None
+) -> pd.DataFrame:
     """One of the plan's tables (COMPLETENESS_COLUMNS[by]) with the names of its governorates, units and camps: by
     governorate, month or week (of each governorate), unit (and week), the missed visits, the silent units, the
-    camps missed weeks running."""
+    camps missed weeks running; only its first `rows` rows, or its latest `weeks` weeks, when given (what a page
+    shows). Its summary is cached, and the table made once in it."""
+    keys = [key for key, _header, _tag in COMPLETENESS_COLUMNS[by]]
     found = completeness(engine, f, settings)
-    table = found[
-        {
-            "governorate": "by_governorate",
-            "month": "by_governorate_month",
-            "week": "by_governorate_week",
-            "unit": "by_unit_week",
-            "misses": "misses",
-            "silent": "silent",
-            "running": "running",
-        }[by]
-    ].copy()
-    units, camps_ = found["units"], found["camps"]
+    if found is None:
+        return pd.DataFrame(columns=keys)
+    table = found.table(by)
+    if weeks is not None and "week" in table and len(table):
+        table = table[table["week"].isin(np.sort(table["week"].unique())[-weeks:])]
+    table = (table if rows is None else table.head(rows)).copy()
+    camps_, units_ = names_by_id(engine)[:2]
     if "clinic_id" in table:
-        table["unit_code"] = table["clinic_id"].map(units["code"])
-        table["unit_name"] = table["clinic_id"].map(units["name"])
+        table["unit_code"] = table["clinic_id"].map(units_["code"])
+        table["unit_name"] = table["clinic_id"].map(units_["name"])
         if "governorate" not in table:
-            table["governorate"] = table["clinic_id"].map(units["governorate"])
+            table["governorate"] = table["clinic_id"].map(units_["governorate"])
     if "camp_id" in table:
         table["camp_code"] = table["camp_id"].map(camps_["code"])
         table["camp_name"] = table["camp_id"].map(camps_["name"])
@@ -271,7 +286,6 @@ def completeness_table(engine, f: Filters, settings, by: str) -> pd.DataFrame:
     for column in ("date", "week", "month", "last_visit", "first_week", "last_week"):
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.date
-    keys = [key for key, _header, _tag in COMPLETENESS_COLUMNS[by]]
     return table.reindex(columns=keys).reset_index(drop=True)
 
 

@@ -73,9 +73,10 @@ def empty_state(message: Any):
     return dmc.Alert(message, color="gray", variant="light")
 
 
-def governorate_gaps_rows(table: pd.DataFrame) -> list:
+def governorate_gaps_rows(table: pd.DataFrame, extra: tuple[tuple[str, dict[str, str]], ...] = ()) -> list:
     """The per-governorate gap summary (figures.governorate_gaps) as a header row and body rows, for the
-    coordinators' page and the briefing's gaps screen."""
+    coordinators' page and the briefing's gaps screen; `extra` columns (heading, text by governorate code) after
+    them."""
     header = html.Thead(
         html.Tr(
             [
@@ -89,6 +90,7 @@ def governorate_gaps_rows(table: pd.DataFrame) -> list:
                     _("Share reached"),
                     _("Active MMCs"),
                     _("People per MMC"),
+                    *(heading for heading, _values in extra),
                 )
             ]
         )
@@ -105,6 +107,7 @@ def governorate_gaps_rows(table: pd.DataFrame) -> list:
                     html.Td(percent(r["share_reached"])),
                     html.Td(r["active_mmcs"]),
                     html.Td(number(r["people_per_mmc"])),
+                    *(html.Td(values.get(r["governorate"], "–")) for _heading, values in extra),
                 ]
             )
             for r in table.to_dict("records")

@@ -16,9 +16,10 @@ from dashboard.i18n import _, ngettext, number, percent
 from dashboard.web import ids
 from dashboard.web.components import cards
 
-HEAT_UNITS = 40  # units shown in the unit-by-week table, those with the most missed visits first
-HEAT_WEEKS = 13  # its latest weeks
-MISSES_SHOWN = 100
+HEAT_UNITS = 20  # units shown in the unit-by-week table, those with the most missed visits first
+HEAT_WEEKS = 12  # its latest weeks
+MISSES_SHOWN = 25  # the latest missed visits listed (a unit's week, from the table, lists its own; the API all)
+LISTED = 20  # silent units and camps missed weeks running listed (the API has them all)
 
 
 def _named(table_id: str | None) -> dict[str, Any]:
@@ -100,9 +101,11 @@ def silent_units(table: pd.DataFrame, days: int, f) -> html.Div:
                 ),
             ]
         )
-        for r in table.to_dict("records")
+        for r in table.head(LISTED).to_dict("records")
     ]
     title = ngettext("{n} unit silent", "{n} units silent", len(table), n=len(table))
+    if len(table) > LISTED:
+        title += " " + _("(the {n} silent longest shown)", n=LISTED)
     return html.Div(
         [html.H3(title, className="plan-alert-title"), html.Ul(items)],
         className="plan-alert",
@@ -133,7 +136,7 @@ def missed_running(table: pd.DataFrame, f) -> html.Div:
                 ),
             ]
         )
-        for r in table.to_dict("records")
+        for r in table.head(LISTED).to_dict("records")
     ]
     title = ngettext(
         "{n} camp missed two weeks running or more",
@@ -141,6 +144,8 @@ def missed_running(table: pd.DataFrame, f) -> html.Div:
         len(table),
         n=len(table),
     )
+    if len(table) > LISTED:
+        title += " " + _("(the {n} latest shown)", n=LISTED)
     return html.Div(
         [html.H3(title, className="plan-alert-title"), html.Ul(items)], className="plan-alert", id=ids.PLAN_RUNNING
     )
@@ -167,30 +172,32 @@ def heat_table(table: pd.DataFrame, f):
     table = table[table["week"].isin(weeks)]
     misses = table.groupby("unit_code")["missed"].sum().sort_values(ascending=False, kind="stable")
     shown = list(misses.index[:HEAT_UNITS])
+    table = table[table["unit_code"].isin(shown)]
     names = dict(zip(table["unit_code"], table["unit_name"], strict=False))
-    cells = {(r["unit_code"], r["week"]): r for r in table.to_dict("records")}
+    cells = {
+        (unit, week): (made, planned, missed, share)
+        for unit, week, made, planned, missed, share in zip(
+            table["unit_code"],
+            table["week"],
+            table["made"],
+            table["planned"],
+            table["missed"],
+            table["completeness"],
+            strict=True,
+        )
+    }
 
     def cell(unit: str, week):
-        r = cells.get((unit, week))
-        if r is None:
+        found = cells.get((unit, week))
+        if found is None:
             return html.Td("", className="plan-cell plan-none")
-        text = f"{r['made']}/{r['planned']}"
-        label = _(
-            "{unit}, week of {week}: {made} of {planned} planned visits made",
-            unit=names[unit],
-            week=_day(week),
-            made=r["made"],
-            planned=r["planned"],
-        )
-        content: Any
-        if r["missed"]:
-            end = week + dt.timedelta(days=6)
-            content = dcc.Link(
-                text, href=_link("/coordinator", clinic=unit, start=week.isoformat(), end=end.isoformat()), title=label
-            )
-        else:
-            content = html.Span(text, title=label)
-        return html.Td(content, className=_share_class(r["completeness"]))
+        made, planned, missed, share = found
+        text = f"{made}/{planned}"  # (its row's and column's headings name the unit and the week to a reader)
+        if not missed:
+            return html.Td(text, className=_share_class(share))
+        end = week + dt.timedelta(days=6)
+        href = _link("/coordinator", clinic=unit, start=week.isoformat(), end=end.isoformat())
+        return html.Td(dcc.Link(text, href=href), className=_share_class(share))
 
     head = html.Thead(html.Tr([html.Th(_("Unit"), scope="col")] + [html.Th(f"{w:%d %b}", scope="col") for w in weeks]))
     body = html.Tbody([html.Tr([html.Th(names[u], scope="row")] + [cell(u, w) for w in weeks]) for u in shown])
@@ -217,8 +224,9 @@ def heat_table(table: pd.DataFrame, f):
     )
 
 
-def misses_table(table: pd.DataFrame):
-    """The missed visits, latest first: day, unit, camp (to its overview that week) and governorate."""
+def misses_table(table: pd.DataFrame, total: int):
+    """The latest missed visits (`table`, of `total`), latest first: day, unit, camp (to its overview that week)
+    and governorate."""
     if table.empty:
         return html.Div()
     shown = table.head(MISSES_SHOWN)
@@ -240,8 +248,8 @@ def misses_table(table: pd.DataFrame):
         )
         for r in shown.to_dict("records")
     ]
-    title = ngettext("{n} planned visit missed", "{n} planned visits missed", len(table), n=number(len(table)))
-    if len(table) > len(shown):
+    title = ngettext("{n} planned visit missed", "{n} planned visits missed", total, n=number(total))
+    if total > len(shown):
         title += " " + _("(the latest {n} shown)", n=len(shown))
     head = html.Thead(
         html.Tr([html.Th(h, scope="col") for h in (_("Day"), _("Unit"), _("Camp or site"), _("Governorate"))])
@@ -253,7 +261,7 @@ def misses_table(table: pd.DataFrame):
                 html.Table([head, html.Tbody(rows)], className="mmc-data-table", id=ids.PLAN_MISSES), title
             ),
         ],
-        open=len(table) <= 20,
+        open=total <= 20,
         className="plan-misses",
     )
 
@@ -322,28 +330,13 @@ def month_table(table: pd.DataFrame, table_id: str | None = None):
     )
 
 
-def week_lines(table: pd.DataFrame, week, deadline_days: int):
-    """The briefing's lines: for one week, each governorate's completeness and timeliness in a sentence."""
-    rows = table[(table["week"] == week) & (table["planned"] > 0)]
-    if rows.empty:
-        return html.P(_("No visit was planned in the week of {week}.", week=_day(week)), className="briefing-note")
-    items = [
-        html.Li(
-            _(
-                "{governorate}: {share} of planned visits made ({made} of {planned}), {timely} reported within "
-                "{n} days.",
-                governorate=r["governorate_name"],
-                share=percent(r["completeness"]),
-                made=number(r["made"]),
-                planned=number(r["planned"]),
-                timely=percent(r["timeliness"]),
-                n=deadline_days,
-            )
-        )
-        for r in rows.to_dict("records")
-    ]
-    return html.Div(
-        [html.H3(_("Visit plan, week of {week}", week=_day(week))), html.Ul(items)],
-        className="briefing-plan",
-        id=ids.BRIEFING_PLAN,
+def week_columns(table: pd.DataFrame, week, deadline_days: int) -> tuple[tuple[str, dict[str, str]], ...]:
+    """The briefing's gap table's columns for one week: each governorate's planned visits made (share, and made of
+    planned) and its visits reported in time."""
+    rows = table[(table["week"] == week) & (table["planned"] > 0)].to_dict("records")
+    made = {r["governorate"]: percent(r["completeness"]) for r in rows}
+    timely = {r["governorate"]: percent(r["timeliness"]) for r in rows}
+    return (
+        (_("Plan made, week of {week}", week=f"{week:%d %b}"), made),
+        (ngettext("On time ({n} day)", "On time ({n} days)", deadline_days, n=deadline_days), timely),
     )

@@ -88,8 +88,8 @@ def _figures(figures: dict, reached_meaning: str):
     )
 
 
-def _gaps_table(table):
-    table = html.Table(cards.governorate_gaps_rows(table), className="briefing-table", id=ids.BRIEFING_GAPS)
+def _gaps_table(table, extra=()):
+    table = html.Table(cards.governorate_gaps_rows(table, extra), className="briefing-table", id=ids.BRIEFING_GAPS)
     return cards.scrolling(table, _("Coverage gaps by governorate"))
 
 
@@ -158,12 +158,14 @@ class _Briefing:
         return charts.weekly_chart(weekly, self.names, graph_id=f"briefing-chart-{self.shown}", large=True)
 
     def _gaps(self):
-        table = _gaps_table(figures.governorate_gaps(self.engine, self.f, self.settings, self._camps()))
+        """The gap summary by governorate; with a visit plan, each governorate's line also says how much of the
+        period's last week's plan was made and reported in time."""
+        gaps = figures.governorate_gaps(self.engine, self.f, self.settings, self._camps())
         if not figures.has_rota(self.engine):
-            return table
+            return _gaps_table(gaps)
         weeks = figures.completeness_table(self.engine, self.f, self.settings, "week")
         week = periods.week_of(self.f.end, self.settings.first_day).date()
-        return html.Div([table, plan.week_lines(weeks, week, self.settings.report_deadline_days)])
+        return _gaps_table(gaps, plan.week_columns(weeks, week, self.settings.report_deadline_days))
 
 
 def _controls(f, screens: tuple[str, ...], screen: str):

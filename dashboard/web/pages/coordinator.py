@@ -342,30 +342,52 @@ def _summary_part(query: dict):
     )
 
 
-@parts.part("coordinator.plan", role="coordinator")
-def _plan_part(query: dict):
-    """The visit plan against what happened: silent units first, then the headline, the camps missed weeks running,
-    the unit-by-week table, the missed visits and the table by governorate."""
+def _plan(query: dict):
+    """A plan part's filters, settings and summary (figures.completeness), or what it says instead: no plan, or a
+    plan and no record yet."""
     f = _part_filters(query)
     engine, settings = runtime.engine(), runtime.settings()
     if not figures.has_rota(engine):
         return plan.no_plan()
     found = figures.completeness(engine, f, settings)
+    if found is None:
+        return cards.empty_state(_("No visit has been reported yet: completeness starts with the first record."))
+    return engine, settings, f, found
 
-    def table(by: str):
-        return figures.completeness_table(engine, f, settings, by)
 
+@parts.part("coordinator.plan", role="coordinator")
+def _plan_part(query: dict):
+    """The visit plan against what happened: silent units first, then the headline, the camps missed weeks running
+    and the table by governorate (the units' weeks and the misses are a part of their own, answered beside it)."""
+    found = _plan(query)
+    if not isinstance(found, tuple):
+        return found
+    engine, settings, f, summary = found
     return html.Div(
         [
-            plan.silent_units(table("silent"), settings.silent_days, f),
-            plan.headline(found, settings.report_deadline_days),
-            plan.missed_running(table("running"), f),
-            plan.heat_table(table("unit"), f),
-            plan.misses_table(table("misses")),
-            plan.governorate_table(table("governorate"), settings.report_deadline_days, ids.PLAN_GOVERNORATES),
+            plan.silent_units(figures.completeness_table(engine, f, settings, "silent"), settings.silent_days, f),
+            plan.headline(summary, settings.report_deadline_days),
+            plan.missed_running(figures.completeness_table(engine, f, settings, "running"), f),
+            plan.governorate_table(
+                figures.completeness_table(engine, f, settings, "governorate"),
+                settings.report_deadline_days,
+                ids.PLAN_GOVERNORATES,
+            ),
         ],
         className="plan-view",
     )
+
+
+@parts.part("coordinator.plan_units", role="coordinator")
+def _plan_units_part(query: dict):
+    """The units' latest weeks (made / planned, the misses leading to the unit and week) and the latest misses."""
+    found = _plan(query)
+    if not isinstance(found, tuple):
+        return html.Div()  # (the plan part says why)
+    engine, settings, f, summary = found
+    units = figures.completeness_table(engine, f, settings, "unit", weeks=plan.HEAT_WEEKS)
+    misses = figures.completeness_table(engine, f, settings, "misses", rows=plan.MISSES_SHOWN)
+    return html.Div([plan.heat_table(units, f), plan.misses_table(misses, summary.planned - summary.made)])
 
 
 @parts.part("coordinator.map", role="coordinator")
@@ -512,7 +534,11 @@ def layout(**query):
             controls.filter_bar(f, status.first_date, status.last_date, names),
             parts.placeholder("coordinator.summary", 260),
             dmc.Title(_("Visit plan: completeness and timeliness"), order=3),
-            parts.placeholder("coordinator.plan", 640 if figures.has_rota(runtime.engine()) else 80),
+            *(
+                [parts.placeholder("coordinator.plan", 320), parts.placeholder("coordinator.plan_units", 560)]
+                if figures.has_rota(runtime.engine())
+                else [parts.placeholder("coordinator.plan", 80)]
+            ),
             dmc.Grid(
                 [
                     dmc.GridCol(
