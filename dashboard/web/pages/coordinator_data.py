@@ -49,6 +49,9 @@ def kind_help(kind: str):
         return _weekly_help()
     required = [c.name for c in formats.SPECS[kind] if c.required]
     optional = [c.name for c in formats.SPECS[kind] if not c.required]
+    if kind == "rota":  # a row is a pattern or one dated visit
+        required += [_("weekdays and valid_from (a pattern), or date (one visit)")]
+        optional = ["valid_to"]
     lines = {
         "camps": _("One row per camp and population date; name, governorate and position come from the latest row."),
         "clinics": _("One row per unit; a row whose code is loaded already replaces it."),

@@ -149,3 +149,25 @@ def test_camps_missed_two_weeks_running_and_not_one_week_alone():
         2,
         4,
     )
+
+
+def test_whole_number_groups_are_counted_as_the_same_groups_by_value():
+    """rates and timeliness group whole numbers by counting (a span small enough) and anything else by sorting: the
+    same rows give the same table either way."""
+    planned = plan.planned_visits(rota((1, 10, MON | WED, "2018-01-01", None), (2, 11, TUE, "2018-01-01", None)), *WEEK)
+    made = visits(("2018-01-01", 1, 10, "2018-01-02"), ("2018-01-09", 2, 11, "2018-01-20"), ("2018-01-05", 3, 10, None))
+    matched, unplanned = plan.match(planned, made)
+
+    def as_text(table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(clinic_id=table["clinic_id"].map("unit {}".format))
+
+    counted = plan.rates(matched, unplanned, ["clinic_id"])
+    sorted_ = plan.rates(as_text(matched), as_text(unplanned), ["clinic_id"])
+    assert counted.drop(columns="clinic_id").equals(sorted_.drop(columns="clinic_id"))
+    assert sorted_["clinic_id"].tolist() == ["unit 1", "unit 2", "unit 3"]
+    assert counted["planned"].tolist() == [4, 2, 0]
+    on_time = plan.timeliness(made, 7, ["clinic_id"])
+    assert on_time.drop(columns="clinic_id").equals(
+        plan.timeliness(as_text(made), 7, ["clinic_id"]).drop(columns="clinic_id")
+    )
+    assert on_time["on_time"].tolist() == [1, 0, 0]
