@@ -220,12 +220,15 @@ def missed_running(matched: pd.DataFrame, first_day: int = 0, weeks: int = 2) ->
         return pd.DataFrame(columns=columns)
     week = matched["week"] if "week" in matched else periods.week_start(matched["date"], first_day)
     day = week.to_numpy("int64") if pd.api.types.is_integer_dtype(week) else _day_numbers(week)
-    camp = matched["camp_id"].to_numpy("int64")
-    span = 1 << 20
-    groups, rows = np.unique(camp * span + day, return_inverse=True)  # each camp's weeks, in order
-    planned = np.bincount(rows.ravel(), minlength=len(groups))
-    made = np.bincount(rows.ravel(), weights=matched["done"].to_numpy(float), minlength=len(groups))
-    g_camp, g_week, missed_all = groups // span, groups % span, made == 0
+    # each camp's weeks in order, weeks counted from the first (weeks start 7 days apart: few values to count)
+    first = int(day.min())
+    keys, (rows,) = _groups(
+        [pd.DataFrame({"camp_id": matched["camp_id"].to_numpy("int64"), "w": (day - first) // 7})], ["camp_id", "w"]
+    )
+    planned = np.bincount(rows, minlength=len(keys))
+    made = np.bincount(rows, weights=matched["done"].to_numpy(float), minlength=len(keys))
+    g_camp, g_week = keys["camp_id"].to_numpy("int64"), keys["w"].to_numpy("int64") * 7 + first
+    missed_all = made == 0
     follows = np.r_[False, (g_camp[1:] == g_camp[:-1]) & (g_week[1:] - g_week[:-1] == 7) & missed_all[:-1]]
     starts = missed_all & ~follows
     run = np.cumsum(starts)[missed_all]  # each missed week's run

@@ -735,29 +735,12 @@ def visit_list(engine: Engine, f: Filters) -> pd.DataFrame:
     return frame.astype({"clinic_id": "int64", "camp_id": "int64"})
 
 
-def rota_rows(engine: Engine, f: Filters) -> pd.DataFrame:
-    """The rota's rows that plan visits in the period, to camps of the filters' governorates, camp and unit: unit
-    and camp (ids, codes, names), the camp's governorate, weekdays (a mask, bit 0 Monday), valid_from, valid_to
-    (NaT: open) and whether the row is one dated visit."""
-    stmt = (
-        select(
-            RotaRow.clinic_id,
-            RotaRow.camp_id,
-            RotaRow.weekdays,
-            RotaRow.valid_from,
-            RotaRow.valid_to,
-            RotaRow.dated,
-        )
-        .join(Camp, Camp.id == RotaRow.camp_id)
-        .where(RotaRow.valid_from <= f.end, (RotaRow.valid_to.is_(None)) | (RotaRow.valid_to >= f.start))
-        .order_by(RotaRow.clinic_id, RotaRow.camp_id, RotaRow.valid_from)
-    )
-    if f.governorates:
-        stmt = stmt.where(Camp.governorate.in_(f.governorates))
-    if f.camp:
-        stmt = stmt.where(Camp.code == f.camp)
-    if f.clinic:
-        stmt = stmt.where(RotaRow.clinic_id == select(Clinic.id).where(Clinic.code == f.clinic).scalar_subquery())
+def rota_rows(engine: Engine) -> pd.DataFrame:
+    """Every row of the rota: unit and camp ids, weekdays (a mask, bit 0 Monday), valid_from, valid_to (NaT: open)
+    and whether the row is one dated visit."""
+    stmt = select(
+        RotaRow.clinic_id, RotaRow.camp_id, RotaRow.weekdays, RotaRow.valid_from, RotaRow.valid_to, RotaRow.dated
+    ).order_by(RotaRow.clinic_id, RotaRow.camp_id, RotaRow.valid_from)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     frame = _frame(rows, ["clinic_id", "camp_id", "weekdays", "valid_from", "valid_to", "dated"])

@@ -143,7 +143,7 @@ def plan_index(engine, first_day: int) -> plan.PlanIndex | None:
     whole = queries.data_status(engine).whole
     if whole is None:
         return None
-    rota = queries.rota_rows(engine, whole)
+    rota = queries.rota_rows(engine)
     return plan.PlanIndex(rota, queries.visit_list(engine, whole), whole.start, whole.end, first_day)
 
 

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from dash.testing.wait import until
 
-from dashboard.ingest import demo
+from dashboard.data import schema
+from dashboard.ingest import demo, pipeline
 from dashboard.web import ids
-from tests.helpers import PASSWORD, make_app
+from tests.helpers import PASSWORD, add_coordinator, make_app
 
 
 def pytest_collection_modifyitems(items):
@@ -22,6 +23,18 @@ def demo_app(tmp_path):
     """The app on a SQLite database holding the last quarter of the demo data."""
     dataset = demo.generate(start=dt.date(2018, 10, 1), end=dt.date(2018, 12, 31))
     return make_app(f"sqlite:///{tmp_path / 'browser.db'}", dataset)
+
+
+def app_with_files(url: str, files: tuple[tuple[str, str], ...] = ()):
+    """The app on a new database at `url` holding `files` (kind, CSV text) loaded as a coordinator would, and the
+    coordinator carol."""
+    engine = schema.make_engine(url)
+    schema.upgrade(engine)
+    for kind, content in files:
+        assert pipeline.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
+    add_coordinator(engine)
+    engine.dispose()
+    return make_app(url)
 
 
 def severe_logs(dash_duo) -> list[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dash.testing.wait import until
 
 from dashboard.data import schema
-from dashboard.ingest import pipeline
 from dashboard.web import ids
-from tests.browser.conftest import severe_logs, sign_in_in_browser, wait_for_callbacks
+from tests.browser.conftest import app_with_files, severe_logs, sign_in_in_browser, wait_for_callbacks
 from tests.helpers import add_coordinator, make_app
 
 CAMPS = """camp_code,camp_name,governorate,latitude,longitude,population,population_date
@@ -41,14 +40,8 @@ def _upload(dash_duo, path) -> None:
 
 
 def test_errors_are_listed_then_a_good_file_changes_the_overview(dash_duo, tmp_path):
-    url = f"sqlite:///{tmp_path / 'data.db'}"
-    engine = schema.make_engine(url)
-    schema.upgrade(engine)
-    for kind, content in (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS)):
-        assert pipeline.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
-    add_coordinator(engine)
-    app = make_app(url)
-    dash_duo.start_server(app)
+    files = (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS))
+    dash_duo.start_server(app_with_files(f"sqlite:///{tmp_path / 'data.db'}", files))
 
     dash_duo.wait_for_page(dash_duo.server_url + PERIOD)
     until(lambda: "60" in _figures(dash_duo).split(), timeout=30)

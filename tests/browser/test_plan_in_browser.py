@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from dash.testing.wait import until
 
-from dashboard.data import schema
-from dashboard.ingest import pipeline
 from dashboard.web import ids
-from tests.browser.conftest import severe_logs, sign_in_in_browser
-from tests.helpers import add_coordinator, make_app
+from tests.browser.conftest import app_with_files, severe_logs, sign_in_in_browser
 
 CAMPS = """camp_code,camp_name,governorate,latitude,longitude,population,population_date
 A,Camp Alef,Dohuk,36.8,42.9,1000,2017-01-01
@@ -38,13 +35,8 @@ VIEW = "/coordinator?start=2017-02-01&end=2017-02-28"
 
 
 def test_a_rota_loaded_on_the_data_page_shows_its_misses_on_the_coordinators_page(dash_duo, tmp_path):
-    url = f"sqlite:///{tmp_path / 'plan.db'}"
-    engine = schema.make_engine(url)
-    schema.upgrade(engine)
-    for kind, content in (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS)):
-        assert pipeline.run(engine, kind, content.encode(), f"{kind}.csv", user="setup").loaded
-    add_coordinator(engine)
-    dash_duo.start_server(make_app(url))
+    files = (("camps", CAMPS), ("clinics", CLINICS), ("records", RECORDS))
+    dash_duo.start_server(app_with_files(f"sqlite:///{tmp_path / 'plan.db'}", files))
 
     sign_in_in_browser(dash_duo, "/coordinator/data?kind=rota")
     dash_duo.wait_for_element(f"#{ids.DATA_UPLOAD}", timeout=20)

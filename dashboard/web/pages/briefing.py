@@ -89,7 +89,10 @@ def _figures(figures: dict, reached_meaning: str):
 
 
 def _gaps_table(table, extra=()):
-    table = html.Table(cards.governorate_gaps_rows(table, extra), className="briefing-table", id=ids.BRIEFING_GAPS)
+    wide = " briefing-table-wide" if extra else ""  # (ten columns: sized by the window's width too)
+    table = html.Table(
+        cards.governorate_gaps_rows(table, extra), className="briefing-table" + wide, id=ids.BRIEFING_GAPS
+    )
     return cards.scrolling(table, _("Coverage gaps by governorate"))
 
 
