@@ -382,35 +382,50 @@ class Summary:
             {c: self._column(name, c) if mask is None else self._column(name, c)[mask] for c in columns}
         )
 
-    def table(self, by: str) -> pd.DataFrame:
+    def table(self, by: str, weeks: int | None = None, rows: int | None = None) -> pd.DataFrame:
         """One table: by governorate, month or week (of each governorate), unit (and week), the missed visits, the
-        silent units or the camps missed weeks running; dates as datetime64."""
-        if by not in self._tables:
-            table = self._make(by)
+        silent units or the camps missed weeks running; dates as datetime64. `weeks`: only the period's latest weeks
+        (by week or unit); `rows`: only the latest missed visits (what a page shows, made from those rows only)."""
+        key = f"{by}/{weeks}/{rows}"
+        if key not in self._tables:
+            table = self._make(by, weeks, rows)
             if "governorate" in table:  # (a position in `governorates` until here: whole numbers group fastest)
                 table["governorate"] = self._governorates[table["governorate"].to_numpy("int64")]
-            self._tables[by] = table
-        return self._tables[by]
+            self._tables[key] = table
+        return self._tables[key]
 
-    def _make(self, by: str) -> pd.DataFrame:
+    def _since(self, name: str, day: int) -> np.ndarray | None:
+        """The rows of a part from `day` on (all of them: None)."""
+        days = self._column(name, "day")
+        return None if not len(days) or days[0] >= day else days >= day
+
+    def _make(self, by: str, weeks: int | None = None, rows: int | None = None) -> pd.DataFrame:
         if by in GROUPS:
             keys = GROUPS[by]
-            out = rates(self._part("plans", [*keys, "done"]), self._part("extra", keys), keys)
+            last = _day(self.as_of)
+            since = last - ((last + 3) % 7 - self.index.first_day) % 7 - 7 * (weeks - 1) if weeks else -(1 << 40)
+            plans = self._part("plans", [*keys, "done"], self._since("plans", since))
+            out = rates(plans, self._part("extra", keys, self._since("extra", since)), keys)
             if by in ("governorate", "week"):
-                seen = self._part("seen", [*keys, "delay"])
+                seen = self._part("seen", [*keys, "delay"], self._since("seen", since))
                 how = "left" if by == "week" else "outer"
                 out = out.merge(timeliness(seen, self.deadline_days, keys), on=keys, how=how)
             return _dated(out)
         if by == "misses":
             missed = ~self._column("plans", "done")
+            if rows is not None:  # the latest: from the last of them back to the whole day of the rows-th
+                at = np.flatnonzero(missed)[-rows:]
+                if len(at):
+                    missed = missed & (self._column("plans", "day") >= self._column("plans", "day")[at[0]])
             table = self._part("plans", ["day", "clinic_id", "camp_id", "governorate", "week"], missed)
-            return _dated(table.sort_values(["day", "clinic_id", "camp_id"], ascending=[False, True, True]))
+            table = table.sort_values(["day", "clinic_id", "camp_id"], ascending=[False, True, True])
+            return _dated(table if rows is None else table.head(rows))
         if by == "silent":
             since = _day(self.as_of) - self.silent_days + 1
             window = self._part("plans", ["day", "clinic_id", "done"], self._column("plans", "day") >= since)
             units = window["clinic_id"].unique().astype("int64")
-            last = self.index.last_visit(units, _day(self.as_of))
-            last_visit = pd.Series(_dates(last), index=units, dtype="datetime64[ns]")
+            last_days = self.index.last_visit(units, _day(self.as_of))
+            last_visit = pd.Series(_dates(last_days), index=units, dtype="datetime64[ns]")
             return silent_units(_dated(window), last_visit, self.as_of, self.silent_days)
         if by == "running":
             return missed_running(self._part("plans", ["camp_id", "week", "done"]), self.index.first_day)

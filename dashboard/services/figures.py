@@ -261,16 +261,13 @@ def completeness_table(
 ) -> pd.DataFrame:
     """One of the plan's tables (COMPLETENESS_COLUMNS[by]) with the names of its governorates, units and camps: by
     governorate, month or week (of each governorate), unit (and week), the missed visits, the silent units, the
-    camps missed weeks running; only its first `rows` rows, or its latest `weeks` weeks, when given (what a page
-    shows). Its summary is cached, and the table made once in it."""
+    camps missed weeks running; only its latest `rows` missed visits, or the period's latest `weeks` weeks, when
+    given (what a page shows). Its summary is cached, and the table made once in it."""
     keys = [key for key, _header, _tag in COMPLETENESS_COLUMNS[by]]
     found = completeness(engine, f, settings)
     if found is None:
         return pd.DataFrame(columns=keys)
-    table = found.table(by)
-    if weeks is not None and "week" in table and len(table):
-        table = table[table["week"].isin(np.sort(table["week"].unique())[-weeks:])]
-    table = (table if rows is None else table.head(rows)).copy()
+    table = found.table(by, weeks, rows).copy()
     camps_, units_ = names_by_id(engine)[:2]
     if "clinic_id" in table:
         table["unit_code"] = table["clinic_id"].map(units_["code"])

@@ -211,3 +211,15 @@ def test_the_coordinators_page_shows_the_plan_and_the_public_trends_page_only_it
     assert "Share of planned clinic visits made" in months
     assert "Team" not in months
     assert "Camp C" not in months
+
+
+def test_what_a_page_shows_is_the_head_or_the_latest_weeks_of_the_whole_table(planned, db_url):
+    """The page asks for the latest misses and weeks only, made from those rows: the same rows as the whole table's."""
+    settings = settings_for(db_url)
+    misses = figures.completeness_table(planned, PERIOD, settings, "misses")
+    pd.testing.assert_frame_equal(
+        figures.completeness_table(planned, PERIOD, settings, "misses", rows=2), misses.head(2)
+    )
+    units = figures.completeness_table(planned, PERIOD, settings, "unit")
+    latest = units[units["week"] == units["week"].max()].reset_index(drop=True)
+    pd.testing.assert_frame_equal(figures.completeness_table(planned, PERIOD, settings, "unit", weeks=1), latest)
