@@ -385,7 +385,10 @@ class Summary:
     def table(self, by: str, weeks: int | None = None, rows: int | None = None) -> pd.DataFrame:
         """One table: by governorate, month or week (of each governorate), unit (and week), the missed visits, the
         silent units or the camps missed weeks running; dates as datetime64. `weeks`: only the period's latest weeks
-        (by week or unit); `rows`: only the latest missed visits (what a page shows, made from those rows only)."""
+        (by week or unit); `rows`: only the first rows, of the missed visits the latest (what a page shows; the latest
+        misses made from those rows only)."""
+        if rows is not None and by != "misses":  # (the latest misses are made from those rows only)
+            return self.table(by, weeks).head(rows)
         key = f"{by}/{weeks}/{rows}"
         if key not in self._tables:
             table = self._make(by, weeks, rows)

@@ -74,8 +74,10 @@ def headline(found: dict, deadline_days: int):
     return html.P(" ".join(parts), className="plan-headline", id=ids.PLAN_HEADLINE)
 
 
-def silent_units(table: pd.DataFrame, days: int, f) -> html.Div:
-    """The units with planned visits and no report in the last `days` days: first on the page, in a warning box."""
+def silent_units(table: pd.DataFrame, days: int, f, total: int | None = None) -> html.Div:
+    """The units with planned visits and no report in the last `days` days (`table`, the first of `total`): first
+    on the page, in a warning box."""
+    total = len(table) if total is None else total
     if table.empty:
         return html.Div()
     items = [
@@ -103,8 +105,8 @@ def silent_units(table: pd.DataFrame, days: int, f) -> html.Div:
         )
         for r in table.head(LISTED).to_dict("records")
     ]
-    title = ngettext("{n} unit silent", "{n} units silent", len(table), n=len(table))
-    if len(table) > LISTED:
+    title = ngettext("{n} unit silent", "{n} units silent", total, n=total)
+    if total > LISTED:
         title += " " + _("(the {n} silent longest shown)", n=LISTED)
     return html.Div(
         [html.H3(title, className="plan-alert-title"), html.Ul(items)],
@@ -114,8 +116,9 @@ def silent_units(table: pd.DataFrame, days: int, f) -> html.Div:
     )
 
 
-def missed_running(table: pd.DataFrame, f) -> html.Div:
-    """Camps whose planned visits were all missed two weeks running or more."""
+def missed_running(table: pd.DataFrame, f, total: int | None = None) -> html.Div:
+    """Camps whose planned visits were all missed two weeks running or more (`table`, the first of `total`)."""
+    total = len(table) if total is None else total
     if table.empty:
         return html.Div()
     items = [
@@ -141,10 +144,10 @@ def missed_running(table: pd.DataFrame, f) -> html.Div:
     title = ngettext(
         "{n} camp missed two weeks running or more",
         "{n} camps missed two weeks running or more",
-        len(table),
-        n=len(table),
+        total,
+        n=total,
     )
-    if len(table) > LISTED:
+    if total > LISTED:
         title += " " + _("(the {n} latest shown)", n=LISTED)
     return html.Div(
         [html.H3(title, className="plan-alert-title"), html.Ul(items)], className="plan-alert", id=ids.PLAN_RUNNING

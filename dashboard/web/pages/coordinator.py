@@ -363,11 +363,17 @@ def _plan_part(query: dict):
     if not isinstance(found, tuple):
         return found
     engine, settings, f, summary = found
+
+    def listed(by: str):  # the first of a list, and how long it is
+        return figures.completeness_table(engine, f, settings, by, rows=plan.LISTED), len(summary.table(by))
+
+    silent, silent_count = listed("silent")
+    running, running_count = listed("running")
     return html.Div(
         [
-            plan.silent_units(figures.completeness_table(engine, f, settings, "silent"), settings.silent_days, f),
+            plan.silent_units(silent, settings.silent_days, f, silent_count),
             plan.headline(summary, settings.report_deadline_days),
-            plan.missed_running(figures.completeness_table(engine, f, settings, "running"), f),
+            plan.missed_running(running, f, running_count),
             plan.governorate_table(
                 figures.completeness_table(engine, f, settings, "governorate"),
                 settings.report_deadline_days,
