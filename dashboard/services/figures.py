@@ -295,12 +295,21 @@ def has_rota(engine) -> bool:
 @cached
 def public_completeness(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame:
     """What the public may know of the plan: the share of planned visits made per governorate and month, nothing by
-    unit, camp, week or day (visit schedules are for coordinators), over the public's whole weeks."""
+    unit, camp, week or day (visit schedules are for coordinators), over the public's whole weeks; a month is whole
+    weeks too, each in the month of its fourth day (as the public's other monthly figures)."""
     if audience.public:
         f = policy.public_filters(f, audience)
-    table = completeness_table(engine, replace(f, camp=None, clinic=None), settings, "month")
+    weeks = completeness_table(engine, replace(f, camp=None, clinic=None), settings, "week")
+    month = pd.to_datetime(weeks["week"]) + pd.Timedelta(days=3)
+    table = (
+        weeks.assign(month=month.dt.to_period("M").dt.start_time.dt.date)
+        .groupby(["month", "governorate", "governorate_name"], as_index=False)[["planned", "made"]]
+        .sum()
+    )
+    table = table[table["planned"] > 0]
+    table["completeness"] = (table["made"] / table["planned"]).round(4)
     keys = [key for key, _header, _tag in PUBLIC_COMPLETENESS_COLUMNS]
-    return table[table["planned"] > 0][keys].reset_index(drop=True)
+    return table[keys].sort_values(["governorate", "month"]).reset_index(drop=True)
 
 
 @cached

@@ -101,8 +101,8 @@ def test_the_public_sees_completeness_by_governorate_and_month_only(planned, db_
     assert list(public.columns) == ["month", "governorate", "governorate_name", "completeness"]
     assert set(public["governorate"]) == {"IQ-DA", "IQ-AN"}
     shares = {(r["governorate"], r["month"].isoformat()): r["completeness"] for r in public.to_dict("records")}
-    assert shares[("IQ-DA", "2017-01-01")] == 0.5  # Monday made, Tuesday missed
-    assert shares[("IQ-DA", "2017-02-01")] == 1.0
+    # whole weeks, each in the month of its fourth day: the week of Monday 30 January is February's
+    assert shares == {("IQ-DA", "2017-02-01"): 0.75, ("IQ-AN", "2017-02-01"): round(1 / 3, 4)}
 
 
 def test_no_rota_no_plan(real, db_url):
