@@ -106,14 +106,7 @@ def silent_units(table: pd.DataFrame, days: int, f, total: int | None = None) ->
         for r in table.head(LISTED).to_dict("records")
     ]
     title = ngettext("{n} unit silent", "{n} units silent", total, n=total)
-    if total > LISTED:
-        title += " " + _("(the {n} silent longest shown)", n=LISTED)
-    return html.Div(
-        [html.H3(title, className="plan-alert-title"), html.Ul(items)],
-        className="plan-alert",
-        role="alert",
-        id=ids.PLAN_SILENT,
-    )
+    return _box(title, items, total, _("(the {n} silent longest shown)", n=LISTED), ids.PLAN_SILENT, urgent=True)
 
 
 def missed_running(table: pd.DataFrame, f, total: int | None = None) -> html.Div:
@@ -147,11 +140,15 @@ def missed_running(table: pd.DataFrame, f, total: int | None = None) -> html.Div
         total,
         n=total,
     )
-    if total > LISTED:
-        title += " " + _("(the {n} latest shown)", n=LISTED)
-    return html.Div(
-        [html.H3(title, className="plan-alert-title"), html.Ul(items)], className="plan-alert", id=ids.PLAN_RUNNING
-    )
+    return _box(title, items, total, _("(the {n} latest shown)", n=LISTED), ids.PLAN_RUNNING)
+
+
+def _box(title: str, items: list, total: int, more: str, box_id: str, urgent: bool = False) -> html.Div:
+    """A warning box of the plan: its title (and `more` when the list holds only the first LISTED of `total`) and
+    the list; `urgent`: announced to a screen reader as it arrives."""
+    named: dict[str, Any] = {"role": "alert"} if urgent else {}
+    heading = html.H3(title + (" " + more if total > LISTED else ""), className="plan-alert-title")
+    return html.Div([heading, html.Ul(items)], className="plan-alert", id=box_id, **named)
 
 
 def _camp_href(code: str, start, end) -> str:
