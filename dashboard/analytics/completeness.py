@@ -22,8 +22,14 @@ KEYS = ["clinic_id", "camp_id"]
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
-def _days(values) -> np.ndarray:
-    return pd.to_datetime(pd.Series(values)).to_numpy().astype("datetime64[D]").astype("int64")
+def _week_start(day, first_day: int):
+    """The first day of each day number's week (weeks start on `first_day`, 0 Monday; day 0 was a Thursday)."""
+    return day - ((day + 3) % 7 - first_day) % 7
+
+
+def _on_time(delay: np.ndarray, deadline_days: int) -> np.ndarray:
+    """Which visits were reported within the deadline (delay: days from the visit to its report, -1 not known)."""
+    return (delay >= 0) & (delay <= deadline_days)
 
 
 def planned_visits(rota: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -37,9 +43,9 @@ def planned_visits(rota: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataF
             {"clinic_id": "int64", "camp_id": "int64"}
         )
     mask = rota["weekdays"].to_numpy(dtype="int64")
-    lo = np.maximum(_days(rota["valid_from"]), lo_all)
+    lo = np.maximum(_day_numbers(pd.to_datetime(rota["valid_from"])), lo_all)
     until = pd.to_datetime(rota["valid_to"])
-    hi = np.where(until.isna(), hi_all, np.minimum(_days(until.fillna(pd.Timestamp(end))), hi_all))
+    hi = np.where(until.isna(), hi_all, np.minimum(_day_numbers(until.fillna(pd.Timestamp(end))), hi_all))
     clinic, camp = rota["clinic_id"].to_numpy("int64"), rota["camp_id"].to_numpy("int64")
     parts = []
     for day in range(7):  # each weekday's visits are a progression of 7 days from the first one in the row's period
@@ -94,7 +100,7 @@ def match(planned: pd.DataFrame, visits: pd.DataFrame, first_day: int = 0) -> tu
 
     def ranked(pair: np.ndarray, day: np.ndarray, keep: np.ndarray) -> np.ndarray:
         """Keys (pair, week, rank of the day in its pair's week) of the rows kept; -1 for the others."""
-        week = day - ((day + 3) % 7 - first_day) % 7  # (day 0 was a Thursday, weekday 3)
+        week = _week_start(day, first_day)
         rows = np.flatnonzero(keep)
         order = rows[np.lexsort((day[rows], week[rows], pair[rows]))]
         group = pair[order] * span + week[order]
@@ -190,7 +196,7 @@ def timeliness(visits: pd.DataFrame, deadline_days: int, by: list[str]) -> pd.Da
     keys, (rows,) = _groups([visits], by)
     n = len(keys)
     known = np.bincount(rows, weights=delay >= 0, minlength=n).astype("int64")
-    on_time = np.bincount(rows, weights=(delay >= 0) & (delay <= deadline_days), minlength=n).astype("int64")
+    on_time = np.bincount(rows, weights=_on_time(delay, deadline_days), minlength=n).astype("int64")
     return keys.assign(reported=known, on_time=on_time, timeliness=_share(on_time, known))
 
 
@@ -252,7 +258,7 @@ def missed_running(matched: pd.DataFrame, first_day: int = 0, weeks: int = 2) ->
 class PlanIndex:
     """Every planned visit of the data, matched once (per data version and week start) with every visit, kept
     sorted by day with the unplanned visits and every visit's report delay, so that a filter change is slices and
-    counts (`summarise`), not a new match of millions of rows. Planned visits run from the data's first day to its
+    counts (`Summary`), not a new match of millions of rows. Planned visits run from the data's first day to its
     last (`as_of`): before the first record nothing was reported yet, after the last nothing is due yet."""
 
     def __init__(self, rota: pd.DataFrame, visits: pd.DataFrame, first: dt.date, as_of: dt.date, first_day: int = 0):
@@ -275,13 +281,17 @@ class PlanIndex:
     def last_visit(self, clinic_ids: np.ndarray, day: int) -> np.ndarray:
         """Each unit's last visit day on or before `day`, or -1."""
         keys = self._unit_days
-        at = np.searchsorted(keys, clinic_ids * (1 << 20) + day, side="right") - 1
-        found = (at >= 0) & (keys[np.maximum(at, 0)] >> 20 == clinic_ids) if len(keys) else np.zeros(0, bool)
-        return (
-            np.where(found, keys[np.maximum(at, 0)] & ((1 << 20) - 1), -1)
-            if len(keys)
-            else np.full(len(clinic_ids), -1)
-        )
+        if not len(keys):
+            return np.full(len(clinic_ids), -1)
+        at = np.maximum(np.searchsorted(keys, clinic_ids * (1 << 20) + day, side="right") - 1, 0)
+        found = (keys[at] >> 20) == clinic_ids
+        return np.where(found, keys[at] & ((1 << 20) - 1), -1)
+
+    def camps_all_missed(self, start: dt.date, end: dt.date) -> set[int]:
+        """The camps (ids) with visits planned from `start` to `end`, none of them made."""
+        lo, hi = np.searchsorted(self.plans["day"], [_day(start), _day(end) + 1])
+        camps, done = self.plans["camp_id"][lo:hi], self.plans["done"][lo:hi]
+        return set(camps.tolist()) - set(camps[done].tolist())
 
 
 def _columns(table: pd.DataFrame, **extra) -> dict[str, np.ndarray]:
@@ -306,12 +316,6 @@ def _slice(columns: dict[str, np.ndarray], start: int, end: int, keep) -> dict[s
     rows = {name: values[lo:hi] for name, values in columns.items()}
     mask = keep(rows["camp_id"], rows["clinic_id"])
     return rows if mask is None else {name: values[mask] for name, values in rows.items()}
-
-
-def _frame(rows: dict[str, np.ndarray]) -> pd.DataFrame:
-    frame = pd.DataFrame({k: v for k, v in rows.items() if k != "day"})
-    frame.insert(0, "date", (_EPOCH + rows["day"].astype("timedelta64[D]")).astype("datetime64[ns]"))
-    return frame
 
 
 GROUPS = {  # the tables of counts a Summary makes, by what their rows are
@@ -352,7 +356,7 @@ class Summary:
         self.planned, self.made, self.unplanned = len(done), int(done.sum()), len(self._rows["extra"]["day"])
         self.completeness = round(self.made / self.planned, 4) if self.planned else None
         known = int((delay >= 0).sum())
-        self.timeliness = round(int(((delay >= 0) & (delay <= deadline_days)).sum()) / known, 4) if known else None
+        self.timeliness = round(int(_on_time(delay, deadline_days).sum()) / known, 4) if known else None
         self._tables: dict[str, pd.DataFrame] = {}
 
     def __deepcopy__(self, memo) -> Summary:
@@ -369,7 +373,7 @@ class Summary:
         if column not in rows:
             day = rows["day"]
             if column == "week":
-                rows[column] = day - ((day + 3) % 7 - self.index.first_day) % 7
+                rows[column] = _week_start(day, self.index.first_day)
             elif column == "month":
                 rows[column] = (_EPOCH + day.astype("timedelta64[D]")).astype("datetime64[M]").astype("int64")
             elif column == "governorate":
@@ -406,7 +410,7 @@ class Summary:
         if by in GROUPS:
             keys = GROUPS[by]
             last = _day(self.as_of)
-            since = last - ((last + 3) % 7 - self.index.first_day) % 7 - 7 * (weeks - 1) if weeks else -(1 << 40)
+            since = _week_start(last, self.index.first_day) - 7 * (weeks - 1) if weeks else -(1 << 40)
             plans = self._part("plans", [*keys, "done"], self._since("plans", since))
             out = rates(plans, self._part("extra", keys, self._since("extra", since)), keys)
             if by in ("governorate", "week"):

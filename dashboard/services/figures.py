@@ -125,15 +125,7 @@ def planned_but_missed(engine, f: Filters, days: int, first_day: int = 0) -> fro
     index = plan_index(engine, first_day) if has_rota(engine) else None
     if index is None or not len(index):
         return frozenset()
-    window = replace(f, start=max(f.start, f.end - dt.timedelta(days=days - 1)))
-    lo, hi = np.searchsorted(index.plans["day"], [_day(window.start), _day(window.end) + 1])
-    camps_, done = index.plans["camp_id"][lo:hi], index.plans["done"][lo:hi]
-    planned, made = set(camps_.tolist()), set(camps_[done].tolist())
-    return frozenset(int(c) for c in planned - made)
-
-
-def _day(day: dt.date) -> int:
-    return (day - dt.date(1970, 1, 1)).days
+    return frozenset(index.camps_all_missed(max(f.start, f.end - dt.timedelta(days=days - 1)), f.end))
 
 
 @cached(kept=True)
@@ -272,8 +264,6 @@ def completeness_table(
     if "clinic_id" in table:
         table["unit_code"] = table["clinic_id"].map(units_["code"])
         table["unit_name"] = table["clinic_id"].map(units_["name"])
-        if "governorate" not in table:
-            table["governorate"] = table["clinic_id"].map(units_["governorate"])
     if "camp_id" in table:
         table["camp_code"] = table["camp_id"].map(camps_["code"])
         table["camp_name"] = table["camp_id"].map(camps_["name"])

@@ -74,10 +74,9 @@ def headline(found: dict, deadline_days: int):
     return html.P(" ".join(parts), className="plan-headline", id=ids.PLAN_HEADLINE)
 
 
-def silent_units(table: pd.DataFrame, days: int, f, total: int | None = None) -> html.Div:
+def silent_units(table: pd.DataFrame, days: int, f, total: int) -> html.Div:
     """The units with planned visits and no report in the last `days` days (`table`, the first of `total`): first
     on the page, in a warning box."""
-    total = len(table) if total is None else total
     if table.empty:
         return html.Div()
     items = [
@@ -103,15 +102,14 @@ def silent_units(table: pd.DataFrame, days: int, f, total: int | None = None) ->
                 ),
             ]
         )
-        for r in table.head(LISTED).to_dict("records")
+        for r in table.to_dict("records")
     ]
     title = ngettext("{n} unit silent", "{n} units silent", total, n=total)
     return _box(title, items, total, _("(the {n} silent longest shown)", n=LISTED), ids.PLAN_SILENT, urgent=True)
 
 
-def missed_running(table: pd.DataFrame, f, total: int | None = None) -> html.Div:
+def missed_running(table: pd.DataFrame, f, total: int) -> html.Div:
     """Camps whose planned visits were all missed two weeks running or more (`table`, the first of `total`)."""
-    total = len(table) if total is None else total
     if table.empty:
         return html.Div()
     items = [
@@ -132,7 +130,7 @@ def missed_running(table: pd.DataFrame, f, total: int | None = None) -> html.Div
                 ),
             ]
         )
-        for r in table.head(LISTED).to_dict("records")
+        for r in table.to_dict("records")
     ]
     title = ngettext(
         "{n} camp missed two weeks running or more",
@@ -167,9 +165,8 @@ def heat_table(table: pd.DataFrame, f):
     colour; a cell with misses links to the page for that unit and week, which lists them."""
     if table.empty or not (table["planned"] > 0).any():
         return cards.empty_state(_("No visit was planned in this period for these filters."))
-    table = table[table["planned"] > 0]
-    weeks = sorted(table["week"].unique())[-HEAT_WEEKS:]
-    table = table[table["week"].isin(weeks)]
+    table = table[table["planned"] > 0]  # (the period's latest HEAT_WEEKS weeks: completeness_table's `weeks`)
+    weeks = sorted(table["week"].unique())
     misses = table.groupby("unit_code")["missed"].sum().sort_values(ascending=False, kind="stable")
     shown = list(misses.index[:HEAT_UNITS])
     table = table[table["unit_code"].isin(shown)]
