@@ -247,7 +247,9 @@ def completeness():
     engine, settings = runtime.engine(), runtime.settings()
     if asked.audience.public:
         if by != "month":
-            raise ApiError(401, "sign in as a coordinator to read completeness by anything but governorate and month")
+            raise ApiError(
+                401, f"by={by} is for coordinators: sign in, or use by=month (each governorate and month)", "by"
+            )
         table, columns = (
             figures.public_completeness(engine, asked.f, asked.audience, settings),
             (figures.PUBLIC_COMPLETENESS_COLUMNS),
