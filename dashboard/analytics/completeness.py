@@ -226,57 +226,108 @@ def missed_running(matched: pd.DataFrame, first_day: int = 0, weeks: int = 2) ->
         return pd.DataFrame(columns=columns)
     week = matched["week"] if "week" in matched else periods.week_start(matched["date"], first_day)
     day = week.to_numpy("int64") if pd.api.types.is_integer_dtype(week) else _day_numbers(week)
-    # each camp's weeks in order, weeks counted from the first (weeks start 7 days apart: few values to count)
+    camp, done = matched["camp_id"].to_numpy("int64"), matched["done"].to_numpy(bool)
+    # each camp's weeks as one whole number, counted from the first week: camp * span + week
     first = int(day.min())
-    keys, (rows,) = _groups(
-        [pd.DataFrame({"camp_id": matched["camp_id"].to_numpy("int64"), "w": (day - first) // 7})], ["camp_id", "w"]
-    )
-    planned = np.bincount(rows, minlength=len(keys))
-    made = np.bincount(rows, weights=matched["done"].to_numpy(float), minlength=len(keys))
-    g_camp, g_week = keys["camp_id"].to_numpy("int64"), keys["w"].to_numpy("int64") * 7 + first
-    missed_all = made == 0
-    follows = np.r_[False, (g_camp[1:] == g_camp[:-1]) & (g_week[1:] - g_week[:-1] == 7) & missed_all[:-1]]
-    starts = missed_all & ~follows
-    run = np.cumsum(starts)[missed_all]  # each missed week's run
-    _unique, first_at, length = np.unique(run, return_index=True, return_counts=True)
-    at = np.flatnonzero(missed_all)
-    first_row, last_row = at[first_at], at[first_at + length - 1]
-    missed = np.add.reduceat(planned[at], first_at) if len(at) else np.zeros(0, dtype="int64")
+    n = (day - first) // 7
+    span = int(n.max()) + 1
+    key = camp * span + n
+    # the weeks with a miss (few: most planned visits are made), and among them those with nothing made
+    missed_keys, missed = np.unique(key[~done], return_counts=True)
+    made_keys = key[done]
+    if (int(camp.max()) + 1) * span <= DENSE_GROUPS:
+        made_week = np.zeros((int(camp.max()) + 1) * span, dtype=bool)
+        made_week[made_keys] = True
+        all_missed = ~made_week[missed_keys]
+    else:
+        all_missed = ~np.isin(missed_keys, made_keys)
+    keys, missed = missed_keys[all_missed], missed[all_missed]
+    g_camp, g_week = keys // span, (keys % span) * 7 + first
+    follows = np.r_[False, keys[1:] - keys[:-1] == 1] & np.r_[False, g_camp[1:] == g_camp[:-1]]
+    first_at = np.flatnonzero(~follows)
+    length = np.diff(np.r_[first_at, len(keys)])
+    last_at = first_at + length - 1
     found = pd.DataFrame(
         {
-            "camp_id": g_camp[first_row],
-            "first_week": _dates(g_week[first_row]),
-            "last_week": _dates(g_week[last_row]),
+            "camp_id": g_camp[first_at],
+            "first_week": _dates(g_week[first_at]),
+            "last_week": _dates(g_week[last_at]),
             "weeks": length.astype("int64"),
-            "missed": missed.astype("int64"),
+            "missed": (np.add.reduceat(missed, first_at) if len(first_at) else missed[:0]).astype("int64"),
         }
     )
     found = found[found["weeks"] >= weeks].drop_duplicates("camp_id", keep="last")  # (runs are in week order)
     return found.sort_values(["last_week", "weeks"], ascending=False)[columns].reset_index(drop=True)
 
 
+MEASURES = ("planned", "made", "unplanned", "seen", "reported", "on_time")  # the index's counts by day
+
+
 class PlanIndex:
     """Every planned visit of the data, matched once (per data version and week start) with every visit, kept
     sorted by day with the unplanned visits and every visit's report delay, so that a filter change is slices and
-    counts (`Summary`), not a new match of millions of rows. Planned visits run from the data's first day to its
-    last (`as_of`): before the first record nothing was reported yet, after the last nothing is due yet."""
+    counts (`Summary`), not a new match of millions of rows; and the counts of each day and governorate added up
+    day after day (`daily`), so that a period's totals, or its counts by governorate, week or month, are
+    differences of two rows of sums, whatever its length. Planned visits run from the data's first day to its last
+    (`as_of`): before the first record nothing was reported yet, after the last nothing is due yet.
+    `governorate_by_camp`: each camp's governorate (a position in a list of them), by camp id."""
 
-    def __init__(self, rota: pd.DataFrame, visits: pd.DataFrame, first: dt.date, as_of: dt.date, first_day: int = 0):
+    def __init__(
+        self,
+        rota: pd.DataFrame,
+        visits: pd.DataFrame,
+        first: dt.date,
+        as_of: dt.date,
+        first_day: int = 0,
+        governorate_by_camp: np.ndarray | None = None,
+    ):
         self.first_day, self.as_of = first_day, as_of
         planned = planned_visits(rota, first, as_of)
         matched, unplanned = match(planned, visits, first_day)
-        self.plans = _columns(matched, done=matched["done"].to_numpy(bool))
-        self.unplanned = _columns(unplanned)
         delay = (visits["reported_on"] - visits["date"]).dt.days
-        self.visits = _columns(visits.reset_index(drop=True), delay=delay.fillna(-1).to_numpy("int64"))
+        tables = (matched, unplanned, visits.reset_index(drop=True))
+        camps = max((int(t["camp_id"].max()) + 1 for t in tables if len(t)), default=1)
+        gov = np.zeros(camps, dtype="int64")
+        if governorate_by_camp is not None:
+            gov[: min(camps, len(governorate_by_camp))] = governorate_by_camp[:camps]
+        self.governorates = int(gov.max()) + 1 if len(gov) else 1
+        self.plans = _columns(matched, gov, first_day, done=matched["done"].to_numpy(bool))
+        self.unplanned = _columns(unplanned, gov, first_day)
+        self.visits = _columns(visits.reset_index(drop=True), gov, first_day, delay=delay.fillna(-1).to_numpy("int64"))
         # each unit's visit days in order, for its last visit on or before a day (silent units)
         self._unit_days = np.sort(self.visits["clinic_id"] * (1 << 20) + self.visits["day"])
+        days = np.concatenate([self.plans["day"], self.visits["day"]])
+        self.first_number = int(days.min()) if len(days) else 0
+        self.days = int(days.max()) - self.first_number + 1 if len(days) else 0
+        self._daily: dict[int, dict[str, np.ndarray]] = {}
 
     def __deepcopy__(self, memo) -> PlanIndex:
         return self  # never changed once built: the results cache hands the same index to every caller
 
     def __len__(self) -> int:
         return len(self.plans["day"])
+
+    def daily(self, deadline_days: int) -> dict[str, np.ndarray]:
+        """Each of MEASURES counted by day and governorate and added up day after day: row i holds the counts of the
+        days before first_number + i (row 0 is zeros), a column per governorate. Made once per deadline."""
+        if deadline_days not in self._daily:
+            cells = (self.days + 1) * self.governorates
+
+            def added_up(rows: dict[str, np.ndarray], weights=None) -> np.ndarray:
+                at = (rows["day"] - self.first_number + 1) * self.governorates + rows["governorate"]
+                counts = np.bincount(at, weights=weights, minlength=cells).astype("int64")
+                return np.cumsum(counts.reshape(self.days + 1, self.governorates), axis=0)
+
+            delay = self.visits["delay"]
+            self._daily[deadline_days] = {
+                "planned": added_up(self.plans),
+                "made": added_up(self.plans, self.plans["done"]),
+                "unplanned": added_up(self.unplanned),
+                "seen": added_up(self.visits),
+                "reported": added_up(self.visits, delay >= 0),
+                "on_time": added_up(self.visits, _on_time(delay, deadline_days)),
+            }
+        return self._daily[deadline_days]
 
     def last_visit(self, clinic_ids: np.ndarray, day: int) -> np.ndarray:
         """Each unit's last visit day on or before `day`, or -1."""
@@ -294,13 +345,16 @@ class PlanIndex:
         return set(camps.tolist()) - set(camps[done].tolist())
 
 
-def _columns(table: pd.DataFrame, **extra) -> dict[str, np.ndarray]:
-    """A table of date, clinic_id and camp_id as arrays sorted by day (day numbers)."""
+def _columns(table: pd.DataFrame, gov: np.ndarray, first_day: int, **extra) -> dict[str, np.ndarray]:
+    """A table of date, clinic_id and camp_id as arrays sorted by day (day numbers), with each row's week (its first
+    day) and governorate (`gov`, by camp id)."""
     day = _day_numbers(table["date"]) if len(table) else np.zeros(0, dtype="int64")
     order = np.argsort(day, kind="stable")
     out = {"day": day[order]}
     out["clinic_id"] = table["clinic_id"].to_numpy("int64")[order]
     out["camp_id"] = table["camp_id"].to_numpy("int64")[order]
+    out["week"] = _week_start(out["day"], first_day)
+    out["governorate"] = gov[out["camp_id"]]
     for name, values in extra.items():
         out[name] = np.asarray(values)[order]
     return out
@@ -310,54 +364,62 @@ def _day(day: dt.date) -> int:
     return int((np.datetime64(day, "D") - _EPOCH).astype("int64"))
 
 
-def _slice(columns: dict[str, np.ndarray], start: int, end: int, keep) -> dict[str, np.ndarray]:
-    """The rows from day `start` to `end` that `keep(camp_ids, clinic_ids)` keeps."""
-    lo, hi = np.searchsorted(columns["day"], [start, end + 1])
-    rows = {name: values[lo:hi] for name, values in columns.items()}
-    mask = keep(rows["camp_id"], rows["clinic_id"])
-    return rows if mask is None else {name: values[mask] for name, values in rows.items()}
-
-
 GROUPS = {  # the tables of counts a Summary makes, by what their rows are
     "governorate": ["governorate"],
     "month": ["governorate", "month"],
     "week": ["governorate", "week"],
     "unit": ["clinic_id", "week"],
 }
+_COUNTS = ["planned", "made", "unplanned", "missed", "reported", "on_time"]
 
 
 class Summary:
-    """The plan against what happened from `start` to `end`, for the rows `keep(camp_ids, clinic_ids)` keeps (a
-    mask, or None for all), read from an index: the totals at once, each table (`table(by)`: the functions above on
-    the period's rows, in whole numbers until the result) when first asked for. Never changed once made but for
-    the tables it adds: the results cache hands the same summary to every caller."""
+    """The plan against what happened from `start` to `end`, read from an index, for the governorates `chosen`
+    (positions; None for all) and the rows `keep(camp_ids, clinic_ids)` keeps (a mask; None for all). Without
+    `keep`, the totals and the tables by governorate, week and month are differences of the index's daily sums;
+    with it (a camp, a unit), and for the other tables, the period's rows are sliced and counted (in whole numbers
+    until the result), each table when first asked for (`table(by)`). Never changed once made but for the tables it
+    adds: the results cache hands the same summary to every caller."""
 
     def __init__(
         self,
         index: PlanIndex,
         start: dt.date,
         end: dt.date,
-        governorate_by_camp: np.ndarray,
         governorates: list[str],
-        keep=lambda camps, clinics: None,
+        chosen: list[int] | None = None,
+        keep=None,
         deadline_days: int = 7,
         silent_days: int = 14,
     ):
         self.index, self.deadline_days, self.silent_days = index, deadline_days, silent_days
         self.as_of = min(end, index.as_of)
-        lo, hi = _day(start), _day(self.as_of)
-        self._gov, self._governorates = governorate_by_camp, np.asarray(governorates, dtype=object)
-        self._rows = {
-            "plans": _slice(index.plans, lo, hi, keep),
-            "extra": _slice(index.unplanned, lo, hi, keep),
-            "seen": _slice(index.visits, lo, _day(end), keep),
-        }
-        done, delay = self._rows["plans"]["done"], self._rows["seen"]["delay"]
-        self.planned, self.made, self.unplanned = len(done), int(done.sum()), len(self._rows["extra"]["day"])
-        self.completeness = round(self.made / self.planned, 4) if self.planned else None
-        known = int((delay >= 0).sum())
-        self.timeliness = round(int(_on_time(delay, deadline_days).sum()) / known, 4) if known else None
+        self._lo, self._hi, self._end = _day(start), _day(self.as_of), _day(end)
+        self._governorates = np.asarray(governorates, dtype=object)
+        self._chosen = np.ones(max(index.governorates, len(governorates)), dtype=bool)
+        if chosen is not None:
+            self._chosen[:] = False
+            self._chosen[np.asarray(chosen, dtype="int64")] = True
+        self._keep = keep
+        self._slices: dict[tuple, dict[str, np.ndarray]] = {}
         self._tables: dict[str, pd.DataFrame] = {}
+        if keep is None:
+            sums = self._sums(np.array([self._lo, self._hi + 1]))
+            seen = self._sums(np.array([self._lo, self._end + 1]))
+            total = {m: int(sums[m][0].sum()) for m in ("planned", "made", "unplanned")}
+            total |= {m: int(seen[m][0].sum()) for m in ("reported", "on_time")}
+        else:
+            done, delay = self._rows("plans")["done"], self._rows("seen")["delay"]
+            total = {
+                "planned": len(done),
+                "made": int(done.sum()),
+                "unplanned": len(self._rows("extra")["day"]),
+                "reported": int((delay >= 0).sum()),
+                "on_time": int(_on_time(delay, deadline_days).sum()),
+            }
+        self.planned, self.made, self.unplanned = total["planned"], total["made"], total["unplanned"]
+        self.completeness = round(self.made / self.planned, 4) if self.planned else None
+        self.timeliness = round(total["on_time"] / total["reported"], 4) if total["reported"] else None
 
     def __deepcopy__(self, memo) -> Summary:
         return self
@@ -365,26 +427,40 @@ class Summary:
     def __getitem__(self, name: str):
         return getattr(self, name)
 
-    def _column(self, name: str, column: str) -> np.ndarray:
-        """One column of a part of the period's rows (plans, extra, seen), made when first asked for: its own, or
-        week (its first day, a day number), month (months since 1970) or governorate (the camp's, a position in
-        `governorates`)."""
-        rows = self._rows[name]
-        if column not in rows:
-            day = rows["day"]
-            if column == "week":
-                rows[column] = _week_start(day, self.index.first_day)
-            elif column == "month":
-                rows[column] = (_EPOCH + day.astype("timedelta64[D]")).astype("datetime64[M]").astype("int64")
-            elif column == "governorate":
-                gov = self._gov
-                rows[column] = gov[np.minimum(rows["camp_id"], len(gov) - 1)] if len(gov) else np.zeros(0, "int64")
-        return rows[column]
+    def _sums(self, bounds: np.ndarray) -> dict[str, np.ndarray]:
+        """The index's counts between consecutive day numbers of `bounds` (from one, up to the next, not included):
+        a row per interval, a column per governorate (those not chosen are zero)."""
+        index = self.index
+        at = np.clip(bounds - index.first_number, 0, index.days)
+        at = np.maximum.accumulate(at)  # (an empty interval where bounds run backwards)
+        out = {}
+        for name, added in index.daily(self.deadline_days).items():
+            counts = added[at[1:]] - added[at[:-1]]
+            counts[:, ~self._chosen[: counts.shape[1]]] = 0
+            out[name] = counts
+        return out
 
-    def _part(self, name: str, columns: list[str], mask: np.ndarray | None = None) -> pd.DataFrame:
-        return pd.DataFrame(
-            {c: self._column(name, c) if mask is None else self._column(name, c)[mask] for c in columns}
-        )
+    def _rows(self, name: str, since: int | None = None) -> dict[str, np.ndarray]:
+        """A part's rows (plans, extra, seen) of the period, from day `since` when given, that the filters keep."""
+        key = (name, since)
+        if key not in self._slices:
+            columns = {"plans": self.index.plans, "extra": self.index.unplanned, "seen": self.index.visits}[name]
+            lo = self._lo if since is None else max(self._lo, since)
+            hi = self._end if name == "seen" else self._hi
+            a, b = np.searchsorted(columns["day"], [lo, hi + 1])
+            rows = {c: values[a:b] for c, values in columns.items()}
+            mask = None if self._chosen.all() else self._chosen[rows["governorate"]]
+            if self._keep is not None:
+                kept = self._keep(rows["camp_id"], rows["clinic_id"])
+                mask = kept if mask is None else mask & kept
+            self._slices[key] = rows if mask is None else {c: values[mask] for c, values in rows.items()}
+        return self._slices[key]
+
+    def _part(self, name: str, columns: list[str], since: int | None = None, mask=None) -> pd.DataFrame:
+        rows = self._rows(name, since)
+        if "month" in columns and "month" not in rows:  # (months since 1970)
+            rows["month"] = (_EPOCH + rows["day"].astype("timedelta64[D]")).astype("datetime64[M]").astype("int64")
+        return pd.DataFrame({c: rows[c] if mask is None else rows[c][mask] for c in columns})
 
     def table(self, by: str, weeks: int | None = None, rows: int | None = None) -> pd.DataFrame:
         """One table: by governorate, month or week (of each governorate), unit (and week), the missed visits, the
@@ -401,42 +477,92 @@ class Summary:
             self._tables[key] = table
         return self._tables[key]
 
-    def _since(self, name: str, day: int) -> np.ndarray | None:
-        """The rows of a part from `day` on (all of them: None)."""
-        days = self._column(name, "day")
-        return None if not len(days) or days[0] >= day else days >= day
-
     def _make(self, by: str, weeks: int | None = None, rows: int | None = None) -> pd.DataFrame:
+        since = _week_start(self._hi, self.index.first_day) - 7 * (weeks - 1) if weeks else None
+        if by in GROUPS and self._keep is None and by != "unit":
+            return _dated(self._counted(by, since))
         if by in GROUPS:
             keys = GROUPS[by]
-            last = _day(self.as_of)
-            since = _week_start(last, self.index.first_day) - 7 * (weeks - 1) if weeks else -(1 << 40)
-            plans = self._part("plans", [*keys, "done"], self._since("plans", since))
-            out = rates(plans, self._part("extra", keys, self._since("extra", since)), keys)
+            out = rates(self._part("plans", [*keys, "done"], since), self._part("extra", keys, since), keys)
             if by in ("governorate", "week"):
-                seen = self._part("seen", [*keys, "delay"], self._since("seen", since))
-                how = "left" if by == "week" else "outer"
-                out = out.merge(timeliness(seen, self.deadline_days, keys), on=keys, how=how)
-            return _dated(out)
+                seen = self._part("seen", [*keys, "delay"], since)
+                out = out.merge(
+                    timeliness(seen, self.deadline_days, keys), on=keys, how="left" if by == "week" else "outer"
+                )
+            return _dated(_filled(out))
         if by == "misses":
-            missed = ~self._column("plans", "done")
+            plans = self._rows("plans")
+            missed = ~plans["done"]
             if rows is not None:  # the latest: from the last of them back to the whole day of the rows-th
                 at = np.flatnonzero(missed)[-rows:]
                 if len(at):
-                    missed = missed & (self._column("plans", "day") >= self._column("plans", "day")[at[0]])
-            table = self._part("plans", ["day", "clinic_id", "camp_id", "governorate", "week"], missed)
+                    missed = missed & (plans["day"] >= plans["day"][at[0]])
+            table = self._part("plans", ["day", "clinic_id", "camp_id", "governorate", "week"], mask=missed)
             table = table.sort_values(["day", "clinic_id", "camp_id"], ascending=[False, True, True])
             return _dated(table if rows is None else table.head(rows))
         if by == "silent":
-            since = _day(self.as_of) - self.silent_days + 1
-            window = self._part("plans", ["day", "clinic_id", "done"], self._column("plans", "day") >= since)
+            window = self._part("plans", ["day", "clinic_id", "done"], since=self._hi - self.silent_days + 1)
             units = window["clinic_id"].unique().astype("int64")
-            last_days = self.index.last_visit(units, _day(self.as_of))
+            last_days = self.index.last_visit(units, self._hi)
             last_visit = pd.Series(_dates(last_days), index=units, dtype="datetime64[ns]")
             return silent_units(_dated(window), last_visit, self.as_of, self.silent_days)
         if by == "running":
             return missed_running(self._part("plans", ["camp_id", "week", "done"]), self.index.first_day)
         raise ValueError(f"no table {by!r}")
+
+    def _counted(self, by: str, since: int | None) -> pd.DataFrame:
+        """A table by governorate, week or month from the index's daily sums: a row for each governorate (and week
+        or month) with a planned or unplanned visit in it (by governorate: or any visit)."""
+        lo = self._lo if since is None else max(self._lo, since)
+        columns = ["governorate", *([] if by == "governorate" else [by]), *_COUNTS[:4], "completeness"]
+        if by != "month":
+            columns = [*columns, *_COUNTS[4:], "timeliness"]
+        if self._hi < lo and by != "governorate":  # (a period after the data's last day: nothing was due)
+            return pd.DataFrame(columns=columns)
+        if by == "governorate":
+            starts = np.array([lo], dtype="int64")
+        elif by == "week":
+            starts = np.arange(_week_start(lo, self.index.first_day), self._hi + 1, 7, dtype="int64")
+        else:
+            months = np.arange(_month(lo), _month(self._hi) + 1, dtype="int64")
+            starts = (months.astype("datetime64[M]").astype("datetime64[D]") - _EPOCH).astype("int64")
+        plans = self._sums(np.r_[lo, starts[1:], self._hi + 1])
+        last = self._end + 1 if by == "governorate" else min(self._end + 1, int(starts[-1]) + 7)
+        seen = self._sums(np.r_[lo, starts[1:], last])
+        shown = plans["planned"] + plans["unplanned"] + (seen["seen"] if by == "governorate" else 0) > 0
+        govs, bins = np.nonzero(shown.T)  # (governorate first, then its weeks or months in order)
+        out = {"governorate": govs}
+        if by != "governorate":
+            out[by] = starts[bins] if by == "week" else months[bins]
+        planned, made = plans["planned"][bins, govs], plans["made"][bins, govs]
+        out |= {
+            "planned": planned,
+            "made": made,
+            "unplanned": plans["unplanned"][bins, govs],
+            "missed": planned - made,
+            "completeness": _share(made, planned),
+        }
+        if by != "month":
+            reported, on_time = seen["reported"][bins, govs], seen["on_time"][bins, govs]
+            out |= {"reported": reported, "on_time": on_time, "timeliness": _share(on_time, reported)}
+        return pd.DataFrame(out)[columns]
+
+
+def _month(day: int) -> int:
+    """Months since January 1970 of a day number."""
+    return int((_EPOCH + np.timedelta64(day, "D")).astype("datetime64[M]").astype("int64"))
+
+
+def _filled(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of counts whose groups came from several tables: a count a group has none of is 0, not missing (a
+    governorate with visits and no plan planned 0; a week of missed plans reported 0), a share None."""
+    for column in _COUNTS:
+        if column in table:
+            table[column] = table[column].fillna(0).astype("int64")
+    for column in ("completeness", "timeliness"):
+        if column in table:
+            table[column] = table[column].astype(object).where(table[column].notna(), None)
+    return table
 
 
 def _dates(days: np.ndarray) -> np.ndarray:

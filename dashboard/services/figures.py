@@ -135,8 +135,9 @@ def plan_index(engine, first_day: int) -> plan.PlanIndex | None:
     whole = queries.data_status(engine).whole
     if whole is None:
         return None
-    rota = queries.rota_rows(engine)
-    return plan.PlanIndex(rota, queries.visit_list(engine, whole), whole.start, whole.end, first_day)
+    rota, visits = queries.rota_rows(engine), queries.visit_list(engine, whole)
+    by_camp = names_by_id(engine).governorate_by_camp
+    return plan.PlanIndex(rota, visits, whole.start, whole.end, first_day, by_camp)
 
 
 class Names(NamedTuple):
@@ -171,34 +172,33 @@ def completeness(engine, f: Filters, settings) -> plan.Summary | None:
     if index is None:
         return None
     names = names_by_id(engine)
-    keep = _keeper(names.camps, names.units, f)
+    chosen = [i for i, code in enumerate(names.governorates) if code in f.governorates] if f.governorates else None
     return plan.Summary(
         index,
         f.start,
         f.end,
-        names.governorate_by_camp,
         names.governorates,
-        keep,
+        chosen,
+        _keeper(names.camps, names.units, f),
         settings.report_deadline_days,
         settings.silent_days,
     )
 
 
 def _keeper(camps_: pd.DataFrame, units_: pd.DataFrame, f: Filters):
-    """keep(camp_ids, clinic_ids) for the filters' governorates (of the camp), camp and unit: a mask, or None."""
-    if not (f.governorates or f.camp or f.clinic):
-        return lambda camp_ids, clinic_ids: None
-    allowed = np.zeros(int(camps_.index.max()) + 2 if len(camps_) else 1, dtype=bool)
-    chosen = camps_.index[camps_["governorate"].isin(f.governorates)] if f.governorates else camps_.index
-    if f.camp:
-        chosen = chosen[camps_.loc[chosen, "code"].to_numpy() == f.camp]
-    allowed[chosen.to_numpy(dtype="int64")] = True
+    """keep(camp_ids, clinic_ids) for the filters' camp and unit (a mask), or None without either (the governorates
+    are the summary's own filter)."""
+    if not (f.camp or f.clinic):
+        return None
+    camp = camps_.index[camps_["code"] == f.camp] if f.camp else None
+    camp_id = int(camp[0]) if camp is not None and len(camp) else -1
     unit = units_.index[units_["code"] == f.clinic] if f.clinic else None
     unit_id = int(unit[0]) if unit is not None and len(unit) else -1
 
     def keep(camp_ids: np.ndarray, clinic_ids: np.ndarray) -> np.ndarray:
-        mask = allowed[np.minimum(camp_ids, len(allowed) - 1)]
-        return mask & (clinic_ids == unit_id) if f.clinic else mask
+        if f.camp and f.clinic:
+            return (camp_ids == camp_id) & (clinic_ids == unit_id)
+        return camp_ids == camp_id if f.camp else clinic_ids == unit_id
 
     return keep
 
@@ -614,13 +614,22 @@ def unit_bases(engine) -> pd.DataFrame:
     return units[["code", "base_latitude", "base_longitude"]].reset_index(drop=True)
 
 
+@cached(kept=True)
+def nearest_base_km(engine) -> pd.Series:
+    """Each camp's distance (km, to 0.1) to the nearest unit's base, by camp id (NaN with no unit): fixed until data
+    is loaded again (every camp, every unit's base)."""
+    places = camp_places(engine)
+    distances = geo.nearest_base_km(places, unit_bases(engine)).round(1)
+    return pd.Series(distances, index=places["camp_id"].to_numpy("int64"), dtype="float64")
+
+
 @cached
 def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
     days since, consultations, utilisation, distance to the nearest unit base, and the status (whose reason, in words,
     the renderer adds: words.with_reasons)."""
     table = camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day)
-    table["nearest_base_km"] = geo.nearest_base_km(table, unit_bases(engine)).round(1)
+    table["nearest_base_km"] = table["camp_id"].map(nearest_base_km(engine))
     served = {
         camp: ", ".join(units)
         for camp, units in tables.grouped(queries.camp_units(engine, f), "camp_id", "clinic_name").items()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from dashboard.analytics import completeness as plan
@@ -127,7 +128,7 @@ def test_a_unit_with_planned_visits_and_no_report_in_the_last_days_is_silent():
     assert never["days_silent"].isna().all()  # never reported: first
 
 
-def test_camps_missed_two_weeks_running_and_not_one_week_alone():
+def test_camps_missed_two_weeks_running_and_not_one_week_alone(monkeypatch):
     three_weeks = (dt.date(2018, 1, 1), dt.date(2018, 1, 28))
     planned = plan.planned_visits(
         rota((1, 10, MON | WED, "2018-01-01", None), (1, 11, TUE, "2018-01-01", None)), *three_weeks
@@ -149,6 +150,8 @@ def test_camps_missed_two_weeks_running_and_not_one_week_alone():
         2,
         4,
     )
+    monkeypatch.setattr(plan, "DENSE_GROUPS", 0)  # (weeks with a visit found by sorting, not in an array of weeks)
+    pd.testing.assert_frame_equal(plan.missed_running(matched), running)
 
 
 def test_whole_number_groups_are_counted_as_the_same_groups_by_value():
@@ -171,3 +174,49 @@ def test_whole_number_groups_are_counted_as_the_same_groups_by_value():
         plan.timeliness(as_text(made), 7, ["clinic_id"]).drop(columns="clinic_id")
     )
     assert on_time["on_time"].tolist() == [1, 0, 0]
+
+
+def _programme(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """A random programme: 40 camps in 4 governorates (camp 0 has none), 9 units on rotas that change, visits on
+    their planned days, shifted in the week, extra or missing, reported late or not at all."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for clinic in range(1, 10):
+        for camp in rng.choice(np.arange(1, 41), size=4, replace=False):
+            start = dt.date(2018, 1, 1) + dt.timedelta(days=int(rng.integers(0, 60)))
+            end = start + dt.timedelta(days=int(rng.integers(20, 200))) if rng.random() < 0.5 else None
+            rows.append((clinic, int(camp), int(rng.integers(1, 128)), str(start), end and str(end)))
+    the_rota = rota(*rows)
+    planned = plan.planned_visits(the_rota, dt.date(2018, 1, 1), dt.date(2018, 9, 30))
+    made = planned.sample(frac=0.8, random_state=seed).reset_index(drop=True)
+    made["date"] += pd.to_timedelta(rng.choice([0, 0, 0, 1, -1, 3], size=len(made)), unit="D")
+    extra = made.sample(frac=0.1, random_state=seed + 1).assign(camp_id=lambda t: t["camp_id"] % 40 + 1)
+    made = pd.concat([made, extra]).drop_duplicates(["date", "clinic_id", "camp_id"]).reset_index(drop=True)
+    late = pd.to_timedelta(rng.choice([0, 1, 3, 6, 7, 8, 15, -1], size=len(made)), unit="D")
+    made["reported_on"] = (made["date"] + late).where(late >= pd.Timedelta(0))
+    return the_rota, made, np.r_[0, np.arange(40) % 4]
+
+
+def test_the_daily_sums_give_the_same_tables_as_counting_the_rows():
+    """Without a camp or unit filter, a period's totals and tables by governorate, week and month are differences
+    of the index's daily sums; with one, the period's rows are counted: on random periods, governorates and week
+    starts, both give the same figures (counting the rows is forced by a filter that keeps every row)."""
+    rng = np.random.default_rng(3)
+    every_row = lambda camps, clinics: np.ones(len(camps), dtype=bool)
+    names = ["AN", "BG", "DI", "ER"]
+    for seed, first_day in ((0, 0), (1, 0), (2, 3), (3, 6)):  # weeks from Monday, Thursday, Sunday
+        the_rota, made, by_camp = _programme(seed)
+        index = plan.PlanIndex(the_rota, made, dt.date(2018, 1, 1), dt.date(2018, 9, 30), first_day, by_camp)
+        periods = [(dt.date(2018, 10, 2), dt.date(2018, 12, 1)), (dt.date(2017, 1, 1), dt.date(2017, 3, 1))]
+        for _ in range(12):
+            start = dt.date(2017, 12, 20) + dt.timedelta(days=int(rng.integers(0, 250)))
+            periods.append((start, start + dt.timedelta(days=int(rng.integers(0, 120)))))
+        for start, end in periods:  # (the first two: after the data, before it)
+            chosen = None if rng.random() < 0.4 else sorted(rng.choice(4, size=int(rng.integers(1, 4)), replace=False))
+            fast = plan.Summary(index, start, end, names, chosen, None, 7)
+            slow = plan.Summary(index, start, end, names, chosen, every_row, 7)
+            for figure in ("planned", "made", "unplanned", "completeness", "timeliness"):
+                assert fast[figure] == slow[figure], (figure, start, end, chosen)
+            for by, weeks in (("governorate", None), ("week", None), ("week", 3), ("month", None)):
+                pd.testing.assert_frame_equal(fast.table(by, weeks), slow.table(by, weeks), check_dtype=False)
+            assert fast.table("governorate")["planned"].sum() == fast.planned
