@@ -35,7 +35,8 @@ def _on_time(delay: np.ndarray, deadline_days: int) -> np.ndarray:
 def planned_visits(rota: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Every visit the rota plans from `start` to `end` (both included): date, clinic_id, camp_id, one row each
     (two rows planning the same visit plan it once). `rota` has clinic_id, camp_id, weekdays (a mask, bit 0 Monday),
-    valid_from and valid_to (NaT: open-ended)."""
+    valid_from and valid_to (NaT: open-ended), and may have the unit's active_from and active_to (NaT: not known):
+    a unit plans nothing outside them."""
     lo_all = (np.datetime64(start, "D") - _EPOCH).astype("int64")
     hi_all = (np.datetime64(end, "D") - _EPOCH).astype("int64")
     if rota.empty or hi_all < lo_all:
@@ -46,6 +47,12 @@ def planned_visits(rota: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataF
     lo = np.maximum(_day_numbers(pd.to_datetime(rota["valid_from"])), lo_all)
     until = pd.to_datetime(rota["valid_to"])
     hi = np.where(until.isna(), hi_all, np.minimum(_day_numbers(until.fillna(pd.Timestamp(end))), hi_all))
+    if "active_from" in rota:  # (the unit's own dates, when known)
+        began = pd.to_datetime(rota["active_from"])
+        lo = np.where(began.isna(), lo, np.maximum(lo, _day_numbers(began.fillna(pd.Timestamp(start)))))
+    if "active_to" in rota:
+        ended = pd.to_datetime(rota["active_to"])
+        hi = np.where(ended.isna(), hi, np.minimum(hi, _day_numbers(ended.fillna(pd.Timestamp(end)))))
     clinic, camp = rota["clinic_id"].to_numpy("int64"), rota["camp_id"].to_numpy("int64")
     parts = []
     for day in range(7):  # each weekday's visits are a progression of 7 days from the first one in the row's period

@@ -736,15 +736,27 @@ def visit_list(engine: Engine, f: Filters) -> pd.DataFrame:
 
 
 def rota_rows(engine: Engine) -> pd.DataFrame:
-    """Every row of the rota: unit and camp ids, weekdays (a mask, bit 0 Monday), valid_from, valid_to (NaT: open)
-    and whether the row is one dated visit."""
-    stmt = select(
-        RotaRow.clinic_id, RotaRow.camp_id, RotaRow.weekdays, RotaRow.valid_from, RotaRow.valid_to, RotaRow.dated
-    ).order_by(RotaRow.clinic_id, RotaRow.camp_id, RotaRow.valid_from)
+    """Every row of the rota: unit and camp ids, weekdays (a mask, bit 0 Monday), valid_from, valid_to (NaT: open),
+    whether the row is one dated visit, and its unit's active_from and active_to (NaT: not known, or still active)."""
+    stmt = (
+        select(
+            RotaRow.clinic_id,
+            RotaRow.camp_id,
+            RotaRow.weekdays,
+            RotaRow.valid_from,
+            RotaRow.valid_to,
+            RotaRow.dated,
+            Clinic.active_from,
+            Clinic.active_to,
+        )
+        .join(Clinic, Clinic.id == RotaRow.clinic_id)
+        .order_by(RotaRow.clinic_id, RotaRow.camp_id, RotaRow.valid_from)
+    )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = _frame(rows, ["clinic_id", "camp_id", "weekdays", "valid_from", "valid_to", "dated"])
-    for column in ("valid_from", "valid_to"):
+    columns_ = ["clinic_id", "camp_id", "weekdays", "valid_from", "valid_to", "dated", "active_from", "active_to"]
+    frame = _frame(rows, columns_)
+    for column in ("valid_from", "valid_to", "active_from", "active_to"):
         frame[column] = pd.to_datetime(frame[column])
     return frame.astype({"clinic_id": "int64", "camp_id": "int64", "weekdays": "int64", "dated": bool})
 

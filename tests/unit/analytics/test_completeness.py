@@ -64,6 +64,20 @@ def test_a_rota_change_mid_period_plans_the_old_camp_then_the_new_one():
     assert list(zip(days(planned), planned["camp_id"], strict=True)) == [("2018-01-01", 10), ("2018-01-08", 11)]
 
 
+def test_a_unit_plans_nothing_outside_its_active_dates():
+    """Unit 1 was retired on Wednesday 3 January and unit 2 started on Monday 8 January; their open rota rows were
+    never ended (or began before): no visit is planned for them on a day they did not work."""
+    rows = rota((1, 10, MON | WED | THU, "2018-01-01", None), (2, 11, TUE, "2017-12-01", None))
+    rows["active_from"] = pd.to_datetime([None, "2018-01-08"])
+    rows["active_to"] = pd.to_datetime(["2018-01-03", None])
+    planned = plan.planned_visits(rows, *WEEK)
+    assert list(zip(days(planned), planned["clinic_id"], strict=True)) == [
+        ("2018-01-01", 1),
+        ("2018-01-03", 1),
+        ("2018-01-09", 2),
+    ]
+
+
 def test_nothing_planned_for_an_empty_rota_or_an_empty_period():
     assert plan.planned_visits(rota(), *WEEK).empty
     assert plan.planned_visits(rota((1, 10, MON, "2018-01-01", None)), dt.date(2018, 1, 2), dt.date(2018, 1, 7)).empty
