@@ -712,8 +712,9 @@ def _value(component, prop: str, search: str, camp_id: int):
     return by_prop.get(prop)
 
 
-def _concrete(spec: dict, search: str, camp_id: int):
-    """An input or state of the dependency list as the browser sends it: pattern-matching ids made concrete."""
+def _concrete(spec: dict, search: str, camp_id: int, pick: int = 0):
+    """An input or state of the dependency list as the browser sends it: pattern-matching ids made concrete (a MATCH
+    wildcard as its `pick`-th value)."""
     component = spec["id"]
     if isinstance(component, str) and component.startswith("{"):
         pattern = json.loads(component)
@@ -722,8 +723,17 @@ def _concrete(spec: dict, search: str, camp_id: int):
         items = [
             {"id": i, "property": spec["property"], "value": _value(i, spec["property"], search, camp_id)} for i in ids
         ]
-        return items if pattern[key] == ["ALL"] else items[0]
+        return items if pattern[key] == ["ALL"] else items[pick % len(items)]
     return {**spec, "value": _value(component, spec["property"], search, camp_id)}
+
+
+def _with_each_match(deps: list[dict]):
+    """Each dependency once; one with a MATCH wildcard (a callback per chart, say) once for each of its values."""
+    for dep in deps:
+        matched = [json.loads(i["id"]) for i in dep["inputs"] if '"MATCH"' in str(i["id"])]
+        keys = [k for k, v in matched[0].items() if v == ["MATCH"]] if matched else []
+        for pick in range(len(_wildcard_values(keys[0])) if keys else 1):
+            yield dep, pick
 
 
 def every_request(app, links):
@@ -742,17 +752,17 @@ def every_request(app, links):
     out = []
     for link in links:
         search = "?" + urlencode(link, doseq=True) if link else ""
-        for dep in deps:
+        for dep, pick in _with_each_match(deps):
             if dep.get("clientside_function"):
                 continue
             outputs = [o for o in dep["output"].strip(".").split("...") if o]
-            specs = [output_spec(o) for o in outputs]
-            inputs = [_concrete(i, search, camp_id) for i in dep["inputs"]]
+            specs = [output_spec(o, pick) for o in outputs]
+            inputs = [_concrete(i, search, camp_id, pick) for i in dep["inputs"]]
             body = {
                 "output": dep["output"],
                 "outputs": specs if len(specs) > 1 else specs[0],
                 "inputs": inputs,
-                "state": [_concrete(s, search, camp_id) for s in dep["state"]],
+                "state": [_concrete(s, search, camp_id, pick) for s in dep["state"]],
                 "changedPropIds": [_prop_id(i[0] if isinstance(i, list) else i) for i in inputs],
             }
             if "_pages_content.children" in dep["output"]:
@@ -771,7 +781,7 @@ def every_request(app, links):
     return out
 
 
-def output_spec(spec: str):
+def output_spec(spec: str, pick: int = 0):
     """An output as the browser names it: a pattern-matching one made concrete like its inputs."""
     component, prop = spec.rsplit(".", 1)
     prop = prop.split("@")[0]
@@ -780,7 +790,9 @@ def output_spec(spec: str):
     pattern = json.loads(component)
     key = next(k for k, v in pattern.items() if isinstance(v, list))
     ids = [{**pattern, key: v} for v in _wildcard_values(key)]
-    return [{"id": i, "property": prop} for i in ids] if pattern[key] == ["ALL"] else {"id": ids[0], "property": prop}
+    if pattern[key] == ["ALL"]:
+        return [{"id": i, "property": prop} for i in ids]
+    return {"id": ids[pick % len(ids)], "property": prop}
 
 
 def _prop_id(item: dict) -> str:

@@ -78,6 +78,9 @@ ALERT_SHAPES = "alert-shapes"  # their kept outlines' address and names (made in
 ALERT_DOWNLOAD = "alert-download"
 CSV_BUTTON = "csv-button"  # pattern-matching: {"type": CSV_BUTTON, "chart": name}
 CHART = "chart"  # pattern-matching: {"type": CHART, "chart": name}
+CHART_TABLE_OPEN = "chart-table-open"  # pattern-matching: a chart's table fold's summary (opening it makes the table)
+CHART_TABLE = "chart-table"  # pattern-matching: where a chart's table goes once made
+CHART_IMAGE = "chart-image"  # pattern-matching: {"type": CHART_IMAGE, "chart": name}, a chart drawn on the server
 FREE_SCALES = "free-scales"
 
 MAP_FIGURE = "map-figure"

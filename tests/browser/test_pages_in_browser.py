@@ -70,7 +70,11 @@ def test_overview_draws_map_figures_and_chart(dash_duo, demo_app):
 
 
 def test_plotly_is_loaded_only_by_pages_that_draw_plotly_charts(dash_duo, demo_app):
-    """The overview (the page most visitors open first) needs no charting library; /trends fetches it."""
+    """The overview (the page most visitors open first) and the public's trends need no charting library (their
+    charts are drawn on the server); a coordinator's trends fetch it."""
+    from tests.helpers import add_coordinator
+
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
     dash_duo.start_server(demo_app)
     dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
     until(lambda: len(chart_lines(dash_duo)) == 7, timeout=20)
@@ -79,6 +83,9 @@ def test_plotly_is_loaded_only_by_pages_that_draw_plotly_charts(dash_duo, demo_a
     assert dash_duo.driver.execute_script("return typeof window.Plotly") == "undefined"
     dash_duo.driver.find_element(By.LINK_TEXT, "Explore in Trends").click()
     until(lambda: "/trends?start=2018-10-01&end=2018-12-30" in dash_duo.driver.current_url, timeout=10)
+    until(lambda: len(dash_duo.find_elements("img.mmc-chart-image")) == 6, timeout=30)
+    assert dash_duo.driver.execute_script(loaded) is False
+    sign_in_in_browser(dash_duo, "/trends?start=2018-10-01%26end=2018-12-30")
     until(lambda: len(dash_duo.find_elements(".js-plotly-plot .scatterlayer .trace")) >= 7, timeout=30)
     assert dash_duo.driver.execute_script(loaded) is True
     assert severe_logs(dash_duo) == []

@@ -115,8 +115,8 @@ def _json_problems(node, echoed: set) -> list[str]:
     if "content" in node and str(node.get("filename", "")).endswith(".csv"):
         return _csv_problems(node["content"])
     for key, value in node.items():
-        if key == "data-hover" and isinstance(value, str):  # the overview chart's figures under a pointer
-            lines = json.loads(value).get("lines", [])
+        if key == "data-hover" and isinstance(value, str):  # a picture chart's figures under a pointer
+            lines = [line for line in json.loads(value).get("lines", []) if not line.get("derived")]
             found += [f"count {v} under the chart's pointer" for line in lines for v in line["values"] if _bad_count(v)]
         elif key in COUNT_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
             if _bad_count(value):

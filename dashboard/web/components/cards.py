@@ -43,8 +43,16 @@ def scrolling(table, label: str):
 
 def data_table(frame: pd.DataFrame, headers: dict[str, str], summary: str, table_id=None):
     """The figures behind a chart as a table a keyboard and a screen reader reach: folded under `summary` (a
-    disclosure, so it costs no room until opened), its columns named by `headers` (column -> heading, in order),
-    numbers formatted as on the chart and aligned at the end."""
+    disclosure, so it costs no room until opened; figures_table)."""
+    return html.Details(
+        [html.Summary(summary), figures_table(frame, headers, summary, table_id)],
+        className="mmc-chart-data no-print",
+    )
+
+
+def figures_table(frame: pd.DataFrame, headers: dict[str, str], label: str, table_id=None):
+    """A chart's figures as a table, in a box that scrolls sideways: its columns named by `headers` (column ->
+    heading, in order), numbers formatted as on the chart and aligned at the end."""
 
     def cell(value):
         if isinstance(value, pd.Timestamp):
@@ -63,10 +71,7 @@ def data_table(frame: pd.DataFrame, headers: dict[str, str], summary: str, table
         className="mmc-data-table mmc-numbers",
         **({"id": table_id} if table_id else {}),
     )
-    return html.Details(
-        [html.Summary(summary), scrolling(table, summary)],
-        className="mmc-chart-data no-print",
-    )
+    return scrolling(table, label)
 
 
 def empty_state(message: Any):

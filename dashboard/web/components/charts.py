@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from functools import lru_cache
+from typing import Any
 
 import dash_mantine_components as dmc
 import numpy as np
@@ -543,3 +544,100 @@ def _weekly_table(weekly: pd.DataFrame, names: dict[str, str]):
     wide = wide.reindex(columns=sorted(wide.columns, key=lambda g: names.get(g, g))).reset_index()
     headers = {"period": _("Week")} | {g: names.get(g, g) for g in wide.columns if g != "period"}
     return cards.data_table(wide, headers, _("The figures as a table"), table_id=ids.OVERVIEW_CHART_TABLE)
+
+
+def _slots(table: pd.DataFrame) -> list[pd.Timestamp]:
+    return sorted(pd.to_datetime(table["period"]).unique())
+
+
+def _aligned(table: pd.DataFrame, key: str, value: str, slots: list) -> dict:
+    """Each `key`'s `value` at each slot (period), None where there is none or it is hidden."""
+    out = {}
+    periods = pd.to_datetime(table["period"])
+    for k, part in table.assign(_p=periods).groupby(key, sort=False):
+        by_slot = dict(zip(part["_p"], pd.to_numeric(part[value], errors="coerce"), strict=True))
+        out[k] = [None if (v := by_slot.get(s)) is None or v != v else float(v) for s in slots]
+    return out
+
+
+def _cut(table: pd.DataFrame, slots: list) -> list[bool]:
+    """Whether each slot (period) is cut by the start or end of the filters' period."""
+    if "partial" not in table:
+        return [False] * len(slots)
+    cut = table.assign(_p=pd.to_datetime(table["period"])).groupby("_p")["partial"].any()
+    return [bool(cut.get(s, False)) for s in slots]
+
+
+def _slot_names(slots: list, freq: str) -> list[str]:
+    if freq == "month":
+        return [f"{s:%B %Y}" for s in slots]
+    return [_("Week of {date}", date=f"{s:%d %b %Y}") for s in slots]
+
+
+def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str = "week"):
+    """A trends chart drawn on the server as SVG (svgcharts), as the public's phones and slow connections get it:
+    the same figures and titles as the plotly chart of the same name, without plotly.js. Returns the picture's SVG,
+    what a pointer over it shows (None for small multiples) and its title."""
+    if name == "governorate" and table["governorate"].nunique() > SMALL_MULTIPLES_ABOVE:
+        title = _("Consultations by governorate")
+        cols, _rows = panel_grid(table["governorate"].nunique())
+        return svgcharts.panels(title, table, names, PALETTE[0], _("Consultations"), cols), None, title
+    if name == "comparison":
+        labels = {"current": _("This period"), "previous": _("Period before"), "last_year": _("A year earlier")}
+        series = [
+            svgcharts.Series(label, PALETTE[[0, 8, 1][i]], [_number_or_none(v) for v in table[key]], "bar")
+            for i, (key, label) in enumerate(labels.items())
+        ]
+        title = _("Consultations against earlier periods")
+        names_ = [str(n) for n in table["name"]]
+        chart = svgcharts.plot(title, names_, series, _("Consultations"), names_, dated=False)
+        return chart.svg, chart.hover, title
+    slots = _slots(table)
+    slot_names, cut = _slot_names(slots, freq), _cut(table, slots)
+    common: dict[str, Any] = {"partial": cut}
+    if name in ("governorate", "rates"):
+        value = "consultations" if name == "governorate" else "rate"
+        lines = _aligned(table, "governorate", value, slots)
+        govs = sorted(lines, key=lambda g: names.get(g, g))
+        series = [
+            svgcharts.Series(names.get(g, g), PALETTE[i % len(PALETTE)], lines[g], derived=name == "rates")
+            for i, g in enumerate(govs)
+        ]
+        if name == "governorate":
+            title, y_title, common["width"] = _("Consultations by governorate"), _("Consultations"), 960
+        else:
+            title, y_title = _("Consultations per 1,000 camp residents, per week"), _("per 1,000 residents")
+    elif name == "syndrome":
+        order = table.groupby("syndrome")["consultations"].sum().sort_values(ascending=False).index
+        bars = _aligned(table, "syndrome", "consultations", slots)
+        series = [
+            svgcharts.Series(words.syndrome_name(code), PALETTE[i % len(PALETTE)], bars[code], "bar")
+            for i, code in enumerate(order)
+        ]
+        title, y_title = _("Consultations by syndrome"), _("Consultations")
+        common |= {"stacked": True, "height": SYNDROME_HEIGHT}
+    elif name == "referrals":
+        sums = table.groupby("period", as_index=False)[["consultations", "referrals"]].sum(min_count=1)
+        share = (sums["referrals"] / sums["consultations"] * 100).round(1)
+        series = [
+            svgcharts.Series(_("Referrals"), PALETTE[0], [_number_or_none(v) for v in sums["referrals"]], "bar"),
+            svgcharts.Series(
+                _("Share referred (%)"), PALETTE[5], [_number_or_none(v) for v in share], right=True, derived=True
+            ),
+        ]
+        title, y_title, common["y2_title"] = _("Referrals"), _("Referrals"), _("% of consultations")
+    else:  # expected
+        table = table.sort_values("period")
+        column = {c: [_number_or_none(v) for v in table[c]] for c in ("observed", "expected", "low", "high")}
+        series = [
+            svgcharts.Series(_("Expected"), PALETTE[4], column["expected"], "dash", derived=True),
+            svgcharts.Series(_("Observed"), PALETTE[0], column["observed"]),
+        ]
+        common["band"] = (column["low"], column["high"], "rgba(86,180,233,0.3)", _("Expected range"))
+        title, y_title = _("Observed and expected consultations per week"), _("Consultations")
+    chart = svgcharts.plot(title, slots, series, y_title, slot_names, **common)
+    return chart.svg, chart.hover, title
+
+
+def _number_or_none(value) -> float | None:
+    return None if value is None or value != value else float(value)

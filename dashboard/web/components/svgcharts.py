@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from base64 import b64encode
 from dataclasses import dataclass
+from itertools import pairwise
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -283,3 +284,314 @@ def outlines(features: list[dict], width: int = 480) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{FONT}">' + "".join(shapes) + "".join(labels) + "</svg>"
     )
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line, dashed line or set of bars of a chart: a value (or None: hidden or none) for each slot across."""
+
+    name: str
+    colour: str
+    values: list
+    style: str = "line"  # line, dash or bar
+    right: bool = False  # on the axis at the right (its own scale)
+    derived: bool = False  # a rate, share or expectation made from counts, not a count (said so to the pointer's data)
+
+
+def _finite(values) -> list[float]:
+    return [float(v) for v in values if v is not None and v == v]
+
+
+def _slot_places(slots: list, box: Box, dated: bool, bars: bool) -> list[float]:
+    """Where each slot sits across the plot: dates by their distance in days (with half a slot of room at either end
+    for bars), categories evenly."""
+    n = len(slots)
+    if not dated or n == 1:
+        return [box.x((i + 0.5) / n) for i in range(n)]
+    days = [(pd.Timestamp(s).date() - pd.Timestamp(slots[0]).date()).days for s in slots]
+    gap = min(b - a for a, b in pairwise(days)) if bars else 0
+    lo, hi = -gap / 2, days[-1] + gap / 2
+    return [box.x((d - lo) / ((hi - lo) or 1)) for d in days]
+
+
+def _scales(series: list[Series], band, stacked: bool, n: int) -> tuple[list[float], list[float]]:
+    """The ticks of the left scale (stacked bars by their sums; the band's top counts) and of the right one."""
+    left = [s for s in series if not s.right]
+    bars = [s for s in left if s.style == "bar"]
+    if stacked and bars:
+        highest = [sum(v for b in bars for v in _finite([b.values[i]])) for i in range(n)]
+    else:
+        highest = [v for s in left for v in _finite(s.values)]
+    if band is not None:
+        highest += _finite(band[1])
+    right = [v for s in series if s.right for v in _finite(s.values)]
+    return nice_ticks(max(highest, default=0)), nice_ticks(max(right, default=0), 5)
+
+
+def _x_axis(out: list[str], box: Box, xs: list[float], slots: list, dated: bool, tilted: bool, width: int) -> None:
+    """Dates (month or week starts) or the categories' names along the bottom."""
+    size = 12.0
+    if not dated:
+        for x, label in zip(xs, map(str, slots), strict=True):
+            if tilted:
+                out.append(
+                    f'<text transform="translate({x:.1f} {box.bottom + 14}) rotate(-35)" text-anchor="end">'
+                    f"{escape(label)}</text>"
+                )
+            else:
+                out.append(f'<text x="{x:.1f}" y="{box.bottom + 18}" text-anchor="middle">{escape(label)}</text>')
+        return
+    first, last = (pd.Timestamp(slots[i]).date() for i in (0, -1))
+    ticks, fmt = date_ticks(first, last)
+    span_days = max((last - first).days, 1)
+    for day in ticks:
+        x = xs[0] + (xs[-1] - xs[0]) * (day - first).days / span_days if len(xs) > 1 else xs[0]
+        label = f"{day:{fmt}}"
+        half = _text_width(label, size) / 2
+        centre = min(max(x, half + 2), width - half - 2)
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{box.top}" y2="{box.bottom}" stroke="{GRID}"/>')
+        out.append(f'<text x="{centre:.1f}" y="{box.bottom + 18}" text-anchor="middle">{escape(label)}</text>')
+
+
+def _band(out: list[str], xs: list[float], low: list, high: list, colour: str, y_of) -> None:
+    """The band from `low` to `high` as filled shapes, broken where either is missing."""
+    runs: list[list[int]] = [[]]
+    for i in range(len(xs)):
+        if _finite([low[i], high[i]]) and len(_finite([low[i], high[i]])) == 2:
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    for run in (r for r in runs if r):
+        edge = [(xs[i], y_of(high[i])) for i in run] + [(xs[i], y_of(low[i])) for i in reversed(run)]
+        out.append(f'<path d="M{"L".join(f"{x:.1f},{y:.1f}" for x, y in edge)}Z" fill="{colour}" stroke="none"/>')
+
+
+def _bars(out: list[str], group: list[Series], xs: list[float], width: float, stacked: bool, partial, y_of) -> None:
+    """Bars side by side in each slot (or stacked), `width` wide together; a cut period's paler."""
+    each = width if stacked else width / len(group)
+    base = [0.0] * len(xs)
+    for k, s in enumerate(group):
+        for i, value in enumerate(s.values):
+            if not _finite([value]) or not value:
+                continue
+            x0 = xs[i] - width / 2 + (0 if stacked else k * each)
+            y_lo, y_hi = y_of(base[i], s.right), y_of(base[i] + float(value), s.right)
+            if stacked:
+                base[i] += float(value)
+            faded = ' fill-opacity="0.45"' if partial[i] else ""
+            out.append(
+                f'<rect x="{x0:.1f}" y="{y_hi:.1f}" width="{max(each - 1, 1):.1f}" height="{y_lo - y_hi:.1f}"'
+                f' fill="{s.colour}"{faded}/>'
+            )
+
+
+def _lines(out: list[str], series: list[Series], xs: list[float], partial, y_of) -> None:
+    """Lines (and dashed lines) through the slots' values, gaps where there is none; a cut period an open circle."""
+    for s in series:
+        points: list[tuple[float, float] | None] = []
+        circles = []
+        for i, value in enumerate(s.values):
+            place = (xs[i], y_of(value, s.right)) if _finite([value]) else None
+            if place is not None and partial[i] and s.style == "line":
+                circles.append(place)
+                place = None
+            points.append(place)
+        dash = ' stroke-dasharray="6 4"' if s.style == "dash" else ""
+        out.append(
+            f'<path d="{_path(points)}" fill="none" stroke="{s.colour}" stroke-width="2" stroke-linejoin="round"'
+            f' stroke-linecap="round"{dash} data-series={quoteattr(s.name)}/>'
+        )
+        out.extend(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="white" stroke="{s.colour}" stroke-width="2"/>'
+            for cx, cy in circles
+        )
+
+
+def _legend(out: list[str], entries: list[tuple[str, str, str]], rows: list[list[int]], x0: float, y0: float) -> None:
+    """The legend's rows: a swatch (a line, a dashed line or a block) and a name for each (name, colour, style)."""
+    for r, members in enumerate(rows):
+        x, y = x0, y0 + 22 * r
+        for i in members:
+            name, colour, style = entries[i]
+            if style in ("bar", "band"):
+                out.append(f'<rect x="{x}" y="{y - 10}" width="20" height="12" fill="{colour}"/>')
+            else:
+                dash = ' stroke-dasharray="6 4"' if style == "dash" else ""
+                out.append(
+                    f'<line x1="{x}" x2="{x + 20}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="3"{dash}/>'
+                )
+            out.append(f'<text x="{x + 26}" y="{y}">{escape(name)}</text>')
+            x += 26 + _text_width(name, 12.0) + 16
+
+
+def plot(
+    title: str,
+    slots: list,
+    series: list[Series],
+    y_title: str,
+    slot_names: list[str],
+    *,
+    dated: bool = True,
+    partial: list[bool] | None = None,
+    band: tuple[list, list, str, str] | None = None,
+    stacked: bool = False,
+    y2_title: str | None = None,
+    width: int = 480,
+    height: int = 380,
+) -> LineChart:
+    """A chart of `series` over `slots` (periods, dates when `dated`, or categories), drawn as SVG: lines, dashed
+    lines and bars (side by side, or `stacked`), an optional `band` (low values, high values, its colour and name)
+    behind them, a second scale at the right for the series that ask for it; slots cut by the period's start or end
+    (`partial`) as open circles on lines and paler bars. With it, what a pointer over each slot shows, titled by
+    `slot_names`."""
+    size = 12.0
+    partial = partial or [False] * len(slots)
+    top, right_top = _scales(series, band, stacked, len(slots))
+    has_right = any(s.right for s in series)
+    left = 34 + _text_width(max((number(t) for t in top), key=len), size)
+    right = 14 + (30 + _text_width(max((f"{t:g}" for t in right_top), key=len), size) if has_right else 0)
+    entries = [(s.name, s.colour, s.style) for s in series] + ([(band[3], band[2], "band")] if band else [])
+    legend = _legend_rows([e[0] for e in entries], width - left - 14, size)
+    room = (width - left - right) / max(len(slots), 1) - 6
+    tilted = not dated and max((_text_width(str(n), size) for n in slots), default=0) > room
+    below = 44 + (50 if tilted else 0)
+    box = Box(left=left, top=58, right=width - right, bottom=height - below - 22 * len(legend))
+    bars = [s for s in series if s.style == "bar"]
+    xs = _slot_places(slots, box, dated, bool(bars))
+
+    def y_of(value, on_right: bool = False):
+        return box.y(float(value) / (right_top if on_right else top)[-1])
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
+    ]
+    for tick in top:
+        y = y_of(tick)
+        out.append(f'<line x1="{box.left}" x2="{box.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+        out.append(f'<text x="{box.left - 6}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+    for tick in right_top if has_right else []:
+        out.append(f'<text x="{box.right + 6}" y="{y_of(tick, True) + 4:.1f}">{tick:g}</text>')
+    middle = (box.top + box.bottom) / 2
+    out.append(
+        f'<text transform="translate(14 {middle:.1f}) rotate(-90)" text-anchor="middle">{escape(y_title)}</text>'
+    )
+    if has_right:
+        out.append(
+            f'<text transform="translate({width - 10} {middle:.1f}) rotate(90)" text-anchor="middle">'
+            f"{escape(y2_title or '')}</text>"
+        )
+    _x_axis(out, box, xs, slots, dated, tilted, width)
+    if band is not None:
+        _band(out, xs, band[0], band[1], band[2], y_of)
+    if bars:
+        slot = min((b - a for a, b in pairwise(xs)), default=(box.right - box.left) / 2)
+        _bars(out, bars, xs, slot * 0.8, stacked, partial, y_of)
+    _lines(out, [s for s in series if s.style != "bar"], xs, partial, y_of)
+    if any(partial):
+        note = escape(_("Open circles and pale bars: periods cut by the start or end"))
+        out.append(f'<text x="{width - 10}" y="46" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')
+    _legend(out, entries, legend, box.left, box.bottom + below)
+    out.append("</svg>")
+    shown: list[dict] = [
+        {"name": s.name, "colour": s.colour, "values": [_hover_number(v) if _finite([v]) else None for v in s.values]}
+        | ({"derived": True} if s.derived else {})
+        for s in series
+    ]
+    if band is not None:
+        ranges = [
+            f"{_hover_number(a)} – {_hover_number(b)}" if len(_finite([a, b])) == 2 else None
+            for a, b in zip(band[0], band[1], strict=True)
+        ]
+        shown.append({"name": band[3], "colour": band[2], "values": ranges, "derived": True})
+    hover = {"width": width, "x": [round(x, 1) for x in xs], "weeks": slot_names, "lines": shown}
+    return LineChart("".join(out), hover)
+
+
+def _hover_number(value) -> str:
+    return number(value) if float(value).is_integer() or abs(float(value)) >= 100 else f"{float(value):g}"
+
+
+def panels(
+    title: str,
+    table: pd.DataFrame,
+    names: dict[str, str],
+    colour: str,
+    y_title: str,
+    cols: int,
+    width: int = 960,
+    panel_height: int = 230,
+) -> str:
+    """Small multiples: one small line chart per governorate (columns governorate, period, consultations, partial),
+    in `cols` columns, all on one scale from zero so that they compare (hidden counts are gaps; periods cut by the
+    start or end open circles)."""
+    size = 11.0
+    govs = sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))
+    rows = -(-len(govs) // cols)
+    height = 60 + panel_height * rows
+    values = pd.to_numeric(table["consultations"], errors="coerce")
+    top = nice_ticks(float(values.max()) if values.notna().any() else 0, 4)
+    periods = sorted(pd.to_datetime(table["period"]).unique())
+    first, last = periods[0].date(), periods[-1].date()
+    span = max((last - first).days, 1)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
+    ]
+    if table["partial"].any():
+        note = escape(_("Open circles: periods cut by the start or end"))
+        out.append(f'<text x="{width - 10}" y="26" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')
+    label_room = 16 + _text_width(max((number(t) for t in top), key=len), size)
+    cell = (width - 10) / cols
+    for k, gov in enumerate(govs):
+        r, c = divmod(k, cols)
+        x0, y0 = 10 + c * cell, 50 + r * panel_height
+        box = Box(left=x0 + label_room, top=y0 + 28, right=x0 + cell - 12, bottom=y0 + panel_height - 30)
+        out.append(
+            f'<text x="{box.left}" y="{y0 + 18}" font-size="13" font-weight="600">{escape(names.get(gov, gov))}</text>'
+        )
+        for tick in top:
+            y = box.y(tick / top[-1])
+            out.append(f'<line x1="{box.left}" x2="{box.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+            out.append(f'<text x="{box.left - 4}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+        ticks, fmt = date_ticks(first, last, 3)
+        for day in ticks:
+            x = box.x((day - first).days / span)
+            label = f"{day:{fmt}}"
+            out.append(f'<text x="{x:.1f}" y="{box.bottom + 16}" text-anchor="middle">{escape(label)}</text>')
+        part = table[table["governorate"] == gov].sort_values("period")
+        points: list[tuple[float, float] | None] = []
+        circles = []
+        for period, value, cut in zip(
+            pd.to_datetime(part["period"]),
+            pd.to_numeric(part["consultations"], errors="coerce"),
+            part["partial"],
+            strict=True,
+        ):
+            place = (
+                (box.x((period.date() - first).days / span), box.y(float(value) / top[-1])) if value == value else None
+            )
+            if place is not None and cut:
+                circles.append(place)
+                place = None
+            points.append(place)
+        out.append(
+            f'<path d="{_path(points)}" fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"'
+            f' stroke-linecap="round" data-series={quoteattr(names.get(gov, gov))}/>'
+        )
+        out.extend(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="white" stroke="{colour}" stroke-width="2"/>'
+            for cx, cy in circles
+        )
+    out.append(
+        f'<text transform="translate(12 {50 + panel_height * rows / 2:.1f}) rotate(-90)" text-anchor="middle"'
+        f' font-size="12">{escape(y_title)}</text>'
+    )
+    out.append("</svg>")
+    return "".join(out)

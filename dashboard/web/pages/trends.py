@@ -8,6 +8,7 @@ camp, and get the alerts (a list, a map, and marks on the chart).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 from functools import partial
 from html import escape
@@ -19,7 +20,7 @@ import dash_ag_grid as dag
 import dash_leaflet as dl
 import dash_mantine_components as dmc
 import pandas as pd
-from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import words
@@ -35,7 +36,7 @@ from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
 from dashboard.web import ids, parts
 from dashboard.web.callbacks import changed_href, drawn, set_params, user_changed
-from dashboard.web.components import cards, charts, controls, maps, notices, plan
+from dashboard.web.components import cards, charts, controls, maps, notices, plan, svgcharts
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -187,6 +188,8 @@ def _alert_weeks(view: View):
 def _chart_part(name: str, query: dict):
     view = _part_view(query)
     data = chart_table(name, view.engine, view.f, view.audience)
+    if view.audience.public:  # drawn on the server: no plotly.js on a donor's phone
+        return _card(name, data, view.names, view.f, image=True)
     return _card(name, data, view.names, view.f, _alert_weeks(view) if name == "expected" else None)
 
 
@@ -237,11 +240,41 @@ def _figure(name: str, table: pd.DataFrame, names: dict[str, str], f, alert_week
     return charts.expected(table, alert_weeks)
 
 
-def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
+def _image(name: str, table: pd.DataFrame, names, f):
+    """A chart drawn on the server (charts.chart_image): the picture, the figures under a pointer (assets/chart.js)
+    and a link that downloads it."""
+    svg, hover, title = charts.chart_image(name, table, names, f.freq)
+    address = svgcharts.data_uri(svg)
+    extra: dict[str, Any] = {"data-hover": json.dumps(hover, separators=(",", ":"))} if hover else {}
+    return html.Div(
+        [
+            html.Img(
+                src=address,
+                alt=title,
+                className="mmc-chart-image",
+                id={"type": ids.CHART_IMAGE, "chart": name},
+                **extra,
+            ),
+            html.A(
+                _("Download the chart (SVG)"),
+                href=address,
+                download=f"mmc-{name}-{f.start}-{f.end}.svg",
+                className="mmc-link no-print",
+            ),
+        ],
+        className="mmc-chart",
+    )
+
+
+def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: bool = False):
+    """A chart's card: the chart (plotly, or drawn on the server as SVG when `image`), the figures behind it as a
+    table, and its downloads."""
     if table.empty or (
         "consultations" in table and not table["consultations"].fillna(0).astype(bool).any() and name != "comparison"
     ):
         body = cards.empty_state(_("No consultations match these filters in this period."))
+    elif image:
+        body = _image(name, table, names, f)
     else:
         drawn = _figure(name, table, names, f, alert_weeks)
         body = dcc.Graph(
@@ -254,13 +287,17 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
             },
         )
     panels = name == "governorate" and not table.empty and table["governorate"].nunique() > charts.SMALL_MULTIPLES_ABOVE
-    free = dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs") if panels else None
+    free = (
+        dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs")
+        if panels and isinstance(body, dcc.Graph)
+        else None
+    )
     behind = []
     named: dict[str, Any] = {}
+    if not isinstance(body, dmc.Alert):
+        behind = [_table_fold(name)]
     if isinstance(body, dcc.Graph):
-        frame, headers = _figures_behind(name, table, names)
-        behind = [cards.data_table(frame, headers, _("The figures as a table"))]
-        # a chart's name for a screen reader: its title (plotly's drawing itself is not read)
+        # a chart's name for a screen reader: its title (plotly's drawing itself is not read; a picture has its alt)
         named = {"aria-label": drawn["layout"]["title"]["text"], "role": "figure"}
     return dmc.Paper(
         [
@@ -285,6 +322,39 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None):
         mih=card_height(name, f),
         className="mmc-chart-card",
     )
+
+
+def _table_fold(name: str):
+    """The figures behind a chart as a table, folded, and made when first opened (fill_table): a card's table is
+    hundreds of cells, and every component of a page costs the browser's Dash work each time a part arrives (six
+    cards' tables were 15 s of a phone's script time on /trends, and most readers never open them)."""
+    return html.Details(
+        [
+            html.Summary(_("The figures as a table"), id={"type": ids.CHART_TABLE_OPEN, "chart": name}),
+            html.Div(id={"type": ids.CHART_TABLE, "chart": name}),
+        ],
+        className="mmc-chart-data no-print",
+    )
+
+
+@dash.callback(
+    Output({"type": ids.CHART_TABLE, "chart": MATCH}, "children"),
+    Input({"type": ids.CHART_TABLE_OPEN, "chart": MATCH}, "n_clicks"),
+    State({"type": ids.CHART_TABLE, "chart": MATCH}, "children"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def fill_table(clicks, made, search):
+    """A chart's figures as a table, when its fold is first opened: recomputed on the server for this viewer's role,
+    as the chart (its table is kept in the results cache)."""
+    if not clicks or made or not isinstance(ctx.triggered_id, dict):
+        raise PreventUpdate
+    name = ctx.triggered_id["chart"]
+    view = _part_view(parts.page_query(search))
+    if name not in charts_for(view.audience):
+        raise PreventUpdate
+    frame, headers = _figures_behind(name, chart_table(name, view.engine, view.f, view.audience), view.names)
+    return cards.figures_table(frame, headers, _("The figures as a table"))
 
 
 def _figures_behind(name: str, table: pd.DataFrame, names: dict) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -57,11 +57,22 @@ def _figure(page, name):
     return go.Figure(find(page, {"type": ids.CHART, "chart": name}).figure)  # a plain dict, read as graph objects
 
 
+def _drawn(page, name) -> dict[str, list]:
+    """What a chart drawn on the server (the public's) shows under a pointer: each series' value in each period."""
+    image = find(page, {"type": ids.CHART_IMAGE, "chart": name})
+    hover = json.loads(image.to_plotly_json()["props"]["data-hover"])
+    return {
+        line["name"]: [None if v is None else float(v.replace(",", "")) for v in line["values"]]
+        for line in hover["lines"]
+    }
+
+
 def test_public_trends_hide_small_counts_and_alerts(app):
     page = _page(app, start="2017-01-30", end="2017-02-12")
     assert find(page, ids.ALERT_GRID) is None
     assert "Alerts" not in texts(page)
-    syndromes = {t.name: list(t.y) for t in _figure(page, "syndrome").data}
+    assert find(page, {"type": ids.CHART, "chart": "syndrome"}) is None  # (a picture: no plotly.js for the public)
+    syndromes = _drawn(page, "syndrome")
     assert syndromes["Acute respiratory infection"] == [37, 0]  # its cells are 10, 20 and 7: exact
     # One measles case, three injuries: each shown as 0 or 5, or (0 in every week) not drawn at all.
     assert syndromes.get("Suspected measles", [0, 0]) in ([0, 0], [0, 5])
@@ -118,9 +129,9 @@ def test_a_long_alert_list_shows_the_newest_and_says_how_many_there_are(app, mon
 
 def test_the_public_cannot_pick_a_camp_or_a_unit(app):
     page = _page(app, start="2017-01-30", end="2017-02-12", camp="B")
-    by_gov = {t.name: list(t.y) for t in _figure(page, "governorate").data}
+    by_gov = _drawn(page, "governorate")
     everything = _page(app, start="2017-01-30", end="2017-02-12")
-    assert by_gov == {t.name: list(t.y) for t in _figure(everything, "governorate").data}  # both camps
+    assert by_gov == _drawn(everything, "governorate")  # both camps
     assert set(by_gov) == {"Anbar", "Dohuk"}
     assert "The link's camp is for signed-in coordinators: these figures are for every unit and camp." in texts(page)
 
@@ -203,6 +214,31 @@ def test_the_breakdown_by_age_and_sex_is_for_coordinators(app):
         _download(app, "age_sex")
     coordinator = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
     assert find(coordinator, {"type": ids.CHART, "chart": "age_sex"}) is not None
+
+
+def _table(app, chart, role=None, made=None):
+    """The table a chart's fold gives when first opened (trends.fill_table), for a viewer with `role`: header and
+    rows as text."""
+    fill = sys.modules["dashboard.web.pages.trends"].fill_table
+    triggered = json.dumps({"chart": chart, "type": ids.CHART_TABLE_OPEN}, separators=(",", ":")) + ".n_clicks"
+    table = run_callback(app, fill, 1, made, WEEKS, triggered=triggered, role=role)
+    return [texts(row) for row in walk(table) if getattr(row, "_type", None) == "Tr"]
+
+
+def test_a_charts_table_is_made_when_opened_for_the_viewers_role(app):
+    public = _table(app, "syndrome")
+    header = public[0]
+    assert header[:2] == ["Period", "Acute respiratory infection"]
+    if "Suspected measles" in header:  # one case: 0 or 5 each week, or (0 in both) not in the table at all
+        measles = header.index("Suspected measles")
+        assert [row[measles] for row in public[1:]] in (["0", "0"], ["0", "5"])
+    full = _table(app, "syndrome", "coordinator")
+    assert [row[full[0].index("Suspected measles")] for row in full[1:]] == ["0", "1"]
+    with pytest.raises(PreventUpdate):  # the breakdown by age and sex is for coordinators
+        _table(app, "age_sex")
+    assert _table(app, "age_sex", "coordinator")[0] == ["Age group", "Sex", "Consultations"]
+    with pytest.raises(PreventUpdate):  # made once: opening it again changes nothing
+        _table(app, "syndrome", made=["a table"])
 
 
 def test_downloads_follow_the_viewers_role(app):
@@ -339,27 +375,26 @@ def test_a_chart_of_one_period_draws_its_point_on_a_scale_of_days(small_multiple
     assert all(a["range"] == ["2017-01-23", "2017-02-06"] and a["tickvals"] == ["2017-01-30"] for a in axes)
 
 
-def _table_behind(page, chart: str) -> list[list[str]]:
-    """The rows (header first) of the table folded under a chart, as a screen reader reads them."""
+def _table_behind(app, page, chart: str) -> list[list[str]]:
+    """The rows (header first) of the table folded under a chart, as a screen reader reads them once the fold is
+    opened (the page holds the fold, empty, under the chart; opening it makes the table)."""
     graph = find(page, {"type": ids.CHART, "chart": chart})
     card = next(c for c in walk(page) if getattr(c, "className", None) == "mmc-chart-card" and graph in walk(c))
-    table = next(c for c in walk(card) if getattr(c, "className", "") == "mmc-data-table mmc-numbers")
-    head, body = table.children
-    return [[th.children for th in head.children.children]] + [
-        [td.children for td in tr.children] for tr in body.children
-    ]
+    assert find(card, {"type": ids.CHART_TABLE_OPEN, "chart": chart}) is not None
+    assert not find(card, {"type": ids.CHART_TABLE, "chart": chart}).children
+    return _table(app, chart, "coordinator")
 
 
 def test_every_chart_has_its_figures_as_a_table(app):
     page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
-    by_governorate = _table_behind(page, "governorate")
+    by_governorate = _table_behind(app, page, "governorate")
     assert by_governorate[0] == ["Period", "Anbar", "Dohuk"]
     assert by_governorate[1] == ["30 Jan 2017", "50", "35"]  # the week's sums, as the chart draws them
-    syndromes = _table_behind(page, "syndrome")
+    syndromes = _table_behind(app, page, "syndrome")
     assert "Suspected measles" in syndromes[0]
     assert [row[syndromes[0].index("Suspected measles")] for row in syndromes[1:]] == ["0", "1"]  # as the chart
     for chart in ("referrals", "rates", "comparison", "expected", "age_sex"):
-        assert len(_table_behind(page, chart)) > 1, chart
+        assert len(_table_behind(app, page, chart)) > 1, chart
     # each chart is named for a screen reader by its title
     bodies = [c for c in walk(page) if "mmc-chart-body" in (getattr(c, "className", "") or "")]
     named = {c.to_plotly_json()["props"].get("aria-label") for c in bodies}
