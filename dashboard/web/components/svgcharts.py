@@ -381,7 +381,7 @@ def _bars(out: list[str], group: list[Series], xs: list[float], width: float, st
             faded = ' fill-opacity="0.45"' if partial[i] else ""
             out.append(
                 f'<rect x="{x0:.1f}" y="{y_hi:.1f}" width="{max(each - 1, 1):.1f}" height="{y_lo - y_hi:.1f}"'
-                f' fill="{s.colour}"{faded}/>'
+                f' fill="{s.colour}"{faded} data-series={quoteattr(s.name)}/>'
             )
 
 

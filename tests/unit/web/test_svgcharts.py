@@ -137,3 +137,100 @@ def test_a_pointer_over_a_week_shows_every_line_there():
     drawn_x = [p[0] for p in drawn(chart.svg)["lines"]["Anbar"]]
     assert drawn_x == [hover["x"][1]]
     assert hover["x"] == sorted(hover["x"])
+
+
+def _trends_tables(weeks: list[dt.date], hidden: bool = False) -> dict[str, pd.DataFrame]:
+    """A table for each public trends chart over `weeks`, as the figures module gives them (a count hidden when
+    `hidden`: None in its cell)."""
+    gone = None if hidden else 5
+    by_gov = pd.DataFrame(
+        [(w, g, 100 + i, gone if g == "IQ-DA" else 10, i == len(weeks) - 1) for i, w in enumerate(weeks)
+         for g in ("IQ-AN", "IQ-DA")],
+        columns=["period", "governorate", "consultations", "referrals", "partial"],
+    )  # fmt: skip
+    return {
+        "governorate": by_gov,
+        "referrals": by_gov,
+        "syndrome": pd.DataFrame(
+            [(w, s, v, False) for w in weeks for s, v in (("acute_respiratory_infection", 30), ("injury", gone))],
+            columns=["period", "syndrome", "consultations", "partial"],
+        ),
+        "rates": by_gov.assign(population=1000, rate=by_gov["consultations"] / 10),
+        "comparison": pd.DataFrame(
+            [("IQ-AN", "Anbar", 100, 80, gone), ("IQ-DA", "Dohuk", 50, 60, 70)],
+            columns=["governorate", "name", "current", "previous", "last_year"],
+        ),
+        "expected": pd.DataFrame(
+            [(w, 100 + i, 95.5, 80.1, 110.9, False) for i, w in enumerate(weeks)],
+            columns=["period", "observed", "expected", "low", "high", "partial"],
+        ),
+    }
+
+
+@pytest.mark.parametrize("weeks", [4, 1])
+@pytest.mark.parametrize("hidden", [False, True])
+def test_every_public_trends_chart_is_a_picture_with_its_figures_under_the_pointer(weeks, hidden):
+    """Each chart the public sees on /trends, drawn on the server: a valid picture titled as the plotly chart, and
+    under the pointer each period's figures (a hidden count as none; rates, shares and expectations said to be
+    derived, not counts), for several periods or one."""
+    from dashboard.web.components import charts
+
+    names = {"IQ-AN": "Anbar", "IQ-DA": "Dohuk"}
+    for name, table in _trends_tables(_weeks(weeks), hidden).items():
+        svg, hover, title = charts.chart_image(name, table, names)
+        root = ET.fromstring(svg)
+        assert root.find("s:title", NS).text == title
+        slots = 2 if name == "comparison" else weeks
+        assert len(hover["x"]) == len(hover["weeks"]) == slots
+        assert all(len(line["values"]) == slots for line in hover["lines"])
+        derived = {line["name"] for line in hover["lines"] if line.get("derived")}
+        assert derived == {
+            "rates": {"Anbar", "Dohuk"},
+            "referrals": {"Share referred (%)"},
+            "expected": {"Expected", "Expected range"},
+        }.get(name, set())
+        if name == "syndrome":
+            injury = next(line for line in hover["lines"] if line["name"] == "Injury")
+            assert injury["values"] == ([None] if hidden else ["5"]) * weeks
+        if name == "comparison":
+            assert hover["weeks"] == ["Anbar", "Dohuk"]
+
+
+def test_stacked_bars_are_as_tall_as_their_values_and_cut_periods_are_pale():
+    weeks = _weeks(2)
+    chart = svgcharts.plot(
+        "T",
+        weeks,
+        [
+            svgcharts.Series("A", "#111111", [30, 20], "bar"),
+            svgcharts.Series("B", "#222222", [70, 80], "bar"),
+        ],
+        "C",
+        ["w1", "w2"],
+        stacked=True,
+        partial=[False, True],
+    )
+    root = ET.fromstring(chart.svg)
+    bars = list(root.iterfind("s:rect[@data-series]", NS))
+    heights = [(r.get("fill"), float(r.get("height")), r.get("fill-opacity")) for r in bars]
+    first, second = [h for h in heights if h[2] is None], [h for h in heights if h[2] == "0.45"]
+    assert len(first) == len(second) == 2
+    assert first[1][1] / first[0][1] == pytest.approx(70 / 30, rel=0.02)
+    assert sum(h[1] for h in first) == pytest.approx(sum(h[1] for h in second), rel=0.02)  # both stacks reach 100
+
+
+def test_many_governorates_are_small_panels_on_one_scale_from_zero():
+    from dashboard.web.components import charts
+
+    weeks = _weeks(3)
+    govs = {f"IQ-{i}": f"Governorate {i}" for i in range(7)}
+    table = _table([(g, w, 100 * (i + 1) if g != "IQ-3" else None, False) for i, g in enumerate(govs) for w in weeks])
+    svg, hover, title = charts.chart_image("governorate", table, govs)
+    root = ET.fromstring(svg)
+    assert hover is None
+    assert title == "Consultations by governorate"
+    assert [p.get("data-series") for p in root.iterfind("s:path[@data-series]", NS)] == sorted(govs.values())
+    assert not next(p for p in root.iterfind("s:path", NS) if p.get("data-series") == "Governorate 3").get("d")
+    tops = [t.text for t in root.iterfind("s:text", NS) if t.text and t.text.replace(",", "").isdigit()]
+    assert tops.count("800") == 7  # every panel's scale ends on the same round number above the highest (700)
+    assert tops.count("0") == 7
