@@ -162,7 +162,7 @@ def _export(engine, args) -> None:
     if path.suffix.lower() == ".xlsx":
         path.write_bytes(exports.to_xlsx(rows, columns, args.kind))
     else:
-        with path.open("w", encoding="utf-8", newline="") as out:
+        with path.open("w", encoding="utf-8-sig", newline="") as out:  # (with the mark a spreadsheet needs)
             exports.write_csv(out, rows, columns)
     print(f"Wrote {path}.")
 

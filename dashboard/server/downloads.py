@@ -49,6 +49,7 @@ def export(kind: str, ext: str):
     def chunks():
         rows = loading.export_rows(engine, kind)
         buffer = io.StringIO()
+        buffer.write(exports.BOM)  # (a spreadsheet reads Arabic and Kurdish names right with it; loading skips it)
         exports.write_csv(buffer, itertools.islice(rows, 5_000), columns)
         while buffer.tell():
             yield buffer.getvalue()

@@ -51,9 +51,19 @@ def write_rows(out: TextIO, rows: Iterable[dict], columns: Sequence[tuple[str, s
         writer.writerow([safe_cell(row.get(key)) for key, _header, _tag in columns])
 
 
-def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str, str]], preamble: Sequence[str] = ()) -> str:
-    """CSV text as write_csv writes it, after the `preamble` lines (each a one-cell row)."""
+# Spreadsheets (Excel above all) read a CSV file as UTF-8 only when it starts with this mark; without it, Arabic and
+# Kurdish names come out garbled. Files people download get it; the API's CSV, read by programs, does not.
+BOM = "\ufeff"
+
+
+def to_csv(
+    rows: Iterable[dict], columns: Sequence[tuple[str, str, str]], preamble: Sequence[str] = (), bom: bool = False
+) -> str:
+    """CSV text as write_csv writes it, after the `preamble` lines (each a one-cell row); `bom`: for a spreadsheet
+    (a file downloaded from a page)."""
     out = io.StringIO()
+    if bom:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     for line in preamble:
         writer.writerow([safe_cell(line)])

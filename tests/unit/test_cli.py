@@ -80,7 +80,8 @@ def test_import_dry_run_then_load_then_export_and_history(sqlite_url, monkeypatc
     assert "\tamira\tcamps\tloaded\tcamps.csv\tadded 3\t" in history[-1]
     out = tmp_path / "records-out.csv"
     assert main(["export", "records", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == (TEMPLATES / "records.csv").read_text(encoding="utf-8")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # the mark a spreadsheet needs to read UTF-8
+    assert out.read_text(encoding="utf-8-sig") == (TEMPLATES / "records.csv").read_text(encoding="utf-8")
 
 
 def test_remove_demo(sqlite_url, monkeypatch, capsys):

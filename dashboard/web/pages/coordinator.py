@@ -695,7 +695,7 @@ def export(_csv, _xlsx, request, search):
     name = exports.file_name("mmc-camps", f)
     if dash.ctx.triggered_id == ids.EXPORT_XLSX:
         return dcc.send_bytes(exports.to_xlsx(rows, columns, "camps", preamble), name + ".xlsx")
-    return dcc.send_string(exports.to_csv(rows, columns, preamble), name + ".csv")
+    return dcc.send_string(exports.to_csv(rows, columns, preamble, bom=True), name + ".csv")
 
 
 @dash.callback(

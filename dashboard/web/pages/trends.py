@@ -742,7 +742,7 @@ def download(clicks, search):
     title = _("Mobile Medical Clinics, Iraq: caseload trends ({chart})", chart=name)
     preamble = notices.export_lines(title, f, view.names, view.status, view.audience)
     name_of_file = exports.file_name(f"mmc-{name}", f)
-    return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name], preamble), name_of_file + ".csv")
+    return dcc.send_string(exports.to_csv(rows, CSV_COLUMNS[name], preamble, bom=True), name_of_file + ".csv")
 
 
 dash.clientside_callback(  # small multiples: one scale from zero (charts.shared_scale), or each panel its own

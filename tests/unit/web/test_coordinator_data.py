@@ -87,7 +87,7 @@ def test_templates_and_exports_download_for_coordinators(app):
     assert template.data[:2] == b"PK"
     exported = client.get("/coordinator/data/export/records.csv")
     lines = exported.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("date,clinic_code,camp_code")
+    assert lines[0].startswith("\ufeffdate,clinic_code,camp_code")  # a spreadsheet reads it as UTF-8; loading too
     assert lines[1].startswith("#date,")
     assert len(lines) == 2 + 7
     assert client.get("/coordinator/data/export/users.csv").status_code == 404
