@@ -113,6 +113,27 @@ def _path(points: list[tuple[float, float] | None]) -> str:
     return "".join(parts)
 
 
+def _opening(title: str, width: int, height: int, size: float) -> list[str]:
+    """A picture's start: its size, font and colour, its title (read by a screen reader and shown at the top)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
+    ]
+
+
+def _value_axis(out: list[str], box: Box, top: list[float], y_of, gap: float = 6) -> None:
+    """Horizontal grid lines at the axis' values, each value written at the left of the plot."""
+    for tick in top:
+        y = y_of(tick)
+        out.append(
+            f'<line x1="{box.left}" x2="{box.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" data-value="{tick:g}"/>'
+        )
+        out.append(f'<text x="{box.left - gap}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+
+
 def lines_by_governorate(
     table: pd.DataFrame,
     names: dict[str, str],
@@ -153,20 +174,9 @@ def lines_by_governorate(
     ys = y_of(np.nan_to_num(values)).tolist()
     slot = np.searchsorted(periods, days).tolist()
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
-        f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
-    ]
+    out = _opening(title, width, height, size)
     # Axes: horizontal grid lines with their values, dates along the bottom.
-    for tick in top:
-        y = y_of(tick)
-        out.append(
-            f'<line x1="{box.left}" x2="{box.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" data-value="{tick:g}"/>'
-        )
-        out.append(f'<text x="{box.left - 6}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+    _value_axis(out, box, top, y_of)
     ticks, fmt = date_ticks(first, last)
     for day in ticks:
         x = x_of((day - first).days)
@@ -462,17 +472,8 @@ def plot(
     def y_of(value, on_right: bool = False):
         return box.y(float(value) / (right_top if on_right else top)[-1])
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
-        f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
-    ]
-    for tick in top:
-        y = y_of(tick)
-        out.append(f'<line x1="{box.left}" x2="{box.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        out.append(f'<text x="{box.left - 6}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+    out = _opening(title, width, height, size)
+    _value_axis(out, box, top, y_of)
     for tick in right_top if has_right else []:
         out.append(f'<text x="{box.right + 6}" y="{y_of(tick, True) + 4:.1f}">{tick:g}</text>')
     middle = (box.top + box.bottom) / 2
@@ -537,13 +538,7 @@ def panels(
     periods = sorted(pd.to_datetime(table["period"]).unique())
     first, last = periods[0].date(), periods[-1].date()
     span = max((last - first).days, 1)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
-        f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
-    ]
+    out = _opening(title, width, height, size)
     if table["partial"].any():
         note = escape(_("Open circles: periods cut by the start or end"))
         out.append(f'<text x="{width - 10}" y="26" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')
@@ -556,10 +551,7 @@ def panels(
         out.append(
             f'<text x="{box.left}" y="{y0 + 18}" font-size="13" font-weight="600">{escape(names.get(gov, gov))}</text>'
         )
-        for tick in top:
-            y = box.y(tick / top[-1])
-            out.append(f'<line x1="{box.left}" x2="{box.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-            out.append(f'<text x="{box.left - 4}" y="{y + 4:.1f}" text-anchor="end">{number(tick)}</text>')
+        _value_axis(out, box, top, lambda v, box=box: box.y(v / top[-1]), gap=4)
         ticks, fmt = date_ticks(first, last, 3)
         for day in ticks:
             x = box.x((day - first).days / span)
