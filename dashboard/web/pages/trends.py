@@ -302,7 +302,13 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: boo
     return dmc.Paper(
         [
             # small multiples keep a readable width on a phone, and scroll sideways inside their card there
-            html.Div(body, className="mmc-chart-body mmc-chart-wide", tabIndex=0, **(named | {"role": "region"}))
+            html.Div(
+                body,
+                className="mmc-chart-body mmc-chart-wide",
+                tabIndex=0,
+                # (a region that takes focus to scroll is named, the picture's as plotly's)
+                **({"aria-label": _("Consultations by governorate")} | named | {"role": "region"}),
+            )
             if panels
             else html.Div(body, className="mmc-chart-body", **named),
             *behind,
