@@ -192,3 +192,19 @@ def test_small_multiples_share_a_scale_from_zero_until_freed_and_nothing_shifts(
     dash_duo.find_element(f"#{ids.FREE_SCALES}").click()
     until(lambda: len({tuple(r) for r in _y_axes(dash_duo)}) > 1, timeout=10)  # each panel its own scale
     assert severe_logs(dash_duo) == []
+
+
+def test_a_phone_shows_the_small_panels_in_two_columns(dash_duo, demo_app):
+    """The public's governorates in small panels: on a phone's width the picture made for it (two columns)."""
+    dash_duo.start_server(demo_app)
+    dash_duo.driver.set_window_size(390, 844)
+    dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-10-01&end=2018-12-30")
+    until(lambda: dash_duo.find_elements(".mmc-chart-picture img"), timeout=30)
+    shown = (
+        "const p = document.querySelector('.mmc-chart-picture');"
+        "return [p.querySelector('img').currentSrc, p.querySelector('source').srcset];"
+    )
+    until(lambda: (lambda s: s[0] == s[1])(dash_duo.driver.execute_script(shown)), timeout=10)
+    width = dash_duo.driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 390  # the page itself does not scroll sideways
+    assert severe_logs(dash_duo) == []

@@ -639,5 +639,14 @@ def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str
     return chart.svg, chart.hover, title
 
 
+def narrow_panels(table: pd.DataFrame, names: dict[str, str]) -> str | None:
+    """The consultations by governorate as small panels for a phone's width (two columns, type readable at 390 px),
+    when the chart is small panels; None otherwise."""
+    if table["governorate"].nunique() <= SMALL_MULTIPLES_ABOVE:
+        return None
+    title = _("Consultations by governorate")
+    return svgcharts.panels(title, table, names, PALETTE[0], _("Consultations"), 2, width=420, panel_height=200)
+
+
 def _number_or_none(value) -> float | None:
     return None if value is None or value != value else float(value)

@@ -240,21 +240,26 @@ def _figure(name: str, table: pd.DataFrame, names: dict[str, str], f, alert_week
     return charts.expected(table, alert_weeks)
 
 
+PHONE = "(max-width: 47.99em)"  # the style sheet's narrow screens
+
+
 def _image(name: str, table: pd.DataFrame, names, f):
     """A chart drawn on the server (charts.chart_image): the picture, the figures under a pointer (assets/chart.js)
-    and a link that downloads it."""
+    and a link that downloads it; small panels have a picture of their own for a phone (two columns)."""
     svg, hover, title = charts.chart_image(name, table, names, f.freq)
     address = svgcharts.data_uri(svg)
     extra: dict[str, Any] = {"data-hover": json.dumps(hover, separators=(",", ":"))} if hover else {}
+    image: Any = html.Img(
+        src=address, alt=title, className="mmc-chart-image", id={"type": ids.CHART_IMAGE, "chart": name}, **extra
+    )
+    narrow = charts.narrow_panels(table, names) if name == "governorate" else None
+    if narrow is not None:
+        image = html.Picture(
+            [html.Source(media=PHONE, srcSet=svgcharts.data_uri(narrow)), image], className="mmc-chart-picture"
+        )
     return html.Div(
         [
-            html.Img(
-                src=address,
-                alt=title,
-                className="mmc-chart-image",
-                id={"type": ids.CHART_IMAGE, "chart": name},
-                **extra,
-            ),
+            image,
             html.A(
                 _("Download the chart (SVG)"),
                 href=address,

@@ -234,3 +234,15 @@ def test_many_governorates_are_small_panels_on_one_scale_from_zero():
     tops = [t.text for t in root.iterfind("s:text", NS) if t.text and t.text.replace(",", "").isdigit()]
     assert tops.count("800") == 7  # every panel's scale ends on the same round number above the highest (700)
     assert tops.count("0") == 7
+
+
+def test_a_phone_gets_the_small_panels_in_two_columns():
+    from dashboard.web.components import charts
+
+    govs = {f"IQ-{i}": f"Governorate {i}" for i in range(7)}
+    table = _table([(g, w, 100, False) for g in govs for w in _weeks(3)])
+    root = ET.fromstring(charts.narrow_panels(table, govs))
+    titles = [t for t in root.iterfind("s:text[@font-weight='600']", NS)]
+    assert len({t.get("x") for t in titles}) == 2  # two columns of panels
+    assert float(root.get("width")) <= 420
+    assert charts.narrow_panels(table[table["governorate"].isin(["IQ-0", "IQ-1"])], govs) is None  # (lines)
