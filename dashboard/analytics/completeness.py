@@ -267,9 +267,6 @@ def missed_running(matched: pd.DataFrame, first_day: int = 0, weeks: int = 2) ->
     return found.sort_values(["last_week", "weeks"], ascending=False)[columns].reset_index(drop=True)
 
 
-MEASURES = ("planned", "made", "unplanned", "seen", "reported", "on_time")  # the index's counts by day
-
-
 class PlanIndex:
     """Every planned visit of the data, matched once (per data version and week start) with every visit, kept
     sorted by day with the unplanned visits and every visit's report delay, so that a filter change is slices and
@@ -315,8 +312,9 @@ class PlanIndex:
         return len(self.plans["day"])
 
     def daily(self, deadline_days: int) -> dict[str, np.ndarray]:
-        """Each of MEASURES counted by day and governorate and added up day after day: row i holds the counts of the
-        days before first_number + i (row 0 is zeros), a column per governorate. Made once per deadline."""
+        """Planned, made, unplanned, seen (visits), reported and on_time counted by day and governorate and added up
+        day after day: row i holds the counts of the days before first_number + i (row 0 is zeros), a column per
+        governorate. Made once per deadline."""
         if deadline_days not in self._daily:
             cells = (self.days + 1) * self.governorates
 

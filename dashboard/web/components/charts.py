@@ -217,10 +217,46 @@ def _panels(n: int, cols: int) -> dict:
     return grid.to_plotly_json()["layout"]
 
 
+def title_of(name: str) -> str:
+    """A trends chart's title in the current language: the plotly chart's and the picture's (chart_image)."""
+    titles = {
+        "governorate": _("Consultations by governorate"),
+        "syndrome": _("Consultations by syndrome"),
+        "referrals": _("Referrals"),
+        "rates": _("Consultations per 1,000 camp residents, per week"),
+        "comparison": _("Consultations against earlier periods"),
+        "expected": _("Observed and expected consultations per week"),
+    }
+    return titles[name]
+
+
+def _syndrome_order(table: pd.DataFrame) -> pd.Index:
+    """The syndromes largest first (the bottom of the stack)."""
+    return table.groupby("syndrome")["consultations"].sum().sort_values(ascending=False).index
+
+
+def _referral_sums(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Consultations and referrals per period, and the share referred (%, to 0.1)."""
+    sums = table.groupby("period", as_index=False)[["consultations", "referrals"]].sum(min_count=1)
+    return sums, (sums["referrals"] / sums["consultations"] * 100).round(1)
+
+
+def _compared() -> list[tuple[str, str, str]]:
+    """The comparison's bars: (column, name, colour) for the period, the one before and a year earlier."""
+    return [
+        ("current", _("This period"), PALETTE[0]),
+        ("previous", _("Period before"), PALETTE[8]),
+        ("last_year", _("A year earlier"), PALETTE[1]),
+    ]
+
+
+BAND = "rgba(86,180,233,0.25)"  # the expected range's fill
+
+
 def by_governorate(table: pd.DataFrame, names: dict[str, str], small_multiples: bool) -> dict:
     """Consultations per period by governorate: one line each, or one small panel each when there are many."""
     govs = sorted(table["governorate"].unique(), key=lambda g: names.get(g, g))
-    title = _("Consultations by governorate")
+    title = title_of("governorate")
     if small_multiples:
         cols, _rows = panel_grid(len(govs))
         grid = _grid(tuple(names.get(g, g) for g in govs), cols)
@@ -264,9 +300,8 @@ def shared_scale(layout: dict, n: int, highest) -> None:
 
 def by_syndrome(table: pd.DataFrame) -> dict:
     """Consultations per period, stacked by syndrome (largest at the bottom)."""
-    order = table.groupby("syndrome")["consultations"].sum().sort_values(ascending=False).index
     traces = []
-    for i, code in enumerate(order):
+    for i, code in enumerate(_syndrome_order(table)):
         part = table[table["syndrome"] == code]
         traces.append(
             {
@@ -277,7 +312,7 @@ def by_syndrome(table: pd.DataFrame) -> dict:
                 "marker": {"color": PALETTE[i % len(PALETTE)]},
             }
         )
-    return figure(traces, {"barmode": "stack"}, _("Consultations by syndrome"), SYNDROME_HEIGHT, _("Consultations"))
+    return figure(traces, {"barmode": "stack"}, title_of("syndrome"), SYNDROME_HEIGHT, _("Consultations"))
 
 
 def by_age_and_sex(table: pd.DataFrame) -> dict:
@@ -309,8 +344,7 @@ def by_age_and_sex(table: pd.DataFrame) -> dict:
 
 def referrals(table: pd.DataFrame) -> dict:
     """Referrals per period, with the share of consultations referred on a second axis."""
-    sums = table.groupby("period", as_index=False)[["consultations", "referrals"]].sum(min_count=1)
-    share = (sums["referrals"] / sums["consultations"] * 100).round(1)
+    sums, share = _referral_sums(table)
     traces = [
         {
             "type": "bar",
@@ -346,7 +380,7 @@ def referrals(table: pd.DataFrame) -> dict:
             "side": "right",
         },
     }
-    return figure(traces, layout, _("Referrals"))
+    return figure(traces, layout, title_of("referrals"))
 
 
 def rates(table: pd.DataFrame, names: dict[str, str]) -> dict:
@@ -365,16 +399,14 @@ def rates(table: pd.DataFrame, names: dict[str, str]) -> dict:
                 **DERIVED,
             }
         )
-    title = _("Consultations per 1,000 camp residents, per week")
-    return figure(traces, {}, title, y_title=_("per 1,000 residents"))
+    return figure(traces, {}, title_of("rates"), y_title=_("per 1,000 residents"))
 
 
 def comparison(table: pd.DataFrame) -> dict:
     """The period against the one before and the same period a year earlier, by governorate."""
     periods = table.attrs.get("periods", {})
-    labels = {"current": _("This period"), "previous": _("Period before"), "last_year": _("A year earlier")}
     traces = []
-    for i, (key, label) in enumerate(labels.items()):
+    for key, label, colour in _compared():
         start, end = periods.get(key, (None, None))
         hover = f"{start:%d %b %Y} – {end:%d %b %Y}" if start else ""
         traces.append(
@@ -383,12 +415,12 @@ def comparison(table: pd.DataFrame) -> dict:
                 "x": values(table["name"]),
                 "y": values(table[key]),
                 "name": label,
-                "marker": {"color": PALETTE[[0, 8, 1][i]]},
+                "marker": {"color": colour},
                 "hovertemplate": "%{x}: %{y:,}<br>" + hover + "<extra>" + label + "</extra>",
             }
         )
     layout = {"barmode": "group", "hovermode": "closest"}
-    return figure(traces, layout, _("Consultations against earlier periods"), y_title=_("Consultations"))
+    return figure(traces, layout, title_of("comparison"), y_title=_("Consultations"))
 
 
 def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> dict:
@@ -413,7 +445,7 @@ def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> di
             "mode": "lines",
             "line": {"width": 0},
             "fill": "tonexty",
-            "fillcolor": "rgba(86,180,233,0.25)",
+            "fillcolor": BAND,
             "name": _("Expected range"),
             **DERIVED,
         },
@@ -453,7 +485,7 @@ def expected(table: pd.DataFrame, alert_weeks: pd.DataFrame | None = None) -> di
                 "hovertemplate": "%{customdata} " + _("alerts"),
             }
         )
-    return figure(traces, {}, _("Observed and expected consultations per week"), y_title=_("Consultations"))
+    return figure(traces, {}, title_of("expected"), y_title=_("Consultations"))
 
 
 GOVERNORATE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
@@ -576,56 +608,48 @@ def _slot_names(slots: list, freq: str) -> list[str]:
 
 def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str = "week"):
     """A trends chart drawn on the server as SVG (svgcharts), as the public's phones and slow connections get it:
-    the same figures and titles as the plotly chart of the same name, without plotly.js. Returns the picture's SVG,
-    what a pointer over it shows (None for small multiples) and its title."""
+    the same figures, titles and colours as the plotly chart of the same name, without plotly.js. Returns the
+    picture's SVG, what a pointer over it shows (None for small multiples) and its title."""
+    title = title_of(name)
     if name == "governorate" and table["governorate"].nunique() > SMALL_MULTIPLES_ABOVE:
-        title = _("Consultations by governorate")
-        cols, _rows = panel_grid(table["governorate"].nunique())
-        return svgcharts.panels(title, table, names, PALETTE[0], _("Consultations"), cols), None, title
+        return _governorate_panels(table, names, panel_grid(table["governorate"].nunique())[0]), None, title
     if name == "comparison":
-        labels = {"current": _("This period"), "previous": _("Period before"), "last_year": _("A year earlier")}
         series = [
-            svgcharts.Series(label, PALETTE[[0, 8, 1][i]], [_number_or_none(v) for v in table[key]], "bar")
-            for i, (key, label) in enumerate(labels.items())
+            svgcharts.Series(label, colour, [_number_or_none(v) for v in table[key]], "bar")
+            for key, label, colour in _compared()
         ]
-        title = _("Consultations against earlier periods")
-        names_ = [str(n) for n in table["name"]]
-        chart = svgcharts.plot(title, names_, series, _("Consultations"), names_, dated=False)
+        places = [str(n) for n in table["name"]]
+        chart = svgcharts.plot(title, places, series, _("Consultations"), places, dated=False)
         return chart.svg, chart.hover, title
     slots = _slots(table)
-    slot_names, cut = _slot_names(slots, freq), _cut(table, slots)
-    common: dict[str, Any] = {"partial": cut}
+    common: dict[str, Any] = {"partial": _cut(table, slots)}
+    y_title = _("Consultations")
     if name in ("governorate", "rates"):
-        value = "consultations" if name == "governorate" else "rate"
-        lines = _aligned(table, "governorate", value, slots)
-        govs = sorted(lines, key=lambda g: names.get(g, g))
+        lines = _aligned(table, "governorate", "consultations" if name == "governorate" else "rate", slots)
         series = [
             svgcharts.Series(names.get(g, g), PALETTE[i % len(PALETTE)], lines[g], derived=name == "rates")
-            for i, g in enumerate(govs)
+            for i, g in enumerate(sorted(lines, key=lambda g: names.get(g, g)))
         ]
         if name == "governorate":
-            title, y_title, common["width"] = _("Consultations by governorate"), _("Consultations"), 960
+            common["width"] = 960
         else:
-            title, y_title = _("Consultations per 1,000 camp residents, per week"), _("per 1,000 residents")
+            y_title = _("per 1,000 residents")
     elif name == "syndrome":
-        order = table.groupby("syndrome")["consultations"].sum().sort_values(ascending=False).index
         bars = _aligned(table, "syndrome", "consultations", slots)
         series = [
             svgcharts.Series(words.syndrome_name(code), PALETTE[i % len(PALETTE)], bars[code], "bar")
-            for i, code in enumerate(order)
+            for i, code in enumerate(_syndrome_order(table))
         ]
-        title, y_title = _("Consultations by syndrome"), _("Consultations")
         common |= {"stacked": True, "height": SYNDROME_HEIGHT}
     elif name == "referrals":
-        sums = table.groupby("period", as_index=False)[["consultations", "referrals"]].sum(min_count=1)
-        share = (sums["referrals"] / sums["consultations"] * 100).round(1)
+        sums, share = _referral_sums(table)
         series = [
             svgcharts.Series(_("Referrals"), PALETTE[0], [_number_or_none(v) for v in sums["referrals"]], "bar"),
             svgcharts.Series(
                 _("Share referred (%)"), PALETTE[5], [_number_or_none(v) for v in share], right=True, derived=True
             ),
         ]
-        title, y_title, common["y2_title"] = _("Referrals"), _("Referrals"), _("% of consultations")
+        y_title, common["y2_title"] = _("Referrals"), _("% of consultations")
     else:  # expected
         table = table.sort_values("period")
         column = {c: [_number_or_none(v) for v in table[c]] for c in ("observed", "expected", "low", "high")}
@@ -633,10 +657,14 @@ def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str
             svgcharts.Series(_("Expected"), PALETTE[4], column["expected"], "dash", derived=True),
             svgcharts.Series(_("Observed"), PALETTE[0], column["observed"]),
         ]
-        common["band"] = (column["low"], column["high"], "rgba(86,180,233,0.3)", _("Expected range"))
-        title, y_title = _("Observed and expected consultations per week"), _("Consultations")
-    chart = svgcharts.plot(title, slots, series, y_title, slot_names, **common)
+        common["band"] = (column["low"], column["high"], BAND, _("Expected range"))
+    chart = svgcharts.plot(title, slots, series, y_title, _slot_names(slots, freq), **common)
     return chart.svg, chart.hover, title
+
+
+def _governorate_panels(table: pd.DataFrame, names: dict[str, str], cols: int, **size) -> str:
+    """Consultations by governorate as small panels on one scale, `cols` across."""
+    return svgcharts.panels(title_of("governorate"), table, names, PALETTE[0], _("Consultations"), cols, **size)
 
 
 def narrow_panels(table: pd.DataFrame, names: dict[str, str]) -> str | None:
@@ -644,8 +672,7 @@ def narrow_panels(table: pd.DataFrame, names: dict[str, str]) -> str | None:
     when the chart is small panels; None otherwise."""
     if table["governorate"].nunique() <= SMALL_MULTIPLES_ABOVE:
         return None
-    title = _("Consultations by governorate")
-    return svgcharts.panels(title, table, names, PALETTE[0], _("Consultations"), 2, width=420, panel_height=200)
+    return _governorate_panels(table, names, 2, width=420, panel_height=200)
 
 
 def _number_or_none(value) -> float | None:

@@ -245,7 +245,8 @@ PHONE = "(max-width: 47.99em)"  # the style sheet's narrow screens
 
 def _image(name: str, table: pd.DataFrame, names, f):
     """A chart drawn on the server (charts.chart_image): the picture, the figures under a pointer (assets/chart.js)
-    and a link that downloads it; small panels have a picture of their own for a phone (two columns)."""
+    and a link that downloads it; small panels have a picture of their own for a phone (two columns). The picture's
+    title comes with it."""
     svg, hover, title = charts.chart_image(name, table, names, f.freq)
     address = svgcharts.data_uri(svg)
     extra: dict[str, Any] = {"data-hover": json.dumps(hover, separators=(",", ":"))} if hover else {}
@@ -268,20 +269,22 @@ def _image(name: str, table: pd.DataFrame, names, f):
             ),
         ],
         className="mmc-chart",
-    )
+    ), title
 
 
 def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: bool = False):
     """A chart's card: the chart (plotly, or drawn on the server as SVG when `image`), the figures behind it as a
     table, and its downloads."""
+    title = None  # (the chart's, once drawn)
     if table.empty or (
         "consultations" in table and not table["consultations"].fillna(0).astype(bool).any() and name != "comparison"
     ):
         body = cards.empty_state(_("No consultations match these filters in this period."))
     elif image:
-        body = _image(name, table, names, f)
+        body, title = _image(name, table, names, f)
     else:
         drawn = _figure(name, table, names, f, alert_weeks)
+        title = drawn["layout"]["title"]["text"]
         body = dcc.Graph(
             figure=drawn,
             id={"type": ids.CHART, "chart": name},
@@ -291,19 +294,18 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: boo
                 "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"mmc-{name}-{f.start}-{f.end}"},
             },
         )
-    panels = name == "governorate" and not table.empty and table["governorate"].nunique() > charts.SMALL_MULTIPLES_ABOVE
+    # (a chart drawn: its title is known; an empty state has no panels, no table and no name)
+    panels = (
+        title is not None and name == "governorate" and table["governorate"].nunique() > charts.SMALL_MULTIPLES_ABOVE
+    )
     free = (
         dmc.Switch(id=ids.FREE_SCALES, label=_("Each panel on its own scale"), size="xs")
         if panels and isinstance(body, dcc.Graph)
         else None
     )
-    behind = []
-    named: dict[str, Any] = {}
-    if not isinstance(body, dmc.Alert):
-        behind = [_table_fold(name)]
-    if isinstance(body, dcc.Graph):
-        # a chart's name for a screen reader: its title (plotly's drawing itself is not read; a picture has its alt)
-        named = {"aria-label": drawn["layout"]["title"]["text"], "role": "figure"}
+    behind = [_table_fold(name)] if title is not None else []
+    # a chart's name for a screen reader: its title (plotly's drawing itself is not read; a picture has its alt)
+    named: dict[str, Any] = {"aria-label": title, "role": "figure"} if isinstance(body, dcc.Graph) else {}
     return dmc.Paper(
         [
             # small multiples keep a readable width on a phone, and scroll sideways inside their card there
@@ -311,8 +313,7 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: boo
                 body,
                 className="mmc-chart-body mmc-chart-wide",
                 tabIndex=0,
-                # (a region that takes focus to scroll is named, the picture's as plotly's)
-                **({"aria-label": _("Consultations by governorate")} | named | {"role": "region"}),
+                **({"aria-label": title} | named | {"role": "region"}),  # (it takes focus to scroll: named)
             )
             if panels
             else html.Div(body, className="mmc-chart-body", **named),
