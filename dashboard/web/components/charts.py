@@ -606,13 +606,17 @@ def _slot_names(slots: list, freq: str) -> list[str]:
     return [_("Week of {date}", date=f"{s:%d %b %Y}") for s in slots]
 
 
-def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str = "week"):
+def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str = "week", narrow: bool = False):
     """A trends chart drawn on the server as SVG (svgcharts), as the public's phones and slow connections get it:
     the same figures, titles and colours as the plotly chart of the same name, without plotly.js. Returns the
-    picture's SVG, what a pointer over it shows (None for small multiples) and its title."""
+    picture's SVG, what a pointer over it shows (None for small multiples) and its title. The chart by governorate
+    spans the page's width; `narrow`: drawn for a phone's instead (small panels in two columns)."""
     title = title_of(name)
     if name == "governorate" and table["governorate"].nunique() > SMALL_MULTIPLES_ABOVE:
-        return _governorate_panels(table, names, panel_grid(table["governorate"].nunique())[0]), None, title
+        cols = 2 if narrow else panel_grid(table["governorate"].nunique())[0]
+        size = {"width": 420, "panel_height": 200} if narrow else {}
+        panels = svgcharts.panels(title, table, names, PALETTE[0], _("Consultations"), cols, **size)
+        return panels, None, title
     if name == "comparison":
         series = [
             svgcharts.Series(label, colour, [_number_or_none(v) for v in table[key]], "bar")
@@ -631,7 +635,7 @@ def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str
             for i, g in enumerate(sorted(lines, key=lambda g: names.get(g, g)))
         ]
         if name == "governorate":
-            common["width"] = 960
+            common["width"] = 480 if narrow else 960
         else:
             y_title = _("per 1,000 residents")
     elif name == "syndrome":
@@ -660,19 +664,6 @@ def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str
         common["band"] = (column["low"], column["high"], BAND, _("Expected range"))
     chart = svgcharts.plot(title, slots, series, y_title, _slot_names(slots, freq), **common)
     return chart.svg, chart.hover, title
-
-
-def _governorate_panels(table: pd.DataFrame, names: dict[str, str], cols: int, **size) -> str:
-    """Consultations by governorate as small panels on one scale, `cols` across."""
-    return svgcharts.panels(title_of("governorate"), table, names, PALETTE[0], _("Consultations"), cols, **size)
-
-
-def narrow_panels(table: pd.DataFrame, names: dict[str, str]) -> str | None:
-    """The consultations by governorate as small panels for a phone's width (two columns, type readable at 390 px),
-    when the chart is small panels; None otherwise."""
-    if table["governorate"].nunique() <= SMALL_MULTIPLES_ABOVE:
-        return None
-    return _governorate_panels(table, names, 2, width=420, panel_height=200)
 
 
 def _number_or_none(value) -> float | None:

@@ -245,16 +245,16 @@ PHONE = "(max-width: 47.99em)"  # the style sheet's narrow screens
 
 def _image(name: str, table: pd.DataFrame, names, f):
     """A chart drawn on the server (charts.chart_image): the picture, the figures under a pointer (assets/chart.js)
-    and a link that downloads it; small panels have a picture of their own for a phone (two columns). The picture's
-    title comes with it."""
+    and a link that downloads it; the chart by governorate has a picture of its own for a phone (small panels in two
+    columns). The picture's title comes with it."""
     svg, hover, title = charts.chart_image(name, table, names, f.freq)
     address = svgcharts.data_uri(svg)
     extra: dict[str, Any] = {"data-hover": json.dumps(hover, separators=(",", ":"))} if hover else {}
     image: Any = html.Img(
         src=address, alt=title, className="mmc-chart-image", id={"type": ids.CHART_IMAGE, "chart": name}, **extra
     )
-    narrow = charts.narrow_panels(table, names) if name == "governorate" else None
-    if narrow is not None:
+    if name == "governorate":  # (the page's width: a phone has a picture of its own)
+        narrow = charts.chart_image(name, table, names, f.freq, narrow=True)[0]
         image = html.Picture(
             [html.Source(media=PHONE, srcSet=svgcharts.data_uri(narrow)), image], className="mmc-chart-picture"
         )

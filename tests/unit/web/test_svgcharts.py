@@ -241,8 +241,9 @@ def test_a_phone_gets_the_small_panels_in_two_columns():
 
     govs = {f"IQ-{i}": f"Governorate {i}" for i in range(7)}
     table = _table([(g, w, 100, False) for g in govs for w in _weeks(3)])
-    root = ET.fromstring(charts.narrow_panels(table, govs))
+    root = ET.fromstring(charts.chart_image("governorate", table, govs, narrow=True)[0])
     titles = [t for t in root.iterfind("s:text[@font-weight='600']", NS)]
     assert len({t.get("x") for t in titles}) == 2  # two columns of panels
     assert float(root.get("width")) <= 420
-    assert charts.narrow_panels(table[table["governorate"].isin(["IQ-0", "IQ-1"])], govs) is None  # (lines)
+    lines = charts.chart_image("governorate", table[table["governorate"].isin(["IQ-0", "IQ-1"])], govs, narrow=True)
+    assert ET.fromstring(lines[0]).get("width") == "480"  # (two lines: as wide as a half-width chart)
