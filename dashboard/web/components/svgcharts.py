@@ -208,13 +208,7 @@ def lines_by_governorate(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="white" stroke="{colour}" stroke-width="2"/>'
             for cx, cy in circles
         )
-        out.extend(  # a full period with no neighbour on its line (one week of data): a dot that can be seen
-            f'<circle cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="4" fill="{colour}" data-lone="1"/>'
-            for k, point in enumerate(points)
-            if point is not None
-            and (k == 0 or points[k - 1] is None)
-            and (k == len(points) - 1 or points[k + 1] is None)
-        )
+        out.extend(_lone_dots(points, colour))
     if table["partial"].any():
         note = escape(_("Open circles: weeks cut by the period's start or end"))
         out.append(f'<text x="{width - 10}" y="46" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')
@@ -230,6 +224,16 @@ def lines_by_governorate(
     places = x_of((periods - periods[0]).astype(int))
     hover = _hover(periods, places, slot, govs, values, cut, governorates, labels, colours, width)
     return LineChart("".join(out), hover)
+
+
+def _lone_dots(points: list[tuple[float, float] | None], colour: str, r: float = 4) -> list[str]:
+    """A dot for each full period with no neighbour on its line (one week of data, or between gaps): a line's
+    zero-length piece there would hardly be seen."""
+    return [
+        f'<circle cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="{r:g}" fill="{colour}" data-lone="1"/>'
+        for k, point in enumerate(points)
+        if point is not None and (k == 0 or points[k - 1] is None) and (k == len(points) - 1 or points[k + 1] is None)
+    ]
 
 
 def _hover(periods, places, slot, govs, values, cut, governorates, labels, colours, width) -> dict:
@@ -415,6 +419,7 @@ def _lines(out: list[str], series: list[Series], xs: list[float], partial, y_of)
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="white" stroke="{s.colour}" stroke-width="2"/>'
             for cx, cy in circles
         )
+        out.extend(_lone_dots(points, s.colour))
 
 
 def _legend(out: list[str], entries: list[tuple[str, str, str]], rows: list[list[int]], x0: float, y0: float) -> None:
@@ -581,6 +586,7 @@ def panels(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="white" stroke="{colour}" stroke-width="2"/>'
             for cx, cy in circles
         )
+        out.extend(_lone_dots(points, colour, 3.5))
     out.append(
         f'<text transform="translate(12 {50 + panel_height * rows / 2:.1f}) rotate(-90)" text-anchor="middle"'
         f' font-size="12">{escape(y_title)}</text>'

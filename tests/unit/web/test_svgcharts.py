@@ -194,6 +194,8 @@ def test_every_public_trends_chart_is_a_picture_with_its_figures_under_the_point
             assert injury["values"] == ([None] if hidden else ["5"]) * weeks
         if name == "comparison":
             assert hover["weeks"] == ["Anbar", "Dohuk"]
+        if name == "expected":  # one week's observed and expected: dots that can be seen, not zero-length lines
+            assert len(root.findall("s:circle[@data-lone]", NS)) == (2 if weeks == 1 else 0)
 
 
 def test_stacked_bars_are_as_tall_as_their_values_and_cut_periods_are_pale():
