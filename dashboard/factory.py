@@ -18,7 +18,7 @@ from dashboard.domain import aliases
 from dashboard.i18n import _
 from dashboard.ingest import demo
 from dashboard.ingest.boundaries import load_boundaries
-from dashboard.server import answers, auth, compression, ratelimit
+from dashboard.server import answers, auth, compression, language, ratelimit
 from dashboard.server.api import api
 from dashboard.server.downloads import downloads
 from dashboard.server.places import places
@@ -63,6 +63,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
         # read.
         MAX_CONTENT_LENGTH=(settings.max_upload_mb + 1) * 2**20,
     )
+    language.init_app(app.server, settings.secure_cookies)  # (first: every other hook may write words)
     app.layout = shell.layout
     app.server.before_request(version.begin_request)
     app.server.teardown_request(lambda _error: version.end_request())

@@ -1,16 +1,51 @@
-"""Translation: every user-facing string goes through `_`.
+"""Translation and local formats: every user-facing string goes through `_` or `ngettext`, every figure through
+`number` or `percent`, every date through `date_text` or `month_text`.
 
-English is the only language so far; Arabic and Kurdish (Sorani), both right to left, are coming. A catalogue maps
-the English text to its translation; a missing entry falls back to English.
+The catalogues are gettext `.po` files (dashboard/translations/<code>/LC_MESSAGES/messages.po), read with Babel, so
+translators can work in Poedit or Weblate; `pybabel extract` finds the strings (README, "Translations"). Plural forms
+follow each language's rule (Arabic has six). A string missing from a catalogue falls back to English (a test fails
+first). The language is chosen per request (server/language.py) and held in a context variable, so translation
+happens when a page or an answer is rendered, never inside cached results.
+
+Digits: Latin (0-9) by default, the common choice in Iraqi health reporting; DIGITS=arab writes Arabic and Kurdish
+figures with Arabic-Indic digits (U+0660 to U+0669).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
+import gettext
+import io
+import os
+from collections.abc import Iterator
 from contextvars import ContextVar
+from pathlib import Path
 
-LANGUAGES = {"en": ("English", "ltr")}
-CATALOGUES: dict[str, dict[str, str]] = {"en": {}}
-_language: ContextVar[str] = ContextVar("language", default="en")
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+DEFAULT = "en"
+# code: (its own name, direction, the locale of its dates and numbers: Iraq's month names)
+LANGUAGES = {
+    "en": ("English", "ltr", "en"),
+    "ar": ("العربية", "rtl", "ar_IQ"),
+    "ckb": ("کوردی", "rtl", "ckb_IQ"),
+}
+CATALOGUE_DIR = Path(__file__).resolve().parent / "translations"
+DIGITS = ("latn", "arab")
+_ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)))
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT)
+
+
+def N_(text: str) -> str:
+    """Marks a string for the catalogues where it is written (a page's name, a table of names) and translated later,
+    when rendered, with `_`."""
+    return text
 
 
 def language() -> str:
@@ -23,19 +58,79 @@ def direction() -> str:
     return LANGUAGES[_language.get()][1]
 
 
+def rtl() -> bool:
+    return direction() == "rtl"
+
+
+def known(code: str | None) -> str | None:
+    """`code` if it names a language of the app ("AR", "ar-IQ" and "ckb_IQ" too), else None."""
+    if not code:
+        return None
+    code = code.strip().lower().replace("_", "-")
+    if code in LANGUAGES:
+        return code
+    base = code.split("-", 1)[0]
+    return base if base in LANGUAGES else None
+
+
+def set_language(code: str) -> None:
+    """Make `code` the current language of this request (or thread); an unknown code is English."""
+    _language.set(known(code) or DEFAULT)
+
+
+@contextlib.contextmanager
+def use(code: str) -> Iterator[None]:
+    """`with use("ar"): ...` renders in Arabic, then goes back to the language before."""
+    token = _language.set(known(code) or DEFAULT)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def catalogue_path(code: str) -> Path:
+    return CATALOGUE_DIR / code / "LC_MESSAGES" / "messages.po"
+
+
+@functools.cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The language's catalogue, read from its .po file once per process (compiled in memory: no .mo to ship or to
+    forget to compile). English is the source language: no catalogue."""
+    path = catalogue_path(code)
+    if code == DEFAULT or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as po:
+        catalogue = read_po(po, locale=LANGUAGES[code][2])
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def _fill(text: str, values: dict) -> str:
+    return text.format(**values) if values else text
+
+
 def _(text: str, **values) -> str:
     """The text in the current language, with {placeholders} filled from `values`."""
-    translated = CATALOGUES.get(_language.get(), {}).get(text, text)
-    return translated.format(**values) if values else translated
+    return _fill(translations(_language.get()).gettext(text), values)
 
 
 def ngettext(singular: str, plural: str, count: float, /, **values) -> str:
-    """The text for a `count`, in the form the current language uses for it ("1 camp", "2 camps"), with
-    {placeholders} filled from `values` ({n} among them when given). English has two forms; the catalogues of #20
-    (Arabic has six) will choose by their own plural rule."""
-    text = singular if count == 1 else plural
-    translated = CATALOGUES.get(_language.get(), {}).get(text, text)
-    return translated.format(**values) if values else translated
+    """The text for a `count`, in the form the current language uses for it ("1 camp", "2 camps"; Arabic has six
+    forms), with {placeholders} filled from `values` ({n} among them when given)."""
+    if count is None or _undefined(count):
+        n = 100  # (a figure not shown: the general form, "other" in each language)
+    elif float(count).is_integer():
+        n = int(count)
+    else:
+        n = 100  # a fraction takes the general form too (as CLDR gives "1.5 days")
+    return _fill(translations(_language.get()).ngettext(singular, plural, n), values)
+
+
+def pgettext(context: str, text: str, **values) -> str:
+    """`_` for a word that needs a context to be translated (the same English word, two meanings)."""
+    return _fill(translations(_language.get()).pgettext(context, text), values)
 
 
 def _undefined(value) -> bool:
@@ -46,15 +141,66 @@ def _undefined(value) -> bool:
         return True
 
 
+def digits_setting() -> str:
+    """DIGITS from the environment: 'latn' (default) or 'arab' (Arabic-Indic digits in Arabic and Kurdish)."""
+    value = os.environ.get("DIGITS", "latn").strip().lower() or "latn"
+    return value if value in DIGITS else "latn"
+
+
+@functools.cache
+def _symbols(code: str, digits: str) -> tuple[dict[int, str] | None, str]:
+    """The character map from Python's "1,234.5" to the language's figures, and its percent sign."""
+    if code == DEFAULT:
+        return None, "%"
+    symbols = Locale.parse(LANGUAGES[code][2]).number_symbols[digits]
+    mapping = {ord(","): symbols["group"], ord("."): symbols["decimal"]}
+    if digits == "arab":
+        mapping.update(_ARABIC_INDIC)
+    # CLDR's percent sign is wrapped in direction marks, which part it from its number in a right-to-left line
+    # ("%89"): the plain sign (or the Arabic one with Arabic-Indic digits) stays with its number ("89%").
+    return mapping, "%" if digits == "latn" else "\u066a"
+
+
+def localise_digits(text: str) -> str:
+    """`text` with its figures written the current language's way (separators, and digits when DIGITS=arab)."""
+    mapping, _sign = _symbols(_language.get(), digits_setting())
+    return text.translate(mapping) if mapping else text
+
+
 def number(value: float | int | None) -> str:
     """A figure formatted for display: thousands separated; None, NaN or NA (suppressed or undefined) as a dash."""
     if value is None or _undefined(value):
         return "–"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return localise_digits(text)
+
+
+def decimal(value: float | None, places: int = 1) -> str:
+    """A figure with `places` decimals ("1.25"), separators and digits the language's way; a dash when undefined."""
+    if value is None or _undefined(value):
+        return "–"
+    return localise_digits(f"{value:,.{places}f}")
 
 
 def percent(share: float | None) -> str:
     """A share as a whole percentage, halves rounded up (62.5% shows as 63%); None, NaN or NA as a dash."""
     if share is None or _undefined(share):
         return "–"
-    return f"{int(share * 100 + 0.5)}%"
+    mapping, sign = _symbols(_language.get(), digits_setting())
+    whole = str(int(share * 100 + 0.5))
+    return (whole.translate(mapping) if mapping else whole) + sign
+
+
+def date_text(day: dt.date, form: str = "dd MMM y") -> str:
+    """A day in the language's words ("05 Mar 2026", "05 آذار 2026"), from CLDR (Babel) with Iraq's month names."""
+    return localise_digits(format_date(day, form, locale=LANGUAGES[_language.get()][2]))
+
+
+def month_text(day: dt.date, form: str = "MMM y") -> str:
+    """A month in the language's words ("Mar 2026", "آذار 2026")."""
+    return date_text(day, form)
+
+
+def own_names() -> list[tuple[str, str]]:
+    """(code, the language's own name) for the language switch."""
+    return [(code, name) for code, (name, _dir, _locale) in LANGUAGES.items()]

@@ -9,28 +9,38 @@ import pandas as pd
 
 from dashboard.analytics import coverage
 from dashboard.domain import policy
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, decimal, ngettext, number
 
 SYNDROME_NAMES = {
-    "ari": "Acute respiratory infection",
-    "awd": "Acute watery diarrhoea",
-    "bloody_diarrhoea": "Bloody diarrhoea",
-    "suspected_measles": "Suspected measles",
-    "afp": "Acute flaccid paralysis",
-    "acute_jaundice": "Acute jaundice",
-    "suspected_meningitis": "Suspected meningitis",
-    "leishmaniasis": "Leishmaniasis",
-    "scabies": "Scabies",
-    "hypertension": "Hypertension",
-    "diabetes": "Diabetes",
-    "mental_health": "Mental health",
-    "injury": "Injury",
-    "other": "Other",
+    "ari": N_("Acute respiratory infection"),
+    "awd": N_("Acute watery diarrhoea"),
+    "bloody_diarrhoea": N_("Bloody diarrhoea"),
+    "suspected_measles": N_("Suspected measles"),
+    "afp": N_("Acute flaccid paralysis"),
+    "acute_jaundice": N_("Acute jaundice"),
+    "suspected_meningitis": N_("Suspected meningitis"),
+    "leishmaniasis": N_("Leishmaniasis"),
+    "scabies": N_("Scabies"),
+    "hypertension": N_("Hypertension"),
+    "diabetes": N_("Diabetes"),
+    "mental_health": N_("Mental health"),
+    "injury": N_("Injury"),
+    "other": N_("Other"),
 }
 
 
 def syndrome_name(code: str) -> str:
     return _(SYNDROME_NAMES.get(code, code))
+
+
+def role_name(role: str) -> str:
+    """A user's role in words."""
+    return {"coordinator": _("coordinator"), "admin": _("administrator")}.get(role, role)
+
+
+def weekday_name(day: str) -> str:
+    """A week's first day (the WEEK_START setting) in words."""
+    return {"monday": _("Monday"), "sunday": _("Sunday"), "saturday": _("Saturday")}.get(day, day)
 
 
 def status_label(status: str) -> str:
@@ -48,8 +58,15 @@ def reached_meaning(audience, not_reached_days: int) -> str:
     in the period's last days (coverage.reached), whole weeks for the public (policy.public_not_reached_days)."""
     if audience.public:
         weeks = (policy.public_not_reached_days(not_reached_days) + 1) // 7
-        return _("visited in the period's last {n} weeks", n=weeks)
-    return _("visited in the period's last {n} days", n=not_reached_days)
+        return ngettext(
+            "visited in the period's last week", "visited in the period's last {n} weeks", weeks, n=number(weeks)
+        )
+    return ngettext(
+        "visited in the period's last day",
+        "visited in the period's last {n} days",
+        not_reached_days,
+        n=number(not_reached_days),
+    )
 
 
 def with_reasons(table: pd.DataFrame, settings) -> pd.DataFrame:
@@ -78,8 +95,8 @@ def status_reasons(
     not_reached = _("No visit for {days} days (more than {limit})")
     missed = _("Planned visits missed: no visit for {days} days (more than {limit})")
     missed_never = _("Planned visits missed: never visited")
-    under = _("{u:.2f} consultations per person per year, below {limit:g}")
-    reached = _("Visited {days} days before the period's end")
+    under = _("{u} consultations per person per year, below {limit}")
+
     written: dict[tuple, str] = {}
 
     def sentence(s, days, u) -> str:
@@ -91,8 +108,13 @@ def status_reasons(
         if s == coverage.MISSED:
             return missed_never if missing else missed.format(days=int(days), limit=not_reached_days)
         if s == coverage.UNDER_SERVED:
-            return under.format(u=u, limit=min_utilisation)
-        return reached.format(days=int(days))
+            return under.format(u=decimal(u, 2), limit=number(min_utilisation))
+        days = int(days)
+        if days == 0:
+            return _("Visited on the period's last day")
+        return ngettext(
+            "Visited {days} day before the period's end", "Visited {days} days before the period's end", days, days=days
+        )
 
     out = []
     # plain Python values: a pandas Series yields numpy scalars, each slow to test and to format

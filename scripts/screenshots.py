@@ -4,6 +4,7 @@ Chromium on the synthetic demo data.
 
     .venv/bin/python scripts/screenshots.py            # a fresh demo database in a temporary folder
     .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8050 --user carol --password ...
+    .venv/bin/python scripts/screenshots.py --languages ar,ckb   # each page in Arabic and Kurdish (name-ar-1366.png)
 
 Needs Chromium and its driver (apt-get install chromium chromium-driver). Look at the pictures after a change: they
 are what a WHO representative would put on a projector.
@@ -57,7 +58,13 @@ def _demo_server(folder: Path) -> tuple[str, str, str]:
     return f"http://127.0.0.1:{server.server_port}", "carol", PASSWORD
 
 
-def take(url: str, user: str, password: str, out: Path, wait: float) -> list[Path]:
+def _in(path: str, language: str) -> str:
+    if language == "en":
+        return path
+    return path + ("&" if "?" in path else "?") + f"lang={language}"
+
+
+def take(url: str, user: str, password: str, out: Path, wait: float, language: str = "en") -> list[Path]:
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
 
@@ -70,7 +77,7 @@ def take(url: str, user: str, password: str, out: Path, wait: float) -> list[Pat
         signed_in = False
         for path, name, sizes in PAGES:
             if path.startswith("@") and not signed_in:
-                driver.get(url + "/login")
+                driver.get(url + _in("/login", language))
                 time.sleep(wait / 2)
                 driver.find_element("id", "login-username").send_keys(user)
                 driver.find_element("id", "login-password").send_keys(password)
@@ -80,13 +87,13 @@ def take(url: str, user: str, password: str, out: Path, wait: float) -> list[Pat
             for size in sizes:
                 width, height = (int(v) for v in size.split("x"))
                 driver.set_window_size(width, height)
-                driver.get(url + path.lstrip("@"))
+                driver.get(url + _in(path.lstrip("@"), language))
                 time.sleep(wait)
                 # the window's inner size is the screen's: set it so (the browser's frame takes some of the window)
                 inner = driver.execute_script("return [innerWidth, innerHeight]")
                 driver.set_window_size(width + (width - inner[0]), height + (height - inner[1]))
                 time.sleep(1)
-                target = out / f"{name}-{width}.png"
+                target = out / (f"{name}-{width}.png" if language == "en" else f"{name}-{language}-{width}.png")
                 driver.save_screenshot(str(target))
                 written.append(target)
                 print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
@@ -102,12 +109,14 @@ def main() -> int:
     parser.add_argument("--password", default=PASSWORD)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--wait", type=float, default=6.0, help="seconds for a page to draw")
+    parser.add_argument("--languages", default="en", help="languages to take, e.g. en,ar,ckb (default: en)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         url, user, password = (args.url, args.user, args.password) if args.url else _demo_server(Path(folder))
-        take(url, user, password, out, args.wait)
+        for language in args.languages.split(","):
+            take(url, user, password, out, args.wait, language.strip())
     return 0
 
 

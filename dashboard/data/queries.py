@@ -634,13 +634,20 @@ def units_by_governorate(engine: Engine, f: Filters) -> pd.DataFrame:
     return _frame(rows, ["governorate", "unit_type", "units"])
 
 
-def governorate_names(engine: Engine) -> dict[str, str]:
-    return dict(once_per_request(engine, "names", _read_governorate_names))  # a copy: callers may change it
+NAME_COLUMNS = {"en": 0, "ar": 1, "ckb": 2}  # a language's code: its place in _read_governorate_names' tuples
 
 
-def _read_governorate_names(engine: Engine) -> dict[str, str]:
+def governorate_names(engine: Engine, language: str = "en") -> dict[str, str]:
+    """Each governorate's name in `language` (en, ar or ckb; English where the database has none in it)."""
+    at = NAME_COLUMNS.get(language, 0)
+    # a new dict: callers may change it
+    return {code: names[at] or names[0] for code, names in once_per_request(engine, "names", _read_names).items()}
+
+
+def _read_names(engine: Engine) -> dict[str, tuple[str, str, str]]:
     with engine.connect() as conn:
-        return dict(conn.execute(select(Governorate.code, Governorate.name_en)).all())
+        rows = conn.execute(select(Governorate.code, Governorate.name_en, Governorate.name_ar, Governorate.name_ku))
+        return {code: (en, ar, ku) for code, en, ar, ku in rows.all()}
 
 
 def clinics_in_period(engine: Engine, f: Filters) -> pd.DataFrame:

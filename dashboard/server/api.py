@@ -21,7 +21,7 @@ from dashboard.domain import policy
 from dashboard.domain.filters import Filters, ParameterError, parse_filters
 from dashboard.domain.policy import Audience
 from dashboard.domain.reference import SYNDROMES
-from dashboard.i18n import _
+from dashboard.i18n import _, language
 from dashboard.server import auth, runtime
 from dashboard.services import exports, figures
 
@@ -53,7 +53,7 @@ class Asked(NamedTuple):
 
 
 def _filters(allowed: tuple[str, ...] = COMMON) -> Asked:
-    unknown = sorted(set(request.args) - set(allowed))
+    unknown = sorted(set(request.args) - set(allowed) - {"lang"})  # (lang: the names' language, server/language.py)
     if unknown:
         raise ApiError(400, f"unknown parameter {unknown[0]!r}: use {', '.join(allowed)}", unknown[0])
     fmt = request.args.get("format", "json")
@@ -134,10 +134,12 @@ SUMMARY_COLUMNS = [
 @api.get("/summary")
 def summary():
     asked = _filters()
-    data = figures.summary(runtime.engine(), asked.f, asked.audience, runtime.settings().not_reached_days)
+    data = figures.summary(
+        runtime.engine(), asked.f, asked.audience, runtime.settings().not_reached_days, language=language()
+    )
     totals = {key: _plain(v) for key, v in data["totals"].items()}
     if request.args.get("format") == "csv":
-        rows = [*data["governorates"], {**totals, "governorate": "IQ", "name": "Total"}]
+        rows = [*data["governorates"], {**totals, "governorate": "IQ", "name": _("Total")}]
         return _csv(rows, SUMMARY_COLUMNS, "mmc-summary")
     return jsonify({**_meta(asked), "totals": totals, "governorates": data["governorates"]})
 
@@ -255,7 +257,10 @@ def completeness():
             (figures.PUBLIC_COMPLETENESS_COLUMNS),
         )
     else:
-        table, columns = figures.completeness_table(engine, asked.f, settings, by), figures.COMPLETENESS_COLUMNS[by]
+        table, columns = (
+            figures.completeness_table(engine, asked.f, settings, by, language=language()),
+            figures.COMPLETENESS_COLUMNS[by],
+        )
     rows = [{key: _plain(row[key]) for key, _h, _t in columns} for row in table.to_dict("records")]
     if request.args.get("format") == "csv":
         return _csv(rows, columns, f"mmc-completeness-{by}")

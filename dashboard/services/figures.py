@@ -85,6 +85,12 @@ def camp_places(engine) -> pd.DataFrame:
     return queries.camp_places(engine)
 
 
+def named(engine, table: pd.DataFrame, column: str = "governorate_name", language: str = "en") -> pd.DataFrame:
+    """`table` (a copy) with its governorates' names in `language` (the viewer's) in `column`: added when an answer
+    is rendered, never kept in a cached result (the cache is shared by every language)."""
+    return table.assign(**{column: table["governorate"].map(queries.governorate_names(engine, language))})
+
+
 def data_token(engine) -> str:
     """A short name for the data's version, for files that browsers may keep until data is loaded again."""
     return hashlib.sha256(repr(version.data_version(engine)).encode()).hexdigest()[:16]
@@ -249,7 +255,13 @@ PUBLIC_COMPLETENESS_COLUMNS = [
 
 
 def completeness_table(
-    engine, f: Filters, settings, by: str, rows: int | None = None, weeks: int | None = None
+    engine,
+    f: Filters,
+    settings,
+    by: str,
+    rows: int | None = None,
+    weeks: int | None = None,
+    language: str = "en",
 ) -> pd.DataFrame:
     """One of the plan's tables (COMPLETENESS_COLUMNS[by]) with the names of its governorates, units and camps: by
     governorate, month or week (of each governorate), unit (and week), the missed visits, the silent units, the
@@ -269,7 +281,7 @@ def completeness_table(
         table["camp_name"] = table["camp_id"].map(camps_["name"])
         table["governorate"] = table["camp_id"].map(camps_["governorate"])
     if "governorate" in table:
-        table["governorate_name"] = table["governorate"].map(queries.governorate_names(engine))
+        table["governorate_name"] = table["governorate"].map(queries.governorate_names(engine, language))
     for column in ("date", "week", "month", "last_visit", "first_week", "last_week"):
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.date
@@ -302,8 +314,16 @@ def public_completeness(engine, f: Filters, audience: Audience, settings) -> pd.
     return table[keys].sort_values(["governorate", "month"]).reset_index(drop=True)
 
 
+def summary(engine, f: Filters, audience: Audience, not_reached_days: int = 14, language: str = "en") -> dict:
+    """`_summary`, its governorates named in `language` (names are never part of a cached result)."""
+    found = _summary(engine, f, audience, not_reached_days)
+    names = queries.governorate_names(engine, language)
+    rows = [{**row, "name": names.get(row["governorate"], row["governorate"])} for row in found["governorates"]]
+    return {"totals": found["totals"], "governorates": rows}
+
+
 @cached
-def summary(engine, f: Filters, audience: Audience, not_reached_days: int = 14) -> dict:
+def _summary(engine, f: Filters, audience: Audience, not_reached_days: int = 14) -> dict:
     """Totals and per-governorate figures: consultations, referrals, visits, camps_visited (any visit in the period),
     camps_reached and population_reached (camps reached: coverage.reached, the map's statuses), camps (open at the
     period's end) and active_units.
@@ -329,8 +349,6 @@ def summary(engine, f: Filters, audience: Audience, not_reached_days: int = 14) 
     coverage_by_gov = coverage.by_governorate(camp_table).set_index("governorate")
     for column in ("camps", "camps_reached", "population_reached"):
         by_gov[column] = [int(coverage_by_gov[column].get(g, 0)) for g in by_gov["governorate"].tolist()]
-    names = queries.governorate_names(engine)
-    by_gov["name"] = by_gov["governorate"].map(names)
     rows = [
         {key: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for key, v in row.items()}
         for row in by_gov.to_dict("records")
@@ -459,10 +477,14 @@ def rates(engine, f: Filters, audience: Audience) -> pd.DataFrame:
     return out
 
 
-@cached
-def comparison(engine, f: Filters, audience: Audience) -> pd.DataFrame:
+def comparison(engine, f: Filters, audience: Audience, language: str = "en") -> pd.DataFrame:
     """Consultations by governorate in the period, in the period of the same length just before, and in the same
-    period a year earlier (for the public, 52 weeks earlier)."""
+    period a year earlier (for the public, 52 weeks earlier), each governorate named (`name`)."""
+    return named(engine, _comparison(engine, f, audience), "name", language)
+
+
+@cached
+def _comparison(engine, f: Filters, audience: Audience) -> pd.DataFrame:
     if audience.public:
         f = policy.public_filters(f, audience)
     length = f.end - f.start
@@ -482,7 +504,6 @@ def comparison(engine, f: Filters, audience: Audience) -> pd.DataFrame:
         frames.append(table.set_index("governorate")["consultations"].rename(name))
     out = pd.concat(frames, axis=1).fillna(0).astype("int64").rename_axis("governorate").reset_index()
     out = out.sort_values("governorate", ignore_index=True)
-    out["name"] = out["governorate"].map(queries.governorate_names(engine))
     out.attrs["periods"] = {name: (p.start, p.end) for name, p in spans.items()}
     return out
 
@@ -527,9 +548,15 @@ def alert_rules(settings) -> AlertRules:
     )
 
 
+def alerts(engine, f: Filters, settings, language: str = "en") -> pd.DataFrame:
+    """Alerts in the period (coordinators only): week, camp, governorate (and its name), syndrome, count, baseline and
+    rule (`_alerts`)."""
+    return named(engine, _alerts(engine, f, settings), language=language)
+
+
 @cached
-def alerts(engine, f: Filters, settings) -> pd.DataFrame:
-    """Alerts in the period (coordinators only): week, camp, governorate, syndrome, count, baseline and rule.
+def _alerts(engine, f: Filters, settings) -> pd.DataFrame:
+    """The alerts of `alerts`, without the governorates' names.
 
     A camp's alerts depend only on its own weekly counts, so the alerts of every week, camp and syndrome are found
     once per data version (`_every_alert`) and each request keeps those of its period, governorates and camp. Two
@@ -551,7 +578,6 @@ def alerts(engine, f: Filters, settings) -> pd.DataFrame:
     if f.camp:
         camps = camps[camps["code"] == f.camp]
     found = found.merge(camps[["camp_id", "code", "name", "governorate", "latitude", "longitude"]], on="camp_id")
-    found["governorate_name"] = found["governorate"].map(queries.governorate_names(engine))
     return found.sort_values(["week", "rule", "count"], ascending=[False, True, False], ignore_index=True)
 
 
@@ -623,11 +649,15 @@ def nearest_base_km(engine) -> pd.Series:
     return pd.Series(distances, index=places["camp_id"].to_numpy("int64"), dtype="float64")
 
 
-@cached
-def gaps(engine, f: Filters, settings) -> pd.DataFrame:
+def gaps(engine, f: Filters, settings, language: str = "en") -> pd.DataFrame:
     """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
-    days since, consultations, utilisation, distance to the nearest unit base, and the status (whose reason, in words,
-    the renderer adds: words.with_reasons)."""
+    days since, consultations, utilisation, distance to the nearest unit base, the governorate's name, and the status
+    (whose reason, in words, the renderer adds: words.with_reasons)."""
+    return named(engine, _gaps(engine, f, settings), language=language)
+
+
+@cached
+def _gaps(engine, f: Filters, settings) -> pd.DataFrame:
     table = camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day)
     table["nearest_base_km"] = table["camp_id"].map(nearest_base_km(engine))
     served = {
@@ -637,14 +667,19 @@ def gaps(engine, f: Filters, settings) -> pd.DataFrame:
     table["units_served"] = [served.get(c, "") for c in table["camp_id"].tolist()]
     utilisation = table["utilisation"].to_numpy(dtype="float64", na_value=np.nan).round(2)
     table["utilisation"] = np.where(np.isnan(utilisation), None, utilisation.astype(object))
-    table["governorate_name"] = table["governorate"].map(queries.governorate_names(engine))
     return table
 
 
+def governorate_gaps(
+    engine, f: Filters, settings, camp_table: pd.DataFrame | None = None, language: str = "en"
+) -> pd.DataFrame:
+    """Per governorate (and its `name`): camps, camps not reached and under-served, camp population, the share of it
+    reached, active MMCs and people per active MMC. For coordinators."""
+    return named(engine, _governorate_gaps(engine, f, settings, camp_table), "name", language)
+
+
 @cached
-def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per governorate: camps, camps not reached and under-served, camp population, the share of it reached, active
-    MMCs and people per active MMC. For coordinators."""
+def _governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | None = None) -> pd.DataFrame:
     table = (
         camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day)
         if camp_table is None
@@ -684,7 +719,6 @@ def governorate_gaps(engine, f: Filters, settings, camp_table: pd.DataFrame | No
             "people_per_mmc",
         ],
     )
-    out["name"] = out["governorate"].map(queries.governorate_names(engine))
     return out
 
 

@@ -76,6 +76,15 @@ def register(app: Dash) -> None:
         Input(ids.MENU, "opened"),
         prevent_initial_call=True,
     )
+    app.clientside_callback(  # a language chosen: the same page, with its filters, in it (the server keeps it)
+        "function (wide, phone) { const value = dash_clientside.callback_context.triggered[0].value;"
+        " const url = new URL(window.location.href);"
+        " if (!value || url.searchParams.get('lang') === value) { return; }"
+        " url.searchParams.set('lang', value); window.location.assign(url.toString()); }",
+        Input(ids.LANGUAGE, "value"),
+        Input(ids.LANGUAGE_PHONE, "value"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(  # the governorates: kept outlines joined with each answer's figures, in the browser
         ClientsideFunction(namespace="mmc", function_name="governorateLayer"),
         Output(ids.GOV_LAYER, "data"),

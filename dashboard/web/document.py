@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from html import escape as html_escape
 
 import dash
 from dash import Dash
@@ -43,6 +44,17 @@ def same_for_everyone(app: Dash) -> None:
     app._config = without_end_id  # type: ignore[method-assign]
 
 
+def page_title(path: str) -> str | None:
+    """The title of the page at `path`, in the viewer's language (the pages' titles are functions that translate),
+    for the HTML as first sent (Dash's router sets it again in the browser)."""
+    path = path.rstrip("/") or "/"
+    for page in dash.page_registry.values():
+        if (page["path"].rstrip("/") or "/") == path:
+            title = page.get("title")
+            return title() if callable(title) else title
+    return None
+
+
 @functools.cache
 def page_paths() -> frozenset[str]:
     """The paths of the app's pages (dash.page_registry, complete once the app is built), without a trailing slash."""
@@ -54,6 +66,7 @@ def init_app(app: Dash) -> None:
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs):
+        kwargs["title"] = html_escape(page_title(request.path) or _(app.title))
         page = interpolate(**kwargs)
         page = _HTML_TAG.sub(f'<html lang="{language()}" dir="{direction()}">', page, count=1)
         skip = f'<a class="skip-link" href="#{MAIN_ID}">{_("Skip to the content")}</a>'

@@ -7,6 +7,7 @@ NAV = "nav"
 MENU = "menu"
 MENU_BUTTON = "menu-button"
 LANGUAGE = "language"
+LANGUAGE_PHONE = "language-phone"
 
 OVERVIEW_FIGURES = "overview-figures"
 OVERVIEW_MAP = "overview-map"

@@ -6,8 +6,9 @@ import dash
 import dash_mantine_components as dmc
 from dash import dcc, html
 
+from dashboard import words
 from dashboard.data import queries
-from dashboard.i18n import LANGUAGES, _, direction
+from dashboard.i18n import _, direction, language, own_names
 from dashboard.server import auth, runtime
 from dashboard.web import document, ids
 
@@ -76,7 +77,8 @@ def phone_menu():
             dmc.Drawer(
                 html.Nav(
                     dmc.Stack(
-                        [dmc.Anchor(name, href=path, fw=500, size="lg", c="dark") for name, path in links()] + [sign],
+                        [dmc.Anchor(name, href=path, fw=500, size="lg", c="dark") for name, path in links()]
+                        + [sign, language_switch(ids.LANGUAGE_PHONE)],
                         gap="md",
                     ),
                     **{"aria-label": _("Pages")},
@@ -100,12 +102,26 @@ def _sign_out(**button):
     ]
 
 
+def language_switch(switch_id: str):
+    """The languages, each named in its own words; choosing one opens the same page, with its filters, in it
+    (callbacks.register: the link gets `lang=`, which the server also keeps in a cookie)."""
+    return dmc.Select(
+        id=switch_id,
+        data=[{"value": code, "label": name} for code, name in own_names()],
+        value=language(),
+        w=120,
+        size="xs",
+        allowDeselect=False,
+        **{"aria-label": _("Language")},
+    )
+
+
 def user_area():
     """Sign in, or who is signed in and a sign-out button."""
     account = auth.current_user()
     if account is None:
         return dmc.Anchor(_("Sign in"), href="/login", fw=500, id=ids.USER_MENU, refresh=True)
-    who = dmc.Text(_("{name} ({role})", name=account.username, role=_(account.role)), size="sm")
+    who = dmc.Text(_("{name} ({role})", name=account.username, role=words.role_name(account.role)), size="sm")
     return html.Form(
         dmc.Group([who, *_sign_out(id=ids.SIGN_OUT)], gap="xs"),
         method="POST",
@@ -145,15 +161,7 @@ def layout():
             dmc.Group(
                 [
                     user_area(),
-                    dmc.Select(
-                        id=ids.LANGUAGE,
-                        data=[{"value": k, "label": v[0]} for k, v in LANGUAGES.items()],
-                        value="en",
-                        w=120,
-                        size="xs",
-                        allowDeselect=False,
-                        **{"aria-label": _("Language")},
-                    ),
+                    language_switch(ids.LANGUAGE),
                 ],
                 gap="md",
                 className="mmc-wide-only",

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, request
 
+from dashboard import words
 from dashboard.data import queries
-from dashboard.i18n import _, direction, language
+from dashboard.i18n import N_, _, direction, language
 from dashboard.server import auth, runtime
 from dashboard.web import document, ids, shell
 
 signin = Blueprint("signin", __name__, template_folder="templates")
 
 ERRORS = {
-    "invalid": "The username or password is not right.",
-    "locked": "Too many failed attempts. Wait 15 minutes, then try again.",
+    "invalid": N_("The username or password is not right."),
+    "locked": N_("Too many failed attempts. Wait 15 minutes, then try again."),
 }
 
 
@@ -39,7 +40,7 @@ def login_page():
         pages=shell.links(),
         demo=queries.data_status(runtime.engine()).is_demo,
         account=account,
-        role=_(account.role) if account else "",
+        role=words.role_name(account.role) if account else "",
         error=_(ERRORS[error]) if error in ERRORS else None,
         next_path=next_path,
         csrf=auth.csrf_token(),

@@ -8,7 +8,7 @@ import dash_mantine_components as dmc
 import pandas as pd
 from dash import html
 
-from dashboard.i18n import _, number, percent
+from dashboard.i18n import _, date_text, number, percent
 from dashboard.web import ids
 
 
@@ -56,7 +56,7 @@ def figures_table(frame: pd.DataFrame, headers: dict[str, str], label: str, tabl
 
     def cell(value):
         if isinstance(value, pd.Timestamp):
-            return f"{value:%d %b %Y}"
+            return date_text(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return number(value)
         return "–" if value is None or value != value else str(value)

@@ -19,7 +19,7 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from dashboard import words
-from dashboard.i18n import _
+from dashboard.i18n import _, date_text, month_text
 from dashboard.web import ids
 from dashboard.web.components import cards, svgcharts
 
@@ -408,7 +408,7 @@ def comparison(table: pd.DataFrame) -> dict:
     traces = []
     for key, label, colour in _compared():
         start, end = periods.get(key, (None, None))
-        hover = f"{start:%d %b %Y} – {end:%d %b %Y}" if start else ""
+        hover = f"{date_text(start)} – {date_text(end)}" if start else ""
         traces.append(
             {
                 "type": "bar",
@@ -602,8 +602,8 @@ def _cut(table: pd.DataFrame, slots: list) -> list[bool]:
 
 def _slot_names(slots: list, freq: str) -> list[str]:
     if freq == "month":
-        return [f"{s:%B %Y}" for s in slots]
-    return [_("Week of {date}", date=f"{s:%d %b %Y}") for s in slots]
+        return [month_text(s, "MMMM y") for s in slots]
+    return [_("Week of {date}", date=date_text(s)) for s in slots]
 
 
 def chart_image(name: str, table: pd.DataFrame, names: dict[str, str], freq: str = "week", narrow: bool = False):

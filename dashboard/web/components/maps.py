@@ -17,7 +17,7 @@ from dashboard import words
 from dashboard.analytics import coverage, geo, tables
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import _, number
+from dashboard.i18n import N_, _, language, number, percent
 from dashboard.ingest import boundaries
 from dashboard.server import places
 from dashboard.services import figures
@@ -107,9 +107,9 @@ CHOROPLETH_COLOURS = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]  # light to da
 
 
 FIGURES = {
-    "rate": "Consultations per 1,000 camp residents",
-    "share": "Share of camp population reached",
-    "consultations": "Consultations",
+    "rate": N_("Consultations per 1,000 camp residents"),
+    "share": N_("Share of camp population reached"),
+    "consultations": N_("Consultations"),
 }
 
 
@@ -223,7 +223,7 @@ def choropleth_legend(figure: str, legend: dict):
     shown, or all alike; it said "all")."""
 
     def fmt(v):
-        return f"{v:.0%}" if figure == "share" else number(v)
+        return percent(v) if figure == "share" else number(v)
 
     breaks, span = legend.get("breaks") or [], legend.get("span")
     edges = [None, *breaks, None]
@@ -304,7 +304,7 @@ def governorate_figures(camp_table: pd.DataFrame, gov_figures: dict[str, dict]) 
 def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict], audience) -> dict:
     """The map's data: governorates with their figures and classes, names, camps by status, unit counts, and the
     legends and class breaks of each figure."""
-    names = queries.governorate_names(engine)
+    names = queries.governorate_names(engine, language())
     by_gov = governorate_figures(camp_table, gov_figures)
     legends, classes = {}, {}
     for key in FIGURES:
@@ -315,12 +315,12 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict], au
     values = {}
     for gov, v in by_gov.items():
         tooltip = (
-            f"<b>{names.get(gov, gov)}</b><br>"
+            f"<b><bdi>{names.get(gov, gov)}</bdi></b><br>"
             + _("Consultations: {n}", n=number(v["consultations"]))
             + "<br>"
             + _("Per 1,000 camp residents: {n}", n=number(v["rate"]))
             + "<br>"
-            + _("Camp population reached: {n}", n="–" if v["share"] is None else f"{v['share']:.0%}")
+            + _("Camp population reached: {n}", n=percent(v["share"]))
         )
         values[gov] = {"tooltip": tooltip, **{f"c_{key}": classes[key][gov] for key in FIGURES}}
     outlines = boundaries.current(engine, settings.boundaries_file or None)

@@ -12,7 +12,7 @@ from dash import html
 from dashboard import words
 from dashboard.domain import policy
 from dashboard.domain.filters import ParameterError, parse_filters
-from dashboard.i18n import _, number
+from dashboard.i18n import _, date_text, number
 from dashboard.server import auth
 from dashboard.web import ids
 
@@ -21,11 +21,19 @@ def parameter_notice(parameter: str, error: str, kept: bool = False):
     """The notice a page shows when its link has a parameter it does not understand: the default view is shown, or
     (`kept`) the link's other filters with that one left at its default."""
     text = (
-        "The link's {parameter} was not understood ({error}); its default is shown, with the link's other filters."
+        _(
+            "The link's {parameter} was not understood ({error}); its default is shown, with the link's other filters.",
+            parameter=parameter,
+            error=error,
+        )
         if kept
-        else "The link's {parameter} was not understood ({error}); showing the default view."
+        else _(
+            "The link's {parameter} was not understood ({error}); showing the default view.",
+            parameter=parameter,
+            error=error,
+        )
     )
-    return dmc.Alert(_(text, parameter=parameter, error=error), color="orange", mb="md")
+    return dmc.Alert(text, color="orange", mb="md")
 
 
 def resolve_filters(query: dict, status, audience: policy.Audience):
@@ -65,7 +73,7 @@ def beyond_data_notice(f, status, audience: policy.Audience):
         _(
             "The period ends on {end}, beyond the data ({records}): the days after are not reported yet, so their "
             "figures are missing, not zero, and camps visited since show as not reached.",
-            end=f"{f.end:%d %b %Y}",
+            end=date_text(f.end),
             records=data_date(status, audience),
         ),
         color="orange",
@@ -81,14 +89,14 @@ def data_date(status, audience: policy.Audience) -> str:
     if status.last_date is None:
         return _("no records yet")
     if audience.public:
-        return _("records to the week ending {date}", date=f"{data_span(status, audience)[1]:%d %b %Y}")
-    return _("records to {date}", date=f"{status.last_date:%d %b %Y}")
+        return _("records to the week ending {date}", date=date_text(data_span(status, audience)[1]))
+    return _("records to {date}", date=date_text(status.last_date))
 
 
 def export_lines(title: str, f, names: dict[str, str], status, audience: policy.Audience) -> list[str]:
     """The lines a page's download starts with (services/exports `preamble`): what it is, the view's filters, how
     recent its data is and when it was made; for the public, how its counts are protected."""
-    made = data_date(status, audience) + " · " + _("exported {when}", when=f"{dt.date.today():%d %b %Y}")
+    made = data_date(status, audience) + " · " + _("exported {when}", when=date_text(dt.date.today()))
     lines = [title, view_line(f, names), made]
     return lines + ([protection_note(audience)] if audience.public else [])
 
@@ -97,7 +105,7 @@ def view_line(f, names: dict[str, str]) -> str:
     """The view's filters in one line, as each page, export and PDF states them next to its figures: the period, the
     governorates, the syndrome and (for coordinators) a unit or a camp."""
     parts = [
-        _("{start} to {end}", start=f"{f.start:%d %b %Y}", end=f"{f.end:%d %b %Y}"),
+        _("{start} to {end}", start=date_text(f.start), end=date_text(f.end)),
         ", ".join(names.get(g, g) for g in f.governorates) if f.governorates else _("seven governorates"),
         _("{syndrome} only", syndrome=words.syndrome_name(f.syndrome)) if f.syndrome else _("all syndromes"),
     ]
@@ -131,8 +139,8 @@ def adjustment_notice(adjustment: policy.Adjustment, f=None):
     else:
         text = _(
             "Public figures are for whole weeks: the period asked for was widened to {start} – {end}.",
-            start=f"{f.start:%d %b %Y}",
-            end=f"{f.end:%d %b %Y}",
+            start=date_text(f.start),
+            end=date_text(f.end),
         )
     return dmc.Alert(text, color="blue", variant="light", mb="md")
 
@@ -195,7 +203,7 @@ def setup_notice(status):
         "camps": _("{n} loaded", n=number(status.camps)) if status.camps else None,
         "clinics": _("{n} loaded", n=number(status.units)) if status.units else None,
         "records": (
-            _("from {first} to {last}", first=f"{status.first_date:%d %b %Y}", last=f"{status.last_date:%d %b %Y}")
+            _("from {first} to {last}", first=date_text(status.first_date), last=date_text(status.last_date))
             if status.has_records
             else None
         ),

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import _, ngettext, number, percent
+from dashboard.i18n import _, date_text, month_text, ngettext, number, percent
 from dashboard.web import ids
 from dashboard.web.components import cards
 
@@ -27,7 +27,7 @@ def _named(table_id: str | None) -> dict[str, Any]:
 
 
 def _day(value) -> str:
-    return f"{value:%d %b %Y}" if value is not None and value == value else "–"
+    return date_text(value) if value is not None and value == value else "–"
 
 
 def _link(path: str, **query) -> str:
@@ -305,7 +305,7 @@ def month_table(table: pd.DataFrame, table_id: str | None = None):
     shares = {(r["governorate_name"], r["month"]): r["completeness"] for r in table.to_dict("records")}
     governorates = sorted(table["governorate_name"].unique())
     head = html.Thead(
-        html.Tr([html.Th(_("Governorate"), scope="col")] + [html.Th(f"{m:%b %Y}", scope="col") for m in months])
+        html.Tr([html.Th(_("Governorate"), scope="col")] + [html.Th(month_text(m), scope="col") for m in months])
     )
     body = html.Tbody(
         [
@@ -334,6 +334,6 @@ def week_columns(table: pd.DataFrame, week, deadline_days: int) -> tuple[tuple[s
     made = {r["governorate"]: percent(r["completeness"]) for r in rows}
     timely = {r["governorate"]: percent(r["timeliness"]) for r in rows}
     return (
-        (_("Plan made, week of {week}", week=f"{week:%d %b}"), made),
+        (_("Plan made, week of {week}", week=date_text(week, "dd MMM")), made),
         (ngettext("On time ({n} day)", "On time ({n} days)", deadline_days, n=deadline_days), timely),
     )

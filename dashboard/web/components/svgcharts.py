@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import _, number
+from dashboard.i18n import _, date_text, number
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 INK, MUTED, GRID = "#2a3f5f", "#666666", "#EBF0F8"
@@ -60,8 +60,8 @@ def nice_ticks(top: float, most: int = 6) -> list[float]:
 
 
 def date_ticks(first: dt.date, last: dt.date, most: int = 6) -> tuple[list[dt.date], str]:
-    """Dates to mark along a time axis and their label format: month starts (every 1, 2, 3, 6 or 12 months) for
-    long periods, week starts for short ones."""
+    """Dates to mark along a time axis and their label pattern (CLDR's, for i18n.date_text): month starts (every 1,
+    2, 3, 6 or 12 months) for long periods, week starts for short ones."""
     months = (last.year - first.year) * 12 + last.month - first.month
     for step in (1, 2, 3, 6, 12, 24, 60):
         if months // step + 1 <= most:
@@ -73,10 +73,21 @@ def date_ticks(first: dt.date, last: dt.date, most: int = 6) -> tuple[list[dt.da
             ticks.append(dt.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     if len(ticks) >= 2:
-        return ticks, "%b %Y" if step < 12 else "%Y"
+        return ticks, "MMM y" if step < 12 else "y"
     days = max((last - first).days, 1)
     every = max(7, math.ceil(days / most / 7) * 7)
-    return [first + dt.timedelta(days=d) for d in range(0, days + 1, every)], "%d %b"
+    return [first + dt.timedelta(days=d) for d in range(0, days + 1, every)], "dd MMM"
+
+
+def fitting_date_ticks(first: dt.date, last: dt.date, room: float, size: float, most: int = 6):
+    """date_ticks whose labels fit side by side in `room` pixels (month names are longer in some languages: Arabic's
+    "كانون الثاني 2018" is twice "Jan 2018"): fewer ticks until they do, two at the least."""
+    for allowed in range(most, 1, -1):
+        ticks, fmt = date_ticks(first, last, allowed)
+        widest = max((_text_width(date_text(day, fmt), size) for day in ticks), default=0)
+        if len(ticks) * (widest + 12) <= room:
+            break
+    return ticks, fmt
 
 
 def _text_width(text: str, size: float) -> float:
@@ -177,11 +188,11 @@ def lines_by_governorate(
     out = _opening(title, width, height, size)
     # Axes: horizontal grid lines with their values, dates along the bottom.
     _value_axis(out, box, top, y_of)
-    ticks, fmt = date_ticks(first, last)
+    ticks, fmt = fitting_date_ticks(first, last, box.right - box.left, size)
     for day in ticks:
         x = x_of((day - first).days)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{box.top}" y2="{box.bottom}" stroke="{GRID}"/>')
-        label = f"{day:{fmt}}"
+        label = date_text(day, fmt)
         half = _text_width(label, size) / 2  # kept inside the picture at either end
         centre = min(max(x, half + 2), width - half - 2)
         out.append(f'<text x="{centre:.1f}" y="{box.bottom + 18}" text-anchor="middle">{escape(label)}</text>')
@@ -247,7 +258,7 @@ def _hover(periods, places, slot, govs, values, cut, governorates, labels, colou
     return {
         "width": width,
         "x": np.round(places, 1).tolist(),
-        "weeks": [_("Week of {date}", date=f"{p.astype(dt.date):%d %b %Y}") for p in periods],
+        "weeks": [_("Week of {date}", date=date_text(p.astype(dt.date))) for p in periods],
         "lines": [
             {"name": label, "colour": colours[i % len(colours)], "values": shown[i]} for i, label in enumerate(labels)
         ],
@@ -356,11 +367,11 @@ def _x_axis(out: list[str], box: Box, xs: list[float], slots: list, dated: bool,
                 out.append(f'<text x="{x:.1f}" y="{box.bottom + 18}" text-anchor="middle">{escape(label)}</text>')
         return
     first, last = (pd.Timestamp(slots[i]).date() for i in (0, -1))
-    ticks, fmt = date_ticks(first, last)
+    ticks, fmt = fitting_date_ticks(first, last, box.right - box.left, size)
     span_days = max((last - first).days, 1)
     for day in ticks:
         x = xs[0] + (xs[-1] - xs[0]) * (day - first).days / span_days if len(xs) > 1 else xs[0]
-        label = f"{day:{fmt}}"
+        label = date_text(day, fmt)
         half = _text_width(label, size) / 2
         centre = min(max(x, half + 2), width - half - 2)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{box.top}" y2="{box.bottom}" stroke="{GRID}"/>')
@@ -480,7 +491,7 @@ def plot(
     out = _opening(title, width, height, size)
     _value_axis(out, box, top, y_of)
     for tick in right_top if has_right else []:
-        out.append(f'<text x="{box.right + 6}" y="{y_of(tick, True) + 4:.1f}">{tick:g}</text>')
+        out.append(f'<text x="{box.right + 6}" y="{y_of(tick, True) + 4:.1f}">{number(tick)}</text>')
     middle = (box.top + box.bottom) / 2
     out.append(
         f'<text transform="translate(14 {middle:.1f}) rotate(-90)" text-anchor="middle">{escape(y_title)}</text>'
@@ -557,10 +568,10 @@ def panels(
             f'<text x="{box.left}" y="{y0 + 18}" font-size="13" font-weight="600">{escape(names.get(gov, gov))}</text>'
         )
         _value_axis(out, box, top, lambda v, box=box: box.y(v / top[-1]), gap=4)
-        ticks, fmt = date_ticks(first, last, 3)
+        ticks, fmt = fitting_date_ticks(first, last, box.right - box.left, 11, 3)
         for day in ticks:
             x = box.x((day - first).days / span)
-            label = f"{day:{fmt}}"
+            label = date_text(day, fmt)
             out.append(f'<text x="{x:.1f}" y="{box.bottom + 16}" text-anchor="middle">{escape(label)}</text>')
         part = table[table["governorate"] == gov].sort_values("period")
         points: list[tuple[float, float] | None] = []

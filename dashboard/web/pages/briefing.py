@@ -18,14 +18,14 @@ from dash import dcc, html
 from dashboard import words
 from dashboard.data import queries
 from dashboard.domain import periods
-from dashboard.i18n import _, ngettext, number
+from dashboard.i18n import N_, _, language, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids
 from dashboard.web.components import cards, charts, maps, notices, plan
 from dashboard.web.components.maps import map_layers, the_map
 
-dash.register_page(__name__, path="/briefing", name="Briefing", title="Briefing · MMC Iraq", nav_order=2)
+dash.register_page(__name__, path="/briefing", name=N_("Briefing"), title=lambda: _("Briefing · MMC Iraq"), nav_order=2)
 
 PUBLIC_SCREENS = ("figures", "map", "trends")
 COORDINATOR_SCREENS = (*PUBLIC_SCREENS, "gaps")
@@ -120,7 +120,7 @@ class _Briefing:
 
     def __init__(self, engine, settings, status, f, audience, screen: str):
         self.engine, self.settings, self.f, self.audience, self.shown = engine, settings, f, audience, screen
-        self.names = queries.governorate_names(engine)
+        self.names = queries.governorate_names(engine, language())
         self.subtitle = notices.view_line(f, self.names) + " · " + notices.data_date(status, audience)
         self.demo = status.is_demo
 
@@ -138,11 +138,13 @@ class _Briefing:
 
     def _figures(self):
         days = self.settings.not_reached_days
-        totals = figures.summary(self.engine, self.f, self.audience, days)["totals"]
+        totals = figures.summary(self.engine, self.f, self.audience, days, language=language())["totals"]
         return _figures(totals, _("{meaning}, of the camps open", meaning=words.reached_meaning(self.audience, days)))
 
     def _map(self):
-        summary = figures.summary(self.engine, self.f, self.audience, self.settings.not_reached_days)
+        summary = figures.summary(
+            self.engine, self.f, self.audience, self.settings.not_reached_days, language=language()
+        )
         by_gov = {row["governorate"]: row for row in summary["governorates"]}
         layers = map_layers(self.engine, self.settings, self.f, self._camps(), by_gov, self.audience)
         return html.Div(
@@ -163,10 +165,10 @@ class _Briefing:
     def _gaps(self):
         """The gap summary by governorate; with a visit plan, each governorate's line also says how much of the
         period's last week's plan was made and reported in time."""
-        gaps = figures.governorate_gaps(self.engine, self.f, self.settings, self._camps())
+        gaps = figures.governorate_gaps(self.engine, self.f, self.settings, self._camps(), language=language())
         if not figures.has_rota(self.engine):
             return _gaps_table(gaps)
-        weeks = figures.completeness_table(self.engine, self.f, self.settings, "week")
+        weeks = figures.completeness_table(self.engine, self.f, self.settings, "week", language=language())
         week = periods.week_of(self.f.end, self.settings.first_day).date()
         return _gaps_table(gaps, plan.week_columns(weeks, week, self.settings.report_deadline_days))
 

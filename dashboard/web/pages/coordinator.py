@@ -21,13 +21,15 @@ from dash.exceptions import PreventUpdate
 from dashboard import words
 from dashboard.analytics import coverage, geo, where_next
 from dashboard.data import queries
-from dashboard.i18n import _, ngettext, number
+from dashboard.i18n import N_, _, language, ngettext, number
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
 from dashboard.web import grids, ids, parts
 from dashboard.web.components import cards, controls, maps, notices, plan
 
-dash.register_page(__name__, path="/coordinator", name="Coordinators", title="Coverage gaps · MMC Iraq", nav_order=3)
+dash.register_page(
+    __name__, path="/coordinator", name=N_("Coordinators"), title=lambda: _("Coverage gaps · MMC Iraq"), nav_order=3
+)
 
 GAP_BLOCK = 100  # rows of the camp table per request
 STATUS_ORDER = {
@@ -80,36 +82,38 @@ def _chosen_for(search: str | None, request: dict | None) -> pd.DataFrame:
     """chosen_gaps of the page's gap table, for the page's link."""
     f = _part_filters(parts.page_query(search))
     settings = runtime.settings()
-    return chosen_gaps(words.with_reasons(figures.gaps(runtime.engine(), f, settings), settings), request)
+    return chosen_gaps(
+        words.with_reasons(figures.gaps(runtime.engine(), f, settings, language=language()), settings), request
+    )
 
 
 # The camp table's columns, in the grid's order: (field, header, grid options). The export follows the same list,
 # then the codes (export_columns).
 NUMBER_FILTER: dict[str, object] = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
 GRID_COLUMNS: list[tuple[str, str, dict]] = [
-    ("name", "Camp or site", {"pinned": "left", "minWidth": 190}),
-    ("governorate_name", "Governorate", {}),
+    ("name", N_("Camp or site"), {"pinned": "left", "minWidth": 190}),
+    ("governorate_name", N_("Governorate"), {}),
     (
         "status_label",
-        "Status",
+        N_("Status"),
         {"cellClass": {"function": "params.data ? 'status-cell status-' + params.data.status : ''"}},
     ),
     # one line a row (rows fetched a block at a time have a fixed height): wide enough for the longest reason, and
     # the whole of it on hover
-    ("reason", "Why", {"minWidth": 370, "tooltipField": "reason"}),
-    ("days_since_visit", "Days since last visit", {"sortingOrder": ["desc", "asc", None], **NUMBER_FILTER}),
-    ("last_visit", "Last visit", {}),
+    ("reason", N_("Why"), {"minWidth": 370, "tooltipField": "reason"}),
+    ("days_since_visit", N_("Days since last visit"), {"sortingOrder": ["desc", "asc", None], **NUMBER_FILTER}),
+    ("last_visit", N_("Last visit"), {}),
     (
         "population",
-        "Population",
+        N_("Population"),
         {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"}, **NUMBER_FILTER},
     ),
-    ("population_date", "Population as of", {}),
-    ("units_served", "Units that served it", {"minWidth": 200}),
-    ("visits", "Visits", NUMBER_FILTER),
-    ("consultations", "Consultations", NUMBER_FILTER),
-    ("utilisation", "Consultations per person per year", NUMBER_FILTER),
-    ("nearest_base_km", "Nearest base (km)", NUMBER_FILTER),
+    ("population_date", N_("Population as of"), {}),
+    ("units_served", N_("Units that served it"), {"minWidth": 200}),
+    ("visits", N_("Visits"), NUMBER_FILTER),
+    ("consultations", N_("Consultations"), NUMBER_FILTER),
+    ("utilisation", N_("Consultations per person per year"), NUMBER_FILTER),
+    ("nearest_base_km", N_("Nearest base (km)"), NUMBER_FILTER),
 ]
 EXTRA_TAGS = {"status_label": "#status+name", "status": "#status+code"}
 THOUSANDS = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
@@ -201,7 +205,7 @@ def reach_columns(
     lines = visits[visits["clinic_code"].isin(units["code"]) & visits["camp_id"].isin(camps["camp_id"])]
     return {
         "places": places_url,
-        "tooltip": _("{unit} → {camp}: {n} visits"),  # translated once, filled for each line in the browser
+        "tooltip": _("{unit} → {camp}, visits: {n}"),  # translated once, filled for each line in the browser
         "units": {
             "code": units["code"].tolist(),
             "name": units["name"].tolist(),
@@ -328,15 +332,15 @@ def _summary_part(query: dict):
                 )
                 + " "
                 + ngettext(
-                    "{u} under-served (below {m:g} consultations per person per year).",
-                    "{u} under-served (below {m:g} consultations per person per year).",
+                    "{u} under-served (below {m} consultations per person per year).",
+                    "{u} under-served (below {m} consultations per person per year).",
                     under := int(counts.get(coverage.UNDER_SERVED, 0)),
-                    u=under,
-                    m=settings.min_utilisation,
+                    u=number(under),
+                    m=number(settings.min_utilisation),
                 ),
                 fw=500,
             ),
-            _summary(figures.governorate_gaps(engine, f, settings)),
+            _summary(figures.governorate_gaps(engine, f, settings, language=language())),
         ],
         gap="sm",
     )
@@ -365,7 +369,9 @@ def _plan_part(query: dict):
     engine, settings, f, summary = found
 
     def listed(by: str):  # the first of a list, and how long it is
-        return figures.completeness_table(engine, f, settings, by, rows=plan.LISTED), len(summary.table(by))
+        return figures.completeness_table(engine, f, settings, by, rows=plan.LISTED, language=language()), len(
+            summary.table(by)
+        )
 
     silent, silent_count = listed("silent")
     running, running_count = listed("running")
@@ -375,7 +381,7 @@ def _plan_part(query: dict):
             plan.headline(summary, settings.report_deadline_days),
             plan.missed_running(running, f, running_count),
             plan.governorate_table(
-                figures.completeness_table(engine, f, settings, "governorate"),
+                figures.completeness_table(engine, f, settings, "governorate", language=language()),
                 settings.report_deadline_days,
                 ids.PLAN_GOVERNORATES,
             ),
@@ -391,8 +397,8 @@ def _plan_units_part(query: dict):
     if not isinstance(found, tuple):
         return html.Div()  # (the plan part says why)
     engine, settings, f, summary = found
-    units = figures.completeness_table(engine, f, settings, "unit", weeks=plan.HEAT_WEEKS)
-    misses = figures.completeness_table(engine, f, settings, "misses", rows=plan.MISSES_SHOWN)
+    units = figures.completeness_table(engine, f, settings, "unit", weeks=plan.HEAT_WEEKS, language=language())
+    misses = figures.completeness_table(engine, f, settings, "misses", rows=plan.MISSES_SHOWN, language=language())
     return html.Div([plan.heat_table(units, f), plan.misses_table(misses, summary.planned - summary.made)])
 
 
@@ -401,7 +407,7 @@ def _map_part(query: dict):
     engine, settings, f, table = _part_camps(query)  # status and population: the map needs no more of the gap table
     clinics = coverage.clinic_workload(figures.clinic_activity(engine, f))
     audience = auth.audience()
-    summary = figures.summary(engine, f, audience, settings.not_reached_days)
+    summary = figures.summary(engine, f, audience, settings.not_reached_days, language=language())
     by_gov = {row["governorate"]: row for row in summary["governorates"]}
     layers = {**maps.map_layers(engine, settings, f, table, by_gov, audience), "units": None}  # bases instead of counts
     the_map = maps.the_map(
@@ -436,7 +442,7 @@ def _map_part(query: dict):
                 True,
             ),
             (
-                _("Coverage rings ({km:g} km)", km=settings.access_km),
+                _("Coverage rings ({km} km)", km=number(settings.access_km)),
                 dl.GeoJSON(  # the unit bases' points, copied in the browser (mmc.sameData): sent once
                     pointToLayer=maps.ns("ringCircle"),
                     id=ids.GAP_RINGS,
@@ -489,7 +495,7 @@ def _units_part(query: dict):
     f = _part_filters(query)
     engine, settings = runtime.engine(), runtime.settings()
     clinics = coverage.clinic_workload(figures.clinic_activity(engine, f))
-    return _unit_grid(clinics, queries.governorate_names(engine), settings.max_per_clinician_day)
+    return _unit_grid(clinics, queries.governorate_names(engine, language()), settings.max_per_clinician_day)
 
 
 def layout(**query):
@@ -502,7 +508,7 @@ def layout(**query):
         return notices.setup_notice(queries.data_status(runtime.engine()))
     status, f, notice = found
     settings = runtime.settings()
-    names = queries.governorate_names(runtime.engine())
+    names = queries.governorate_names(runtime.engine(), language())
     period = notices.view_line(f, names)
     next_panel = dmc.Paper(
         [
@@ -688,7 +694,7 @@ def export(_csv, _xlsx, request, search):
     preamble = notices.export_lines(
         _("Mobile Medical Clinics, Iraq: camps and sites, coverage gaps"),
         f,
-        queries.governorate_names(engine),
+        queries.governorate_names(engine, language()),
         queries.data_status(engine),
         auth.audience(),
     )

@@ -15,7 +15,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.data import loading, queries
-from dashboard.i18n import _, ngettext, number
+from dashboard.i18n import N_, _, ngettext, number
 from dashboard.ingest import formats, jobs, pipeline
 from dashboard.server import auth, runtime
 from dashboard.server.uploads import job_options
@@ -23,7 +23,7 @@ from dashboard.web import ids
 from dashboard.web.callbacks import drawn, user_changed
 from dashboard.web.components import notices, svgcharts
 
-dash.register_page(__name__, path="/coordinator/data", name="Data", title="Load data · MMC Iraq")
+dash.register_page(__name__, path="/coordinator/data", name=N_("Data"), title=lambda: _("Load data · MMC Iraq"))
 
 BUSY = ("queued", "running", "reading", "checking", "writing", "saving", "summarising")
 
@@ -129,7 +129,7 @@ def holdings(engine) -> dmc.Alert:
         return setup
     counts = loading.count_rows(engine)
     text = _(
-        "The database holds {camps} camps and sites, {clinics} units and {records} service records.",
+        "The database holds camps and sites: {camps}; units: {clinics}; service records: {records}.",
         camps=number(counts["camps"]),
         clinics=number(counts["clinics"]),
         records=number(counts["records"]),
@@ -371,9 +371,15 @@ def _progress(phase: str, name: str, done: int, total: int):
         "queued": _("Waiting to start…"),
         "running": _("Working on {file}…", file=name),
         "reading": _("Reading {file}…", file=name),
-        "checking": _("Checking {n} rows…", n=number(total)),
-        "writing": _("Writing {done} of {total} rows…", done=number(done), total=number(total)),
-        "saving": _("Saving {n} rows…", n=number(total)),
+        "checking": ngettext("Checking {n} row…", "Checking {n} rows…", total, n=number(total)),
+        "writing": ngettext(
+            "Writing {done} of {total} row…",
+            "Writing {done} of {total} rows…",
+            total,
+            done=number(done),
+            total=number(total),
+        ),
+        "saving": ngettext("Saving {n} row…", "Saving {n} rows…", total, n=number(total)),
         "summarising": _("Updating the dashboards' totals…"),
     }
     share = 100 * done / total if total and phase == "writing" else (100 if phase in ("saving", "summarising") else 0)

@@ -6,12 +6,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dash
-from dash import dcc
+import dash_mantine_components as dmc
+from dash import dcc, html
 
 from dashboard.config import ROOT
+from dashboard.i18n import N_, _, language
 from dashboard.web import ids
 
-dash.register_page(__name__, path="/formats", name="Formats", title="Data formats and definitions · MMC Iraq")
+dash.register_page(
+    __name__, path="/formats", name=N_("Formats"), title=lambda: _("Data formats and definitions · MMC Iraq")
+)
 
 DOCUMENT = ROOT / "docs" / "formats.md"
 
@@ -22,4 +26,10 @@ def _text() -> str:
 
 
 def layout(**_query):
-    return dcc.Markdown(_text(), id=ids.FORMATS_DOC, className="formats-doc", link_target="_blank")
+    document = dcc.Markdown(_text(), id=ids.FORMATS_DOC, className="formats-doc", link_target="_blank")
+    if language() == "en":
+        return document
+    # The document is the repository's own, in English: said in the viewer's language, and marked as English so
+    # that screen readers read it as such.
+    notice = dmc.Alert(_("This document is in English: it is the data formats' reference, kept with the code."))
+    return html.Div([notice, html.Div(document, lang="en", dir="ltr")])

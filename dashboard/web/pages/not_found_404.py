@@ -8,7 +8,7 @@ import dash_mantine_components as dmc
 
 from dashboard.i18n import _
 
-dash.register_page(__name__, path="/404", title="Page not found · MMC Iraq")
+dash.register_page(__name__, path="/404", title=lambda: _("Page not found · MMC Iraq"))
 
 
 def layout(**_query):

@@ -21,14 +21,16 @@ from dash.exceptions import PreventUpdate
 from dashboard import words
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import _, ngettext, number
+from dashboard.i18n import N_, _, date_text, language, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids, parts
 from dashboard.web.callbacks import changed_href, set_params
 from dashboard.web.components import cards, charts, controls, maps, notices
 
-dash.register_page(__name__, path="/", name="Overview", title="Mobile Medical Clinics, Iraq", nav_order=0)
+dash.register_page(
+    __name__, path="/", name=N_("Overview"), title=lambda: _("Mobile Medical Clinics, Iraq"), nav_order=0
+)
 
 
 def layout(figure: str = "rate", **query):
@@ -40,8 +42,8 @@ def layout(figure: str = "rate", **query):
     audience = auth.audience()
     f, notice = notices.resolve_filters(query, status, audience)
     figure = figure if figure in maps.FIGURES else "rate"
-    names = queries.governorate_names(engine)
-    summary = figures.summary(engine, f, audience, settings.not_reached_days)
+    names = queries.governorate_names(engine, language())
+    summary = figures.summary(engine, f, audience, settings.not_reached_days, language=language())
     by_gov = {r["governorate"]: r for r in summary["governorates"]}
     camp_table = figures.camp_table(engine, f, audience, settings)
     layers = maps.map_layers(engine, settings, f, camp_table, by_gov, audience)
@@ -168,7 +170,9 @@ def _finder(camps, names: dict[str, str]):
     return dmc.Select(
         id=ids.MAP_FIND,
         label=_("Find a governorate or camp on the map"),
-        placeholder=_("Type a name") if not many else _("Type to search {n} camps", n=number(len(camps))),
+        placeholder=_("Type a name")
+        if not many
+        else ngettext("Type to search {n} camp", "Type to search {n} camps", len(camps), n=number(len(camps))),
         data=_finder_data(names, [] if many else controls.picker_options(_camp_choices(camps, names))),
         searchable=True,
         clearable=True,
@@ -191,7 +195,7 @@ def search_finder(typed, chosen, search):
     camps = figures.camp_table(engine, f, audience, settings)
     if len(camps) <= FINDER_ALL:
         raise PreventUpdate  # the page has them all
-    names = queries.governorate_names(engine)
+    names = queries.governorate_names(engine, language())
     return _finder_data(names, controls.picker_matching(_camp_choices(camps, names), typed, chosen, FINDER_MATCHES))
 
 
@@ -199,7 +203,7 @@ def _sources(status, audience):
     """The data's date, its sources and how its counts are protected."""
     loaded = _(
         "Data loaded {when}. Camp lists: CCCM Cluster Iraq; boundaries: Natural Earth (public domain).",
-        when=f"{status.last_loaded_at:%d %b %Y}" if status.last_loaded_at else "–",
+        when=date_text(status.last_loaded_at) if status.last_loaded_at else "–",
     )
     return dmc.Text(loaded + " " + notices.protection_note(audience), size="xs", c="dimmed", id=ids.SOURCES)
 
@@ -304,7 +308,7 @@ def _camp_panel(camp_id: int, search):
     if rows.empty:
         raise PreventUpdate
     camp = rows.iloc[0]
-    names = queries.governorate_names(engine)
+    names = queries.governorate_names(engine, language())
     facts = [
         (_("Governorate"), names.get(camp["governorate"], camp["governorate"])),
         (_("Population"), _("{n} (as of {date})", n=number(camp["population"]), date=camp["population_date"])),

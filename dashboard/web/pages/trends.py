@@ -30,7 +30,7 @@ from dashboard.data import queries
 from dashboard.domain.filters import Filters, parse_filters
 from dashboard.domain.policy import Audience
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES, SYNDROMES
-from dashboard.i18n import _, number
+from dashboard.i18n import N_, _, date_text, language, ngettext, number
 from dashboard.ingest import boundaries
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
@@ -41,7 +41,9 @@ from dashboard.web.components import cards, charts, controls, maps, notices, pla
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-dash.register_page(__name__, path="/trends", name="Trends", title="Trends and alerts · MMC Iraq", nav_order=1)
+dash.register_page(
+    __name__, path="/trends", name=N_("Trends"), title=lambda: _("Trends and alerts · MMC Iraq"), nav_order=1
+)
 
 ALERTS_SHOWN = 500  # the alert list and map show the newest; the rest are one download away
 PICKER_ALL = 300  # units or camps sent whole with the page; beyond this many, the picker searches on the server
@@ -102,7 +104,7 @@ def chart_table(name: str, engine, f, audience) -> pd.DataFrame:
     if name == "rates":
         return figures.rates(engine, f, audience)
     if name == "comparison":
-        return figures.comparison(engine, f, audience)
+        return figures.comparison(engine, f, audience, language=language())
     if name == "expected":
         return figures.expected(engine, f, audience)
     raise KeyError(name)
@@ -132,7 +134,7 @@ def _view(query: dict) -> View | None:
         return None
     audience = auth.audience()
     f, notice = notices.resolve_filters(query, status, audience)
-    return View(engine, settings, status, f, notice, audience, queries.governorate_names(engine))
+    return View(engine, settings, status, f, notice, audience, queries.governorate_names(engine, language()))
 
 
 def _part_view(query: dict) -> View:
@@ -179,7 +181,7 @@ def _alert_weeks(view: View):
     """Alerts per week, for the marks on the expected-caseload chart (coordinators only)."""
     if not view.coordinator:
         return None
-    found = figures.alerts(view.engine, view.f, view.settings)
+    found = figures.alerts(view.engine, view.f, view.settings, language=language())
     if found.empty:
         return None
     return found.groupby("week", as_index=False).size().rename(columns={"size": "alerts"})
@@ -210,7 +212,7 @@ def _plan_part(query: dict):
 @parts.part("trends.alerts", role="coordinator")
 def _alerts_part(query: dict):
     view = _part_view(query)
-    found = figures.alerts(view.engine, view.f, view.settings)
+    found = figures.alerts(view.engine, view.f, view.settings, language=language())
     return _alerts_section(found, view.names, view.f, _outline_shapes(view))
 
 
@@ -407,7 +409,9 @@ def _picker(component_id: str, label: str, placeholder: str, value: str | None, 
     return dmc.Select(
         id=component_id,
         label=label,
-        placeholder=_("Type to search {n}", n=number(len(table))) if many else placeholder,
+        placeholder=ngettext("Type to search {n}", "Type to search {n}", len(table), n=number(len(table)))
+        if many
+        else placeholder,
         clearable=True,
         searchable=True,
         value=value,
@@ -530,7 +534,9 @@ def _alerts_section(found: pd.DataFrame, names, f, outline_shapes: dict):
         className="ag-theme-quartz",
     )
     download = html.A(
-        _("Download all {n} alerts (CSV)", n=number(len(everything))),
+        ngettext(
+            "Download the alert (CSV)", "Download all {n} alerts (CSV)", len(everything), n=number(len(everything))
+        ),
         href="/api/v1/alerts?" + urlencode({**f.query(), "format": "csv"}, doseq=True),
         id=ids.ALERT_DOWNLOAD,
     )
@@ -559,11 +565,13 @@ def _alerts_section(found: pd.DataFrame, names, f, outline_shapes: dict):
             "geometry": {"type": "Point", "coordinates": [r.longitude, r.latitude]},
             "properties": {
                 "n": int(r.alerts),
-                "tooltip": _(
+                "tooltip": ngettext(
+                    "{camp}: {n} alert, in the week of {week}",
                     "{camp}: {n} alerts, last in the week of {week}",
-                    camp=escape(r.name),
-                    n=int(r.alerts),
-                    week=f"{r.last:%d %b %Y}",
+                    int(r.alerts),
+                    camp="<bdi>" + escape(r.name) + "</bdi>",
+                    n=number(int(r.alerts)),
+                    week=date_text(r.last),
                 ),
             },
         }
@@ -614,7 +622,7 @@ def layout(**query):
         if view.audience.public
         else _(
             "Weeks start on {day}; open points are weeks or months cut by the period.",
-            day=_(view.settings.week_start.capitalize()),
+            day=words.weekday_name(view.settings.week_start),
         )
     )
     return dmc.Stack(

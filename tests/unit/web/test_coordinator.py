@@ -296,7 +296,7 @@ def test_reach_lines_join_each_base_to_the_camps_it_visited():
     # X9 is no known unit, M2 has no base and camp 7 is outside the filters: no line for them
     assert (cols["u"], cols["c"], cols["n"]) == ([0, 0], [0, 1], [4, 100])
     assert cols["units"] == {"code": ["M1"], "name": ["Team Alpha"], "x": [43.5], "y": [36.1235]}
-    assert cols["tooltip"] == "{unit} → {camp}: {n} visits"
+    assert cols["tooltip"] == "{unit} → {camp}, visits: {n}"
     assert cols["places"] == "/map/camps-x.json"
 
 

@@ -57,7 +57,7 @@ def test_coordinators_see_the_demo_warning_and_the_kind_from_the_url(app):
     layout = _layout(app, "coordinator", kind="clinics")
     assert find(layout, ids.DATA_KIND).value == "clinics"
     words = " ".join(texts(layout))
-    assert "The database holds 3 camps and sites, 3 units and 7 service records." in words
+    assert "The database holds camps and sites: 3; units: 3; service records: 7." in words
     assert "The first file you load removes it" in words
     assert "clinic_code, clinic_name, unit_type" in words
     assert find(layout, ids.DATA_HISTORY).children is None  # the history is for admins

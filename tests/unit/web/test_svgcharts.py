@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
+from dashboard import i18n
 from dashboard.web.components import svgcharts
 from tests.helpers import NS, drawn
 
@@ -103,7 +104,7 @@ def test_nothing_to_draw_gives_an_axis_of_zero_to_one():
 )
 def test_dates_along_the_axis_suit_the_period(first, last, labels):
     ticks, fmt = svgcharts.date_ticks(first, last)
-    assert [f"{d:{fmt}}" for d in ticks][: len(labels)] == labels
+    assert [i18n.date_text(d, fmt) for d in ticks][: len(labels)] == labels
     assert all(first <= d <= last for d in ticks)
     assert len(ticks) <= 6
 

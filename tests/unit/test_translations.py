@@ -1,0 +1,187 @@
+"""The catalogues (dashboard/translations): complete, with the English placeholders, extracted from the code as it is;
+plural forms by each language's rule; the language chosen from the link, the cookie or the browser; numbers and
+dates in the language's way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from dashboard import i18n
+from dashboard.config import ROOT
+
+PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.DEFAULT]
+
+
+def _template():
+    with (i18n.CATALOGUE_DIR / "messages.pot").open("rb") as pot:
+        return read_po(pot)
+
+
+def _catalogue(code: str):
+    with i18n.catalogue_path(code).open("rb") as po:
+        return read_po(po, locale=i18n.LANGUAGES[code][2])
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def test_the_template_holds_every_string_the_code_marks_for_translation():
+    """`pybabel extract` (README, "Translations") was run after the last change of a user-facing string."""
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT / "dashboard"),
+        method_map=[("**.py", "python")],
+        keywords={"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)},
+    ):
+        found.add(message if isinstance(message, str) else tuple(message))
+    listed = {m.id for m in _template() if m.id}
+    assert found - listed == set(), "run pybabel extract (README, Translations): strings missing from messages.pot"
+    assert listed - found == set(), "run pybabel extract: messages.pot holds strings the code no longer has"
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_each_catalogue_translates_every_string_with_its_placeholders(code):
+    catalogue = _catalogue(code)
+    translated = {m.id: m for m in catalogue if m.id}
+    problems = []
+    for message in _template():
+        if not message.id:
+            continue
+        found = translated.get(message.id)
+        forms = found.string if found is not None else None
+        if not forms or (isinstance(forms, tuple) and not all(forms)) or "fuzzy" in found.flags:
+            problems.append(f"untranslated: {message.id!r}")
+            continue
+        if isinstance(message.id, tuple):
+            assert len(forms) == catalogue.num_plurals, message.id
+            allowed = _placeholders(message.id[1]) | _placeholders(message.id[0])
+            # every form uses only the English placeholders; the general ("other") form uses all of them
+            if any(not _placeholders(form) <= allowed for form in forms):
+                problems.append(f"a placeholder not in the English: {message.id[1]!r}")
+            if _placeholders(forms[-1]) != _placeholders(message.id[1]):
+                problems.append(f"placeholders differ: {message.id[1]!r} / {forms[-1]!r}")
+        elif _placeholders(forms) != _placeholders(message.id):
+            problems.append(f"placeholders differ: {message.id!r} / {forms!r}")
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_a_translation_holds_no_latin_words_but_codes_and_names(code):
+    """A string left in English inside a catalogue (copied, not translated) is caught: Latin words may only be codes,
+    formats, file and column names, and proper names that have no translation."""
+    allowed = re.compile(
+        r"\b(CSV|XLSX|SVG|PDF|UTF|SHA|MMC|CCCM|OCHA|COD|AB|ADM1|GeoJSON|GeoPackage|shapefile|geoBoundaries|GADM|"
+        r"Natural|Earth|EWARN|ARI|AD|Skin|diseases|F|MAX_UPLOAD_MB|UTC|k|weekdays|valid_from|valid_to|date)\b"
+    )
+    for message in _catalogue(code):
+        if not message.id:  # (the header)
+            continue
+        for form in message.string if isinstance(message.string, tuple) else [message.string]:
+            words = re.findall(r"[A-Za-z][A-Za-z_0-9]*", allowed.sub("", PLACEHOLDER.sub("", form or "")))
+            assert not words, (message.id, words)
+
+
+def test_arabic_uses_its_six_plural_forms_and_kurdish_its_two():
+    def camps(n):
+        return i18n.ngettext("Type to search {n} camp", "Type to search {n} camps", n, n=n)
+
+    with i18n.use("ar"):
+        forms = {n: camps(n) for n in (0, 1, 2, 3, 11, 100)}
+    assert len(set(forms.values())) == 6, forms
+    assert "واحد" in forms[1] and "مخيمين" in forms[2] and "مخيمات" in forms[3] and "مخيمًا" in forms[11]
+    with i18n.use("ckb"):
+        assert camps(1) == "بنووسە بۆ گەڕان لە 1 کەمپدا"
+    with i18n.use("en"):
+        assert camps(1) == "Type to search 1 camp" and camps(2) == "Type to search 2 camps"
+
+
+def test_figures_and_dates_are_written_the_languages_way(monkeypatch):
+    day = dt.date(2026, 3, 5)
+    with i18n.use("en"):
+        assert (i18n.number(12345), i18n.percent(0.625), i18n.date_text(day)) == ("12,345", "63%", "05 Mar 2026")
+    with i18n.use("ar"):  # Iraq's month names; Latin digits by default (the common choice in Iraqi health reports)
+        assert (i18n.number(12345), i18n.percent(0.625), i18n.date_text(day)) == ("12,345", "63%", "05 آذار 2026")
+        monkeypatch.setenv("DIGITS", "arab")
+        assert (i18n.number(12345.5), i18n.percent(0.625)) == ("١٢٬٣٤٥٫٥", "٦٣٪")
+        assert i18n.date_text(day) == "٠٥ آذار ٢٠٢٦"
+    with i18n.use("ckb"):
+        assert i18n.month_text(day, "MMMM y") == "ئازار ٢٠٢٦"
+    with i18n.use("en"):  # English keeps Latin digits whatever the setting
+        assert i18n.number(12345) == "12,345"
+
+
+def test_the_language_switch_names_each_language_in_its_own_words():
+    assert dict(i18n.own_names()) == {"en": "English", "ar": "العربية", "ckb": "کوردی"}
+    assert [i18n.known(c) for c in ("AR", "ar-IQ", "ckb_IQ", "ku", "fr", "", None)] == [
+        "ar",
+        "ar",
+        "ckb",
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+@pytest.fixture
+def client(sqlite_url):
+    from tests.helpers import make_app, tiny_dataset
+
+    return make_app(sqlite_url, tiny_dataset()).server.test_client()
+
+
+def _html_tag(response) -> str:
+    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+
+
+def test_the_language_comes_from_the_link_then_the_cookie_then_the_browser(client):
+    arabic = client.get("/?lang=ar")
+    assert _html_tag(arabic) == '<html lang="ar" dir="rtl">'
+    assert "mmc_lang=ar" in arabic.headers["Set-Cookie"]
+    assert "العيادات الطبية المتنقلة" in arabic.get_data(as_text=True)  # the title, as the page is first sent
+    # the cookie now holds Arabic: the page's callbacks (no lang= in them) answer in it, whatever the browser says
+    assert _html_tag(client.get("/trends", headers={"Accept-Language": "en"})) == '<html lang="ar" dir="rtl">'
+    assert _html_tag(client.get("/trends?lang=ckb")) == '<html lang="ckb" dir="rtl">'
+    client.delete_cookie("mmc_lang")
+    browser = client.get("/trends", headers={"Accept-Language": "fr-FR, ckb;q=0.8, ar;q=0.9"})
+    assert _html_tag(browser) == '<html lang="ar" dir="rtl">'  # the browser's first language the app has
+    assert "Set-Cookie" not in browser.headers  # only the switch and a link's lang= set the cookie
+    assert _html_tag(client.get("/?lang=xx", headers={"Accept-Language": "fr"})) == '<html lang="en" dir="ltr">'
+    assert {"Cookie", "Accept-Language"} <= set(browser.vary)  # shared caches keep each language apart
+
+
+def test_a_public_answer_kept_for_one_language_is_not_sent_in_another(client):
+    """The process keeps the public's answers (server/answers.py): by language too."""
+
+    def layout(language: str) -> str:
+        answer = client.get("/_dash-layout", headers={"Accept-Language": language})
+        return json.dumps(answer.get_json(), ensure_ascii=False)
+
+    english, arabic = layout("en"), layout("ar")
+    assert "Sign in" in english and "تسجيل الدخول" in arabic and "تسجيل الدخول" not in english
+    assert layout("en") == english
+
+
+def test_the_api_takes_lang_for_its_names(client):
+    english = client.get("/api/v1/summary").get_json()
+    arabic = client.get("/api/v1/summary?lang=ar").get_json()
+    names = {g["governorate"]: g["name"] for g in english["governorates"]}
+    named = {g["governorate"]: g["name"] for g in arabic["governorates"]}
+    arabic_names = {"IQ-AN": "الأنبار", "IQ-BG": "بغداد", "IQ-DA": "دهوك", "IQ-AR": "أربيل", "IQ-DI": "ديالى"}
+    assert names and names.keys() == named.keys()
+    for code in names:
+        assert names[code] != named[code] and named[code] == arabic_names.get(code, named[code])
+
+
+def test_the_catalogues_ship_with_the_code():
+    for code in TRANSLATED:
+        assert Path(i18n.catalogue_path(code)).is_file()
