@@ -33,6 +33,16 @@ def syndrome_name(code: str) -> str:
     return _(SYNDROME_NAMES.get(code, code))
 
 
+def age_group_name(code: str) -> str:
+    """An age group's code (under5, 5plus, unknown) in words."""
+    return {"under5": _("Under 5"), "5plus": _("5 and over"), "unknown": _("Age not recorded")}.get(code, code)
+
+
+def sex_name(code: str) -> str:
+    """A sex's code (female, male, unknown) in words."""
+    return {"female": _("Female"), "male": _("Male"), "unknown": _("Sex not recorded")}.get(code, code)
+
+
 def role_name(role: str) -> str:
     """A user's role in words."""
     return {"coordinator": _("coordinator"), "admin": _("administrator")}.get(role, role)

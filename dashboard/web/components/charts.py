@@ -318,12 +318,12 @@ def by_syndrome(table: pd.DataFrame) -> dict:
 def by_age_and_sex(table: pd.DataFrame) -> dict:
     """Consultations in the period by age group, split by sex."""
     totals = table.groupby(["age_group", "sex"], as_index=False)["consultations"].sum(min_count=1)
-    ages = {"under5": _("Under 5"), "5plus": _("5 and over")}
-    sexes = {"female": _("Female"), "male": _("Male")}
+    ages = {code: words.age_group_name(code) for code in ("under5", "5plus")}
+    sexes = {code: words.sex_name(code) for code in ("female", "male")}
     if (totals["age_group"] == "unknown").any():  # weekly sheets that do not split their counts
-        ages["unknown"] = _("Age not recorded")
+        ages["unknown"] = words.age_group_name("unknown")
     if (totals["sex"] == "unknown").any():
-        sexes["unknown"] = _("Sex not recorded")
+        sexes["unknown"] = words.sex_name("unknown")
     traces = []
     for i, (sex, label) in enumerate(sexes.items()):
         counts = values(totals[totals["sex"] == sex].set_index("age_group").reindex(list(ages))["consultations"])

@@ -386,6 +386,8 @@ def _figures_behind(name: str, table: pd.DataFrame, names: dict) -> tuple[pd.Dat
         return sums, {"period": _("Period"), "consultations": _("Consultations"), "referrals": _("Referrals")}
     if name == "age_sex":
         sums = table.groupby(["age_group", "sex"], as_index=False)["consultations"].sum(min_count=1)
+        sums["age_group"] = sums["age_group"].map(words.age_group_name)
+        sums["sex"] = sums["sex"].map(words.sex_name)
         return sums, {"age_group": _("Age group"), "sex": _("Sex"), "consultations": _("Consultations")}
     if name == "comparison":
         headers = {  # (the comparison's own rows: one per governorate)
