@@ -1,5 +1,5 @@
-/* Briefing mode: arrow keys (and Page Up/Down, as presentation clickers send) move between screens; the print
-   button prints. The links carry the whole state, so moving is just following them. */
+/* Briefing mode: arrow keys (mirrored right to left; and Page Up/Down, as presentation clickers send) move between
+   screens; the print button prints. The links carry the whole state, so moving is just following them. */
 (function () {
     function typing(el) {
         return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
@@ -8,9 +8,13 @@
         if (event.altKey || event.ctrlKey || event.metaKey || typing(document.activeElement)) {
             return;
         }
+        // Right to left (Arabic, Kurdish), the next screen is to the left: the arrows are mirrored, clickers are not.
+        var rtl = document.documentElement.dir === "rtl";
+        var forward = rtl ? "ArrowLeft" : "ArrowRight";
+        var back = rtl ? "ArrowRight" : "ArrowLeft";
         var id = null;
-        if (event.key === "ArrowRight" || event.key === "PageDown") { id = "briefing-next"; }
-        if (event.key === "ArrowLeft" || event.key === "PageUp") { id = "briefing-prev"; }
+        if (event.key === forward || event.key === "PageDown") { id = "briefing-next"; }
+        if (event.key === back || event.key === "PageUp") { id = "briefing-prev"; }
         var link = id && document.getElementById(id);
         if (link) {
             event.preventDefault();

@@ -71,7 +71,8 @@ window.mmc = Object.assign({}, window.mmc, {
                 marker.setStyle({color: "#000000", weight: 4});
             }
             const population = p.p === null || p.p === undefined ? "–" : Number(p.p).toLocaleString("en-US");
-            marker.bindTooltip("<b>" + mmcEscape(p.n) + "</b><br>" + mmcEscape(h.population || "Population") +
+            // names in <bdi>: a Latin name in an Arabic tooltip (or the reverse) keeps its own direction
+            marker.bindTooltip("<b><bdi>" + mmcEscape(p.n) + "</bdi></b><br>" + mmcEscape(h.population || "Population") +
                                ": " + population + "<br>" + mmcEscape((h.labels || {})[p.s] || p.s));
             return marker;
         },
@@ -201,8 +202,8 @@ window.dash_clientside.mmc = {
                 const features = new Array(cols.u.length);
                 for (let k = 0; k < cols.u.length; k++) {
                     const u = cols.u[k], at = cols.c[k], n = cols.n[k];
-                    const tooltip = cols.tooltip.replace("{unit}", mmcEscape(units.name[u]))
-                        .replace("{camp}", mmcEscape(places.n[at])).replace("{n}", n.toLocaleString("en-US"));
+                    const tooltip = cols.tooltip.replace("{unit}", "<bdi>" + mmcEscape(units.name[u]) + "</bdi>")
+                        .replace("{camp}", "<bdi>" + mmcEscape(places.n[at]) + "</bdi>").replace("{n}", n.toLocaleString("en-US"));
                     features[k] = {
                         type: "Feature",
                         geometry: {type: "LineString", coordinates: [[units.x[u], units.y[u]], mmcPlacePoint(places, at)]},

@@ -158,6 +158,14 @@ class Settings:
             "help": "timeliness: a visit reported within this many days of it is on time (EWARN's weekly deadline)",
         },
     )
+    digits: str = field(
+        default="latn",
+        metadata={
+            "env": "DIGITS",
+            "help": "digits of figures and dates in Arabic and Kurdish: latn (0-9, the common choice in Iraqi health "
+            "reporting) or arab (Arabic-Indic)",
+        },
+    )
     silent_days: int = field(
         default=14,
         metadata={
@@ -172,6 +180,8 @@ class Settings:
         return WEEKDAYS[self.week_start]
 
     def __post_init__(self):
+        if self.digits not in ("latn", "arab"):
+            raise ValueError(f"Setting DIGITS must be latn or arab, not {self.digits!r}")
         if self.week_start not in WEEKDAYS:
             raise ValueError(f"Setting WEEK_START must be one of {', '.join(WEEKDAYS)}, not {self.week_start!r}")
         if self.rate_limit.strip().lower() not in ("off", ""):

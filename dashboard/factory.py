@@ -12,6 +12,7 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from flask import request, session
 
+from dashboard import i18n
 from dashboard.config import ROOT, Settings
 from dashboard.data import columns, queries, schema, shared, version
 from dashboard.domain import aliases
@@ -38,6 +39,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
         refuse_production(settings)
     load_boundaries(settings.boundaries_file or None)  # a bad BOUNDARIES_FILE stops the start with its reason
     aliases.configure(settings.aliases_file or None)  # and so does a bad ALIASES_FILE
+    i18n.configure(settings.digits)
     engine = ready(settings) if production else prepare(settings)
     columns.ENABLED = settings.in_memory_totals
     cache.share(settings.redis_url, shared.prefix(settings.database_url))

@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import gettext
 import io
-import os
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -60,6 +59,16 @@ def direction() -> str:
 
 def rtl() -> bool:
     return direction() == "rtl"
+
+
+def start() -> str:
+    """The side a line starts on: "left", or "right" right to left (for a map's controls, a drawer's side)."""
+    return "right" if rtl() else "left"
+
+
+def end() -> str:
+    """The side a line ends on: "right", or "left" right to left."""
+    return "left" if rtl() else "right"
 
 
 def known(code: str | None) -> str | None:
@@ -141,10 +150,20 @@ def _undefined(value) -> bool:
         return True
 
 
+_digits = "latn"
+
+
+def configure(digits: str = "latn") -> None:
+    """The DIGITS setting (config.Settings): 'latn' (0-9, the default) or 'arab' (Arabic-Indic digits in Arabic and
+    Kurdish)."""
+    global _digits
+    if digits not in DIGITS:
+        raise ValueError(f"Setting DIGITS must be one of {', '.join(DIGITS)}, not {digits!r}")
+    _digits = digits
+
+
 def digits_setting() -> str:
-    """DIGITS from the environment: 'latn' (default) or 'arab' (Arabic-Indic digits in Arabic and Kurdish)."""
-    value = os.environ.get("DIGITS", "latn").strip().lower() or "latn"
-    return value if value in DIGITS else "latn"
+    return _digits
 
 
 @functools.cache
@@ -199,6 +218,20 @@ def date_text(day: dt.date, form: str = "dd MMM y") -> str:
 def month_text(day: dt.date, form: str = "MMM y") -> str:
     """A month in the language's words ("Mar 2026", "آذار 2026")."""
     return date_text(day, form)
+
+
+def calendar() -> dict[str, list[str]]:
+    """The current language's month and weekday names, wide and short (Sunday first, as d3 and plotly want them)."""
+    from babel.dates import get_day_names, get_month_names
+
+    locale = LANGUAGES[_language.get()][2]
+    order = [6, 0, 1, 2, 3, 4, 5]  # (Babel numbers the days from Monday)
+    return {
+        "months": [get_month_names("wide", locale=locale)[m] for m in range(1, 13)],
+        "shortMonths": [get_month_names("abbreviated", locale=locale)[m] for m in range(1, 13)],
+        "days": [get_day_names("wide", locale=locale)[d] for d in order],
+        "shortDays": [get_day_names("abbreviated", locale=locale)[d] for d in order],
+    }
 
 
 def own_names() -> list[tuple[str, str]]:

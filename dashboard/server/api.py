@@ -253,7 +253,7 @@ def completeness():
                 401, f"by={by} is for coordinators: sign in, or use by=month (each governorate and month)", "by"
             )
         table, columns = (
-            figures.public_completeness(engine, asked.f, asked.audience, settings),
+            figures.public_completeness(engine, asked.f, asked.audience, settings, language=language()),
             (figures.PUBLIC_COMPLETENESS_COLUMNS),
         )
     else:

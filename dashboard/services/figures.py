@@ -294,8 +294,14 @@ def has_rota(engine) -> bool:
     return queries.has_rota(engine)
 
 
+def public_completeness(engine, f: Filters, audience: Audience, settings, language: str = "en") -> pd.DataFrame:
+    """`_public_completeness`, its governorates named in `language`."""
+    keys = [key for key, _header, _tag in PUBLIC_COMPLETENESS_COLUMNS]
+    return named(engine, _public_completeness(engine, f, audience, settings), language=language)[keys]
+
+
 @cached
-def public_completeness(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame:
+def _public_completeness(engine, f: Filters, audience: Audience, settings) -> pd.DataFrame:
     """What the public may know of the plan: the share of planned visits made per governorate and month, nothing by
     unit, camp, week or day (visit schedules are for coordinators), over the public's whole weeks; a month is whole
     weeks too, each in the month of its fourth day (as the public's other monthly figures)."""
@@ -305,12 +311,12 @@ def public_completeness(engine, f: Filters, audience: Audience, settings) -> pd.
     month = pd.to_datetime(weeks["week"]) + pd.Timedelta(days=3)
     table = (
         weeks.assign(month=month.dt.to_period("M").dt.start_time.dt.date)
-        .groupby(["month", "governorate", "governorate_name"], as_index=False)[["planned", "made"]]
+        .groupby(["month", "governorate"], as_index=False)[["planned", "made"]]
         .sum()
     )
     table = table[table["planned"] > 0]
     table["completeness"] = (table["made"] / table["planned"]).round(4)
-    keys = [key for key, _header, _tag in PUBLIC_COMPLETENESS_COLUMNS]
+    keys = [key for key, _header, _tag in PUBLIC_COMPLETENESS_COLUMNS if key != "governorate_name"]
     return table[keys].sort_values(["governorate", "month"]).reset_index(drop=True)
 
 

@@ -69,7 +69,8 @@ def init_app(app: Dash) -> None:
         kwargs["title"] = html_escape(page_title(request.path) or _(app.title))
         page = interpolate(**kwargs)
         page = _HTML_TAG.sub(f'<html lang="{language()}" dir="{direction()}">', page, count=1)
-        skip = f'<a class="skip-link" href="#{MAIN_ID}">{_("Skip to the content")}</a>'
+        words = _("Skip to the content")  # (outside the f-string: pybabel extract does not look inside one)
+        skip = f'<a class="skip-link" href="#{MAIN_ID}">{html_escape(words)}</a>'
         return _BODY_TAG.sub(lambda m: m.group(0) + skip, page, count=1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]  # (Dash's documented hook)

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import words
 from dashboard.data import queries
-from dashboard.i18n import _, direction, language, own_names
+from dashboard.i18n import _, direction, end, language, own_names
 from dashboard.server import auth, runtime
 from dashboard.web import document, ids
 
@@ -18,7 +18,7 @@ THEME = {
     "primaryColor": "blue",
     "primaryShade": {"light": 8, "dark": 8},
     "autoContrast": True,
-    "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
+    "fontFamily": "'Noto Sans Arabic', system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
 }
 
 
@@ -85,7 +85,7 @@ def phone_menu():
                 ),
                 id=ids.MENU,
                 opened=False,
-                position="right",
+                position=end(),
                 size="75%",
                 title=_("Mobile Medical Clinics · Iraq"),
             ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import pytest
 from dash.testing.wait import until
@@ -93,3 +94,27 @@ def test_the_pdf_has_one_screen_a_page_with_the_view_the_source_and_page_numbers
     assert "Consultations per 1,000 camp residents" in pages[1]  # the map's legend
     assert "Consultations per week, by governorate" in pages[2]
     assert severe_logs(dash_duo) == []
+
+
+def test_the_pdf_prints_in_arabic_with_shaped_right_to_left_text_in_the_shipped_font(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/briefing?screen=all&lang=ar&governorate=IQ-DA")
+    dash_duo.wait_for_element(f"#{ids.BRIEFING_SCREEN}-trends .js-plotly-plot", timeout=20)
+    wait_for_callbacks(dash_duo)
+    pdf = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})
+    reader = PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
+    assert len(reader.pages) == 3
+    fonts = {
+        str(font.get_object().get("/BaseFont"))
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+    assert any("NotoSansArabic" in name for name in fonts), fonts  # the font shipped with the app, not a fallback
+    for page in reader.pages:
+        text = page.extract_text()
+        # Shaped: the letters were joined (initial, medial and final forms, as the PDF's glyphs name them), not
+        # drawn one by one; and laid out right to left: a line's first words are at its right, so they come last.
+        assert len(re.findall("[\ufe70-\ufeff]", text)) > 50
+        period = next(line for line in text.splitlines() if re.search(r"\b30\b", line) and re.search(r"\b01\b", line))
+        # "from 01 ... to 30 ...", drawn from the right: the PDF holds "30" before "01"
+        assert re.search(r"\b30\b", period).start() < re.search(r"\b01\b", period).start()

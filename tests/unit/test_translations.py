@@ -39,13 +39,24 @@ def test_the_template_holds_every_string_the_code_marks_for_translation():
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT / "dashboard"),
-        method_map=[("**.py", "python")],
+        method_map=[("**.py", "python"), ("web/templates/**.html", "jinja2")],
         keywords={"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)},
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     listed = {m.id for m in _template() if m.id}
     assert found - listed == set(), "run pybabel extract (README, Translations): strings missing from messages.pot"
     assert listed - found == set(), "run pybabel extract: messages.pot holds strings the code no longer has"
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """pybabel extract does not look inside f-strings: a string translated there would never reach a catalogue."""
+    hidden = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "dashboard").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"""\bf(["']).*\{(_|ngettext|pgettext)\(""", line)
+    ]
+    assert not hidden
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
@@ -114,7 +125,7 @@ def test_figures_and_dates_are_written_the_languages_way(monkeypatch):
         assert (i18n.number(12345), i18n.percent(0.625), i18n.date_text(day)) == ("12,345", "63%", "05 Mar 2026")
     with i18n.use("ar"):  # Iraq's month names; Latin digits by default (the common choice in Iraqi health reports)
         assert (i18n.number(12345), i18n.percent(0.625), i18n.date_text(day)) == ("12,345", "63%", "05 آذار 2026")
-        monkeypatch.setenv("DIGITS", "arab")
+        monkeypatch.setattr(i18n, "_digits", "arab")
         assert (i18n.number(12345.5), i18n.percent(0.625)) == ("١٢٬٣٤٥٫٥", "٦٣٪")
         assert i18n.date_text(day) == "٠٥ آذار ٢٠٢٦"
     with i18n.use("ckb"):

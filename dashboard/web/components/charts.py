@@ -19,7 +19,7 @@ from dash import dcc, html
 from plotly.subplots import make_subplots
 
 from dashboard import words
-from dashboard.i18n import _, date_text, month_text
+from dashboard.i18n import _, calendar, date_text, language, localise_digits, month_text, rtl
 from dashboard.web import ids
 from dashboard.web.components import cards, svgcharts
 
@@ -49,7 +49,8 @@ TEMPLATE = {
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "colorway": PALETTE,
-        "font": {"color": "#2a3f5f"},
+        # (the page's fonts: Arabic and Kurdish in the shipped Noto Sans Arabic, assets/style.css)
+        "font": {"color": "#2a3f5f", "family": "'Noto Sans Arabic', system-ui, 'Segoe UI', Roboto, sans-serif"},
         "xaxis": _AXIS,
         "yaxis": _AXIS,
         "hoverlabel": {"align": "left"},
@@ -101,7 +102,7 @@ def figure(traces: list[dict], layout: dict, title: str, height: int = HEIGHT, y
     """A figure in the trends' look: title, height, legend below, one hover label per period."""
     layout = {
         "template": TEMPLATE,
-        "title": {"text": title, "x": 0, "font": {"size": 15}},
+        "title": {"text": title, "x": 1 if rtl() else 0, "font": {"size": 15}},
         "height": height,
         "margin": {"l": 55, "r": 10, "t": 48, "b": 40},
         "legend": {"orientation": "h", "y": -0.18},
@@ -402,6 +403,16 @@ def rates(table: pd.DataFrame, names: dict[str, str]) -> dict:
     return figure(traces, {}, title_of("rates"), y_title=_("per 1,000 residents"))
 
 
+def graph_config(**options) -> Any:  # (a dict as dcc.Graph's `config` takes it: its TypedDict lacks `locales`)
+    """A plotly chart's config: `options`, and the viewer's language for its dates (month and day names from CLDR,
+    given with the chart: plotly.js takes `locales` in its config, no script to register)."""
+    code = language()
+    if code == "en":
+        return options
+    numbers = {"decimal": localise_digits("."), "thousands": localise_digits(",")}
+    return {**options, "locale": code, "locales": {code: {"dictionary": {}, "format": {**calendar(), **numbers}}}}
+
+
 def comparison(table: pd.DataFrame) -> dict:
     """The period against the one before and the same period a year earlier, by governorate."""
     periods = table.attrs.get("periods", {})
@@ -507,7 +518,11 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, lar
         traces += series(weeks, counts, partial, name, colour, 9, hovertemplate=hover)
     size = 18 if large else 12
     layout = {
-        "title": {"text": _("Consultations per week, by governorate"), "x": 0, "font": {"size": size + 4}},
+        "title": {
+            "text": _("Consultations per week, by governorate"),
+            "x": 1 if rtl() else 0,
+            "font": {"size": size + 4},
+        },
         "font": {"size": size},
         "margin": {"l": 70 if large else 50, "r": 10, "t": 50, "b": 40},
         "template": TEMPLATE,
@@ -522,13 +537,13 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, lar
     return dcc.Graph(
         figure=fig,
         id=graph_id,
-        config={
-            "displaylogo": False,
-            "displayModeBar": not large,
-            "responsive": large,
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-            "toImageButtonOptions": {"format": "png", "filename": "mmc-consultations-weekly", "scale": 2},
-        },
+        config=graph_config(
+            displaylogo=False,
+            displayModeBar=not large,
+            responsive=large,
+            modeBarButtonsToRemove=["lasso2d", "select2d"],
+            toImageButtonOptions={"format": "png", "filename": "mmc-consultations-weekly", "scale": 2},
+        ),
         style={"height": "100%"} if large else None,
         className="briefing-chart" if large else None,
     )

@@ -17,7 +17,7 @@ from dashboard import words
 from dashboard.analytics import coverage, geo, tables
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import N_, _, language, number, percent
+from dashboard.i18n import N_, _, end, language, number, percent, rtl, start
 from dashboard.ingest import boundaries
 from dashboard.server import places
 from dashboard.services import figures
@@ -179,8 +179,9 @@ def camp_map(
         )
     return dl.Map(
         [
-            dl.LayersControl(children, position="topright", collapsed=True),
-            dl.ScaleControl(position="bottomleft", imperial=False),
+            dl.LayersControl(children, position=f"top{end()}", collapsed=True),
+            dl.ScaleControl(position=f"bottom{start()}", imperial=False),
+            *zoom_control(),
             dcc.Store(id=ids.camp_columns(camp_layer_id), data=camps),
             dcc.Store(id=ids.GOV_FIGURES, data=governorates),
         ],
@@ -189,7 +190,14 @@ def camp_map(
         zoomSnap=0.25,
         className="mmc-map",
         attributionControl=True,
+        zoomControl=not rtl(),  # (right to left: zoom_control's)
     )
+
+
+def zoom_control() -> list:
+    """Right to left, the zoom buttons on the right, where the line starts (a map has Leaflet's own, on the left,
+    otherwise: zoomControl=not rtl())."""
+    return [dl.ZoomControl(position="topright")] if rtl() else []
 
 
 def bounds_of(geometries: list[dict]) -> list[list[float]]:

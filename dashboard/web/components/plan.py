@@ -196,7 +196,9 @@ def heat_table(table: pd.DataFrame, f):
         href = _link("/coordinator", clinic=unit, start=week.isoformat(), end=end.isoformat())
         return html.Td(dcc.Link(text, href=href), className=_share_class(share))
 
-    head = html.Thead(html.Tr([html.Th(_("Unit"), scope="col")] + [html.Th(f"{w:%d %b}", scope="col") for w in weeks]))
+    head = html.Thead(
+        html.Tr([html.Th(_("Unit"), scope="col")] + [html.Th(date_text(w, "dd MMM"), scope="col") for w in weeks])
+    )
     body = html.Tbody([html.Tr([html.Th(names[u], scope="row")] + [cell(u, w) for w in weeks]) for u in shown])
     caption = _("Planned visits made by each unit, week by week (made / planned); a cell with misses lists them.")
     more = len(misses) - len(shown)

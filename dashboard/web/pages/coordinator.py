@@ -21,7 +21,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import words
 from dashboard.analytics import coverage, geo, where_next
 from dashboard.data import queries
-from dashboard.i18n import N_, _, language, ngettext, number
+from dashboard.i18n import N_, _, language, ngettext, number, rtl
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
 from dashboard.web import grids, ids, parts
@@ -142,6 +142,7 @@ def _grid():
         ],
         defaultColDef={"resizable": True, "minWidth": 110, "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={
+            "enableRtl": rtl(),
             # A click on a row chooses it; no checkbox column (it sat, without a header, beside the camp's name).
             "rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
             "animateRows": False,
@@ -187,7 +188,10 @@ def _unit_grid(clinics: pd.DataFrame, names: dict[str, str], limit: int):
         ],
         defaultColDef={"resizable": True, "minWidth": 100, "wrapHeaderText": True, "autoHeaderHeight": True},
         rowClassRules={"unit-overloaded": "params.data.overloaded"},
-        dashGridOptions={"suppressColumnVirtualisation": True},  # (a dozen columns: readers and tests see them all)
+        dashGridOptions={
+            "enableRtl": rtl(),
+            "suppressColumnVirtualisation": True,
+        },  # (a dozen columns: readers and tests see them all)
         style={"height": "420px"},
         className="ag-theme-quartz",
     )

@@ -15,7 +15,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.data import loading, queries
-from dashboard.i18n import N_, _, ngettext, number
+from dashboard.i18n import N_, _, ngettext, number, rtl
 from dashboard.ingest import formats, jobs, pipeline
 from dashboard.server import auth, runtime
 from dashboard.server.uploads import job_options
@@ -26,6 +26,15 @@ from dashboard.web.components import notices, svgcharts
 dash.register_page(__name__, path="/coordinator/data", name=N_("Data"), title=lambda: _("Load data · MMC Iraq"))
 
 BUSY = ("queued", "running", "reading", "checking", "writing", "saving", "summarising")
+
+
+def _columns(names) -> list:
+    """A file's column names as the file must hold them: code, in every language (and read left to right)."""
+    out: list = []
+    for name in names:
+        out += [", "] if out else []
+        out.append(html.Code(name, lang="en", dir="ltr"))
+    return out
 
 
 def kind_help(kind: str):
@@ -49,8 +58,9 @@ def kind_help(kind: str):
         return _weekly_help()
     required = [c.name for c in formats.SPECS[kind] if c.required]
     optional = [c.name for c in formats.SPECS[kind] if not c.required]
+    pattern = []
     if kind == "rota":  # a row is a pattern or one dated visit
-        required += [_("weekdays and valid_from (a pattern), or date (one visit)")]
+        pattern = [", ", _("weekdays and valid_from (a pattern), or date (one visit)")]
         optional = ["valid_to"]
     lines = {
         "camps": _("One row per camp and population date; name, governorate and position come from the latest row."),
@@ -71,8 +81,8 @@ def kind_help(kind: str):
         [
             dmc.Text(lines[kind], size="sm"),
             dmc.Text(
-                [html.B(_("Required columns: ")), ", ".join(required)]
-                + ([html.Br(), html.B(_("Optional: ")), ", ".join(optional)] if optional else []),
+                [html.B(_("Required columns: ")), *_columns(required), *pattern]
+                + ([html.Br(), html.B(_("Optional: ")), *_columns(optional)] if optional else []),
                 size="sm",
             ),
             dmc.Group(
@@ -111,7 +121,17 @@ def _weekly_help():
                 size="sm",
             ),
             dmc.Text(
-                [html.B(_("Required columns: ")), "camp_code, clinic_code, year + week (or week_start)"],
+                [
+                    html.B(_("Required columns: ")),
+                    *_columns(["camp_code", "clinic_code", "year"]),
+                    " + ",
+                    html.Code("week", lang="en", dir="ltr"),
+                    " (",
+                    _("or"),
+                    " ",
+                    html.Code("week_start", lang="en", dir="ltr"),
+                    ")",
+                ],
                 size="sm",
             ),
             dmc.Group(_templates("weekly"), gap="xs"),
@@ -186,7 +206,12 @@ def history_grid(engine):
                 rowData=rows,
                 columnDefs=[{"field": f, "headerName": h, "sortable": True, "filter": True} for f, h in columns],
                 columnSize="autoSize",
-                dashGridOptions={"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20},
+                dashGridOptions={
+                    "enableRtl": rtl(),
+                    "domLayout": "autoHeight",
+                    "pagination": True,
+                    "paginationPageSize": 20,
+                },
                 style={"width": "100%"},
             ),
         ]

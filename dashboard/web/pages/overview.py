@@ -21,7 +21,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import words
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import N_, _, date_text, language, ngettext, number
+from dashboard.i18n import N_, _, date_text, end, language, ngettext, number, rtl
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids, parts
@@ -78,7 +78,7 @@ def layout(figure: str = "rate", **query):
             _sources(status, audience),
             dcc.Store(id=ids.MAP_LEGENDS, data=layers["legends"]),
             dcc.Location(id=ids.MAP_URL, refresh=False),
-            dmc.Drawer(id=ids.CAMP_PANEL, position="right", size="md", opened=False, title=""),
+            dmc.Drawer(id=ids.CAMP_PANEL, position=end(), size="md", opened=False, title=""),
         ],
         gap="sm",
     )
@@ -348,9 +348,9 @@ def _camp_activity(engine, settings, f, camp, audience):
             "height": 180,
             "margin": {"l": 40, "r": 10, "t": 30, "b": 30},
             "template": charts.TEMPLATE,
-            "title": {"text": _("Consultations per week"), "font": {"size": 13}, "x": 0},
+            "title": {"text": _("Consultations per week"), "font": {"size": 13}, "x": 1 if rtl() else 0},
         }
         fig = {"data": [trace], "layout": layout}
-        trend = dcc.Graph(figure=fig, config={"displaylogo": False, "displayModeBar": False})
+        trend = dcc.Graph(figure=fig, config=charts.graph_config(displaylogo=False, displayModeBar=False))
     table = dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm")
     return dmc.Stack([table, trend])

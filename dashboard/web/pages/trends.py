@@ -30,7 +30,7 @@ from dashboard.data import queries
 from dashboard.domain.filters import Filters, parse_filters
 from dashboard.domain.policy import Audience
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES, SYNDROMES
-from dashboard.i18n import N_, _, date_text, language, ngettext, number
+from dashboard.i18n import N_, _, date_text, language, ngettext, number, rtl
 from dashboard.ingest import boundaries
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
@@ -205,7 +205,7 @@ for _name in CHARTS:
 def _plan_part(query: dict):
     """The share of planned visits made, by governorate and month: what everyone may know of the visit plan."""
     view = _part_view(query)
-    table = figures.public_completeness(view.engine, view.f, view.audience, view.settings)
+    table = figures.public_completeness(view.engine, view.f, view.audience, view.settings, language=language())
     return plan.month_table(table, ids.PLAN_MONTHS)
 
 
@@ -290,11 +290,11 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: boo
         body = dcc.Graph(
             figure=drawn,
             id={"type": ids.CHART, "chart": name},
-            config={
-                "displaylogo": False,
-                "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"mmc-{name}-{f.start}-{f.end}"},
-            },
+            config=charts.graph_config(
+                displaylogo=False,
+                modeBarButtonsToRemove=["lasso2d", "select2d"],
+                toImageButtonOptions={"format": "png", "scale": 2, "filename": f"mmc-{name}-{f.start}-{f.end}"},
+            ),
         )
     # (a chart drawn: its title is known; an empty state has no panels, no table and no name)
     panels = (
@@ -531,7 +531,7 @@ def _alerts_section(found: pd.DataFrame, names, f, outline_shapes: dict):
             {"field": "rule_name", "headerName": _("Rule")},
         ],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
-        dashGridOptions={"suppressColumnVirtualisation": True},
+        dashGridOptions={"enableRtl": rtl(), "suppressColumnVirtualisation": True},
         style={"height": "380px"},
         className="ag-theme-quartz",
     )
@@ -592,8 +592,10 @@ def _alerts_section(found: pd.DataFrame, names, f, outline_shapes: dict):
             ),
             dcc.Store(id=ids.ALERT_SHAPES, data=outline_shapes),
             dl.GeoJSON(data={"type": "FeatureCollection", "features": features}, pointToLayer=maps.ns("alertMarker")),
+            *maps.zoom_control(),
         ],
         **maps.PROGRAMME_VIEW,
+        zoomControl=not rtl(),
         zoomSnap=0.25,
         className="mmc-map alert-map",
         id=ids.ALERT_MAP,

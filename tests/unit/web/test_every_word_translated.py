@@ -57,26 +57,29 @@ def _shown(node, prop: str | None = None, out: list | None = None) -> list[str]:
             _shown(item, prop, out)
     elif isinstance(node, dict):
         if "props" in node and "type" in node:  # a component
-            props = node["props"]
-            if props.get("lang") == "en":  # a document kept in English, and marked so
-                return out
-            for key, value in props.items():
-                if key in TEXT_PROPS:
-                    _shown(value, key, out)
-                elif key in ("data", "options") and isinstance(value, list):
-                    _shown([o.get("label") for o in value if isinstance(o, dict) and "value" in o], "label", out)
-                elif key == "columnDefs":
-                    _shown([c.get("headerName") for c in value if isinstance(c, dict)], "label", out)
-                elif key == "figure" and isinstance(value, dict):
-                    _figure_texts(value, out)
-                elif key in ("src", "srcSet", "href") and isinstance(value, str) and value.startswith(SVG):
-                    _picture_texts(value, out)
-                elif isinstance(value, (dict, list)):
-                    _shown(value, None, out)
+            _component_texts(node["props"], out)
         else:
             for key, value in node.items():
                 _shown(value, key if key in TEXT_PROPS else prop if key == "props" else None, out)
     return out
+
+
+def _component_texts(props: dict, out: list) -> None:
+    if props.get("lang") == "en":  # a document kept in English, and marked so
+        return
+    for key, value in props.items():
+        if key in TEXT_PROPS:
+            _shown(value, key, out)
+        elif key in ("data", "options") and isinstance(value, list):
+            _shown([o.get("label") for o in value if isinstance(o, dict) and "value" in o], "label", out)
+        elif key == "columnDefs":
+            _shown([c.get("headerName") for c in value if isinstance(c, dict)], "label", out)
+        elif key == "figure" and isinstance(value, dict):
+            _figure_texts(value, out)
+        elif key in ("src", "srcSet", "href") and isinstance(value, str) and value.startswith(SVG):
+            _picture_texts(value, out)
+        elif isinstance(value, (dict, list)):
+            _shown(value, None, out)
 
 
 def _picture_texts(uri: str, out: list) -> None:
@@ -88,7 +91,7 @@ def _picture_texts(uri: str, out: list) -> None:
 
 def _figure_texts(figure: dict, out: list) -> None:
     layout = figure.get("layout", {})
-    for key, value in layout.items():
+    for value in layout.values():
         if isinstance(value, dict) and isinstance(value.get("title"), dict):
             out.append(value["title"].get("text") or "")
     title = layout.get("title")
@@ -127,11 +130,7 @@ def test_every_text_a_reader_sees_went_through_the_translation_function(sqlite_u
     app = make_app(sqlite_url, tiny_dataset())
     engine = app.server.config["MMC_ENGINE"]
     add_coordinator(engine)
-    names = (
-        set(queries.governorate_names(engine).values())
-        | set(queries.governorate_names(engine))
-        | {"carol"}
-    )
+    names = set(queries.governorate_names(engine).values()) | set(queries.governorate_names(engine)) | {"carol"}
     with engine.connect() as conn:
         from sqlalchemy import text
 

@@ -104,7 +104,7 @@ def test_coordinators_get_every_count_and_the_alerts(app):
 def test_the_alert_list_links_to_every_alert(app):
     page = _page(app, "coordinator", start="2017-01-30", end="2017-02-12")
     link = find(page, ids.ALERT_DOWNLOAD)
-    assert link.children == "Download all 1 alerts (CSV)"
+    assert link.children == "Download the alert (CSV)"
     client = client_with_csrf(app)
     sign_in(client, "carol")
     rows = list(csv.reader(io.StringIO(client.get(link.href).get_data(as_text=True))))

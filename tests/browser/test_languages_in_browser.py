@@ -1,0 +1,114 @@
+"""Every page in Arabic and in Sorani Kurdish, as a reader sees it in the browser: right to left, nothing left in
+English (but codes, formats and the data's own names), nothing wider than a phone or a laptop, the map and the charts
+drawn; the switch opens the same page, with its filters, in the language chosen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dash.testing.wait import until
+from sqlalchemy import text
+
+from dashboard.web import ids
+from tests.browser.conftest import severe_logs, sign_in_in_browser, wait_for_callbacks
+from tests.helpers import add_coordinator
+
+PUBLIC = ["/", "/trends", "/briefing?screen=figures", "/briefing?screen=map", "/briefing?screen=trends"]
+COORDINATORS = ["/coordinator", "/coordinator/data"]
+WIDTHS = [(1366, 900), (390, 844)]
+# Latin words a page keeps in every language: codes, formats, units, data sources, and the map library's credit
+KEPT = re.compile(
+    r"\b(MMC|CSV|XLSX|SVG|PDF|UTC|HXL|SHA-256|UTF-8|km|MB|OCHA|CCCM|Natural Earth|GeoJSON|GeoPackage|EWARN|ADM1|"
+    r"COD-AB|geoBoundaries|GADM|Leaflet|carol|DEMO-[A-Z0-9-]+|ARI|AD|Skin diseases|MAX_UPLOAD_MB)\b"
+)
+
+
+def _data_names(app) -> list[str]:
+    with app.server.config["MMC_ENGINE"].connect() as conn:
+        found = {
+            value
+            for table in ("camps", "clinics")
+            for column in ("name", "code")
+            for (value,) in conn.execute(text(f"SELECT {column} FROM {table}"))
+        }
+    return sorted(found, key=len, reverse=True)
+
+
+def _english_left(page_text: str, names: list[str]) -> list[str]:
+    rest = page_text
+    for name in names:
+        rest = rest.replace(name, " ")
+    rest = KEPT.sub(" ", rest)
+    return re.findall(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*", rest)
+
+
+def _looks_right(dash_duo, path: str, language: str, names: list[str]) -> list[str]:
+    """What is wrong with the page at `path` in `language`, at each width."""
+    problems = []
+    for width, height in WIDTHS:
+        dash_duo.driver.set_window_size(width, height)
+        dash_duo.driver.get(f"{dash_duo.server_url}{path}{'&' if '?' in path else '?'}lang={language}")
+        dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}, #{ids.DEMO_BADGE}", timeout=20)
+        wait_for_callbacks(dash_duo)
+        state = dash_duo.driver.execute_script(
+            "return [document.documentElement.lang, document.documentElement.dir, document.body.innerText,"
+            " document.documentElement.scrollWidth, innerWidth,"
+            " [...document.querySelectorAll('img.mmc-chart-image, img[src^=\"data:image/svg\"]')]"
+            "   .filter(i => i.naturalWidth === 0).length,"
+            " [...document.querySelectorAll('code')].map(c => c.innerText)]"
+        )
+        lang, direction, words, scroll_width, inner_width, blank_pictures, codes = state
+        for code in codes:  # a file's column names, as the file must hold them (the data page's formats)
+            words = words.replace(code, " ")
+        where = f"{path} at {width} px"
+        if (lang, direction) != (language, "rtl"):
+            problems.append(f"{where}: <html lang={lang} dir={direction}>")
+        left = _english_left(words, names)
+        if left:
+            problems.append(f"{where}: English left: {left[:8]}")
+        if scroll_width > inner_width + 1:
+            problems.append(f"{where}: {scroll_width} px wide in a {inner_width} px window")
+        if blank_pictures:
+            problems.append(f"{where}: {blank_pictures} chart pictures not drawn")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb"])
+def test_every_page_reads_right_to_left_in_its_language(dash_duo, demo_app, language):
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
+    names = _data_names(demo_app)
+    dash_duo.start_server(demo_app)
+    problems = []
+    for path in PUBLIC:
+        problems += _looks_right(dash_duo, path, language, names)
+    # the overview's map drawn: the governorates and the camps
+    dash_duo.driver.get(f"{dash_duo.server_url}/?lang={language}")
+    until(lambda: len(dash_duo.find_elements(".camp-marker")) > 0, timeout=20)
+    assert dash_duo.find_elements(f"#{ids.OVERVIEW_MAP} .leaflet-overlay-pane path")
+    sign_in_in_browser(dash_duo, "/coordinator")
+    dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=20)
+    for path in COORDINATORS:
+        problems += _looks_right(dash_duo, path, language, names)
+    assert not problems, "\n".join(problems)
+    assert not severe_logs(dash_duo)
+
+
+def test_the_switch_opens_the_same_page_with_its_filters_in_the_language_chosen(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.driver.set_window_size(1366, 900)
+    dash_duo.driver.get(f"{dash_duo.server_url}/trends?governorate=IQ-DA&syndrome=ari")
+    dash_duo.wait_for_element(f"#{ids.LANGUAGE}", timeout=20).click()
+    dash_duo.wait_for_element("[role=option][value=ar], [role=option]:nth-child(2)", timeout=10)
+    option = next(o for o in dash_duo.find_elements("[role=option]") if o.text == "العربية")
+    option.click()
+    until(lambda: dash_duo.driver.execute_script("return document.documentElement.lang") == "ar", timeout=20)
+    url = dash_duo.driver.current_url
+    assert "/trends?" in url
+    assert "governorate=IQ-DA" in url
+    assert "syndrome=ari" in url
+    assert "lang=ar" in url
+    dash_duo.wait_for_contains_text(f"#{ids.PERIOD_TEXT}", "دهوك", timeout=20)
+    # the next page opened from a link keeps the language (the cookie)
+    dash_duo.driver.get(f"{dash_duo.server_url}/")
+    until(lambda: dash_duo.driver.execute_script("return document.documentElement.dir") == "rtl", timeout=20)
