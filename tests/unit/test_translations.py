@@ -204,3 +204,39 @@ def test_the_api_takes_lang_for_its_names(client):
 def test_the_catalogues_ship_with_the_code():
     for code in TRANSLATED:
         assert Path(i18n.catalogue_path(code)).is_file()
+
+
+def test_cached_figures_are_shared_by_every_language_and_each_renders_its_own_names(tiny, monkeypatch):
+    """On SQLite and PostgreSQL (the `tiny` database): a figure computed for one language is not computed again for
+    another, and each gets its own governorates' names."""
+    from dashboard.data import queries
+    from dashboard.domain.filters import Filters
+    from dashboard.domain.policy import Audience
+    from dashboard.services import figures
+
+    asked = []
+    counted = queries.period_totals
+    monkeypatch.setattr(queries, "period_totals", lambda *a, **k: asked.append(a) or counted(*a, **k))
+    period = Filters(dt.date(2017, 1, 1), dt.date(2017, 2, 28))
+    english = figures.summary(tiny, period, Audience(None), language="en")
+    arabic = figures.summary(tiny, period, Audience(None), language="ar")
+    kurdish = figures.summary(tiny, period, Audience(None), language="ckb")
+    assert len(asked) == 1  # computed once, for the first language
+    assert english["totals"] == arabic["totals"] == kurdish["totals"]
+    names = [{g["governorate"]: g["name"] for g in found["governorates"]} for found in (english, arabic, kurdish)]
+    assert names[0]["IQ-DA"] == "Dohuk"
+    assert names[1]["IQ-DA"] == "دهوك"
+    assert names[2]["IQ-DA"] == "دهۆک"
+    # the gap table: the same camps for every language, its reasons and names in each
+    from dashboard.config import Settings
+    from dashboard.words import with_reasons
+
+    settings = Settings.from_env(database_url="sqlite://", secret_key="x")
+    with i18n.use("en"):
+        reasons_en = with_reasons(figures.gaps(tiny, period, settings, language="en"), settings)
+    with i18n.use("ar"):
+        reasons_ar = with_reasons(figures.gaps(tiny, period, settings, language="ar"), settings)
+    assert list(reasons_en["code"]) == list(reasons_ar["code"])
+    assert "Never visited" in set(reasons_en["reason"])
+    assert "لم يُزر قط" in set(reasons_ar["reason"])
+    assert set(reasons_ar["governorate_name"]) <= {"دهوك", "الأنبار"}
