@@ -19,7 +19,7 @@ import functools
 import gettext
 import io
 from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from pathlib import Path
 
 from babel import Locale
@@ -82,9 +82,14 @@ def known(code: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
-def set_language(code: str) -> None:
-    """Make `code` the current language of this request (or thread); an unknown code is English."""
-    _language.set(known(code) or DEFAULT)
+def set_language(code: str) -> Token:
+    """Make `code` the current language of this request (or thread); an unknown code is English. The token puts the
+    language before back (`reset_language`), so that a request's language does not outlive it."""
+    return _language.set(known(code) or DEFAULT)
+
+
+def reset_language(token: Token) -> None:
+    _language.reset(token)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,9 @@ page was opened in. Answers say `Vary: Cookie, Accept-Language`: a shared cache 
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import contextlib
+
+from flask import Flask, Response, g, request
 
 from dashboard import i18n
 
@@ -36,7 +38,14 @@ def init_app(server: Flask, secure_cookies: bool = False) -> None:
 
     @server.before_request
     def _choose():
-        i18n.set_language(chosen())
+        g.mmc_language = i18n.set_language(chosen())
+
+    @server.teardown_request
+    def _forget(_error):
+        token = g.pop("mmc_language", None)
+        if token is not None:
+            with contextlib.suppress(ValueError):  # (set in another context: nothing of this request's to undo)
+                i18n.reset_language(token)
 
     @server.after_request
     def _remember(response: Response) -> Response:
