@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.analytics import coverage
 from dashboard.domain import policy
+from dashboard.domain.messages import Message, as_data
 from dashboard.i18n import N_, _, decimal, ngettext, number
 
 SYNDROME_NAMES = {
@@ -31,6 +32,33 @@ SYNDROME_NAMES = {
 
 def syndrome_name(code: str) -> str:
     return _(SYNDROME_NAMES.get(code, code))
+
+
+def say(text) -> str:
+    """Words made below the rendering layer (domain.messages: a Message, or its data after a trip through JSON) in the
+    reader's language: the template translated, its values filled in (translated too when they are Texts; a list
+    of them written as a list). A plain str is shown as it is."""
+    if isinstance(text, Message):
+        text = as_data(text)
+    if isinstance(text, list):
+        return _(", ").join(say(item) for item in text)
+    if not isinstance(text, dict) or "text" not in text:
+        return "" if text is None else str(text)
+    values = {key: say(value) for key, value in text.get("values", {}).items()}
+    if text.get("plural") is not None:
+        return ngettext(text["text"], text["plural"], text.get("count") or 0, **values)
+    return _(text["text"], **values)
+
+
+def rows_text(problem: dict) -> str:
+    """The rows a problem is on, as a spreadsheet numbers them: "row 6", "rows 6, 7, 9", "576 rows: 6, 7, 9, …"."""
+    rows, count = problem.get("rows") or ([problem["row"]] if problem.get("row") else []), problem.get("count", 1)
+    if not rows:
+        return ""
+    listed = _(", ").join(str(r) for r in rows)
+    if count > len(rows):
+        return ngettext("{n} row: {rows}, …", "{n} rows: {rows}, …", count, n=number(count), rows=listed)
+    return ngettext("row {rows}", "rows {rows}", len(rows), rows=listed)
 
 
 def age_group_name(code: str) -> str:

@@ -33,6 +33,7 @@ from dashboard.data.models import (
 from dashboard.data.version import data_version, once_per_request, per_version
 from dashboard.domain import periods
 from dashboard.domain.filters import Filters
+from dashboard.domain.messages import Message
 from dashboard.domain.reference import GOVERNORATES
 
 
@@ -49,7 +50,7 @@ def exclusive_load(engine: Engine):
     """Hold this database's load lock while the block runs, or raise LoadBusy at once if another process (or thread)
     holds it. PostgreSQL: an advisory lock of the schema, released by the server if the process dies; SQLite: a lock
     on a file beside the database, released by the system if the process dies."""
-    busy = LoadBusy("Another load is running on this database: try again when it has finished.")
+    busy = LoadBusy(Message("Another load is running on this database: try again when it has finished."))
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             key = conn.scalar(text("SELECT hashtext(current_schema() || '.mmc-load')"))

@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.data import loading, queries
 from dashboard.domain import weekdays
+from dashboard.domain.messages import Message, Plural, as_data
 from dashboard.ingest import read, validate, weekly
 
 if TYPE_CHECKING:  # (an engine is only passed through to the data layer)
@@ -34,7 +35,7 @@ class Outcome:
     error_count: int = 0
     warnings: list[dict] = field(default_factory=list)
     warning_count: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message | str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
     loaded: bool = False
     added: int = 0
@@ -48,11 +49,18 @@ class Outcome:
         return self.error_count == 0
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """As plain data (the notes in English for programs and logs, and in `notes_text` as the page translates
+        them: words.say)."""
+        found = asdict(self)
+        found["notes"] = [str(n) for n in self.notes]
+        found["notes_text"] = [as_data(n) for n in self.notes]
+        return found
 
 
-def _file_error(outcome: Outcome, message: str) -> Outcome:
-    outcome.errors = [{"row": None, "rows": [], "count": 1, "column": "", "message": message}]
+def _file_error(outcome: Outcome, message: Message | str) -> Outcome:
+    outcome.errors = [
+        {"row": None, "rows": [], "count": 1, "column": "", "message": str(message), "text": as_data(message)}
+    ]
     outcome.error_count = 1
     return outcome
 
@@ -107,7 +115,9 @@ def run(
     progress = progress or (lambda *_: None)
     outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
     if kind not in KINDS:
-        return _file_error(outcome, f"unknown kind of file {kind!r}: use one of {', '.join(KINDS)}")
+        return _file_error(
+            outcome, Message("unknown kind of file {kind}: use one of {kinds}", kind=repr(kind), kinds=", ".join(KINDS))
+        )
     if max_bytes is not None and len(data) > max_bytes:
         _file_error(outcome, too_large(len(data), max_bytes))
         if record_refusal:
@@ -118,18 +128,25 @@ def run(
             engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day, job
         )
     except queries.LoadBusy as exc:
-        outcome = _file_error(outcome, str(exc))
+        outcome = _file_error(outcome, said(exc))
         if record_refusal:
             loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note=str(exc))
         return outcome
 
 
-def too_large(size: int, limit: int) -> str:
+def too_large(size: int, limit: int) -> Message:
     """What a coordinator is told of a file above MAX_UPLOAD_MB."""
-    return (
-        f"The file is {size / 2**20:,.1f} MB; files of up to {limit / 2**20:,.0f} MB are accepted (MAX_UPLOAD_MB): "
-        "split it, for example by year, and load the parts one after another."
+    return Message(
+        "The file is {size} MB; files of up to {limit} MB are accepted (MAX_UPLOAD_MB): split it, for example by "
+        "year, and load the parts one after another.",
+        size=f"{size / 2**20:,.1f}",
+        limit=f"{limit / 2**20:,.0f}",
     )
+
+
+def said(exc: Exception) -> Message | str:
+    """An exception's message as it was made (a Message, which the page translates), or its English words."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
 
 
 def _checked(
@@ -172,7 +189,7 @@ def _run(
     try:
         checked, sheet = _checked(engine, kind, data, filename, today, first_day, outcome.replaces_demo)
     except read.FileProblem as exc:
-        _file_error(outcome, str(exc))
+        _file_error(outcome, said(exc))
     else:
         outcome.rows = checked.rows
         outcome.errors = _listed(checked, sheet)
@@ -237,7 +254,16 @@ def _run_boundaries(
             return outcome
     outcome.rows = len(collection["features"])
     notes = [note.replace(path.name, outcome.filename) for note in collection["notes"]]
-    outcome.notes = [f"Read as the {collection['schema']} schema; {outcome.rows} governorates.", *notes]
+    outcome.notes = [
+        Plural(
+            "Read as the {schema} schema; {n} governorate.",
+            "Read as the {schema} schema; {n} governorates.",
+            outcome.rows,
+            schema=collection["schema"],
+            n=outcome.rows,
+        ),
+        *notes,
+    ]
     outcome.outlines = preview(collection)
     outcome.preview = [
         {"iso": f["properties"]["iso"] or "", "name_en": f["properties"]["name_en"] or ""}

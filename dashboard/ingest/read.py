@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.domain.messages import Message, Plural
 from dashboard.ingest.formats import KINDS, SPECS, column_aliases, column_hxl, header_key
 
 FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # the apostrophe exports.safe_cell puts before a formula start
@@ -30,7 +31,7 @@ class Table:
     kind: str
     frame: pd.DataFrame
     first_row: int
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message | str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     file_rows: np.ndarray | None = None  # the file's row of each row of `frame`, when it is not first_row + i
@@ -42,11 +43,14 @@ def _rows_from_csv(data: bytes) -> list[list[str]] | pd.DataFrame:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FileProblem(
-            f"Row {line} is not UTF-8 text (byte 0x{data[exc.start]:02X}). Save the file as 'CSV UTF-8' and load it "
-            "again."
+            Message(
+                "Row {row} is not UTF-8 text (byte {byte}). Save the file as 'CSV UTF-8' and load it again.",
+                row=line,
+                byte=f"0x{data[exc.start]:02X}",
+            )
         ) from None
     if not text.strip():
-        raise FileProblem("The file is empty.")
+        raise FileProblem(Message("The file is empty."))
     first_line = text.split("\n", 1)[0]
     sep = max((",", ";", "\t"), key=first_line.count)
     try:
@@ -63,8 +67,10 @@ def _rows_from_csv(data: bytes) -> list[list[str]] | pd.DataFrame:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
             want, row, saw = match.groups()
-            raise FileProblem(f"Row {row} has {saw} cells where the header has {want}.") from None
-        raise FileProblem(f"Cannot read the file as CSV: {exc}") from None
+            raise FileProblem(
+                Message("Row {row} has {saw} cells where the header has {want}.", row=row, saw=saw, want=want)
+            ) from None
+        raise FileProblem(Message("Cannot read the file as CSV: {reason}", reason=str(exc))) from None
 
 
 def _cell_text(value) -> str:
@@ -79,24 +85,35 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _rows_from_xlsx(data: bytes, kind: str, notes: list[str]) -> pd.DataFrame:
+def _rows_from_xlsx(data: bytes, kind: str, notes: list[Message | str]) -> pd.DataFrame:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not a workbook
-        raise FileProblem("Cannot read the file as an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8.") from None
+        raise FileProblem(
+            Message("Cannot read the file as an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8.")
+        ) from None
     try:
         names = book.sheetnames
         sheet_name = next((n for n in names if header_key(n) == kind), names[0])
         if len(names) > 1:
-            notes.append(f"Read sheet '{sheet_name}'; {len(names) - 1} other sheet(s) ignored.")
+            others = len(names) - 1
+            notes.append(
+                Plural(
+                    "Read sheet '{sheet}'; {n} other sheet ignored.",
+                    "Read sheet '{sheet}'; {n} other sheets ignored.",
+                    others,
+                    sheet=sheet_name,
+                    n=others,
+                )
+            )
         rows = [[_cell_text(v) for v in row] for row in book[sheet_name].iter_rows(values_only=True)]
     finally:
         book.close()
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
-        raise FileProblem(f"Sheet '{sheet_name}' is empty.")
+        raise FileProblem(Message("Sheet '{sheet}' is empty.", sheet=sheet_name))
     width = max(len(r) for r in rows)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
@@ -108,20 +125,20 @@ def _hxl_matches(tag: str, wanted: str) -> bool:
     return have[0] == want[0] and set(want[1:]) <= set(have[1:])
 
 
-def _columns_of(header: list[str], kind: str, tags: list[str] | None = None) -> tuple[dict[str, int], list[str]]:
+def _columns_of(header: list[str], kind: str, tags: list[str] | None = None) -> tuple[dict[str, int], list[Message]]:
     """Which column of the file holds each of the format's, and how the ones not under their own name were found:
     its own name first, then its other names (aliases.toml) in order, then (for a file with a hashtag row) its HXL
     hashtags; each file column used once."""
     by_key = {header_key(name): position for position, name in reversed(list(enumerate(header)))}
     tags = tags or []
     chosen: dict[str, int] = {}
-    how: list[str] = []
+    how: list[Message] = []
     for col in SPECS[kind]:
         for key in (header_key(col.name), *column_aliases(kind, col.name)):
             if key in by_key and by_key[key] not in chosen.values():
                 chosen[col.name] = by_key[key]
                 if key != header_key(col.name):
-                    how.append(f"'{header[by_key[key]].strip()}' as {col.name}")
+                    how.append(Message("'{header}' as {column}", header=header[by_key[key]].strip(), column=col.name))
                 break
     for col in SPECS[kind]:
         if col.name in chosen:
@@ -137,7 +154,14 @@ def _columns_of(header: list[str], kind: str, tags: list[str] | None = None) -> 
         )
         if found is not None:
             chosen[col.name] = found
-            how.append(f"'{header[found].strip() or tags[found]}' ({tags[found].strip()}) as {col.name}")
+            how.append(
+                Message(
+                    "'{header}' ({tag}) as {column}",
+                    header=header[found].strip() or tags[found],
+                    tag=tags[found].strip(),
+                    column=col.name,
+                )
+            )
     return chosen, how
 
 
@@ -150,7 +174,7 @@ class Raw:
     tags: list[str] | None
     body: pd.DataFrame
     first_row: int
-    notes: list[str]
+    notes: list[Message | str]
     may_be_guarded: bool
 
 
@@ -158,11 +182,11 @@ def read_rows(data: bytes, filename: str, sheet: str) -> Raw:
     """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first); raises
     FileProblem if the file cannot be read."""
     if not data:
-        raise FileProblem("The file is empty.")
-    notes: list[str] = []
+        raise FileProblem(Message("The file is empty."))
+    notes: list[Message | str] = []
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if suffix == "xls":
-        raise FileProblem("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8.")
+        raise FileProblem(Message("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8."))
     if suffix == "xlsx" or zipfile.is_zipfile(io.BytesIO(data)):
         raw = _rows_from_xlsx(data, sheet, notes)
         may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
@@ -194,15 +218,17 @@ def unguarded(values: pd.Series, may_be_guarded: bool) -> pd.Series:
 def read_table(data: bytes, filename: str, kind: str) -> Table:
     """The rows of a CSV or XLSX file as text, with the standard column names; raises FileProblem if unreadable."""
     if kind not in SPECS:
-        raise FileProblem(f"Unknown kind of file {kind!r}: use one of {', '.join(KINDS)}.")
+        raise FileProblem(
+            Message("Unknown kind of file {kind}: use one of {kinds}.", kind=repr(kind), kinds=", ".join(KINDS))
+        )
     raw = read_rows(data, filename, kind)
     header, body, notes = raw.header, raw.body, raw.notes
     chosen, how = _columns_of(header, kind, raw.tags)
     if how:
-        notes.append(f"Columns read by another name: {', '.join(how)}.")
+        notes.append(Message("Columns read by another name: {columns}.", columns=how))
     ignored = [name.strip() for position, name in enumerate(header) if position not in chosen.values() and name.strip()]
     if ignored:
-        notes.append(f"Columns not used: {', '.join(ignored)}.")
+        notes.append(Message("Columns not used: {columns}.", columns=", ".join(ignored)))
     frame = pd.DataFrame(
         {name: body.iloc[:, pos].astype(str).str.strip() for name, pos in chosen.items()}, index=body.index
     )

@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.analytics.geo import governorate_at
 from dashboard.domain import aliases, weekdays
+from dashboard.domain.messages import Message, Plural, as_data
 from dashboard.domain.reference import BY_ISO, GOVERNORATES, IRAQ_BBOX, governorate_match
 from dashboard.ingest.formats import KEYS, SPECS, TEXT_LIMITS, code_lookup, column_aliases, fold_value
 from dashboard.ingest.read import Table
@@ -30,7 +31,7 @@ class Problem:
     """One kind of problem: the same message for the same column, with the rows (table positions) that have it."""
 
     column: str
-    message: str
+    message: Message | str
     rows: list[int] = field(default_factory=list)  # the first ROWS_SHOWN
     count: int = 0
 
@@ -44,7 +45,7 @@ class Problems:
     groups: dict[tuple[str, str], Problem] = field(default_factory=dict)
     unlisted: int = 0  # rows whose kind of problem came after the first SHOWN kinds
 
-    def _put(self, column: str, message: str, rows, count: int) -> None:
+    def _put(self, column: str, message: Message | str, rows, count: int) -> None:
         group = self.groups.get((column, message))
         if group is None:
             if len(self.groups) >= MAX_GROUPS:  # enough kinds to list: the others are only counted
@@ -54,18 +55,18 @@ class Problems:
         group.rows.extend(int(r) for r in rows[: max(0, ROWS_SHOWN - len(group.rows))])
         group.count += count
 
-    def add(self, row: int, column: str, message: str) -> None:
+    def add(self, row: int, column: str, message: Message | str) -> None:
         """One row's problem (row -1: the file's)."""
         self.total += 1
         self._put(column, message, [row], 1)
 
-    def add_same(self, rows: np.ndarray, column: str, message: str) -> None:
+    def add_same(self, rows: np.ndarray, column: str, message: Message | str) -> None:
         """The same problem for each of `rows` (positions in the table): one group, counted exactly."""
         if len(rows):
             self.total += len(rows)
             self._put(column, message, rows, len(rows))
 
-    def add_rows(self, rows: np.ndarray, column: str, message: Callable[[int], str]) -> None:
+    def add_rows(self, rows: np.ndarray, column: str, message: Callable[[int], Message | str]) -> None:
         """A problem for each of `rows` (positions in the table), worded by `message(position)`: for messages that
         name more than the cell's value. Rows with the same words are grouped; only the first SHOWN are worded."""
         if len(rows) == 0:
@@ -76,7 +77,9 @@ class Problems:
         if len(rows) > SHOWN:
             self.unlisted += len(rows) - SHOWN
 
-    def add_values(self, rows: np.ndarray, column: str, values: pd.Series, message: Callable[[str], str]) -> None:
+    def add_values(
+        self, rows: np.ndarray, column: str, values: pd.Series, message: Callable[[str], Message | str]
+    ) -> None:
         """A problem for each of `rows` whose words depend only on the cell's value: one group per distinct value,
         counted exactly however many rows have it."""
         if len(rows) == 0:
@@ -105,7 +108,14 @@ class Problems:
             return list(dict.fromkeys(x for x in (shown(r) for r in sorted(p.rows)) if x is not None))
 
         return [
-            {"row": shown(min(p.rows)), "rows": rows(p), "count": p.count, "column": p.column, "message": p.message}
+            {
+                "row": shown(min(p.rows)),
+                "rows": rows(p),
+                "count": p.count,
+                "column": p.column,
+                "message": str(p.message),  # English, for programs and logs
+                "text": as_data(p.message),  # what the page translates (words.say)
+            }
             for p in ordered
         ]
 
@@ -122,7 +132,7 @@ class Checked:
     first_row: int
     errors: Problems
     warnings: Problems
-    notes: list[str]
+    notes: list[Message | str]
     file_rows: np.ndarray | None = None  # the file's row of each row of `frame` (see read.Table)
 
     @property
@@ -142,10 +152,10 @@ def _positions(mask) -> np.ndarray:
     return np.flatnonzero(np.asarray(mask, dtype=bool))
 
 
-def _suggest(value: str, known: Mapping[str, str], folding: Callable[[str], str] = aliases.fold) -> str:
+def _suggest(value: str, known: Mapping[str, str], folding: Callable[[str], str] = aliases.fold) -> Message | str:
     """ "; did you mean X?" for the known code closest to a value that matches none, or nothing."""
     close = difflib.get_close_matches(folding(value), list(known), n=1, cutoff=0.75)
-    return f"; did you mean {known[close[0]]}?" if close else ""
+    return Message("; did you mean {name}?", name=known[close[0]]) if close else ""
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")  # Arabic-Indic and Persian digits
@@ -162,17 +172,17 @@ class _Checker:
         self.first_row = table.first_row
         self.errors = Problems()
         self.warnings = Problems()
-        self.notes: list[str] = list(table.notes)
+        self.notes: list[Message | str] = list(table.notes)
         self.today = today
 
     def required_text(self, column: str, required: bool = True) -> pd.Series:
         values = self.frame[column]
         if required:
-            self.errors.add_same(_positions(values == ""), column, "empty: a value is required")
+            self.errors.add_same(_positions(values == ""), column, Message("empty: a value is required"))
         limit = TEXT_LIMITS.get(column)
         if limit:
             long = _positions(values.str.len() > limit)
-            self.errors.add_rows(long, column, lambda i: f"longer than {limit} characters")
+            self.errors.add_rows(long, column, lambda i: Message("longer than {limit} characters", limit=limit))
         return values
 
     def code(
@@ -185,12 +195,15 @@ class _Checker:
         mapped = values.map({v: known.get(fold_value(section, v)) for v in values.unique()})
         bad = _positions(mapped.isna() & (values != ""))
 
-        def message(v: str) -> str:
-            return f"unknown value '{v}': use {listing}{_suggest(v, known, lambda x: fold_value(section, x))}"
+        def message(v: str) -> Message:
+            suggestion = _suggest(v, known, lambda x: fold_value(section, x))
+            return Message(
+                "unknown value '{value}': use {listing}{suggestion}", value=v, listing=listing, suggestion=suggestion
+            )
 
         self.errors.add_values(bad, column, values, message)
         if required:
-            self.errors.add_same(_positions(values == ""), column, f"empty: use {listing}")
+            self.errors.add_same(_positions(values == ""), column, Message("empty: use {listing}", listing=listing))
         return mapped
 
     def governorate(self, column: str = "governorate") -> pd.Series:
@@ -199,19 +212,30 @@ class _Checker:
         mapped = values.map({v: m[0] for v, m in matches.items()})
         known = {aliases.fold(g.name_en): g.name_en for g in GOVERNORATES}
 
-        def message(v: str) -> str:
-            return (
-                f"unknown governorate '{v}': use an ISO code (IQ-AN), an OCHA P-code (IQG01) or a name in English, "
-                f"Arabic or Kurdish (Anbar, الأنبار){_suggest(v, known)}"
+        def message(v: str) -> Message:
+            return Message(
+                "unknown governorate '{value}': use an ISO code (IQ-AN), an OCHA P-code (IQG01) or a name in English, "
+                "Arabic or Kurdish (Anbar, {arabic}){suggestion}",
+                value=v,
+                arabic="الأنبار",
+                suggestion=_suggest(v, known),
             )
 
         self.errors.add_values(_positions(mapped.isna() & (values != "")), column, values, message)
-        self.errors.add_same(_positions(values == ""), column, "empty: a governorate is required")
+        self.errors.add_same(_positions(values == ""), column, Message("empty: a governorate is required"))
         for merged, into in {(m[1], m[0]) for m in matches.values() if m[1] and m[0]}:
             n = int(values.map(lambda v, merged=merged: matches[v][1] == merged).sum())
             self.notes.append(
-                f"{n:,} row{'s' if n != 1 else ''} name{'s' if n == 1 else ''} {merged}: counted under "
-                f"{_name(into)}, as ISO 3166-2, OCHA's boundaries and the programme's seven governorates do."
+                Plural(
+                    "{n} row names {merged}: counted under {into}, as ISO 3166-2, OCHA's boundaries and the "
+                    "programme's seven governorates do.",
+                    "{n} rows name {merged}: counted under {into}, as ISO 3166-2, OCHA's boundaries and the "
+                    "programme's seven governorates do.",
+                    n,
+                    n=f"{n:,}",
+                    merged=merged,
+                    into=_name(into),
+                )
             )
         return mapped
 
@@ -224,10 +248,10 @@ class _Checker:
         bad = _positions(parsed.isna() & (values != ""))
         self.errors.add_values(bad, column, values, _date_message(values.iloc[bad]))
         if required:
-            self.errors.add_same(_positions(values == ""), column, "empty: a date (YYYY-MM-DD) is required")
+            self.errors.add_same(_positions(values == ""), column, Message("empty: a date (YYYY-MM-DD) is required"))
         if not_future:
             future = _positions(parsed > pd.Timestamp(self.today))
-            self.errors.add_values(future, column, values, lambda v: f"{v} is in the future")
+            self.errors.add_values(future, column, values, lambda v: Message("{value} is in the future", value=v))
         return parsed
 
     def _numbers(self, column: str, kind: str) -> pd.Series:
@@ -240,15 +264,28 @@ class _Checker:
         if not again.any():
             return numbers
         text = values[again].str.translate(_DIGITS)
-        pattern, fix, said = (
-            (_GROUPED, (r"[^\d\-+]", ""), "have thousands separators: read without")
-            if kind == "whole"
-            else (_DECIMAL_COMMA, (r"[,\u066b]", "."), "have a decimal comma: read as a point")
-        )
+        pattern, fix = (_GROUPED, (r"[^\d\-+]", "")) if kind == "whole" else (_DECIMAL_COMMA, (r"[,\u066b]", "."))
         changed = text.str.match(pattern)
         if changed.any():
             text = text.where(~changed, text.str.replace(*fix, regex=True))
-            self.notes.append(f"{int(changed.sum()):,} {column} values {said}.")
+            n = int(changed.sum())
+            self.notes.append(
+                Plural(
+                    "{n} {column} value has thousands separators: read without.",
+                    "{n} {column} values have thousands separators: read without.",
+                    n,
+                    n=f"{n:,}",
+                    column=column,
+                )
+                if kind == "whole"
+                else Plural(
+                    "{n} {column} value has a decimal comma: read as a point.",
+                    "{n} {column} values have a decimal comma: read as a point.",
+                    n,
+                    n=f"{n:,}",
+                    column=column,
+                )
+            )
         numbers[again] = pd.to_numeric(text, errors="coerce")
         return numbers
 
@@ -256,21 +293,27 @@ class _Checker:
         values = self.frame[column]
         numbers = self._numbers(column, "whole")
         if required:
-            self.errors.add_same(_positions(values == ""), column, "empty: a whole number is required")
+            self.errors.add_same(_positions(values == ""), column, Message("empty: a whole number is required"))
         nan = _positions(numbers.isna() & (values != ""))
         self.errors.add_values(nan, column, values, _number_message)
         fractional = _positions(numbers.notna() & (numbers != np.floor(numbers)))
         self.errors.add_values(fractional, column, values, _fraction_message)
         low = _positions(numbers.notna() & (numbers < minimum))
-        self.errors.add_values(low, column, values, lambda v: f"{v} is below {minimum}")
+        self.errors.add_values(
+            low, column, values, lambda v: Message("{value} is below {minimum}", value=v, minimum=minimum)
+        )
         return numbers
 
-    def coordinate(self, column: str, low: float, high: float, axis: str, skip=None) -> pd.Series:
+    def coordinate(self, column: str, low: float, high: float, latitude: bool, skip=None) -> pd.Series:
         """A latitude or longitude in decimal degrees inside Iraq's box; rows in `skip` have been reported already
         (their two coordinates look swapped)."""
         values = self.frame[column]
         numbers = self._numbers(column, "decimal")
-        self.errors.add_same(_positions(values == ""), column, f"empty: a {axis} is required")
+        self.errors.add_same(
+            _positions(values == ""),
+            column,
+            Message("empty: a latitude is required") if latitude else Message("empty: a longitude is required"),
+        )
         nan = _positions(numbers.isna() & (values != ""))
         self.errors.add_values(nan, column, values, _coordinate_message)
         outside = numbers.notna() & ((numbers < low) | (numbers > high))
@@ -280,7 +323,21 @@ class _Checker:
             _positions(outside),
             column,
             values,
-            lambda v: f"{v} is outside Iraq ({axis} {low} to {high}, WGS84 decimal degrees)",
+            lambda v: (
+                Message(
+                    "{value} is outside Iraq (latitude {low} to {high}, WGS84 decimal degrees)",
+                    value=v,
+                    low=low,
+                    high=high,
+                )
+                if latitude
+                else Message(
+                    "{value} is outside Iraq (longitude {low} to {high}, WGS84 decimal degrees)",
+                    value=v,
+                    low=low,
+                    high=high,
+                )
+            ),
         )
         return numbers
 
@@ -294,15 +351,22 @@ class _Checker:
         self.errors.add_rows(
             _positions(swapped),
             lat_column,
-            lambda i: (
-                f"{lat_column} {self.frame[lat_column].iat[i]} and {lon_column} {self.frame[lon_column].iat[i]} "
-                f"look swapped: in Iraq latitudes are {min_lat} to {max_lat} and longitudes {min_lon} to {max_lon}; "
-                "exchange the two columns' headers or values"
+            lambda i: Message(
+                "{lat_column} {lat} and {lon_column} {lon} look swapped: in Iraq latitudes are {min_lat} to {max_lat} "
+                "and longitudes {min_lon} to {max_lon}; exchange the two columns' headers or values",
+                lat_column=lat_column,
+                lat=self.frame[lat_column].iat[i],
+                lon_column=lon_column,
+                lon=self.frame[lon_column].iat[i],
+                min_lat=min_lat,
+                max_lat=max_lat,
+                min_lon=min_lon,
+                max_lon=max_lon,
             ),
         )
         return (
-            self.coordinate(lat_column, min_lat, max_lat, "latitude", swapped),
-            self.coordinate(lon_column, min_lon, max_lon, "longitude", swapped),
+            self.coordinate(lat_column, min_lat, max_lat, True, swapped),
+            self.coordinate(lon_column, min_lon, max_lon, False, swapped),
         )
 
     def outlines(self, out: pd.DataFrame, lat: str, lon: str, boundaries: dict | None) -> None:
@@ -318,18 +382,24 @@ class _Checker:
         self.warnings.add_rows(
             elsewhere,
             lat,
-            lambda i: (
-                f"the position ({out[lat].iat[i]}, {out[lon].iat[i]}) lies in {_name(found[i])}, not in "
-                f"{_name(stated[i])} as the governorate column says: check the coordinates (or the governorate)"
+            lambda i: Message(
+                "the position ({lat}, {lon}) lies in {found}, not in {stated} as the governorate column says: check "
+                "the coordinates (or the governorate)",
+                lat=float(out[lat].iat[i]),
+                lon=float(out[lon].iat[i]),
+                found=_name(found[i]),
+                stated=_name(stated[i]),
             ),
         )
         nowhere = _positions(known & pd.isna(found))
         self.warnings.add_rows(
             nowhere,
             lat,
-            lambda i: (
-                f"the position ({out[lat].iat[i]}, {out[lon].iat[i]}) lies outside every governorate's outline "
-                "(across a border, or in the desert between outlines): check the coordinates"
+            lambda i: Message(
+                "the position ({lat}, {lon}) lies outside every governorate's outline (across a border, or in the "
+                "desert between outlines): check the coordinates",
+                lat=float(out[lat].iat[i]),
+                lon=float(out[lon].iat[i]),
             ),
         )
 
@@ -346,7 +416,9 @@ class _Checker:
         self.errors.add_rows(
             positions[later],
             report_on,
-            lambda i: f"the same {' + '.join(keys)} as row {first_of[i] + self.first_row}",
+            lambda i: Message(
+                "the same {columns} as row {row}", columns=" + ".join(keys), row=int(first_of[i] + self.first_row)
+            ),
         )
 
 
@@ -355,28 +427,36 @@ def _name(iso) -> str:
     return gov.name_en if gov else str(iso)
 
 
-def _number_message(value: str) -> str:
+def _number_message(value: str) -> Message:
     text = value.translate(_DIGITS)
     if _DECIMAL_COMMA.match(text) or re.match(r"^\d+\.\d+$", text):
-        return f"'{value}' is not a whole number: counts of people have no decimals"
+        return Message("'{value}' is not a whole number: counts of people have no decimals", value=value)
     if re.search(r"\d", text):
-        return f"'{value}' is not a number: write digits only (1234, without spaces, units or words)"
-    return f"'{value}' is not a number"
-
-
-def _fraction_message(value: str) -> str:
-    if re.match(r"^\d{1,3}\.\d{3}$", value):
-        return f"{value} is not a whole number: if the point separates thousands, write {value.replace('.', '')}"
-    return f"{value} is not a whole number"
-
-
-def _coordinate_message(value: str) -> str:
-    if re.search(r"[°º'\"\u2032\u2033]|\b[NSEW]\b", value):  # degrees, minutes (prime) and seconds
-        return (
-            f"'{value}' is in degrees, minutes and seconds: write decimal degrees (36° 51' 00\" is 36.85), as GPS "
-            "apps and the Kobo and ODK forms give them"
+        return Message(
+            "'{value}' is not a number: write digits only (1234, without spaces, units or words)", value=value
         )
-    return f"'{value}' is not a number: write decimal degrees such as 36.8512"
+    return Message("'{value}' is not a number", value=value)
+
+
+def _fraction_message(value: str) -> Message:
+    if re.match(r"^\d{1,3}\.\d{3}$", value):
+        return Message(
+            "{value} is not a whole number: if the point separates thousands, write {whole}",
+            value=value,
+            whole=value.replace(".", ""),
+        )
+    return Message("{value} is not a whole number", value=value)
+
+
+def _coordinate_message(value: str) -> Message:
+    if re.search(r"[°º'\"\u2032\u2033]|\b[NSEW]\b", value):  # degrees, minutes (prime) and seconds
+        return Message(
+            "'{value}' is in degrees, minutes and seconds: write decimal degrees ({example} is 36.85), as GPS apps "
+            "and the Kobo and ODK forms give them",
+            value=value,
+            example="36° 51' 00\"",
+        )
+    return Message("'{value}' is not a number: write decimal degrees such as 36.8512", value=value)
 
 
 _SERIAL = re.compile(r"^\d{5}(\.0+)?$")
@@ -413,26 +493,67 @@ def _date_message(bad: pd.Series) -> Callable[[str], str]:
         if kind and kind not in examples and all(_as_date(value, order) for order in orders):
             examples[kind] = value
 
-    def message(value: str) -> str:
+    def message(value: str) -> Message:
         kind = _date_kind(value, day_first or month_first)
         example = examples.get(kind or "")
         if kind is None or example is None:
-            return f"'{value}' is not a date as YYYY-MM-DD" + (": no such day" if _DMY.match(value) else "")
-        meant = _as_date(example, not month_first)
+            if _DMY.match(value):
+                return Message("'{value}' is not a date as YYYY-MM-DD: no such day", value=value)
+            return Message("'{value}' is not a date as YYYY-MM-DD", value=value)
+        meant = str(_as_date(example, not month_first))
         if kind == "slashes":
-            return f"dates are written with slashes or dots: write them as YYYY-MM-DD ({example} is {meant})"
+            return Message(
+                "dates are written with slashes or dots: write them as YYYY-MM-DD ({example} is {meant})",
+                example=example,
+                meant=meant,
+            )
         if kind == "serial":
-            return f"dates are spreadsheet day numbers: format the column as a date ({example} is {meant})"
+            return Message(
+                "dates are spreadsheet day numbers: format the column as a date ({example} is {meant})",
+                example=example,
+                meant=meant,
+            )
         if kind == "ordered":
-            order = "day/month/year" if day_first else "month/day/year"
-            return f"dates look like {order}: write them as YYYY-MM-DD ({example} is {meant})"
-        either = [f"{_as_date(example, order):%d %B %Y}" for order in (True, False)]
-        return (
-            f"dates such as {example} could be day/month or month/day: write them as YYYY-MM-DD (is {example} "
-            f"{either[0]} or {either[1]}?)"
+            order = Message("day/month/year") if day_first else Message("month/day/year")
+            return Message(
+                "dates look like {order}: write them as YYYY-MM-DD ({example} is {meant})",
+                order=order,
+                example=example,
+                meant=meant,
+            )
+        either = [_spelled(_as_date(example, order)) for order in (True, False)]
+        return Message(
+            "dates such as {example} could be day/month or month/day: write them as YYYY-MM-DD (is {example} "
+            "{first} or {second}?)",
+            example=example,
+            first=either[0],
+            second=either[1],
         )
 
     return message
+
+
+MONTHS = (
+    Message("January"),
+    Message("February"),
+    Message("March"),
+    Message("April"),
+    Message("May"),
+    Message("June"),
+    Message("July"),
+    Message("August"),
+    Message("September"),
+    Message("October"),
+    Message("November"),
+    Message("December"),
+)
+
+
+def _spelled(day: dt.date | None) -> Message | str:
+    """A day with its month's name ("02 October 2017"), said in the reader's language on the page."""
+    if day is None:
+        return ""
+    return Message("{day} {month} {year}", day=f"{day.day:02d}", month=MONTHS[day.month - 1], year=day.year)
 
 
 def _date_kind(value: str, ordered: bool) -> str | None:
@@ -462,11 +583,13 @@ def _check_camps(c: _Checker, boundaries: dict | None) -> pd.DataFrame:
     )
     site = f["site_type"].where(f["site_type"] != "", "camp")
     c.frame = c.frame.assign(site_type=site)
-    out["site_type"] = c.code("site_type", "site_types", "camp, informal_site or host_community")
+    out["site_type"] = c.code("site_type", "site_types", Message("camp, informal_site or host_community"))
     c.duplicates(("camp_code", "population_date"), "camp_code")
     big = _positions(out["population"] > MAX_CAMP_POPULATION)
     c.warnings.add_rows(
-        big, "population", lambda i: f"{out['population'].iat[i]:,} people is more than any camp in Iraq"
+        big,
+        "population",
+        lambda i: Message("{n} people is more than any camp in Iraq", n=f"{out['population'].iat[i]:,}"),
     )
     c.outlines(out, "latitude", "longitude", boundaries)
     return out
@@ -474,16 +597,16 @@ def _check_camps(c: _Checker, boundaries: dict | None) -> pd.DataFrame:
 
 def _check_clinics(c: _Checker, boundaries: dict | None) -> pd.DataFrame:
     f = c.frame
-    unit_type = c.code("unit_type", "unit_types", "mmc or ambulance")
+    unit_type = c.code("unit_type", "unit_types", Message("mmc or ambulance"))
     clinicians = c.whole("clinicians", required=False)
     mmc_without = _positions((unit_type == "mmc") & ((f["clinicians"] == "") | (clinicians < 1)))
-    c.errors.add_same(mmc_without, "clinicians", "an MMC needs at least 1 clinician")
+    c.errors.add_same(mmc_without, "clinicians", Message("an MMC needs at least 1 clinician"))
     ambulance_with = _positions((unit_type == "ambulance") & (clinicians > 0))
-    c.errors.add_same(ambulance_with, "clinicians", "ambulances have 0 clinicians or the cell is empty")
+    c.errors.add_same(ambulance_with, "clinicians", Message("ambulances have 0 clinicians or the cell is empty"))
     active_from = c.date("active_from", required=False, not_future=False)
     active_to = c.date("active_to", required=False, not_future=False)
     backwards = _positions(active_from.notna() & active_to.notna() & (active_to < active_from))
-    c.errors.add_same(backwards, "active_to", "active_to is before active_from")
+    c.errors.add_same(backwards, "active_to", Message("active_to is before active_from"))
     latitude, longitude = c.position("base_latitude", "base_longitude")
     out = pd.DataFrame(
         {
@@ -521,27 +644,65 @@ def _unknown_codes(c: _Checker, column: str, loaded: Mapping[str, str], known: K
     unknown = [v for v in values.unique() if v and v not in loaded]
     if not unknown:
         return
-    what, kind = ("camp", "camps") if column == "camp_code" else ("unit", "units (clinics)")
+    camps = column == "camp_code"
     by_name: dict[str, list[str]] = {}
     for code, name in loaded.items():
         by_name.setdefault(aliases.fold(name), []).append(code)
     if known.demo:
-        hint = f"the database holds the demo data, which the first real file replaces: load your {kind} file first"
+        hint = (
+            Message("the database holds the demo data, which the first real file replaces: load your camps file first")
+            if camps
+            else Message(
+                "the database holds the demo data, which the first real file replaces: load your units file first"
+            )
+        )
     elif loaded:
-        hint = f"load it in a {kind} file first, or correct the code"
+        hint = (
+            Message("load it in a camps file first, or correct the code")
+            if camps
+            else Message("load it in a units file first, or correct the code")
+        )
     else:
-        hint = f"no {kind} are loaded yet: load the {kind} file first"
+        hint = (
+            Message("no camps are loaded yet: load the camps file first")
+            if camps
+            else Message("no units are loaded yet: load the units file first")
+        )
 
-    def message(v: str) -> str:
+    def message(v: str) -> Message:
         named = by_name.get(aliases.fold(v), [])
         if len(named) == 1 and not known.demo:
-            return f"unknown {what} code '{v}': it is the name of {what} {named[0]}; write its code"
-        return f"unknown {what} code '{v}': {hint}"
+            if camps:
+                return Message(
+                    "unknown camp code '{value}': it is the name of camp {code}; write its code", value=v, code=named[0]
+                )
+            return Message(
+                "unknown unit code '{value}': it is the name of unit {code}; write its code", value=v, code=named[0]
+            )
+        if camps:
+            return Message("unknown camp code '{value}': {hint}", value=v, hint=hint)
+        return Message("unknown unit code '{value}': {hint}", value=v, hint=hint)
 
     c.errors.add_values(_positions(values.isin(set(unknown))), column, values, message)
     listed = ", ".join(sorted(unknown)[:10]) + (", …" if len(unknown) > 10 else "")
     count = len(unknown)
-    c.notes.append(f"{count:,} {what} code{'s are' if count != 1 else ' is'} not loaded: {listed}.")
+    c.notes.append(
+        Plural(
+            "{n} camp code is not loaded: {codes}.",
+            "{n} camp codes are not loaded: {codes}.",
+            count,
+            n=f"{count:,}",
+            codes=listed,
+        )
+        if camps
+        else Plural(
+            "{n} unit code is not loaded: {codes}.",
+            "{n} unit codes are not loaded: {codes}.",
+            count,
+            n=f"{count:,}",
+            codes=listed,
+        )
+    )
 
 
 UNKNOWN = "unknown"  # the sex or age group of a weekly sheet's counts that do not give it
@@ -558,16 +719,24 @@ def _check_records(c: _Checker, known: Known, weekly: bool = False) -> pd.DataFr
     c.errors.add_rows(
         over,
         "referrals",
-        lambda i: f"{referrals.iat[i]:g} referrals is more than {consultations.iat[i]:g} consultations",
+        lambda i: Message(
+            "{referrals} referrals is more than {consultations} consultations",
+            referrals=f"{referrals.iat[i]:g}",
+            consultations=f"{consultations.iat[i]:g}",
+        ),
     )
     out = pd.DataFrame(
         {
             "date": c.date("date"),
             "clinic_code": f["clinic_code"],
             "camp_code": f["camp_code"],
-            "syndrome": c.code("syndrome", "syndromes", "a syndrome code of the records format (docs/formats.md)"),
-            "sex": c.code("sex", "sexes", "female or male", also=(UNKNOWN,) if weekly else ()),
-            "age_group": c.code("age_group", "age_groups", "under5 or 5plus", also=(UNKNOWN,) if weekly else ()),
+            "syndrome": c.code(
+                "syndrome", "syndromes", Message("a syndrome code of the records format (docs/formats.md)")
+            ),
+            "sex": c.code("sex", "sexes", Message("female or male"), also=(UNKNOWN,) if weekly else ()),
+            "age_group": c.code(
+                "age_group", "age_groups", Message("under5 or 5plus"), also=(UNKNOWN,) if weekly else ()
+            ),
             "consultations": consultations.fillna(0).astype("int64"),
             "referrals": referrals.fillna(0).astype("int64"),
         }
@@ -576,7 +745,7 @@ def _check_records(c: _Checker, known: Known, weekly: bool = False) -> pd.DataFr
     if "reported_on" in f:
         reported = c.date("reported_on", required=False)
         early = _positions(reported.notna() & out["date"].notna() & (reported < out["date"]))
-        c.errors.add_same(early, "reported_on", "reported_on is before the visit's date: check the two dates")
+        c.errors.add_same(early, "reported_on", Message("reported_on is before the visit's date: check the two dates"))
         out["reported_on"] = reported
     _heavy_days(c, out, weekly)
     return out
@@ -593,13 +762,15 @@ def _check_rota(c: _Checker, known: Known) -> pd.DataFrame:
     c.errors.add_same(
         _positions(~dated & ~patterned),
         "weekdays",
-        "empty: give weekdays and valid_from (a visit pattern), or a date (one planned visit)",
+        Message("empty: give weekdays and valid_from (a visit pattern), or a date (one planned visit)"),
     )
     c.errors.add_same(
         _positions(dated & patterned),
         "date",
-        "a row is either a pattern (weekdays, valid_from, valid_to) or one dated visit (date), not both: split it "
-        "in two rows",
+        Message(
+            "a row is either a pattern (weekdays, valid_from, valid_to) or one dated visit (date), not both: split "
+            "it in two rows"
+        ),
     )
     day = c.date("date", required=False, not_future=False)
     valid_from = c.date("valid_from", required=False, not_future=False)
@@ -607,22 +778,25 @@ def _check_rota(c: _Checker, known: Known) -> pd.DataFrame:
     c.errors.add_same(
         _positions(~dated & (f["valid_from"] == "") & (f["weekdays"] != "")),
         "valid_from",
-        "empty: the first day the pattern applies (YYYY-MM-DD) is required",
+        Message("empty: the first day the pattern applies (YYYY-MM-DD) is required"),
     )
     c.errors.add_same(
         _positions(valid_from.notna() & valid_to.notna() & (valid_to < valid_from)),
         "valid_to",
-        "valid_to is before valid_from",
+        Message("valid_to is before valid_from"),
     )
     known_days = weekdays.lookup()
     parsed = {v: weekdays.parse(v, known_days) for v in f["weekdays"].unique()}
     mask = f["weekdays"].map({v: m for v, (m, _u) in parsed.items()})
 
-    def message(v: str) -> str:
+    def message(v: str) -> Message:
         words = ", ".join(f"'{w}'" for w in parsed[v][1])
-        return (
-            f"{words} in '{v}' is not a weekday: write days by name, as 'Sunday Wednesday', 'Sun, Wed' or "
-            "'الأحد، الأربعاء'"
+        return Message(
+            "{words} in '{value}' is not a weekday: write days by name, as 'Sunday Wednesday', 'Sun, Wed' or "
+            "'{arabic}'",
+            words=words,
+            value=v,
+            arabic="الأحد، الأربعاء",
         )
 
     bad = f["weekdays"].map({v: bool(u) for v, (_m, u) in parsed.items()})
@@ -630,7 +804,7 @@ def _check_rota(c: _Checker, known: Known) -> pd.DataFrame:
     c.errors.add_same(
         _positions(~dated & (f["weekdays"] == "") & (f["valid_from"] != "")),
         "weekdays",
-        "empty: name the days of the week the unit visits (Sunday Wednesday)",
+        Message("empty: name the days of the week the unit visits (Sunday Wednesday)"),
     )
     day_mask = pd.Series(np.left_shift(1, day.dt.day_of_week.fillna(0).astype("int64").to_numpy()), index=f.index)
     day_mask = day_mask.where(dated, 0)
@@ -672,8 +846,14 @@ def _double_booked(c: _Checker, out: pd.DataFrame) -> None:
         c.warnings.add(
             int(r.index_other),
             "valid_from",
-            f"{r.clinic_code} is also planned at {r.camp_code} on {both} in the same weeks (row "
-            f"{r.index + c.first_row}): set the earlier row's valid_to when a rota changes",
+            Message(
+                "{unit} is also planned at {camp} on {days} in the same weeks (row {row}): set the earlier row's "
+                "valid_to when a rota changes",
+                unit=r.clinic_code,
+                camp=r.camp_code,
+                days=both,
+                row=int(r.index + c.first_row),
+            ),
         )
 
 
@@ -686,14 +866,21 @@ def _heavy_days(c: _Checker, out: pd.DataFrame, weekly: bool) -> None:
     team_day = out.groupby(["date", "clinic_code"], sort=False)["consultations"].transform("sum")
     heavy = out.assign(total=team_day)[team_day > most]
     firsts = heavy.drop_duplicates(["date", "clinic_code"])
-    when = "in the week of" if weekly else "on"
-    span = "one week (six working days)" if weekly else "one day"
     for position, row in zip(firsts.index[:SHOWN], firsts.itertuples(index=False), strict=False):
+        values = {"n": f"{row.total:,}", "unit": row.clinic_code, "day": f"{row.date:%Y-%m-%d}", "most": f"{most:,}"}
         c.warnings.add(
             int(position),
             "consultations",
-            f"{row.total:,} consultations for {row.clinic_code} {when} {row.date:%Y-%m-%d}: over {most:,} for one "
-            f"team in {span}; check the figures",
+            Message(
+                "{n} consultations for {unit} in the week of {day}: over {most} for one team in one week (six working "
+                "days); check the figures",
+                **values,
+            )
+            if weekly
+            else Message(
+                "{n} consultations for {unit} on {day}: over {most} for one team in one day; check the figures",
+                **values,
+            ),
         )
     c.warnings.total += max(0, len(firsts) - SHOWN)
     c.warnings.unlisted += max(0, len(firsts) - SHOWN)
@@ -703,12 +890,13 @@ CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what no text of ours holds (tab
 
 
 def _control_message(values: pd.Series) -> Callable[[int], str]:
-    def message(i: int) -> str:
+    def message(i: int) -> Message:
         found = re.search(CONTROL, str(values.iat[i]))
         code = ord(found.group()) if found else 0
-        return (
-            f"holds a control character (U+{code:04X}) that no text may hold: remove it (it often comes from a "
-            "damaged export)"
+        return Message(
+            "holds a control character ({code}) that no text may hold: remove it (it often comes from a damaged "
+            "export)",
+            code=f"U+{code:04X}",
         )
 
     return message
@@ -728,11 +916,24 @@ def _control_characters(c: _Checker) -> None:
 def _missing_columns(checker: _Checker, table: Table) -> None:
     for name in table.missing:
         others = column_aliases(table.kind, name)
-        also = f" (also accepted: {', '.join(others[:4])})" if others else ""
-        checker.errors.add(-1, name, f"missing required column '{name}'{also}")
+        also = Message(" (also accepted: {names})", names=", ".join(others[:4])) if others else ""
+        checker.errors.add(-1, name, Message("missing required column '{name}'{also}", name=name, also=also))
     required = ", ".join(c.name for c in SPECS[table.kind] if c.required)
-    found = ", ".join(h for h in table.header if h) or "none"
-    checker.errors.add(-1, "", f"a {table.kind} file needs the columns {required}; this file has {found}")
+    found = ", ".join(h for h in table.header if h)
+    checker.errors.add(
+        -1,
+        "",
+        Message(
+            "a {kind} file needs the columns {required}; this file has {found}",
+            kind=table.kind,
+            required=required,
+            found=found,
+        )
+        if found
+        else Message(
+            "a {kind} file needs the columns {required}; this file has none", kind=table.kind, required=required
+        ),
+    )
 
 
 def check(
@@ -751,7 +952,7 @@ def check(
         _missing_columns(checker, table)
         out = table.frame
     elif table.frame.empty:
-        checker.errors.add(-1, "", "the file has a header row but no data rows")
+        checker.errors.add(-1, "", Message("the file has a header row but no data rows"))
         out = table.frame
     else:
         _control_characters(checker)

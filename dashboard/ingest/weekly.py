@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.domain import aliases
+from dashboard.domain.messages import Message
 from dashboard.ingest.formats import code_lookup, fold_value, header_key
 from dashboard.ingest.read import Raw, Table, unguarded
 from dashboard.ingest.validate import _DIGITS, _GROUPED, UNKNOWN, Problems
@@ -144,7 +145,9 @@ def _week_dates(
     errors.add_rows(
         unfinished,
         column,
-        lambda i: f"the week ending {lasts.iat[i]:%Y-%m-%d} has not ended yet: load it once it has",
+        lambda i: Message(
+            "the week ending {day} has not ended yet: load it once it has", day=f"{lasts.iat[i]:%Y-%m-%d}"
+        ),
     )
     dates.iloc[unfinished] = ""
     return dates
@@ -157,14 +160,24 @@ def _from_year_and_week(cells: pd.DataFrame, first_day: int, errors: Problems) -
     )
     bad_year = ~year.between(2000, 2100) | (year != year.round())
     errors.add_values(
-        np.flatnonzero(bad_year.to_numpy()), "year", cells["year"], lambda v: f"'{v}' is not a year: write it as 2018"
+        np.flatnonzero(bad_year.to_numpy()),
+        "year",
+        cells["year"],
+        lambda v: Message("'{value}' is not a year: write it as 2018", value=v),
     )
     lasts = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
     for i in np.flatnonzero(~bad_year.to_numpy()):
         y, w = int(year.iat[i]), week.iat[i]
         if pd.isna(w) or w != round(w) or not 1 <= w <= _weeks_in(y, first_day):
             errors.add(
-                int(i), "week", f"'{cells['week'].iat[i]}' is not a week of {y}: use 1 to {_weeks_in(y, first_day)}"
+                int(i),
+                "week",
+                Message(
+                    "'{value}' is not a week of {year}: use 1 to {last}",
+                    value=cells["week"].iat[i],
+                    year=y,
+                    last=_weeks_in(y, first_day),
+                ),
             )
         else:
             lasts.iat[i] = pd.Timestamp(first_day_of_week(y, int(w), first_day) + dt.timedelta(days=6))
@@ -172,9 +185,18 @@ def _from_year_and_week(cells: pd.DataFrame, first_day: int, errors: Problems) -
 
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_WORDS = (  # (the same, as the page says them in the reader's language)
+    Message("Monday"),
+    Message("Tuesday"),
+    Message("Wednesday"),
+    Message("Thursday"),
+    Message("Friday"),
+    Message("Saturday"),
+    Message("Sunday"),
+)
 
 
-def _week_start_notes(dates: pd.Series, first_day: int) -> list[str]:
+def _week_start_notes(dates: pd.Series, first_day: int) -> list[Message]:
     """A note when a sheet's weeks start on another day than the dashboard's (WEEK_START): each week's counts would
     fall across two of its weeks."""
     days = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce").dropna().dt.day_of_week
@@ -182,11 +204,20 @@ def _week_start_notes(dates: pd.Series, first_day: int) -> list[str]:
         return []
     usual = int(days.mode().iloc[0])
     fix = (
-        f"set WEEK_START={DAYS[usual].lower()} so that each week's counts stay in one of its weeks"
+        Message(
+            "set WEEK_START={setting} so that each week's counts stay in one of its weeks", setting=DAYS[usual].lower()
+        )
         if usual in (0, 5, 6)  # the week starts WEEK_START offers
-        else f"give each week's {DAYS[first_day]} as its week_start, or its year and week"
+        else Message("give each week's {day} as its week_start, or its year and week", day=DAY_WORDS[first_day])
     )
-    return [f"The sheet's weeks start on {DAYS[usual]}, the dashboard's on {DAYS[first_day]}: {fix}."]
+    return [
+        Message(
+            "The sheet's weeks start on {day}, the dashboard's on {ours}: {fix}.",
+            day=DAY_WORDS[usual],
+            ours=DAY_WORDS[first_day],
+            fix=fix,
+        )
+    ]
 
 
 def _whole_cells(values: pd.Series, column: str, errors: Problems) -> pd.Series:
@@ -199,23 +230,28 @@ def _whole_cells(values: pd.Series, column: str, errors: Problems) -> pd.Series:
         np.flatnonzero(bad.to_numpy()),
         column,
         values,
-        lambda v: f"'{v}' is not a count: write a whole number of cases, 0 or more, or leave it empty",
+        lambda v: Message(
+            "'{value}' is not a count: write a whole number of cases, 0 or more, or leave it empty", value=v
+        ),
     )
     return text.where(~bad, "")
 
 
-def _missing(header: list[str], found: dict[str, int], by_column: dict) -> str | None:
+def _missing(header: list[str], found: dict[str, int], by_column: dict) -> Message | None:
     """What a sheet lacks to be read, in words, or None."""
-    missing = [c for c in ("camp_code", "clinic_code") if c not in found]
+    missing: list[Message | str] = [c for c in ("camp_code", "clinic_code") if c not in found]
     if "week_start" not in found and not {"year", "week"} <= set(found):
-        missing.append("year and week (or week_start)")
+        missing.append(Message("year and week (or week_start)"))
     if "syndrome" in found and "consultations" not in found:
-        missing.append("consultations (or cases)")
+        missing.append(Message("consultations (or cases)"))
     if "syndrome" not in found and not by_column:
-        missing.append("a syndrome column (a syndrome code or label such as ARI or AD) or syndrome and cases")
+        missing.append(Message("a syndrome column (a syndrome code or label such as ARI or AD) or syndrome and cases"))
     if not missing:
         return None
-    return f"a weekly sheet needs {', '.join(missing)}; this sheet has {', '.join(h for h in header if h) or 'none'}"
+    has = ", ".join(h for h in header if h)
+    if not has:
+        return Message("a weekly sheet needs {missing}; this sheet has none", missing=missing)
+    return Message("a weekly sheet needs {missing}; this sheet has {found}", missing=missing, found=has)
 
 
 def _repeated(header: list[str], by_column: dict, errors: Problems) -> None:
@@ -229,8 +265,12 @@ def _repeated(header: list[str], by_column: dict, errors: Problems) -> None:
             errors.add(
                 -1,
                 headers[0],
-                f"the columns {', '.join(repr(h) for h in headers)} all hold {what}: keep one, or add a name for "
-                "one of them to another syndrome in ALIASES_FILE",
+                Message(
+                    "the columns {columns} all hold {what}: keep one, or add a name for one of them to another "
+                    "syndrome in ALIASES_FILE",
+                    columns=", ".join(repr(h) for h in headers),
+                    what=what,
+                ),
             )
 
 
@@ -307,19 +347,24 @@ def reshape(raw: Raw, first_day: int, today: dt.date | None = None) -> Reshaped:
     else:
         totals = [column for column in ("consultations", "referrals") if found.pop(column, None) is not None]
         frame, file_rows = _wide(raw, header, by_column, cells, dates, errors)
-        listing = ", ".join(f"'{header[i]}' as {' '.join(x for x in key if x)}" for i, key in by_column.items())
-        notes.append(f"Read as a wide weekly sheet, one column per syndrome: {listing}.")
+        listing = [
+            Message("'{header}' as {column}", header=header[i], column=" ".join(x for x in key if x))
+            for i, key in by_column.items()
+        ]
+        notes.append(Message("Read as a wide weekly sheet, one column per syndrome: {columns}.", columns=listing))
     unused = [h for i, h in enumerate(header) if h and i not in found.values() and i not in by_column]
     if unused:
-        notes.append(f"Columns not used: {', '.join(unused)}.")
-    notes.append("Each week is kept on its last day: weekly and monthly figures count it in full.")
+        notes.append(Message("Columns not used: {columns}.", columns=", ".join(unused)))
+    notes.append(Message("Each week is kept on its last day: weekly and monthly figures count it in full."))
     if "week_start" in found:
         notes.extend(_week_start_notes(cells["week_start"], first_day))
     if (frame["sex"] == UNKNOWN).any() or (frame["age_group"] == UNKNOWN).any():
-        notes.append("Counts the sheet does not split by sex or age group are kept as unknown sex or age group.")
+        notes.append(
+            Message("Counts the sheet does not split by sex or age group are kept as unknown sex or age group.")
+        )
     if "referrals" in totals:
-        notes.append("The sheet's referrals are a total for the row, not one syndrome's: none are counted.")
+        notes.append(Message("The sheet's referrals are a total for the row, not one syndrome's: none are counted."))
     elif "referrals" not in found:
-        notes.append("The sheet gives no referrals: none are counted for these weeks.")
+        notes.append(Message("The sheet gives no referrals: none are counted for these weeks."))
     table = Table("records", frame, raw.first_row, notes, [], header, file_rows)
     return Reshaped(table, errors, notes)

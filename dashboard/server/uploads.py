@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from dashboard import words
 from dashboard.i18n import _
 from dashboard.ingest import jobs, pipeline
 from dashboard.server import auth, runtime
@@ -40,7 +41,7 @@ def receive():
     settings = runtime.settings()
     limit = settings.max_upload_mb * 2**20
     if request.content_length and request.content_length > limit + 2**20:  # refused before a byte is read
-        return _refused(413, pipeline.too_large(request.content_length, limit))
+        return _refused(413, words.say(pipeline.too_large(request.content_length, limit)))
     kind, sent = request.form.get("kind", ""), request.files.get("file")
     if kind not in pipeline.KINDS:
         return _refused(400, _("Choose what the file holds first."))
@@ -48,7 +49,7 @@ def receive():
         return _refused(400, _("No file was received: choose it again."))
     data = sent.stream.read(limit + 1)
     if len(data) > limit:
-        return _refused(413, pipeline.too_large(len(data), limit))
+        return _refused(413, words.say(pipeline.too_large(len(data), limit)))
     engine = runtime.engine()
     job = jobs.create(engine, user=account.username, kind=kind, filename=sent.filename, data=data)
     jobs.start(engine, job, account.username, load=False, **job_options(settings))

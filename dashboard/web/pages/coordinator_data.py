@@ -14,6 +14,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard import words
 from dashboard.data import loading, queries
 from dashboard.i18n import N_, _, ngettext, number, rtl
 from dashboard.ingest import formats, jobs, pipeline
@@ -278,7 +279,13 @@ def layout(kind: str | None = None, **_query):
 def _problem_table(items: list[dict], total: int, color: str):
     """Each kind of problem once, with the rows that have it (the first few named, all counted)."""
     rows = [
-        html.Tr([html.Td(pipeline.rows_text(p) or "–"), html.Td(p["column"] or "–"), html.Td(p["message"])])
+        html.Tr(
+            [
+                html.Td(words.rows_text(p) or "–"),
+                html.Td(p["column"] or "–"),
+                html.Td(words.say(p.get("text", p["message"]))),
+            ]
+        )
         for p in items
     ]
     unlisted = total - sum(p.get("count", 1) for p in items)
@@ -418,7 +425,7 @@ def _progress(phase: str, name: str, done: int, total: int):
 
 
 def _notes_and_warnings(outcome: dict) -> tuple[list, list]:
-    notes = [dmc.Text(n, size="sm", c="dimmed") for n in outcome.get("notes", [])]
+    notes = [dmc.Text(words.say(n), size="sm", c="dimmed") for n in outcome.get("notes_text", outcome.get("notes", []))]
     warnings = (
         [
             dmc.Text(_("Warnings: the file can be loaded, but check these figures."), size="sm", fw=600, c="orange"),

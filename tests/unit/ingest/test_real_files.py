@@ -81,8 +81,8 @@ def test_an_ocha_style_camp_file_in_arabic_loads_and_says_how_it_read_it(engine)
         "'ADM2_EN' as district, 'Individuals' as population, 'Date' as population_date." in outcome.notes
     )
     assert "2 population values have thousands separators: read without." in outcome.notes
-    assert "1 latitude values have a decimal comma: read as a point." in outcome.notes
-    assert "1 longitude values have a decimal comma: read as a point." in outcome.notes
+    assert "1 latitude value has a decimal comma: read as a point." in outcome.notes
+    assert "1 longitude value has a decimal comma: read as a point." in outcome.notes
     rows = {r["camp_code"]: r for r in loading.export_rows(engine, "camps")}
     assert (rows["IQ1505-0009"]["governorate"], rows["IQ1505-0009"]["population"]) == ("IQ-DA", 16500)
     assert (rows["IQ1103-0003"]["governorate"], rows["IQ1103-0003"]["population"]) == ("IQ-AR", 4310)

@@ -202,7 +202,7 @@ def test_records_into_the_demo_database_are_checked_and_ask_for_camps_and_units_
     assert by_code["unknown camp code 'C'"]["rows"] == [2]
     assert by_code["unknown unit code 'M2'"]["rows"] == [2]
     assert "load your camps file first" in by_code["unknown camp code 'C'"]["message"]
-    assert "load your units (clinics) file first" in by_code["unknown unit code 'M2'"]["message"]
+    assert "load your units file first" in by_code["unknown unit code 'M2'"]["message"]
 
 
 def test_job_view_states(app):
