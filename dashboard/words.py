@@ -50,6 +50,11 @@ def say(text) -> str:
     return _(text["text"], **values)
 
 
+def said(exc: Exception) -> str:
+    """An exception's message in the reader's language (a Message made below rendering), or its words."""
+    return say(exc.args[0]) if exc.args and isinstance(exc.args[0], Message) else str(exc)
+
+
 def rows_text(problem: dict) -> str:
     """The rows a problem is on, as a spreadsheet numbers them: "row 6", "rows 6, 7, 9", "576 rows: 6, 7, 9, …"."""
     rows, count = problem.get("rows") or ([problem["row"]] if problem.get("row") else []), problem.get("count", 1)

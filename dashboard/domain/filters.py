@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard.domain import periods
+from dashboard.domain.messages import Message
 from dashboard.domain.reference import BY_ISO, SYNDROMES, governorate_iso
 
 FREQUENCIES = ("week", "month")
@@ -18,7 +19,7 @@ MAX_YEARS = 20
 class ParameterError(ValueError):
     """A query parameter that cannot be used; `parameter` names it."""
 
-    def __init__(self, parameter: str, message: str):
+    def __init__(self, parameter: str, message: Message | str):
         super().__init__(message)
         self.parameter = parameter
 
@@ -71,7 +72,7 @@ def _values(args: Mapping, name: str) -> list[str]:
 def _one(args: Mapping, name: str) -> str | None:
     values = _values(args, name)
     if len(values) > 1:
-        raise ParameterError(name, f"{name} takes one value, not {len(values)}")
+        raise ParameterError(name, Message("{name} takes one value, not {n}", name=name, n=len(values)))
     return values[0] if values else None
 
 
@@ -84,14 +85,28 @@ def _check_bounds(start: dt.date, end: dt.date, first: dt.date | None, last: dt.
     if start < earliest:
         raise ParameterError(
             "start",
-            f"start {start} is before {earliest.year}, the year before the data begins: use {earliest} or later",
+            Message(
+                "start {start} is before {year}, the year before the data begins: use {earliest} or later",
+                start=str(start),
+                year=earliest.year,
+                earliest=str(earliest),
+            ),
         )
     if end > latest:
         raise ParameterError(
-            "end", f"end {end} is after {latest.year}, the year after the data ends: use {latest} or earlier"
+            "end",
+            Message(
+                "end {end} is after {year}, the year after the data ends: use {latest} or earlier",
+                end=str(end),
+                year=latest.year,
+                latest=str(latest),
+            ),
         )
     if end.year - start.year > MAX_YEARS:
-        raise ParameterError("start", f"a period covers at most {MAX_YEARS} years: use a later start or an earlier end")
+        raise ParameterError(
+            "start",
+            Message("a period covers at most {n} years: use a later start or an earlier end", n=MAX_YEARS),
+        )
 
 
 def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) -> Filters:
@@ -102,23 +117,31 @@ def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) ->
         start, end = periods.parse_period(_one(args, "start"), _one(args, "end"), first, last)
     except ValueError as exc:
         name = "start" if str(exc).startswith("start") else "end"
-        raise ParameterError(name, str(exc)) from None
+        raise ParameterError(name, exc.args[0] if exc.args else str(exc)) from None
     _check_bounds(start, end, first, last)
     governorates = []
     for value in _values(args, "governorate"):
         iso = governorate_iso(value)
         if iso is None or iso not in BY_ISO:
-            raise ParameterError("governorate", f"unknown governorate {value!r}: use an ISO 3166-2 code such as IQ-DA")
+            raise ParameterError(
+                "governorate",
+                Message("unknown governorate {value}: use an ISO 3166-2 code such as IQ-DA", value=repr(value)),
+            )
         if iso not in governorates:
             governorates.append(iso)
     syndrome = _one(args, "syndrome")
     if syndrome is not None and syndrome not in SYNDROMES:
-        raise ParameterError("syndrome", f"unknown syndrome {syndrome!r}: one of {', '.join(SYNDROMES)}")
+        raise ParameterError(
+            "syndrome",
+            Message("unknown syndrome {value}: one of {codes}", value=repr(syndrome), codes=", ".join(SYNDROMES)),
+        )
     freq: str = _one(args, "freq") or "week"
     if freq not in FREQUENCIES:
-        raise ParameterError("freq", f"freq must be week or month, not {freq!r}")
+        raise ParameterError("freq", Message("freq must be week or month, not {value}", value=repr(freq)))
     clinic, camp = _one(args, "clinic"), _one(args, "camp")
     for name, code in (("clinic", clinic), ("camp", camp)):
         if code is not None and (len(code) > 32 or not code.replace("-", "").replace("_", "").isalnum()):
-            raise ParameterError(name, f"{name} must be a code of letters, digits, hyphens or underscores")
+            raise ParameterError(
+                name, Message("{name} must be a code of letters, digits, hyphens or underscores", name=name)
+            )
     return Filters(start, end, tuple(sorted(governorates)), syndrome, freq, clinic, camp)

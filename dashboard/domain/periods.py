@@ -9,6 +9,8 @@ import datetime as dt
 
 import pandas as pd
 
+from dashboard.domain.messages import Message
+
 
 def parse_period(
     start: str | None, end: str | None, first: dt.date | None, last: dt.date | None, weeks: int = 52
@@ -27,7 +29,11 @@ def parse_period(
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+            if name == "start":
+                raise ValueError(
+                    Message("start must be a date as YYYY-MM-DD, not {value}", value=repr(value))
+                ) from None
+            raise ValueError(Message("end must be a date as YYYY-MM-DD, not {value}", value=repr(value))) from None
 
     end_d = parse("end", end)
     if end_d is None:
@@ -36,7 +42,11 @@ def parse_period(
             end_d = last
     start_d = parse("start", start) or min(max(first, end_d - dt.timedelta(days=7 * weeks - 1)), end_d)
     if start_d > end_d:  # (a message names only what the link said: a default comes from the data's own days)
-        raise ValueError(f"start {start_d} is after end {end_d}" if end else f"start {start_d} is after the data ends")
+        raise ValueError(
+            Message("start {start} is after end {end}", start=str(start_d), end=str(end_d))
+            if end
+            else Message("start {start} is after the data ends", start=str(start_d))
+        )
     return start_d, end_d
 
 

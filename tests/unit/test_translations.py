@@ -98,7 +98,7 @@ def test_a_translation_holds_no_latin_words_but_codes_and_names(code):
     formats, file and column names, and proper names that have no translation."""
     allowed = re.compile(
         r"\b(CSV|XLSX|SVG|PDF|UTF|SHA|MMC|CCCM|OCHA|COD|AB|ADM1|GeoJSON|GeoPackage|shapefile|geoBoundaries|GADM|"
-        r"Natural|Earth|EWARN|ARI|AD|Skin|diseases|F|UTC|k|GPS|Kobo|ODK|ISO|IQ|WGS|YYYY|MM|DD|Anbar|AN|xlsx|xls|Excel|docs|formats|md|"
+        r"Natural|Earth|EWARN|ARI|AD|Skin|diseases|F|UTC|k|GPS|Kobo|ODK|ISO|IQ|WGS|YYYY|MM|DD|Anbar|AN|DA|xlsx|xls|Excel|docs|formats|md|start|end|freq|month|"
         # a file's column names and codes, as the file writes them (the data page's formats and file checks)
         r"weekdays|date|year|week|camp|mmc|ambulance|female|male|consultations|cases|syndrome|Sunday|Wednesday|Sun|"
         r"Wed)\b"
@@ -251,3 +251,13 @@ def test_cached_figures_are_shared_by_every_language_and_each_renders_its_own_na
     assert "Never visited" in set(reasons_en["reason"])
     assert "لم يُزر قط" in set(reasons_ar["reason"])
     assert set(reasons_ar["governorate_name"]) <= {"دهوك", "الأنبار"}
+
+
+def test_a_links_bad_parameter_is_named_in_the_readers_language(client):
+    """The notice of a link's parameter that was not understood, with the reason the domain layer gave, in Arabic."""
+    from tests.helpers import page_content
+
+    client.set_cookie("mmc_lang", "ar")
+    shown = json.dumps(json.loads(page_content(client, "/", "?start=2017-02-30")), ensure_ascii=False)
+    assert "يجب أن يكون start تاريخًا بصيغة YYYY-MM-DD، لا '2017-02-30'" in shown
+    assert "must be a date" not in shown

@@ -52,10 +52,10 @@ def resolve_filters(query: dict, status, audience: policy.Audience):
             break
         except ParameterError as exc:
             if exc.parameter not in query:  # not one of the link's own: nothing of it can be kept
-                notices.append(parameter_notice(exc.parameter, str(exc)))
+                notices.append(parameter_notice(exc.parameter, words.said(exc)))
                 f = parse_filters({}, status.first_date, status.last_date)
                 break
-            notices.append(parameter_notice(exc.parameter, str(exc), kept=True))
+            notices.append(parameter_notice(exc.parameter, words.said(exc), kept=True))
             del query[exc.parameter]
     f, adjusted = policy.for_audience(f, audience)
     if "start" in query or "end" in query:  # (a default period is the page's own choice: nothing to explain)
