@@ -63,5 +63,15 @@ def from_data(data: Any) -> Any:
     return data
 
 
+def renamed(text: Any, old: str, new: str) -> Any:
+    """`text` with `old` written `new` wherever it appears (a temporary file's name given back its upload's)."""
+    if isinstance(text, list):
+        return [renamed(item, old, new) for item in text]
+    if isinstance(text, Message):
+        values = {key: renamed(value, old, new) for key, value in text.values.items()}
+        return Message(text.template, plural=text.plural, count=text.amount, **values)
+    return text.replace(old, new) if isinstance(text, str) else text
+
+
 def _rebuilt(data: Any) -> Any:
     return from_data(data)

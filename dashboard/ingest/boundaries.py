@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard.config import DATA_DIR
+from dashboard.domain.messages import Message, Plural
 from dashboard.domain.reference import BY_ISO, PROGRAMME_GOVERNORATES, governorate_match
 from dashboard.ingest import geodata
 
@@ -40,9 +41,11 @@ def detect_schema(columns: list[str]) -> tuple[str, list[str]]:
         if found:
             return name, found
     raise BoundaryError(
-        "Unrecognised boundary schema: expected OCHA COD-AB (ADM1_PCODE, ADM1_EN), geoBoundaries (shapeISO, "
-        "shapeName), GADM (HASC_1, NAME_1) or Natural Earth (code_hasc, name) columns; found "
-        f"{', '.join(columns) or 'none'}."
+        Message(
+            "Unrecognised boundary schema: expected OCHA COD-AB (ADM1_PCODE, ADM1_EN), geoBoundaries (shapeISO, "
+            "shapeName), GADM (HASC_1, NAME_1) or Natural Earth (code_hasc, name) columns; found {columns}.",
+            columns=", ".join(columns) or Message("none"),
+        )
     )
 
 
@@ -86,31 +89,44 @@ def read_boundary_file(path: str | Path, tolerance: float = 0.004) -> dict:
 
     path = Path(path)
     if not path.exists():
-        raise BoundaryError(f"Boundary file not found: {path}")
+        raise BoundaryError(Message("Boundary file not found: {path}", path=str(path)))
     try:
         layer = geodata.read_layer(path)
     except geodata.GeodataError as exc:
-        raise BoundaryError(str(exc)) from None
+        raise BoundaryError(exc.args[0] if exc.args else str(exc)) from None
     frame, notes = layer.frame, list(layer.notes)
     schema, keys = detect_schema([c for c in frame.columns if c != "geometry"])
     found = [_governorate_of(row, keys) for _, row in frame.iterrows()]
     unknown = [str(frame.iloc[i][keys[-1]]) for i, (iso, _m) in enumerate(found) if iso is None]
     if unknown:
         raise BoundaryError(
-            f"{len(unknown)} feature{'s' if len(unknown) != 1 else ''} of {path.name} name no governorate of Iraq: "
-            f"{', '.join(unknown[:10])}. Check the names or P-codes; a governorate written another way can be added "
-            "in ALIASES_FILE."
+            Plural(
+                "{n} feature of {file} names no governorate of Iraq: {names}. Check the names or P-codes; a "
+                "governorate written another way can be added in ALIASES_FILE.",
+                "{n} features of {file} name no governorate of Iraq: {names}. Check the names or P-codes; a "
+                "governorate written another way can be added in ALIASES_FILE.",
+                len(unknown),
+                n=len(unknown),
+                file=path.name,
+                names=", ".join(unknown[:10]),
+            )
         )
     matched = [(iso, merged) for iso, merged in found if iso]
     by_iso: dict[str, list] = {}
     for (iso, _merged), geom in zip(matched, frame.geometry.values, strict=True):
         by_iso.setdefault(iso, []).append(geom)
     for merged, into in sorted({(m, iso) for iso, m in matched if m}):
-        notes.append(f"{merged}'s outline is counted in {BY_ISO[into].name_en}'s, as in OCHA's boundaries.")
+        notes.append(
+            Message(
+                "{merged}'s outline is counted in {into}'s, as in OCHA's boundaries.",
+                merged=merged,
+                into=BY_ISO[into].name_en,
+            )
+        )
     own = Counter(iso for iso, merged in matched if not merged)
     repeated = sorted(BY_ISO[iso].name_en for iso, n in own.items() if n > 1)
     if repeated:
-        notes.append(f"Outlines in several features were joined: {', '.join(repeated)}.")
+        notes.append(Message("Outlines in several features were joined: {names}.", names=", ".join(repeated)))
     isos = list(by_iso)
     geoms = [shapely.union_all(by_iso[iso]) if len(by_iso[iso]) > 1 else by_iso[iso][0] for iso in isos]
     if tolerance:
@@ -126,7 +142,14 @@ def read_boundary_file(path: str | Path, tolerance: float = 0.004) -> dict:
     missing = [g for g in PROGRAMME_GOVERNORATES if g.iso not in by_iso]
     if missing:
         names = ", ".join(f"{g.name_en} ({g.iso})" for g in missing)
-        raise BoundaryError(f"Boundary file {path.name} ({schema} schema) has no feature for: {names}.")
+        raise BoundaryError(
+            Message(
+                "Boundary file {file} ({schema} schema) has no feature for: {names}.",
+                file=path.name,
+                schema=schema,
+                names=names,
+            )
+        )
     return {"type": "FeatureCollection", "schema": schema, "features": features, "notes": notes}
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard.domain.messages import Message, Plural
 from dashboard.domain.reference import IRAQ_BBOX
 
 # Iraq's box with a margin: outlines reach the borders, and a governorate's outline may cross the box a little.
@@ -37,7 +38,7 @@ class Layer:
 
     frame: Any  # a GeoDataFrame (geopandas is imported only when a file is read)
     name: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message | str] = field(default_factory=list)
 
 
 def _source(path: Path) -> str:
@@ -62,7 +63,7 @@ def _level_of_columns(columns: list[str]) -> str | None:
     return None
 
 
-def choose_layer(path: Path) -> tuple[str | None, list[str]]:
+def choose_layer(path: Path) -> tuple[str | None, list[Message | str]]:
     """The layer of a file that holds governorates, and a note saying which of several was used; a file of one layer
     gives (None, [])."""
     import pyogrio
@@ -70,7 +71,9 @@ def choose_layer(path: Path) -> tuple[str | None, list[str]]:
     try:
         layers = [str(name) for name, _kind in pyogrio.list_layers(_source(path))]
     except Exception as exc:  # pyogrio raises several types; its message is what helps the user
-        raise GeodataError(f"Cannot read boundary file {path.name}: {exc}") from exc
+        raise GeodataError(
+            Message("Cannot read boundary file {file}: {reason}", file=path.name, reason=str(exc))
+        ) from exc
     if len(layers) <= 1:
         return None, []
     counts = {}
@@ -82,13 +85,29 @@ def choose_layer(path: Path) -> tuple[str | None, list[str]]:
     by_name = [n for n in layers if _level_of_name(n) == "governorate"]
     by_count = [n for n in layers if counts[n] in GOVERNORATE_COUNT and _level_of_name(n) in (None, "governorate")]
     chosen = next(iter(by_name + by_count), None)
-    listing = ", ".join(f"{n} ({counts[n]} features)" if counts[n] >= 0 else n for n in layers)
+    listing = [
+        Plural("{name} ({n} feature)", "{name} ({n} features)", counts[n], name=n, n=counts[n]) if counts[n] >= 0 else n
+        for n in layers
+    ]
     if chosen is None:
         raise GeodataError(
-            f"None of the {len(layers)} layers of {path.name} looks like governorates (ADM1, about 18 features): "
-            f"{listing}. Load a file of the governorate layer only."
+            Message(
+                "None of the {n} layers of {file} looks like governorates (ADM1, about 18 features): {layers}. Load a "
+                "file of the governorate layer only.",
+                n=len(layers),
+                file=path.name,
+                layers=listing,
+            )
         )
-    return chosen, [f"Read the layer '{chosen}' (governorates) of the {len(layers)} in {path.name}: {listing}."]
+    return chosen, [
+        Message(
+            "Read the layer '{layer}' (governorates) of the {n} in {file}: {layers}.",
+            layer=chosen,
+            n=len(layers),
+            file=path.name,
+            layers=listing,
+        )
+    ]
 
 
 def read_layer(path: Path) -> Layer:
@@ -99,9 +118,11 @@ def read_layer(path: Path) -> Layer:
     try:
         frame = gpd.read_file(_source(path), layer=layer) if layer else gpd.read_file(_source(path))
     except Exception as exc:  # pyogrio raises several types; its message is what helps the user
-        raise GeodataError(f"Cannot read boundary file {path.name}: {exc}") from exc
+        raise GeodataError(
+            Message("Cannot read boundary file {file}: {reason}", file=path.name, reason=str(exc))
+        ) from exc
     if frame.empty:
-        raise GeodataError(f"Boundary file {path.name} has no features.")
+        raise GeodataError(Message("Boundary file {file} has no features.", file=path.name))
     _check_polygons(frame, path.name)
     _check_level(frame, layer, path.name)
     frame = _in_wgs84(frame, path.name, notes)
@@ -113,10 +134,14 @@ def read_layer(path: Path) -> Layer:
 def _check_polygons(frame, filename: str) -> None:
     kinds = set(frame.geometry.geom_type.dropna())
     if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
-        found = ", ".join(sorted(kinds)) or "no geometry"
+        found = ", ".join(sorted(kinds)) or Message("no geometry")
         raise GeodataError(
-            f"Boundary file {filename} holds {found}, not governorate outlines (polygons): load the ADM1 polygon "
-            "layer (OCHA COD-AB's admbnda_adm1, not its lines or points)."
+            Message(
+                "Boundary file {file} holds {found}, not governorate outlines (polygons): load the ADM1 polygon layer "
+                "(OCHA COD-AB's admbnda_adm1, not its lines or points).",
+                file=filename,
+                found=found,
+            )
         )
 
 
@@ -125,52 +150,76 @@ def _check_level(frame, layer: str | None, filename: str) -> None:
     level = _level_of_columns(columns)
     if level is None and "shapeType" in frame.columns:  # geoBoundaries says its level in each feature
         types = set(frame["shapeType"].astype(str).str.upper())
-        levels = {"ADM0": "country", "ADM1": "governorate", "ADM2": "district", "ADM3": "sub-district"}
+        levels = {"ADM0": "country", "ADM1": "governorate", "ADM2": "district", "ADM3": "sub_district"}
         level = levels.get(types.pop()) if len(types) == 1 else None
     n = len(frame)
     if level is None:
         level = "country" if n == 1 else ("district" if n > max(GOVERNORATE_COUNT) else None)
     if level not in (None, "governorate"):
+        what = {
+            "country": Message("a country file"),
+            "district": Message("a district file"),
+            "sub_district": Message("a sub-district file"),
+        }.get(level, level)
         raise GeodataError(
-            f"{filename} is a {level} file ({n} feature{'s' if n != 1 else ''}{', layer ' + layer if layer else ''}): "
-            "load the governorate (ADM1) level, the file or layer whose name has adm1 in OCHA's download, "
-            "about 18 features."
+            Plural(
+                "{file} is {what} ({n} feature{layer}): load the governorate (ADM1) level, the file or layer whose "
+                "name has adm1 in OCHA's download, about 18 features.",
+                "{file} is {what} ({n} features{layer}): load the governorate (ADM1) level, the file or layer whose "
+                "name has adm1 in OCHA's download, about 18 features.",
+                n,
+                file=filename,
+                what=what,
+                n=n,
+                layer=Message(", layer {name}", name=layer) if layer else "",
+            )
         )
 
 
-def _describe(crs) -> str:
+def _describe(crs) -> Message | str:
     epsg = crs.to_epsg() if crs is not None else None
-    return f"EPSG:{epsg} ({crs.name})" if epsg else (crs.name if crs is not None else "none")
+    return f"EPSG:{epsg} ({crs.name})" if epsg else (crs.name if crs is not None else Message("none"))
 
 
-def _in_wgs84(frame, filename: str, notes: list[str]):
+def _in_wgs84(frame, filename: str, notes: list[Message | str]):
     """The frame in WGS84 longitude and latitude: reprojected from the system the file declares; a file without one
     must already be in degrees."""
     minx, miny, maxx, maxy = frame.total_bounds
     in_degrees = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
     if frame.crs is None or (frame.crs.is_geographic and not in_degrees):
         if in_degrees:
-            notes.append(f"{filename} says nothing of its coordinate system: read as WGS84 longitude and latitude.")
+            notes.append(
+                Message(
+                    "{file} says nothing of its coordinate system: read as WGS84 longitude and latitude.", file=filename
+                )
+            )
             return frame.set_crs(4326, allow_override=True)
         raise GeodataError(
-            f"{filename} gives no coordinate system for coordinates that are not degrees (x {minx:,.0f} to "
-            f"{maxx:,.0f}, y {miny:,.0f} to {maxy:,.0f}){_fits(frame)}: add the shapefile's .prj to the zip, or "
-            "save the file as WGS84 (EPSG:4326)."
+            Message(
+                "{file} gives no coordinate system for coordinates that are not degrees (x {minx} to {maxx}, y {miny} "
+                "to {maxy}){fits}: add the shapefile's .prj to the zip, or save the file as WGS84 (EPSG:4326).",
+                file=filename,
+                minx=f"{minx:,.0f}",
+                maxx=f"{maxx:,.0f}",
+                miny=f"{miny:,.0f}",
+                maxy=f"{maxy:,.0f}",
+                fits=_fits(frame),
+            )
         )
     if frame.crs.to_epsg() != 4326:
-        notes.append(f"Reprojected from {_describe(frame.crs)} to WGS84 longitude and latitude.")
+        notes.append(Message("Reprojected from {system} to WGS84 longitude and latitude.", system=_describe(frame.crs)))
         return frame.to_crs(4326)
     return frame
 
 
-def _fits(frame) -> str:
+def _fits(frame) -> Message | str:
     """ "; they fit UTM zone 38N (EPSG:32638)" for the first likely system that puts the outlines in Iraq."""
     from pyproj import CRS
 
     for code in _LIKELY_SYSTEMS:
         moved = frame.set_crs(code, allow_override=True).to_crs(4326)
         if _share_in_iraq(moved) > 0.9:
-            return f"; they fit {_describe(CRS.from_epsg(code))}"
+            return Message("; they fit {system}", system=_describe(CRS.from_epsg(code)))
     return ""
 
 
@@ -186,14 +235,24 @@ def _check_in_iraq(frame, filename: str) -> None:
         return
     minx, miny, maxx, maxy = frame.total_bounds
     raise GeodataError(
-        f"{filename} does not lie in Iraq: its outlines span longitude {minx:.2f} to {maxx:.2f} and latitude "
-        f"{miny:.2f} to {maxy:.2f}, where Iraq is {IRAQ_BBOX[0]} to {IRAQ_BBOX[2]} and {IRAQ_BBOX[1]} to "
-        f"{IRAQ_BBOX[3]}. Its coordinate system is probably not the one it declares: export it again as WGS84 "
-        "(EPSG:4326)."
+        Message(
+            "{file} does not lie in Iraq: its outlines span longitude {minx} to {maxx} and latitude {miny} to {maxy}, "
+            "where Iraq is {west} to {east} and {south} to {north}. Its coordinate system is probably not the one it "
+            "declares: export it again as WGS84 (EPSG:4326).",
+            file=filename,
+            minx=f"{minx:.2f}",
+            maxx=f"{maxx:.2f}",
+            miny=f"{miny:.2f}",
+            maxy=f"{maxy:.2f}",
+            west=IRAQ_BBOX[0],
+            east=IRAQ_BBOX[2],
+            south=IRAQ_BBOX[1],
+            north=IRAQ_BBOX[3],
+        )
     )
 
 
-def _repaired(frame, notes: list[str]):
+def _repaired(frame, notes: list[Message | str]):
     """Outlines that are not valid polygons (a ring crossing itself, a bow tie) made valid, keeping their area."""
     import shapely
 
@@ -209,11 +268,18 @@ def _repaired(frame, notes: list[str]):
     frame.loc[invalid, "geometry"] = fixed
     names, n = _names(frame[invalid]), int(invalid.sum())
     notes.append(
-        f"{n} outline{'s' if n != 1 else ''} crossed {'themselves' if n != 1 else 'itself'} and "
-        f"{'were' if n != 1 else 'was'} repaired (made valid, keeping the area): {names}."
+        Plural(
+            "{n} outline crossed itself and was repaired (made valid, keeping the area): {names}.",
+            "{n} outlines crossed themselves and were repaired (made valid, keeping the area): {names}.",
+            n,
+            n=n,
+            names=names,
+        )
     )
     if frame.geometry.isna().any() or frame.geometry.is_empty.any():
-        raise GeodataError(f"Some outlines could not be repaired ({names}): correct them in a GIS and load again.")
+        raise GeodataError(
+            Message("Some outlines could not be repaired ({names}): correct them in a GIS and load again.", names=names)
+        )
     return frame
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.data import loading, queries
 from dashboard.domain import weekdays
-from dashboard.domain.messages import Message, Plural, as_data
+from dashboard.domain.messages import Message, Plural, as_data, renamed
 from dashboard.ingest import read, validate, weekly
 
 if TYPE_CHECKING:  # (an engine is only passed through to the data layer)
@@ -248,12 +248,12 @@ def _run_boundaries(
         try:
             collection = read_boundary_file(path)
         except BoundaryError as exc:
-            _file_error(outcome, str(exc).replace(path.name, outcome.filename))
+            _file_error(outcome, renamed(said(exc), path.name, outcome.filename))
             if record_refusal:
                 loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, user, 0)
             return outcome
     outcome.rows = len(collection["features"])
-    notes = [note.replace(path.name, outcome.filename) for note in collection["notes"]]
+    notes = [renamed(note, path.name, outcome.filename) for note in collection["notes"]]
     outcome.notes = [
         Plural(
             "Read as the {schema} schema; {n} governorate.",

@@ -227,7 +227,7 @@ def test_the_governorate_layer_of_a_three_layer_geopackage_is_found_and_named(tm
     data = boundaries.read_boundary_file(path)
     assert (
         "Read the layer 'irq_admbnda_adm1_cso' (governorates) of the 3 in irq_adm_cso_20190603.gpkg: "
-        "irq_admbnda_adm0_cso (1 features), irq_admbnda_adm1_cso (18 features), irq_admbnda_adm2_cso (18 features)."
+        "irq_admbnda_adm0_cso (1 feature), irq_admbnda_adm1_cso (18 features), irq_admbnda_adm2_cso (18 features)."
         in data["notes"]
     )
     assert len(data["features"]) == 18
@@ -279,7 +279,7 @@ def test_features_that_name_no_governorate_are_refused_by_name(tmp_path):
     frame.loc[frame["ADM1_EN"] == "Wasit", ["ADM1_EN", "ADM1_PCODE"]] = ["Atlantis", "XX99"]
     frame.to_file(path, driver="GeoJSON")
     with pytest.raises(
-        boundaries.BoundaryError, match=r"1 feature of odd.geojson name no governorate of Iraq: Atlantis"
+        boundaries.BoundaryError, match=r"1 feature of odd.geojson names no governorate of Iraq: Atlantis"
     ):
         boundaries.read_boundary_file(path)
 
