@@ -199,17 +199,20 @@ def _in_wgs84(frame, filename: str, notes: list[Message | str]):
                 "{file} gives no coordinate system for coordinates that are not degrees (x {minx} to {maxx}, y {miny} "
                 "to {maxy}){fits}: add the shapefile's .prj to the zip, or save the file as WGS84 (EPSG:4326).",
                 file=filename,
-                minx=f"{minx:,.0f}",
-                maxx=f"{maxx:,.0f}",
-                miny=f"{miny:,.0f}",
-                maxy=f"{maxy:,.0f}",
                 fits=_fits(frame),
+                **_span(frame, ",.0f"),
             )
         )
     if frame.crs.to_epsg() != 4326:
         notes.append(Message("Reprojected from {system} to WGS84 longitude and latitude.", system=_describe(frame.crs)))
         return frame.to_crs(4326)
     return frame
+
+
+def _span(frame, form: str) -> dict[str, Any]:
+    """The outlines' extent, written with `form`, as a message's minx, maxx, miny and maxy."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    return {"minx": f"{minx:{form}}", "maxx": f"{maxx:{form}}", "miny": f"{miny:{form}}", "maxy": f"{maxy:{form}}"}
 
 
 def _fits(frame) -> Message | str:
@@ -233,17 +236,13 @@ def _share_in_iraq(frame) -> float:
 def _check_in_iraq(frame, filename: str) -> None:
     if _share_in_iraq(frame) >= 0.9:
         return
-    minx, miny, maxx, maxy = frame.total_bounds
     raise GeodataError(
         Message(
             "{file} does not lie in Iraq: its outlines span longitude {minx} to {maxx} and latitude {miny} to {maxy}, "
             "where Iraq is {west} to {east} and {south} to {north}. Its coordinate system is probably not the one it "
             "declares: export it again as WGS84 (EPSG:4326).",
             file=filename,
-            minx=f"{minx:.2f}",
-            maxx=f"{maxx:.2f}",
-            miny=f"{miny:.2f}",
-            maxy=f"{maxy:.2f}",
+            **_span(frame, ".2f"),
             west=IRAQ_BBOX[0],
             east=IRAQ_BBOX[2],
             south=IRAQ_BBOX[1],
