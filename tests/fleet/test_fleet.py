@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 import subprocess
@@ -225,6 +226,15 @@ def test_the_fleet_loses_nothing_when_an_instance_and_the_worker_die_during_a_lo
     # and so are the public page's layout and its callbacks (POSTs, kept by their body), never a session's
     assert requests.get(base + "/_dash-layout", timeout=30).headers["X-Cache-Status"] in ("MISS", "EXPIRED")
     assert requests.get(base + "/_dash-layout", timeout=30).headers["X-Cache-Status"] == "HIT"
+    # each language is kept apart: an Arabic reader never gets the English answer kept a moment ago, nor the reverse
+    arabic = requests.get(base + "/_dash-layout", headers={"Accept-Language": "ar-IQ,ar;q=0.9"}, timeout=30)
+    assert arabic.headers["X-Cache-Status"] in ("MISS", "EXPIRED")
+    assert "تسجيل الدخول" in json.dumps(arabic.json(), ensure_ascii=False)
+    kurdish = requests.get(base + "/_dash-layout", cookies={"mmc_lang": "ckb"}, timeout=30)
+    assert "چوونەژوورەوە" in json.dumps(kurdish.json(), ensure_ascii=False)
+    english = requests.get(base + "/_dash-layout", timeout=30)
+    assert english.headers["X-Cache-Status"] == "HIT"
+    assert "تسجيل الدخول" not in json.dumps(english.json(), ensure_ascii=False)
     deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
     overview = page_request(deps, "/", "?start=2017-10-02&end=2017-12-31", origin=base)
     asked = [requests.post(base + "/_dash-update-component", json=overview, timeout=60) for _ in range(2)]
