@@ -249,6 +249,8 @@ def missed_running(matched: pd.DataFrame, first_day: int = 0, weeks: int = 2) ->
     else:
         all_missed = ~np.isin(missed_keys, made_keys)
     keys, missed = missed_keys[all_missed], missed[all_missed]
+    if len(keys) == 0:  # misses, but never a whole week of a camp's planned visits
+        return pd.DataFrame(columns=columns)
     g_camp, g_week = keys // span, (keys % span) * 7 + first
     follows = np.r_[False, keys[1:] - keys[:-1] == 1] & np.r_[False, g_camp[1:] == g_camp[:-1]]
     first_at = np.flatnonzero(~follows)

@@ -168,6 +168,22 @@ def test_camps_missed_two_weeks_running_and_not_one_week_alone(monkeypatch):
     pd.testing.assert_frame_equal(plan.missed_running(matched), running)
 
 
+def test_a_miss_in_a_week_that_was_also_visited_is_no_week_missed(monkeypatch):
+    """Planned visits missed, but every such week had another of the camp's visits made: no camp missed a whole week
+    (the benchmark found this answered an IndexError for some filters)."""
+    planned = plan.planned_visits(
+        rota((1, 10, MON | WED, "2018-01-01", None)), dt.date(2018, 1, 1), dt.date(2018, 1, 14)
+    )
+    made = visits(("2018-01-01", 1, 10, "2018-01-02"), ("2018-01-10", 1, 10, "2018-01-11"))  # Wednesday, Monday missed
+    matched, _ = plan.match(planned, made)
+    assert not matched["done"].all()
+    for groups in (plan.DENSE_GROUPS, 0):
+        monkeypatch.setattr(plan, "DENSE_GROUPS", groups)
+        found = plan.missed_running(matched)
+        assert found.empty
+        assert list(found.columns) == ["camp_id", "first_week", "last_week", "weeks", "missed"]
+
+
 def test_whole_number_groups_are_counted_as_the_same_groups_by_value():
     """rates and timeliness group whole numbers by counting (a span small enough) and anything else by sorting: the
     same rows give the same table either way."""
