@@ -25,11 +25,12 @@ from dash import Dash, dcc
 from flask import Request
 from flask_compress import Compress
 
+from dashboard import i18n
 from dashboard.config import ROOT
 
 log = logging.getLogger(__name__)
 # Served from assets/ but not put in every page: loaded when needed (see assets/plotly-on-demand.js).
-ASSETS_LOADED_ON_DEMAND = r"^plotly-basic-|^regenerator-runtime-"  # a file name, as Dash matches it
+ASSETS_LOADED_ON_DEMAND = r"^plotly-basic-|^regenerator-runtime-|^dayjs-"  # a file name, as Dash matches it
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 MIMETYPES = [
     "text/html",
@@ -157,6 +158,14 @@ UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"]*">
 # async functions call the global regeneratorRuntime), 6 KB: assets/vendor, MIT.
 POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
 REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
+# The date pickers' month and day names in Arabic (Iraq's) and Kurdish: dayjs and its locales (assets/vendor, MIT),
+# sent only to a page in those languages (12 KB; dash-mantine-components' DatesProvider finds a locale by its window
+# name: web/shell.py DATES_LOCALE).
+DAYJS = ("vendor/dayjs-1.11.23.min.js",)
+DAYJS_LOCALES = {
+    "ar": ("vendor/dayjs-1.11.23-locale-ar-iq.js",),
+    "ckb": ("vendor/dayjs-1.11.23-locale-ku.js", "vendor/dayjs-locale-ckb.js"),
+}
 
 
 def lighter_index(app: Dash) -> None:
@@ -174,6 +183,10 @@ def lighter_index(app: Dash) -> None:
         scripts = POLYFILL.sub(lambda _m: runtime, scripts, count=1)
         if not auth.role_at_least("coordinator"):
             scripts = GRID_SCRIPTS.sub("", scripts)
+        locale = DAYJS_LOCALES.get(i18n.language())
+        if locale:  # (before Dash's scripts: the pickers read the locale when first drawn)
+            files = DAYJS + locale
+            scripts = "".join(f'<script src="{app.get_asset_url(f)}?m=1.11.23"></script>' for f in files) + scripts
         kwargs["scripts"] = scripts
         kwargs["favicon"] = f'<link rel="icon" type="image/svg+xml" href="{app.get_asset_url("logo.svg")}">'
         return interpolate(**kwargs)

@@ -176,30 +176,45 @@ def layout():
         direction=direction(),
         children=dmc.MantineProvider(
             theme=THEME,
-            children=dmc.AppShell(
-                [
-                    dmc.AppShellHeader(header),
-                    dmc.AppShellMain(
-                        dmc.Container(
-                            [
-                                dcc.Location(id=ids.NAVIGATE, refresh="callback-nav"),
-                                demo_banner(status),
-                                # A spinner over the page while a view is computed (only when it takes a while).
-                                dcc.Loading(
-                                    dash.page_container,
-                                    delay_show=400,
-                                    type="circle",
-                                    overlay_style={"visibility": "visible", "opacity": 0.5},
-                                    target_components={"_pages_content": "children"},
-                                ),
-                            ],
-                            size="xl",
+            children=dates(
+                dmc.AppShell(
+                    [
+                        dmc.AppShellHeader(header),
+                        dmc.AppShellMain(
+                            dmc.Container(
+                                [
+                                    dcc.Location(id=ids.NAVIGATE, refresh="callback-nav"),
+                                    demo_banner(status),
+                                    # A spinner over the page while a view is computed (only when it takes a while).
+                                    dcc.Loading(
+                                        dash.page_container,
+                                        delay_show=400,
+                                        type="circle",
+                                        overlay_style={"visibility": "visible", "opacity": 0.5},
+                                        target_components={"_pages_content": "children"},
+                                    ),
+                                ],
+                                size="xl",
+                            ),
+                            id=document.MAIN_ID,
                         ),
-                        id=document.MAIN_ID,
-                    ),
-                ],
-                header={"height": 60},
-                padding="md",
+                    ],
+                    header={"height": 60},
+                    padding="md",
+                )
             ),
         ),
+    )
+
+
+# dayjs's locale for each language, by the name its file gives it on `window` (server/compression.DAYJS_LOCALES)
+DATES_LOCALE = {"en": "en", "ar": "ar_iq", "ckb": "ckb"}
+
+
+def dates(children):
+    """The date pickers' settings: month and day names in the viewer's language, and weeks starting on WEEK_START's
+    day (dayjs counts from Sunday, pandas from Monday)."""
+    first_day = (runtime.settings().first_day + 1) % 7
+    return dmc.DatesProvider(
+        children, settings={"locale": DATES_LOCALE.get(language(), "en"), "firstDayOfWeek": first_day}
     )

@@ -115,3 +115,16 @@ def test_the_switch_opens_the_same_page_with_its_filters_in_the_language_chosen(
     # the next page opened from a link keeps the language (the cookie)
     dash_duo.driver.get(f"{dash_duo.server_url}/")
     until(lambda: dash_duo.driver.execute_script("return document.documentElement.dir") == "rtl", timeout=20)
+
+
+def test_the_period_picker_speaks_the_language(dash_duo, demo_app):
+    """The date picker's input and calendar name the months as the page does: Iraq's Arabic month names, Kurdish's."""
+    dash_duo.start_server(demo_app)
+    for language, december, october in (("ar", "كانون الأول", "تشرين الأول"), ("ckb", "کانوونی یەکەم", "تشرینی یەکەم")):
+        dash_duo.driver.get(f"{dash_duo.server_url}/trends?lang={language}&start=2018-10-01&end=2018-12-30")
+        picker = dash_duo.wait_for_element(f"#{ids.FILTER_PERIOD}", timeout=20)
+        until(lambda picker=picker, december=december: december in picker.text, timeout=10)
+        picker.click()
+        # the calendar opens on the period's first month
+        until(lambda october=october: october in dash_duo.find_element("[role=dialog]").text, timeout=10)
+    assert not severe_logs(dash_duo)

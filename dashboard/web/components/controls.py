@@ -7,15 +7,9 @@ import dash_mantine_components as dmc
 import pandas as pd
 
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import _, rtl
+from dashboard.i18n import _
 from dashboard.web import ids
 from dashboard.web.callbacks import drawn
-
-
-def date_format() -> str:
-    """How the date pickers write a day: "05 Mar 2026" in English; ISO (2026-03-05) right to left, where the
-    pickers' English month names would mix into the line (their own month names need dayjs' locales: not shipped)."""
-    return "YYYY-MM-DD" if rtl() else "DD MMM YYYY"
 
 
 def filter_bar(f, first, last, names: dict[str, str]):
@@ -29,7 +23,7 @@ def filter_bar(f, first, last, names: dict[str, str]):
                 value=[f.start.isoformat(), f.end.isoformat()],
                 minDate=first.isoformat() if first else None,
                 maxDate=last.isoformat() if last else None,
-                valueFormat=date_format(),
+                valueFormat="DD MMM YYYY",  # (month names in the viewer's language: shell.dates)
                 allowSingleDateInRange=True,
                 w={"base": "100%", "sm": 280},
             ),
