@@ -18,6 +18,9 @@ from dashboard import i18n
 COOKIE = "mmc_lang"
 PARAMETER = "lang"
 COOKIE_DAYS = 365
+# what is the same in every language (scripts, styles, fonts, the map's layers): no Vary on them, or a shared cache
+# would keep a copy for each cookie and each browser's languages
+SAME_IN_EVERY_LANGUAGE = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")
 
 
 def chosen() -> str:
@@ -59,6 +62,7 @@ def init_app(server: Flask, secure_cookies: bool = False) -> None:
                 httponly=True,
                 samesite="Lax",
             )
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
+        if not request.path.startswith(SAME_IN_EVERY_LANGUAGE):
+            response.vary.add("Cookie")
+            response.vary.add("Accept-Language")
         return response

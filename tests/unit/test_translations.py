@@ -188,6 +188,9 @@ def test_the_language_comes_from_the_link_then_the_cookie_then_the_browser(clien
     assert "Set-Cookie" not in browser.headers  # only the switch and a link's lang= set the cookie
     assert _html_tag(client.get("/?lang=xx", headers={"Accept-Language": "fr"})) == '<html lang="en" dir="ltr">'
     assert {"Cookie", "Accept-Language"} <= set(browser.vary)  # shared caches keep each language apart
+    script = client.get("/assets/map.js", headers={"Accept-Language": "ar"})
+    assert script.status_code == 200
+    assert "Accept-Language" not in script.vary  # (the same in every language: one copy in a shared cache)
 
 
 def test_a_public_answer_kept_for_one_language_is_not_sent_in_another(client):
