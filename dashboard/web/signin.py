@@ -7,11 +7,13 @@ Its header and demo-data notice read like the app's.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, make_response, render_template, request
 
 from dashboard import words
 from dashboard.data import queries
-from dashboard.i18n import N_, _, direction, language
+from dashboard.i18n import N_, _, direction, language, own_names
 from dashboard.server import auth, runtime
 from dashboard.web import document, ids, shell
 
@@ -44,6 +46,11 @@ def login_page():
         error=_(ERRORS[error]) if error in ERRORS else None,
         next_path=next_path,
         csrf=auth.csrf_token(),
+        languages=[  # the same form in each other language (the link's lang=, which the server keeps)
+            (code, name, "/login?" + urlencode({**request.args.to_dict(), "lang": code}))
+            for code, name in own_names()
+            if code != language()
+        ],
     )
     response = make_response(html)
     response.headers["Cache-Control"] = "no-store"  # it holds this session's form token

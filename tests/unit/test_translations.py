@@ -269,3 +269,15 @@ def test_a_links_bad_parameter_is_named_in_the_readers_language(client):
     shown = json.dumps(json.loads(page_content(client, "/", "?start=2017-02-30")), ensure_ascii=False)
     assert "يجب أن يكون start تاريخًا بصيغة YYYY-MM-DD، لا '2017-02-30'" in shown
     assert "must be a date" not in shown
+
+
+def test_the_sign_in_form_offers_the_other_languages_keeping_where_it_leads(client):
+    page = client.get("/login?lang=ar&next=/coordinator").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert (
+        'href="/login?lang=en&amp;next=%2Fcoordinator"' in page
+        or 'href="/login?next=%2Fcoordinator&amp;lang=en"' in page
+    )
+    assert ">English</a>" in page
+    assert ">کوردی</a>" in page
+    assert ">العربية</a>" not in page  # (the language it is in already)
