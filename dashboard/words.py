@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard.analytics import coverage
 from dashboard.domain import policy
-from dashboard.domain.messages import Message, as_data
+from dashboard.domain.messages import Message, as_data, message_of
 from dashboard.i18n import N_, _, decimal, ngettext, number
 
 SYNDROME_NAMES = {
@@ -52,7 +52,7 @@ def say(text) -> str:
 
 def said(exc: Exception) -> str:
     """An exception's message in the reader's language (a Message made below rendering), or its words."""
-    return say(exc.args[0]) if exc.args and isinstance(exc.args[0], Message) else str(exc)
+    return say(message_of(exc))
 
 
 def rows_text(problem: dict) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard.domain import periods
-from dashboard.domain.messages import Message
+from dashboard.domain.messages import Message, message_of
 from dashboard.domain.reference import BY_ISO, SYNDROMES, governorate_iso
 
 FREQUENCIES = ("week", "month")
@@ -117,7 +117,7 @@ def parse_filters(args: Mapping, first: dt.date | None, last: dt.date | None) ->
         start, end = periods.parse_period(_one(args, "start"), _one(args, "end"), first, last)
     except ValueError as exc:
         name = "start" if str(exc).startswith("start") else "end"
-        raise ParameterError(name, exc.args[0] if exc.args else str(exc)) from None
+        raise ParameterError(name, message_of(exc)) from None
     _check_bounds(start, end, first, last)
     governorates = []
     for value in _values(args, "governorate"):

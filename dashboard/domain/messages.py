@@ -63,6 +63,11 @@ def from_data(data: Any) -> Any:
     return data
 
 
+def message_of(exc: Exception) -> Message | str:
+    """What an exception says, as it was made (a Message keeps its template and values), else its words."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+
+
 def renamed(text: Any, old: str, new: str) -> Any:
     """`text` with `old` written `new` wherever it appears (a temporary file's name given back its upload's)."""
     if isinstance(text, list):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard.config import DATA_DIR
-from dashboard.domain.messages import Message, Plural
+from dashboard.domain.messages import Message, Plural, message_of
 from dashboard.domain.reference import BY_ISO, PROGRAMME_GOVERNORATES, governorate_match
 from dashboard.ingest import geodata
 
@@ -93,7 +93,7 @@ def read_boundary_file(path: str | Path, tolerance: float = 0.004) -> dict:
     try:
         layer = geodata.read_layer(path)
     except geodata.GeodataError as exc:
-        raise BoundaryError(exc.args[0] if exc.args else str(exc)) from None
+        raise BoundaryError(message_of(exc)) from None
     frame, notes = layer.frame, list(layer.notes)
     schema, keys = detect_schema([c for c in frame.columns if c != "geometry"])
     found = [_governorate_of(row, keys) for _, row in frame.iterrows()]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.data import loading, queries
 from dashboard.domain import weekdays
-from dashboard.domain.messages import Message, Plural, as_data, renamed
+from dashboard.domain.messages import Message, Plural, as_data, message_of, renamed
 from dashboard.ingest import read, validate, weekly
 
 if TYPE_CHECKING:  # (an engine is only passed through to the data layer)
@@ -128,7 +128,7 @@ def run(
             engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day, job
         )
     except queries.LoadBusy as exc:
-        outcome = _file_error(outcome, said(exc))
+        outcome = _file_error(outcome, message_of(exc))
         if record_refusal:
             loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note=str(exc))
         return outcome
@@ -142,11 +142,6 @@ def too_large(size: int, limit: int) -> Message:
         size=f"{size / 2**20:,.1f}",
         limit=f"{limit / 2**20:,.0f}",
     )
-
-
-def said(exc: Exception) -> Message | str:
-    """An exception's message as it was made (a Message, which the page translates), or its English words."""
-    return exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
 
 
 def _checked(
@@ -189,7 +184,7 @@ def _run(
     try:
         checked, sheet = _checked(engine, kind, data, filename, today, first_day, outcome.replaces_demo)
     except read.FileProblem as exc:
-        _file_error(outcome, said(exc))
+        _file_error(outcome, message_of(exc))
     else:
         outcome.rows = checked.rows
         outcome.errors = _listed(checked, sheet)
@@ -248,7 +243,7 @@ def _run_boundaries(
         try:
             collection = read_boundary_file(path)
         except BoundaryError as exc:
-            _file_error(outcome, renamed(said(exc), path.name, outcome.filename))
+            _file_error(outcome, renamed(message_of(exc), path.name, outcome.filename))
             if record_refusal:
                 loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, user, 0)
             return outcome
