@@ -19,7 +19,7 @@ from dashboard.domain import aliases
 from dashboard.i18n import _
 from dashboard.ingest import demo
 from dashboard.ingest.boundaries import load_boundaries
-from dashboard.server import answers, auth, compression, language, ratelimit
+from dashboard.server import answers, auth, compression, language, ratelimit, runtime
 from dashboard.server.api import api
 from dashboard.server.downloads import downloads
 from dashboard.server.places import places
@@ -29,7 +29,6 @@ from dashboard.web import callbacks, document, parts, shell
 from dashboard.web.signin import signin
 
 log = logging.getLogger(__name__)
-STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")  # the same for every visitor
 
 
 def build(settings: Settings, production: bool = False) -> Dash:
@@ -187,7 +186,7 @@ def _security_headers(app: Dash) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if secure:  # behind HTTPS (SECURE_COOKIES): browsers keep to HTTPS for a year
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if session.get("sid") and not request.path.startswith(STATIC_PATHS):
+        if session.get("sid") and not request.path.startswith(runtime.STATIC_PATHS):
             # a signed-in answer holds what the public may not see: never kept by a browser or a proxy
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -159,12 +159,12 @@ UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"]*">
 POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
 REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
 # The date pickers' month and day names in Arabic (Iraq's) and Kurdish: dayjs and its locales (assets/vendor, MIT),
-# sent only to a page in those languages (12 KB; dash-mantine-components' DatesProvider finds a locale by its window
-# name: web/shell.py DATES_LOCALE).
+# sent only to a page in those languages (12 KB). For each language: the name its locale's file gives it on `window`,
+# where dash-mantine-components' DatesProvider finds it (web/shell.dates), and the files.
 DAYJS = ("vendor/dayjs-1.11.23.min.js",)
 DAYJS_LOCALES = {
-    "ar": ("vendor/dayjs-1.11.23-locale-ar-iq.js",),
-    "ckb": ("vendor/dayjs-1.11.23-locale-ku.js", "vendor/dayjs-locale-ckb.js"),
+    "ar": ("ar_iq", ("vendor/dayjs-1.11.23-locale-ar-iq.js",)),
+    "ckb": ("ckb", ("vendor/dayjs-1.11.23-locale-ku.js", "vendor/dayjs-locale-ckb.js")),
 }
 
 
@@ -185,7 +185,7 @@ def lighter_index(app: Dash) -> None:
             scripts = GRID_SCRIPTS.sub("", scripts)
         locale = DAYJS_LOCALES.get(i18n.language())
         if locale:  # (before Dash's scripts: the pickers read the locale when first drawn)
-            files = DAYJS + locale
+            files = DAYJS + locale[1]
             scripts = "".join(f'<script src="{app.get_asset_url(f)}?m=1.11.23"></script>' for f in files) + scripts
         kwargs["scripts"] = scripts
         kwargs["favicon"] = f'<link rel="icon" type="image/svg+xml" href="{app.get_asset_url("logo.svg")}">'

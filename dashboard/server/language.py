@@ -14,13 +14,11 @@ import contextlib
 from flask import Flask, Response, g, request
 
 from dashboard import i18n
+from dashboard.server import runtime
 
 COOKIE = "mmc_lang"
 PARAMETER = "lang"
 COOKIE_DAYS = 365
-# what is the same in every language (scripts, styles, fonts, the map's layers): no Vary on them, or a shared cache
-# would keep a copy for each cookie and each browser's languages
-SAME_IN_EVERY_LANGUAGE = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")
 
 
 def chosen() -> str:
@@ -62,7 +60,7 @@ def init_app(server: Flask, secure_cookies: bool = False) -> None:
                 httponly=True,
                 samesite="Lax",
             )
-        if not request.path.startswith(SAME_IN_EVERY_LANGUAGE):
+        if not request.path.startswith(runtime.STATIC_PATHS):  # (no copy per language of what is the same in all)
             response.vary.add("Cookie")
             response.vary.add("Accept-Language")
         return response

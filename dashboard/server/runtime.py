@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
+# what is the same for every visitor and in every language: scripts, styles, fonts, the map's layers
+STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")
+
+
 def settings() -> Settings:
     return current_app.config["MMC_SETTINGS"]
 

@@ -10,6 +10,7 @@ from dashboard import words
 from dashboard.data import queries
 from dashboard.i18n import _, direction, end, language, own_names
 from dashboard.server import auth, runtime
+from dashboard.server.compression import DAYJS_LOCALES
 from dashboard.web import document, ids
 
 # Blue at shade 8 (5:1 on white) for links and buttons; text on a filled colour black or white, whichever reads
@@ -207,14 +208,10 @@ def layout():
     )
 
 
-# dayjs's locale for each language, by the name its file gives it on `window` (server/compression.DAYJS_LOCALES)
-DATES_LOCALE = {"en": "en", "ar": "ar_iq", "ckb": "ckb"}
-
-
 def dates(children):
     """The date pickers' settings: month and day names in the viewer's language, and weeks starting on WEEK_START's
     day (dayjs counts from Sunday, pandas from Monday)."""
     first_day = (runtime.settings().first_day + 1) % 7
     return dmc.DatesProvider(
-        children, settings={"locale": DATES_LOCALE.get(language(), "en"), "firstDayOfWeek": first_day}
+        children, settings={"locale": DAYJS_LOCALES.get(language(), ("en",))[0], "firstDayOfWeek": first_day}
     )
