@@ -23,7 +23,7 @@ from contextvars import ContextVar, Token
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -95,11 +95,11 @@ def reset_language(token: Token) -> None:
 @contextlib.contextmanager
 def use(code: str) -> Iterator[None]:
     """`with use("ar"): ...` renders in Arabic, then goes back to the language before."""
-    token = _language.set(known(code) or DEFAULT)
+    token = set_language(code)
     try:
         yield
     finally:
-        _language.reset(token)
+        reset_language(token)
 
 
 def catalogue_path(code: str) -> Path:
@@ -133,12 +133,8 @@ def _(text: str, **values) -> str:
 def ngettext(singular: str, plural: str, count: float, /, **values) -> str:
     """The text for a `count`, in the form the current language uses for it ("1 camp", "2 camps"; Arabic has six
     forms), with {placeholders} filled from `values` ({n} among them when given)."""
-    if count is None or _undefined(count):
-        n = 100  # (a figure not shown: the general form, "other" in each language)
-    elif float(count).is_integer():
-        n = int(count)
-    else:
-        n = 100  # a fraction takes the general form too (as CLDR gives "1.5 days")
+    # a figure not shown, or a fraction ("1.5 days"), takes the general form: "other" in each language, as for 100
+    n = int(count) if count is not None and not _undefined(count) and float(count).is_integer() else 100
     return _fill(translations(_language.get()).ngettext(singular, plural, n), values)
 
 
@@ -227,8 +223,6 @@ def month_text(day: dt.date, form: str = "MMM y") -> str:
 
 def calendar() -> dict[str, list[str]]:
     """The current language's month and weekday names, wide and short (Sunday first, as d3 and plotly want them)."""
-    from babel.dates import get_day_names, get_month_names
-
     locale = LANGUAGES[_language.get()][2]
     order = [6, 0, 1, 2, 3, 4, 5]  # (Babel numbers the days from Monday)
     return {

@@ -98,11 +98,16 @@ def governorate_height(n: int) -> int:
     return 230 * panel_grid(n)[1] + 60 if n > SMALL_MULTIPLES_ABOVE else HEIGHT
 
 
+def title_on_reading_side(text: str, size: int) -> dict:
+    """A plotly title where a line starts: on the left, or on the right right to left."""
+    return {"text": text, "x": 1 if rtl() else 0, "font": {"size": size}}
+
+
 def figure(traces: list[dict], layout: dict, title: str, height: int = HEIGHT, y_title: str | None = None) -> dict:
     """A figure in the trends' look: title, height, legend below, one hover label per period."""
     layout = {
         "template": TEMPLATE,
-        "title": {"text": title, "x": 1 if rtl() else 0, "font": {"size": 15}},
+        "title": title_on_reading_side(title, 15),
         "height": height,
         "margin": {"l": 55, "r": 10, "t": 48, "b": 40},
         "legend": {"orientation": "h", "y": -0.18},
@@ -518,11 +523,7 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, lar
         traces += series(weeks, counts, partial, name, colour, 9, hovertemplate=hover)
     size = 18 if large else 12
     layout = {
-        "title": {
-            "text": _("Consultations per week, by governorate"),
-            "x": 1 if rtl() else 0,
-            "font": {"size": size + 4},
-        },
+        "title": title_on_reading_side(_("Consultations per week, by governorate"), size + 4),
         "font": {"size": size},
         "margin": {"l": 70 if large else 50, "r": 10, "t": 50, "b": 40},
         "template": TEMPLATE,

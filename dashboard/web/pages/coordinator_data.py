@@ -29,12 +29,17 @@ dash.register_page(__name__, path="/coordinator/data", name=N_("Data"), title=la
 BUSY = ("queued", "running", "reading", "checking", "writing", "saving", "summarising")
 
 
+def _code(name: str):
+    """A file's column name as the file must hold it: code, in every language (and read left to right)."""
+    return html.Code(name, lang="en", dir="ltr")
+
+
 def _columns(names) -> list:
-    """A file's column names as the file must hold them: code, in every language (and read left to right)."""
+    """Column names, listed."""
     out: list = []
     for name in names:
-        out += [", "] if out else []
-        out.append(html.Code(name, lang="en", dir="ltr"))
+        out += [_(", ")] if out else []
+        out.append(_code(name))
     return out
 
 
@@ -126,11 +131,11 @@ def _weekly_help():
                     html.B(_("Required columns: ")),
                     *_columns(["camp_code", "clinic_code", "year"]),
                     " + ",
-                    html.Code("week", lang="en", dir="ltr"),
+                    _code("week"),
                     " (",
                     _("or"),
                     " ",
-                    html.Code("week_start", lang="en", dir="ltr"),
+                    _code("week_start"),
                     ")",
                 ],
                 size="sm",

@@ -21,7 +21,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import words
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import N_, _, date_text, end, language, ngettext, number, rtl
+from dashboard.i18n import N_, _, date_text, end, language, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids, parts
@@ -348,7 +348,7 @@ def _camp_activity(engine, settings, f, camp, audience):
             "height": 180,
             "margin": {"l": 40, "r": 10, "t": 30, "b": 30},
             "template": charts.TEMPLATE,
-            "title": {"text": _("Consultations per week"), "font": {"size": 13}, "x": 1 if rtl() else 0},
+            "title": charts.title_on_reading_side(_("Consultations per week"), 13),
         }
         fig = {"data": [trace], "layout": layout}
         trend = dcc.Graph(figure=fig, config=charts.graph_config(displaylogo=False, displayModeBar=False))
