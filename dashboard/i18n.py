@@ -211,12 +211,15 @@ def percent(share: float | None) -> str:
     return (whole.translate(mapping) if mapping else whole) + sign
 
 
-def date_text(day: dt.date, form: str = "dd MMM y") -> str:
-    """A day in the language's words ("05 Mar 2026", "05 آذار 2026"), from CLDR (Babel) with Iraq's month names."""
+def date_text(day: dt.date | None, form: str = "dd MMM y") -> str:
+    """A day in the language's words ("05 Mar 2026", "05 آذار 2026"), from CLDR (Babel) with Iraq's month names; None,
+    NaT or NA (no such day) as a dash, as `number` writes a missing figure."""
+    if day is None or _undefined(day):
+        return "–"
     return localise_digits(format_date(day, form, locale=LANGUAGES[_language.get()][2]))
 
 
-def month_text(day: dt.date, form: str = "MMM y") -> str:
+def month_text(day: dt.date | None, form: str = "MMM y") -> str:
     """A month in the language's words ("Mar 2026", "آذار 2026")."""
     return date_text(day, form)
 

@@ -26,10 +26,6 @@ def _named(table_id: str | None) -> dict[str, Any]:
     return {"id": table_id} if table_id else {}
 
 
-def _day(value) -> str:
-    return date_text(value) if value is not None and value == value else "–"
-
-
 def _link(path: str, **query) -> str:
     return path + "?" + urlencode({k: v for k, v in query.items() if v is not None}, doseq=True)
 
@@ -89,7 +85,7 @@ def silent_units(table: pd.DataFrame, days: int, f, total: int) -> html.Div:
                 " ",
                 _(
                     "no report since {day} ({n} days); {planned} visits were planned in the last {days} days.",
-                    day=_day(r["last_visit"]),
+                    day=date_text(r["last_visit"]),
                     n=r["days_silent"],
                     planned=r["planned"],
                     days=days,
@@ -125,7 +121,7 @@ def missed_running(table: pd.DataFrame, f, total: int) -> html.Div:
                     "({n} visits).",
                     governorate=r["governorate_name"],
                     weeks=r["weeks"],
-                    first=_day(r["first_week"]),
+                    first=date_text(r["first_week"]),
                     n=r["missed"],
                 ),
             ]
@@ -232,7 +228,7 @@ def misses_table(table: pd.DataFrame, total: int):
     rows = [
         html.Tr(
             [
-                html.Td(_day(r["date"])),
+                html.Td(date_text(r["date"])),
                 html.Td(r["unit_name"]),
                 html.Td(
                     dcc.Link(

@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import words
 from dashboard.data import loading, queries
-from dashboard.i18n import N_, _, ngettext, number, rtl
+from dashboard.i18n import N_, _, date_text, ngettext, number, rtl
 from dashboard.ingest import formats, jobs, pipeline
 from dashboard.server import auth, runtime
 from dashboard.server.uploads import job_options
@@ -168,7 +168,9 @@ def holdings(engine) -> dmc.Alert:
         else _("No visit plan (rota) is loaded.")
     )
     if status.first_date:
-        text += " " + _("Records from {first} to {last}.", first=status.first_date, last=status.last_date)
+        text += " " + _(
+            "Records from {first} to {last}.", first=date_text(status.first_date), last=date_text(status.last_date)
+        )
     if status.is_demo:
         return dmc.Alert(
             [

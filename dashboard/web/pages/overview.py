@@ -311,7 +311,10 @@ def _camp_panel(camp_id: int, search):
     names = queries.governorate_names(engine, language())
     facts = [
         (_("Governorate"), names.get(camp["governorate"], camp["governorate"])),
-        (_("Population"), _("{n} (as of {date})", n=number(camp["population"]), date=camp["population_date"])),
+        (
+            _("Population"),
+            _("{n} (as of {date})", n=number(camp["population"]), date=date_text(camp["population_date"])),
+        ),
         (_("Status"), words.status_label(camp["status"])),
     ]
     if camp["position_approximate"]:
@@ -332,7 +335,7 @@ def _camp_activity(engine, settings, f, camp, audience):
     facts = [
         (_("Units that served it"), ", ".join(served["clinic_name"]) or "–"),
         (_("Visits in the period"), number(camp["visits"])),
-        (_("Last visit"), str(camp["last_visit"] or _("never"))),
+        (_("Last visit"), _("never") if (last := date_text(camp["last_visit"])) == "–" else last),
     ]
     weekly = figures.breakdown(engine, replace(f, governorates=(), camp=camp["code"], freq="week"), audience, ())
     trend = cards.empty_state(_("No consultations in this period."))

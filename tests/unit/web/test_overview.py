@@ -292,6 +292,28 @@ def test_the_map_can_be_used_from_the_keyboard(tiny_app):
     assert (opened, title) == (True, "Camp B")  # the camp's panel, as a click on its marker opens it
 
 
+def test_a_camps_panel_writes_its_days_as_every_page_does(tiny_app):
+    """The population's date and the last visit in the reader's words (not ISO dates), "never" for a camp never
+    visited."""
+    from dashboard import i18n
+    from dashboard.web.pages import overview
+
+    page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
+    items = {i["label"]: i["value"] for g in find(page, ids.MAP_FIND).data for i in g["items"]}
+    search = "?start=2017-01-30&end=2017-02-05"
+
+    def panel(camp: str) -> str:
+        found = run_callback(
+            tiny_app, overview.find_on_map, items[camp], search, triggered=f"{ids.MAP_FIND}.value", role="coordinator"
+        )
+        return " ".join(texts(found[3]))
+
+    assert "500 (as of 15 Jan 2017)" in panel("Camp B (Anbar)")
+    assert "Last visit never" in panel("Camp C (Anbar)")
+    with i18n.use("ar"):
+        assert "(بتاريخ 15 كانون الثاني 2017)" in panel("Camp B (Anbar)")
+
+
 def test_beyond_so_many_camps_the_finder_sends_none_and_typing_asks_the_server(tiny_app, monkeypatch):
     """At 10,000 camps the finder's list was 40 ms and 400 KB of every filter change: beyond FINDER_ALL only the
     governorates go with the page, and what a visitor types is matched on the server, by name, in any case."""
