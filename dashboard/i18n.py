@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import gettext
 import io
+import unicodedata
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
 from pathlib import Path
@@ -121,8 +122,26 @@ def translations(code: str) -> gettext.NullTranslations:
     return Translations(compiled)
 
 
+_REORDERED = {"L", "ES", "ET"}  # Latin letters; the hyphens, pluses and signs that do not join numbers after Arabic
+
+
+def isolate(value: str) -> str:
+    """`value` kept in its own order inside a right-to-left sentence: an ISO date, a code with hyphens, a file name or a
+    Latin name would be reordered by its Arabic neighbours (Unicode's bidi rules read '2018-02-30' after Arabic letters
+    as numbers the hyphen does not join: '30-02-2018'). Wrapped in first-strong isolates (FSI ... PDI), as `<bdi>`
+    does in HTML; Arabic-script words, plain numbers and dates in Arabic, which read right as they are, are left
+    alone."""
+    if not any(unicodedata.bidirectional(character) in _REORDERED for character in value):
+        return value
+    return f"\u2068{value}\u2069"
+
+
 def _fill(text: str, values: dict) -> str:
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    if rtl():  # the values (names, dates, codes, files) each keep their own order in the sentence
+        values = {key: isolate(value) if isinstance(value, str) else value for key, value in values.items()}
+    return text.format(**values)
 
 
 def _(text: str, **values) -> str:

@@ -150,6 +150,23 @@ def test_figures_and_dates_are_written_the_languages_way(monkeypatch):
         assert i18n.number(12345) == "12,345"
 
 
+def test_names_dates_and_codes_keep_their_own_order_inside_a_right_to_left_sentence():
+    """After Arabic letters, an ISO date or a hyphenated code would be read as separate Arabic numbers and shown
+    reordered; each such value is isolated (FSI ... PDI). Arabic words and plain numbers need nothing."""
+    template = "Visited on {day}"
+    with i18n.use("ar"):
+        assert (
+            i18n._("{code} in {file}", code="DEMO-MMC-01", file="camps.csv")
+            == "\u2068DEMO-MMC-01\u2069 in \u2068camps.csv\u2069"
+        )
+        assert i18n._(template, day="2018-02-28").endswith("\u20682018-02-28\u2069")
+        assert i18n._(template, day="28 شباط 2018").endswith(" 28 شباط 2018")  # already reads right
+        assert i18n._(template, day="12,345").endswith(" 12,345")
+        assert i18n._(template, day="الأنبار") == "Visited on الأنبار"
+    with i18n.use("en"):  # left to right: nothing added
+        assert i18n._(template, day="2018-02-28") == "Visited on 2018-02-28"
+
+
 def test_the_language_switch_names_each_language_in_its_own_words():
     assert dict(i18n.own_names()) == {"en": "English", "ar": "العربية", "ckb": "کوردی"}
     assert [i18n.known(c) for c in ("AR", "ar-IQ", "ckb_IQ", "ku", "fr", "", None)] == [
@@ -267,7 +284,10 @@ def test_a_links_bad_parameter_is_named_in_the_readers_language(client):
 
     client.set_cookie("mmc_lang", "ar")
     shown = json.dumps(json.loads(page_content(client, "/", "?start=2017-02-30")), ensure_ascii=False)
-    assert "يجب أن يكون start تاريخًا بصيغة YYYY-MM-DD، لا '2017-02-30'" in shown
+    # the parameter's name and the date each kept in their own order (isolated) inside the right-to-left sentence:
+    # without it, the date after Arabic letters reads '30-02-2017'
+    assert "يجب أن يكون start تاريخًا بصيغة YYYY-MM-DD، لا \u2068'2017-02-30'\u2069" in shown
+    assert "لم يُفهم \u2068start\u2069 في الرابط" in shown
     assert "must be a date" not in shown
 
 

@@ -31,8 +31,8 @@ def test_a_message_is_its_english_words_and_what_they_were_made_from():
     )
     assert (one, three) == ("1 camp code is not loaded: K1.", "3 camp codes are not loaded: K1, K2, K3.")
     with i18n.use("ar"):  # each language's own plural forms
-        assert words.say(one) == "رمز مخيم واحد غير محمّل: K1."
-        assert words.say(three) == "3 رموز مخيمات غير محمّلة: K1, K2, K3."
+        assert words.say(one) == "رمز مخيم واحد غير محمّل: \u2068K1\u2069."
+        assert words.say(three) == "3 رموز مخيمات غير محمّلة: \u2068K1, K2, K3\u2069."
 
 
 def test_a_files_problems_are_said_in_the_readers_language(engine):
@@ -44,7 +44,7 @@ def test_a_files_problems_are_said_in_the_readers_language(engine):
     with i18n.use("ar"):
         arabic = [words.say(p["text"]) for p in outcome["errors"]]
         rows = [words.rows_text(p) for p in outcome["errors"]]
-    assert any("محافظة غير معروفة 'Narnia'" in a for a in arabic)
+    assert any("محافظة غير معروفة '\u2068Narnia\u2069'" in a for a in arabic)
     assert any("متبادلان" in a for a in arabic)  # latitude and longitude swapped, the values kept
     for said in arabic:  # no English word left but codes, columns and the file's own values
         left = re.sub(r"'[^']*'|\b[A-Z]{2,}[\w-]*\b|\b[a-z]+_[a-z_]+\b|YYYY-MM-DD|[\d.,/:-]+", "", said)
@@ -52,7 +52,7 @@ def test_a_files_problems_are_said_in_the_readers_language(engine):
     assert all(r.startswith("الصف") for r in rows if r)
     with i18n.use("ckb"):
         kurdish = [words.say(p["text"]) for p in outcome["errors"]]
-    assert any("پارێزگای نەناسراو 'Narnia'" in k for k in kurdish)
+    assert any("پارێزگای نەناسراو '\u2068Narnia\u2069'" in k for k in kurdish)
 
 
 def test_the_data_page_shows_a_refused_files_problems_and_notes_in_arabic(sqlite_url):
@@ -65,5 +65,5 @@ def test_the_data_page_shows_a_refused_files_problems_and_notes_in_arabic(sqlite
         shown = " ".join(
             texts(coordinator_data.job_view({"phase": "checked", "filename": "camps.csv", "outcome": outcome})[0])
         )
-    assert "محافظة غير معروفة 'Narnia'" in shown
+    assert "محافظة غير معروفة '\u2068Narnia\u2069'" in shown
     assert "unknown governorate" not in shown
