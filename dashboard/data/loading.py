@@ -150,7 +150,12 @@ def _date_or_none(value) -> dt.date | None:
 
 
 def _load_camps(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
-    latest = frame.sort_values("population_date", kind="stable").drop_duplicates("camp_code", keep="last")
+    ordered = frame.sort_values("population_date", kind="stable")
+    latest = ordered.drop_duplicates("camp_code", keep="last")
+    for column in ("camp_name_ar", "camp_name_ku"):  # a name in another language given on any of the camp's rows
+        if column in ordered:
+            given = ordered.dropna(subset=[column]).drop_duplicates("camp_code", keep="last")
+            latest = latest.assign(**{column: latest["camp_code"].map(given.set_index("camp_code")[column])})
     existing = conn.execute(select(Camp.code, Camp.id, Camp.governorate)).all()
     ids = {code: camp_id for code, camp_id, _gov in existing}
     governorates = {code: gov for code, _id, gov in existing}
@@ -158,6 +163,8 @@ def _load_camps(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: 
         dict(
             b_code=r.camp_code,
             name=r.camp_name,
+            name_ar=_text_or_none(getattr(r, "camp_name_ar", None)),
+            name_ku=_text_or_none(getattr(r, "camp_name_ku", None)),
             governorate=r.governorate,
             district=_text_or_none(r.district),
             latitude=float(r.latitude),
@@ -410,6 +417,8 @@ def export_rows(engine: Engine, kind: str) -> Iterator[dict]:
                 yield dict(
                     camp_code=camp.code,
                     camp_name=camp.name,
+                    camp_name_ar=camp.name_ar,
+                    camp_name_ku=camp.name_ku,
                     governorate=camp.governorate,
                     district=camp.district,
                     latitude=camp.latitude,

@@ -88,6 +88,8 @@ class Camp(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(128))
+    name_ar: Mapped[str | None] = mapped_column(String(128))  # the camp's name in Arabic and in Kurdish, when the
+    name_ku: Mapped[str | None] = mapped_column(String(128))  # camps file gives them (shown in those languages)
     governorate: Mapped[str] = mapped_column(ForeignKey("governorates.code"), index=True)
     district: Mapped[str | None] = mapped_column(String(64))
     latitude: Mapped[float] = mapped_column(Float)

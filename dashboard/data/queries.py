@@ -247,6 +247,8 @@ def load_dataset(
                 dict(
                     code=r.camp_code,
                     name=r.camp_name,
+                    name_ar=getattr(r, "camp_name_ar", None),
+                    name_ku=getattr(r, "camp_name_ku", None),
                     governorate=r.governorate,
                     district=r.district,
                     latitude=r.latitude,
@@ -599,10 +601,13 @@ def camps_in_period(engine: Engine, f: Filters) -> pd.DataFrame:
 
 
 def camp_places(engine: Engine) -> pd.DataFrame:
-    """Every camp's id, position and name, ordered by id: what a map needs of a camp whatever the filters."""
+    """Every camp's id, position and names (name; name_ar and name_ku, None where the camps file gave none), ordered
+    by id: what a map needs of a camp whatever the filters, and each camp's name in each language."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Camp.id, Camp.longitude, Camp.latitude, Camp.name).order_by(Camp.id)).all()
-    return _frame(rows, ["camp_id", "longitude", "latitude", "name"])
+        rows = conn.execute(
+            select(Camp.id, Camp.longitude, Camp.latitude, Camp.name, Camp.name_ar, Camp.name_ku).order_by(Camp.id)
+        ).all()
+    return _frame(rows, ["camp_id", "longitude", "latitude", "name", "name_ar", "name_ku"])
 
 
 def population_history(engine: Engine) -> pd.DataFrame:

@@ -78,6 +78,41 @@ CAMPS: tuple[tuple[str, str, str, float, float, str], ...] = (
     ("Tarmiyah informal site", "IQ-BG", "Aţ Ţārmīyah", 0.20, 0.5, "informal_site"),
     ("Baghdad Karkh informal site", "IQ-BG", "Baghdad", 0.15, 0.0, "informal_site"),
 )
+# The camps' names in Arabic and in Sorani Kurdish, as the camps file's camp_name_ar and camp_name_ku give them
+# (written for the demo; a native speaker should check them before they are used for real camps).
+CAMP_NAMES_AR_KU: dict[str, tuple[str, str]] = {
+    "Al-Khalidiya Central": ("الخالدية المركزي", "ناوەندی خالیدیە"),
+    "Amriyat Al-Fallujah": ("عامرية الفلوجة", "عامریەی فەلووجە"),
+    "Bezabize Central": ("بزيبز المركزي", "ناوەندی بزیبز"),
+    "Habbaniya Tourist City": ("مدينة الحبانية السياحية", "شاری گەشتیاری حەبانیە"),
+    "Bajet Kandala": ("باجد كندالا", "باجێد کەندالا"),
+    "Berseve 1": ("بيرسفي 1", "بێرسڤێ 1"),
+    "Berseve 2": ("بيرسفي 2", "بێرسڤێ 2"),
+    "Chamishku": ("جمشكو", "چەمیشکۆ"),
+    "Dawadia": ("داودية", "داودیە"),
+    "Kabarto 1": ("كبرتو 1", "کەبەرتۆ 1"),
+    "Kabarto 2": ("كبرتو 2", "کەبەرتۆ 2"),
+    "Khanke": ("خانكي", "خانکێ"),
+    "Rwanga Community": ("مجمع روانكة", "کۆمەڵگەی ڕوانگە"),
+    "Shariya": ("شاريا", "شاریا"),
+    "Al-Wand 1": ("الوند 1", "ئەلوەند 1"),
+    "Al-Wand 2": ("الوند 2", "ئەلوەند 2"),
+    "Qoratu": ("قوره تو", "قۆرەتوو"),
+    "Baharka": ("بحركة", "بەحرکە"),
+    "Debaga 1": ("ديبكة 1", "دیبەگە 1"),
+    "Harshm": ("حرشم", "هەرشەم"),
+    "Bawa (Baidawa)": ("باوة (بيداوة)", "باوە (بێداوە)"),
+    "Laylan": ("ليلان", "لەیلان"),
+    "Nazrawa": ("نزراوة", "نزراوە"),
+    "Yahyawa": ("يحياوة", "یەحیاوە"),
+    "Arbat": ("عربت", "عەربەت"),
+    "Ashti": ("آشتي", "ئاشتی"),
+    "Tazade": ("تازة دي", "تازەدێ"),
+    "Abu Ghraib informal site": ("موقع أبو غريب غير الرسمي", "شوێنی نافەرمیی ئەبوغرێب"),
+    "Mahmudiya informal site": ("موقع المحمودية غير الرسمي", "شوێنی نافەرمیی مەحمودیە"),
+    "Tarmiyah informal site": ("موقع الطارمية غير الرسمي", "شوێنی نافەرمیی تارمیە"),
+    "Baghdad Karkh informal site": ("موقع الكرخ غير الرسمي", "شوێنی نافەرمیی کەرخ"),
+}
 MMCS_PER_GOV = {"IQ-DA": 7, "IQ-AN": 5, "IQ-KI": 4, "IQ-AR": 3, "IQ-SU": 3, "IQ-BG": 3, "IQ-DI": 2}  # 27
 AMBULANCES_PER_GOV = {"IQ-DA": 7, "IQ-AN": 6, "IQ-KI": 4, "IQ-AR": 4, "IQ-SU": 3, "IQ-BG": 3, "IQ-DI": 3}  # 30
 
@@ -184,6 +219,8 @@ def programme_sites(rng: np.random.Generator, start: dt.date, end: dt.date) -> t
             dict(
                 camp_code=code,
                 camp_name=name,
+                camp_name_ar=CAMP_NAMES_AR_KU[name][0],
+                camp_name_ku=CAMP_NAMES_AR_KU[name][1],
                 governorate=gov,
                 district=None,
                 latitude=lat,

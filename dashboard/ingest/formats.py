@@ -25,6 +25,8 @@ SPECS: dict[str, tuple[Column, ...]] = {
     "camps": (
         Column("camp_code", True, "#loc+code", ("IQ0106-0022", "IQ0106-0022", "IQ1505-0009")),
         Column("camp_name", True, "#loc+name", ("Example camp A", "Example camp A", "Example site B")),
+        Column("camp_name_ar", False, "#loc+name+i_ar", ("مخيم المثال أ", "مخيم المثال أ", "")),
+        Column("camp_name_ku", False, "#loc+name+i_ku", ("کەمپی نموونە ئا", "کەمپی نموونە ئا", "")),
         Column("governorate", True, "#adm1+code", ("IQ-AN", "IQ-AN", "Dohuk")),
         Column("district", False, "#adm2+name", ("Falluja", "Falluja", "Sumel")),
         Column("latitude", True, "#geo+lat", ("33.3521", "33.3521", "36.8601")),
@@ -72,7 +74,16 @@ KEYS = {
     "records": ("date", "clinic_code", "camp_code", "syndrome", "sex", "age_group"),
     "rota": ("clinic_code", "camp_code", "valid_from"),
 }
-TEXT_LIMITS = {"camp_code": 32, "clinic_code": 32, "camp_name": 128, "clinic_name": 128, "district": 64, "partner": 128}
+TEXT_LIMITS = {
+    "camp_code": 32,
+    "clinic_code": 32,
+    "camp_name": 128,
+    "camp_name_ar": 128,
+    "camp_name_ku": 128,
+    "clinic_name": 128,
+    "district": 64,
+    "partner": 128,
+}
 
 
 def column_aliases(kind: str, name: str) -> list[str]:

@@ -145,10 +145,16 @@ def _columns_of(header: list[str], kind: str, tags: list[str] | None = None) -> 
             continue
         found = next(
             (
-                position
+                # the closest tag first: #loc+name is the name, before #loc+name+i_ar (the Arabic name's own column)
+                min(matching, key=lambda position: (len(tags[position].split("+")), position))
                 for wanted in column_hxl(kind, col.name)
-                for position, tag in enumerate(tags)
-                if tag.strip() and position not in chosen.values() and _hxl_matches(tag, wanted)
+                if (
+                    matching := [
+                        position
+                        for position, tag in enumerate(tags)
+                        if tag.strip() and position not in chosen.values() and _hxl_matches(tag, wanted)
+                    ]
+                )
             ),
             None,
         )

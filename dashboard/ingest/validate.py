@@ -573,6 +573,8 @@ def _check_camps(c: _Checker, boundaries: dict | None) -> pd.DataFrame:
         {
             "camp_code": c.required_text("camp_code"),
             "camp_name": c.required_text("camp_name"),
+            "camp_name_ar": _none_if_empty(c.required_text("camp_name_ar", required=False)),
+            "camp_name_ku": _none_if_empty(c.required_text("camp_name_ku", required=False)),
             "governorate": c.governorate(),
             "district": _none_if_empty(c.required_text("district", required=False)),
             "latitude": latitude,

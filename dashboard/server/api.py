@@ -190,7 +190,10 @@ CAMP_COLUMNS = [
 @api.get("/camps")
 def camps():
     asked = _filters()
-    table = figures.camp_table(runtime.engine(), asked.f, asked.audience, runtime.settings())
+    engine = runtime.engine()
+    table = figures.camps_named(
+        engine, figures.camp_table(engine, asked.f, asked.audience, runtime.settings()), language()
+    )
     fields = PUBLIC_CAMP_FIELDS + (() if asked.audience.public else COORDINATOR_CAMP_FIELDS)
     records = [(row, {key: _plain(row[key]) for key in fields}) for row in table.to_dict("records")]
     if request.args.get("format") == "csv":
@@ -226,7 +229,7 @@ def _coordinators_table(report, columns, name: str, what: str, render=None):
     if not auth.role_at_least("coordinator"):
         raise ApiError(401, f"sign in as a coordinator to read {what}")
     asked = _filters()
-    table = report(runtime.engine(), asked.f, runtime.settings())
+    table = report(runtime.engine(), asked.f, runtime.settings(), language=language())  # names in `lang`'s words
     if render is not None:
         table = render(table, runtime.settings())
     rows = [{key: _plain(row[key]) for key, _h, _t in columns} for row in table.to_dict("records")]

@@ -1,12 +1,14 @@
 """What maps draw that does not change with the filters, as files that browsers keep: every camp's place (ids,
-positions, names) per data version, and the governorates' outlines per boundary set. A map's answer then carries
-only what the filters change (which camps, their status and population, each governorate's figures; see
-analytics.geo.camp_columns and web.components.maps.camp_map). Public: both are on the public map anyway."""
+positions, names in the reader's language) per data version and language, and the governorates' outlines per
+boundary set. A map's answer then carries only what the filters change (which camps, their status and population,
+each governorate's figures; see analytics.geo.camp_columns and web.components.maps.camp_map). Public: both are on
+the public map anyway."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, abort, jsonify
 
+from dashboard import i18n
 from dashboard.analytics import geo
 from dashboard.ingest import boundaries
 from dashboard.server import runtime
@@ -15,23 +17,27 @@ from dashboard.services import figures
 places = Blueprint("places", __name__)
 
 
-def url(token: str) -> str:
-    return f"/map/camps-{token}.json"
+def url(token: str, language: str) -> str:
+    return f"/map/camps-{token}-{language}.json"
 
 
-def kept_camps(engine) -> tuple:
-    """The kept camp places' ids (in the file's order) and the file's address: what a layer's columns refer to."""
-    return figures.camp_places(engine)["camp_id"].to_numpy(), url(figures.data_token(engine))
+def kept_camps(engine, language: str) -> tuple:
+    """The kept camp places' ids (in the file's order) and the file's address, with the camps' names in `language`:
+    what a layer's columns refer to."""
+    return figures.camp_places(engine)["camp_id"].to_numpy(), url(figures.data_token(engine), language)
 
 
 def shapes_url(outlines: dict) -> str:
     return f"/map/governorates-{boundaries.token(outlines)}.json"
 
 
-@places.get("/map/camps-<token>.json")
-def camp_places(token: str):
+@places.get("/map/camps-<token>-<language>.json")
+def camp_places(token: str, language: str):
+    if language not in i18n.LANGUAGES:
+        abort(404)
     engine = runtime.engine()
-    return _kept(jsonify(geo.camp_places(figures.camp_places(engine))), token == figures.data_token(engine))
+    named = figures.camp_places(engine).assign(name=figures.camp_names(engine, language).to_numpy())
+    return _kept(jsonify(geo.camp_places(named)), token == figures.data_token(engine))
 
 
 @places.get("/map/governorates-<token>.json")

@@ -91,6 +91,27 @@ def named(engine, table: pd.DataFrame, column: str = "governorate_name", languag
     return table.assign(**{column: table["governorate"].map(queries.governorate_names(engine, language))})
 
 
+CAMP_NAME_COLUMNS = {"ar": "name_ar", "ckb": "name_ku"}  # a language's own camp names (the camps file's, optional)
+
+
+def camp_names(engine, language: str = "en") -> pd.Series:
+    """Each camp's name in `language`, by camp_id: the camps file's name in that language where it gave one, its
+    camp_name otherwise."""
+    table = camp_places(engine)
+    names = table["name"]
+    if column := CAMP_NAME_COLUMNS.get(language):
+        names = table[column].where(table[column].notna() & (table[column] != ""), names)
+    return pd.Series(names.to_numpy(), index=table["camp_id"].to_numpy())
+
+
+def camps_named(engine, table: pd.DataFrame, language: str, by: str = "camp_id", column: str = "name") -> pd.DataFrame:
+    """`table` with its camps' names (`column`) in `language` (the viewer's), found by their ids (`by`): as
+    `named` for governorates, when an answer is rendered, never in a cached result. English: `table` itself."""
+    if language not in CAMP_NAME_COLUMNS or table.empty:
+        return table
+    return table.assign(**{column: table[by].map(camp_names(engine, language)).fillna(table[column])})
+
+
 def data_token(engine) -> str:
     """A short name for the data's version, for files that browsers may keep until data is loaded again."""
     return hashlib.sha256(repr(version.data_version(engine)).encode()).hexdigest()[:16]
@@ -278,7 +299,7 @@ def completeness_table(
         table["unit_name"] = table["clinic_id"].map(units_["name"])
     if "camp_id" in table:
         table["camp_code"] = table["camp_id"].map(camps_["code"])
-        table["camp_name"] = table["camp_id"].map(camps_["name"])
+        table["camp_name"] = table["camp_id"].map(camp_names(engine, language))
         table["governorate"] = table["camp_id"].map(camps_["governorate"])
     if "governorate" in table:
         table["governorate_name"] = table["governorate"].map(queries.governorate_names(engine, language))
@@ -557,7 +578,7 @@ def alert_rules(settings) -> AlertRules:
 def alerts(engine, f: Filters, settings, language: str = "en") -> pd.DataFrame:
     """Alerts in the period (coordinators only): week, camp, governorate (and its name), syndrome, count, baseline and
     rule (`_alerts`)."""
-    return named(engine, _alerts(engine, f, settings), language=language)
+    return camps_named(engine, named(engine, _alerts(engine, f, settings), language=language), language)
 
 
 @cached
@@ -659,7 +680,7 @@ def gaps(engine, f: Filters, settings, language: str = "en") -> pd.DataFrame:
     """The coordinators' per-camp gap table: population and its date, units that served the camp, visits, last visit,
     days since, consultations, utilisation, distance to the nearest unit base, the governorate's name, and the status
     (whose reason, in words, the renderer adds: words.with_reasons)."""
-    return named(engine, _gaps(engine, f, settings), language=language)
+    return camps_named(engine, named(engine, _gaps(engine, f, settings), language=language), language)
 
 
 @cached

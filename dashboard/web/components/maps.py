@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import words
+from dashboard import i18n, words
 from dashboard.analytics import coverage, geo, tables
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
@@ -351,7 +351,7 @@ def map_layers(engine, settings, f, camp_table, gov_figures: dict[str, dict], au
         "governorates": gov_layer,
         "shapes": places.shapes_url(outlines),
         "labels": labels,
-        "camps": geo.camp_columns(camp_table, *places.kept_camps(engine)),
+        "camps": geo.camp_columns(camp_table, *places.kept_camps(engine, i18n.language())),
         "units": unit_badges(figures.units(engine, f, audience), labels),
         "legends": legends,
     }

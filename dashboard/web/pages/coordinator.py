@@ -305,7 +305,11 @@ def _part_camps(query: dict):
         engine,
         settings,
         f,
-        figures.camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day),
+        figures.camps_named(
+            engine,
+            figures.camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day),
+            language(),
+        ),
     )
 
 
@@ -490,7 +494,7 @@ def _reach_part(query: dict):
     """The reach lines' columns, in an answer of their own beside the map's (the browser draws them on the map)."""
     engine, _settings, f, table = _part_camps(query)
     served = queries.camp_units(engine, f)
-    columns = reach_columns(table, figures.clinic_activity(engine, f), served, *places.kept_camps(engine))
+    columns = reach_columns(table, figures.clinic_activity(engine, f), served, *places.kept_camps(engine, language()))
     return dcc.Store(id=ids.GAP_REACH_COLUMNS, data=columns)
 
 

@@ -45,7 +45,7 @@ def layout(figure: str = "rate", **query):
     names = queries.governorate_names(engine, language())
     summary = figures.summary(engine, f, audience, settings.not_reached_days, language=language())
     by_gov = {r["governorate"]: r for r in summary["governorates"]}
-    camp_table = figures.camp_table(engine, f, audience, settings)
+    camp_table = figures.camps_named(engine, figures.camp_table(engine, f, audience, settings), language())
     layers = maps.map_layers(engine, settings, f, camp_table, by_gov, audience)
     weekly = figures.trends(engine, replace(f, freq="week"), audience)
     period = notices.view_line(f, names)
@@ -192,7 +192,7 @@ def _finder(camps, names: dict[str, str]):
 def search_finder(typed, chosen, search):
     """The camps matching what was typed, among those of the link's view, when there are too many to send whole."""
     engine, settings, audience, f = _link_view(search)
-    camps = figures.camp_table(engine, f, audience, settings)
+    camps = figures.camps_named(engine, figures.camp_table(engine, f, audience, settings), language())
     if len(camps) <= FINDER_ALL:
         raise PreventUpdate  # the page has them all
     names = queries.governorate_names(engine, language())
@@ -303,7 +303,9 @@ def _link_view(search: str | None):
 
 def _camp_panel(camp_id: int, search):
     engine, settings, audience, f = _link_view(search)
-    table = figures.camp_table(engine, replace(f, governorates=()), audience, settings)
+    table = figures.camps_named(
+        engine, figures.camp_table(engine, replace(f, governorates=()), audience, settings), language()
+    )
     rows = table[table["camp_id"] == camp_id]
     if rows.empty:
         raise PreventUpdate

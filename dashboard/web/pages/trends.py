@@ -479,7 +479,9 @@ def _filters_bar(f, status, names, audience, engine):
                             _("Camp"),
                             _("All camps"),
                             f.camp,
-                            figures.camp_activity(engine, replace(f, camp=None)),
+                            figures.camps_named(
+                                engine, figures.camp_activity(engine, replace(f, camp=None)), language()
+                            ),
                         ),
                     ]
                     if coordinator
@@ -727,7 +729,7 @@ def search_picker(kind: str, typed: str | None, chosen: str | None, search: str 
     if kind == "clinic":
         table = figures.clinic_activity(engine, replace(f, clinic=None))
     else:
-        table = figures.camp_activity(engine, replace(f, camp=None))
+        table = figures.camps_named(engine, figures.camp_activity(engine, replace(f, camp=None)), language())
     if len(table) <= PICKER_ALL:
         raise PreventUpdate  # the page has them all
     return matching(table, typed, chosen)

@@ -146,7 +146,7 @@ def test_camp_places_are_kept_by_browsers_until_data_is_loaded(tiny_app):
     assert response.status_code == 200
     assert "immutable" in response.headers["Cache-Control"]
     assert response.get_json()["n"] == ["Camp A", "Camp B", "Camp C"]
-    stale = client.get("/map/camps-0000000000000000.json")
+    stale = client.get("/map/camps-0000000000000000-en.json")
     assert stale.status_code == 200
     assert "no-cache" in stale.headers["Cache-Control"]
     outlines = find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05"), ids.GOV_FIGURES).data["shapes"]
@@ -158,6 +158,12 @@ def test_camp_places_are_kept_by_browsers_until_data_is_loaded(tiny_app):
     fresh = find(page, ids.camp_columns(ids.CAMP_LAYER)).data["places"]
     assert fresh != url
     assert len(client.get(fresh).get_json()["n"]) == 31
+    # in Arabic, the camps file's Arabic names (the demo gives them), at their own address
+    assert fresh.endswith("-en.json")
+    arabic = client.get(fresh.replace("-en.json", "-ar.json")).get_json()["n"]
+    assert "عامرية الفلوجة" in arabic
+    assert "Amriyat Al-Fallujah" not in arabic
+    assert client.get(fresh.replace("-en.json", "-xx.json")).status_code == 404
 
 
 def test_a_bad_period_in_the_link_is_named_and_the_default_shown(tiny_app):
