@@ -134,9 +134,7 @@ class _Briefing:
         return _frame(title, self.subtitle, body(), name, (screens.index(name) + 1, len(screens)), self.demo)
 
     def _camps(self):
-        return figures.camps_named(
-            self.engine, figures.camp_table(self.engine, self.f, self.audience, self.settings), language()
-        )
+        return figures.camp_table(self.engine, self.f, self.audience, self.settings)
 
     def _figures(self):
         days = self.settings.not_reached_days

@@ -305,11 +305,7 @@ def _part_camps(query: dict):
         engine,
         settings,
         f,
-        figures.camps_named(
-            engine,
-            figures.camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day),
-            language(),
-        ),
+        figures.camps(engine, f, settings.not_reached_days, settings.min_utilisation, settings.first_day),
     )
 
 
@@ -626,7 +622,7 @@ def _require_coordinator() -> None:
 )
 def recommend(_clicks, slots, radius, search):
     _require_coordinator()
-    _engine, _settings, _f, table = _part_camps(parts.page_query(search))  # the camps the page shows
+    engine, _settings, _f, table = _part_camps(parts.page_query(search))  # the camps the page shows
     try:
         slots, radius = int(slots), float(radius)
         unmet = table["population"].where(coverage.not_reached(table), 0)
@@ -635,7 +631,7 @@ def recommend(_clicks, slots, radius, search):
         return dmc.Alert(str(exc), color="red", title=_("Cannot recommend stops")), None
     if not picks:
         return dmc.Alert(_("Every camp not reached is covered, or none is left to cover."), color="green"), None
-    names = table["name"].tolist()
+    names = figures.camps_named(engine, table, language())["name"].tolist()
     items, features, total = [], [], 0
     for n, pick in enumerate(picks, start=1):
         total += pick.gain
