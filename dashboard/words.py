@@ -50,6 +50,12 @@ def say(text) -> str:
     return _(text["text"], **values)
 
 
+def capitalised(text: str) -> str:
+    """`text` starting with a capital letter, as a label does ("camps and sites" as "Camps and sites"); Arabic
+    script, which has none, as it is."""
+    return text[:1].upper() + text[1:]
+
+
 def said(exc: Exception) -> str:
     """An exception's message in the reader's language (a Message made below rendering), or its words."""
     return say(message_of(exc))

@@ -8,9 +8,19 @@ import re
 from dataclasses import dataclass
 
 from dashboard.domain import aliases
+from dashboard.domain.messages import Message
 from dashboard.domain.reference import AGE_GROUPS, SEXES, SITE_TYPES, SYNDROMES, UNIT_TYPES
 
 KINDS = ("camps", "clinics", "records", "rota")
+# What each kind of file holds, in words (the data page's choice, and the file checks' sentences, in every language)
+KIND_NAMES = {
+    "camps": Message("camps and sites"),
+    "clinics": Message("units (MMCs and ambulances)"),
+    "records": Message("service records"),
+    "weekly": Message("weekly sheets"),
+    "rota": Message("visit plan (rota)"),
+    "boundaries": Message("boundaries"),
+}
 
 
 @dataclass(frozen=True)

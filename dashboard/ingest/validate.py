@@ -16,7 +16,15 @@ from dashboard.analytics.geo import governorate_at
 from dashboard.domain import aliases, weekdays
 from dashboard.domain.messages import Message, Plural, as_data
 from dashboard.domain.reference import BY_ISO, GOVERNORATES, IRAQ_BBOX, governorate_match
-from dashboard.ingest.formats import KEYS, SPECS, TEXT_LIMITS, code_lookup, column_aliases, fold_value
+from dashboard.ingest.formats import (
+    KEYS,
+    KIND_NAMES,
+    SPECS,
+    TEXT_LIMITS,
+    code_lookup,
+    column_aliases,
+    fold_value,
+)
 from dashboard.ingest.read import Table
 
 SHOWN = 100  # kinds of problem listed in full; the rest are counted
@@ -927,13 +935,15 @@ def _missing_columns(checker: _Checker, table: Table) -> None:
         "",
         Message(
             "a {kind} file needs the columns {required}; this file has {found}",
-            kind=table.kind,
+            kind=KIND_NAMES.get(table.kind, table.kind),
             required=required,
             found=found,
         )
         if found
         else Message(
-            "a {kind} file needs the columns {required}; this file has none", kind=table.kind, required=required
+            "a {kind} file needs the columns {required}; this file has none",
+            kind=KIND_NAMES.get(table.kind, table.kind),
+            required=required,
         ),
     )
 

@@ -13,6 +13,7 @@ from dashboard import words
 from dashboard.domain import policy
 from dashboard.domain.filters import ParameterError, parse_filters
 from dashboard.i18n import _, date_text, number
+from dashboard.ingest import formats
 from dashboard.server import auth
 from dashboard.web import ids
 
@@ -168,14 +169,7 @@ def sign_in_required(path: str):
 
 def kind_labels() -> dict[str, str]:
     """The name of each kind of file, as the data page's choice and the load order's steps show it."""
-    return {
-        "camps": _("Camps and sites"),
-        "clinics": _("Units (MMCs and ambulances)"),
-        "records": _("Service records"),
-        "weekly": _("Weekly sheets"),
-        "rota": _("Visit plan (rota)"),
-        "boundaries": _("Boundaries"),
-    }
+    return {kind: words.capitalised(words.say(name)) for kind, name in formats.KIND_NAMES.items()}
 
 
 def _next_step(kind: str) -> str:

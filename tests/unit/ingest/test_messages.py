@@ -67,3 +67,13 @@ def test_the_data_page_shows_a_refused_files_problems_and_notes_in_arabic(sqlite
         )
     assert "محافظة غير معروفة '\u2068Narnia\u2069'" in shown
     assert "unknown governorate" not in shown
+
+
+def test_a_file_without_the_columns_says_which_kind_of_file_in_words(engine):
+    outcome = run_import(engine, "camps", "site,people\nKhanke,16500\n").to_dict()
+    [problem] = [p for p in outcome["errors"] if "needs the columns" in p["message"]]
+    assert problem["message"].startswith("a camps and sites file needs the columns camp_code, camp_name,")
+    with i18n.use("ar"):
+        said = words.say(problem["text"])
+    assert said.startswith("يحتاج ملف المخيمات والمواقع إلى الأعمدة \u2068camp_code, camp_name,")
+    assert "camps" not in said.replace("camp_", "")
