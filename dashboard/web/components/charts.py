@@ -103,6 +103,13 @@ def title_on_reading_side(text: str, size: int) -> dict:
     return {"text": text, "x": 1 if rtl() else 0, "font": {"size": size}}
 
 
+def legend_on_reading_side(y: float, **extra) -> dict:
+    """A plotly legend in a row under the chart, starting where a line starts: from the left, or right to left from
+    the right edge (the first series rightmost)."""
+    side = {"x": 1, "xanchor": "right", "traceorder": "reversed"} if rtl() else {}
+    return {"orientation": "h", "y": y, **side, **extra}
+
+
 def figure(traces: list[dict], layout: dict, title: str, height: int = HEIGHT, y_title: str | None = None) -> dict:
     """A figure in the trends' look: title, height, legend below, one hover label per period."""
     layout = {
@@ -110,7 +117,7 @@ def figure(traces: list[dict], layout: dict, title: str, height: int = HEIGHT, y
         "title": title_on_reading_side(title, 15),
         "height": height,
         "margin": {"l": 55, "r": 10, "t": 48, "b": 40},
-        "legend": {"orientation": "h", "y": -0.18},
+        "legend": legend_on_reading_side(-0.18),
         "hovermode": "x unified",
         **layout,
     }
@@ -527,7 +534,7 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, lar
         "font": {"size": size},
         "margin": {"l": 70 if large else 50, "r": 10, "t": 50, "b": 40},
         "template": TEMPLATE,
-        "legend": {"orientation": "h", "y": -0.14, "font": {"size": size}},
+        "legend": legend_on_reading_side(-0.14, font={"size": size}),
         "hovermode": "closest",
         "yaxis": {"title": {"text": _("Consultations")}, "rangemode": "tozero", "tickformat": "~s"},
         **({"autosize": True} if large else {"height": 520}),

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import _, date_text, number
+from dashboard.i18n import _, date_text, number, rtl
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 INK, MUTED, GRID = "#2a3f5f", "#666666", "#EBF0F8"
@@ -131,7 +131,10 @@ def _opening(title: str, width: int, height: int, size: float) -> list[str]:
         f' font-family="{FONT}" font-size="{size:g}" fill="{INK}" role="img">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
+        # the title where a line starts: the left, or the right in Arabic and Kurdish
+        f'<text x="{width - 10}" y="26" font-size="16" text-anchor="end">{escape(title)}</text>'
+        if rtl()
+        else f'<text x="10" y="26" font-size="16">{escape(title)}</text>',
     ]
 
 
@@ -224,13 +227,8 @@ def lines_by_governorate(
         note = escape(_("Open circles: weeks cut by the period's start or end"))
         out.append(f'<text x="{width - 10}" y="46" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')
     # The legend, in rows under the axis.
-    for r, members in enumerate(legend):
-        x, y = box.left, box.bottom + 44 + 22 * r
-        for i in members:
-            colour = colours[i % len(colours)]
-            out.append(f'<line x1="{x}" x2="{x + 20}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="3"/>')
-            out.append(f'<text x="{x + 26}" y="{y}">{escape(labels[i])}</text>')
-            x += 26 + _text_width(labels[i], size) + 16
+    entries = [(label, colours[i % len(colours)], "line") for i, label in enumerate(labels)]
+    _legend(out, entries, legend, box.left, box.bottom + 44, box.right)
     out.append("</svg>")
     places = x_of((periods - periods[0]).astype(int))
     hover = _hover(periods, places, slot, govs, values, cut, governorates, labels, colours, width)
@@ -433,21 +431,32 @@ def _lines(out: list[str], series: list[Series], xs: list[float], partial, y_of)
         out.extend(_lone_dots(points, s.colour))
 
 
-def _legend(out: list[str], entries: list[tuple[str, str, str]], rows: list[list[int]], x0: float, y0: float) -> None:
-    """The legend's rows: a swatch (a line, a dashed line or a block) and a name for each (name, colour, style)."""
+def _legend(
+    out: list[str], entries: list[tuple[str, str, str]], rows: list[list[int]], x0: float, y0: float, x1: float
+) -> None:
+    """The legend's rows between x0 and x1: a swatch (a line, a dashed line or a block) and a name for each (name,
+    colour, style), from the left; in Arabic and Kurdish from the right, each swatch at its name's right."""
+    backwards = rtl()
     for r, members in enumerate(rows):
-        x, y = x0, y0 + 22 * r
+        x, y = (x1 if backwards else x0), y0 + 22 * r
         for i in members:
             name, colour, style = entries[i]
+            swatch = x - 20 if backwards else x
             if style in ("bar", "band"):
-                out.append(f'<rect x="{x}" y="{y - 10}" width="20" height="12" fill="{colour}"/>')
+                out.append(f'<rect x="{swatch}" y="{y - 10}" width="20" height="12" fill="{colour}"/>')
             else:
                 dash = ' stroke-dasharray="6 4"' if style == "dash" else ""
                 out.append(
-                    f'<line x1="{x}" x2="{x + 20}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="3"{dash}/>'
+                    f'<line x1="{swatch}" x2="{swatch + 20}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}"'
+                    f' stroke-width="3"{dash}/>'
                 )
-            out.append(f'<text x="{x + 26}" y="{y}">{escape(name)}</text>')
-            x += 26 + _text_width(name, 12.0) + 16
+            step = 26 + _text_width(name, 12.0) + 16
+            if backwards:
+                out.append(f'<text x="{x - 26}" y="{y}" text-anchor="end">{escape(name)}</text>')
+                x -= step
+            else:
+                out.append(f'<text x="{x + 26}" y="{y}">{escape(name)}</text>')
+                x += step
 
 
 def plot(
@@ -511,7 +520,7 @@ def plot(
     if any(partial):
         note = escape(_("Open circles and pale bars: periods cut by the start or end"))
         out.append(f'<text x="{width - 10}" y="46" text-anchor="end" font-size="11" fill="{MUTED}">{note}</text>')
-    _legend(out, entries, legend, box.left, box.bottom + below)
+    _legend(out, entries, legend, box.left, box.bottom + below, box.right)
     out.append("</svg>")
     shown: list[dict] = [
         {"name": s.name, "colour": s.colour, "values": [_hover_number(v) if _finite([v]) else None for v in s.values]}

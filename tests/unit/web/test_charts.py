@@ -44,3 +44,24 @@ def test_the_share_referred_has_round_ticks():
     )
     axis = charts.referrals(table)["layout"]["yaxis2"]
     assert (axis["range"], axis["tick0"], axis["dtick"], axis["tickmode"]) == ([0, 5.0], 0, 1.0, "linear")
+
+
+def test_in_arabic_the_title_and_legend_start_on_the_right_with_the_first_series_rightmost():
+    from dashboard import i18n
+
+    weeks = pd.date_range("2018-01-01", periods=3, freq="7D")
+    table = pd.DataFrame(
+        [{"period": w, "governorate": g, "consultations": 50, "partial": False} for g in GOVS[:3] for w in weeks]
+    )
+    with i18n.use("ar"):
+        layout = charts.by_governorate(table, {g: g for g in GOVS}, small_multiples=False)["layout"]
+    assert layout["title"]["x"] == 1
+    assert (layout["legend"]["x"], layout["legend"]["xanchor"], layout["legend"]["traceorder"]) == (
+        1,
+        "right",
+        "reversed",
+    )
+    with i18n.use("en"):
+        layout = charts.by_governorate(table, {g: g for g in GOVS}, small_multiples=False)["layout"]
+    assert layout["title"]["x"] == 0
+    assert "xanchor" not in layout["legend"]

@@ -250,3 +250,29 @@ def test_a_phone_gets_the_small_panels_in_two_columns():
     assert float(root.get("width")) <= 420
     lines = charts.chart_image("governorate", table[table["governorate"].isin(["IQ-0", "IQ-1"])], govs, narrow=True)
     assert ET.fromstring(lines[0]).get("width") == "480"  # (two lines: as wide as a half-width chart)
+
+
+def test_in_arabic_the_title_and_the_legend_start_on_the_right():
+    weeks = _weeks(4)
+    table = _table(
+        [("IQ-AN", w, 100, False) for w in weeks]
+        + [("IQ-DA", w, 50, False) for w in weeks]
+        + [("IQ-KI", w, 20, False) for w in weeks]
+    )
+    names = {"IQ-AN": "الأنبار", "IQ-DA": "دهوك", "IQ-KI": "كركوك"}
+
+    def placed(language):
+        with i18n.use(language):
+            root = ET.fromstring(svgcharts.lines_by_governorate(table, names, COLOURS, "العنوان", "C", width=480).svg)
+        texts = {t.text: (float(t.get("x")), t.get("text-anchor")) for t in root.iterfind("s:text[@x]", NS)}
+        return texts["العنوان"], [texts[n] for n in names.values()]
+
+    (title_x, title_anchor), legend = placed("ar")
+    assert (title_x, title_anchor) == (470, "end")  # the title ends at the right edge
+    xs = [x for x, _anchor in legend]
+    assert xs == sorted(xs, reverse=True)  # the first governorate on the right, the others leftwards
+    assert all(anchor == "end" for _x, anchor in legend)
+    assert xs[0] > 400
+    (title_x, title_anchor), legend = placed("en")
+    assert (title_x, title_anchor) == (10, None)
+    assert [x for x, _a in legend] == sorted(x for x, _a in legend)  # English: from the left
