@@ -104,7 +104,7 @@ def test_the_readme_s_load_order_step_by_step(dash_duo, tmp_path, request, datab
     dash_duo.find_element(f"#{ids.DATA_HELP} a[href$='/templates/camps.csv']").click()
     template = Path(dash_duo.download_path) / "mmc-camps-template.csv"
     until(template.exists, timeout=20)
-    assert template.read_text(encoding="utf-8").startswith("camp_code,camp_name,governorate")
+    assert template.read_text(encoding="utf-8").startswith("camp_code,camp_name,camp_name_ar,camp_name_ku,governorate")
     assert "Page not found" not in _page_text(dash_duo)
 
     outlines = json.loads(boundaries.SHIPPED.read_text(encoding="utf-8"))
