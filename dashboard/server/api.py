@@ -19,6 +19,7 @@ from dashboard import __version__, words
 from dashboard.data import columns, queries, version
 from dashboard.domain import policy
 from dashboard.domain.filters import Filters, ParameterError, parse_filters
+from dashboard.domain.messages import Message, message_of
 from dashboard.domain.policy import Audience
 from dashboard.domain.reference import SYNDROMES
 from dashboard.i18n import _, language
@@ -30,14 +31,17 @@ COMMON = ("start", "end", "governorate", "syndrome", "format")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, parameter: str | None = None):
+    """An answer's refusal: its HTTP status, what it says (a Message, said in the reader's language as the 429's
+    message is; programs read the status and `parameter`, which never change) and the parameter at fault."""
+
+    def __init__(self, status: int, message: Message | str, parameter: str | None = None):
         super().__init__(message)
         self.status, self.message, self.parameter = status, message, parameter
 
 
 @api.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    body = {"error": {"message": exc.message}}
+    body = {"error": {"message": words.say(exc.message)}}
     if exc.parameter:
         body["error"]["parameter"] = exc.parameter
     return jsonify(body), exc.status
@@ -55,15 +59,19 @@ class Asked(NamedTuple):
 def _filters(allowed: tuple[str, ...] = COMMON) -> Asked:
     unknown = sorted(set(request.args) - set(allowed) - {"lang"})  # (lang: the names' language, server/language.py)
     if unknown:
-        raise ApiError(400, f"unknown parameter {unknown[0]!r}: use {', '.join(allowed)}", unknown[0])
+        raise ApiError(
+            400,
+            Message("unknown parameter {name}: use {allowed}", name=repr(unknown[0]), allowed=", ".join(allowed)),
+            unknown[0],
+        )
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
-        raise ApiError(400, f"format must be json or csv, not {fmt!r}", "format")
+        raise ApiError(400, Message("format must be json or csv, not {value}", value=repr(fmt)), "format")
     status = queries.data_status(runtime.engine())
     try:
         f = parse_filters(request.args, status.first_date, status.last_date)
     except ParameterError as exc:
-        raise ApiError(400, str(exc), exc.parameter) from None
+        raise ApiError(400, message_of(exc), exc.parameter) from None
     audience = auth.audience()
     f, adjusted = policy.for_audience(f, audience)
     if "start" not in request.args and "end" not in request.args:  # the default period: nothing was asked to widen
@@ -215,19 +223,21 @@ def camps():
 
 @api.get("/gaps")
 def gaps():
-    return _coordinators_table(figures.gaps, figures.GAP_COLUMNS, "mmc-gaps", "the gap table", words.with_reasons)
+    return _coordinators_table(
+        figures.gaps, figures.GAP_COLUMNS, "mmc-gaps", Message("the gap table"), words.with_reasons
+    )
 
 
 @api.get("/alerts")
 def alerts():
-    return _coordinators_table(figures.alerts, figures.ALERT_COLUMNS, "mmc-alerts", "the alerts")
+    return _coordinators_table(figures.alerts, figures.ALERT_COLUMNS, "mmc-alerts", Message("the alerts"))
 
 
-def _coordinators_table(report, columns, name: str, what: str, render=None):
+def _coordinators_table(report, columns, name: str, what: Message, render=None):
     """A coordinators-only report's rows for the filters, as JSON or (format=csv) CSV; `render(table, settings)`
     adds the words a reader needs."""
     if not auth.role_at_least("coordinator"):
-        raise ApiError(401, f"sign in as a coordinator to read {what}")
+        raise ApiError(401, Message("sign in as a coordinator to read {what}", what=what))
     asked = _filters()
     table = report(runtime.engine(), asked.f, runtime.settings(), language=language())  # names in `lang`'s words
     if render is not None:
@@ -248,12 +258,18 @@ def completeness():
     asked = _filters((*COMMON, "by"))
     by = request.args.get("by", "governorate" if not asked.audience.public else "month")
     if by not in COMPLETENESS_BY:
-        raise ApiError(400, f"by must be one of {', '.join(COMPLETENESS_BY)}, not {by!r}", "by")
+        raise ApiError(
+            400,
+            Message("by must be one of {names}, not {value}", names=", ".join(COMPLETENESS_BY), value=repr(by)),
+            "by",
+        )
     engine, settings = runtime.engine(), runtime.settings()
     if asked.audience.public:
         if by != "month":
             raise ApiError(
-                401, f"by={by} is for coordinators: sign in, or use by=month (each governorate and month)", "by"
+                401,
+                Message("by={by} is for coordinators: sign in, or use by=month (each governorate and month)", by=by),
+                "by",
             )
         table, columns = (
             figures.public_completeness(engine, asked.f, asked.audience, settings, language=language()),
@@ -287,7 +303,7 @@ def openapi():
 
 @api.route("/<path:rest>")
 def not_found(rest: str):
-    raise ApiError(404, f"no such endpoint: /api/v1/{rest}; see /api/v1/openapi.json")
+    raise ApiError(404, Message("no such endpoint: {path}; see /api/v1/openapi.json", path=f"/api/v1/{rest}"))
 
 
 def openapi_document() -> dict:

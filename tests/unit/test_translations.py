@@ -25,6 +25,7 @@ KEPT_LATIN = """
     MMC CCCM OCHA COD AB ADM1 adm1 PCODE EN NAME HASC shapeISO shapeName geoBoundaries GADM Natural Earth EWARN ISO
     IQ AN DA P Anbar ARI AD Skin diseases F k x y YYYY MM DD docs formats md
     start end freq month weekdays date year week camp mmc ambulance female male consultations cases syndrome name
+    format json csv by api v1 openapi
     Sunday Wednesday Sun Wed
 """
 
@@ -235,6 +236,22 @@ def test_the_api_takes_lang_for_its_names(client):
     for code in names:
         assert names[code] != named[code]
         assert named[code] == arabic_names.get(code, named[code])
+
+
+def test_the_apis_refusals_are_said_in_the_requests_language_and_name_the_parameter_by_its_code(client):
+    english = client.get("/api/v1/camps?colour=red")
+    arabic = client.get("/api/v1/camps?colour=red&lang=ar")
+    assert english.status_code == arabic.status_code == 400
+    assert english.get_json()["error"] == {
+        "message": "unknown parameter 'colour': use " + english.get_json()["error"]["message"].split(": use ", 1)[1],
+        "parameter": "colour",
+    }
+    said = arabic.get_json()["error"]
+    assert said["parameter"] == "colour"
+    assert said["message"].startswith("معامل غير معروف \u2068'colour'\u2069: استخدم")
+    assert client.get("/api/v1/gaps?lang=ckb").get_json()["error"]["message"] == (
+        "وەک هەماهەنگکار بچۆ ژوورەوە بۆ خوێندنەوەی خشتەی کەلێنەکان"
+    )
 
 
 def test_the_catalogues_ship_with_the_code():
