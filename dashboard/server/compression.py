@@ -21,8 +21,9 @@ import threading
 from pathlib import Path
 
 import brotli
+import dash
 from dash import Dash, dcc
-from flask import Request
+from flask import Request, request
 from flask_compress import Compress
 
 from dashboard import i18n
@@ -150,6 +151,19 @@ def drop_full_plotly() -> None:
     dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
 
 
+# dash-leaflet (91 KB compressed), for a page that shows its viewer a map (its register_page's `maps`: "everyone" or
+# "coordinators"); assets/navigate.js makes a move from a page without it to another page a full load.
+LEAFLET_SCRIPTS = re.compile(r'<script src="[^"]*/dash_leaflet/dash_leaflet\.[^"]*"></script>\s*')
+
+
+def shows_a_map(path: str, coordinator: bool) -> bool:
+    """Whether the page at `path` shows a map to this viewer (an unknown path is the not-found page: no map)."""
+    path = path.rstrip("/") or "/"
+    page = next((p for p in dash.page_registry.values() if p["path"] == path), None)
+    maps = page.get("maps") if page else None
+    return maps == "everyone" or (maps == "coordinators" and coordinator)
+
+
 GRID_SCRIPTS = re.compile(r'<script src="[^"]*(?:/dash_ag_grid/dash_ag_grid\.|/assets/grid\.js)[^"]*"></script>\s*')
 # Dash's table library, which no page of this app uses (tables are AG Grid or Mantine).
 UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"]*"></script>\s*')
@@ -171,6 +185,7 @@ DAYJS_LOCALES = {
 def lighter_index(app: Dash) -> None:
     """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) only for signed-in
     coordinators, since only their views have tables and signing in loads a new page (auth's form and redirect);
+    dash-leaflet only for a page that shows its viewer a map;
     no Dash table library; the regenerator runtime in place of Babel's whole polyfill; the logo (0.2 KB) as the icon
     rather than Dash's 15 KB favicon."""
     from dashboard.server import auth
@@ -181,8 +196,11 @@ def lighter_index(app: Dash) -> None:
         scripts = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
         runtime = f'<script src="{app.get_asset_url(REGENERATOR)}?m=0.14.1"></script>'
         scripts = POLYFILL.sub(lambda _m: runtime, scripts, count=1)
-        if not auth.role_at_least("coordinator"):
+        coordinator = auth.role_at_least("coordinator")
+        if not coordinator:
             scripts = GRID_SCRIPTS.sub("", scripts)
+        if not shows_a_map(request.path, coordinator):
+            scripts = LEAFLET_SCRIPTS.sub("", scripts)
         locale = DAYJS_LOCALES.get(i18n.language())
         if locale:  # (before Dash's scripts: the pickers read the locale when first drawn)
             files = DAYJS + locale[1]

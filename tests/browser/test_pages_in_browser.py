@@ -169,3 +169,18 @@ def test_on_a_narrow_screen_the_header_wraps_above_the_page_not_over_it(dash_duo
         assert header <= banner, f"at {width} px the header ends at {header}, below the page's start at {banner}"
     dash_duo.driver.set_window_size(1440, 900)
     assert severe_logs(dash_duo) == []
+
+
+def test_a_page_without_a_map_loads_no_map_library_and_its_links_still_open_the_map(dash_duo, demo_app):
+    """The public's trends come without dash-leaflet (91 KB compressed); going from there to the overview loads the
+    overview whole, map and all, with the filters of the link."""
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(dash_duo.find_elements("img.mmc-chart-image")) == 6, timeout=30)
+    loaded = "return performance.getEntriesByType('resource').some(e => e.name.includes('dash_leaflet'))"
+    assert dash_duo.driver.execute_script(loaded) is False
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ids.NAV}").find_element(By.LINK_TEXT, "Overview").click()
+    until(lambda: dash_duo.driver.current_url.rstrip("/") == dash_duo.server_url.rstrip("/"), timeout=10)
+    dash_duo.wait_for_element(POLYGONS, timeout=20)
+    assert dash_duo.driver.execute_script(loaded) is True
+    assert severe_logs(dash_duo) == []

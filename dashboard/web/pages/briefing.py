@@ -25,7 +25,14 @@ from dashboard.web import ids
 from dashboard.web.components import cards, charts, maps, notices, plan
 from dashboard.web.components.maps import map_layers, the_map
 
-dash.register_page(__name__, path="/briefing", name=N_("Briefing"), title=lambda: _("Briefing · MMC Iraq"), nav_order=2)
+dash.register_page(
+    __name__,
+    path="/briefing",
+    name=N_("Briefing"),
+    title=lambda: _("Briefing · MMC Iraq"),
+    nav_order=2,
+    maps="everyone",
+)
 
 PUBLIC_SCREENS = ("figures", "map", "trends")
 COORDINATOR_SCREENS = (*PUBLIC_SCREENS, "gaps")

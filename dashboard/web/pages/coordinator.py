@@ -28,7 +28,12 @@ from dashboard.web import grids, ids, parts
 from dashboard.web.components import cards, controls, maps, notices, plan
 
 dash.register_page(
-    __name__, path="/coordinator", name=N_("Coordinators"), title=lambda: _("Coverage gaps · MMC Iraq"), nav_order=3
+    __name__,
+    path="/coordinator",
+    name=N_("Coordinators"),
+    title=lambda: _("Coverage gaps · MMC Iraq"),
+    nav_order=3,
+    maps="coordinators",
 )
 
 GAP_BLOCK = 100  # rows of the camp table per request

@@ -29,7 +29,12 @@ from dashboard.web.callbacks import changed_href, set_params
 from dashboard.web.components import cards, charts, controls, maps, notices
 
 dash.register_page(
-    __name__, path="/", name=N_("Overview"), title=lambda: _("Mobile Medical Clinics, Iraq"), nav_order=0
+    __name__,
+    path="/",
+    name=N_("Overview"),
+    title=lambda: _("Mobile Medical Clinics, Iraq"),
+    nav_order=0,
+    maps="everyone",  # (who sees a map here: the page's HTML sends dash-leaflet only then; server/compression.py)
 )
 
 

@@ -42,7 +42,12 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 dash.register_page(
-    __name__, path="/trends", name=N_("Trends"), title=lambda: _("Trends and alerts · MMC Iraq"), nav_order=1
+    __name__,
+    path="/trends",
+    name=N_("Trends"),
+    title=lambda: _("Trends and alerts · MMC Iraq"),
+    nav_order=1,
+    maps="coordinators",  # the alerts' map
 )
 
 ALERTS_SHOWN = 500  # the alert list and map show the newest; the rest are one download away

@@ -119,7 +119,6 @@ def test_ag_grid_is_sent_to_signed_in_coordinators_only(sqlite_url):
     for path in ("/", "/trends", "/coordinator"):
         scripts = _scripts_of(client, path)
         assert not any("dash_ag_grid" in s or "/assets/grid.js" in s for s in scripts), path
-        assert any("dash_leaflet" in s for s in scripts)  # only the grid is left out
     sign_in(client, "carol")
     for path in ("/", "/coordinator"):
         scripts = _scripts_of(client, path)
@@ -131,3 +130,24 @@ def _scripts_of(client, path: str) -> list[str]:
     import re
 
     return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
+
+
+def test_dash_leaflet_is_sent_only_to_a_page_that_shows_its_viewer_a_map(sqlite_url):
+    app = make_app(sqlite_url, tiny_dataset())
+    add_coordinator(app.server.config["MMC_ENGINE"])
+    client = client_with_csrf(app)
+
+    def leaflet(path):
+        return any("/dash_leaflet/dash_leaflet." in s for s in _scripts_of(client, path))
+
+    # the public: the overview's and the briefing's maps; /trends has none for them, nor has a page not found
+    assert [leaflet(p) for p in ("/", "/briefing", "/trends", "/trends/", "/no-such-page")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert all("/assets/navigate.js" in " ".join(_scripts_of(client, p)) for p in ("/", "/trends"))
+    sign_in(client, "carol")
+    assert [leaflet(p) for p in ("/trends", "/coordinator", "/coordinator/data")] == [True, True, False]
