@@ -128,3 +128,23 @@ def test_the_period_picker_speaks_the_language(dash_duo, demo_app):
         # the calendar opens on the period's first month
         until(lambda october=october: october in dash_duo.find_element("[role=dialog]").text, timeout=10)
     assert not severe_logs(dash_duo)
+
+
+def test_a_camp_on_the_map_is_named_in_the_readers_language(dash_duo, demo_app):
+    """The demo's camps have Arabic and Kurdish names (the camps file's camp_name_ar and camp_name_ku): a reader of
+    the Arabic page sees the Arabic one under the pointer, the Kurdish reader the Kurdish one."""
+    with demo_app.server.config["MMC_ENGINE"].connect() as conn:
+        names = {row[0]: row[1:] for row in conn.execute(text("SELECT name, name_ar, name_ku FROM camps"))}
+    dash_duo.start_server(demo_app)
+    for language, column in (("ar", 0), ("ckb", 1)):
+        dash_duo.driver.get(f"{dash_duo.server_url}/?lang={language}")
+        until(lambda: len(dash_duo.find_elements(".camp-marker")) >= 20, timeout=30)
+        marker = dash_duo.find_elements(".camp-marker")[0]
+        dash_duo.driver.execute_script(
+            "arguments[0].dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))", marker
+        )
+        until(lambda: dash_duo.find_elements(".leaflet-tooltip"), timeout=10)
+        shown = dash_duo.find_element(".leaflet-tooltip").text
+        assert any(own[column] in shown for own in names.values()), shown
+        assert not any(english in shown for english in names), shown
+    assert severe_logs(dash_duo) == []
