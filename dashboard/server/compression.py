@@ -164,7 +164,11 @@ def shows_a_map(path: str, coordinator: bool) -> bool:
     return maps == "everyone" or (maps == "coordinators" and coordinator)
 
 
-GRID_SCRIPTS = re.compile(r'<script src="[^"]*(?:/dash_ag_grid/dash_ag_grid\.|/assets/grid\.js)[^"]*"></script>\s*')
+# What only signed-in coordinators' pages use: AG Grid and its functions, and the data page's upload (whose watch for
+# its drop zones would otherwise run on every change of every public page's map).
+COORDINATOR_SCRIPTS = re.compile(
+    r'<script src="[^"]*(?:/dash_ag_grid/dash_ag_grid\.|/assets/grid\.js|/assets/upload\.js)[^"]*"></script>\s*'
+)
 # Dash's table library, which no page of this app uses (tables are AG Grid or Mantine).
 UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"]*"></script>\s*')
 # Babel's polyfill of 2020 (core-js 2 and the regenerator runtime, 32 KB compressed), which Dash puts first: browsers
@@ -183,11 +187,11 @@ DAYJS_LOCALES = {
 
 
 def lighter_index(app: Dash) -> None:
-    """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) only for signed-in
-    coordinators, since only their views have tables and signing in loads a new page (auth's form and redirect);
-    dash-leaflet only for a page that shows its viewer a map;
-    no Dash table library; the regenerator runtime in place of Babel's whole polyfill; the logo (0.2 KB) as the icon
-    rather than Dash's 15 KB favicon."""
+    """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) and the data page's upload
+    only for signed-in coordinators, since only their views have tables and files and signing in loads a new page
+    (auth's form and redirect); dash-leaflet only for a page that shows its viewer a map; no Dash table library; the
+    regenerator runtime in place of Babel's whole polyfill; the logo (0.2 KB) as the icon rather than Dash's 15 KB
+    favicon."""
     from dashboard.server import auth
 
     interpolate = app.interpolate_index
@@ -198,7 +202,7 @@ def lighter_index(app: Dash) -> None:
         scripts = POLYFILL.sub(lambda _m: runtime, scripts, count=1)
         coordinator = auth.role_at_least("coordinator")
         if not coordinator:
-            scripts = GRID_SCRIPTS.sub("", scripts)
+            scripts = COORDINATOR_SCRIPTS.sub("", scripts)
         if not shows_a_map(request.path, coordinator):
             scripts = LEAFLET_SCRIPTS.sub("", scripts)
         locale = DAYJS_LOCALES.get(i18n.language())
