@@ -41,7 +41,7 @@ def build(settings: Settings, production: bool = False) -> Dash:
     i18n.configure(settings.digits)
     engine = ready(settings) if production else prepare(settings)
     columns.ENABLED = settings.in_memory_totals
-    cache.share(settings.redis_url, shared.prefix(settings.database_url))
+    cache.share(settings.redis_url, f"{shared.prefix(settings.database_url)}-{shared.release()}")  # (see release)
     app = Dash(
         "dashboard",
         use_pages=True,

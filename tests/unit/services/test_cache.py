@@ -208,3 +208,43 @@ def test_without_redis_each_process_builds_its_own(monkeypatch):
     assert places(create_engine("sqlite://")) == 5
     assert places(create_engine("sqlite://")) == 5
     assert runs == [1]
+
+
+def test_a_new_release_does_not_read_results_an_older_one_kept_in_redis(tmp_path, redis_url, monkeypatch):
+    """Kept results are shared by the processes of one release: a deploy that reshapes a kept table (a column added)
+    on the same data must not read the old one back from Redis."""
+    import uuid
+
+    from dashboard.data import shared
+
+    code = tmp_path / "dashboard"
+    (code / "services").mkdir(parents=True)
+    (code / "services" / "figures.py").write_text("COLUMNS = ['name']\n")
+    before = shared.release(code)
+    assert shared.release(code) == before  # the same code: the same release
+    (code / "services" / "figures.py").write_text("COLUMNS = ['name', 'name_ar']\n")
+    shared.release.cache_clear()
+    after = shared.release(code)
+    assert after != before
+    deployment = f"test-{uuid.uuid4().hex[:8]}"
+    built = []
+
+    def kept_table(release):
+        cache.clear()
+        cache.share(redis_url, f"{deployment}-{release}")
+        monkeypatch.setattr(cache, "_version", lambda engine: ("v", 1))  # (the same data before and after the deploy)
+
+        @cache.cached(kept=True)
+        def camp_places(engine) -> pd.DataFrame:
+            built.append(release)
+            return pd.DataFrame({"name": ["A"]} | ({"name_ar": ["أ"]} if release == after else {}))
+
+        return camp_places(create_engine("sqlite://"))
+
+    try:
+        assert list(kept_table(before).columns) == ["name"]
+        assert list(kept_table(after).columns) == ["name", "name_ar"]  # built again, not the old release's
+        assert built == [before, after]
+    finally:
+        cache.share("")
+        cache.clear()
