@@ -83,7 +83,8 @@ window.mmc = Object.assign({}, window.mmc, {
                 html: '<span class="unit-badge-inner">' + mmcEscape(p.html) + "</span>",
                 iconSize: null,
             });
-            return L.marker(latlng, {icon: icon, keyboard: false});
+            // (not interactive: a click on a badge goes to the camp or governorate under it)
+            return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
         },
         label: function (feature, latlng) {
             const icon = L.divIcon({className: "gov-label", html: mmcEscape(feature.properties.name), iconSize: null});

@@ -94,3 +94,26 @@ def test_a_camp_name_is_shown_as_text_never_run_as_html(dash_duo, tmp_path):
         )
     assert not dash_duo.driver.find_elements("css selector", "#injected")
     assert dash_duo.driver.execute_script("return window.__pwned === undefined")
+
+
+def test_governorate_names_and_unit_badges_are_drawn_above_the_camps_and_let_clicks_through(dash_duo, demo_app):
+    """Camps cluster around a governorate's label point: its name and its units' badge are drawn above the markers,
+    and a click on them reaches the camp or the governorate under them."""
+    dash_duo.start_server(demo_app)
+    until(lambda: len(dash_duo.find_elements(".camp-marker")) >= 20, timeout=30)
+    until(lambda: len(dash_duo.find_elements(".gov-label")) == 7, timeout=30)
+    layers = dash_duo.driver.execute_script(
+        """
+        const z = e => Number(getComputedStyle(e.closest('.leaflet-pane')).zIndex);
+        const map = document.getElementById(arguments[0]);
+        const top = [...map.querySelectorAll('.gov-label, .unit-badge')];
+        const markers = [...map.querySelectorAll('.camp-marker')];
+        return [Math.min(...top.map(z)), Math.max(...markers.map(z)),
+                top.filter(e => getComputedStyle(e).pointerEvents !== 'none').length];
+        """,
+        ids.OVERVIEW_MAP,
+    )
+    lowest_name, highest_marker, catching_clicks = layers
+    assert lowest_name > highest_marker
+    assert catching_clicks == 0
+    assert severe_logs(dash_duo) == []
