@@ -195,6 +195,22 @@ def test_unreadable_files_get_one_plain_message(real, data, filename, message):
     assert snapshot(real) == before
 
 
+def test_a_byte_that_is_not_utf8_deep_in_a_large_file_is_found_by_its_row(real, monkeypatch):
+    """The file is checked as UTF-8 a slice at a time (a large file is not held twice as text): a bad byte in a later
+    slice, and a character cut by a slice's end, are told apart."""
+    from dashboard.ingest import read
+
+    monkeypatch.setattr(read, "CHECKED_AT_ONCE", 7)  # (slices that cut "é", two bytes, and the rows)
+    good = f"{RECORD_HEADER}\n" + "".join(f"2017-02-{d:02d},M1,A,ari,female,under5,4,1\n" for d in range(1, 9))
+    named = good.replace("female", "femme é", 1).encode()  # (a valid two-byte character)
+    outcome = run(real, "records", named, "records.csv")
+    assert "not UTF-8" not in " ".join(e["message"] for e in outcome.errors)
+    bad = good.encode() + "2017-02-20,M1,A,ari,féminin,under5,4,1\n".encode("latin-1")
+    outcome = run(real, "records", bad, "records.csv")
+    assert outcome.error_count == 1
+    assert outcome.errors[0]["message"].startswith("Row 10 is not UTF-8 text (byte 0xE9)")  # (header, 8 rows, it)
+
+
 def test_rows_with_the_same_problem_are_one_line_counted_exactly(real):
     rows = "\n".join(f"2017-02-{d:02d},M1,A,ari,female,under5,-1,0" for d in range(1, 29))
     bad = "\n".join(f"2017-02-{d:02d},M1,A,{s},male,5plus,1,0" for d in range(1, 29) for s in ("x1", "x2", "x3", "x4"))
