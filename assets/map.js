@@ -6,6 +6,13 @@ function mmcEscape(text) {
     });
 }
 
+/* Figures written in the browser as the server writes them: Arabic-Indic digits when the page says so (DIGITS=arab
+   in Arabic and Kurdish: web/document.py), else 0-9 with a comma between thousands. */
+function mmcNumber(value) {
+    const arabic = document.documentElement.getAttribute("data-digits") === "arab";
+    return Number(value).toLocaleString(arabic ? "ar-u-nu-arab" : "en-US");
+}
+
 /* A file the server names by its content or data version (places.py): fetched once per page and kept by the
    browser's cache between visits. */
 function mmcKept(url) {
@@ -70,7 +77,7 @@ window.mmc = Object.assign({}, window.mmc, {
             if (lit) {
                 marker.setStyle({color: "#000000", weight: 4});
             }
-            const population = p.p === null || p.p === undefined ? "–" : Number(p.p).toLocaleString("en-US");
+            const population = p.p === null || p.p === undefined ? "–" : mmcNumber(p.p);
             // names in <bdi>: a Latin name in an Arabic tooltip (or the reverse) keeps its own direction
             marker.bindTooltip("<b><bdi>" + mmcEscape(p.n) + "</bdi></b><br>" + mmcEscape(h.population || "Population") +
                                ": " + population + "<br>" + mmcEscape((h.labels || {})[p.s] || p.s));
@@ -204,7 +211,7 @@ window.dash_clientside.mmc = {
                 for (let k = 0; k < cols.u.length; k++) {
                     const u = cols.u[k], at = cols.c[k], n = cols.n[k];
                     const tooltip = cols.tooltip.replace("{unit}", "<bdi>" + mmcEscape(units.name[u]) + "</bdi>")
-                        .replace("{camp}", "<bdi>" + mmcEscape(places.n[at]) + "</bdi>").replace("{n}", n.toLocaleString("en-US"));
+                        .replace("{camp}", "<bdi>" + mmcEscape(places.n[at]) + "</bdi>").replace("{n}", mmcNumber(n));
                     features[k] = {
                         type: "Feature",
                         geometry: {type: "LineString", coordinates: [[units.x[u], units.y[u]], mmcPlacePoint(places, at)]},

@@ -12,7 +12,7 @@ import dash
 from dash import Dash
 from flask import Response, request
 
-from dashboard.i18n import _, direction, language
+from dashboard.i18n import DEFAULT, _, digits_setting, direction, language
 
 MAIN_ID = "main-content"  # the element the skip link moves to (shell.layout's main area)
 ROBOTS = (
@@ -68,7 +68,9 @@ def init_app(app: Dash) -> None:
     def interpolate_index(**kwargs):
         kwargs["title"] = html_escape(page_title(request.path) or _(app.title))
         page = interpolate(**kwargs)
-        page = _HTML_TAG.sub(f'<html lang="{language()}" dir="{direction()}">', page, count=1)
+        # (Arabic-Indic digits, DIGITS=arab in Arabic and Kurdish: for the figures the browser writes, assets/map.js)
+        digits = ' data-digits="arab"' if language() != DEFAULT and digits_setting() == "arab" else ""
+        page = _HTML_TAG.sub(f'<html lang="{language()}" dir="{direction()}"{digits}>', page, count=1)
         words = _("Skip to the content")  # (outside the f-string: pybabel extract does not look inside one)
         skip = f'<a class="skip-link" href="#{MAIN_ID}">{html_escape(words)}</a>'
         return _BODY_TAG.sub(lambda m: m.group(0) + skip, page, count=1)

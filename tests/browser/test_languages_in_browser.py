@@ -148,3 +148,28 @@ def test_a_camp_on_the_map_is_named_in_the_readers_language(dash_duo, demo_app):
         assert any(own[column] in shown for own in names.values()), shown
         assert not any(english in shown for english in names), shown
     assert severe_logs(dash_duo) == []
+
+
+def test_with_arabic_indic_digits_the_maps_tooltips_write_them_too(dash_duo, tmp_path):
+    """DIGITS=arab: the figures the browser writes (a camp's population under the pointer) as the server's."""
+    import datetime as dt
+
+    from dashboard import i18n
+    from dashboard.ingest import demo
+    from tests.helpers import make_app
+
+    dataset = demo.generate(start=dt.date(2018, 10, 1), end=dt.date(2018, 12, 31))
+    try:
+        dash_duo.start_server(make_app(f"sqlite:///{tmp_path / 'digits.db'}", dataset, digits="arab"))
+        dash_duo.driver.get(f"{dash_duo.server_url}/?lang=ar")
+        until(lambda: len(dash_duo.find_elements(".camp-marker")) >= 20, timeout=30)
+        marker = dash_duo.find_elements(".camp-marker")[0]
+        dash_duo.driver.execute_script(
+            "arguments[0].dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))", marker
+        )
+        until(lambda: dash_duo.find_elements(".leaflet-tooltip"), timeout=10)
+        shown = dash_duo.find_element(".leaflet-tooltip").text
+        assert re.search("[\\u0660-\\u0669]", shown), shown  # (Arabic-Indic digits)
+        assert not re.search("[0-9]", shown), shown
+    finally:
+        i18n.configure("latn")

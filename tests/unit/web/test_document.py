@@ -37,3 +37,16 @@ def test_robots_txt_lets_the_public_pages_be_indexed_and_nothing_else(client):
     for private in ("/login", "/coordinator", "/api/", "/auth/"):
         assert f"Disallow: {private}" in rules
     assert "Allow: /" in rules
+
+
+def test_the_page_tells_the_browser_to_write_arabic_indic_digits_only_when_set_and_not_in_english(sqlite_url):
+    from dashboard import i18n
+
+    try:
+        client = make_app(sqlite_url, tiny_dataset(), digits="arab").server.test_client()
+        assert '<html lang="ar" dir="rtl" data-digits="arab">' in client.get("/?lang=ar").get_data(as_text=True)
+        assert '<html lang="en" dir="ltr">' in client.get("/?lang=en").get_data(as_text=True)
+    finally:
+        i18n.configure("latn")  # (the setting is the process's)
+    client = make_app(sqlite_url).server.test_client()
+    assert '<html lang="ar" dir="rtl">' in client.get("/?lang=ar").get_data(as_text=True)
