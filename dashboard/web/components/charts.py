@@ -587,14 +587,15 @@ def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str =
                 gap="md",
                 className="no-print",
             ),
-            _weekly_table(weekly, names),
+            weekly_table(weekly, names),
         ],
         className="mmc-chart",
     )
 
 
-def _weekly_table(weekly: pd.DataFrame, names: dict[str, str]):
-    """The chart's figures as a table: weeks down, governorates across (hidden counts as a dash)."""
+def weekly_table(weekly: pd.DataFrame, names: dict[str, str]):
+    """The weekly chart's figures as a table, folded under a line (the overview's picture and the briefing's chart):
+    weeks down, governorates across (hidden counts as a dash)."""
     wide = weekly.groupby(["period", "governorate"])["consultations"].sum(min_count=1).unstack()
     wide = wide.reindex(columns=sorted(wide.columns, key=lambda g: names.get(g, g))).reset_index()
     headers = {"period": _("Week")} | {g: names.get(g, g) for g in wide.columns if g != "period"}

@@ -167,7 +167,10 @@ class _Briefing:
         weekly = figures.trends(self.engine, replace(self.f, freq="week"), self.audience)
         if weekly.empty:
             return cards.empty_state(_("No consultations in this period."))
-        return charts.weekly_chart(weekly, self.names, graph_id=f"briefing-chart-{self.shown}", large=True)
+        return [
+            charts.weekly_chart(weekly, self.names, graph_id=f"briefing-chart-{self.shown}", large=True),
+            charts.weekly_table(weekly, self.names),  # (its figures for a keyboard and a screen reader, folded)
+        ]
 
     def _gaps(self):
         """The gap summary by governorate; with a visit plan, each governorate's line also says how much of the

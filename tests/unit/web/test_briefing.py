@@ -82,3 +82,13 @@ def test_all_screens_for_printing(app):
 
 def test_an_unknown_screen_shows_the_first(app):
     assert find(_briefing(app, screen="nonsense"), f"{ids.BRIEFING_SCREEN}-figures") is not None
+
+
+def test_the_trend_screens_figures_are_a_table_too(app):
+    """A screen reader or a keyboard reaches the chart's figures: each governorate's consultations week by week."""
+    page = _briefing(app, screen="trends", start="2017-01-30", end="2017-02-12")
+    table = find(page, ids.OVERVIEW_CHART_TABLE)
+    words = texts(table)
+    assert "The figures as a table" in texts(page)
+    assert {"Week", "Anbar", "Dohuk"} <= set(words)
+    assert "30 Jan 2017" in words
