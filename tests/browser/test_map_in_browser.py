@@ -117,3 +117,38 @@ def test_governorate_names_and_unit_badges_are_drawn_above_the_camps_and_let_cli
     assert lowest_name > highest_marker
     assert catching_clicks == 0
     assert severe_logs(dash_duo) == []
+
+
+def test_the_finder_shows_a_governorate_or_a_camp_from_the_keyboard_and_asks_the_server_only_when_it_must(
+    dash_duo, demo_app, monkeypatch
+):
+    """The map from the keyboard: a governorate chosen in the finder filters the page, a camp opens its panel. With
+    more camps than the page sends (FINDER_ALL), what is typed is matched on the server; drawing the page asks
+    nothing of it (the finder's first, empty search stays in the browser)."""
+    from dashboard.web.pages import overview
+
+    monkeypatch.setattr(overview, "FINDER_ALL", 5)  # the demo's 31 camps count as many
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(chart_lines(dash_duo)) == 7, timeout=30)
+    asked = "return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update')).length"
+    until(lambda: dash_duo.driver.execute_script(asked) >= 1, timeout=10)
+    assert dash_duo.driver.execute_script(asked) == 1  # the page itself, nothing else
+    finder = dash_duo.find_element(f"#{ids.MAP_FIND}")
+    finder.click()
+    finder.send_keys("Erbil")
+    until(lambda: _option(dash_duo, "Erbil") is not None, timeout=10)
+    _option(dash_duo, "Erbil").click()
+    until(lambda: "governorate=IQ-AR" in dash_duo.driver.current_url, timeout=20)
+    until(lambda: chart_lines(dash_duo) == ["Erbil"], timeout=30)
+    finder = dash_duo.find_element(f"#{ids.MAP_FIND}")  # (the page drawn again for Erbil)
+    finder.click()
+    finder.send_keys("Harshm")  # (the server matches among the camps of the link's view: Erbil's)
+    until(lambda: _option(dash_duo, "Harshm (Erbil)") is not None, timeout=20)  # found on the server
+    _option(dash_duo, "Harshm (Erbil)").click()
+    dash_duo.wait_for_contains_text(".mantine-Drawer-title", "Harshm", timeout=20)
+    assert severe_logs(dash_duo) == []
+
+
+def _option(dash_duo, label: str):
+    return next((o for o in dash_duo.find_elements("[role=option]") if o.text == label), None)

@@ -61,6 +61,10 @@ def layout(figure: str = "rate", **query):
     )
     return dmc.Stack(
         [
+            # The map's clicks and finder change the address through this, not the shell's: a callback whose
+            # outputs come with the page is not called when the page is drawn (a round trip each, for nothing).
+            dcc.Location(id=ids.OVERVIEW_NAVIGATE, refresh="callback-nav"),
+            dcc.Store(id=ids.MAP_FIND_TYPED, data={"many": len(camp_table) > FINDER_ALL}),
             notices.setup_notice(status),
             notice,
             dmc.Group(
@@ -187,15 +191,32 @@ def _finder(camps, names: dict[str, str]):
     )
 
 
+# What was typed, passed on to the server only when it has the camps to match (beyond FINDER_ALL) and something was
+# typed: the finder reports an empty search as soon as it is drawn, which was a round trip for nothing.
+dash.clientside_callback(
+    """function (typed, kept) {
+        if (!kept || !kept.many || !typed) { return window.dash_clientside.no_update; }
+        return {many: true, typed: typed};
+    }""",
+    Output(ids.MAP_FIND_TYPED, "data"),
+    Input(ids.MAP_FIND, "searchValue"),
+    State(ids.MAP_FIND_TYPED, "data"),
+    prevent_initial_call=True,
+)
+
+
 @dash.callback(
     Output(ids.MAP_FIND, "data"),
-    Input(ids.MAP_FIND, "searchValue"),
+    Input(ids.MAP_FIND_TYPED, "data"),
     State(ids.MAP_FIND, "value"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def search_finder(typed, chosen, search):
+def search_finder(asked, chosen, search):
     """The camps matching what was typed, among those of the link's view, when there are too many to send whole."""
+    typed = (asked or {}).get("typed")
+    if not typed:
+        raise PreventUpdate
     engine, settings, audience, f = _link_view(search)
     camps = figures.camps_named(engine, figures.camp_table(engine, f, audience, settings), language())
     if len(camps) <= FINDER_ALL:
@@ -238,7 +259,7 @@ def choose_figure(figure, legends, search):
 
 
 @dash.callback(
-    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.OVERVIEW_NAVIGATE, "href", allow_duplicate=True),
     Input(ids.GOV_LAYER, "clickData"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
@@ -276,7 +297,7 @@ def camp_panel(click, search):
 
 
 @dash.callback(
-    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.OVERVIEW_NAVIGATE, "href", allow_duplicate=True),
     Output(ids.CAMP_PANEL, "opened", allow_duplicate=True),
     Output(ids.CAMP_PANEL, "title", allow_duplicate=True),
     Output(ids.CAMP_PANEL, "children", allow_duplicate=True),
