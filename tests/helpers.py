@@ -655,17 +655,19 @@ def trends_download(client, chart: str, query: dict) -> list[dict]:
     from dashboard.web import ids
 
     key = {"chart": chart, "type": ids.CSV_BUTTON}
+    target = {"chart": chart, "type": ids.CSV_DOWNLOAD}
     body = {
-        "output": f"{ids.TRENDS_DOWNLOAD}.data",
-        "outputs": {"id": ids.TRENDS_DOWNLOAD, "property": "data"},
-        "inputs": [[{"id": key, "property": "n_clicks", "value": 1}]],
+        "output": json.dumps({"chart": ["MATCH"], "type": ids.CSV_DOWNLOAD}, separators=(",", ":")) + ".data",
+        "outputs": {"id": target, "property": "data"},
+        "inputs": [{"id": key, "property": "n_clicks", "value": 1}],
         "state": [{"id": "_pages_location", "property": "search", "value": "?" + urlencode(query, doseq=True)}],
         "changedPropIds": [json.dumps(key, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
     }
     response = client.post("/_dash-update-component", json=body)
     if response.status_code != 200:
         return []
-    return csv_rows(response.get_json()["response"][ids.TRENDS_DOWNLOAD]["data"]["content"])
+    answer = response.get_json()["response"]
+    return csv_rows(answer[json.dumps(target, separators=(",", ":"), sort_keys=True)]["data"]["content"])
 
 
 # -- every request the app answers ---------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def register(app: Dash) -> None:
         )
 
     @app.callback(
-        Output(ids.NAVIGATE, "href"),
+        Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
         Input(ids.FILTER_PERIOD, "value"),
         Input(ids.FILTER_GOVERNORATES, "value"),
         State("_pages_location", "pathname"),

@@ -184,7 +184,6 @@ def layout():
                         dmc.AppShellMain(
                             dmc.Container(
                                 [
-                                    dcc.Location(id=ids.NAVIGATE, refresh="callback-nav"),
                                     demo_banner(status),
                                     # A spinner over the page while a view is computed (only when it takes a while).
                                     dcc.Loading(

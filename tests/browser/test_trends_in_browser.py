@@ -208,3 +208,29 @@ def test_a_phone_shows_the_small_panels_in_two_columns(dash_duo, demo_app):
     width = dash_duo.driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390  # the page itself does not scroll sideways
     assert severe_logs(dash_duo) == []
+
+
+def test_a_charts_csv_downloads_from_its_button_and_drawing_the_page_asks_only_for_its_parts(dash_duo, demo_app):
+    """Drawing /trends asks the server for the page and its parts only (no callback called to answer nothing), and a
+    chart's "Download CSV" gives that chart's figures with their HXL row."""
+    from pathlib import Path
+
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(dash_duo.find_elements("img.mmc-chart-image")) == 6, timeout=30)
+    wait_for_callbacks(dash_duo)
+    asked = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update')).length"
+    )
+    parts = len(dash_duo.find_elements('[id*=\'"type":"part"\']'))
+    assert asked == 1 + parts  # the page, then each part once
+    button = json.dumps({"chart": "syndrome", "type": ids.CSV_BUTTON}, separators=(",", ":"))
+    dash_duo.driver.execute_script(
+        "const b = document.getElementById(arguments[0]); b.scrollIntoView({block: 'center'}); b.click();", button
+    )
+    until(lambda: list(Path(dash_duo.download_path).glob("*.csv")), timeout=20)
+    [saved] = Path(dash_duo.download_path).glob("*.csv")
+    text = saved.read_text(encoding="utf-8-sig")
+    assert "#indicator" in text  # the HXL row
+    assert "2018-10-01" in text
+    assert severe_logs(dash_duo) == []

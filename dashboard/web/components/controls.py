@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import dash_mantine_components as dmc
 import pandas as pd
+from dash import dcc
 
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
 from dashboard.i18n import _
 from dashboard.web import ids
 from dashboard.web.callbacks import drawn
+
+
+def navigator():
+    """The page's own way to change the address (once in each page that changes it from a callback). A callback whose
+    inputs and outputs all come with the page is not called when the page is drawn; one whose output was the shell's
+    address bar was, once per page view, to answer nothing."""
+    return dcc.Location(id=ids.PAGE_NAVIGATE, refresh="callback-nav")
 
 
 def filter_bar(f, first, last, names: dict[str, str]):

@@ -553,6 +553,7 @@ def layout(**query):
                 justify="space-between",
             ),
             controls.filter_bar(f, status.first_date, status.last_date, names),
+            controls.navigator(),
             parts.placeholder("coordinator.summary", 260),
             dmc.Title(_("Visit plan: completeness and timeliness"), order=3),
             *(

@@ -22,7 +22,7 @@ from dashboard.server import auth, runtime
 from dashboard.server.uploads import job_options
 from dashboard.web import ids
 from dashboard.web.callbacks import drawn, user_changed
-from dashboard.web.components import notices, svgcharts
+from dashboard.web.components import controls, notices, svgcharts
 
 dash.register_page(__name__, path="/coordinator/data", name=N_("Data"), title=lambda: _("Load data · MMC Iraq"))
 
@@ -241,6 +241,7 @@ def layout(kind: str | None = None, **_query):
     max_mb = runtime.settings().max_upload_mb
     return dmc.Stack(
         [
+            controls.navigator(),  # (the choice of kind changes the address)
             notice,
             dmc.Group(
                 [
@@ -530,7 +531,7 @@ def _account():
 
 
 @dash.callback(
-    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
     Input(ids.DATA_KIND, "value"),
     State(ids.DATA_DRAWN, "data"),
     prevent_initial_call=True,

@@ -61,9 +61,8 @@ def layout(figure: str = "rate", **query):
     )
     return dmc.Stack(
         [
-            # The map's clicks and finder change the address through this, not the shell's: a callback whose
-            # outputs come with the page is not called when the page is drawn (a round trip each, for nothing).
-            dcc.Location(id=ids.OVERVIEW_NAVIGATE, refresh="callback-nav"),
+            # (the map's clicks and finder change the address through it)
+            controls.navigator(),
             dcc.Store(id=ids.MAP_FIND_TYPED, data={"many": len(camp_table) > FINDER_ALL}),
             notices.setup_notice(status),
             notice,
@@ -259,7 +258,7 @@ def choose_figure(figure, legends, search):
 
 
 @dash.callback(
-    Output(ids.OVERVIEW_NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
     Input(ids.GOV_LAYER, "clickData"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
@@ -297,7 +296,7 @@ def camp_panel(click, search):
 
 
 @dash.callback(
-    Output(ids.OVERVIEW_NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
     Output(ids.CAMP_PANEL, "opened", allow_duplicate=True),
     Output(ids.CAMP_PANEL, "title", allow_duplicate=True),
     Output(ids.CAMP_PANEL, "children", allow_duplicate=True),

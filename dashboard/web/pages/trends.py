@@ -20,7 +20,7 @@ import dash_ag_grid as dag
 import dash_leaflet as dl
 import dash_mantine_components as dmc
 import pandas as pd
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
+from dash import MATCH, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import words
@@ -331,6 +331,8 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: boo
                     dmc.Button(
                         _("Download CSV"), id={"type": ids.CSV_BUTTON, "chart": name}, variant="subtle", size="xs"
                     ),
+                    # (beside its button, in the part: the download is not asked for when the part is drawn)
+                    dcc.Download(id={"type": ids.CSV_DOWNLOAD, "chart": name}),
                 ],
                 justify="space-between" if panels else "flex-end",
             ),
@@ -454,6 +456,7 @@ def _filters_bar(f, status, names, audience, engine):
         ),
         dmc.SegmentedControl(id=ids.TRENDS_PRESET, data=presets, value=preset, size="xs"),
         controls.filter_bar(f, *notices.data_span(status, audience), names),
+        controls.navigator(),
         dmc.Group(
             [
                 dmc.Select(
@@ -674,14 +677,13 @@ def layout(**query):
                 if figures.has_rota(view.engine)
                 else []
             ),
-            dcc.Download(id=ids.TRENDS_DOWNLOAD),
         ],
         gap="sm",
     )
 
 
 @dash.callback(
-    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
     Input(ids.TRENDS_PRESET, "value"),
     Input(ids.TRENDS_SYNDROME, "value"),
     Input(ids.TRENDS_FREQ, "value"),
@@ -708,7 +710,7 @@ def navigate(preset, syndrome, freq, search, drawn_values):
 
 
 @dash.callback(
-    Output(ids.NAVIGATE, "href", allow_duplicate=True),
+    Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
     Input(ids.TRENDS_CLINIC, "value"),
     Input(ids.TRENDS_CAMP, "value"),
     State("_pages_location", "search"),
@@ -751,14 +753,14 @@ for _picker_id, _kind in ((ids.TRENDS_CLINIC, "clinic"), (ids.TRENDS_CAMP, "camp
 
 
 @dash.callback(
-    Output(ids.TRENDS_DOWNLOAD, "data"),
-    Input({"type": ids.CSV_BUTTON, "chart": ALL}, "n_clicks"),
+    Output({"type": ids.CSV_DOWNLOAD, "chart": MATCH}, "data"),
+    Input({"type": ids.CSV_BUTTON, "chart": MATCH}, "n_clicks"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
 def download(clicks, search):
     """A chart's numbers as CSV with an HXL row, recomputed on the server for this viewer's role."""
-    if not ctx.triggered_id or not any(clicks or []):
+    if not ctx.triggered_id or not clicks:
         raise PreventUpdate
     name = ctx.triggered_id["chart"]
     view = _part_view(parts.page_query(search))

@@ -253,7 +253,7 @@ def test_presets_and_syndrome_go_into_the_link(app):
     client = app.server.test_client()
     response = call_callback(
         client,
-        f"{ids.NAVIGATE}.href",
+        f"{ids.PAGE_NAVIGATE}.href",
         {
             f"{ids.TRENDS_PRESET}.value": "y2017",
             f"{ids.TRENDS_SYNDROME}.value": "awd",
@@ -262,7 +262,7 @@ def test_presets_and_syndrome_go_into_the_link(app):
         },
         triggered=f"{ids.TRENDS_PRESET}.value",
     )
-    href = response.get_json()["response"][ids.NAVIGATE]["href"]
+    href = response.get_json()["response"][ids.PAGE_NAVIGATE]["href"]
     query = parse_qs(urlsplit(href).query)
     assert urlsplit(href).path == "/trends"
     assert query == {
@@ -278,7 +278,7 @@ def test_the_unit_and_camp_pickers_are_for_coordinators(app):
     anonymous = app.server.test_client()
     response = call_callback(
         anonymous,
-        f"{ids.NAVIGATE}.href",
+        f"{ids.PAGE_NAVIGATE}.href",
         {f"{ids.TRENDS_CAMP}.value": "B", "_pages_location.search": ""},
         triggered=f"{ids.TRENDS_CAMP}.value",
     )
@@ -287,11 +287,11 @@ def test_the_unit_and_camp_pickers_are_for_coordinators(app):
     sign_in(client)
     response = call_callback(
         client,
-        f"{ids.NAVIGATE}.href",
+        f"{ids.PAGE_NAVIGATE}.href",
         {f"{ids.TRENDS_CAMP}.value": "B", "_pages_location.search": ""},
         triggered=f"{ids.TRENDS_CAMP}.value",
     )
-    assert response.get_json()["response"][ids.NAVIGATE]["href"] == "/trends?camp=B"
+    assert response.get_json()["response"][ids.PAGE_NAVIGATE]["href"] == "/trends?camp=B"
 
 
 @pytest.mark.parametrize(
