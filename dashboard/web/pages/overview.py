@@ -260,23 +260,25 @@ def choose_figure(figure, legends, search):
 @dash.callback(
     Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
     Input(ids.GOV_LAYER, "clickData"),
+    State("_pages_location", "pathname"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def filter_to_governorate(click, search):
-    """A click on a governorate shows only it (the figures, the chart, the map); a second click shows all again."""
+def filter_to_governorate(click, pathname, search):
+    """A click on a governorate shows only it on the page the map is on (the overview's figures, chart and map; the
+    coordinators' gaps); a second click shows all again."""
     iso = ((click or {}).get("properties") or {}).get("iso")
     if not iso or not ((click or {}).get("properties") or {}).get("programme"):
         raise PreventUpdate
-    return _governorate_href(search, iso, toggle=True)
+    return _governorate_href(search, iso, toggle=True, path=pathname or "/")
 
 
-def _governorate_href(search: str | None, iso: str, toggle: bool = False):
-    """The overview's link showing only the governorate `iso` (with `toggle`, all of them again when it is the one
-    shown), the link's other filters kept."""
+def _governorate_href(search: str | None, iso: str, toggle: bool = False, path: str = "/"):
+    """The link of the page at `path` showing only the governorate `iso` (with `toggle`, all of them again when it
+    is the one shown), the link's other filters kept."""
     query = parse_qs((search or "").lstrip("?"))
     shown = [] if toggle and query.get("governorate") == [iso] else [iso]
-    return changed_href("/", search, set_params(query, governorate=shown)) or no_update
+    return changed_href(path, search, set_params(query, governorate=shown)) or no_update
 
 
 @dash.callback(

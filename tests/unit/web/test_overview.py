@@ -363,3 +363,26 @@ def test_a_period_past_the_latest_record_says_its_figures_are_missing(tiny_app, 
     assert "The period ends on 05 Mar 2017" in said
     assert records in said  # as each viewer may know it: the public's in whole weeks, not a visit's day
     assert find(_overview(tiny_app, "start=2017-01-30&end=2017-02-05", role), ids.BEYOND_DATA) is None
+
+
+def test_a_governorate_clicked_on_a_map_filters_the_page_the_map_is_on(tiny_app):
+    """The overview's map filters the overview; the coordinators' map filters the coordinators' page (it sent its
+    reader to the overview)."""
+    from dashboard.web.pages import overview
+
+    click = {"properties": {"iso": "IQ-AN", "programme": True}}
+    search = "?start=2017-01-30&end=2017-02-05"
+    for path in ("/", "/coordinator"):
+        href = run_callback(
+            tiny_app, overview.filter_to_governorate, click, path, search, triggered=f"{ids.GOV_LAYER}.clickData"
+        )
+        assert href == f"{path}?start=2017-01-30&end=2017-02-05&governorate=IQ-AN"
+    again = run_callback(
+        tiny_app,
+        overview.filter_to_governorate,
+        click,
+        "/coordinator",
+        search + "&governorate=IQ-AN",
+        triggered=f"{ids.GOV_LAYER}.clickData",
+    )
+    assert again == "/coordinator?start=2017-01-30&end=2017-02-05"  # a second click shows every governorate again
