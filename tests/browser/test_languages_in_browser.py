@@ -130,6 +130,15 @@ def test_the_period_picker_speaks_the_language(dash_duo, demo_app):
     assert not severe_logs(dash_duo)
 
 
+def _first_camps_tooltip(dash_duo) -> str:
+    """What the overview's map shows under the pointer over its first camp, once the camps are drawn."""
+    until(lambda: len(dash_duo.find_elements(".camp-marker")) >= 20, timeout=30)
+    marker = dash_duo.find_elements(".camp-marker")[0]
+    dash_duo.driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))", marker)
+    until(lambda: dash_duo.find_elements(".leaflet-tooltip"), timeout=10)
+    return dash_duo.find_element(".leaflet-tooltip").text
+
+
 def test_a_camp_on_the_map_is_named_in_the_readers_language(dash_duo, demo_app):
     """The demo's camps have Arabic and Kurdish names (the camps file's camp_name_ar and camp_name_ku): a reader of
     the Arabic page sees the Arabic one under the pointer, the Kurdish reader the Kurdish one."""
@@ -138,13 +147,7 @@ def test_a_camp_on_the_map_is_named_in_the_readers_language(dash_duo, demo_app):
     dash_duo.start_server(demo_app)
     for language, column in (("ar", 0), ("ckb", 1)):
         dash_duo.driver.get(f"{dash_duo.server_url}/?lang={language}")
-        until(lambda: len(dash_duo.find_elements(".camp-marker")) >= 20, timeout=30)
-        marker = dash_duo.find_elements(".camp-marker")[0]
-        dash_duo.driver.execute_script(
-            "arguments[0].dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))", marker
-        )
-        until(lambda: dash_duo.find_elements(".leaflet-tooltip"), timeout=10)
-        shown = dash_duo.find_element(".leaflet-tooltip").text
+        shown = _first_camps_tooltip(dash_duo)
         assert any(own[column] in shown for own in names.values()), shown
         assert not any(english in shown for english in names), shown
     assert severe_logs(dash_duo) == []
@@ -162,13 +165,7 @@ def test_with_arabic_indic_digits_the_maps_tooltips_write_them_too(dash_duo, tmp
     try:
         dash_duo.start_server(make_app(f"sqlite:///{tmp_path / 'digits.db'}", dataset, digits="arab"))
         dash_duo.driver.get(f"{dash_duo.server_url}/?lang=ar")
-        until(lambda: len(dash_duo.find_elements(".camp-marker")) >= 20, timeout=30)
-        marker = dash_duo.find_elements(".camp-marker")[0]
-        dash_duo.driver.execute_script(
-            "arguments[0].dispatchEvent(new MouseEvent('mouseover', {bubbles: true}))", marker
-        )
-        until(lambda: dash_duo.find_elements(".leaflet-tooltip"), timeout=10)
-        shown = dash_duo.find_element(".leaflet-tooltip").text
+        shown = _first_camps_tooltip(dash_duo)
         assert re.search("[\\u0660-\\u0669]", shown), shown  # (Arabic-Indic digits)
         assert not re.search("[0-9]", shown), shown
     finally:
