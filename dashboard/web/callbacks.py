@@ -67,6 +67,17 @@ def user_changed(drawn_values: dict | None) -> bool:
 
 
 def register(app: Dash) -> None:
+    for select_id in ids.SEARCHED_ON_SERVER:  # what is typed, on to the server only when it must (controls)
+        app.clientside_callback(
+            """function (typed, kept) {
+                if (!kept || !kept.many || !typed) { return window.dash_clientside.no_update; }
+                return {many: true, typed: typed};
+            }""",
+            Output(ids.typed(select_id), "data"),
+            Input(select_id, "searchValue"),
+            State(ids.typed(select_id), "data"),
+            prevent_initial_call=True,
+        )
     app.clientside_callback(  # the phone menu: its button opens the drawer; closing the drawer resets the button
         "function (button, drawer) { const id = dash_clientside.callback_context.triggered_id;"
         " return id === 'menu' ? [drawer, drawer] : [button, button]; }",

@@ -13,12 +13,17 @@ OVERVIEW_FIGURES = "overview-figures"
 OVERVIEW_MAP = "overview-map"
 OVERVIEW_CHART = "overview-chart"
 MAP_FIND = "map-find"
-MAP_FIND_TYPED = "map-find-typed"  # what was typed in it, when the server has the camps to match
 PAGE_NAVIGATE = "page-navigate"  # a page's own address bar (controls.navigator)
 OVERVIEW_CHART_TABLE = "overview-chart-table"
 GOV_LAYER = "governorate-layer"
 GOV_FIGURES = "governorate-layer-figures"  # each governorate's figures, joined to the kept outlines in the browser
 CAMP_LAYER = "camp-layer"
+
+
+def typed(select_id: str) -> str:
+    """The store beside a searchable choice that passes what is typed in it to the server
+    (controls.searched_on_server)."""
+    return f"{select_id}-typed"
 
 
 def camp_columns(camp_layer: str) -> str:
@@ -122,3 +127,6 @@ PLAN_HEAT = "plan-heat"
 PLAN_MISSES = "plan-misses"
 PLAN_GOVERNORATES = "plan-governorates"
 PLAN_MONTHS = "plan-months"
+
+# Searchable choices whose options may be too many to send with the page: what is typed is matched on the server.
+SEARCHED_ON_SERVER = (MAP_FIND, TRENDS_CLINIC, TRENDS_CAMP)

@@ -20,6 +20,14 @@ def navigator():
     return dcc.Location(id=ids.PAGE_NAVIGATE, refresh="callback-nav")
 
 
+def searched_on_server(select_id: str, many: bool):
+    """What is typed in the choice `select_id` (one of ids.SEARCHED_ON_SERVER) for the server to match: a callback's
+    Input, `ids.typed(select_id)`'s data ({"typed": ...}), set only when the server holds the options (`many`) and
+    something is typed. A searchable choice reports an empty search as soon as it is drawn, which was a round trip
+    for nothing; the guard (web.callbacks.register) runs in the browser."""
+    return dcc.Store(id=ids.typed(select_id), data={"many": many})
+
+
 def filter_bar(f, first, last, names: dict[str, str]):
     """Period and governorates; a change navigates to the same page with the new filters in its URL."""
     return dmc.Group(

@@ -469,6 +469,8 @@ def _map_part(query: dict):
     return dmc.Stack(
         [
             the_map,
+            # where a camp clicked on the map is in the grid: with the map, so that it is not asked when drawn
+            dcc.Store(id=ids.GAP_FIND),
             maps.choropleth_legend("share", layers["legends"]["share"]),
             maps.legend(words.reached_meaning(audience, settings.not_reached_days), coordinator=True),
             dmc.Group(
@@ -594,7 +596,6 @@ def layout(**query):
             # In the frame, not a part: it holds no rows (it asks for them, like a part) and other parts' callbacks
             # read its state, which must be there whichever part comes first.
             _grid(),
-            dcc.Store(id=ids.GAP_FIND),
             dcc.Download(id=ids.EXPORT_DOWNLOAD),
             dmc.Title(_("Units"), order=3),
             dmc.Text(

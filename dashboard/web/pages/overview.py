@@ -63,7 +63,7 @@ def layout(figure: str = "rate", **query):
         [
             # (the map's clicks and finder change the address through it)
             controls.navigator(),
-            dcc.Store(id=ids.MAP_FIND_TYPED, data={"many": len(camp_table) > FINDER_ALL}),
+            controls.searched_on_server(ids.MAP_FIND, len(camp_table) > FINDER_ALL),
             notices.setup_notice(status),
             notice,
             dmc.Group(
@@ -190,23 +190,9 @@ def _finder(camps, names: dict[str, str]):
     )
 
 
-# What was typed, passed on to the server only when it has the camps to match (beyond FINDER_ALL) and something was
-# typed: the finder reports an empty search as soon as it is drawn, which was a round trip for nothing.
-dash.clientside_callback(
-    """function (typed, kept) {
-        if (!kept || !kept.many || !typed) { return window.dash_clientside.no_update; }
-        return {many: true, typed: typed};
-    }""",
-    Output(ids.MAP_FIND_TYPED, "data"),
-    Input(ids.MAP_FIND, "searchValue"),
-    State(ids.MAP_FIND_TYPED, "data"),
-    prevent_initial_call=True,
-)
-
-
 @dash.callback(
     Output(ids.MAP_FIND, "data"),
-    Input(ids.MAP_FIND_TYPED, "data"),
+    Input(ids.typed(ids.MAP_FIND), "data"),  # (what is typed, beyond FINDER_ALL camps: controls.searched_on_server)
     State(ids.MAP_FIND, "value"),
     State("_pages_location", "search"),
     prevent_initial_call=True,

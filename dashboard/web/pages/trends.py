@@ -409,13 +409,13 @@ def _figures_behind(name: str, table: pd.DataFrame, names: dict) -> tuple[pd.Dat
     return table, headers
 
 
-def _picker(component_id: str, label: str, placeholder: str, value: str | None, table):
-    """A searchable choice of one unit or camp (by code) among the rows of `table` (code, name). Up to PICKER_ALL
-    rows are all sent with the page; beyond that (10,000 camps were 600 KB on every filter change) only the chosen
-    one, and typing asks the server for matches (`search_picker`)."""
+def _picker(component_id: str, label: str, placeholder: str, value: str | None, table) -> list:
+    """A searchable choice of one unit or camp (by code) among the rows of `table` (code, name), and what is typed
+    in it for the server. Up to PICKER_ALL rows are all sent with the page; beyond that (10,000 camps were 600 KB on
+    every filter change) only the chosen one, and typing asks the server for matches (`search_picker`)."""
     many = len(table) > PICKER_ALL
     rows = table[table["code"] == value] if many else table
-    return dmc.Select(
+    select = dmc.Select(
         id=component_id,
         label=label,
         placeholder=ngettext("Type to search {n}", "Type to search {n}", len(table), n=number(len(table)))
@@ -428,6 +428,7 @@ def _picker(component_id: str, label: str, placeholder: str, value: str | None, 
         limit=PICKER_MATCHES,
         data=controls.picker_options(rows),
     )
+    return [select, controls.searched_on_server(component_id, many)]
 
 
 def matching(table, search: str | None, chosen: str | None) -> list[dict]:
@@ -475,14 +476,14 @@ def _filters_bar(f, status, names, audience, engine):
                 ),
                 *(
                     [
-                        _picker(
+                        *_picker(
                             ids.TRENDS_CLINIC,
                             _("Unit"),
                             _("All units"),
                             f.clinic,
                             figures.clinic_activity(engine, replace(f, clinic=None)),
                         ),
-                        _picker(
+                        *_picker(
                             ids.TRENDS_CAMP,
                             _("Camp"),
                             _("All camps"),
@@ -726,10 +727,11 @@ def navigate_unit_or_camp(clinic, camp, search, drawn_values):
     return changed_href("/trends", search, set_params(query, clinic=clinic, camp=camp)) or no_update
 
 
-def search_picker(kind: str, typed: str | None, chosen: str | None, search: str | None) -> list[dict]:
+def search_picker(kind: str, asked: dict | None, chosen: str | None, search: str | None) -> list[dict]:
     """Units (kind "clinic") or camps matching what a coordinator typed, among those of the link's filters, when
     there are too many to send with the page."""
-    if not auth.role_at_least("coordinator"):
+    typed = (asked or {}).get("typed")
+    if not typed or not auth.role_at_least("coordinator"):
         raise PreventUpdate  # unit names are for coordinators
     view = _part_view(parts.page_query(search))
     engine, f = view.engine, view.f
@@ -745,7 +747,7 @@ def search_picker(kind: str, typed: str | None, chosen: str | None, search: str 
 for _picker_id, _kind in ((ids.TRENDS_CLINIC, "clinic"), (ids.TRENDS_CAMP, "camp")):
     dash.callback(
         Output(_picker_id, "data"),
-        Input(_picker_id, "searchValue"),
+        Input(ids.typed(_picker_id), "data"),  # (what is typed, when the server holds the options)
         State(_picker_id, "value"),
         State("_pages_location", "search"),
         prevent_initial_call=True,

@@ -330,7 +330,7 @@ def test_beyond_so_many_camps_the_finder_sends_none_and_typing_asks_the_server(t
     finder = find(page, ids.MAP_FIND)
     assert [len(group["items"]) for group in finder.data] == [7, 0]
     assert finder.placeholder == "Type to search 3 camps"
-    assert find(page, ids.MAP_FIND_TYPED).data == {"many": True}  # (typing asks the server; with few, it does not)
+    assert find(page, ids.typed(ids.MAP_FIND)).data == {"many": True}  # (typing asks the server; with few, it does not)
     client = tiny_app.server.test_client()
 
     def camps(typed, chosen=None):
@@ -338,7 +338,7 @@ def test_beyond_so_many_camps_the_finder_sends_none_and_typing_asks_the_server(t
             client,
             f"{ids.MAP_FIND}.data",
             {
-                f"{ids.MAP_FIND_TYPED}.data": {"many": True, "typed": typed},  # (the browser's, from the finder)
+                f"{ids.typed(ids.MAP_FIND)}.data": {"many": True, "typed": typed},  # (the browser's, from the finder)
                 f"{ids.MAP_FIND}.value": chosen,
                 "_pages_location.search": "?start=2017-01-30&end=2017-02-05",
             },

@@ -160,7 +160,7 @@ def test_many_camps_are_searched_on_the_server_not_sent_with_the_page(app, monke
             client,
             f"{ids.TRENDS_CAMP}.data",
             {
-                f"{ids.TRENDS_CAMP}.searchValue": typed,
+                f"{ids.typed(ids.TRENDS_CAMP)}.data": {"many": True, "typed": typed},  # (from the browser's guard)
                 f"{ids.TRENDS_CAMP}.value": "B",
                 "_pages_location.search": search,
             },
@@ -173,7 +173,7 @@ def test_many_camps_are_searched_on_the_server_not_sent_with_the_page(app, monke
     response = call_callback(
         anonymous,
         f"{ids.TRENDS_CLINIC}.data",
-        {f"{ids.TRENDS_CLINIC}.searchValue": "team", "_pages_location.search": search},
+        {f"{ids.typed(ids.TRENDS_CLINIC)}.data": {"many": True, "typed": "team"}, "_pages_location.search": search},
     )
     assert response.status_code == 204  # unit names are for coordinators
 
