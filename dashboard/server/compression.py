@@ -21,13 +21,13 @@ import threading
 from pathlib import Path
 
 import brotli
-import dash
 from dash import Dash, dcc
 from flask import Request, request
 from flask_compress import Compress
 
 from dashboard import i18n
 from dashboard.config import ROOT
+from dashboard.server import runtime
 
 log = logging.getLogger(__name__)
 # Served from assets/ but not put in every page: loaded when needed (see assets/plotly-on-demand.js).
@@ -158,8 +158,7 @@ LEAFLET_SCRIPTS = re.compile(r'<script src="[^"]*/dash_leaflet/dash_leaflet\.[^"
 
 def shows_a_map(path: str, coordinator: bool) -> bool:
     """Whether the page at `path` shows a map to this viewer (an unknown path is the not-found page: no map)."""
-    path = path.rstrip("/") or "/"
-    page = next((p for p in dash.page_registry.values() if p["path"] == path), None)
+    page = runtime.page_at(path)
     maps = page.get("maps") if page else None
     return maps == "everyone" or (maps == "coordinators" and coordinator)
 
@@ -198,8 +197,8 @@ def lighter_index(app: Dash) -> None:
 
     def interpolate_index(**kwargs):
         scripts = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
-        runtime = f'<script src="{app.get_asset_url(REGENERATOR)}?m=0.14.1"></script>'
-        scripts = POLYFILL.sub(lambda _m: runtime, scripts, count=1)
+        regenerator = f'<script src="{app.get_asset_url(REGENERATOR)}?m=0.14.1"></script>'
+        scripts = POLYFILL.sub(lambda _m: regenerator, scripts, count=1)
         coordinator = auth.role_at_least("coordinator")
         if not coordinator:
             scripts = COORDINATOR_SCRIPTS.sub("", scripts)

@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 STATIC_PATHS = ("/_dash-component-suites/", "/assets/", "/map/", "/_favicon")
 
 
+def page_at(path: str) -> dict | None:
+    """The app's page (its dash.page_registry entry) at `path`, with or without a trailing slash; None for a path
+    that is no page (the not-found page shows)."""
+    import dash
+
+    path = path.rstrip("/") or "/"
+    return next((p for p in dash.page_registry.values() if (p["path"].rstrip("/") or "/") == path), None)
+
+
 def settings() -> Settings:
     return current_app.config["MMC_SETTINGS"]
 

@@ -13,6 +13,7 @@ from dash import Dash
 from flask import Response, request
 
 from dashboard.i18n import DEFAULT, _, digits_setting, direction, language
+from dashboard.server import runtime
 
 MAIN_ID = "main-content"  # the element the skip link moves to (shell.layout's main area)
 ROBOTS = (
@@ -47,12 +48,9 @@ def same_for_everyone(app: Dash) -> None:
 def page_title(path: str) -> str | None:
     """The title of the page at `path`, in the viewer's language (the pages' titles are functions that translate),
     for the HTML as first sent (Dash's router sets it again in the browser)."""
-    path = path.rstrip("/") or "/"
-    for page in dash.page_registry.values():
-        if (page["path"].rstrip("/") or "/") == path:
-            title = page.get("title")
-            return title() if callable(title) else title
-    return None
+    page = runtime.page_at(path)
+    title = page.get("title") if page else None
+    return title() if callable(title) else title
 
 
 @functools.cache
