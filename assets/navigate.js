@@ -1,11 +1,12 @@
-// A page whose viewer sees no map is sent without dash-leaflet (server/compression.py: 91 KB compressed). Moving from
-// it to another page inside the app would then draw that page's map without its library: such a move becomes a full
-// load of the new page's address instead (which brings what that page needs). Moves within a page (its filters, in
-// the address's query) are not affected.
+// A page is sent only the libraries it draws with (server/compression.py): without dash-leaflet when its viewer sees
+// no map (91 KB compressed), without Mantine when it is plain HTML (194 KB). Moving from such a page to another page
+// inside the app could then draw that page without its library: such a move becomes a full load of the new page's
+// address instead (which brings what that page needs). Moves within a page (its filters, in the address's query) are
+// not affected.
 (function () {
   var push = window.history.pushState;
   window.history.pushState = function (state, title, url) {
-    if (!window.dash_leaflet && url != null) {
+    if ((!window.dash_leaflet || !window.dash_mantine_components) && url != null) {
       var next = new URL(url, window.location.href);
       if (next.origin === window.location.origin && next.pathname !== window.location.pathname) {
         window.location.assign(next.href);
@@ -14,4 +15,15 @@
     }
     return push.apply(this, arguments);
   };
+  // The header's languages (web/shell.language_switch): the page as it is now, its filters kept, in that language.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.mmc-language");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    var url = new URL(window.location.href);
+    url.searchParams.set("lang", link.getAttribute("hreflang"));
+    event.preventDefault();
+    window.location.assign(url.toString());
+  });
 })();

@@ -163,6 +163,18 @@ def shows_a_map(path: str, coordinator: bool) -> bool:
     return maps == "everyone" or (maps == "coordinators" and coordinator)
 
 
+# dash-mantine-components (one script of 978 KB, 194 KB compressed, no parts), for a page drawn with Mantine (its
+# register_page's `mantine=True`: the trends and the coordinators' pages); the others are plain HTML (web/components/ui)
+# and assets/navigate.js makes a move from them to another page a full load. The date pickers' locales go with it.
+MANTINE_SCRIPTS = re.compile(r'<script src="[^"]*/dash_mantine_components/dash_mantine_components\.[^"]*"></script>\s*')
+
+
+def uses_mantine(path: str) -> bool:
+    """Whether the page at `path` is drawn with Mantine's components (an unknown path is the plain not-found page)."""
+    page = runtime.page_at(path)
+    return bool(page and page.get("mantine"))
+
+
 # What only signed-in coordinators' pages use: AG Grid and its functions, and the data page's upload (whose watch for
 # its drop zones would otherwise run on every change of every public page's map).
 COORDINATOR_SCRIPTS = re.compile(
@@ -177,7 +189,7 @@ POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
 REGENERATOR = "vendor/regenerator-runtime-0.14.1.js"
 # The date pickers' month and day names in Arabic (Iraq's) and Kurdish: dayjs and its locales (assets/vendor, MIT),
 # sent only to a page in those languages (12 KB). For each language: the name its locale's file gives it on `window`,
-# where dash-mantine-components' DatesProvider finds it (web/shell.dates), and the files.
+# where dash-mantine-components' DatesProvider finds it (web/shell.mantine), and the files.
 DAYJS = ("vendor/dayjs-1.11.23.min.js",)
 DAYJS_LOCALES = {
     "ar": ("ar_iq", ("vendor/dayjs-1.11.23-locale-ar-iq.js",)),
@@ -188,7 +200,8 @@ DAYJS_LOCALES = {
 def lighter_index(app: Dash) -> None:
     """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) and the data page's upload
     only for signed-in coordinators, since only their views have tables and files and signing in loads a new page
-    (auth's form and redirect); dash-leaflet only for a page that shows its viewer a map; no Dash table library; the
+    (auth's form and redirect); dash-leaflet only for a page that shows its viewer a map; Mantine (and the date
+    pickers' month names) only for a page drawn with it; no Dash table library; the
     regenerator runtime in place of Babel's whole polyfill; the logo (0.2 KB) as the icon rather than Dash's 15 KB
     favicon."""
     from dashboard.server import auth
@@ -204,8 +217,11 @@ def lighter_index(app: Dash) -> None:
             scripts = COORDINATOR_SCRIPTS.sub("", scripts)
         if not shows_a_map(request.path, coordinator):
             scripts = LEAFLET_SCRIPTS.sub("", scripts)
+        mantine = uses_mantine(request.path)
+        if not mantine:
+            scripts = MANTINE_SCRIPTS.sub("", scripts)
         locale = DAYJS_LOCALES.get(i18n.language())
-        if locale:  # (before Dash's scripts: the pickers read the locale when first drawn)
+        if locale and mantine:  # (before Dash's scripts: the pickers read the locale when first drawn)
             files = DAYJS + locale[1]
             scripts = "".join(f'<script src="{app.get_asset_url(f)}?m=1.11.23"></script>' for f in files) + scripts
         kwargs["scripts"] = scripts

@@ -67,35 +67,17 @@ def user_changed(drawn_values: dict | None) -> bool:
 
 
 def register(app: Dash) -> None:
-    for select_id in ids.SEARCHED_ON_SERVER:  # what is typed, on to the server only when it must (controls)
+    for select_id, typed_in in ids.SEARCHED_ON_SERVER.items():  # what is typed, on to the server only when it must
         app.clientside_callback(
             """function (typed, kept) {
                 if (!kept || !kept.many || !typed) { return window.dash_clientside.no_update; }
                 return {many: true, typed: typed};
             }""",
             Output(ids.typed(select_id), "data"),
-            Input(select_id, "searchValue"),
+            Input(select_id, typed_in),
             State(ids.typed(select_id), "data"),
             prevent_initial_call=True,
         )
-    app.clientside_callback(  # the phone menu: its button opens the drawer; closing the drawer resets the button
-        "function (button, drawer) { const id = dash_clientside.callback_context.triggered_id;"
-        " return id === 'menu' ? [drawer, drawer] : [button, button]; }",
-        Output(ids.MENU, "opened"),
-        Output(ids.MENU_BUTTON, "opened"),
-        Input(ids.MENU_BUTTON, "opened"),
-        Input(ids.MENU, "opened"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(  # a language chosen: the same page, with its filters, in it (the server keeps it)
-        "function (wide, phone) { const value = dash_clientside.callback_context.triggered[0].value;"
-        " const url = new URL(window.location.href);"
-        " if (!value || url.searchParams.get('lang') === value) { return; }"
-        " url.searchParams.set('lang', value); window.location.assign(url.toString()); }",
-        Input(ids.LANGUAGE, "value"),
-        Input(ids.LANGUAGE_PHONE, "value"),
-        prevent_initial_call=True,
-    )
     app.clientside_callback(  # the governorates: kept outlines joined with each answer's figures, in the browser
         ClientsideFunction(namespace="mmc", function_name="governorateLayer"),
         Output(ids.GOV_LAYER, "data"),

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 import dash
-import dash_mantine_components as dmc
 from dash import MATCH, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.i18n import _
 from dashboard.server import auth
 from dashboard.web import ids
+from dashboard.web.components import ui
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def placeholder(name: str, height: int) -> html.Div:
     if name not in _PARTS:
         raise KeyError(f"no part is named {name!r}")
     return html.Div(
-        dmc.Skeleton(h=height, radius="md", animate=True),
+        ui.skeleton(height),
         id={"type": ids.PART, "part": name},
         className="mmc-part",
     )
@@ -83,7 +83,7 @@ def render(name: str, search: str | None):
         raise
     except Exception:
         log.exception("the part %s of %s could not be drawn", name, search)
-        return dmc.Alert(
+        return ui.alert(
             _(
                 "This part of the page could not be drawn. Reload the page to try again; if it fails again, tell the "
                 "dashboard's administrator (the server's log has the details)."

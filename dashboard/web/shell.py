@@ -1,6 +1,11 @@
-"""The app shell, built once per page load from dash.page_registry: header, navigation, language, demo label."""
+"""The app shell, built once per page load from dash.page_registry: header, navigation, language, demo label.
+
+Plain HTML (components/ui.py): a page the public sees is sent without Mantine's script. A page drawn with Mantine's
+pickers and tables wraps its own layout in `mantine` (its register_page says `mantine=True`; server/compression)."""
 
 from __future__ import annotations
+
+import functools
 
 import dash
 import dash_mantine_components as dmc
@@ -8,13 +13,15 @@ from dash import dcc, html
 
 from dashboard import words
 from dashboard.data import queries
-from dashboard.i18n import _, direction, end, language, own_names
+from dashboard.i18n import _, direction, language, own_names
 from dashboard.server import auth, runtime
 from dashboard.server.compression import DAYJS_LOCALES
 from dashboard.web import document, ids
+from dashboard.web.components import ui
 
 # Blue at shade 8 (5:1 on white) for links and buttons; text on a filled colour black or white, whichever reads
-# (WCAG 2.1 AA, 4.5:1; assets/style.css darkens dimmed text and the light variants' text the same way).
+# (WCAG 2.1 AA, 4.5:1; assets/style.css darkens dimmed text and the light variants' text the same way, and draws the
+# plain pieces of components/ui.py in the same colours and font).
 THEME = {
     "primaryColor": "blue",
     "primaryShade": {"light": 8, "dark": 8},
@@ -26,7 +33,7 @@ THEME = {
 def demo_banner(status: queries.DataStatus):
     if not status.is_demo:
         return html.Div(id=ids.DEMO_BANNER, hidden=True)
-    return dmc.Alert(
+    return ui.alert(
         _(
             "These figures are synthetic, generated for demonstration. They are not real programme data; camp "
             "positions are approximate."
@@ -34,7 +41,6 @@ def demo_banner(status: queries.DataStatus):
         id=ids.DEMO_BANNER,
         title=_("Demo data (synthetic)"),
         color="orange",
-        variant="light",
         mb="md",
     )
 
@@ -54,10 +60,7 @@ def links() -> list[tuple[str, str]]:
 def navigation():
     """The pages, in the header from the sm breakpoint up (phones have the menu: phone_menu)."""
     return html.Nav(
-        dmc.Group(
-            [dmc.Anchor(name, href=path, underline="hover", fw=500, c="dark") for name, path in links()],
-            gap="sm",
-        ),
+        ui.group([ui.anchor(name, href=path, className="mmc-nav-link") for name, path in links()], gap="sm"),
         id=ids.NAV,
         className="mmc-nav",
         **{"aria-label": _("Pages")},
@@ -65,33 +68,29 @@ def navigation():
 
 
 def phone_menu():
-    """On a phone: a menu button that opens the pages and the sign-in (or sign-out) in a drawer."""
+    """On a phone: a menu button that opens the pages, the sign-in (or sign-out) and the languages (a disclosure:
+    no script, a button to the keyboard and a screen reader)."""
     signed_out = auth.current_user() is None
     sign = (
-        dmc.Anchor(_("Sign in"), href="/login", fw=500, refresh=True)
+        ui.anchor(_("Sign in"), href="/login", className="mmc-nav-link")
         if signed_out
         else html.Form(_sign_out(), method="POST", action="/auth/logout")
     )
-    return html.Div(
+    return html.Details(
         [
-            dmc.Burger(id=ids.MENU_BUTTON, opened=False, size="sm", **{"aria-label": _("Menu")}),
-            dmc.Drawer(
-                html.Nav(
-                    dmc.Stack(
-                        [dmc.Anchor(name, href=path, fw=500, size="lg", c="dark") for name, path in links()]
-                        + [sign, language_switch(ids.LANGUAGE_PHONE)],
-                        gap="md",
-                    ),
-                    **{"aria-label": _("Pages")},
+            html.Summary(html.Span(className="mmc-burger"), id=ids.MENU_BUTTON, **{"aria-label": _("Menu")}),
+            html.Nav(
+                ui.stack(
+                    [ui.anchor(name, href=path, className="mmc-nav-link") for name, path in links()]
+                    + [sign, language_switch(ids.LANGUAGE_PHONE)],
+                    gap="md",
                 ),
                 id=ids.MENU,
-                opened=False,
-                position=end(),
-                size="75%",
-                title=_("Mobile Medical Clinics · Iraq"),
+                className="mmc-menu-panel",
+                **{"aria-label": _("Pages")},
             ),
         ],
-        className="mmc-phone-only",
+        className="mmc-phone-only mmc-menu",
     )
 
 
@@ -104,16 +103,17 @@ def _sign_out(**button):
 
 
 def language_switch(switch_id: str):
-    """The languages, each named in its own words; choosing one opens the same page, with its filters, in it
-    (callbacks.register: the link gets `lang=`, which the server also keeps in a cookie)."""
-    return dmc.Select(
+    """The other languages, each named in its own words: a link opens the same page, with its filters, in it
+    (assets/navigate.js keeps the address's filters; the server keeps `lang=` in a cookie)."""
+    return html.Ul(
+        [
+            html.Li(html.A(name, href=f"?lang={code}", lang=code, hrefLang=code, className="mmc-language"))
+            for code, name in own_names()
+            if code != language()
+        ],
         id=switch_id,
-        data=[{"value": code, "label": name} for code, name in own_names()],
-        value=language(),
-        w=120,
-        size="xs",
-        allowDeselect=False,
-        **{"aria-label": _("Language")},
+        className="mmc-languages",
+        **ui.aria(label=_("Language")),
     )
 
 
@@ -121,10 +121,10 @@ def user_area():
     """Sign in, or who is signed in and a sign-out button."""
     account = auth.current_user()
     if account is None:
-        return dmc.Anchor(_("Sign in"), href="/login", fw=500, id=ids.USER_MENU, refresh=True)
-    who = dmc.Text(_("{name} ({role})", name=account.username, role=words.role_name(account.role)), size="sm")
+        return ui.anchor(_("Sign in"), href="/login", id=ids.USER_MENU, className="mmc-nav-link")
+    who = ui.text(_("{name} ({role})", name=account.username, role=words.role_name(account.role)), size="sm")
     return html.Form(
-        dmc.Group([who, *_sign_out(id=ids.SIGN_OUT)], gap="xs"),
+        ui.group([who, *_sign_out(id=ids.SIGN_OUT)], gap="xs"),
         method="POST",
         action="/auth/logout",
         id=ids.USER_MENU,
@@ -133,84 +133,76 @@ def user_area():
 
 def layout():
     status = queries.data_status(runtime.engine())
-    header = dmc.Group(
+    header = ui.group(
         [
-            dmc.Group(
+            ui.group(
                 [
                     html.Img(src=dash.get_asset_url("logo.svg"), height=28, alt=""),
-                    dmc.Anchor(
-                        _("Mobile Medical Clinics · Iraq"),
-                        href="/",
-                        fw=700,
-                        size="lg",
-                        c="dark",
-                        underline="never",
-                        className="mmc-app-title",
-                    ),
+                    ui.anchor(_("Mobile Medical Clinics · Iraq"), href="/", className="mmc-app-title"),
                     html.Span(
-                        dmc.Badge(_("Demo data (synthetic)"), color="yellow", variant="filled")
-                        if status.is_demo
-                        else None,
+                        ui.badge(_("Demo data (synthetic)")) if status.is_demo else None,
                         id=ids.DEMO_BADGE,
                         className="mmc-demo-badge",
                     ),
                 ],
                 gap="sm",
-                wrap="nowrap",
+                wrap=False,
             ),
             navigation(),
-            dmc.Group(
-                [
-                    user_area(),
-                    language_switch(ids.LANGUAGE),
-                ],
-                gap="md",
-                className="mmc-wide-only",
-            ),
+            ui.group([user_area(), language_switch(ids.LANGUAGE)], gap="md", className="mmc-wide-only"),
             phone_menu(),
         ],
         justify="space-between",
-        h="100%",
-        px="md",
     )
+    return html.Div(
+        [
+            html.Header(header, className="mmc-header"),
+            html.Main(
+                html.Div(
+                    [
+                        demo_banner(status),
+                        # A spinner over the page while a view is computed (only when it takes a while), at the
+                        # window's centre: one centred in the page moved as the page arrived (a layout shift).
+                        dcc.Loading(
+                            dash.page_container,
+                            delay_show=400,
+                            custom_spinner=html.Div(className="mmc-spinner", role="status", title=_("Loading")),
+                            overlay_style={"visibility": "visible", "opacity": 0.5},
+                            target_components={"_pages_content": "children"},
+                        ),
+                    ],
+                    className="mmc-container",
+                ),
+                id=document.MAIN_ID,
+                className="mmc-main",
+            ),
+        ],
+        className="mmc-shell",
+    )
+
+
+def mantine(children):
+    """A page drawn with Mantine's components: in its providers (the theme, the reading direction, the date pickers'
+    month and day names in the viewer's language and weeks starting on WEEK_START's day: dayjs counts from Sunday,
+    pandas from Monday)."""
+    first_day = (runtime.settings().first_day + 1) % 7
     return dmc.DirectionProvider(
         direction=direction(),
         children=dmc.MantineProvider(
             theme=THEME,
-            children=dates(
-                dmc.AppShell(
-                    [
-                        dmc.AppShellHeader(header),
-                        dmc.AppShellMain(
-                            dmc.Container(
-                                [
-                                    demo_banner(status),
-                                    # A spinner over the page while a view is computed (only when it takes a while).
-                                    dcc.Loading(
-                                        dash.page_container,
-                                        delay_show=400,
-                                        type="circle",
-                                        overlay_style={"visibility": "visible", "opacity": 0.5},
-                                        target_components={"_pages_content": "children"},
-                                    ),
-                                ],
-                                size="xl",
-                            ),
-                            id=document.MAIN_ID,
-                        ),
-                    ],
-                    header={"height": 60},
-                    padding="md",
-                )
+            children=dmc.DatesProvider(
+                children,
+                settings={"locale": DAYJS_LOCALES.get(language(), ("en",))[0], "firstDayOfWeek": first_day},
             ),
         ),
     )
 
 
-def dates(children):
-    """The date pickers' settings: month and day names in the viewer's language, and weeks starting on WEEK_START's
-    day (dayjs counts from Sunday, pandas from Monday)."""
-    first_day = (runtime.settings().first_day + 1) % 7
-    return dmc.DatesProvider(
-        children, settings={"locale": DAYJS_LOCALES.get(language(), ("en",))[0], "firstDayOfWeek": first_day}
-    )
+def with_mantine(layout):
+    """A page's layout function whose page is drawn with Mantine's components: its result in `mantine`'s providers."""
+
+    @functools.wraps(layout)
+    def drawn(**query):
+        return mantine(layout(**query))
+
+    return drawn

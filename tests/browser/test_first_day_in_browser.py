@@ -60,7 +60,7 @@ def _pages_render(dash_duo, step: str, expect: str) -> None:
     for path in PAGES:
         dash_duo.wait_for_page(dash_duo.server_url + path)
         until(lambda: _page_text(dash_duo).strip() and expect in _page_text(dash_duo), timeout=30)
-        until(lambda: not dash_duo.driver.find_elements("css selector", ".mmc-part .mantine-Skeleton-root"), timeout=30)
+        until(lambda: not dash_duo.driver.find_elements("css selector", ".mmc-part .mmc-skeleton"), timeout=30)
         text = _page_text(dash_duo)
         assert not BROKEN.search(text), (step, path, BROKEN.search(text).group(0))
         _picture(dash_duo, f"{step}{path.replace('/', '-') or '-overview'}")

@@ -22,7 +22,7 @@ def _count(dash_duo, selector: str) -> int:
 def test_overview_draws_map_figures_and_chart(dash_duo, demo_app):
     dash_duo.start_server(demo_app)
     dash_duo.wait_for_element(f"#{ids.OVERVIEW_MAP}", timeout=20)
-    dash_duo.wait_for_text_to_equal(f"#{ids.DEMO_BANNER} .mantine-Alert-title", "Demo data (synthetic)")
+    dash_duo.wait_for_text_to_equal(f"#{ids.DEMO_BANNER} .mmc-alert-title", "Demo data (synthetic)")
     # 18 governorate polygons, 31 camp and site markers (29 visited, 2 never), 7 unit badges, 7 name labels.
     until(lambda: _count(dash_duo, POLYGONS) == 18, timeout=20)
     until(lambda: _count(dash_duo, ".camp-marker") == 31, timeout=10)
@@ -160,7 +160,7 @@ def test_on_a_narrow_screen_the_header_wraps_above_the_page_not_over_it(dash_duo
         dash_duo.wait_for_page(dash_duo.server_url + "/")
         dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=20)
         header = dash_duo.driver.execute_script(  # where the header's content ends (it may overflow its box)
-            "return Math.max(...Array.from(document.querySelectorAll('.mantine-AppShell-header *'))"
+            "return Math.max(...Array.from(document.querySelectorAll('.mmc-header *'))"
             ".map(e => e.getBoundingClientRect().bottom));"
         )
         banner = dash_duo.driver.execute_script(

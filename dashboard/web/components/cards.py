@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_mantine_components as dmc
 import pandas as pd
 from dash import html
 
 from dashboard.i18n import _, date_text, number, percent
 from dashboard.web import ids
+from dashboard.web.components import ui
 
 
 def figure_cards(figures: list[tuple[str, str, str]]):
     """A row of headline figures: (label, value, note) each."""
-    return dmc.SimpleGrid(
+    return html.Div(
         [
-            dmc.Paper(
+            ui.card(
                 [
-                    dmc.Text(label, size="sm", c="dimmed"),
-                    dmc.Text(value, fw=700, className="figure-value"),
-                    dmc.Text(note, size="xs", c="dimmed"),
-                ],
-                p="md",
-                withBorder=True,
-                radius="md",
+                    ui.text(label, size="sm", c="dimmed"),
+                    ui.text(value, fw=700, className="figure-value"),
+                    ui.text(note, size="xs", c="dimmed"),
+                ]
             )
             for label, value, note in figures
         ],
-        cols={"base": 2, "md": len(figures)},
         id=ids.OVERVIEW_FIGURES,
-        mb="md",
+        className="mmc-cards",
+        style={"--mmc-cards": len(figures)},
     )
 
 
@@ -75,7 +72,7 @@ def figures_table(frame: pd.DataFrame, headers: dict[str, str], label: str, tabl
 
 
 def empty_state(message: Any):
-    return dmc.Alert(message, color="gray", variant="light")
+    return ui.alert(message, color="gray")
 
 
 def governorate_gaps_rows(table: pd.DataFrame, extra: tuple[tuple[str, dict[str, str]], ...] = ()) -> list:

@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import dash_mantine_components as dmc
 import numpy as np
 import pandas as pd
 from dash import dcc, html
@@ -21,7 +20,7 @@ from plotly.subplots import make_subplots
 from dashboard import words
 from dashboard.i18n import _, calendar, date_text, language, localise_digits, month_text, rtl
 from dashboard.web import ids
-from dashboard.web.components import cards, svgcharts
+from dashboard.web.components import cards, svgcharts, ui
 
 # Okabe-Ito, then greys: safe for the common colour-vision deficiencies.
 PALETTE = [
@@ -574,7 +573,7 @@ def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str =
                 # shown by assets/chart.js (a data- attribute, which Dash passes on but its types do not list)
                 **{"data-hover": json.dumps(chart.hover, separators=(",", ":"))},  # type: ignore[arg-type]
             ),
-            dmc.Group(
+            ui.group(
                 [
                     html.A(
                         _("Download the chart (SVG)"),

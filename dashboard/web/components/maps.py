@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import dash_leaflet as dl
-import dash_mantine_components as dmc
 import numpy as np
 import pandas as pd
 from dash import dcc, html
@@ -22,6 +21,7 @@ from dashboard.ingest import boundaries
 from dashboard.server import places
 from dashboard.services import figures
 from dashboard.web import ids
+from dashboard.web.components import ui
 
 
 def ns(name: str) -> dict:
@@ -50,53 +50,53 @@ PROGRAMME_VIEW = {"center": [34.75, 42.7], "zoom": 6.5}
 def legend(meaning: str, coordinator: bool = False):
     """The camps' statuses with what "reached" means (words.reached_meaning), and the markers' sizes and badges."""
     items = [
-        dmc.Group(
+        ui.group(
             [
                 html.Span(
                     className="legend-swatch" + (" hollow" if s in (coverage.NOT_REACHED, coverage.MISSED) else ""),
                     style={"background": c, "borderColor": c},
                 ),
-                dmc.Text(words.status_label(s), size="sm"),
+                ui.text(words.status_label(s), size="sm"),
             ],
             gap=0,
         )
         for s, c in STATUS_COLOURS.items()
         if coordinator or s != coverage.MISSED
     ]
-    return dmc.Group(
+    return ui.group(
         [
-            dmc.Text(_("Camps and sites:"), fw=600, size="sm"),
+            ui.text(_("Camps and sites:"), fw=600, size="sm"),
             *items,
-            dmc.Text(_("reached: {meaning}", meaning=meaning), size="xs", c="dimmed"),
+            ui.text(_("reached: {meaning}", meaning=meaning), size="xs", c="dimmed"),
             *(
                 [
-                    dmc.Group(
+                    ui.group(
                         [
                             html.Span("M", className="unit-marker unit-mmc legend-unit"),
-                            dmc.Text(_("MMC base"), size="sm"),
+                            ui.text(_("MMC base"), size="sm"),
                         ],
                         gap=4,
                     ),
-                    dmc.Group(
+                    ui.group(
                         [
                             html.Span("A", className="unit-marker unit-ambulance legend-unit"),
-                            dmc.Text(_("Ambulance base"), size="sm"),
+                            ui.text(_("Ambulance base"), size="sm"),
                         ],
                         gap=4,
                     ),
-                    dmc.Group([html.Span(className="legend-stop"), dmc.Text(_("Recommended stop"), size="sm")], gap=4),
-                    dmc.Group(
+                    ui.group([html.Span(className="legend-stop"), ui.text(_("Recommended stop"), size="sm")], gap=4),
+                    ui.group(
                         [
                             html.Span(className="legend-reach"),
-                            dmc.Text(_("Reach line: base to camp visited"), size="sm"),
+                            ui.text(_("Reach line: base to camp visited"), size="sm"),
                         ],
                         gap=4,
                     ),
-                    dmc.Group([html.Span(className="legend-ring"), dmc.Text(_("Coverage ring"), size="sm")], gap=4),
-                    dmc.Text(_("circle size shows population"), size="xs", c="dimmed"),
+                    ui.group([html.Span(className="legend-ring"), ui.text(_("Coverage ring"), size="sm")], gap=4),
+                    ui.text(_("circle size shows population"), size="xs", c="dimmed"),
                 ]
                 if coordinator
-                else [dmc.Text(_("circle size shows population; badges count active units"), size="xs", c="dimmed")]
+                else [ui.text(_("circle size shows population; badges count active units"), size="xs", c="dimmed")]
             ),
         ],
         gap="md",
@@ -250,27 +250,27 @@ def choropleth_legend(figure: str, legend: dict):
             else _("no data")
         )
         items.append(
-            dmc.Group(
+            ui.group(
                 [
                     html.Span(
                         className="legend-box",
                         style={"background": CHOROPLETH_COLOURS[min(i, len(CHOROPLETH_COLOURS) - 1)]},
                     ),
-                    dmc.Text(text, size="sm"),
+                    ui.text(text, size="sm"),
                 ],
                 gap=4,
             )
         )
     items.append(
-        dmc.Group(
+        ui.group(
             [
                 html.Span(className="legend-box", style={"background": "#d9d9d9"}),
-                dmc.Text(_("hidden or no data"), size="sm"),
+                ui.text(_("hidden or no data"), size="sm"),
             ],
             gap=4,
         )
     )
-    return dmc.Group([dmc.Text(_(FIGURES[figure]) + ":", fw=600, size="sm"), *items], gap="md")
+    return ui.group([ui.text(_(FIGURES[figure]) + ":", fw=600, size="sm"), *items], gap="md")
 
 
 CLUSTER_ABOVE = 1500  # camps: beyond this many, they are clustered when zoomed out

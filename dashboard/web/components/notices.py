@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dash_mantine_components as dmc
 from dash import html
 
 from dashboard import words
@@ -16,6 +15,7 @@ from dashboard.i18n import _, date_text, number
 from dashboard.ingest import formats
 from dashboard.server import auth
 from dashboard.web import ids
+from dashboard.web.components import ui
 
 
 def parameter_notice(parameter: str, error: str, kept: bool = False):
@@ -34,7 +34,7 @@ def parameter_notice(parameter: str, error: str, kept: bool = False):
             error=error,
         )
     )
-    return dmc.Alert(text, color="orange", mb="md")
+    return ui.alert(text, color="orange", mb="md")
 
 
 def resolve_filters(query: dict, status, audience: policy.Audience):
@@ -70,7 +70,7 @@ def resolve_filters(query: dict, status, audience: policy.Audience):
 def beyond_data_notice(f, status, audience: policy.Audience):
     """What a page says when its period runs past the latest record (a future `end`, or data not loaded yet): the
     days after it are not reported yet, not days without consultations (and camps show as not reached)."""
-    return dmc.Alert(
+    return ui.alert(
         _(
             "The period ends on {end}, beyond the data ({records}): the days after are not reported yet, so their "
             "figures are missing, not zero, and camps visited since show as not reached.",
@@ -78,7 +78,6 @@ def beyond_data_notice(f, status, audience: policy.Audience):
             records=data_date(status, audience),
         ),
         color="orange",
-        variant="light",
         mb="md",
         id=ids.BEYOND_DATA,
     )
@@ -143,7 +142,7 @@ def adjustment_notice(adjustment: policy.Adjustment, f=None):
             start=date_text(f.start),
             end=date_text(f.end),
         )
-    return dmc.Alert(text, color="blue", variant="light", mb="md")
+    return ui.alert(text, color="blue", mb="md")
 
 
 def data_span(status, audience: policy.Audience):
@@ -156,10 +155,10 @@ def data_span(status, audience: policy.Audience):
 
 def sign_in_required(path: str):
     """What a page shows, and all it sends, to someone without the role it needs."""
-    return dmc.Alert(
+    return ui.alert(
         [
-            dmc.Text(_("This page is for signed-in coordinators.")),
-            dmc.Anchor(_("Sign in"), href=f"/login?next={path}", refresh=True),
+            ui.text(_("This page is for signed-in coordinators.")),
+            ui.anchor(_("Sign in"), href=f"/login?next={path}"),
         ],
         title=_("Sign-in required"),
         color="blue",
@@ -191,7 +190,7 @@ def setup_notice(status):
             if status.has_data
             else _("The programme's data is not loaded yet: the figures appear here once it is.")
         )
-        return dmc.Alert(text, title=_("No figures yet"), color="gray", variant="light", id=ids.SETUP_NOTICE, mb="md")
+        return ui.alert(text, title=_("No figures yet"), color="gray", id=ids.SETUP_NOTICE, mb="md")
     labels = kind_labels()
     held = {
         "camps": _("{n} loaded", n=number(status.camps)) if status.camps else None,
@@ -211,16 +210,15 @@ def setup_notice(status):
     ]
     nxt = status.missing[0]
     meanwhile = _("Until service records are loaded, every camp shows as not reached and every count is 0.")
-    return dmc.Alert(
+    return ui.alert(
         [
-            dmc.Text(_("Load the programme's files in this order:"), size="sm"),
+            ui.text(_("Load the programme's files in this order:"), size="sm"),
             html.Ol(steps, className="setup-steps"),
-            dmc.Text(meanwhile, size="sm") if status.has_data else None,
-            dmc.Anchor(_next_step(nxt), href=f"/coordinator/data?kind={nxt}", fw=600, size="sm"),
+            ui.text(meanwhile, size="sm") if status.has_data else None,
+            ui.anchor(_next_step(nxt), href=f"/coordinator/data?kind={nxt}", className="mmc-strong"),
         ],
         title=_("Not all data is loaded yet"),
         color="blue",
-        variant="light",
         id=ids.SETUP_NOTICE,
         mb="md",
     )

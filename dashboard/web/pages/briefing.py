@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash
-import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import words
@@ -22,7 +21,7 @@ from dashboard.i18n import N_, _, language, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids
-from dashboard.web.components import cards, charts, maps, notices, plan
+from dashboard.web.components import cards, charts, maps, notices, plan, ui
 from dashboard.web.components.maps import map_layers, the_map
 
 dash.register_page(
@@ -213,4 +212,4 @@ def _controls(f, screens: tuple[str, ...], screen: str):
                 className="mmc-button mmc-button-light",
             )
         )
-    return dmc.Group(items, justify="center", className="no-print briefing-controls")
+    return ui.group(items, justify="center", className="no-print briefing-controls")

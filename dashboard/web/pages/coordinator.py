@@ -24,7 +24,7 @@ from dashboard.data import queries
 from dashboard.i18n import N_, _, language, ngettext, number, rtl
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
-from dashboard.web import grids, ids, parts
+from dashboard.web import grids, ids, parts, shell
 from dashboard.web.components import cards, controls, maps, notices, plan
 
 dash.register_page(
@@ -34,6 +34,7 @@ dash.register_page(
     title=lambda: _("Coverage gaps · MMC Iraq"),
     nav_order=3,
     maps="coordinators",
+    mantine=True,  # (drawn with Mantine: its HTML sends Mantine's script; server/compression.py)
 )
 
 GAP_BLOCK = 100  # rows of the camp table per request
@@ -509,6 +510,7 @@ def _units_part(query: dict):
     return _unit_grid(clinics, queries.governorate_names(engine, language()), settings.max_per_clinician_day)
 
 
+@shell.with_mantine
 def layout(**query):
     """The page's frame: title, period, filters and the where-next controls at once; the summary, map, camp table
     and unit table as parts (dashboard/web/parts.py), each answered in its own request."""

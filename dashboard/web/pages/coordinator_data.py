@@ -20,11 +20,13 @@ from dashboard.i18n import N_, _, date_text, ngettext, number, rtl
 from dashboard.ingest import formats, jobs, pipeline
 from dashboard.server import auth, runtime
 from dashboard.server.uploads import job_options
-from dashboard.web import ids
+from dashboard.web import ids, shell
 from dashboard.web.callbacks import drawn, user_changed
 from dashboard.web.components import controls, notices, svgcharts
 
-dash.register_page(__name__, path="/coordinator/data", name=N_("Data"), title=lambda: _("Load data · MMC Iraq"))
+dash.register_page(
+    __name__, path="/coordinator/data", name=N_("Data"), title=lambda: _("Load data · MMC Iraq"), mantine=True
+)
 
 BUSY = ("queued", "running", "reading", "checking", "writing", "saving", "summarising")
 
@@ -226,6 +228,7 @@ def history_grid(engine):
     )
 
 
+@shell.with_mantine
 def layout(kind: str | None = None, **_query):
     if not auth.role_at_least("coordinator"):
         return notices.sign_in_required("/coordinator/data")

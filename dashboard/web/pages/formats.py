@@ -6,12 +6,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dash
-import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard.config import ROOT
 from dashboard.i18n import N_, _, language
 from dashboard.web import ids
+from dashboard.web.components import ui
 
 dash.register_page(
     __name__, path="/formats", name=N_("Formats"), title=lambda: _("Data formats and definitions · MMC Iraq")
@@ -31,5 +31,5 @@ def layout(**_query):
         return document
     # The document is the repository's own, in English: said in the viewer's language, and marked as English so
     # that screen readers read it as such.
-    notice = dmc.Alert(_("This document is in English: it is the data formats' reference, kept with the code."))
+    notice = ui.alert(_("This document is in English: it is the data formats' reference, kept with the code."))
     return html.Div([notice, html.Div(document, lang="en", dir="ltr")])

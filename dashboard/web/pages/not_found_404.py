@@ -4,19 +4,19 @@
 from __future__ import annotations
 
 import dash
-import dash_mantine_components as dmc
 
 from dashboard.i18n import _
+from dashboard.web.components import ui
 
 dash.register_page(__name__, path="/404", title=lambda: _("Page not found · MMC Iraq"))
 
 
 def layout(**_query):
-    return dmc.Stack(
+    return ui.stack(
         [
-            dmc.Title(_("Page not found"), order=1, size="h2"),
-            dmc.Text(_("There is no page at this address. It may have been mistyped, or the link may be old.")),
-            dmc.Anchor(_("Go to the overview"), href="/"),
+            ui.title(_("Page not found"), order=1, size="h2"),
+            ui.text(_("There is no page at this address. It may have been mistyped, or the link may be old.")),
+            ui.anchor(_("Go to the overview"), href="/"),
         ],
         gap="sm",
     )

@@ -34,7 +34,7 @@ from dashboard.i18n import N_, _, date_text, language, ngettext, number, rtl
 from dashboard.ingest import boundaries
 from dashboard.server import auth, places, runtime
 from dashboard.services import exports, figures
-from dashboard.web import ids, parts
+from dashboard.web import ids, parts, shell
 from dashboard.web.callbacks import changed_href, drawn, set_params, user_changed
 from dashboard.web.components import cards, charts, controls, maps, notices, plan, svgcharts
 
@@ -48,6 +48,7 @@ dash.register_page(
     title=lambda: _("Trends and alerts · MMC Iraq"),
     nav_order=1,
     maps="coordinators",  # the alerts' map
+    mantine=True,  # (drawn with Mantine: its HTML sends Mantine's script; server/compression.py)
 )
 
 ALERTS_SHOWN = 500  # the alert list and map show the newest; the rest are one download away
@@ -622,6 +623,7 @@ def _alerts_section(found: pd.DataFrame, names, f, outline_shapes: dict):
     )
 
 
+@shell.with_mantine
 def layout(**query):
     """The page's frame: its title, period and controls at once; the charts and alerts as parts
     (dashboard/web/parts.py), each answered in its own request."""
