@@ -232,3 +232,30 @@ window.dash_clientside.mmc = {
             return Object.assign({}, hideout, {km: value});
         },
 };
+
+// The overview's camp panel (pages/overview.py): Escape closes it, as its close button does; when it opens, the
+// keyboard's focus moves into it (a camp chosen with the finder or the map), and back to where it was when it closes.
+(function () {
+    let before = null;
+    new MutationObserver(function (changes) {
+        changes.forEach(function (change) {
+            const panel = change.target;
+            if (panel.id !== "camp-panel") { return; }
+            if (!panel.hidden && change.oldValue !== null) {
+                before = document.activeElement;
+                const close = document.getElementById("camp-panel-close");
+                if (close) { close.focus(); }
+            } else if (panel.hidden && change.oldValue === null && before && document.contains(before)) {
+                before.focus();
+                before = null;
+            }
+        });
+    }).observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ["hidden"],
+                                          attributeOldValue: true});
+    document.addEventListener("keydown", function (event) {
+        const panel = document.getElementById("camp-panel");
+        if (event.key === "Escape" && panel && !panel.hidden) {
+            document.getElementById("camp-panel-close").click();
+        }
+    });
+})();

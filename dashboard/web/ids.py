@@ -13,6 +13,9 @@ OVERVIEW_FIGURES = "overview-figures"
 OVERVIEW_MAP = "overview-map"
 OVERVIEW_CHART = "overview-chart"
 MAP_FIND = "map-find"
+MAP_FIND_LIST = "map-find-list"  # (its suggestions: a datalist)
+MAP_FIND_CHOSEN = "map-find-chosen"  # (the code of the suggestion its text names)
+MAP_FIGURE_CHOICE = "map-figure-choice"  # (one button per figure)
 PAGE_NAVIGATE = "page-navigate"  # a page's own address bar (controls.navigator)
 OVERVIEW_CHART_TABLE = "overview-chart-table"
 GOV_LAYER = "governorate-layer"
@@ -96,6 +99,9 @@ MAP_LEGENDS = "map-legends"
 MAP_URL = "map-url"
 MAP_RESET = "map-reset"
 CAMP_PANEL = "camp-panel"
+CAMP_PANEL_TITLE = "camp-panel-title"
+CAMP_PANEL_BODY = "camp-panel-body"
+CAMP_PANEL_CLOSE = "camp-panel-close"
 GAP_REACH = "gap-reach"
 GAP_RINGS = "gap-rings"
 RING_RADIUS = "ring-radius"
@@ -129,4 +135,6 @@ PLAN_GOVERNORATES = "plan-governorates"
 PLAN_MONTHS = "plan-months"
 
 # Searchable choices whose options may be too many to send with the page: what is typed is matched on the server.
-SEARCHED_ON_SERVER = (MAP_FIND, TRENDS_CLINIC, TRENDS_CAMP)
+# Each with the property its component reports the typed text in (the map's finder is a text box with suggestions,
+# the trends' pickers Mantine's Select).
+SEARCHED_ON_SERVER = {MAP_FIND: "value", TRENDS_CLINIC: "searchValue", TRENDS_CAMP: "searchValue"}

@@ -64,7 +64,7 @@ def _visit(dash_duo, path: str) -> None:
     dash_duo.wait_for_page(dash_duo.server_url + path)
     dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=20)
     wait_for_callbacks(dash_duo)
-    until(lambda: not dash_duo.find_elements(".mmc-part .mantine-Skeleton-root"), timeout=30)
+    until(lambda: not dash_duo.find_elements(".mmc-part .mmc-skeleton"), timeout=30)
 
 
 @pytest.fixture
@@ -112,8 +112,9 @@ def test_a_phone_reaches_every_page_through_the_menu(duo):
     _visit(duo, "/")
     assert not duo.find_element(f"#{ids.NAV}").is_displayed()
     duo.find_element(f"#{ids.MENU_BUTTON}").click()
-    until(lambda: [a.text for a in duo.find_elements(".mantine-Drawer-body a")][:2] == ["Overview", "Trends"], 10)
-    next(a for a in duo.find_elements(".mantine-Drawer-body a") if a.text == "Trends").click()
+    until(lambda: [a.text for a in duo.find_elements(f"#{ids.MENU} a")][:2] == ["Overview", "Trends"], 10)
+    assert violations(duo) == []  # (the menu open)
+    next(a for a in duo.find_elements(f"#{ids.MENU} a") if a.text == "Trends").click()
     until(lambda: duo.driver.current_url.endswith("/trends"), timeout=10)
     duo.wait_for_element(f"#{ids.PERIOD_TEXT}", timeout=20)
 

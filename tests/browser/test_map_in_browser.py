@@ -50,8 +50,8 @@ def test_clicking_a_camp_opens_its_panel(dash_duo, demo_app):
     dash_duo.driver.execute_script(
         "document.querySelector('.camp-marker').dispatchEvent(new MouseEvent('click', {bubbles: true}))"
     )
-    dash_duo.wait_for_contains_text(".mantine-Drawer-content", "Population", timeout=20)
-    text = dash_duo.find_element(".mantine-Drawer-content").text
+    dash_duo.wait_for_contains_text(f"#{ids.CAMP_PANEL}", "Population", timeout=20)
+    text = dash_duo.find_element(f"#{ids.CAMP_PANEL}").text
     assert "Status" in text
     assert "Units that served it" not in text
     assert severe_logs(dash_duo) == []
@@ -64,15 +64,16 @@ def test_the_shading_changes_without_reloading(dash_duo, demo_app):
     dash_duo.driver.execute_script("window.__same_page = true")
     until(
         lambda: dash_duo.driver.execute_script(
-            "const labels = Array.from(document.querySelectorAll('#' + arguments[0] + ' label'));"
-            "const option = labels.find(l => l.textContent.includes('Share of camp population'));"
+            "const buttons = Array.from(document.querySelectorAll('.mmc-segment'));"
+            "const option = buttons.find(l => l.textContent.includes('Share of camp population'));"
             "if (option) { option.click(); return true; } return false;",
-            ids.MAP_FIGURE,
         ),
         timeout=10,
     )
     dash_duo.wait_for_contains_text(f"#{ids.MAP_LEGEND}", "Share of camp population reached", timeout=20)
     until(lambda: "figure=share" in dash_duo.driver.current_url, timeout=10)
+    pressed = [b.get_attribute("aria-pressed") for b in dash_duo.find_elements(".mmc-segment")]
+    assert pressed == ["false", "true", "false"]  # (what a screen reader says is chosen)
     assert dash_duo.driver.execute_script("return window.__same_page === true")
 
 
@@ -134,21 +135,30 @@ def test_the_finder_shows_a_governorate_or_a_camp_from_the_keyboard_and_asks_the
     asked = "return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update')).length"
     until(lambda: dash_duo.driver.execute_script(asked) >= 1, timeout=10)
     assert dash_duo.driver.execute_script(asked) == 1  # the page itself, nothing else
-    finder = dash_duo.find_element(f"#{ids.MAP_FIND}")
-    finder.click()
-    finder.send_keys("Erbil")
-    until(lambda: _option(dash_duo, "Erbil") is not None, timeout=10)
-    _option(dash_duo, "Erbil").click()
+    assert _suggested(dash_duo, "Governorate: Erbil")
+    _type_in_finder(dash_duo, "Governorate: Erbil")  # (as choosing the suggestion writes it)
     until(lambda: "governorate=IQ-AR" in dash_duo.driver.current_url, timeout=20)
     until(lambda: chart_lines(dash_duo) == ["Erbil"], timeout=30)
-    finder = dash_duo.find_element(f"#{ids.MAP_FIND}")  # (the page drawn again for Erbil)
-    finder.click()
-    finder.send_keys("Harshm")  # (the server matches among the camps of the link's view: Erbil's)
-    until(lambda: _option(dash_duo, "Harshm (Erbil)") is not None, timeout=20)  # found on the server
-    _option(dash_duo, "Harshm (Erbil)").click()
-    dash_duo.wait_for_contains_text(".mantine-Drawer-title", "Harshm", timeout=20)
+    _type_in_finder(dash_duo, "Harshm")  # (the page drawn again for Erbil; the server matches among its camps)
+    until(lambda: _suggested(dash_duo, "Harshm (Erbil)"), timeout=20)  # found on the server
+    _type_in_finder(dash_duo, " (Erbil)")
+    dash_duo.wait_for_contains_text(f"#{ids.CAMP_PANEL_TITLE}", "Harshm", timeout=20)
+    assert dash_duo.driver.switch_to.active_element.get_attribute("id") == ids.CAMP_PANEL_CLOSE  # (focus moved in)
+    dash_duo.driver.switch_to.active_element.send_keys("\ue00c")  # Escape closes it
+    until(lambda: not dash_duo.find_element(f"#{ids.CAMP_PANEL}").is_displayed(), timeout=10)
     assert severe_logs(dash_duo) == []
 
 
-def _option(dash_duo, label: str):
-    return next((o for o in dash_duo.find_elements("[role=option]") if o.text == label), None)
+def _type_in_finder(dash_duo, typed: str):
+    """Type in the map's finder (a text box whose suggestions are the browser's own list)."""
+    until(lambda: dash_duo.find_element(f"#{ids.MAP_FIND}").is_displayed(), timeout=20)
+    dash_duo.find_element(f"#{ids.MAP_FIND}").send_keys(typed)
+
+
+def _suggested(dash_duo, label: str) -> bool:
+    """Whether the finder suggests `label` (its datalist holds it)."""
+    found = dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#' + arguments[0] + ' option')).map(o => o.value)",
+        ids.MAP_FIND_LIST,
+    )
+    return label in found

@@ -13,20 +13,19 @@ from dataclasses import replace
 from urllib.parse import parse_qs, urlencode
 
 import dash
-import dash_mantine_components as dmc
 import pandas as pd
-from dash import Input, Output, Patch, State, dcc, html, no_update
+from dash import ALL, Input, Output, Patch, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import words
 from dashboard.data import queries
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
-from dashboard.i18n import N_, _, date_text, end, language, ngettext, number
+from dashboard.i18n import N_, _, date_text, language, ngettext, number
 from dashboard.server import auth, runtime
 from dashboard.services import figures
 from dashboard.web import ids, parts
 from dashboard.web.callbacks import changed_href, set_params
-from dashboard.web.components import cards, charts, controls, maps, notices
+from dashboard.web.components import cards, charts, controls, maps, notices, ui
 
 dash.register_page(
     __name__,
@@ -59,36 +58,58 @@ def layout(figure: str = "rate", **query):
         if not weekly.empty
         else cards.empty_state(_("No consultations were recorded in this period."))
     )
-    return dmc.Stack(
+    return ui.stack(
         [
             # (the map's clicks and finder change the address through it)
             controls.navigator(),
             controls.searched_on_server(ids.MAP_FIND, len(camp_table) > FINDER_ALL),
             notices.setup_notice(status),
             notice,
-            dmc.Group(
+            ui.group(
                 [
-                    dmc.Title(_("Mobile Medical Clinics for displaced people"), order=1, size="h2"),
-                    dmc.Text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg"),
+                    ui.title(_("Mobile Medical Clinics for displaced people"), order=1, size="h2"),
+                    ui.text(period, id=ids.PERIOD_TEXT, c="dimmed", size="lg"),
                 ],
                 justify="space-between",
             ),
             _headline(summary["totals"], audience, settings.not_reached_days),
-            dmc.Grid(
+            ui.columns(
                 [
-                    dmc.GridCol(
-                        [_map_column(layers, settings, f, figure, audience), _finder(camp_table, names)],
-                        span={"base": 12, "lg": 7},
-                    ),
-                    dmc.GridCol(chart, span={"base": 12, "lg": 5}),
-                ]
+                    html.Div([_map_column(layers, settings, f, figure, audience), _finder(camp_table, names)]),
+                    html.Div(chart),
+                ],
+                wide="minmax(0, 7fr) minmax(0, 5fr)",
             ),
             _sources(status, audience),
             dcc.Store(id=ids.MAP_LEGENDS, data=layers["legends"]),
             dcc.Location(id=ids.MAP_URL, refresh=False),
-            dmc.Drawer(id=ids.CAMP_PANEL, position=end(), size="md", opened=False, title=""),
+            _camp_panel_frame(),
         ],
         gap="sm",
+    )
+
+
+def _camp_panel_frame():
+    """Where a camp's details open (camp_panel): a panel at the reading's end, over the page, with its close button
+    (Escape closes it too: assets/map.js)."""
+    return html.Aside(
+        [
+            html.Div(
+                [
+                    html.H2(id=ids.CAMP_PANEL_TITLE, className="mmc-panel-title"),
+                    html.Button(
+                        "\u00d7", id=ids.CAMP_PANEL_CLOSE, className="mmc-panel-close", **{"aria-label": _("Close")}
+                    ),
+                ],
+                className="mmc-panel-head",
+            ),
+            html.Div(id=ids.CAMP_PANEL_BODY),
+        ],
+        id=ids.CAMP_PANEL,
+        className="mmc-panel",
+        hidden=True,
+        role="dialog",
+        **{"aria-labelledby": ids.CAMP_PANEL_TITLE},
     )
 
 
@@ -122,25 +143,34 @@ def _headline(totals: dict, audience, not_reached_days: int):
 
 def _map_column(layers: dict, settings, f, figure: str, audience):
     """The map with its figure's choice, its legends and what a click does."""
-    controls = dmc.Group(
+    controls = ui.group(
         [
-            dmc.SegmentedControl(
-                id=ids.MAP_FIGURE,
-                value=figure,
-                size="xs",
-                data=[{"value": key, "label": _(label)} for key, label in maps.FIGURES.items()],
+            html.Div(
+                [
+                    html.Button(
+                        _(label),
+                        id={"type": ids.MAP_FIGURE_CHOICE, "figure": key},
+                        className="mmc-segment",
+                        **ui.aria(pressed="true" if key == figure else "false"),
+                    )
+                    for key, label in maps.FIGURES.items()
+                ],
+                role="group",
+                className="mmc-segmented",
+                **ui.aria(label=_("Shade the governorates by")),
             ),
+            dcc.Store(id=ids.MAP_FIGURE, data=figure),
             dcc.Link(_("Reset the map"), href="/", id=ids.MAP_RESET, className="mmc-button mmc-button-light"),
         ],
         justify="space-between",
     )
-    return dmc.Stack(
+    return ui.stack(
         [
             controls,
             maps.the_map(layers, settings, f, figure),
             html.Div(maps.choropleth_legend(figure, layers["legends"][figure]), id=ids.MAP_LEGEND),
             maps.legend(words.reached_meaning(audience, settings.not_reached_days)),
-            dmc.Text(_("Click a governorate to show only it; click a camp for its details."), size="xs", c="dimmed"),
+            ui.text(_("Click a governorate to show only it; click a camp for its details."), size="xs", c="dimmed"),
         ],
         gap="xs",
     )
@@ -162,42 +192,72 @@ def _camp_choices(camps, names: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def _finder_data(names: dict[str, str], camp_options: list[dict]) -> list[dict]:
+def _finder_options(names: dict[str, str], camp_options: list[dict]) -> list[dict]:
+    """The governorates first, then the camps (each camp's label names its governorate)."""
     governorates = sorted((g.iso for g in PROGRAMME_GOVERNORATES), key=lambda iso: names.get(iso, iso))
     return [
-        {"group": _("Governorates"), "items": [{"value": f"gov:{g}", "label": names.get(g, g)} for g in governorates]},
-        {"group": _("Camps and sites"), "items": camp_options},
-    ]
+        {"value": f"gov:{g}", "label": _("Governorate: {name}", name=names.get(g, g))} for g in governorates
+    ] + camp_options
+
+
+def _suggestions(options: list[dict]) -> list:
+    """The finder's suggestions: each option's label, with its code for the browser (`MAP_FIND_CHOSEN`)."""
+    return [html.Option(value=o["label"], **{"data-code": o["value"]}) for o in options]
 
 
 def _finder(camps, names: dict[str, str]):
-    """The map from the keyboard: every governorate and camp in a searchable list; choosing one does what a click on
-    it does (markers are not Tab stops one by one). Beyond FINDER_ALL camps (10,000 camps were 40 ms and 400 KB of
-    every filter change) only the governorates are sent, and typing asks the server for the camps that match."""
+    """The map from the keyboard: a text box suggesting every governorate and camp as a name is typed (the browser's
+    own list: a datalist); a name chosen does what a click on it does. Beyond FINDER_ALL camps (10,000 camps were
+    40 ms and 400 KB of every filter change) only the governorates are sent, and typing asks the server for the
+    camps that match."""
     many = len(camps) > FINDER_ALL
-    return dmc.Select(
-        id=ids.MAP_FIND,
-        label=_("Find a governorate or camp on the map"),
-        placeholder=_("Type a name")
-        if not many
-        else ngettext("Type to search {n} camp", "Type to search {n} camps", len(camps), n=number(len(camps))),
-        data=_finder_data(names, [] if many else controls.picker_options(_camp_choices(camps, names))),
-        searchable=True,
-        clearable=True,
-        limit=FINDER_MATCHES,
-        mt="xs",
-        className="no-print",
+    return html.Div(
+        [
+            html.Label(_("Find a governorate or camp on the map"), htmlFor=ids.MAP_FIND, className="mmc-label"),
+            dcc.Input(
+                id=ids.MAP_FIND,
+                type="search",
+                list=ids.MAP_FIND_LIST,
+                placeholder=_("Type a name")
+                if not many
+                else ngettext("Type to search {n} camp", "Type to search {n} camps", len(camps), n=number(len(camps))),
+                debounce=0.3,
+                autoComplete="off",
+                className="mmc-input",
+            ),
+            html.Datalist(
+                _suggestions(
+                    _finder_options(names, [] if many else controls.picker_options(_camp_choices(camps, names)))
+                ),
+                id=ids.MAP_FIND_LIST,
+            ),
+            dcc.Store(id=ids.MAP_FIND_CHOSEN),
+        ],
+        className="mmc-finder no-print",
     )
 
 
+dash.clientside_callback(  # a name typed or chosen in the finder: the code of the suggestion it names, if any
+    """function (typed) {
+        const options = document.querySelectorAll("#map-find-list option");
+        for (const option of options) {
+            if (option.value === typed) { return option.dataset.code; }
+        }
+        return window.dash_clientside.no_update;
+    }""",
+    Output(ids.MAP_FIND_CHOSEN, "data"),
+    Input(ids.MAP_FIND, "value"),
+    prevent_initial_call=True,
+)
+
+
 @dash.callback(
-    Output(ids.MAP_FIND, "data"),
+    Output(ids.MAP_FIND_LIST, "children"),
     Input(ids.typed(ids.MAP_FIND), "data"),  # (what is typed, beyond FINDER_ALL camps: controls.searched_on_server)
-    State(ids.MAP_FIND, "value"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def search_finder(asked, chosen, search):
+def search_finder(asked, search):
     """The camps matching what was typed, among those of the link's view, when there are too many to send whole."""
     typed = (asked or {}).get("typed")
     if not typed:
@@ -207,7 +267,8 @@ def search_finder(asked, chosen, search):
     if len(camps) <= FINDER_ALL:
         raise PreventUpdate  # the page has them all
     names = queries.governorate_names(engine, language())
-    return _finder_data(names, controls.picker_matching(_camp_choices(camps, names), typed, chosen, FINDER_MATCHES))
+    matching = controls.picker_matching(_camp_choices(camps, names), typed, None, FINDER_MATCHES)
+    return _suggestions(_finder_options(names, matching))
 
 
 def _sources(status, audience):
@@ -216,14 +277,14 @@ def _sources(status, audience):
         "Data loaded {when}. Camp lists: CCCM Cluster Iraq; boundaries: Natural Earth (public domain).",
         when=date_text(status.last_loaded_at) if status.last_loaded_at else "–",
     )
-    return dmc.Text(loaded + " " + notices.protection_note(audience), size="xs", c="dimmed", id=ids.SOURCES)
+    return ui.text(loaded + " " + notices.protection_note(audience), size="xs", c="dimmed", id=ids.SOURCES)
 
 
 @dash.callback(
     Output(ids.GOV_LAYER, "hideout"),
     Output(ids.MAP_LEGEND, "children"),
     Output(ids.MAP_URL, "search"),
-    Input(ids.MAP_FIGURE, "value"),
+    Input(ids.MAP_FIGURE, "data"),
     State(ids.MAP_LEGENDS, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
@@ -241,6 +302,20 @@ def choose_figure(figure, legends, search):
         maps.choropleth_legend(figure, (legends or {}).get(figure, {})),
         "?" + urlencode(query, doseq=True),
     )
+
+
+dash.clientside_callback(  # a figure's button pressed: the map's figure, and which button shows as pressed
+    """function (clicks) {
+        const chosen = window.dash_clientside.callback_context.triggered_id;
+        if (!chosen) { return window.dash_clientside.no_update; }
+        const buttons = window.dash_clientside.callback_context.inputs_list[0];
+        return [chosen.figure, buttons.map(b => b.id.figure === chosen.figure ? "true" : "false")];
+    }""",
+    Output(ids.MAP_FIGURE, "data"),
+    Output({"type": ids.MAP_FIGURE_CHOICE, "figure": ALL}, "aria-pressed"),
+    Input({"type": ids.MAP_FIGURE_CHOICE, "figure": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
 
 
 @dash.callback(
@@ -268,9 +343,9 @@ def _governorate_href(search: str | None, iso: str, toggle: bool = False, path: 
 
 
 @dash.callback(
-    Output(ids.CAMP_PANEL, "opened"),
-    Output(ids.CAMP_PANEL, "title"),
-    Output(ids.CAMP_PANEL, "children"),
+    Output(ids.CAMP_PANEL, "hidden"),
+    Output(ids.CAMP_PANEL_TITLE, "children"),
+    Output(ids.CAMP_PANEL_BODY, "children"),
     Input(ids.CAMP_LAYER, "clickData"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
@@ -285,10 +360,10 @@ def camp_panel(click, search):
 
 @dash.callback(
     Output(ids.PAGE_NAVIGATE, "href", allow_duplicate=True),
-    Output(ids.CAMP_PANEL, "opened", allow_duplicate=True),
-    Output(ids.CAMP_PANEL, "title", allow_duplicate=True),
-    Output(ids.CAMP_PANEL, "children", allow_duplicate=True),
-    Input(ids.MAP_FIND, "value"),
+    Output(ids.CAMP_PANEL, "hidden", allow_duplicate=True),
+    Output(ids.CAMP_PANEL_TITLE, "children", allow_duplicate=True),
+    Output(ids.CAMP_PANEL_BODY, "children", allow_duplicate=True),
+    Input(ids.MAP_FIND_CHOSEN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
@@ -300,6 +375,14 @@ def find_on_map(chosen, search):
     if kind == "camp" and key.isdigit():
         return no_update, *_camp_panel(int(key), search)
     raise PreventUpdate
+
+
+dash.clientside_callback(  # (the panel's close button; Escape clicks it: assets/map.js)
+    "function (clicks) { return true; }",
+    Output(ids.CAMP_PANEL, "hidden", allow_duplicate=True),
+    Input(ids.CAMP_PANEL_CLOSE, "n_clicks"),
+    prevent_initial_call=True,
+)
 
 
 def _link_view(search: str | None):
@@ -334,13 +417,15 @@ def _camp_panel(camp_id: int, search):
     ]
     if camp["position_approximate"]:
         facts.append((_("Position"), _("approximate")))
-    facts_table = dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm")
+    facts_table = ui.table(
+        html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in facts])
+    )
     if audience.public:  # a camp's own counts and visits are for coordinators
-        note = dmc.Text(
+        note = ui.text(
             _("A camp's visits, units and weekly consultations are for signed-in coordinators."), size="sm", c="dimmed"
         )
-        return True, camp["name"], dmc.Stack([facts_table, note])
-    return True, camp["name"], dmc.Stack([facts_table, _camp_activity(engine, settings, f, camp, audience)])
+        return False, camp["name"], ui.stack([facts_table, note], gap="sm")
+    return False, camp["name"], ui.stack([facts_table, _camp_activity(engine, settings, f, camp, audience)], gap="sm")
 
 
 def _camp_activity(engine, settings, f, camp, audience):
@@ -370,5 +455,5 @@ def _camp_activity(engine, settings, f, camp, audience):
         }
         fig = {"data": [trace], "layout": layout}
         trend = dcc.Graph(figure=fig, config=charts.graph_config(displaylogo=False, displayModeBar=False))
-    table = dmc.Table(html.Tbody([html.Tr([html.Th(label), html.Td(value)]) for label, value in facts]), fz="sm")
-    return dmc.Stack([table, trend])
+    table = ui.table(html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in facts]))
+    return ui.stack([table, trend], gap="sm")

@@ -32,6 +32,8 @@ from tests.helpers import (
     walk,
 )
 
+GOVERNORATE_NAMES = ("Anbar", "Baghdad", "Diyala", "Dohuk", "Erbil", "Kirkuk", "Sulaymaniyah")
+
 
 @pytest.fixture
 def tiny_app(sqlite_url):
@@ -279,23 +281,29 @@ def test_one_governorate_shown_names_its_value_in_the_legend(tiny_app):
     assert legend[-2:] == ["17.5", "hidden or no data"]  # Dohuk: 35 consultations for 2,000 people, per 1,000
 
 
+def _suggested(page) -> dict[str, str]:
+    """The map finder's suggestions: label -> code."""
+    return {o.value: getattr(o, "data-code") for o in find(page, ids.MAP_FIND_LIST).children}
+
+
 def test_the_map_can_be_used_from_the_keyboard(tiny_app):
     """Every governorate and camp is in a searchable list; choosing one does what a click does."""
     from dashboard.web.pages import overview
 
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
-    finder = find(page, ids.MAP_FIND)
-    groups = {group["group"]: [item["label"] for item in group["items"]] for group in finder.data}
-    assert len(groups["Governorates"]) == 7
-    assert groups["Camps and sites"] == ["Camp A (Dohuk)", "Camp B (Anbar)", "Camp C (Anbar)"]
-    camp_b = next(i["value"] for g in finder.data for i in g["items"] if i["label"] == "Camp B (Anbar)")
+    suggested = _suggested(page)
+    assert list(suggested)[:7] == [f"Governorate: {name}" for name in sorted(GOVERNORATE_NAMES)]
+    assert list(suggested)[7:] == ["Camp A (Dohuk)", "Camp B (Anbar)", "Camp C (Anbar)"]
+    camp_b = suggested["Camp B (Anbar)"]
     search = "?start=2017-01-30&end=2017-02-05"
-    href, *_rest = run_callback(tiny_app, overview.find_on_map, "gov:IQ-AN", search, triggered=f"{ids.MAP_FIND}.value")
-    assert href == "/?start=2017-01-30&end=2017-02-05&governorate=IQ-AN"
-    href, opened, title, _panel = run_callback(
-        tiny_app, overview.find_on_map, camp_b, search, triggered=f"{ids.MAP_FIND}.value"
+    href, *_rest = run_callback(
+        tiny_app, overview.find_on_map, "gov:IQ-AN", search, triggered=f"{ids.MAP_FIND_CHOSEN}.data"
     )
-    assert (opened, title) == (True, "Camp B")  # the camp's panel, as a click on its marker opens it
+    assert href == "/?start=2017-01-30&end=2017-02-05&governorate=IQ-AN"
+    href, hidden, title, _panel = run_callback(
+        tiny_app, overview.find_on_map, camp_b, search, triggered=f"{ids.MAP_FIND_CHOSEN}.data"
+    )
+    assert (hidden, title) == (False, "Camp B")  # the camp's panel, as a click on its marker opens it
 
 
 def test_a_camps_panel_writes_its_days_as_every_page_does(tiny_app):
@@ -305,12 +313,17 @@ def test_a_camps_panel_writes_its_days_as_every_page_does(tiny_app):
     from dashboard.web.pages import overview
 
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
-    items = {i["label"]: i["value"] for g in find(page, ids.MAP_FIND).data for i in g["items"]}
+    items = _suggested(page)
     search = "?start=2017-01-30&end=2017-02-05"
 
     def panel(camp: str) -> str:
         found = run_callback(
-            tiny_app, overview.find_on_map, items[camp], search, triggered=f"{ids.MAP_FIND}.value", role="coordinator"
+            tiny_app,
+            overview.find_on_map,
+            items[camp],
+            search,
+            triggered=f"{ids.MAP_FIND_CHOSEN}.data",
+            role="coordinator",
         )
         return " ".join(texts(found[3]))
 
@@ -328,30 +341,27 @@ def test_beyond_so_many_camps_the_finder_sends_none_and_typing_asks_the_server(t
     monkeypatch.setattr(overview, "FINDER_ALL", 2)  # the three camps of the test data count as many
     page = _overview(tiny_app, "start=2017-01-30&end=2017-02-05")
     finder = find(page, ids.MAP_FIND)
-    assert [len(group["items"]) for group in finder.data] == [7, 0]
+    assert len(_suggested(page)) == 7  # (the governorates)
     assert finder.placeholder == "Type to search 3 camps"
     assert find(page, ids.typed(ids.MAP_FIND)).data == {"many": True}  # (typing asks the server; with few, it does not)
     client = tiny_app.server.test_client()
 
-    def camps(typed, chosen=None):
+    def camps(typed):
         response = call_callback(
             client,
-            f"{ids.MAP_FIND}.data",
+            f"{ids.MAP_FIND_LIST}.children",
             {
                 f"{ids.typed(ids.MAP_FIND)}.data": {"many": True, "typed": typed},  # (the browser's, from the finder)
-                f"{ids.MAP_FIND}.value": chosen,
                 "_pages_location.search": "?start=2017-01-30&end=2017-02-05",
             },
         )
-        data = response.get_json()["response"][ids.MAP_FIND]["data"]
-        assert len(data[0]["items"]) == 7  # the governorates stay
-        return {item["label"]: item["value"] for item in data[1]["items"]}
+        options = [o["props"] for o in response.get_json()["response"][ids.MAP_FIND_LIST]["children"]]
+        assert [o["value"] for o in options[:7]] == [f"Governorate: {name}" for name in sorted(GOVERNORATE_NAMES)]
+        return {o["value"]: o["data-code"] for o in options[7:]}
 
     assert list(camps("camp b")) == ["Camp B (Anbar)"]
     assert list(camps("CAMP")) == ["Camp A (Dohuk)", "Camp B (Anbar)", "Camp C (Anbar)"]
     assert camps("zzz") == {}
-    camp_a = camps("camp a")["Camp A (Dohuk)"]
-    assert list(camps("zzz", chosen=camp_a)) == ["Camp A (Dohuk)"]  # the chosen camp stays shown
 
 
 @pytest.mark.parametrize(
