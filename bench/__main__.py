@@ -61,7 +61,7 @@ PUBLIC_PAGES = ("/", "/trends")
 # Each page's first visit (bytes transferred, cold cache) may not grow past its budget: the small run (CI) fails when
 # one does. Set at the sizes measured (`/` 525 KB on 2026-11-30; `/trends` 522 KB on 2026-12-01, its public charts
 # drawn on the server) plus about a tenth; issue #22 brings them down to 350 and 500 KB.
-PAGE_BUDGETS_KB = {"/": 580, "/trends": 500, "/login": 10}  # (/login: a plain form, 3 KB; the issue asks <= 100)
+PAGE_BUDGETS_KB = {"/": 350, "/trends": 500, "/login": 10}  # (/login: a plain form, 3 KB; the issue asks <= 100)
 PAGE_READY = {"/trends": "img.mmc-chart-image[id*=comparison]", "/login": "#login-username"}  # (`/`: map, chart)
 
 
