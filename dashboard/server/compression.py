@@ -156,6 +156,32 @@ def drop_full_plotly() -> None:
 LEAFLET_SCRIPTS = re.compile(r'<script src="[^"]*/dash_leaflet/dash_leaflet\.[^"]*"></script>\s*')
 
 
+def map_on_arrival(path: str) -> bool:
+    """Whether the page at `path` draws its map as it arrives (its register_page's `map_on_arrival`): its HTML asks
+    for the map's library part and files at once, instead of after the page's answer."""
+    page = runtime.page_at(path)
+    return bool(page and page.get("map_on_arrival"))
+
+
+def preloads(app: Dash, path: str, map_shown: bool) -> str:
+    """What the browser should fetch while it reads the scripts, each otherwise asked for one round trip later: the
+    app's layout and callback plan (asked once Dash has started), and on a page whose map is drawn on arrival the map
+    library's GeoJSON part (asked once the map is drawn) and the map's files (asked once the page's answer came)."""
+    from dashboard.server import places
+
+    prefix = app.config.requests_pathname_prefix
+    links = [f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin>' for name in DASH_FIRST]
+    files = places.current_files(runtime.engine(), i18n.language()) if map_shown and map_on_arrival(path) else []
+    if files:  # (no camps loaded: no map drawn yet)
+        links.append(f'<link rel="preload" href="{prefix}{LEAFLET_GEOJSON}" as="script">')
+        links += [f'<link rel="preload" href="{file}" as="fetch" crossorigin>' for file in files]
+    return "".join(links)
+
+
+DASH_FIRST = ("_dash-layout", "_dash-dependencies")
+LEAFLET_GEOJSON = "_dash-component-suites/dash_leaflet/async-GeoJSON.js"
+
+
 def shows_a_map(path: str, coordinator: bool) -> bool:
     """Whether the page at `path` shows a map to this viewer (an unknown path is the not-found page: no map)."""
     page = runtime.page_at(path)
@@ -215,8 +241,10 @@ def lighter_index(app: Dash) -> None:
         coordinator = auth.role_at_least("coordinator")
         if not coordinator:
             scripts = COORDINATOR_SCRIPTS.sub("", scripts)
-        if not shows_a_map(request.path, coordinator):
+        map_shown = shows_a_map(request.path, coordinator)
+        if not map_shown:
             scripts = LEAFLET_SCRIPTS.sub("", scripts)
+        kwargs["css"] = preloads(app, request.path, map_shown) + kwargs["css"]
         mantine = uses_mantine(request.path)
         if not mantine:
             scripts = MANTINE_SCRIPTS.sub("", scripts)

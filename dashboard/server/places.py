@@ -10,6 +10,7 @@ from flask import Blueprint, abort, jsonify
 
 from dashboard import i18n
 from dashboard.analytics import geo
+from dashboard.data import queries
 from dashboard.ingest import boundaries
 from dashboard.server import runtime
 from dashboard.services import figures
@@ -29,6 +30,15 @@ def kept_camps(engine, language: str) -> tuple:
 
 def shapes_url(outlines: dict) -> str:
     return f"/map/governorates-{boundaries.token(outlines)}.json"
+
+
+def current_files(engine, language: str) -> list[str]:
+    """The addresses of the files a map draws now (the governorates' outlines, the camps' places in `language`), for
+    a page's HTML to ask for them at once (server/compression.py); none before any camp is loaded."""
+    if not queries.data_status(engine).camps:
+        return []
+    outlines = boundaries.current(engine, runtime.settings().boundaries_file or None)
+    return [shapes_url(outlines), url(figures.data_token(engine), language)]
 
 
 @places.get("/map/camps-<token>-<language>.json")

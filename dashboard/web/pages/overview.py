@@ -34,6 +34,7 @@ dash.register_page(
     title=lambda: _("Mobile Medical Clinics, Iraq"),
     nav_order=0,
     maps="everyone",  # (who sees a map here: the page's HTML sends dash-leaflet only then; server/compression.py)
+    map_on_arrival=True,  # (its HTML asks for the map's files at once)
 )
 
 
