@@ -94,7 +94,9 @@ window.mmc = Object.assign({}, window.mmc, {
             return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
         },
         label: function (feature, latlng) {
-            const icon = L.divIcon({className: "gov-label", html: mmcEscape(feature.properties.name), iconSize: null});
+            // (centred on its point by the inner span: Leaflet places the icon itself with its own transform)
+            const icon = L.divIcon({className: "gov-label", iconSize: null,
+                                    html: '<span class="gov-label-inner">' + mmcEscape(feature.properties.name) + "</span>"});
             return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
         },
     },

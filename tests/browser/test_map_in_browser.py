@@ -17,7 +17,7 @@ def _click_polygon(dash_duo, name: str) -> bool:
         const label = Array.from(map.querySelectorAll('.gov-label')).find(l => l.textContent === arguments[1]);
         if (!label) return false;
         label.scrollIntoView({block: 'center', inline: 'center'});
-        const box = label.getBoundingClientRect();
+        const box = label.querySelector('.gov-label-inner').getBoundingClientRect();
         const x = box.left + box.width / 2, y = box.top + box.height / 2;
         const path = document.elementsFromPoint(x, y)
             .find(e => e.tagName === 'path' && !e.classList.contains('camp-marker'));
@@ -117,6 +117,23 @@ def test_governorate_names_and_unit_badges_are_drawn_above_the_camps_and_let_cli
     lowest_name, highest_marker, catching_clicks = layers
     assert lowest_name > highest_marker
     assert catching_clicks == 0
+    # each badge centred under its governorate's name, clear of it (a name's text began at its point, so the badge,
+    # centred there, covered the name's start)
+    placed = dash_duo.driver.execute_script(
+        """
+        const map = document.getElementById(arguments[0]);
+        const box = e => e.getBoundingClientRect();
+        const names = [...map.querySelectorAll('.gov-label-inner')].map(box);
+        return [...map.querySelectorAll('.unit-badge-inner')].map(box).map(b => {
+            const name = names.reduce((a, n) => Math.abs(n.left + n.width / 2 - (b.left + b.width / 2))
+                                             + Math.abs(n.bottom - b.top) < Math.abs(a.left + a.width / 2
+                                             - (b.left + b.width / 2)) + Math.abs(a.bottom - b.top) ? n : a);
+            return [Math.abs(name.left + name.width / 2 - (b.left + b.width / 2)), b.top - name.bottom];
+        });
+        """,
+        ids.OVERVIEW_MAP,
+    )
+    assert placed and all(off_centre < 2 and gap >= 0 for off_centre, gap in placed), placed
     assert severe_logs(dash_duo) == []
 
 
