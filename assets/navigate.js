@@ -1,12 +1,13 @@
 // A page is sent only the libraries it draws with (server/compression.py): without dash-leaflet when its viewer sees
-// no map (91 KB compressed), without Mantine when it is plain HTML (194 KB). Moving from such a page to another page
-// inside the app could then draw that page without its library: such a move becomes a full load of the new page's
-// address instead (which brings what that page needs). Moves within a page (its filters, in the address's query) are
+// no map (91 KB compressed), without Mantine when it is plain HTML (194 KB), without AG Grid unless a coordinator's
+// page shows tables (360 KB). Moving from such a page to another page inside the app could then draw that page
+// without its library: such a move becomes a full load of the new page's address instead (which brings what that
+// page needs). Moves within a page (its filters, in the address's query) are
 // not affected.
 (function () {
   var push = window.history.pushState;
   window.history.pushState = function (state, title, url) {
-    if ((!window.dash_leaflet || !window.dash_mantine_components) && url != null) {
+    if ((!window.dash_leaflet || !window.dash_mantine_components || !window.dash_ag_grid) && url != null) {
       var next = new URL(url, window.location.href);
       if (next.origin === window.location.origin && next.pathname !== window.location.pathname) {
         window.location.assign(next.href);

@@ -195,14 +195,21 @@ def shows_a_map(path: str, coordinator: bool) -> bool:
 MANTINE_SCRIPTS = re.compile(r'<script src="[^"]*/dash_mantine_components/dash_mantine_components\.[^"]*"></script>\s*')
 
 
+def has_grids(path: str) -> bool:
+    """Whether the page at `path` shows coordinators AG Grid tables."""
+    page = runtime.page_at(path)
+    return bool(page and page.get("grids"))
+
+
 def uses_mantine(path: str) -> bool:
     """Whether the page at `path` is drawn with Mantine's components (an unknown path is the plain not-found page)."""
     page = runtime.page_at(path)
     return bool(page and page.get("mantine"))
 
 
-# What only signed-in coordinators' pages use: AG Grid and its functions, and the data page's upload (whose watch for
-# its drop zones would otherwise run on every change of every public page's map).
+# What only signed-in coordinators' pages with tables use (register_page's `grids=True`: the trends' alerts, the
+# coordinators' page, the data page): AG Grid (360 KB compressed) and its functions, and the data page's upload
+# (whose watch for its drop zones would otherwise run on every change of every public page's map).
 COORDINATOR_SCRIPTS = re.compile(
     r'<script src="[^"]*(?:/dash_ag_grid/dash_ag_grid\.|/assets/grid\.js|/assets/upload\.js)[^"]*"></script>\s*'
 )
@@ -225,11 +232,10 @@ DAYJS_LOCALES = {
 
 def lighter_index(app: Dash) -> None:
     """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) and the data page's upload
-    only for signed-in coordinators, since only their views have tables and files and signing in loads a new page
-    (auth's form and redirect); dash-leaflet only for a page that shows its viewer a map; Mantine (and the date
-    pickers' month names) only for a page drawn with it; no Dash table library; the
-    regenerator runtime in place of Babel's whole polyfill; the logo (0.2 KB) as the icon rather than Dash's 15 KB
-    favicon."""
+    only for signed-in coordinators on a page with tables; dash-leaflet only for a page that shows its viewer a map;
+    Mantine (and the date pickers' month names) only for a page drawn with it; no Dash table library; the regenerator
+    runtime in place of Babel's whole polyfill; the logo (0.2 KB) as the icon rather than Dash's 15 KB favicon. And
+    what the page will ask for a round trip later (preloads)."""
     from dashboard.server import auth
 
     interpolate = app.interpolate_index
@@ -239,7 +245,7 @@ def lighter_index(app: Dash) -> None:
         regenerator = f'<script src="{app.get_asset_url(REGENERATOR)}?m=0.14.1"></script>'
         scripts = POLYFILL.sub(lambda _m: regenerator, scripts, count=1)
         coordinator = auth.role_at_least("coordinator")
-        if not coordinator:
+        if not (coordinator and has_grids(request.path)):
             scripts = COORDINATOR_SCRIPTS.sub("", scripts)
         map_shown = shows_a_map(request.path, coordinator)
         if not map_shown:

@@ -35,6 +35,7 @@ dash.register_page(
     nav_order=3,
     maps="coordinators",
     mantine=True,  # (drawn with Mantine: its HTML sends Mantine's script; server/compression.py)
+    grids=True,  # (AG Grid tables for coordinators: its HTML sends AG Grid to them only here)
 )
 
 GAP_BLOCK = 100  # rows of the camp table per request

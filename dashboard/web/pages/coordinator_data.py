@@ -25,7 +25,12 @@ from dashboard.web.callbacks import drawn, user_changed
 from dashboard.web.components import controls, notices, svgcharts
 
 dash.register_page(
-    __name__, path="/coordinator/data", name=N_("Data"), title=lambda: _("Load data · MMC Iraq"), mantine=True
+    __name__,
+    path="/coordinator/data",
+    name=N_("Data"),
+    title=lambda: _("Load data · MMC Iraq"),
+    mantine=True,
+    grids=True,
 )
 
 BUSY = ("queued", "running", "reading", "checking", "writing", "saving", "summarising")

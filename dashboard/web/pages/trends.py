@@ -49,6 +49,7 @@ dash.register_page(
     nav_order=1,
     maps="coordinators",  # the alerts' map
     mantine=True,  # (drawn with Mantine: its HTML sends Mantine's script; server/compression.py)
+    grids=True,  # (AG Grid tables for coordinators: its HTML sends AG Grid to them only here)
 )
 
 ALERTS_SHOWN = 500  # the alert list and map show the newest; the rest are one download away

@@ -120,11 +120,13 @@ def test_ag_grid_is_sent_to_signed_in_coordinators_only(sqlite_url):
         scripts = _scripts_of(client, path)
         assert not any("dash_ag_grid" in s or "/assets/grid.js" in s or "/assets/upload.js" in s for s in scripts), path
     sign_in(client, "carol")
-    for path in ("/", "/coordinator"):
+    for path in ("/trends", "/coordinator", "/coordinator/data"):
         scripts = _scripts_of(client, path)
         assert any("/dash_ag_grid/dash_ag_grid." in s for s in scripts)
         assert any("/assets/grid.js" in s for s in scripts)
         assert any("/assets/upload.js" in s for s in scripts)
+    for path in ("/", "/briefing"):  # (a coordinator's pages without tables)
+        assert not any("dash_ag_grid" in s for s in _scripts_of(client, path)), path
 
 
 def _scripts_of(client, path: str) -> list[str]:
