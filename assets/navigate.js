@@ -16,6 +16,14 @@
     }
     return push.apply(this, arguments);
   };
+  // The phone's menu (web/shell.phone_menu, a disclosure): Escape closes it and gives the focus back to its button.
+  document.addEventListener("keydown", function (event) {
+    var menu = event.key === "Escape" && document.querySelector("details.mmc-menu[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
   // The header's languages (web/shell.language_switch): the page as it is now, its filters kept, in that language.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.mmc-language");

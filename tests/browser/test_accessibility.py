@@ -114,6 +114,11 @@ def test_a_phone_reaches_every_page_through_the_menu(duo):
     duo.find_element(f"#{ids.MENU_BUTTON}").click()
     until(lambda: [a.text for a in duo.find_elements(f"#{ids.MENU} a")][:2] == ["Overview", "Trends"], 10)
     assert violations(duo) == []  # (the menu open)
+    duo.driver.switch_to.active_element.send_keys("\ue00c")  # Escape closes it, its button keeps the focus
+    until(lambda: not duo.find_element(f"#{ids.MENU}").is_displayed(), timeout=10)
+    assert duo.driver.switch_to.active_element.get_attribute("id") == ids.MENU_BUTTON
+    duo.find_element(f"#{ids.MENU_BUTTON}").click()
+    until(lambda: duo.find_element(f"#{ids.MENU}").is_displayed(), timeout=10)
     next(a for a in duo.find_elements(f"#{ids.MENU} a") if a.text == "Trends").click()
     until(lambda: duo.driver.current_url.endswith("/trends"), timeout=10)
     duo.wait_for_element(f"#{ids.PERIOD_TEXT}", timeout=20)
