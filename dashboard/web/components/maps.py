@@ -126,15 +126,19 @@ def camp_map(
     selected: str | None = None,
     tiles: tuple[str, str] | None = None,
     cluster: bool = False,
+    figure_in_link: bool = False,
 ):
     """The map: governorate polygons shaded by `figure` with names, camps by status, unit counts (never bases) when
-    given, and `extra` (name, layer, shown at first) overlays, each switchable in the layer control. Optional
-    `tiles` (url, attribution) go underneath; without them the map needs no server but this one. `governorates` are
+    given, and `extra` (name, layer, shown at first) overlays, each switchable in the layer control. With
+    `figure_in_link` (the overview's), the figure chosen is in the page's link, and a governorate clicked keeps it.
+    Optional `tiles` (url, attribution) go underneath; without them the map needs no server but this one.
+    `governorates` are
     {"shapes": the kept outlines' address (places.shapes_url), "properties": each governorate's figures in the
     outlines' order}, and `camps` geo.camp_columns: stores beside the map hold them and the browser makes the
     layers' features (callbacks.register)."""
     hideout = {
         "figure": figure,
+        "linked": figure_in_link,
         "colors": CHOROPLETH_COLOURS,
         "missing": "#d9d9d9",
         "other": "#f2f2ef",

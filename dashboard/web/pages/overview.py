@@ -168,7 +168,7 @@ def _map_column(layers: dict, settings, f, figure: str, audience):
     return ui.stack(
         [
             controls,
-            maps.the_map(layers, settings, f, figure),
+            maps.the_map(layers, settings, f, figure, figure_in_link=True),
             html.Div(maps.choropleth_legend(figure, layers["legends"][figure]), id=ids.MAP_LEGEND),
             maps.legend(words.reached_meaning(audience, settings.not_reached_days)),
             ui.text(_("Click a governorate to show only it; click a camp for its details."), size="xs", c="dimmed"),
@@ -324,22 +324,27 @@ dash.clientside_callback(  # a figure's button pressed: the map's figure, and wh
     Input(ids.GOV_LAYER, "clickData"),
     State("_pages_location", "pathname"),
     State("_pages_location", "search"),
+    State(ids.GOV_LAYER, "hideout"),
     prevent_initial_call=True,
 )
-def filter_to_governorate(click, pathname, search):
+def filter_to_governorate(click, pathname, search, hideout):
     """A click on a governorate shows only it on the page the map is on (the overview's figures, chart and map; the
-    coordinators' gaps); a second click shows all again."""
+    coordinators' gaps); a second click shows all again. The overview's map keeps the figure it shows."""
     iso = ((click or {}).get("properties") or {}).get("iso")
     if not iso or not ((click or {}).get("properties") or {}).get("programme"):
         raise PreventUpdate
-    return _governorate_href(search, iso, toggle=True, path=pathname or "/")
+    figure = (hideout or {}).get("figure") if (hideout or {}).get("linked") else None
+    return _governorate_href(search, iso, toggle=True, path=pathname or "/", figure=figure)
 
 
-def _governorate_href(search: str | None, iso: str, toggle: bool = False, path: str = "/"):
+def _governorate_href(search: str | None, iso: str, toggle: bool = False, path: str = "/", figure: str | None = None):
     """The link of the page at `path` showing only the governorate `iso` (with `toggle`, all of them again when it
-    is the one shown), the link's other filters kept."""
+    is the one shown), the link's other filters kept, and the map's `figure` when given (the address the page was
+    loaded with does not hold a figure chosen since: choose_figure changes the address bar only)."""
     query = parse_qs((search or "").lstrip("?"))
     shown = [] if toggle and query.get("governorate") == [iso] else [iso]
+    if figure in maps.FIGURES:
+        set_params(query, figure=None if figure == "rate" else figure)
     return changed_href(path, search, set_params(query, governorate=shown)) or no_update
 
 
@@ -366,13 +371,14 @@ def camp_panel(click, search):
     Output(ids.CAMP_PANEL_BODY, "children", allow_duplicate=True),
     Input(ids.MAP_FIND_CHOSEN, "data"),
     State("_pages_location", "search"),
+    State(ids.MAP_FIGURE, "data"),
     prevent_initial_call=True,
 )
-def find_on_map(chosen, search):
+def find_on_map(chosen, search, figure=None):
     """What the map does on a click, from the keyboard: a governorate chosen shows only it, a camp opens its panel."""
     kind, _sep, key = (chosen or "").partition(":")
     if kind == "gov" and key:
-        return _governorate_href(search, key), no_update, no_update, no_update
+        return _governorate_href(search, key, figure=figure), no_update, no_update, no_update
     if kind == "camp" and key.isdigit():
         return no_update, *_camp_panel(int(key), search)
     raise PreventUpdate

@@ -382,9 +382,16 @@ def test_a_governorate_clicked_on_a_map_filters_the_page_the_map_is_on(tiny_app)
 
     click = {"properties": {"iso": "IQ-AN", "programme": True}}
     search = "?start=2017-01-30&end=2017-02-05"
-    for path in ("/", "/coordinator"):
+    maps_shown = {"/": {"figure": "rate", "linked": True}, "/coordinator": {"figure": "share", "linked": False}}
+    for path, hideout in maps_shown.items():
         href = run_callback(
-            tiny_app, overview.filter_to_governorate, click, path, search, triggered=f"{ids.GOV_LAYER}.clickData"
+            tiny_app,
+            overview.filter_to_governorate,
+            click,
+            path,
+            search,
+            hideout,
+            triggered=f"{ids.GOV_LAYER}.clickData",
         )
         assert href == f"{path}?start=2017-01-30&end=2017-02-05&governorate=IQ-AN"
     again = run_callback(
@@ -393,6 +400,26 @@ def test_a_governorate_clicked_on_a_map_filters_the_page_the_map_is_on(tiny_app)
         click,
         "/coordinator",
         search + "&governorate=IQ-AN",
+        maps_shown["/coordinator"],
         triggered=f"{ids.GOV_LAYER}.clickData",
     )
     assert again == "/coordinator?start=2017-01-30&end=2017-02-05"  # a second click shows every governorate again
+
+
+def test_a_governorate_chosen_keeps_the_figure_the_overviews_map_shows(tiny_app):
+    """A figure chosen on the overview's map changes the address bar, not the address the page was loaded with: a
+    governorate then clicked or found dropped the figure (the map went back to its default shading)."""
+    from dashboard.web.pages import overview
+
+    click = {"properties": {"iso": "IQ-AN", "programme": True}}
+    search = "?start=2017-01-30&end=2017-02-05"  # (as loaded, before the figure was chosen)
+    shown = {"figure": "share", "linked": True}
+    href = run_callback(
+        tiny_app, overview.filter_to_governorate, click, "/", search, shown, triggered=f"{ids.GOV_LAYER}.clickData"
+    )
+    assert href == "/?start=2017-01-30&end=2017-02-05&figure=share&governorate=IQ-AN"
+    found, *_rest = run_callback(
+        tiny_app, overview.find_on_map, "gov:IQ-AN", search, "consultations", triggered=f"{ids.MAP_FIND_CHOSEN}.data"
+    )
+    assert found == "/?start=2017-01-30&end=2017-02-05&figure=consultations&governorate=IQ-AN"
+    assert find(_overview(tiny_app, found.split("?", 1)[1]), ids.MAP_FIGURE).data == "consultations"  # (its map)
