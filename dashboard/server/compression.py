@@ -151,19 +151,28 @@ def drop_full_plotly() -> None:
     dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
 
 
-# dash-leaflet (91 KB compressed), for a page that shows its viewer a map (its register_page's `maps`: "everyone" or
-# "coordinators"); assets/navigate.js makes a move from a page without it to another page a full load.
+# What a page's register_page says it draws with, and the scripts left out of its HTML otherwise; assets/navigate.js
+# makes a move from a page without one of them to another page a full load:
+# - `maps`: who sees a map on it ("everyone" or "coordinators"): dash-leaflet (91 KB compressed);
+# - `mantine=True`: drawn with Mantine (the trends and the coordinators' pages; the others are plain HTML, web/
+#   components/ui): dash-mantine-components (one script of 978 KB, 194 KB compressed, no parts), and the date
+#   pickers' locales with it;
+# - `grids=True`: AG Grid tables for coordinators (the trends' alerts, the coordinators' page, the data page);
+# - `map_on_arrival=True`: its map is drawn as it arrives: its HTML asks for the map's files at once (preloads).
 LEAFLET_SCRIPTS = re.compile(r'<script src="[^"]*/dash_leaflet/dash_leaflet\.[^"]*"></script>\s*')
+MANTINE_SCRIPTS = re.compile(r'<script src="[^"]*/dash_mantine_components/dash_mantine_components\.[^"]*"></script>\s*')
+# What Dash asks for once its scripts have run, and the map library's part a map asks for once drawn (preloads).
+DASH_FIRST = ("_dash-layout", "_dash-dependencies")
+LEAFLET_GEOJSON = "_dash-component-suites/dash_leaflet/async-GeoJSON.js"
 
 
-def map_on_arrival(path: str) -> bool:
-    """Whether the page at `path` draws its map as it arrives (its register_page's `map_on_arrival`): its HTML asks
-    for the map's library part and files at once, instead of after the page's answer."""
-    page = runtime.page_at(path)
-    return bool(page and page.get("map_on_arrival"))
+def shows_a_map(page: dict, coordinator: bool) -> bool:
+    """Whether `page` (a dash.page_registry entry; {} for a path that is no page) shows this viewer a map."""
+    maps = page.get("maps")
+    return maps == "everyone" or (maps == "coordinators" and coordinator)
 
 
-def preloads(app: Dash, path: str, map_shown: bool) -> str:
+def preloads(app: Dash, page: dict, map_shown: bool) -> str:
     """What the browser should fetch while it reads the scripts, each otherwise asked for one round trip later: the
     app's layout and callback plan (asked once Dash has started), and on a page whose map is drawn on arrival the map
     library's GeoJSON part (asked once the map is drawn) and the map's files (asked once the page's answer came)."""
@@ -171,40 +180,12 @@ def preloads(app: Dash, path: str, map_shown: bool) -> str:
 
     prefix = app.config.requests_pathname_prefix
     links = [f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin>' for name in DASH_FIRST]
-    files = places.current_files(runtime.engine(), i18n.language()) if map_shown and map_on_arrival(path) else []
+    arrives = map_shown and page.get("map_on_arrival")
+    files = places.current_files(runtime.engine(), i18n.language()) if arrives else []
     if files:  # (no camps loaded: no map drawn yet)
         links.append(f'<link rel="preload" href="{prefix}{LEAFLET_GEOJSON}" as="script">')
         links += [f'<link rel="preload" href="{file}" as="fetch" crossorigin>' for file in files]
     return "".join(links)
-
-
-DASH_FIRST = ("_dash-layout", "_dash-dependencies")
-LEAFLET_GEOJSON = "_dash-component-suites/dash_leaflet/async-GeoJSON.js"
-
-
-def shows_a_map(path: str, coordinator: bool) -> bool:
-    """Whether the page at `path` shows a map to this viewer (an unknown path is the not-found page: no map)."""
-    page = runtime.page_at(path)
-    maps = page.get("maps") if page else None
-    return maps == "everyone" or (maps == "coordinators" and coordinator)
-
-
-# dash-mantine-components (one script of 978 KB, 194 KB compressed, no parts), for a page drawn with Mantine (its
-# register_page's `mantine=True`: the trends and the coordinators' pages); the others are plain HTML (web/components/ui)
-# and assets/navigate.js makes a move from them to another page a full load. The date pickers' locales go with it.
-MANTINE_SCRIPTS = re.compile(r'<script src="[^"]*/dash_mantine_components/dash_mantine_components\.[^"]*"></script>\s*')
-
-
-def has_grids(path: str) -> bool:
-    """Whether the page at `path` shows coordinators AG Grid tables."""
-    page = runtime.page_at(path)
-    return bool(page and page.get("grids"))
-
-
-def uses_mantine(path: str) -> bool:
-    """Whether the page at `path` is drawn with Mantine's components (an unknown path is the plain not-found page)."""
-    page = runtime.page_at(path)
-    return bool(page and page.get("mantine"))
 
 
 # What only signed-in coordinators' pages with tables use (register_page's `grids=True`: the trends' alerts, the
@@ -244,18 +225,18 @@ def lighter_index(app: Dash) -> None:
         scripts = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
         regenerator = f'<script src="{app.get_asset_url(REGENERATOR)}?m=0.14.1"></script>'
         scripts = POLYFILL.sub(lambda _m: regenerator, scripts, count=1)
+        page = runtime.page_at(request.path) or {}  # (a path that is no page: the plain not-found page)
         coordinator = auth.role_at_least("coordinator")
-        if not (coordinator and has_grids(request.path)):
+        if not (coordinator and page.get("grids")):
             scripts = COORDINATOR_SCRIPTS.sub("", scripts)
-        map_shown = shows_a_map(request.path, coordinator)
+        map_shown = shows_a_map(page, coordinator)
         if not map_shown:
             scripts = LEAFLET_SCRIPTS.sub("", scripts)
-        kwargs["css"] = preloads(app, request.path, map_shown) + kwargs["css"]
-        mantine = uses_mantine(request.path)
-        if not mantine:
+        kwargs["css"] = preloads(app, page, map_shown) + kwargs["css"]
+        if not page.get("mantine"):
             scripts = MANTINE_SCRIPTS.sub("", scripts)
         locale = DAYJS_LOCALES.get(i18n.language())
-        if locale and mantine:  # (before Dash's scripts: the pickers read the locale when first drawn)
+        if locale and page.get("mantine"):  # (before Dash's scripts: the pickers read the locale when first drawn)
             files = DAYJS + locale[1]
             scripts = "".join(f'<script src="{app.get_asset_url(f)}?m=1.11.23"></script>' for f in files) + scripts
         kwargs["scripts"] = scripts
