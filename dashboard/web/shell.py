@@ -57,14 +57,13 @@ def links() -> list[tuple[str, str]]:
     return links
 
 
+def _page_links() -> list:
+    return [ui.anchor(name, href=path, className="mmc-nav-link") for name, path in links()]
+
+
 def navigation():
     """The pages, in the header from the sm breakpoint up (phones have the menu: phone_menu)."""
-    return html.Nav(
-        ui.group([ui.anchor(name, href=path, className="mmc-nav-link") for name, path in links()], gap="sm"),
-        id=ids.NAV,
-        className="mmc-nav",
-        **{"aria-label": _("Pages")},
-    )
+    return html.Nav(ui.group(_page_links(), gap="sm"), id=ids.NAV, className="mmc-nav", **ui.aria(label=_("Pages")))
 
 
 def phone_menu():
@@ -78,16 +77,12 @@ def phone_menu():
     )
     return html.Details(
         [
-            html.Summary(html.Span(className="mmc-burger"), id=ids.MENU_BUTTON, **{"aria-label": _("Menu")}),
+            html.Summary(html.Span(className="mmc-burger"), id=ids.MENU_BUTTON, **ui.aria(label=_("Menu"))),
             html.Nav(
-                ui.stack(
-                    [ui.anchor(name, href=path, className="mmc-nav-link") for name, path in links()]
-                    + [sign, language_switch(ids.LANGUAGE_PHONE)],
-                    gap="md",
-                ),
+                ui.stack([*_page_links(), sign, language_switch(ids.LANGUAGE_PHONE)]),
                 id=ids.MENU,
                 className="mmc-menu-panel",
-                **{"aria-label": _("Pages")},
+                **ui.aria(label=_("Pages")),
             ),
         ],
         className="mmc-phone-only mmc-menu",
