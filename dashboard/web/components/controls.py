@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import dcc
+from dash.exceptions import PreventUpdate
 
 from dashboard.domain.reference import PROGRAMME_GOVERNORATES
 from dashboard.i18n import _
@@ -26,6 +27,14 @@ def searched_on_server(select_id: str, many: bool):
     something is typed. A searchable choice reports an empty search as soon as it is drawn, which was a round trip
     for nothing; the guard (web.callbacks.register) runs in the browser."""
     return dcc.Store(id=ids.typed(select_id), data={"many": many})
+
+
+def typed_text(asked: dict | None) -> str:
+    """What was typed, from the data of `searched_on_server`'s store (a callback's input); no answer without it."""
+    typed = (asked or {}).get("typed")
+    if not typed:
+        raise PreventUpdate
+    return typed
 
 
 def filter_bar(f, first, last, names: dict[str, str]):

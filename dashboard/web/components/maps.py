@@ -132,10 +132,9 @@ def camp_map(
     given, and `extra` (name, layer, shown at first) overlays, each switchable in the layer control. With
     `figure_in_link` (the overview's), the figure chosen is in the page's link, and a governorate clicked keeps it.
     Optional `tiles` (url, attribution) go underneath; without them the map needs no server but this one.
-    `governorates` are
-    {"shapes": the kept outlines' address (places.shapes_url), "properties": each governorate's figures in the
-    outlines' order}, and `camps` geo.camp_columns: stores beside the map hold them and the browser makes the
-    layers' features (callbacks.register)."""
+    `governorates` are {"shapes": the kept outlines' address (places.shapes_url), "properties": each governorate's
+    figures in the outlines' order}, and `camps` geo.camp_columns: stores beside the map hold them and the browser
+    makes the layers' features (callbacks.register)."""
     hideout = {
         "figure": figure,
         "linked": figure_in_link,

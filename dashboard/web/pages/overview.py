@@ -99,7 +99,7 @@ def _camp_panel_frame():
                 [
                     html.H2(id=ids.CAMP_PANEL_TITLE, className="mmc-panel-title"),
                     html.Button(
-                        "\u00d7", id=ids.CAMP_PANEL_CLOSE, className="mmc-panel-close", **{"aria-label": _("Close")}
+                        "\u00d7", id=ids.CAMP_PANEL_CLOSE, className="mmc-panel-close", **ui.aria(label=_("Close"))
                     ),
                 ],
                 className="mmc-panel-head",
@@ -110,7 +110,7 @@ def _camp_panel_frame():
         className="mmc-panel",
         hidden=True,
         role="dialog",
-        **{"aria-labelledby": ids.CAMP_PANEL_TITLE},
+        **ui.aria(labelledby=ids.CAMP_PANEL_TITLE),
     )
 
 
@@ -240,11 +240,9 @@ def _finder(camps, names: dict[str, str]):
 
 dash.clientside_callback(  # a name typed or chosen in the finder: the code of the suggestion it names, if any
     """function (typed) {
-        const options = document.querySelectorAll("#map-find-list option");
-        for (const option of options) {
-            if (option.value === typed) { return option.dataset.code; }
-        }
-        return window.dash_clientside.no_update;
+        const box = document.getElementById(window.dash_clientside.callback_context.triggered_id);
+        const named = box && box.list && Array.from(box.list.options).find(option => option.value === typed);
+        return named ? named.dataset.code : window.dash_clientside.no_update;
     }""",
     Output(ids.MAP_FIND_CHOSEN, "data"),
     Input(ids.MAP_FIND, "value"),
@@ -260,9 +258,7 @@ dash.clientside_callback(  # a name typed or chosen in the finder: the code of t
 )
 def search_finder(asked, search):
     """The camps matching what was typed, among those of the link's view, when there are too many to send whole."""
-    typed = (asked or {}).get("typed")
-    if not typed:
-        raise PreventUpdate
+    typed = controls.typed_text(asked)
     engine, settings, audience, f = _link_view(search)
     camps = figures.camps_named(engine, figures.camp_table(engine, f, audience, settings), language())
     if len(camps) <= FINDER_ALL:
@@ -333,8 +329,12 @@ def filter_to_governorate(click, pathname, search, hideout):
     iso = ((click or {}).get("properties") or {}).get("iso")
     if not iso or not ((click or {}).get("properties") or {}).get("programme"):
         raise PreventUpdate
-    figure = (hideout or {}).get("figure") if (hideout or {}).get("linked") else None
-    return _governorate_href(search, iso, toggle=True, path=pathname or "/", figure=figure)
+    return _governorate_href(search, iso, toggle=True, path=pathname or "/", figure=_linked_figure(hideout))
+
+
+def _linked_figure(hideout: dict | None) -> str | None:
+    """The figure the map shows, when it belongs in the page's link (the overview's map: maps.camp_map)."""
+    return (hideout or {}).get("figure") if (hideout or {}).get("linked") else None
 
 
 def _governorate_href(search: str | None, iso: str, toggle: bool = False, path: str = "/", figure: str | None = None):
@@ -371,14 +371,14 @@ def camp_panel(click, search):
     Output(ids.CAMP_PANEL_BODY, "children", allow_duplicate=True),
     Input(ids.MAP_FIND_CHOSEN, "data"),
     State("_pages_location", "search"),
-    State(ids.MAP_FIGURE, "data"),
+    State(ids.GOV_LAYER, "hideout"),
     prevent_initial_call=True,
 )
-def find_on_map(chosen, search, figure=None):
+def find_on_map(chosen, search, hideout):
     """What the map does on a click, from the keyboard: a governorate chosen shows only it, a camp opens its panel."""
     kind, _sep, key = (chosen or "").partition(":")
     if kind == "gov" and key:
-        return _governorate_href(search, key, figure=figure), no_update, no_update, no_update
+        return _governorate_href(search, key, figure=_linked_figure(hideout)), no_update, no_update, no_update
     if kind == "camp" and key.isdigit():
         return no_update, *_camp_panel(int(key), search)
     raise PreventUpdate
@@ -424,9 +424,7 @@ def _camp_panel(camp_id: int, search):
     ]
     if camp["position_approximate"]:
         facts.append((_("Position"), _("approximate")))
-    facts_table = ui.table(
-        html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in facts])
-    )
+    facts_table = ui.facts(facts)
     if audience.public:  # a camp's own counts and visits are for coordinators
         note = ui.text(
             _("A camp's visits, units and weekly consultations are for signed-in coordinators."), size="sm", c="dimmed"
@@ -462,5 +460,4 @@ def _camp_activity(engine, settings, f, camp, audience):
         }
         fig = {"data": [trace], "layout": layout}
         trend = dcc.Graph(figure=fig, config=charts.graph_config(displaylogo=False, displayModeBar=False))
-    table = ui.table(html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in facts]))
-    return ui.stack([table, trend], gap="sm")
+    return ui.stack([ui.facts(facts), trend], gap="sm")

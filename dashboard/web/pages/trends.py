@@ -733,8 +733,8 @@ def navigate_unit_or_camp(clinic, camp, search, drawn_values):
 def search_picker(kind: str, asked: dict | None, chosen: str | None, search: str | None) -> list[dict]:
     """Units (kind "clinic") or camps matching what a coordinator typed, among those of the link's filters, when
     there are too many to send with the page."""
-    typed = (asked or {}).get("typed")
-    if not typed or not auth.role_at_least("coordinator"):
+    typed = controls.typed_text(asked)
+    if not auth.role_at_least("coordinator"):
         raise PreventUpdate  # unit names are for coordinators
     view = _part_view(parts.page_query(search))
     engine, f = view.engine, view.f

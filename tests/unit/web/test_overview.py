@@ -32,6 +32,7 @@ from tests.helpers import (
     walk,
 )
 
+DRAWN_MAP = {"figure": "rate", "linked": True}  # (the overview's map's hideout as the page draws it: maps.camp_map)
 GOVERNORATE_NAMES = ("Anbar", "Baghdad", "Diyala", "Dohuk", "Erbil", "Kirkuk", "Sulaymaniyah")
 
 
@@ -297,11 +298,11 @@ def test_the_map_can_be_used_from_the_keyboard(tiny_app):
     camp_b = suggested["Camp B (Anbar)"]
     search = "?start=2017-01-30&end=2017-02-05"
     href, *_rest = run_callback(
-        tiny_app, overview.find_on_map, "gov:IQ-AN", search, triggered=f"{ids.MAP_FIND_CHOSEN}.data"
+        tiny_app, overview.find_on_map, "gov:IQ-AN", search, DRAWN_MAP, triggered=f"{ids.MAP_FIND_CHOSEN}.data"
     )
     assert href == "/?start=2017-01-30&end=2017-02-05&governorate=IQ-AN"
     href, hidden, title, _panel = run_callback(
-        tiny_app, overview.find_on_map, camp_b, search, triggered=f"{ids.MAP_FIND_CHOSEN}.data"
+        tiny_app, overview.find_on_map, camp_b, search, DRAWN_MAP, triggered=f"{ids.MAP_FIND_CHOSEN}.data"
     )
     assert (hidden, title) == (False, "Camp B")  # the camp's panel, as a click on its marker opens it
 
@@ -322,6 +323,7 @@ def test_a_camps_panel_writes_its_days_as_every_page_does(tiny_app):
             overview.find_on_map,
             items[camp],
             search,
+            DRAWN_MAP,
             triggered=f"{ids.MAP_FIND_CHOSEN}.data",
             role="coordinator",
         )
@@ -419,7 +421,12 @@ def test_a_governorate_chosen_keeps_the_figure_the_overviews_map_shows(tiny_app)
     )
     assert href == "/?start=2017-01-30&end=2017-02-05&figure=share&governorate=IQ-AN"
     found, *_rest = run_callback(
-        tiny_app, overview.find_on_map, "gov:IQ-AN", search, "consultations", triggered=f"{ids.MAP_FIND_CHOSEN}.data"
+        tiny_app,
+        overview.find_on_map,
+        "gov:IQ-AN",
+        search,
+        {"figure": "consultations", "linked": True},
+        triggered=f"{ids.MAP_FIND_CHOSEN}.data",
     )
     assert found == "/?start=2017-01-30&end=2017-02-05&figure=consultations&governorate=IQ-AN"
     assert find(_overview(tiny_app, found.split("?", 1)[1]), ids.MAP_FIGURE).data == "consultations"  # (its map)
