@@ -2,8 +2,7 @@
 // no map (91 KB compressed), without Mantine when it is plain HTML (194 KB), without AG Grid unless a coordinator's
 // page shows tables (360 KB). Moving from such a page to another page inside the app could then draw that page
 // without its library: such a move becomes a full load of the new page's address instead (which brings what that
-// page needs). Moves within a page (its filters, in the address's query) are
-// not affected.
+// page needs). Moves within a page (its filters, in the address's query) are not affected.
 (function () {
   var push = window.history.pushState;
   window.history.pushState = function (state, title, url) {
