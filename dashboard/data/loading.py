@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -122,23 +123,129 @@ def load(
     upload's `job` is recorded with it, once: loading the same upload again fails on the database's unique key."""
     if not checked.ok:
         raise ValueError("a file with errors is never written")
+    progress = progress or (lambda *_: None)
+    if checked.kind == "records":
+        with records_load(engine, progress) as writing:
+            writing.stage(checked.frame)
+            progress("writing", checked.rows, checked.rows)
+            return writing.commit(label or "records", source=source, sha256=sha256, created_by=created_by, job=job)
     with exclusive_load(engine), engine.begin() as conn:
-        removed_demo = holds_demo(conn)
-        if removed_demo:
-            clear_programme_data(conn)
-        batch_id = _new_batch(conn, label or checked.kind, source, sha256, created_by, job=job)
-        writer = {"camps": _load_camps, "clinics": _load_clinics, "records": _load_records, "rota": _load_rota}[
-            checked.kind
-        ]
-        replaced = writer(conn, checked.frame, batch_id, progress or (lambda *_: None))
+        batch_id, removed_demo = _new_load(conn, label or checked.kind, source, sha256, created_by, job)
+        writer = {"camps": _load_camps, "clinics": _load_clinics, "rota": _load_rota}[checked.kind]
+        replaced = writer(conn, checked.frame, batch_id, progress)
         added = checked.rows - replaced
-        conn.execute(
-            update(ImportBatch).where(ImportBatch.id == batch_id).values(rows_added=added, rows_replaced=replaced)
-        )
-    if engine.dialect.name == "postgresql" and checked.rows > 10_000:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE service_records")
+        _counted(conn, batch_id, added, replaced)
     return LoadResult(batch_id, checked.kind, added, replaced, removed_demo)
+
+
+def _new_load(
+    conn: Connection, kind: str, source: str, sha256: str, created_by: str, job: str | None
+) -> tuple[int, bool]:
+    """A load's entry in the history (its batch), the demo data removed first if the database holds it; and whether
+    it did."""
+    removed_demo = holds_demo(conn)
+    if removed_demo:
+        clear_programme_data(conn)
+    return _new_batch(conn, kind, source, sha256, created_by, job=job), removed_demo
+
+
+def _counted(conn: Connection, batch_id: int, added: int, replaced: int) -> None:
+    conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(rows_added=added, rows_replaced=replaced))
+
+
+@contextmanager
+def records_load(engine: Engine, progress: Progress | None = None) -> Iterator[RecordsLoad]:
+    """A load of records on a connection of its own, holding the database's load lock: what it stages is written by
+    its `commit`, or by nothing (leaving the block without it rolls everything back)."""
+    with exclusive_load(engine), engine.connect() as conn:
+        yield RecordsLoad(conn, progress or (lambda *_: None))
+
+
+class RecordsLoad:
+    """A records file written as it is checked: each block of typed rows staged in a temporary table (`stage`),
+    then, in one transaction, the records with the same keys replaced by them (`commit`). Only a block's rows are
+    held at a time, however long the file."""
+
+    def __init__(self, conn: Connection, progress: Progress):
+        self.conn, self.progress = conn, progress
+        self.clinic_ids = dict(conn.execute(select(Clinic.code, Clinic.id)).all())
+        self.camp_ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
+        self.postgres = conn.dialect.name == "postgresql"
+        self.rows = 0
+        self.span: tuple[dt.date, dt.date] | None = None  # the staged rows' first and last days
+        conn.exec_driver_sql("DROP TABLE IF EXISTS staging_records")
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE staging_records (date DATE, clinic_id INTEGER, camp_id INTEGER, syndrome VARCHAR(24), "
+            "sex VARCHAR(8), age_group VARCHAR(8), consultations INTEGER, referrals INTEGER, batch_id INTEGER, "
+            "reported_on DATE)" + (" ON COMMIT DROP" if self.postgres else "")
+        )
+
+    def stage(self, frame: pd.DataFrame) -> None:
+        """Typed record rows (ingest.validate's, without errors), kept until `commit`."""
+        if frame.empty:
+            return
+        reported = frame["reported_on"] if "reported_on" in frame else pd.Series(pd.NaT, index=frame.index)
+        told_as_text = reported.dt.strftime("%Y-%m-%d").astype(object)
+        told_as_text = told_as_text.where(reported.notna(), None)
+        for start in range(0, len(frame), CHUNK):
+            chunk = frame.iloc[start : start + CHUNK]
+            rows = zip(
+                chunk["date"].dt.strftime("%Y-%m-%d").tolist(),
+                chunk["clinic_code"].map(self.clinic_ids).tolist(),
+                chunk["camp_code"].map(self.camp_ids).tolist(),
+                chunk["syndrome"].tolist(),
+                chunk["sex"].tolist(),
+                chunk["age_group"].tolist(),
+                chunk["consultations"].tolist(),
+                chunk["referrals"].tolist(),
+                [None] * len(chunk),
+                told_as_text.iloc[start : start + CHUNK].tolist(),
+                strict=True,
+            )
+            _bulk_insert(self.conn, "staging_records", RECORD_COLUMNS, rows)
+        first, last = frame["date"].min().date(), frame["date"].max().date()
+        self.span = (first, last) if self.span is None else (min(self.span[0], first), max(self.span[1], last))
+        self.rows += len(frame)
+
+    def commit(self, kind: str, *, source: str, sha256: str, created_by: str, job: str | None) -> LoadResult:
+        """Replace the records with the same keys as the staged rows by them, note the load in the history (as a
+        file of `kind`), update the derived totals, and commit all of it at once."""
+        conn, total = self.conn, self.rows
+        batch_id, removed_demo = _new_load(conn, kind, source, sha256, created_by, job)
+        self.progress("saving", total, total)
+        replaced = 0
+        if self.span is not None:
+            replaced = self._replace(batch_id, *self.span)
+            self.progress("summarising", total, total)
+            refresh_derived_totals(conn, *self.span)
+        _counted(conn, batch_id, total - replaced, replaced)
+        if not self.postgres:
+            conn.exec_driver_sql("DROP TABLE staging_records")
+        conn.commit()
+        if self.postgres and total > 10_000:
+            conn.exec_driver_sql("ANALYZE service_records")
+            conn.commit()
+        return LoadResult(batch_id, "records", total - replaced, replaced, removed_demo)
+
+    def _replace(self, batch_id: int, first: dt.date, last: dt.date) -> int:
+        """Delete the records with the staged rows' keys, then insert the staged rows in key order; how many were
+        deleted."""
+        conn = self.conn
+        _keep_first_report(conn, first, last)
+        key = ", ".join(RECORD_KEY)
+        if self.postgres:  # a delete and an insert: a third faster than an upsert that rewrites every row it finds
+            joined = " AND ".join(f"r.{c} = s.{c}" for c in RECORD_KEY)
+            deleted = conn.exec_driver_sql(f"DELETE FROM service_records r USING staging_records s WHERE {joined}")
+        else:
+            deleted = conn.exec_driver_sql(
+                f"DELETE FROM service_records WHERE ({key}) IN (SELECT {key} FROM staging_records)"
+            )
+        columns = ", ".join(RECORD_COLUMNS)
+        chosen = ", ".join(f"{int(batch_id)} AS batch_id" if c == "batch_id" else c for c in RECORD_COLUMNS)
+        conn.exec_driver_sql(
+            f"INSERT INTO service_records ({columns}) SELECT {chosen} FROM staging_records ORDER BY {key}"
+        )
+        return int(deleted.rowcount)
 
 
 def _text_or_none(value) -> str | None:
@@ -240,59 +347,6 @@ def _load_clinics(conn: Connection, frame: pd.DataFrame, batch_id: int, progress
         conn.execute(update(Clinic).where(Clinic.code == bindparam("b_code")).values(**columns), old)
     progress("writing", len(frame), len(frame))
     return len(old)
-
-
-def _load_records(conn: Connection, frame: pd.DataFrame, batch_id: int, progress: Progress) -> int:
-    """Stage the rows in a temporary table, delete the rows with the same keys, then insert them in key order."""
-    clinic_ids = dict(conn.execute(select(Clinic.code, Clinic.id)).all())
-    camp_ids = dict(conn.execute(select(Camp.code, Camp.id)).all())
-    postgres = conn.dialect.name == "postgresql"
-    conn.exec_driver_sql("DROP TABLE IF EXISTS staging_records")
-    conn.exec_driver_sql(
-        "CREATE TEMP TABLE staging_records (date DATE, clinic_id INTEGER, camp_id INTEGER, syndrome VARCHAR(24), "
-        "sex VARCHAR(8), age_group VARCHAR(8), consultations INTEGER, referrals INTEGER, batch_id INTEGER, "
-        "reported_on DATE)" + (" ON COMMIT DROP" if postgres else "")
-    )
-    total = len(frame)
-    reported = frame["reported_on"] if "reported_on" in frame else pd.Series(pd.NaT, index=frame.index)
-    for start in range(0, total, CHUNK):
-        chunk = frame.iloc[start : start + CHUNK]
-        told = reported.iloc[start : start + CHUNK]
-        rows = zip(
-            chunk["date"].dt.strftime("%Y-%m-%d").tolist(),
-            chunk["clinic_code"].map(clinic_ids).tolist(),
-            chunk["camp_code"].map(camp_ids).tolist(),
-            chunk["syndrome"].tolist(),
-            chunk["sex"].tolist(),
-            chunk["age_group"].tolist(),
-            chunk["consultations"].tolist(),
-            chunk["referrals"].tolist(),
-            [batch_id] * len(chunk),
-            [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in told],
-            strict=True,
-        )
-        _bulk_insert(conn, "staging_records", RECORD_COLUMNS, rows)
-        progress("writing", min(start + CHUNK, total), total)
-    progress("saving", total, total)
-    _keep_first_report(conn, frame["date"].min().date(), frame["date"].max().date())
-    key = ", ".join(RECORD_KEY)
-    if postgres:  # a delete and an insert: a third faster than an upsert that rewrites every row it finds
-        joined = " AND ".join(f"r.{c} = s.{c}" for c in RECORD_KEY)
-        deleted = conn.exec_driver_sql(f"DELETE FROM service_records r USING staging_records s WHERE {joined}")
-    else:
-        deleted = conn.exec_driver_sql(
-            f"DELETE FROM service_records WHERE ({key}) IN (SELECT {key} FROM staging_records)"
-        )
-    replaced = deleted.rowcount
-    columns = ", ".join(RECORD_COLUMNS)
-    conn.exec_driver_sql(
-        f"INSERT INTO service_records ({columns}) SELECT {columns} FROM staging_records ORDER BY {key}"
-    )
-    progress("summarising", total, total)
-    refresh_derived_totals(conn, frame["date"].min().date(), frame["date"].max().date())
-    if not postgres:
-        conn.exec_driver_sql("DROP TABLE staging_records")
-    return int(replaced)
 
 
 def _keep_first_report(conn: Connection, first: dt.date, last: dt.date) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -148,7 +150,7 @@ def _checked(
     engine, kind: str, data: bytes, filename: str, today, first_day: int, demo: bool
 ) -> tuple[validate.Checked, validate.Problems]:
     """A file read and checked, and the problems of a weekly sheet's own cells (by the sheet's rows): a weekly sheet
-    is read as records first (ingest/weekly.py)."""
+    is read as records first (ingest/weekly.py). (A records file: `_records`.)"""
     if kind != "weekly":
         table = read.read_table(data, filename, kind)
         checks = validate.check(
@@ -181,8 +183,15 @@ def _run(
     if kind == "boundaries":
         return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal, job)
     progress("reading", 0, 0)
+    result = None
     try:
-        checked, sheet = _checked(engine, kind, data, filename, today, first_day, outcome.replaces_demo)
+        if kind == "records":
+            checked, result = _records(
+                engine, outcome, data, user=user, dry_run=dry_run, today=today, job=job, progress=progress
+            )
+            sheet = validate.Problems()
+        else:
+            checked, sheet = _checked(engine, kind, data, filename, today, first_day, outcome.replaces_demo)
     except read.FileProblem as exc:
         _file_error(outcome, message_of(exc))
     else:
@@ -195,7 +204,7 @@ def _run(
         if outcome.ok:
             outcome.preview = _preview(checked)
         if outcome.ok and not dry_run:
-            result = loading.load(
+            result = result or loading.load(
                 engine,
                 checked,
                 source=outcome.filename,
@@ -211,6 +220,46 @@ def _run(
         loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, outcome.rows or 0)
     progress("done", outcome.rows, outcome.rows)
     return outcome
+
+
+def _records(
+    engine: Engine,
+    outcome: Outcome,
+    data: bytes,
+    *,
+    user: str,
+    dry_run: bool,
+    today: dt.date | None,
+    job: str | None,
+    progress: loading.Progress,
+) -> tuple[validate.Checked, loading.LoadResult | None]:
+    """A records file checked a block of rows at a time (read.BLOCK_ROWS) and, unless `dry_run`, written as it is
+    checked, so that it takes a block's memory, not the file's: committed only if no row of it has an error (then
+    its load's result), else rolled back."""
+    blocks = read.read_blocks(data, outcome.filename, "records", read.BLOCK_ROWS)
+    first = next(blocks)
+    known = _known(engine, "records", outcome.replaces_demo)
+    if first.missing or first.frame.empty:
+        return validate.check(first, today=today, known=known), None
+    lines = max(data.count(b"\n") + 1 - first.first_row, len(first.frame))  # (about the rows: progress's total)
+    check = validate.RecordsCheck(first, today=today or dt.date.today(), known=known)
+    head: list[pd.DataFrame] = []  # the file's first rows, typed: the preview's
+    with contextlib.ExitStack() as stack:
+        writing = None if dry_run else stack.enter_context(loading.records_load(engine, progress))
+        for table in itertools.chain([first], blocks):
+            typed = check.add(table)
+            if sum(map(len, head)) < PREVIEW_ROWS:
+                head.append(typed.head(PREVIEW_ROWS - sum(map(len, head))))
+            if writing is not None and check.ok:
+                writing.stage(typed)
+                progress("writing", check.rows, max(lines, check.rows))
+            else:
+                progress("checking", check.rows, max(lines, check.rows))
+        checked = check.finish(pd.concat(head, ignore_index=True))
+        if writing is None or not checked.ok:
+            return checked, None
+        done = writing.commit("records", source=outcome.filename, sha256=outcome.sha256, created_by=user, job=job)
+        return checked, done
 
 
 def _known(engine: Engine, kind: str, demo: bool) -> validate.Known:

@@ -7,8 +7,10 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +19,7 @@ import pandas as pd
 from dashboard.domain.messages import Message, Plural
 from dashboard.ingest.formats import KINDS, SPECS, column_aliases, column_hxl, header_key
 
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what no text of ours holds (validate.CONTROL)
 FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # the apostrophe exports.safe_cell puts before a formula start
 
 
@@ -36,6 +39,7 @@ class Table:
     missing: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     file_rows: np.ndarray | None = None  # the file's row of each row of `frame`, when it is not first_row + i
+    plain: bool = False  # the file holds no control character (its cells need not be searched for one)
 
 
 CHECKED_AT_ONCE = (
@@ -63,9 +67,12 @@ def _utf8_problem(data: bytes) -> Message | None:
     return None
 
 
-def _rows_from_csv(data: bytes) -> list[list[str]] | pd.DataFrame:
-    """The cells of CSV bytes as text, parsed from the bytes themselves: a copy of a large file as Python text (four
-    bytes a character in a StringIO) made a 10-million-row file take several times its size in memory."""
+BLOCK_ROWS = 100_000  # rows of a large CSV file read and checked at a time (ingest.pipeline)
+
+
+def _csv_blocks(data: bytes, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The cells of CSV bytes as text, `rows` rows at a time (all at once without): parsed from the bytes themselves,
+    since a copy of a large file as Python text (four bytes a character in a StringIO) took several times its size."""
     problem = _utf8_problem(data)
     if problem is not None:
         raise FileProblem(problem)
@@ -75,7 +82,7 @@ def _rows_from_csv(data: bytes) -> list[list[str]] | pd.DataFrame:
     first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig")
     sep = max((",", ";", "\t"), key=first_line.count)
     try:
-        return pd.read_csv(
+        found = pd.read_csv(
             io.BytesIO(data),
             sep=sep,
             dtype=str,
@@ -84,7 +91,9 @@ def _rows_from_csv(data: bytes) -> list[list[str]] | pd.DataFrame:
             skip_blank_lines=True,
             quoting=csv.QUOTE_MINIMAL,
             encoding="utf-8-sig",
+            chunksize=rows,
         )
+        yield from [found] if rows is None else found
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
@@ -196,7 +205,7 @@ def _columns_of(header: list[str], kind: str, tags: list[str] | None = None) -> 
 @dataclass
 class Raw:
     """A file's cells as text: its header, its HXL hashtag row (when it has one), and its rows; row i of `body` is row
-    `first_row + i` of the file."""
+    `first_row + i` of the file. A file read in blocks has its first block in `body` and the others in `more`."""
 
     header: list[str]
     tags: list[str] | None
@@ -204,23 +213,30 @@ class Raw:
     first_row: int
     notes: list[Message | str]
     may_be_guarded: bool
+    more: Iterator[pd.DataFrame] = field(default_factory=lambda: iter(()))
+    plain: bool = False  # (see Table)
 
 
-def read_rows(data: bytes, filename: str, sheet: str) -> Raw:
-    """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first); raises
-    FileProblem if the file cannot be read."""
+def read_rows(data: bytes, filename: str, sheet: str, block_rows: int | None = None) -> Raw:
+    """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first), a CSV
+    file's `block_rows` at a time when given (a workbook is read whole); raises FileProblem if the file cannot be
+    read (a CSV file's later blocks may raise it as they are read)."""
     if not data:
         raise FileProblem(Message("The file is empty."))
     notes: list[Message | str] = []
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if suffix == "xls":
         raise FileProblem(Message("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8."))
+    blocks: Iterator[pd.DataFrame]
+    plain = False
     if suffix == "xlsx" or zipfile.is_zipfile(io.BytesIO(data)):
-        raw = _rows_from_xlsx(data, sheet, notes)
+        blocks = iter([_rows_from_xlsx(data, sheet, notes)])
         may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
     else:
-        raw = _rows_from_csv(data)
+        blocks = _csv_blocks(data, None if block_rows is None else max(block_rows, 3))
         may_be_guarded = b"'" in data  # exports put an apostrophe before a formula start; most files have none
+        plain = not CONTROL_BYTES.search(data)  # (a control character is one byte in UTF-8)
+    raw = next(blocks)
     header = [str(h) for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:].reset_index(drop=True)
     first_row = 2
@@ -233,7 +249,8 @@ def read_rows(data: bytes, filename: str, sheet: str) -> Raw:
         tags = [str(c) for c in body.iloc[0].tolist()]
         body = body.iloc[1:].reset_index(drop=True)  # the HXL hashtag row of our exports and of HDX files
         first_row = 3
-    return Raw(header, tags, body, first_row, notes, may_be_guarded)
+    more = (block.reset_index(drop=True) for block in blocks)
+    return Raw(header, tags, body, first_row, notes, may_be_guarded, more, plain)
 
 
 def unguarded(values: pd.Series, may_be_guarded: bool) -> pd.Series:
@@ -245,18 +262,36 @@ def unguarded(values: pd.Series, may_be_guarded: bool) -> pd.Series:
 
 def read_table(data: bytes, filename: str, kind: str) -> Table:
     """The rows of a CSV or XLSX file as text, with the standard column names; raises FileProblem if unreadable."""
+    return next(read_blocks(data, filename, kind))
+
+
+def read_blocks(data: bytes, filename: str, kind: str, block_rows: int | None = None) -> Iterator[Table]:
+    """The rows of a CSV file as tables of `block_rows` rows (one table without, and for a workbook), each with the
+    standard column names and the file's row of its first row; the first table has the file's notes. Raises
+    FileProblem if the file is unreadable (where a later block is, as that block is read)."""
     if kind not in SPECS:
         raise FileProblem(
             Message("Unknown kind of file {kind}: use one of {kinds}.", kind=repr(kind), kinds=", ".join(KINDS))
         )
-    raw = read_rows(data, filename, kind)
-    header, body, notes = raw.header, raw.body, raw.notes
+    raw = read_rows(data, filename, kind, block_rows)
+    header, notes = raw.header, raw.notes
     chosen, how = _columns_of(header, kind, raw.tags)
     if how:
         notes.append(Message("Columns read by another name: {columns}.", columns=how))
     ignored = [name.strip() for position, name in enumerate(header) if position not in chosen.values() and name.strip()]
     if ignored:
         notes.append(Message("Columns not used: {columns}.", columns=", ".join(ignored)))
+    missing = [c.name for c in SPECS[kind] if c.required and c.name not in chosen]
+    stripped = [h.strip() for h in header]
+    row, first = raw.first_row, True
+    for body in itertools.chain([raw.body], raw.more):
+        frame = _standard(body, chosen, kind, raw.may_be_guarded)
+        yield Table(kind, frame, row, notes if first else [], missing, stripped, plain=raw.plain)
+        row, first = row + len(body), False
+
+
+def _standard(body: pd.DataFrame, chosen: dict[str, int], kind: str, may_be_guarded: bool) -> pd.DataFrame:
+    """A block of a file's rows under the format's column names (an optional column the file lacks, empty)."""
     frame = pd.DataFrame(
         {name: body.iloc[:, pos].astype(str).str.strip() for name, pos in chosen.items()}, index=body.index
     )
@@ -264,6 +299,5 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
         if name not in frame and not col.required:
             frame[name] = ""
         elif name in frame:
-            frame[name] = unguarded(frame[name], raw.may_be_guarded)
-    missing = [c.name for c in SPECS[kind] if c.required and c.name not in frame]
-    return Table(kind, frame, raw.first_row, notes, missing, [h.strip() for h in header])
+            frame[name] = unguarded(frame[name], may_be_guarded)
+    return frame

@@ -52,6 +52,7 @@ class Problems:
     total: int = 0
     groups: dict[tuple[str, str], Problem] = field(default_factory=dict)
     unlisted: int = 0  # rows whose kind of problem came after the first SHOWN kinds
+    offset: int = 0  # the table position of the block being checked's first row (a file checked in blocks)
 
     def _put(self, column: str, message: Message | str, rows, count: int) -> None:
         group = self.groups.get((column, message))
@@ -60,7 +61,7 @@ class Problems:
                 self.unlisted += count
                 return
             group = self.groups[(column, message)] = Problem(column, message)
-        group.rows.extend(int(r) for r in rows[: max(0, ROWS_SHOWN - len(group.rows))])
+        group.rows.extend(int(r) + self.offset if r >= 0 else -1 for r in rows[: max(0, ROWS_SHOWN - len(group.rows))])
         group.count += count
 
     def add(self, row: int, column: str, message: Message | str) -> None:
@@ -142,6 +143,7 @@ class Checked:
     warnings: Problems
     notes: list[Message | str]
     file_rows: np.ndarray | None = None  # the file's row of each row of `frame` (see read.Table)
+    count: int | None = None  # the file's rows, where `frame` holds only the first (a file checked in blocks)
 
     @property
     def ok(self) -> bool:
@@ -149,7 +151,7 @@ class Checked:
 
     @property
     def rows(self) -> int:
-        return len(self.frame)
+        return len(self.frame) if self.count is None else self.count
 
 
 def _none_if_empty(values: pd.Series) -> pd.Series:
@@ -182,6 +184,34 @@ class _Checker:
         self.warnings = Problems()
         self.notes: list[Message | str] = list(table.notes)
         self.today = today
+        self.unknown: dict[str, dict[str, None]] = {}  # codes named but not loaded, by column, in the order met
+        self.read: dict[str, pd.Series] = {}  # the block's columns read as numbers (each once, and noted once)
+
+    def start(self, table: Table, offset: int) -> None:
+        """Go on to another block of the file, whose first row is the table's position `offset`."""
+        self.frame = table.frame
+        self.errors.offset = self.warnings.offset = offset
+        self.read = {}
+
+    def finished_notes(self) -> list[Message | str]:
+        """The notes of the whole file: a counted note of several blocks once, with their sum; the codes not loaded."""
+        notes: list[Message | str] = []
+        counted: dict[tuple, tuple[int, int]] = {}  # a counted note's words but its count: its place and sum
+        for note in self.notes:
+            if isinstance(note, Message) and note.amount is not None and "n" in note.values:
+                others = tuple(sorted((k, str(v)) for k, v in note.values.items() if k != "n"))
+                key = (note.template, note.plural, others)
+                if key in counted:
+                    place, total = counted[key]
+                    total += note.amount
+                    counted[key] = place, total
+                    notes[place] = Message(
+                        note.template, plural=note.plural, count=total, **{**note.values, "n": f"{total:,}"}
+                    )
+                    continue
+                counted[key] = len(notes), note.amount
+            notes.append(note)
+        return notes + [_unknown_note(column, list(codes)) for column, codes in self.unknown.items() if codes]
 
     def required_text(self, column: str, required: bool = True) -> pd.Series:
         values = self.frame[column]
@@ -266,6 +296,11 @@ class _Checker:
         """A column's cells as numbers: Arabic-Indic digits read as digits; for whole numbers, thousands separators
         (12,450; 1 234) left out; for coordinates, a decimal comma read as a point. Each kind of change is noted.
         Only the cells that do not read as numbers at once are looked at again (most files have none)."""
+        if column not in self.read:
+            self.read[column] = self._read_numbers(column, kind)
+        return self.read[column].copy()
+
+    def _read_numbers(self, column: str, kind: str) -> pd.Series:
         values = self.frame[column]
         numbers = pd.to_numeric(values, errors="coerce")
         again = numbers.isna() & (values != "")
@@ -411,21 +446,60 @@ class _Checker:
             ),
         )
 
-    def duplicates(self, keys: tuple[str, ...], report_on: str) -> None:
-        key_frame = self.frame[list(keys)]
-        dup = key_frame.duplicated(keep=False)
-        if not dup.any():
+    def duplicates(self, keys: tuple[str, ...], report_on: str, typed: pd.DataFrame | None = None) -> None:
+        """An error for each row with the same key as an earlier row: the key as read (`typed`: a date written two
+        ways is one date), or as written where it could not be read."""
+        seen = _Keys(keys)
+        seen.add([_hashed(self.frame[k] if typed is None else typed[k], self.frame[k]) for k in keys])
+        seen.report(self, report_on)
+
+
+def _hashed(values: pd.Series, raw: pd.Series | None = None) -> np.ndarray:
+    """A column's values as 64-bit hashes; where a value could not be read (missing), its cell's text's instead."""
+    hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    if raw is not None:
+        missing = values.isna().to_numpy()
+        if missing.any():
+            hashes = hashes.copy()
+            hashes[missing] = pd.util.hash_pandas_object(raw[missing], index=False).to_numpy()
+    return hashes
+
+
+class _Keys:
+    """The key of each row checked so far, as a 64-bit hash (8 bytes a row, whatever the row holds): rows with the
+    same key anywhere in a file checked in blocks."""
+
+    def __init__(self, keys: tuple[str, ...]):
+        self.keys = keys
+        self.hashes: list[np.ndarray] = []
+
+    def add(self, columns: list[np.ndarray]) -> None:
+        """A block's rows, each key column as `_hashed` gives it."""
+        combined = np.zeros(len(columns[0]), dtype=np.uint64)
+        for column in columns:
+            combined = (combined * np.uint64(1_000_003)) ^ column
+        self.hashes.append(combined)
+
+    def report(self, c: _Checker, report_on: str) -> None:
+        """An error for each row whose key an earlier row has, naming that row."""
+        if not self.hashes:
             return
-        positions = _positions(dup)
-        first_seen = key_frame[dup].groupby(list(keys), sort=False).ngroup()
-        firsts = pd.Series(positions).groupby(first_seen.to_numpy()).transform("min").to_numpy()
+        hashes = self.hashes[0] if len(self.hashes) == 1 else np.concatenate(self.hashes)
+        self.hashes = [hashes]
+        ordered = np.sort(hashes)
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+        if not len(repeated):
+            return
+        positions = np.flatnonzero(np.isin(hashes, repeated))
+        firsts = pd.Series(positions).groupby(hashes[positions]).transform("min").to_numpy()
         later = positions != firsts
-        first_of = dict(zip(positions[later], firsts[later], strict=True))
-        self.errors.add_rows(
+        first_of = dict(zip(positions[later].tolist(), firsts[later].tolist(), strict=True))
+        c.errors.offset = 0
+        c.errors.add_rows(
             positions[later],
             report_on,
             lambda i: Message(
-                "the same {columns} as row {row}", columns=" + ".join(keys), row=int(first_of[i] + self.first_row)
+                "the same {columns} as row {row}", columns=" + ".join(self.keys), row=first_of[i] + c.first_row
             ),
         )
 
@@ -594,7 +668,7 @@ def _check_camps(c: _Checker, boundaries: dict | None) -> pd.DataFrame:
     site = f["site_type"].where(f["site_type"] != "", "camp")
     c.frame = c.frame.assign(site_type=site)
     out["site_type"] = c.code("site_type", "site_types", Message("camp, informal_site or host_community"))
-    c.duplicates(("camp_code", "population_date"), "camp_code")
+    c.duplicates(("camp_code", "population_date"), "camp_code", out)
     big = _positions(out["population"] > MAX_CAMP_POPULATION)
     c.warnings.add_rows(
         big,
@@ -694,24 +768,27 @@ def _unknown_codes(c: _Checker, column: str, loaded: Mapping[str, str], known: K
         return Message("unknown unit code '{value}': {hint}", value=v, hint=hint)
 
     c.errors.add_values(_positions(values.isin(set(unknown))), column, values, message)
+    c.unknown.setdefault(column, {}).update(dict.fromkeys(unknown))
+
+
+def _unknown_note(column: str, unknown: list[str]) -> Message:
+    """How many of the codes a file names in `column` are not loaded, and the first ten of them."""
     listed = ", ".join(sorted(unknown)[:10]) + (", …" if len(unknown) > 10 else "")
     count = len(unknown)
-    c.notes.append(
-        Plural(
+    if column == "camp_code":
+        return Plural(
             "{n} camp code is not loaded: {codes}.",
             "{n} camp codes are not loaded: {codes}.",
             count,
             n=f"{count:,}",
             codes=listed,
         )
-        if camps
-        else Plural(
-            "{n} unit code is not loaded: {codes}.",
-            "{n} unit codes are not loaded: {codes}.",
-            count,
-            n=f"{count:,}",
-            codes=listed,
-        )
+    return Plural(
+        "{n} unit code is not loaded: {codes}.",
+        "{n} unit codes are not loaded: {codes}.",
+        count,
+        n=f"{count:,}",
+        codes=listed,
     )
 
 
@@ -751,14 +828,49 @@ def _check_records(c: _Checker, known: Known, weekly: bool = False) -> pd.DataFr
             "referrals": referrals.fillna(0).astype("int64"),
         }
     )
-    c.duplicates(KEYS["records"], "date")
     if "reported_on" in f:
         reported = c.date("reported_on", required=False)
         early = _positions(reported.notna() & out["date"].notna() & (reported < out["date"]))
         c.errors.add_same(early, "reported_on", Message("reported_on is before the visit's date: check the two dates"))
         out["reported_on"] = reported
-    _heavy_days(c, out, weekly)
     return out
+
+
+class RecordsCheck:
+    """Records checked a block of rows at a time, so that a large file is never held whole: each block's own problems
+    as it is checked (`add`), and what spans blocks kept compactly until `finish` reports it: each row's key as a
+    hash (rows with the same key), each unit's consultations a day (more than one team sees)."""
+
+    def __init__(self, table: Table, *, today: dt.date, known: Known, weekly: bool = False):
+        self.checker = _Checker(table, today)
+        self.known, self.weekly = known, weekly
+        self.keys = _Keys(KEYS["records"])
+        self.team_days = _TeamDays()
+        self.rows = 0
+
+    @property
+    def ok(self) -> bool:
+        """No error so far."""
+        return self.checker.errors.total == 0
+
+    def add(self, table: Table) -> pd.DataFrame:
+        """Check the file's next block; its typed rows (valid while `ok`)."""
+        c = self.checker
+        c.start(table, self.rows)
+        _control_characters(c, table.plain)
+        out = _check_records(c, self.known, self.weekly)
+        self.keys.add([_hashed(out[k], table.frame[k]) for k in KEYS["records"]])
+        self.team_days.add(out, self.rows)
+        self.rows += len(out)
+        return out
+
+    def finish(self, frame: pd.DataFrame, file_rows: np.ndarray | None = None) -> Checked:
+        """The whole file's problems and notes, with `frame` as its typed rows (all of them, or the first)."""
+        c = self.checker
+        self.keys.report(c, "date")
+        self.team_days.report(c, self.weekly)
+        notes = c.finished_notes()
+        return Checked("records", frame, c.first_row, c.errors, c.warnings, notes, file_rows, count=self.rows)
 
 
 def _check_rota(c: _Checker, known: Known) -> pd.DataFrame:
@@ -867,33 +979,54 @@ def _double_booked(c: _Checker, out: pd.DataFrame) -> None:
         )
 
 
-def _heavy_days(c: _Checker, out: pd.DataFrame, weekly: bool) -> None:
-    """A warning for each unit and day (or week, for a weekly sheet's rows: six working days) with more
-    consultations than one team sees in that time."""
-    if out.empty:
-        return
-    most = MAX_CONSULTATIONS_PER_TEAM_DAY * (6 if weekly else 1)
-    team_day = out.groupby(["date", "clinic_code"], sort=False)["consultations"].transform("sum")
-    heavy = out.assign(total=team_day)[team_day > most]
-    firsts = heavy.drop_duplicates(["date", "clinic_code"])
-    for position, row in zip(firsts.index[:SHOWN], firsts.itertuples(index=False), strict=False):
-        values = {"n": f"{row.total:,}", "unit": row.clinic_code, "day": f"{row.date:%Y-%m-%d}", "most": f"{most:,}"}
-        c.warnings.add(
-            int(position),
-            "consultations",
-            Message(
-                "{n} consultations for {unit} in the week of {day}: over {most} for one team in one week (six working "
-                "days); check the figures",
-                **values,
-            )
-            if weekly
-            else Message(
-                "{n} consultations for {unit} on {day}: over {most} for one team in one day; check the figures",
-                **values,
-            ),
+class _TeamDays:
+    """Each unit's consultations a day (a week, for a weekly sheet's rows) so far, with the first row of each: a few
+    thousand sums however long the file."""
+
+    def __init__(self) -> None:
+        self.sums: pd.DataFrame | None = None
+
+    def add(self, out: pd.DataFrame, offset: int) -> None:
+        """A block's typed rows, whose first is the table's position `offset`."""
+        if out.empty:
+            return
+        rows = out[["date", "clinic_code", "consultations"]].assign(first=np.arange(len(out)) + offset)
+        found = rows.groupby(["date", "clinic_code"], sort=False).agg(
+            total=("consultations", "sum"), first=("first", "min")
         )
-    c.warnings.total += max(0, len(firsts) - SHOWN)
-    c.warnings.unlisted += max(0, len(firsts) - SHOWN)
+        if self.sums is not None:
+            both = pd.concat([self.sums, found])
+            found = both.groupby(level=[0, 1], sort=False).agg({"total": "sum", "first": "min"})
+        self.sums = found
+
+    def report(self, c: _Checker, weekly: bool) -> None:
+        """A warning for each unit and day (or week: six working days) with more consultations than one team sees
+        in that time, at its first row."""
+        if self.sums is None:
+            return
+        most = MAX_CONSULTATIONS_PER_TEAM_DAY * (6 if weekly else 1)
+        heavy = self.sums[self.sums["total"] > most].sort_values("first", kind="stable")
+        c.warnings.offset = 0
+        for (day, unit), total, position in zip(
+            heavy.index[:SHOWN], heavy["total"][:SHOWN], heavy["first"][:SHOWN], strict=True
+        ):
+            values = {"n": f"{total:,}", "unit": unit, "day": f"{day:%Y-%m-%d}", "most": f"{most:,}"}
+            c.warnings.add(
+                int(position),
+                "consultations",
+                Message(
+                    "{n} consultations for {unit} in the week of {day}: over {most} for one team in one week (six "
+                    "working days); check the figures",
+                    **values,
+                )
+                if weekly
+                else Message(
+                    "{n} consultations for {unit} on {day}: over {most} for one team in one day; check the figures",
+                    **values,
+                ),
+            )
+        c.warnings.total += max(0, len(heavy) - SHOWN)
+        c.warnings.unlisted += max(0, len(heavy) - SHOWN)
 
 
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what no text of ours holds (tab, newline and return may)
@@ -912,9 +1045,11 @@ def _control_message(values: pd.Series) -> Callable[[int], str]:
     return message
 
 
-def _control_characters(c: _Checker) -> None:
+def _control_characters(c: _Checker, plain: bool = False) -> None:
     """A NUL or another control character in any cell: PostgreSQL refuses NUL in text, and none belongs in a name or
     a code (they come from a broken export)."""
+    if plain:
+        return
     for column in c.frame.columns:
         values = c.frame[column]
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
@@ -959,6 +1094,9 @@ def check(
     """Validate a table: every error and warning, and the typed rows. `known` holds the camps and units the database
     holds (records must name them); `boundaries`, the governorate outlines in use (each camp and unit is looked for
     in the one its row names); `weekly`, that records are a weekly sheet's, one per week (ingest/weekly.py)."""
+    if table.kind == "records" and not table.missing and not table.frame.empty:
+        records = RecordsCheck(table, today=today or dt.date.today(), known=known or Known(), weekly=weekly)
+        return records.finish(records.add(table), table.file_rows)
     checker = _Checker(table, today or dt.date.today())
     if table.missing:
         _missing_columns(checker, table)
@@ -967,13 +1105,12 @@ def check(
         checker.errors.add(-1, "", Message("the file has a header row but no data rows"))
         out = table.frame
     else:
-        _control_characters(checker)
+        _control_characters(checker, table.plain)
         if table.kind == "camps":
             out = _check_camps(checker, boundaries)
         elif table.kind == "clinics":
             out = _check_clinics(checker, boundaries)
-        elif table.kind == "rota":
-            out = _check_rota(checker, known or Known())
         else:
-            out = _check_records(checker, known or Known(), weekly)
-    return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, checker.notes, table.file_rows)
+            out = _check_rota(checker, known or Known())
+    notes = checker.finished_notes()
+    return Checked(table.kind, out, table.first_row, checker.errors, checker.warnings, notes, table.file_rows)

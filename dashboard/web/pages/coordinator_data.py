@@ -430,7 +430,11 @@ def _progress(phase: str, name: str, done: int, total: int):
         "saving": ngettext("Saving {n} row…", "Saving {n} rows…", total, n=number(total)),
         "summarising": _("Updating the dashboards' totals…"),
     }
-    share = 100 * done / total if total and phase == "writing" else (100 if phase in ("saving", "summarising") else 0)
+    share = (
+        100 * done / total
+        if total and phase in ("checking", "writing")
+        else (100 if phase in ("saving", "summarising") else 0)
+    )
     return dmc.Stack(
         [
             dmc.Text(words[phase], size="sm"),

@@ -110,6 +110,20 @@ CASES = [
     ),
     ("camps", f"{CAMP_HEADER}\nX1,Camp X,Anbar,48.85,2.35,10,2017-01-01", 2, "latitude", "48.85 is outside Iraq"),
     ("camps", f"{CAMP_HEADER}\nX1,Camp X,Anbar,33.3,2.35,10,2017-01-01", 2, "longitude", "2.35 is outside Iraq"),
+    (  # (the same day, written with a spreadsheet's midnight: one key, not a database's refusal)
+        "camps",
+        f"{CAMP_HEADER}\nX1,Camp X,Anbar,33.3,43.7,10,2017-01-01\nX1,Camp X,Anbar,33.3,43.7,12,2017-01-01 00:00:00",
+        3,
+        "camp_code",
+        "the same camp_code + population_date as row 2",
+    ),
+    (  # (F is female, as aliases.toml reads it)
+        "records",
+        f"{RECORD_HEADER}\n{GOOD_RECORD}\n2017-02-10,M1,A,ari,F,under5,7,0",
+        3,
+        "date",
+        "the same date + clinic_code + camp_code + syndrome + sex + age_group as row 2",
+    ),
     (
         "clinics",
         "clinic_code,clinic_name,unit_type,governorate,base_latitude,base_longitude,clinicians\n"
