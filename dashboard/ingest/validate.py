@@ -481,7 +481,7 @@ class _Keys:
         self.hashes.append(combined)
 
     def report(self, c: _Checker, report_on: str) -> None:
-        """An error for each row whose key an earlier row has, naming that row."""
+        """An error for each row whose key an earlier row has, naming that row (positions in the whole table)."""
         if not self.hashes:
             return
         hashes = self.hashes[0] if len(self.hashes) == 1 else np.concatenate(self.hashes)
@@ -494,7 +494,6 @@ class _Keys:
         firsts = pd.Series(positions).groupby(hashes[positions]).transform("min").to_numpy()
         later = positions != firsts
         first_of = dict(zip(positions[later].tolist(), firsts[later].tolist(), strict=True))
-        c.errors.offset = 0
         c.errors.add_rows(
             positions[later],
             report_on,
@@ -867,6 +866,7 @@ class RecordsCheck:
     def finish(self, frame: pd.DataFrame, file_rows: np.ndarray | None = None) -> Checked:
         """The whole file's problems and notes, with `frame` as its typed rows (all of them, or the first)."""
         c = self.checker
+        c.errors.offset = c.warnings.offset = 0  # (what spans blocks is found by the file's positions)
         self.keys.report(c, "date")
         self.team_days.report(c, self.weekly)
         notes = c.finished_notes()
@@ -1006,7 +1006,6 @@ class _TeamDays:
             return
         most = MAX_CONSULTATIONS_PER_TEAM_DAY * (6 if weekly else 1)
         heavy = self.sums[self.sums["total"] > most].sort_values("first", kind="stable")
-        c.warnings.offset = 0
         for (day, unit), total, position in zip(
             heavy.index[:SHOWN], heavy["total"][:SHOWN], heavy["first"][:SHOWN], strict=True
         ):
