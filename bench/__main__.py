@@ -826,8 +826,8 @@ def import_throughput(source_url: str, kind: str, rows: int) -> dict:
 
 
 def _load_records(url: str, path: str) -> None:
-    """(In a process of its own, from import_throughput.) Load a records file as a coordinator's upload does, and
-    print the rows, the seconds and the process's peak memory, above what it held before reading the file."""
+    """(In a process of its own, from import_throughput.) Load a records file as the command line does (from its
+    path), and print the rows, the seconds and the process's peak memory, above what it held before."""
     from dashboard.data import schema
     from dashboard.ingest import pipeline
 
@@ -838,12 +838,11 @@ def _load_records(url: str, path: str) -> None:
     engine = schema.make_engine(url)
     before = status_mb("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from now (the imports' is not the load's)
-    data = Path(path).read_bytes()
     started = time.monotonic()
-    outcome = pipeline.run(engine, "records", data, "records.csv", user="bench")
+    outcome = pipeline.run(engine, "records", Path(path), "records.csv", user="bench")
     seconds = time.monotonic() - started
     found = {"rows": outcome.added, "seconds": seconds, "loaded": outcome.loaded, "errors": outcome.errors[:3]}
-    found |= {"peak_mb": status_mb("VmHWM"), "before_mb": before, "file_mb": len(data) / 2**20}
+    found |= {"peak_mb": status_mb("VmHWM"), "before_mb": before, "file_mb": Path(path).stat().st_size / 2**20}
     print(json.dumps(found))
 
 

@@ -125,7 +125,7 @@ def _import(engine, args, limit: int, first_day: int) -> int:
     outcome = pipeline.run(
         engine,
         args.kind,
-        path.read_bytes(),
+        path,  # (read from the disk a slice at a time: a large file is never held whole)
         path.name,
         user=user,
         dry_run=args.dry_run,

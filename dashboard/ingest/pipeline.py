@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import itertools
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -96,7 +95,7 @@ def _preview(checked: validate.Checked) -> list[dict]:
 def run(
     engine: Engine,
     kind: str,
-    data: bytes,
+    data: read.Source,
     filename: str,
     *,
     user: str,
@@ -115,25 +114,41 @@ def run(
     recorded with the rows it loads (loaded once: ingest.jobs)."""
     record_refusal = not dry_run if record_refusal is None else record_refusal
     progress = progress or (lambda *_: None)
-    outcome = Outcome(kind, Path(filename).name, hashlib.sha256(data).hexdigest())
+    scanned = read.scan(data)
+    outcome = Outcome(kind, Path(filename).name, scanned.sha256)
     if kind not in KINDS:
         return _file_error(
             outcome, Message("unknown kind of file {kind}: use one of {kinds}", kind=repr(kind), kinds=", ".join(KINDS))
         )
-    if max_bytes is not None and len(data) > max_bytes:
-        _file_error(outcome, too_large(len(data), max_bytes))
+    if max_bytes is not None and read.size_of(data) > max_bytes:
+        _file_error(outcome, too_large(read.size_of(data), max_bytes))
         if record_refusal:
             loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note="file too large")
         return outcome
     try:
-        return _run(
-            engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day, job
-        )
+        asked = _File(kind, data, scanned, user, dry_run, record_refusal, today, progress, first_day, job)
+        return _run(engine, outcome, asked)
     except queries.LoadBusy as exc:
         outcome = _file_error(outcome, message_of(exc))
         if record_refusal:
             loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, 0, note=str(exc))
         return outcome
+
+
+@dataclass
+class _File:
+    """A file on its way through `run`: what was asked of it, and what one pass over its bytes told (read.scan)."""
+
+    kind: str
+    data: read.Source
+    scanned: read.Scan
+    user: str
+    dry_run: bool
+    record_refusal: bool
+    today: dt.date | None
+    progress: loading.Progress
+    first_day: int
+    job: str | None
 
 
 def too_large(size: int, limit: int) -> Message:
@@ -146,18 +161,18 @@ def too_large(size: int, limit: int) -> Message:
     )
 
 
-def _checked(
-    engine, kind: str, data: bytes, filename: str, today, first_day: int, demo: bool
-) -> tuple[validate.Checked, validate.Problems]:
+def _checked(engine, outcome: Outcome, f: _File) -> tuple[validate.Checked, validate.Problems]:
     """A file read and checked, and the problems of a weekly sheet's own cells (by the sheet's rows): a weekly sheet
     is read as records first (ingest/weekly.py). (A records file: `_records`.)"""
+    kind, today, demo = f.kind, f.today, outcome.replaces_demo
     if kind != "weekly":
-        table = read.read_table(data, filename, kind)
+        table = next(read.read_blocks(f.data, outcome.filename, kind, scanned=f.scanned))
         checks = validate.check(
             table, today=today, known=_known(engine, kind, demo), boundaries=_outlines(engine, kind)
         )
         return checks, validate.Problems()
-    reshaped = weekly.reshape(read.read_rows(data, filename, "weekly"), first_day, today)
+    raw = read.read_rows(f.data, outcome.filename, "weekly", scanned=f.scanned)
+    reshaped = weekly.reshape(raw, f.first_day, today)
     table = reshaped.table
     if table.frame.empty:
         empty = validate.Problems()
@@ -174,24 +189,20 @@ def _listed(checked: validate.Checked, sheet: validate.Problems) -> list[dict]:
     return sorted(found, key=lambda p: (p["row"] or 0, p["column"]))[: validate.SHOWN]
 
 
-def _run(
-    engine, outcome, kind, data, filename, user, dry_run, record_refusal, today, progress, first_day, job=None
-) -> Outcome:
+def _run(engine: Engine, outcome: Outcome, f: _File) -> Outcome:
     queries.ensure_reference(engine)  # camps and units name a governorate
     with engine.connect() as conn:
         outcome.replaces_demo = loading.holds_demo(conn)
-    if kind == "boundaries":
-        return _run_boundaries(engine, outcome, data, user, dry_run, record_refusal, job)
-    progress("reading", 0, 0)
+    if f.kind == "boundaries":
+        return _run_boundaries(engine, outcome, f)
+    f.progress("reading", 0, 0)
     result = None
     try:
-        if kind == "records":
-            checked, result = _records(
-                engine, outcome, data, user=user, dry_run=dry_run, today=today, job=job, progress=progress
-            )
+        if f.kind == "records":
+            checked, result = _records(engine, outcome, f)
             sheet = validate.Problems()
         else:
-            checked, sheet = _checked(engine, kind, data, filename, today, first_day, outcome.replaces_demo)
+            checked, sheet = _checked(engine, outcome, f)
     except read.FileProblem as exc:
         _file_error(outcome, message_of(exc))
     else:
@@ -203,62 +214,52 @@ def _run(
         outcome.notes = checked.notes
         if outcome.ok:
             outcome.preview = _preview(checked)
-        if outcome.ok and not dry_run:
+        if outcome.ok and not f.dry_run:
             result = result or loading.load(
                 engine,
                 checked,
                 source=outcome.filename,
                 sha256=outcome.sha256,
-                created_by=user,
-                progress=progress,
-                label=kind,
-                job=job,
+                created_by=f.user,
+                progress=f.progress,
+                label=f.kind,
+                job=f.job,
             )
             outcome.loaded, outcome.added, outcome.replaced = True, result.added, result.replaced
             outcome.removed_demo = result.removed_demo
-    if not outcome.ok and record_refusal:
-        loading.record_rejected(engine, kind, outcome.filename, outcome.sha256, user, outcome.rows or 0)
-    progress("done", outcome.rows, outcome.rows)
+    if not outcome.ok and f.record_refusal:
+        loading.record_rejected(engine, f.kind, outcome.filename, outcome.sha256, f.user, outcome.rows or 0)
+    f.progress("done", outcome.rows, outcome.rows)
     return outcome
 
 
-def _records(
-    engine: Engine,
-    outcome: Outcome,
-    data: bytes,
-    *,
-    user: str,
-    dry_run: bool,
-    today: dt.date | None,
-    job: str | None,
-    progress: loading.Progress,
-) -> tuple[validate.Checked, loading.LoadResult | None]:
+def _records(engine: Engine, outcome: Outcome, f: _File) -> tuple[validate.Checked, loading.LoadResult | None]:
     """A records file checked a block of rows at a time (read.BLOCK_ROWS) and, unless `dry_run`, written as it is
     checked, so that it takes a block's memory, not the file's: committed only if no row of it has an error (then
     its load's result), else rolled back."""
-    blocks = read.read_blocks(data, outcome.filename, "records", read.BLOCK_ROWS)
+    blocks = read.read_blocks(f.data, outcome.filename, "records", read.BLOCK_ROWS, f.scanned)
     first = next(blocks)
     known = _known(engine, "records", outcome.replaces_demo)
     if first.missing or first.frame.empty:
-        return validate.check(first, today=today, known=known), None
-    lines = max(data.count(b"\n") + 1 - first.first_row, len(first.frame))  # (about the rows: progress's total)
-    check = validate.RecordsCheck(first, today=today or dt.date.today(), known=known)
+        return validate.check(first, today=f.today, known=known), None
+    lines = max(f.scanned.lines + 1 - first.first_row, len(first.frame))  # (about the rows: progress's total)
+    check = validate.RecordsCheck(first, today=f.today or dt.date.today(), known=known)
     head: list[pd.DataFrame] = []  # the file's first rows, typed: the preview's
     with contextlib.ExitStack() as stack:
-        writing = None if dry_run else stack.enter_context(loading.records_load(engine, progress))
+        writing = None if f.dry_run else stack.enter_context(loading.records_load(engine, f.progress))
         for table in itertools.chain([first], blocks):
             typed = check.add(table)
             if sum(map(len, head)) < PREVIEW_ROWS:
                 head.append(typed.head(PREVIEW_ROWS - sum(map(len, head))))
             if writing is not None and check.ok:
                 writing.stage(typed)
-                progress("writing", check.rows, max(lines, check.rows))
+                f.progress("writing", check.rows, max(lines, check.rows))
             else:
-                progress("checking", check.rows, max(lines, check.rows))
+                f.progress("checking", check.rows, max(lines, check.rows))
         checked = check.finish(pd.concat(head, ignore_index=True))
         if writing is None or not checked.ok:
             return checked, None
-        done = writing.commit("records", source=outcome.filename, sha256=outcome.sha256, created_by=user, job=job)
+        done = writing.commit("records", source=outcome.filename, sha256=outcome.sha256, created_by=f.user, job=f.job)
         return checked, done
 
 
@@ -280,21 +281,19 @@ def _outlines(engine: Engine, kind: str) -> dict | None:
     return current(engine)
 
 
-def _run_boundaries(
-    engine: Engine, outcome: Outcome, data: bytes, user: str, dry_run: bool, record_refusal: bool, job: str | None
-) -> Outcome:
+def _run_boundaries(engine: Engine, outcome: Outcome, f: _File) -> Outcome:
     from dashboard.ingest.boundaries import BoundaryError, preview, read_boundary_file
 
     suffix = Path(outcome.filename).suffix.lower() or ".geojson"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"boundaries{suffix}"
-        path.write_bytes(data)
+        path.write_bytes(read.whole(f.data))
         try:
             collection = read_boundary_file(path)
         except BoundaryError as exc:
             _file_error(outcome, renamed(message_of(exc), path.name, outcome.filename))
-            if record_refusal:
-                loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, user, 0)
+            if f.record_refusal:
+                loading.record_rejected(engine, "boundaries", outcome.filename, outcome.sha256, f.user, 0)
             return outcome
     outcome.rows = len(collection["features"])
     notes = [renamed(note, path.name, outcome.filename) for note in collection["notes"]]
@@ -313,9 +312,9 @@ def _run_boundaries(
         {"iso": f["properties"]["iso"] or "", "name_en": f["properties"]["name_en"] or ""}
         for f in collection["features"][:PREVIEW_ROWS]
     ]
-    if not dry_run:
+    if not f.dry_run:
         result = loading.load_boundaries(
-            engine, collection, source=outcome.filename, sha256=outcome.sha256, created_by=user, job=job
+            engine, collection, source=outcome.filename, sha256=outcome.sha256, created_by=f.user, job=f.job
         )
         outcome.loaded, outcome.added = True, result.added
     return outcome

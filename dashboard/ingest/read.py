@@ -3,15 +3,16 @@ columns with the standard names of the format (ingest.formats). Nothing here jud
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import itertools
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ import pandas as pd
 from dashboard.domain.messages import Message, Plural
 from dashboard.ingest.formats import KINDS, SPECS, column_aliases, column_hxl, header_key
 
+NOT_BLANK = re.compile(rb"[^\s\xef\xbb\xbf]")  # anything but spaces and a BOM
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what no text of ours holds (validate.CONTROL)
 FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # the apostrophe exports.safe_cell puts before a formula start
 
@@ -42,48 +44,98 @@ class Table:
     plain: bool = False  # the file holds no control character (its cells need not be searched for one)
 
 
-CHECKED_AT_ONCE = (
-    16 * 2**20
-)  # bytes of a file checked as UTF-8 at a time (a whole file as text at once: its size again)
+Source = bytes | Path  # a file's bytes (an upload), or the path of a file on disk (the command line's)
+CHECKED_AT_ONCE = 16 * 2**20  # bytes of a file looked at a time (a whole file as text at once: its size again)
 
 
-def _utf8_problem(data: bytes) -> Message | None:
-    """Whether the file is UTF-8 text, checked a slice at a time (a 650 MB file is not held twice), and where not:
-    the row and byte of the first character that is not."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def size_of(source: Source) -> int:
+    return source.stat().st_size if isinstance(source, Path) else len(source)
+
+
+def whole(source: Source) -> bytes:
+    """A file's bytes (for the kinds read whole: workbooks, boundaries)."""
+    return source.read_bytes() if isinstance(source, Path) else source
+
+
+def _slices(source: Source) -> Iterator[bytes]:
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            while piece := handle.read(CHECKED_AT_ONCE):
+                yield piece
+    else:
+        for start in range(0, len(source), CHECKED_AT_ONCE):
+            yield source[start : start + CHECKED_AT_ONCE]
+
+
+@dataclass
+class Scan:
+    """What one pass over a file's bytes, a slice at a time, tells (a file is never held twice, nor whole if it is
+    on disk)."""
+
+    sha256: str = ""
+    head: bytes = b""  # the first bytes: the first line, a workbook's signature
+    lines: int = 0  # line ends
+    blank: bool = True  # nothing but spaces (and maybe a BOM)
+    plain: bool = True  # no control character (validate.CONTROL)
+    apostrophe: bool = False  # an apostrophe somewhere (an export's formula guard, maybe)
+    problem: Message | None = None  # not UTF-8: the row and byte of the first character that is not
+
+
+def scan(source: Source) -> Scan:
+    found, digest, tail = Scan(), hashlib.sha256(), b""
+    for piece in _slices(source):
+        digest.update(piece)
+        if len(found.head) < 4096:
+            found.head += piece[: 4096 - len(found.head)]
+        found.blank = found.blank and not NOT_BLANK.search(piece)
+        found.plain = found.plain and not CONTROL_BYTES.search(piece)
+        found.apostrophe = found.apostrophe or b"'" in piece
+        if found.problem is None:
+            tail, found.problem = _utf8(tail + piece, found.lines, final=False)
+        found.lines += piece.count(b"\n")
+    if found.problem is None and tail:
+        found.problem = _utf8(tail, found.lines, final=True)[1]
+    found.sha256 = digest.hexdigest()
+    return found
+
+
+def _utf8(data: bytes, lines: int, final: bool) -> tuple[bytes, Message | None]:
+    """Whether `data`, found after `lines` line ends, is UTF-8: what to carry to the next slice (a character the
+    slice cut; not at the file's end, `final`), or where the first character that is not is."""
     try:
-        for start in range(0, len(data), CHECKED_AT_ONCE):
-            decoder.decode(data[start : start + CHECKED_AT_ONCE])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        try:  # (where exactly: the whole file, decoded once, says; only for a file that is not UTF-8)
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return Message(
-                "Row {row} is not UTF-8 text (byte {byte}). Save the file as 'CSV UTF-8' and load it again.",
-                row=data.count(b"\n", 0, exc.start) + 1,
-                byte=f"0x{data[exc.start]:02X}",
-            )
-    return None
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not final and exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return data[exc.start :], None
+        return b"", Message(
+            "Row {row} is not UTF-8 text (byte {byte}). Save the file as 'CSV UTF-8' and load it again.",
+            row=lines + data.count(b"\n", 0, exc.start) + 1,
+            byte=f"0x{data[exc.start]:02X}",
+        )
+    return b"", None
 
 
 BLOCK_ROWS = 100_000  # rows of a large CSV file read and checked at a time (ingest.pipeline)
 
 
-def _csv_blocks(data: bytes, rows: int | None = None) -> Iterator[pd.DataFrame]:
-    """The cells of CSV bytes as text, `rows` rows at a time (all at once without): parsed from the bytes themselves,
-    since a copy of a large file as Python text (four bytes a character in a StringIO) took several times its size."""
-    problem = _utf8_problem(data)
-    if problem is not None:
-        raise FileProblem(problem)
-    if not re.search(rb"[^\s\xef\xbb\xbf]", data):  # (nothing but spaces, and maybe a BOM)
+def _opened(source: Source) -> Path | io.BytesIO:
+    return source if isinstance(source, Path) else io.BytesIO(source)
+
+
+def _csv_blocks(source: Source, scanned: Scan, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The cells of a CSV file as text, `rows` rows at a time (all at once without): parsed from its bytes or read
+    from its path, since a copy of a large file as Python text (four bytes a character) took several times its
+    size."""
+    if scanned.problem is not None:
+        raise FileProblem(scanned.problem)
+    if scanned.blank:
         raise FileProblem(Message("The file is empty."))
-    end = data.find(b"\n")
-    first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig")
+    end = scanned.head.find(b"\n")
+    first_line = scanned.head[: end if end >= 0 else len(scanned.head)].decode("utf-8-sig", errors="ignore")
     sep = max((",", ";", "\t"), key=first_line.count)
     try:
         found = pd.read_csv(
-            io.BytesIO(data),
+            _opened(source),
             sep=sep,
             dtype=str,
             keep_default_na=False,
@@ -217,11 +269,13 @@ class Raw:
     plain: bool = False  # (see Table)
 
 
-def read_rows(data: bytes, filename: str, sheet: str, block_rows: int | None = None) -> Raw:
+def read_rows(
+    source: Source, filename: str, sheet: str, block_rows: int | None = None, scanned: Scan | None = None
+) -> Raw:
     """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first), a CSV
     file's `block_rows` at a time when given (a workbook is read whole); raises FileProblem if the file cannot be
-    read (a CSV file's later blocks may raise it as they are read)."""
-    if not data:
+    read (a CSV file's later blocks may raise it as they are read). `scanned`: the file's `scan`, if it was."""
+    if not size_of(source):
         raise FileProblem(Message("The file is empty."))
     notes: list[Message | str] = []
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
@@ -229,13 +283,14 @@ def read_rows(data: bytes, filename: str, sheet: str, block_rows: int | None = N
         raise FileProblem(Message("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8."))
     blocks: Iterator[pd.DataFrame]
     plain = False
-    if suffix == "xlsx" or zipfile.is_zipfile(io.BytesIO(data)):
-        blocks = iter([_rows_from_xlsx(data, sheet, notes)])
+    if suffix == "xlsx" or zipfile.is_zipfile(_opened(source)):
+        blocks = iter([_rows_from_xlsx(whole(source), sheet, notes)])
         may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
     else:
-        blocks = _csv_blocks(data, None if block_rows is None else max(block_rows, 3))
-        may_be_guarded = b"'" in data  # exports put an apostrophe before a formula start; most files have none
-        plain = not CONTROL_BYTES.search(data)  # (a control character is one byte in UTF-8)
+        scanned = scanned or scan(source)
+        blocks = _csv_blocks(source, scanned, None if block_rows is None else max(block_rows, 3))
+        may_be_guarded = scanned.apostrophe  # exports put one before a formula start; most files have none
+        plain = scanned.plain  # (a control character is one byte in UTF-8)
     raw = next(blocks)
     header = [str(h) for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:].reset_index(drop=True)
@@ -260,12 +315,14 @@ def unguarded(values: pd.Series, may_be_guarded: bool) -> pd.Series:
     return values
 
 
-def read_table(data: bytes, filename: str, kind: str) -> Table:
+def read_table(source: Source, filename: str, kind: str) -> Table:
     """The rows of a CSV or XLSX file as text, with the standard column names; raises FileProblem if unreadable."""
-    return next(read_blocks(data, filename, kind))
+    return next(read_blocks(source, filename, kind))
 
 
-def read_blocks(data: bytes, filename: str, kind: str, block_rows: int | None = None) -> Iterator[Table]:
+def read_blocks(
+    source: Source, filename: str, kind: str, block_rows: int | None = None, scanned: Scan | None = None
+) -> Iterator[Table]:
     """The rows of a CSV file as tables of `block_rows` rows (one table without, and for a workbook), each with the
     standard column names and the file's row of its first row; the first table has the file's notes. Raises
     FileProblem if the file is unreadable (where a later block is, as that block is read)."""
@@ -273,7 +330,7 @@ def read_blocks(data: bytes, filename: str, kind: str, block_rows: int | None = 
         raise FileProblem(
             Message("Unknown kind of file {kind}: use one of {kinds}.", kind=repr(kind), kinds=", ".join(KINDS))
         )
-    raw = read_rows(data, filename, kind, block_rows)
+    raw = read_rows(source, filename, kind, block_rows, scanned)
     header, notes = raw.header, raw.notes
     chosen, how = _columns_of(header, kind, raw.tags)
     if how:

@@ -5,6 +5,7 @@ fall. Blocks of three rows here; a real file's are read.BLOCK_ROWS."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 
@@ -94,3 +95,25 @@ def test_the_notes_of_a_file_in_blocks_are_counted_once(real):
     assert "2 consultations values have thousands separators: read without." in outcome.notes
     assert "2 camp codes are not loaded: Q8, Q9." in outcome.notes
     assert [e["rows"] for e in outcome.errors if e["column"] == "camp_code"] == [[3, 4], [5]]
+
+
+def test_a_file_on_disk_is_read_a_slice_at_a_time_and_loads_as_its_bytes_do(real, tmp_path, monkeypatch):
+    """The command line hands the pipeline the file's path: its bytes are looked at a slice at a time (seven here:
+    slices that cut the two bytes of "é" and the rows), never held whole."""
+    monkeypatch.setattr(read, "CHECKED_AT_ONCE", 7)
+    content = records(*days(8)).encode()
+    path = tmp_path / "records.csv"
+    path.write_bytes(content)
+    checked = run(real, "records", content, dry_run=True)
+    from_disk = run(real, "records", path, dry_run=True)
+    assert (from_disk.ok, from_disk.rows, from_disk.sha256) == (True, 8, checked.sha256)
+    assert from_disk.sha256 == hashlib.sha256(content).hexdigest()
+    named = tmp_path / "named.csv"
+    named.write_bytes(content.replace(b",A,", ",Camp é,".encode(), 1))  # (a valid two-byte character)
+    assert "not UTF-8" not in " ".join(e["message"] for e in run(real, "records", named, dry_run=True).errors)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content + "2017-02-20,M1,A,ari,féminin,under5,4,1\n".encode("latin-1"))
+    outcome = run(real, "records", bad)
+    assert outcome.error_count == 1
+    assert outcome.errors[0]["message"].startswith("Row 10 is not UTF-8 text (byte 0xE9)")
+    assert run(real, "records", path).loaded

@@ -97,14 +97,14 @@ def test_progress_of_a_running_job_is_read_from_redis_by_any_process(engine, red
 
 
 def test_the_same_upload_cannot_be_recorded_as_loaded_twice(engine):
-    from dashboard.ingest import pipeline
+    from dashboard.ingest import pipeline, read, validate
 
     first = pipeline.run(engine, "camps", CAMPS.encode(), "camps.csv", user="carol", job="J" * 32)
     assert first.loaded
     with pytest.raises(Exception, match=r"(?i)unique"):
         loading.load(
             engine,
-            pipeline._checked(engine, "camps", CAMPS.encode(), "camps.csv", None, 0, False)[0],
+            validate.check(read.read_table(CAMPS.encode(), "camps.csv", "camps")),
             source="camps.csv",
             sha256="x",
             created_by="carol",
