@@ -212,6 +212,9 @@ def test_job_view_states(app):
     assert "Writing 250,000 of 1,000,000 rows…" in texts(busy)
     assert style == {"display": "none"}
     assert label is None
+    checking, _style, _label = page.job_view({"phase": "checking", "done": 250_000, "total": 1_000_000})
+    assert "Checking 1,000,000 rows…" in texts(checking)
+    assert [bar.value for bar in checking.children if hasattr(bar, "striped")] == [25]  # (the bar moves as it checks)
     outcome = {
         "rows": 3,
         "error_count": 120,
