@@ -107,11 +107,11 @@ def run(
     first_day: int = 0,
     job: str | None = None,
 ) -> Outcome:
-    """Check a file and, unless `dry_run` or it has errors, load it. A refused file is noted in the import history
-    (unless `record_refusal` is False; by default, unless `dry_run`) and writes nothing else: refused for its
-    errors, for its size (above `max_bytes`), or because another load is running (loads run one at a time). A weekly
-    sheet's weeks start on `first_day` (0 Monday, 6 Sunday: the WEEK_START setting). A data page upload's `job` is
-    recorded with the rows it loads (loaded once: ingest.jobs)."""
+    """Check a file (its bytes, or its path: read a slice at a time) and, unless `dry_run` or it has errors, load
+    it. A refused file is noted in the import history (unless `record_refusal` is False; by default, unless
+    `dry_run`) and writes nothing else: refused for its errors, for its size (above `max_bytes`), or because another
+    load is running (loads run one at a time). A weekly sheet's weeks start on `first_day` (0 Monday, 6 Sunday: the
+    WEEK_START setting). A data page upload's `job` is recorded with the rows it loads (loaded once: ingest.jobs)."""
     record_refusal = not dry_run if record_refusal is None else record_refusal
     progress = progress or (lambda *_: None)
     scanned = read.scan(data)
