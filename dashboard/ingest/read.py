@@ -53,7 +53,7 @@ def size_of(source: Source) -> int:
 
 
 def whole(source: Source) -> bytes:
-    """A file's bytes (for the kinds read whole: workbooks, boundaries)."""
+    """A file's bytes (for a boundaries file, read whole)."""
     return source.read_bytes() if isinstance(source, Path) else source
 
 
@@ -168,11 +168,13 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _rows_from_xlsx(data: bytes, kind: str, notes: list[Message | str]) -> pd.DataFrame:
+def _xlsx_blocks(source: Source, kind: str, notes: list[Message | str], rows: int | None) -> Iterator[pd.DataFrame]:
+    """The non-blank rows of a workbook's sheet (the one named for `kind`, else the first) as text, `rows` at a time
+    (all at once without), each block as wide as the first (a later row's cells beyond it have no header)."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(_opened(source), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not a workbook
         raise FileProblem(
             Message("Cannot read the file as an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8.")
@@ -191,14 +193,26 @@ def _rows_from_xlsx(data: bytes, kind: str, notes: list[Message | str]) -> pd.Da
                     n=others,
                 )
             )
-        rows = [[_cell_text(v) for v in row] for row in book[sheet_name].iter_rows(values_only=True)]
+        width, block, read_any = 0, [], False
+        for values in book[sheet_name].iter_rows(values_only=True):
+            cells = [_cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            block.append(cells)
+            if rows is not None and len(block) >= rows:
+                width = width or max(map(len, block))
+                yield _sheet_frame(block, width)
+                block, read_any = [], True
+        if not block and not read_any:
+            raise FileProblem(Message("Sheet '{sheet}' is empty.", sheet=sheet_name))
+        if block:
+            yield _sheet_frame(block, width or max(map(len, block)))
     finally:
         book.close()
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
-        raise FileProblem(Message("Sheet '{sheet}' is empty.", sheet=sheet_name))
-    width = max(len(r) for r in rows)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+
+
+def _sheet_frame(rows: list[list[str]], width: int) -> pd.DataFrame:
+    return pd.DataFrame([(r + [""] * (width - len(r)))[:width] for r in rows], dtype=str)
 
 
 def _hxl_matches(tag: str, wanted: str) -> bool:
@@ -273,7 +287,7 @@ def read_rows(
     source: Source, filename: str, sheet: str, block_rows: int | None = None, scanned: Scan | None = None
 ) -> Raw:
     """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first), a CSV
-    file's `block_rows` at a time when given (a workbook is read whole); raises FileProblem if the file cannot be
+    or XLSX file's `block_rows` at a time when given; raises FileProblem if the file cannot be
     read (a CSV file's later blocks may raise it as they are read). `scanned`: the file's `scan`, if it was."""
     if not size_of(source):
         raise FileProblem(Message("The file is empty."))
@@ -284,7 +298,7 @@ def read_rows(
     blocks: Iterator[pd.DataFrame]
     plain = False
     if suffix == "xlsx" or zipfile.is_zipfile(_opened(source)):
-        blocks = iter([_rows_from_xlsx(whole(source), sheet, notes)])
+        blocks = _xlsx_blocks(source, sheet, notes, None if block_rows is None else max(block_rows, 3))
         may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
     else:
         scanned = scanned or scan(source)

@@ -117,3 +117,32 @@ def test_a_file_on_disk_is_read_a_slice_at_a_time_and_loads_as_its_bytes_do(real
     assert outcome.error_count == 1
     assert outcome.errors[0]["message"].startswith("Row 10 is not UTF-8 text (byte 0xE9)")
     assert run(real, "records", path).loaded
+
+
+def test_a_workbook_is_read_in_blocks_too(real, tmp_path, monkeypatch):
+    """An Excel sheet of records is read a block at a time as well (a sheet holds up to 1,048,576 rows): its blank
+    rows skipped, a later block's error named by its spreadsheet row, a good sheet loaded whole."""
+    from openpyxl import Workbook
+
+    def workbook(rows: list[str]) -> bytes:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "records"
+        sheet.append(RECORD_HEADER.split(","))
+        for row in rows:
+            sheet.append([int(c) if c.isdigit() else c for c in row.split(",")] if row else [])
+        out = tmp_path / "records.xlsx"
+        book.save(out)
+        return out.read_bytes()
+
+    blocks: list[int] = []
+    frame = read._sheet_frame
+    monkeypatch.setattr(read, "_sheet_frame", lambda rows, width: (blocks.append(len(rows)), frame(rows, width))[1])
+    before = snapshot(real)
+    bad = workbook([*days(8), "2017-02-10,M1,A,ari,female,under5,2,3"])
+    outcome = run(real, "records", bad, "records.xlsx")
+    assert messages(outcome) == [(10, "referrals", "3 referrals is more than 2 consultations")]
+    assert snapshot(real) == before
+    outcome = run(real, "records", workbook([*days(4), "", *days(9)[4:]]), "records.xlsx")
+    assert (outcome.loaded, outcome.rows) == (True, 9)
+    assert blocks == [3, 3, 3, 1] * 2  # (the header and nine rows, a blank one skipped: never more than a block)
