@@ -1039,10 +1039,10 @@ def report(results: dict, small: bool) -> str:
         )
         if "peak_mb" in imp:  # (results written before the import had a process of its own have none)
             lines.append(
-                f"| import of record rows: the importing process's peak memory (its file {imp['file_mb']:.0f} MB; "
-                f"{imp['before_mb']:.0f} MB before reading it) | {db}, {imp['rows']:,} rows | {imp['peak_mb']:.0f} MB "
-                f"({(imp['peak_mb'] - imp['before_mb']) * 1_000_000 / imp['rows']:.0f} MB per million rows above "
-                f"what it held) | (none) | |"
+                f"| import of record rows: the importing process's peak memory (its file {imp['file_mb']:.0f} MB, read "
+                f"from the disk; {imp['before_mb']:.0f} MB before) | {db}, {imp['rows']:,} rows | "
+                f"{imp['peak_mb']:.0f} MB ({imp['peak_mb'] - imp['before_mb']:.0f} MB above what it held: a block of "
+                "rows at a time, and 8 to 24 bytes a row for their keys) | (none) | |"
             )
     lines += ["", results.get("notes", "").strip(), ""]
     return "\n".join(lines)
