@@ -195,7 +195,8 @@ def test_small_multiples_share_a_scale_from_zero_until_freed_and_nothing_shifts(
 
 
 def test_a_phone_shows_the_small_panels_in_two_columns(dash_duo, demo_app):
-    """The public's governorates in small panels: on a phone's width the picture made for it (two columns)."""
+    """The public's governorates in small panels: on a phone's width the picture made for it (two columns); the
+    filters one under another, each as wide as the column."""
     dash_duo.start_server(demo_app)
     dash_duo.driver.set_window_size(390, 844)
     dash_duo.wait_for_page(dash_duo.server_url + "/trends?start=2018-10-01&end=2018-12-30")
@@ -207,6 +208,10 @@ def test_a_phone_shows_the_small_panels_in_two_columns(dash_duo, demo_app):
     until(lambda: (lambda s: s[0] == s[1])(dash_duo.driver.execute_script(shown)), timeout=10)
     width = dash_duo.driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390  # the page itself does not scroll sideways
+    fields = "return [...document.querySelectorAll('.mantine-InputWrapper-root')].map(e => e.offsetWidth)"
+    widths = dash_duo.driver.execute_script(fields)
+    assert len(widths) == 3  # period, governorates, syndrome: each the width of the column
+    assert len(set(widths)) == 1
     assert severe_logs(dash_duo) == []
 
 

@@ -70,7 +70,7 @@ def filter_bar(f, first, last, names: dict[str, str]):
             ),
         ],
         align="flex-end",
-        className="no-print",
+        className="no-print mmc-filters",
         mb="sm",
     )
 
