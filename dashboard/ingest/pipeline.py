@@ -166,7 +166,7 @@ def _checked(engine, outcome: Outcome, f: _File) -> tuple[validate.Checked, vali
     is read as records first (ingest/weekly.py). (A records file: `_records`.)"""
     kind, today, demo = f.kind, f.today, outcome.replaces_demo
     if kind != "weekly":
-        table = next(read.read_blocks(f.data, outcome.filename, kind, scanned=f.scanned))
+        table = read.read_table(f.data, outcome.filename, kind, f.scanned)
         checks = validate.check(
             table, today=today, known=_known(engine, kind, demo), boundaries=_outlines(engine, kind)
         )
@@ -214,7 +214,7 @@ def _run(engine: Engine, outcome: Outcome, f: _File) -> Outcome:
         outcome.notes = checked.notes
         if outcome.ok:
             outcome.preview = _preview(checked)
-        if outcome.ok and not f.dry_run:
+        if outcome.ok and not f.dry_run:  # (a records file was written as it was checked: `result`)
             result = result or loading.load(
                 engine,
                 checked,
@@ -249,8 +249,9 @@ def _records(engine: Engine, outcome: Outcome, f: _File) -> tuple[validate.Check
         writing = None if f.dry_run else stack.enter_context(loading.records_load(engine, f.progress))
         for table in itertools.chain([first], blocks):
             typed = check.add(table)
-            if sum(map(len, head)) < PREVIEW_ROWS:
-                head.append(typed.head(PREVIEW_ROWS - sum(map(len, head))))
+            wanted = PREVIEW_ROWS - sum(map(len, head))
+            if wanted > 0:
+                head.append(typed.head(wanted))
             if writing is not None and check.ok:
                 writing.stage(typed)
                 f.progress("writing", check.rows, max(lines, check.rows))

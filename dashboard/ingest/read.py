@@ -21,7 +21,8 @@ from dashboard.domain.messages import Message, Plural
 from dashboard.ingest.formats import KINDS, SPECS, column_aliases, column_hxl, header_key
 
 NOT_BLANK = re.compile(rb"[^\s\xef\xbb\xbf]")  # anything but spaces and a BOM
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what no text of ours holds (validate.CONTROL)
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what no text of ours holds (tab, newline and return may)
+CONTROL_BYTES = re.compile(CONTROL.encode())  # (the same in a file's bytes: each is one byte in UTF-8)
 FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # the apostrophe exports.safe_cell puts before a formula start
 
 
@@ -76,7 +77,7 @@ class Scan:
     head: bytes = b""  # the first bytes: the first line, a workbook's signature
     lines: int = 0  # line ends
     blank: bool = True  # nothing but spaces (and maybe a BOM)
-    plain: bool = True  # no control character (validate.CONTROL)
+    plain: bool = True  # no control character (CONTROL)
     apostrophe: bool = False  # an apostrophe somewhere (an export's formula guard, maybe)
     problem: Message | None = None  # not UTF-8: the row and byte of the first character that is not
 
@@ -115,7 +116,7 @@ def _utf8(data: bytes, lines: int, final: bool) -> tuple[bytes, Message | None]:
     return b"", None
 
 
-BLOCK_ROWS = 100_000  # rows of a large CSV file read and checked at a time (ingest.pipeline)
+BLOCK_ROWS = 100_000  # rows of a records file read and checked at a time (ingest.pipeline)
 
 
 def _opened(source: Source) -> Path | io.BytesIO:
@@ -286,9 +287,10 @@ class Raw:
 def read_rows(
     source: Source, filename: str, sheet: str, block_rows: int | None = None, scanned: Scan | None = None
 ) -> Raw:
-    """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first), a CSV
-    or XLSX file's `block_rows` at a time when given; raises FileProblem if the file cannot be
-    read (a CSV file's later blocks may raise it as they are read). `scanned`: the file's `scan`, if it was."""
+    """The cells of a CSV or XLSX file as text (for a workbook, the sheet named `sheet` or else the first),
+    `block_rows` at a time when given (at least three: the header and a hashtag row are in the first block); raises
+    FileProblem if the file cannot be read (a later block may raise it as it is read). `scanned`: the file's
+    `scan`, if it was."""
     if not size_of(source):
         raise FileProblem(Message("The file is empty."))
     notes: list[Message | str] = []
@@ -297,14 +299,15 @@ def read_rows(
         raise FileProblem(Message("Old Excel files (.xls) are not read: save the file as .xlsx or CSV UTF-8."))
     blocks: Iterator[pd.DataFrame]
     plain = False
+    rows = None if block_rows is None else max(block_rows, 3)
     if suffix == "xlsx" or zipfile.is_zipfile(_opened(source)):
-        blocks = _xlsx_blocks(source, sheet, notes, None if block_rows is None else max(block_rows, 3))
+        blocks = _xlsx_blocks(source, sheet, notes, rows)
         may_be_guarded = True  # a zipped file cannot be searched as bytes: each column is looked at
     else:
         scanned = scanned or scan(source)
-        blocks = _csv_blocks(source, scanned, None if block_rows is None else max(block_rows, 3))
+        blocks = _csv_blocks(source, scanned, rows)
         may_be_guarded = scanned.apostrophe  # exports put one before a formula start; most files have none
-        plain = scanned.plain  # (a control character is one byte in UTF-8)
+        plain = scanned.plain
     raw = next(blocks)
     header = [str(h) for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:].reset_index(drop=True)
@@ -329,16 +332,16 @@ def unguarded(values: pd.Series, may_be_guarded: bool) -> pd.Series:
     return values
 
 
-def read_table(source: Source, filename: str, kind: str) -> Table:
+def read_table(source: Source, filename: str, kind: str, scanned: Scan | None = None) -> Table:
     """The rows of a CSV or XLSX file as text, with the standard column names; raises FileProblem if unreadable."""
-    return next(read_blocks(source, filename, kind))
+    return next(read_blocks(source, filename, kind, scanned=scanned))
 
 
 def read_blocks(
     source: Source, filename: str, kind: str, block_rows: int | None = None, scanned: Scan | None = None
 ) -> Iterator[Table]:
-    """The rows of a CSV file as tables of `block_rows` rows (one table without, and for a workbook), each with the
-    standard column names and the file's row of its first row; the first table has the file's notes. Raises
+    """The rows of a CSV or XLSX file as tables of `block_rows` rows (one table without), each with the standard
+    column names and the file's row of its first row; the first table has the file's notes. Raises
     FileProblem if the file is unreadable (where a later block is, as that block is read)."""
     if kind not in SPECS:
         raise FileProblem(

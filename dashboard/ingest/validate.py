@@ -25,7 +25,7 @@ from dashboard.ingest.formats import (
     column_aliases,
     fold_value,
 )
-from dashboard.ingest.read import Table
+from dashboard.ingest.read import CONTROL, Table
 
 SHOWN = 100  # kinds of problem listed in full; the rest are counted
 ROWS_SHOWN = 12  # rows named for one kind of problem; the rest are counted
@@ -1027,9 +1027,6 @@ class _TeamDays:
             )
         c.warnings.total += max(0, len(heavy) - SHOWN)
         c.warnings.unlisted += max(0, len(heavy) - SHOWN)
-
-
-CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what no text of ours holds (tab, newline and return may)
 
 
 def _control_message(values: pd.Series) -> Callable[[int], str]:
