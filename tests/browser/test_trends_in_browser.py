@@ -9,6 +9,7 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.web import ids
 from tests.browser.conftest import severe_logs, sign_in_in_browser, wait_for_callbacks
+from tests.helpers import add_coordinator
 
 CHART = json.dumps({"chart": "governorate", "type": ids.CHART}, separators=(",", ":"))
 
@@ -211,6 +212,20 @@ def test_a_phone_shows_the_small_panels_in_two_columns(dash_duo, demo_app):
     fields = "return [...document.querySelectorAll('.mantine-InputWrapper-root')].map(e => e.offsetWidth)"
     widths = dash_duo.driver.execute_script(fields)
     assert len(widths) == 3  # period, governorates, syndrome: each the width of the column
+    assert len(set(widths)) == 1
+    assert severe_logs(dash_duo) == []
+
+
+def test_a_coordinator_s_filters_on_a_phone_are_each_as_wide_as_the_column(dash_duo, demo_app):
+    """A coordinator's /trends has two pickers more (unit, camp): on a phone each is as wide as the others."""
+    add_coordinator(demo_app.server.config["MMC_ENGINE"])
+    dash_duo.start_server(demo_app)
+    dash_duo.driver.set_window_size(390, 844)
+    sign_in_in_browser(dash_duo, "/trends?start=2018-10-01&end=2018-12-30")
+    dash_duo.wait_for_element(f"#{ids.TRENDS_CAMP}", timeout=30)
+    fields = "return [...document.querySelectorAll('.mantine-InputWrapper-root')].map(e => e.offsetWidth)"
+    widths = dash_duo.driver.execute_script(fields)
+    assert len(widths) == 5  # period, governorates, syndrome, unit, camp
     assert len(set(widths)) == 1
     assert severe_logs(dash_duo) == []
 

@@ -426,7 +426,7 @@ def _picker(component_id: str, label: str, placeholder: str, value: str | None, 
         clearable=True,
         searchable=True,
         value=value,
-        w=220,
+        w={"base": "100%", "sm": 220},
         limit=PICKER_MATCHES,
         data=controls.picker_options(rows),
     )
