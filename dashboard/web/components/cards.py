@@ -38,15 +38,6 @@ def scrolling(table, label: str):
     return html.Div(table, className="mmc-table-scroll", tabIndex=0, role="region", **named)
 
 
-def data_table(frame: pd.DataFrame, headers: dict[str, str], summary: str, table_id=None):
-    """The figures behind a chart as a table a keyboard and a screen reader reach: folded under `summary` (a
-    disclosure, so it costs no room until opened; figures_table)."""
-    return html.Details(
-        [html.Summary(summary), figures_table(frame, headers, summary, table_id)],
-        className="mmc-chart-data no-print",
-    )
-
-
 def figures_table(frame: pd.DataFrame, headers: dict[str, str], label: str, table_id=None):
     """A chart's figures as a table, in a box that scrolls sideways: its columns named by `headers` (column ->
     heading, in order), numbers formatted as on the chart and aligned at the end."""

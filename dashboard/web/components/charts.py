@@ -556,9 +556,10 @@ def weekly_chart(weekly: pd.DataFrame, names: dict[str, str], graph_id: str, lar
     )
 
 
-def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str = ""):
+def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str = "", table=None):
     """The overview's chart: weekly consultations by governorate drawn on the server as SVG (see svgcharts), the
-    week's figures under a pointer (assets/chart.js), a link to download it and one to the same view on /trends."""
+    week's figures under a pointer (assets/chart.js), a link to download it and one to the same view on /trends;
+    under it `table`, its figures as a table (by default, weekly_table)."""
     title = _("Consultations per week, by governorate")
     chart = svgcharts.lines_by_governorate(weekly, names, GOVERNORATE_COLOURS, title, _("Consultations"))
     address = svgcharts.data_uri(chart.svg)
@@ -586,19 +587,26 @@ def weekly_chart_image(weekly: pd.DataFrame, names: dict[str, str], query: str =
                 gap="md",
                 className="no-print",
             ),
-            weekly_table(weekly, names),
+            weekly_table(weekly, names) if table is None else table,
         ],
         className="mmc-chart",
     )
 
 
-def weekly_table(weekly: pd.DataFrame, names: dict[str, str]):
-    """The weekly chart's figures as a table, folded under a line (the overview's picture and the briefing's chart):
-    weeks down, governorates across (hidden counts as a dash)."""
+def weekly_figures(weekly: pd.DataFrame, names: dict[str, str]):
+    """The weekly chart's figures as a table (cards.figures_table): weeks down, governorates across (hidden counts
+    as a dash)."""
     wide = weekly.groupby(["period", "governorate"])["consultations"].sum(min_count=1).unstack()
     wide = wide.reindex(columns=sorted(wide.columns, key=lambda g: names.get(g, g))).reset_index()
     headers = {"period": _("Week")} | {g: names.get(g, g) for g in wide.columns if g != "period"}
-    return cards.data_table(wide, headers, _("The figures as a table"), table_id=ids.OVERVIEW_CHART_TABLE)
+    return cards.figures_table(wide, headers, _("The figures as a table"), table_id=ids.OVERVIEW_CHART_TABLE)
+
+
+def weekly_table(weekly: pd.DataFrame, names: dict[str, str]):
+    """The weekly chart's figures as a table, folded under a line (the briefing's chart)."""
+    return html.Details(
+        [html.Summary(_("The figures as a table")), weekly_figures(weekly, names)], className="mmc-chart-data no-print"
+    )
 
 
 def _slots(table: pd.DataFrame) -> list[pd.Timestamp]:

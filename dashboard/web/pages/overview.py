@@ -55,7 +55,7 @@ def layout(figure: str = "rate", **query):
     weekly = figures.trends(engine, replace(f, freq="week"), audience)
     period = notices.view_line(f, names)
     chart = (
-        charts.weekly_chart_image(weekly, names, "?" + urlencode(f.query(), doseq=True))
+        charts.weekly_chart_image(weekly, names, "?" + urlencode(f.query(), doseq=True), _chart_table_fold())
         if not weekly.empty
         else cards.empty_state(_("No consultations were recorded in this period."))
     )
@@ -88,6 +88,35 @@ def layout(figure: str = "rate", **query):
         ],
         gap="sm",
     )
+
+
+def _chart_table_fold():
+    """The chart's figures as a table, folded, and made when first opened (fill_chart_table): a year's weeks by seven
+    governorates are 480 of the page's 620 components, which the browser's Dash draws on every visit and filter
+    change (most readers never open it; a pointer over the chart shows a week's figures)."""
+    return html.Details(
+        [html.Summary(_("The figures as a table"), id=ids.OVERVIEW_TABLE_OPEN), html.Div(id=ids.OVERVIEW_TABLE_BODY)],
+        className="mmc-chart-data no-print",
+    )
+
+
+@dash.callback(
+    Output(ids.OVERVIEW_TABLE_BODY, "children"),
+    Input(ids.OVERVIEW_TABLE_OPEN, "n_clicks"),
+    State(ids.OVERVIEW_TABLE_BODY, "children"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def fill_chart_table(clicks, made, search):
+    """The chart's figures as a table, when its fold is first opened: the same weekly figures as the chart, for this
+    viewer (kept in the results cache)."""
+    if not clicks or made:
+        raise PreventUpdate
+    engine, _settings, audience, f = _link_view(search)
+    weekly = figures.trends(engine, replace(f, freq="week"), audience)
+    if weekly.empty:
+        return cards.empty_state(_("No consultations were recorded in this period."))
+    return charts.weekly_figures(weekly, queries.governorate_names(engine, language()))
 
 
 def _camp_panel_frame():
