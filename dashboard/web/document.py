@@ -1,6 +1,6 @@
 """The HTML document around the app, as every page is first sent: `<html lang dir>` in the viewer's language, a skip
-link to the page's content, a 404 status for a path that is no page (the app still shows its "page not found"), and
-`/robots.txt`."""
+link to the page's content, the page itself as plain HTML until Dash has drawn it (web/firstpaint.py), a 404 status
+for a path that is no page (the app still shows its "page not found"), and `/robots.txt`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask import Response, request
 
 from dashboard.i18n import DEFAULT, _, digits_setting, direction, language
 from dashboard.server import runtime
+from dashboard.web import firstpaint
 
 MAIN_ID = "main-content"  # the element the skip link moves to (shell.layout's main area)
 ROBOTS = (
@@ -65,6 +66,7 @@ def init_app(app: Dash) -> None:
 
     def interpolate_index(**kwargs):
         kwargs["title"] = html_escape(page_title(request.path) or _(app.title))
+        kwargs["app_entry"] = firstpaint.first_paint(app) + kwargs["app_entry"]
         page = interpolate(**kwargs)
         # (Arabic-Indic digits, DIGITS=arab in Arabic and Kurdish: for the figures the browser writes, assets/map.js)
         digits = ' data-digits="arab"' if language() != DEFAULT and digits_setting() == "arab" else ""

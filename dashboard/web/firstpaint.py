@@ -1,0 +1,158 @@
+"""The page as first sent: the shell and the page's content as plain HTML in the document itself, shown until Dash has
+drawn the same.
+
+Without it, a visitor on a slow connection sees Dash's "Loading..." until its scripts have come and run, the layout
+and callback plan have come, and the page's callback has answered: on a phone on slow 4G the page's heading appeared
+after 3.7 s, 87% of it waiting (Lighthouse). With it, the header, the heading, the figures and the chart are in the
+first response (a few KB compressed), painted as soon as the style sheet is in; the map's frame holds its place.
+Dash draws its own tree under it, unseen (assets/style.css), and assets/firstpaint.js takes the first paint away when
+Dash's page content is there: the same pieces in the same places, so nothing moves. A reader without JavaScript, or
+whose scripts fail, keeps a readable page with working links.
+
+The first paint is made from the same layout functions as Dash's own (the shell's and the page's, for this viewer:
+the public's figures for the public), so it cannot say more than the page does. It carries no element ids (Dash's
+tree has the same ones) and none of what refers to them. Pages drawn with Mantine (register_page's `mantine=True`:
+the trends and the coordinators' pages) get the shell only: their pieces are Mantine's, drawn in the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+import dash
+from dash.development.base_component import Component
+from flask import request
+
+from dashboard.server import runtime
+
+ELEMENT_ID = "mmc-first-paint"
+_log = logging.getLogger(__name__)
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+RENAMED = {"className": "class", "htmlFor": "for"}
+# Dash's own props, and attributes that name another element by its id (the first paint has no ids)
+LEFT_OUT = frozenset(
+    {
+        "id",
+        "n_clicks",
+        "n_clicks_timestamp",
+        "disable_n_clicks",
+        "loading_state",
+        "key",
+        "setProps",
+        "htmlFor",
+        "list",
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-controls",
+        "aria-owns",
+    }
+)
+# React's style numbers without a unit (others are pixels)
+UNITLESS = frozenset({"flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "opacity", "order", "zIndex"})
+_CAPITAL = re.compile(r"(?<!^)(?=[A-Z])")
+# Dash core components that are plain HTML elements (their props as attributes), and those that draw nothing
+CORE_ELEMENTS = {"Link": "a", "Input": "input"}
+CORE_ATTRIBUTES = {
+    "Link": ("href", "className", "title", "target"),
+    "Input": ("type", "name", "value", "placeholder", "autoComplete", "className", "min", "max", "step"),
+}
+CORE_NOTHING = frozenset({"Store", "Location", "Interval", "Download", "ConfirmDialog"})
+
+
+def _style(style: Mapping[str, Any]) -> str:
+    declarations = []
+    for name, value in style.items():
+        if value is None:
+            continue
+        if name.startswith("--"):  # (a custom property: as written)
+            declarations.append(f"{name}:{value}")
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and name not in UNITLESS and value != 0:
+            value = f"{value}px"
+        declarations.append(f"{_CAPITAL.sub('-', name).lower()}:{value}")
+    return ";".join(declarations)
+
+
+def _attributes(props: Mapping[str, Any]) -> str:
+    written = []
+    for name, value in props.items():
+        if name == "children" or name in LEFT_OUT or value is None or value is False:
+            continue
+        if name == "style":
+            value = _style(value)
+            if not value:
+                continue
+        attribute = RENAMED.get(name, name if "-" in name else name.lower())
+        if value is True:
+            written.append(f" {attribute}")
+        elif isinstance(value, (str, int, float)):
+            written.append(f' {attribute}="{escape(str(value))}"')
+    return "".join(written)
+
+
+def html_of(node: Any, contents: Mapping[str, Any] | None = None) -> str:
+    """`node` (a Dash component tree, text, a number or a list of them) as HTML. `contents`: the children to draw in
+    place of those of the components with these ids (the page's content inside Dash pages' container). Components
+    that are neither Dash's HTML elements nor the core components above (a map, a graph, Markdown) are their frame:
+    an empty element with their class and style, which holds their place."""
+    if node is None or isinstance(node, bool):
+        return ""
+    if isinstance(node, (str, int, float)):
+        return escape(str(node), quote=False)
+    if isinstance(node, (list, tuple)):
+        return "".join(html_of(child, contents) for child in node)
+    if not isinstance(node, Component):
+        return ""
+    props = {name: value for name, value in node.to_plotly_json()["props"].items() if value is not None}
+    children = props.get("children")
+    if contents and isinstance(props.get("id"), str) and props["id"] in contents:
+        children = contents[props["id"]]
+    kind, namespace = node._type, node._namespace
+    if namespace == "dash_html_components":
+        tag = kind.lower()
+    elif namespace == "dash_core_components" and kind in CORE_NOTHING:
+        return ""
+    elif namespace == "dash_core_components" and kind == "Loading":
+        return html_of(children, contents)
+    elif namespace == "dash_core_components" and kind in CORE_ELEMENTS:
+        tag = CORE_ELEMENTS[kind]
+        props = {name: props[name] for name in CORE_ATTRIBUTES[kind] if name in props} | {"children": children}
+    else:
+        tag, children = "div", None
+        props = {name: props[name] for name in ("className", "style") if name in props}
+    if tag in VOID:
+        return f"<{tag}{_attributes(props)}>"
+    return f"<{tag}{_attributes(props)}>{html_of(children, contents)}</{tag}>"
+
+
+def _page_content(path: str) -> Any:
+    """The content of the page at `path` for this request's viewer, as Dash pages' router would draw it (the query's
+    values, one or a list), or None for a page drawn with Mantine."""
+    from dash._pages import _parse_query_string  # (the router's own reading of the query)
+
+    page = runtime.page_at(path) or next(
+        (p for p in dash.page_registry.values() if p["module"].split(".")[-1] == "not_found_404"), {}
+    )
+    layout = page.get("layout")
+    if page.get("mantine") or layout is None:
+        return None
+    query = _parse_query_string("?" + request.query_string.decode("utf-8", "replace"))
+    return layout(**query) if callable(layout) else layout
+
+
+def first_paint(app: dash.Dash) -> str:
+    """The shell with this request's page in it, as HTML (an empty string when it cannot be made: the page is then
+    Dash's alone, as before, and the fault is logged)."""
+    try:
+        shell = app.layout() if callable(app.layout) else app.layout
+        content = _page_content(request.path)
+        drawn = html_of(shell, {"_pages_content": content})
+    except Exception:  # a first paint is a courtesy: never the reason a page is not sent
+        _log.exception("the first paint of %s could not be made", request.path)
+        return ""
+    return f'<div id="{ELEMENT_ID}" class="mmc-first-paint">{drawn}</div>'

@@ -1,0 +1,69 @@
+"""The page as first sent (web/firstpaint.py) in the browser: readable before any script has run, in the places
+where Dash then draws the same page, and gone once Dash has drawn it, without a shift."""
+
+from __future__ import annotations
+
+import shutil
+
+from dash.testing.wait import until
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+
+from dashboard.web import firstpaint, ids
+
+# What a reader sees first, and where: the header, the demo notice, the heading, the four figures, the map's place and
+# the chart (each found by its class: the first paint has no ids).
+PLACES = """
+return ['header.mmc-header', '.mmc-alert', 'h1.mmc-title', '.mmc-card', '.mmc-map', 'img.mmc-chart-image']
+    .flatMap(selector => [...document.querySelectorAll(selector)])
+    .filter(element => element.getClientRects().length)
+    .map(element => {
+        const box = element.getBoundingClientRect();
+        return [element.tagName, element.className, Math.round(box.x), Math.round(box.y),
+                Math.round(box.width), Math.round(box.height), element.textContent.trim().slice(0, 60)];
+    });
+"""
+SHIFTS = """
+const done = arguments[arguments.length - 1];
+new PerformanceObserver(list => done(list.getEntries().reduce((sum, shift) => sum + shift.value, 0)))
+    .observe({type: 'layout-shift', buffered: true});
+setTimeout(() => done(0), 1000);
+"""
+
+
+def _without_scripts(size: dict):
+    """A second headless Chromium, of the same window size, that runs no script: the page as first sent, alone."""
+    options = Options()
+    options.binary_location = shutil.which("chromium") or shutil.which("google-chrome") or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={size['width']},1000"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    return webdriver.Chrome(options=options)
+
+
+def test_the_overview_is_readable_at_once_where_dash_draws_it_and_gives_way_without_a_shift(dash_duo, demo_app):
+    dash_duo.driver.set_window_size(1280, 1000)
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_element(f"img#{ids.OVERVIEW_CHART}", timeout=20)
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_MAP} .leaflet-overlay-pane path", timeout=20)
+    first_paint_left = f"return !!document.getElementById('{firstpaint.ELEMENT_ID}')"
+    until(lambda: not dash_duo.driver.execute_script(first_paint_left), timeout=10)
+    drawn = dash_duo.driver.execute_script(PLACES)
+    shifted = dash_duo.driver.execute_async_script(SHIFTS)
+
+    plain = _without_scripts(dash_duo.driver.get_window_size())
+    try:
+        plain.get(dash_duo.server_url + "/")
+        first = plain.execute_script(PLACES)
+        links = plain.execute_script("return [...document.querySelectorAll('header a')].map(a => a.textContent)")
+    finally:
+        plain.quit()
+
+    assert len(first) == 9
+    assert "Mobile Medical Clinics for displaced people" in first[2][-1]
+    assert [place[2:6] for place in first] == [place[2:6] for place in drawn]  # the same pieces in the same places
+    said = [[place[-1] for place in seen if "mmc-map" not in place[1]] for seen in (first, drawn)]
+    assert said[0] == said[1]  # saying the same (the map is Leaflet's)
+    assert "Trends" in links
+    assert "Sign in" in links
+    assert shifted < 0.05

@@ -1,0 +1,137 @@
+"""The page as first sent (web/firstpaint.py): the shell and the page's content as HTML in the document, made from the
+same layouts as Dash's page for the same viewer, without ids, until Dash has drawn it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import dash_leaflet as dl
+import pytest
+from dash import dcc, html
+
+from dashboard.web import firstpaint
+from tests.helpers import add_coordinator, client_with_csrf, make_app, page_content, sign_in, tiny_dataset
+
+
+def _first_paint(page: str) -> str:
+    start = page.index(f'<div id="{firstpaint.ELEMENT_ID}"')
+    return page[start : page.index('<div id="react-entry-point"')]
+
+
+def _figures(markup: str) -> list[str]:
+    return re.findall(r'<p class="mmc-text figure-value"[^>]*>([^<]*)</p>', markup)
+
+
+def test_components_are_written_as_the_browser_would_draw_them():
+    tree = html.Div(
+        [
+            html.H1("Camps & <sites>", className="mmc-title", id="title"),
+            html.Label("Find", htmlFor="find", className="mmc-label"),
+            dcc.Input(id="find", type="search", list="find-list", placeholder='a "name"', debounce=0.3),
+            html.Img(src="/assets/logo.svg", height=28, alt=""),
+            html.Details([html.Summary("More")], open=False),
+            html.Aside("panel", hidden=True, **{"aria-labelledby": "title", "aria-label": "Camp"}),
+            dcc.Link("Trends", href="/trends?governorate=IQ-DA&x=1", className="mmc-link"),
+            dcc.Store(id="kept", data={"secret": 1}),
+            dcc.Loading(html.P(7)),
+            dl.Map([dl.TileLayer()], className="mmc-map", style={"height": 520}, center=[33, 44], zoom=6),
+            html.Div(id="content"),
+        ],
+        style={"gap": "12px", "flexWrap": "nowrap", "--mmc-cards": 4, "marginTop": 0, "opacity": 0.5},
+        className="mmc-stack",
+    )
+    written = firstpaint.html_of(tree, {"content": [html.B("drawn here")]})
+    assert written == (
+        '<div class="mmc-stack" style="gap:12px;flex-wrap:nowrap;--mmc-cards:4;margin-top:0;opacity:0.5">'
+        '<h1 class="mmc-title">Camps &amp; &lt;sites&gt;</h1>'
+        '<label class="mmc-label">Find</label>'
+        '<input type="search" placeholder="a &quot;name&quot;">'
+        '<img alt="" height="28" src="/assets/logo.svg">'
+        "<details><summary>More</summary></details>"
+        '<aside hidden aria-label="Camp">panel</aside>'
+        '<a href="/trends?governorate=IQ-DA&amp;x=1" class="mmc-link">Trends</a>'
+        "<p>7</p>"
+        '<div class="mmc-map" style="height:520px"></div>'
+        "<div><b>drawn here</b></div>"
+        "</div>"
+    )
+
+
+@pytest.fixture
+def app(sqlite_url):
+    return make_app(sqlite_url, tiny_dataset())
+
+
+def test_the_overview_is_in_the_page_as_first_sent_with_the_figures_dash_draws(app):
+    client = app.server.test_client()
+    page = client.get("/?governorate=IQ-DA").get_data(as_text=True)
+    first = _first_paint(page)
+    drawn = json.loads(page_content(client, "/", "?governorate=IQ-DA"))
+    assert "Mobile Medical Clinics for displaced people" in first
+    assert '<header class="mmc-header">' in first
+    assert _figures(first)
+    assert _figures(first) == [
+        c["props"]["children"] for c in _walk(drawn) if "figure-value" in c.get("props", {}).get("className", "")
+    ]
+    assert "Diyala" in first  # the view line names the chosen governorate, as the page does
+    assert '<img alt="Consultations per week, by governorate' in first  # the chart, drawn on the server
+    assert 'class="mmc-map"' in first  # the map's place, kept for it
+    assert re.findall(r' id="', first) == [' id="']  # only the first paint's own: Dash's tree has the others
+    assert first.index(firstpaint.ELEMENT_ID) < page.index('id="react-entry-point"')
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        if "props" in node:
+            yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def test_the_first_paint_is_in_the_readers_language_and_for_the_readers_role(app):
+    client = app.server.test_client()
+    arabic = _first_paint(client.get("/?lang=ar").get_data(as_text=True))
+    assert "العيادات الطبية المتنقلة" in arabic
+    public = _first_paint(client.get("/?lang=en").get_data(as_text=True))
+    assert "Sign in" in public
+    assert "Sign out" not in public
+    assert "Load data" not in public
+    add_coordinator(app.server.config["MMC_ENGINE"])
+    signed_in = client_with_csrf(app)
+    sign_in(signed_in)
+    theirs = _first_paint(signed_in.get("/").get_data(as_text=True))
+    assert "Sign out" in theirs
+    assert "Load data" in theirs
+    assert "carol" in theirs
+
+
+def test_a_page_drawn_with_mantine_gets_the_shell_only(app):
+    first = _first_paint(app.server.test_client().get("/trends").get_data(as_text=True))
+    assert '<header class="mmc-header">' in first
+    assert "<h1" not in first
+    assert "mmc-chart" not in first
+
+
+def test_a_path_that_is_no_page_shows_the_not_found_page_at_once(app):
+    response = app.server.test_client().get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in _first_paint(response.get_data(as_text=True))
+
+
+def test_a_page_that_cannot_be_drawn_is_still_sent_without_its_first_paint(app, monkeypatch, caplog):
+    from dashboard.server import runtime
+
+    def broken(**_query):
+        raise RuntimeError("boom")
+
+    with app.server.test_request_context("/formats"):
+        page = runtime.page_at("/formats")
+    monkeypatch.setitem(page, "layout", broken)
+    response = app.server.test_client().get("/formats")
+    assert response.status_code == 200
+    assert firstpaint.ELEMENT_ID not in response.get_data(as_text=True)
+    assert "the first paint of /formats could not be made" in caplog.text
