@@ -179,12 +179,12 @@ def preloads(app: Dash, page: dict, map_shown: bool) -> str:
     from dashboard.server import places
 
     prefix = app.config.requests_pathname_prefix
-    links = [f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin>' for name in DASH_FIRST]
+    links = [f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin {LOW}>' for name in DASH_FIRST]
     arrives = map_shown and page.get("map_on_arrival")
     files = places.current_files(runtime.engine(), i18n.language()) if arrives else []
     if files:  # (no camps loaded: no map drawn yet)
-        links.append(f'<link rel="preload" href="{prefix}{LEAFLET_GEOJSON}" as="script">')
-        links += [f'<link rel="preload" href="{file}" as="fetch" crossorigin>' for file in files]
+        links.append(f'<link rel="preload" href="{prefix}{LEAFLET_GEOJSON}" as="script" {LOW}>')
+        links += [f'<link rel="preload" href="{file}" as="fetch" crossorigin {LOW}>' for file in files]
     return "".join(links)
 
 
@@ -211,6 +211,43 @@ DAYJS_LOCALES = {
 }
 
 
+# Dash's scripts are fetched at once (preloads in the head) but run only once the browser has painted the page as
+# first sent (web/firstpaint.py): assets/start.js adds them in their order after the first frame, and Dash starts
+# when the last has run (the `mmc-scripts-run` event) instead of in its inline script at the page's end. Run as the
+# page was parsed, they held the first paint back until they had all run, even on a fast connection: half a second
+# of script on a phone, and Lighthouse's simulation of a slow one then waited for all of them (largest paint 4.3 s;
+# 1.6 s when the first frame came first).
+SCRIPT_SOURCES = re.compile(r'<script src="([^"]*)"></script>\s*')
+STARTER = re.compile(r"/assets/start\.js(?:\?|$)")
+LATER = "mmc/after-first-paint"  # (assets/start.js looks for this type)
+# What the page preloads is fetched after what its first paint needs (the style sheet, the pictures in it), and is
+# not counted as holding the first paint back by Lighthouse's simulation.
+LOW = 'fetchpriority="low"'
+
+
+def started_after_paint(renderer: str) -> str:
+    """Dash's inline start (`var renderer = new DashRenderer(...)`), run when assets/start.js says its scripts ran."""
+    started = renderer.replace("var renderer =", "window.renderer =", 1)
+    return f'window.addEventListener("mmc-scripts-run", function () {{ {started} }});'
+
+
+def after_first_paint(scripts: str) -> tuple[str, str]:
+    """(the head's preloads of the page's scripts, the body's scripts): each of Dash's `<script src>` of a type the
+    browser neither fetches nor runs (assets/start.js runs them), the inline ones as they were, and start.js last."""
+    sources = SCRIPT_SOURCES.findall(scripts)
+    starter = next((src for src in sources if STARTER.search(src)), None)
+    if starter is None:  # (no assets: Dash's own way)
+        return "", scripts
+    sources.remove(starter)
+    preloads = "".join(f'<link rel="preload" href="{src}" as="script" {LOW}>' for src in sources)
+
+    def later(found: re.Match) -> str:
+        src = found.group(1)
+        return "" if src == starter else f'<script type="{LATER}" src="{src}"></script>'
+
+    return preloads, SCRIPT_SOURCES.sub(later, scripts) + f'<script src="{starter}"></script>'
+
+
 def lighter_index(app: Dash) -> None:
     """What the page's HTML asks the browser to fetch, trimmed: AG Grid (360 KB compressed) and the data page's upload
     only for signed-in coordinators on a page with tables; dash-leaflet only for a page that shows its viewer a map;
@@ -220,6 +257,7 @@ def lighter_index(app: Dash) -> None:
     from dashboard.server import auth
 
     interpolate = app.interpolate_index
+    app.renderer = started_after_paint(app.renderer)
 
     def interpolate_index(**kwargs):
         scripts = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
@@ -232,14 +270,15 @@ def lighter_index(app: Dash) -> None:
         map_shown = shows_a_map(page, coordinator)
         if not map_shown:
             scripts = LEAFLET_SCRIPTS.sub("", scripts)
-        kwargs["css"] = preloads(app, page, map_shown) + kwargs["css"]
+        early = preloads(app, page, map_shown)
         if not page.get("mantine"):
             scripts = MANTINE_SCRIPTS.sub("", scripts)
         locale = DAYJS_LOCALES.get(i18n.language())
         if locale and page.get("mantine"):  # (before Dash's scripts: the pickers read the locale when first drawn)
             files = DAYJS + locale[1]
             scripts = "".join(f'<script src="{app.get_asset_url(f)}?m=1.11.23"></script>' for f in files) + scripts
-        kwargs["scripts"] = scripts
+        script_preloads, kwargs["scripts"] = after_first_paint(scripts)
+        kwargs["css"] += script_preloads + early  # (after the style sheet, which the first paint waits for)
         kwargs["favicon"] = f'<link rel="icon" type="image/svg+xml" href="{app.get_asset_url("logo.svg")}">'
         return interpolate(**kwargs)
 

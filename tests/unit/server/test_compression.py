@@ -15,9 +15,11 @@ def client(sqlite_url):
 
 
 def _scripts(client, path: str = "/trends") -> list[str]:
+    """The scripts the page at `path` runs: its own, and Dash's, which assets/start.js runs after the first paint."""
     import re
 
-    return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
+    page = client.get(path).get_data(as_text=True)
+    return re.findall(r'<script (?:type="mmc/after-first-paint" )?src="([^"]+)"', page)
 
 
 def test_component_libraries_are_sent_with_brotli_and_compressed_once(client):
@@ -117,22 +119,16 @@ def test_ag_grid_is_sent_to_signed_in_coordinators_only(sqlite_url):
     add_coordinator(app.server.config["MMC_ENGINE"])
     client = client_with_csrf(app)
     for path in ("/", "/trends", "/coordinator"):
-        scripts = _scripts_of(client, path)
+        scripts = _scripts(client, path)
         assert not any("dash_ag_grid" in s or "/assets/grid.js" in s or "/assets/upload.js" in s for s in scripts), path
     sign_in(client, "carol")
     for path in ("/trends", "/coordinator", "/coordinator/data"):
-        scripts = _scripts_of(client, path)
+        scripts = _scripts(client, path)
         assert any("/dash_ag_grid/dash_ag_grid." in s for s in scripts)
         assert any("/assets/grid.js" in s for s in scripts)
         assert any("/assets/upload.js" in s for s in scripts)
     for path in ("/", "/briefing"):  # (a coordinator's pages without tables)
-        assert not any("dash_ag_grid" in s for s in _scripts_of(client, path)), path
-
-
-def _scripts_of(client, path: str) -> list[str]:
-    import re
-
-    return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
+        assert not any("dash_ag_grid" in s for s in _scripts(client, path)), path
 
 
 def test_dash_leaflet_is_sent_only_to_a_page_that_shows_its_viewer_a_map(sqlite_url):
@@ -141,7 +137,7 @@ def test_dash_leaflet_is_sent_only_to_a_page_that_shows_its_viewer_a_map(sqlite_
     client = client_with_csrf(app)
 
     def leaflet(path):
-        return any("/dash_leaflet/dash_leaflet." in s for s in _scripts_of(client, path))
+        return any("/dash_leaflet/dash_leaflet." in s for s in _scripts(client, path))
 
     # the public: the overview's and the briefing's maps; /trends has none for them, nor has a page not found
     assert [leaflet(p) for p in ("/", "/briefing", "/trends", "/trends/", "/no-such-page")] == [
@@ -151,7 +147,7 @@ def test_dash_leaflet_is_sent_only_to_a_page_that_shows_its_viewer_a_map(sqlite_
         False,
         False,
     ]
-    assert all("/assets/navigate.js" in " ".join(_scripts_of(client, p)) for p in ("/", "/trends"))
+    assert all("/assets/navigate.js" in " ".join(_scripts(client, p)) for p in ("/", "/trends"))
     sign_in(client, "carol")
     assert [leaflet(p) for p in ("/trends", "/coordinator", "/coordinator/data")] == [True, True, False]
 
@@ -164,7 +160,7 @@ def test_mantine_is_sent_only_to_a_page_drawn_with_it(sqlite_url):
     client = client_with_csrf(app)
 
     def mantine(path):
-        scripts = _scripts_of(client, path)
+        scripts = _scripts(client, path)
         sent = any("/dash_mantine_components/dash_mantine_components." in s for s in scripts)
         assert sent == any("/vendor/dayjs" in s for s in scripts), path  # (the locales go with Mantine)
         return sent
@@ -183,7 +179,10 @@ def test_a_page_asks_at_once_for_what_it_would_ask_for_a_round_trip_later(sqlite
     import re
 
     def preloaded(client, path):
-        return re.findall(r'<link rel="preload" href="([^"]+)"', client.get(path).get_data(as_text=True))
+        """What the page preloads beside its own scripts (which every page preloads: test_scripts_wait_for_...)."""
+        page = client.get(path).get_data(as_text=True)
+        scripts = _scripts(client, path)
+        return [href for href in re.findall(r'<link rel="preload" href="([^"]+)"', page) if href not in scripts]
 
     app = make_app(sqlite_url, tiny_dataset())
     client = app.server.test_client()
@@ -204,3 +203,25 @@ def test_a_page_asks_at_once_for_what_it_would_ask_for_a_round_trip_later(sqlite
     assert preloaded(client, "/trends") == ["/_dash-layout", "/_dash-dependencies"]  # (no map for the public there)
     empty = make_app(sqlite_url.replace(".db", "-empty.db")).server.test_client()
     assert preloaded(empty, "/") == ["/_dash-layout", "/_dash-dependencies"]  # (no camps yet: no map drawn)
+
+
+def test_scripts_wait_for_the_first_paint_and_are_fetched_meanwhile(client):
+    """Dash's scripts are listed in a type the browser does not run, in their order, and run by assets/start.js once
+    the page as first sent is on the screen; the head preloads each of them at a low priority (after the style
+    sheet), and Dash starts when they have run, not in its inline script."""
+    import re
+
+    page = client.get("/").get_data(as_text=True)
+    waiting = re.findall(r'<script type="mmc/after-first-paint" src="([^"]+)"', page)
+    preloaded = re.findall(r'<link rel="preload" href="([^"]+)" as="script" fetchpriority="low">', page)
+    assert waiting
+    assert preloaded[: len(waiting)] == waiting
+    assert any("dash_renderer" in s for s in waiting)
+    assert any("/assets/map.js" in s for s in waiting)
+    assert page.index("dash_renderer") > page.index("/deps/react@")  # (in Dash's order)
+    assert re.findall(r'<script src="([^"]+)"', page) == [
+        next(s for s in re.findall(r'src="(/assets/start\.js[^"]*)"', page))
+    ]
+    assert page.index('rel="stylesheet"') < page.index('rel="preload"')
+    assert page.count('rel="preload"') == page.count('fetchpriority="low"')
+    assert 'window.addEventListener("mmc-scripts-run", function () { window.renderer = new DashRenderer(' in page
