@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from dashboard.data import queries
 from dashboard.domain.filters import parse_filters
@@ -110,6 +111,23 @@ def test_a_pointer_over_the_chart_shows_that_weeks_figures(dash_duo, demo_app):
     assert all(f"{name}: " in text for name in ("Anbar", "Dohuk", "Sulaymaniyah"))
     dash_duo.driver.execute_script("document.body.dispatchEvent(new PointerEvent('pointermove', {bubbles: true}))")
     until(lambda: not dash_duo.find_element(".mmc-chart-hover").is_displayed(), timeout=5)
+
+
+def test_the_charts_figures_as_a_table_are_made_when_its_fold_is_opened(dash_duo, demo_app):
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/?start=2018-10-01&end=2018-12-30")
+    until(lambda: len(chart_lines(dash_duo)) == 7, timeout=20)
+    assert not dash_duo.find_elements(f"#{ids.OVERVIEW_CHART_TABLE}")  # not drawn with the page
+    fold = dash_duo.find_element(f"#{ids.OVERVIEW_TABLE_OPEN}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", fold)
+    fold.send_keys(Keys.ENTER)
+    until(lambda: len(dash_duo.find_elements(f"#{ids.OVERVIEW_CHART_TABLE} tbody tr")) == 13, timeout=20)  # 13 weeks
+    headers = [h.text for h in dash_duo.find_elements(f"#{ids.OVERVIEW_CHART_TABLE} thead th")]
+    assert headers[0] == "Week"
+    assert {"Anbar", "Dohuk", "Sulaymaniyah"} <= set(headers)
+    first = [c.text for c in dash_duo.find_elements(f"#{ids.OVERVIEW_CHART_TABLE} tbody tr:first-child td")]
+    assert first[0] == "01 Oct 2018"
+    assert all(cell.replace(",", "").isdigit() or cell == "–" for cell in first[1:])
 
 
 def test_hovering_a_camp_shows_its_name_and_status(dash_duo, demo_app):
