@@ -42,6 +42,7 @@ def demo_banner(status: queries.DataStatus):
         title=_("Demo data (synthetic)"),
         color="orange",
         mb="md",
+        className="mmc-demo-banner",  # (what the style sheet hides: the page as first sent has no ids)
     )
 
 

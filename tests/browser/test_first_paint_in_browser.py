@@ -13,8 +13,9 @@ from dashboard.web import firstpaint, ids
 
 # What a reader sees first, and where: the header, the demo notice, the heading, the four figures, the map's place and
 # the chart (each found by its class: the first paint has no ids).
+OVERVIEW = ["header.mmc-header", ".mmc-alert", "h1.mmc-title", ".mmc-card", ".mmc-map", "img.mmc-chart-image"]
 PLACES = """
-return ['header.mmc-header', '.mmc-alert', 'h1.mmc-title', '.mmc-card', '.mmc-map', 'img.mmc-chart-image']
+return arguments[0]
     .flatMap(selector => [...document.querySelectorAll(selector)])
     .filter(element => element.getClientRects().length)
     .map(element => {
@@ -48,13 +49,13 @@ def test_the_overview_is_readable_at_once_where_dash_draws_it_and_gives_way_with
     dash_duo.wait_for_element(f"#{ids.OVERVIEW_MAP} .leaflet-overlay-pane path", timeout=20)
     first_paint_left = f"return !!document.getElementById('{firstpaint.ELEMENT_ID}')"
     until(lambda: not dash_duo.driver.execute_script(first_paint_left), timeout=10)
-    drawn = dash_duo.driver.execute_script(PLACES)
+    drawn = dash_duo.driver.execute_script(PLACES, OVERVIEW)
     shifted = dash_duo.driver.execute_async_script(SHIFTS)
 
     plain = _without_scripts(dash_duo.driver.get_window_size())
     try:
         plain.get(dash_duo.server_url + "/")
-        first = plain.execute_script(PLACES)
+        first = plain.execute_script(PLACES, OVERVIEW)
         links = plain.execute_script("return [...document.querySelectorAll('header a')].map(a => a.textContent)")
     finally:
         plain.quit()
@@ -67,3 +68,25 @@ def test_the_overview_is_readable_at_once_where_dash_draws_it_and_gives_way_with
     assert "Trends" in links
     assert "Sign in" in links
     assert shifted < 0.05
+
+
+def test_the_briefing_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
+    """The briefing's slide takes the demo notice's place (its own line says "Demo data"): so does its first paint, and
+    the slide starts where Dash's does."""
+    places = ["header.mmc-header", ".mmc-alert", "h1.briefing-title", ".briefing-number", ".briefing-footer"]
+    dash_duo.driver.set_window_size(1280, 900)
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/briefing")
+    dash_duo.wait_for_element(f"#{ids.BRIEFING_SCREEN}-figures-title", timeout=20)
+    first_paint_left = f"return !!document.getElementById('{firstpaint.ELEMENT_ID}')"
+    until(lambda: not dash_duo.driver.execute_script(first_paint_left), timeout=10)
+    drawn = dash_duo.driver.execute_script(PLACES, places)
+    plain = _without_scripts(dash_duo.driver.get_window_size())
+    try:
+        plain.get(dash_duo.server_url + "/briefing")
+        first = plain.execute_script(PLACES, places)
+    finally:
+        plain.quit()
+    assert [place[0] for place in first] == ["HEADER", "H1", "DIV", "DIV", "DIV", "DIV", "FOOTER"]  # (no notice)
+    # where the slide starts (the title's size is then fitted to the window by assets/briefing.js)
+    assert first[1][3] == drawn[1][3] == 76

@@ -65,13 +65,13 @@ def anchor(children, href: str, id=None, className=None):
     return html.A(children, href=href, **_named(id, "mmc-anchor", className))
 
 
-def alert(children, title=None, color: str = "blue", id=None, mb=None):
+def alert(children, title=None, color: str = "blue", id=None, mb=None, className=None):
     """A notice on a light background of its colour (blue, orange, gray...), with an optional title."""
     body = [html.Div(title, className="mmc-alert-title")] if title else []
     return html.Div(
         [*body, html.Div(children, className="mmc-alert-body")],
         style={"marginBottom": _space(mb)} if mb else None,
-        **_named(id, "mmc-alert", f"mmc-alert-{color}"),
+        **_named(id, "mmc-alert", f"mmc-alert-{color}", className),
     )
 
 
