@@ -11,8 +11,9 @@ whose scripts fail, keeps a readable page with working links.
 
 The first paint is made from the same layout functions as Dash's own (the shell's and the page's, for this viewer:
 the public's figures for the public), so it cannot say more than the page does. It carries no element ids (Dash's
-tree has the same ones) and none of what refers to them. Pages drawn with Mantine (register_page's `mantine=True`:
-the trends and the coordinators' pages) get the shell only: their pieces are Mantine's, drawn in the browser.
+tree has the same ones) and none of what refers to them. Of a page drawn with Mantine (register_page's
+`mantine=True`: the trends and the coordinators' pages), its headings, texts and the grey blocks of its parts are
+written as the app's plain pieces; its pickers and tables come with Dash.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from html import escape
 from typing import Any
 
 import dash
+from dash import html
 from dash.development.base_component import Component
 from flask import request
 
@@ -62,6 +64,30 @@ CORE_ATTRIBUTES = {
     "Input": ("type", "name", "value", "placeholder", "autoComplete", "className", "min", "max", "step"),
 }
 CORE_NOTHING = frozenset({"Store", "Location", "Interval", "Download", "ConfirmDialog"})
+# Mantine's providers (their children as they are) and its layout pieces, written as the app's plain ones
+# (components/ui.py, styled as Mantine's): a page drawn with Mantine shows its headings, texts and the grey blocks
+# of its parts at once; its pickers and tables (any other Mantine component) are left out until Dash draws them.
+MANTINE_PROVIDERS = frozenset({"MantineProvider", "DirectionProvider", "DatesProvider"})
+
+
+def _mantine_as_plain(kind: str, props: Mapping[str, Any]) -> Any:
+    """The plain piece (components/ui.py) that stands for Mantine's `kind` with `props`, or None."""
+    from dashboard.web.components import ui
+
+    children = props.get("children")
+    size = props.get("size") if props.get("size") in ui.SIZES else None
+    if kind == "Stack":
+        return ui.stack(children, gap=props.get("gap", "md"))
+    if kind == "Group":
+        return ui.group(children, gap=props.get("gap", "md"), justify=props.get("justify"))
+    if kind == "Title":
+        order = props.get("order", 1)
+        return ui.title(children, order=order if order in (1, 2, 3, 4) else 1, size=props.get("size"))
+    if kind == "Text":
+        return ui.text(children, size=size, c=props.get("c"), fw=props.get("fw"))
+    if kind in ("Grid", "GridCol"):
+        return ui.stack(children, gap="md") if kind == "Grid" else html.Div(children)
+    return None
 
 
 def _style(style: Mapping[str, Any]) -> str:
@@ -119,6 +145,10 @@ def html_of(node: Any, contents: Mapping[str, Any] | None = None) -> str:
         return ""
     elif namespace == "dash_core_components" and kind == "Loading":
         return html_of(children, contents)
+    elif namespace == "dash_mantine_components" and kind in MANTINE_PROVIDERS:
+        return html_of(children, contents)
+    elif namespace == "dash_mantine_components" and (plain := _mantine_as_plain(kind, props)) is not None:
+        return html_of(plain, contents)
     elif namespace == "dash_core_components" and kind in CORE_ELEMENTS:
         tag = CORE_ELEMENTS[kind]
         props = {name: props[name] for name in CORE_ATTRIBUTES[kind] if name in props} | {"children": children}
@@ -132,14 +162,14 @@ def html_of(node: Any, contents: Mapping[str, Any] | None = None) -> str:
 
 def _page_content(path: str) -> Any:
     """The content of the page at `path` for this request's viewer, as Dash pages' router would draw it (the query's
-    values, one or a list), or None for a page drawn with Mantine."""
+    values, one or a list)."""
     from dash._pages import _parse_query_string  # (the router's own reading of the query)
 
     page = runtime.page_at(path) or next(
         (p for p in dash.page_registry.values() if p["module"].split(".")[-1] == "not_found_404"), {}
     )
     layout = page.get("layout")
-    if page.get("mantine") or layout is None:
+    if layout is None:
         return None
     query = _parse_query_string("?" + request.query_string.decode("utf-8", "replace"))
     return layout(**query) if callable(layout) else layout

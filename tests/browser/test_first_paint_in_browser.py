@@ -90,3 +90,24 @@ def test_the_briefing_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
     assert [place[0] for place in first] == ["HEADER", "H1", "DIV", "DIV", "DIV", "DIV", "FOOTER"]  # (no notice)
     # where the slide starts (the title's size is then fitted to the window by assets/briefing.js)
     assert first[1][3] == drawn[1][3] == 76
+
+
+def test_the_trends_heading_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
+    """A page drawn with Mantine: its heading and period line are in the page as first sent, in Mantine's places."""
+    places = ["header.mmc-header", ".mmc-alert", "h1"]
+    dash_duo.driver.set_window_size(1280, 900)
+    dash_duo.start_server(demo_app)
+    dash_duo.wait_for_page(dash_duo.server_url + "/trends")
+    dash_duo.wait_for_element(f"#{ids.PERIOD_TEXT}", timeout=20)
+    first_paint_left = f"return !!document.getElementById('{firstpaint.ELEMENT_ID}')"
+    until(lambda: not dash_duo.driver.execute_script(first_paint_left), timeout=10)
+    drawn = dash_duo.driver.execute_script(PLACES, places)
+    plain = _without_scripts(dash_duo.driver.get_window_size())
+    try:
+        plain.get(dash_duo.server_url + "/trends")
+        first = plain.execute_script(PLACES, places)
+    finally:
+        plain.quit()
+    assert [place[-1] for place in first] == [place[-1] for place in drawn]
+    assert first[-1][-1] == "Caseload trends"
+    assert [place[2:6] for place in first] == [place[2:6] for place in drawn]

@@ -109,11 +109,24 @@ def test_the_first_paint_is_in_the_readers_language_and_for_the_readers_role(app
     assert "carol" in theirs
 
 
-def test_a_page_drawn_with_mantine_gets_the_shell_only(app):
+def test_a_page_drawn_with_mantine_shows_its_headings_texts_and_the_blocks_of_its_parts(app):
     first = _first_paint(app.server.test_client().get("/trends").get_data(as_text=True))
     assert '<header class="mmc-header">' in first
-    assert "<h1" not in first
-    assert "mmc-chart" not in first
+    assert '<h1 class="mmc-title mmc-h2">Caseload trends</h1>' in first
+    assert "public counts are sums of weekly counts" in first  # (the public's note on protected counts)
+    assert first.count('class="mmc-skeleton"') == 6  # the public's six charts, on their way
+    assert "<input" not in first  # (its pickers are Mantine's: drawn by Dash)
+
+
+def test_a_coordinators_page_as_first_sent_is_theirs_alone(app):
+    public = _first_paint(app.server.test_client().get("/coordinator").get_data(as_text=True))
+    assert "<h1" not in public  # (the page asks the public to sign in)
+    add_coordinator(app.server.config["MMC_ENGINE"])
+    signed_in = client_with_csrf(app)
+    sign_in(signed_in)
+    response = signed_in.get("/coordinator")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "<h1" in _first_paint(response.get_data(as_text=True))
 
 
 def test_a_path_that_is_no_page_shows_the_not_found_page_at_once(app):
