@@ -124,8 +124,8 @@ def _attributes(props: Mapping[str, Any]) -> str:
 def html_of(node: Any, contents: Mapping[str, Any] | None = None) -> str:
     """`node` (a Dash component tree, text, a number or a list of them) as HTML. `contents`: the children to draw in
     place of those of the components with these ids (the page's content inside Dash pages' container). Components
-    that are neither Dash's HTML elements nor the core components above (a map, a graph, Markdown) are their frame:
-    an empty element with their class and style, which holds their place."""
+    that are neither Dash's HTML elements nor the core and Mantine pieces above (a map, a graph, Markdown, a picker)
+    are their frame: an empty element with their class and style, which holds their place."""
     if node is None or isinstance(node, bool):
         return ""
     if isinstance(node, (str, int, float)):
@@ -135,29 +135,32 @@ def html_of(node: Any, contents: Mapping[str, Any] | None = None) -> str:
     if not isinstance(node, Component):
         return ""
     props = {name: value for name, value in node.to_plotly_json()["props"].items() if value is not None}
-    children = props.get("children")
     if contents and isinstance(props.get("id"), str) and props["id"] in contents:
-        children = contents[props["id"]]
-    kind, namespace = node._type, node._namespace
-    if namespace == "dash_html_components":
-        tag = kind.lower()
-    elif namespace == "dash_core_components" and kind in CORE_NOTHING:
-        return ""
-    elif namespace == "dash_core_components" and kind == "Loading":
-        return html_of(children, contents)
-    elif namespace == "dash_mantine_components" and kind in MANTINE_PROVIDERS:
-        return html_of(children, contents)
-    elif namespace == "dash_mantine_components" and (plain := _mantine_as_plain(kind, props)) is not None:
-        return html_of(plain, contents)
-    elif namespace == "dash_core_components" and kind in CORE_ELEMENTS:
-        tag = CORE_ELEMENTS[kind]
-        props = {name: props[name] for name in CORE_ATTRIBUTES[kind] if name in props} | {"children": children}
-    else:
-        tag, children = "div", None
-        props = {name: props[name] for name in ("className", "style") if name in props}
+        props["children"] = contents[props["id"]]
+    tag, props = _element(node._namespace, node._type, props)
+    if tag is None:  # (drawn as its children, or as the plain piece that stands for it)
+        return html_of(props.get("children"), contents)
     if tag in VOID:
         return f"<{tag}{_attributes(props)}>"
-    return f"<{tag}{_attributes(props)}>{html_of(children, contents)}</{tag}>"
+    return f"<{tag}{_attributes(props)}>{html_of(props.get('children'), contents)}</{tag}>"
+
+
+def _element(namespace: str, kind: str, props: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The HTML element a component is written as, and its props; no element: its `children` are written instead."""
+    if namespace == "dash_html_components":
+        return kind.lower(), props
+    if namespace == "dash_core_components" and kind in CORE_NOTHING:
+        return None, {}
+    if (namespace, kind) == ("dash_core_components", "Loading") or (
+        namespace == "dash_mantine_components" and kind in MANTINE_PROVIDERS
+    ):
+        return None, props
+    if namespace == "dash_mantine_components" and (plain := _mantine_as_plain(kind, props)) is not None:
+        return None, {"children": plain}
+    if namespace == "dash_core_components" and kind in CORE_ELEMENTS:
+        kept = {name: props[name] for name in CORE_ATTRIBUTES[kind] if name in props}
+        return CORE_ELEMENTS[kind], kept | {"children": props.get("children")}
+    return "div", {name: props[name] for name in ("className", "style") if name in props}
 
 
 def _page_content(path: str) -> Any:
