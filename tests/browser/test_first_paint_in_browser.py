@@ -70,23 +70,29 @@ def test_the_overview_is_readable_at_once_where_dash_draws_it_and_gives_way_with
     assert shifted < 0.05
 
 
-def test_the_briefing_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
-    """The briefing's slide takes the demo notice's place (its own line says "Demo data"): so does its first paint, and
-    the slide starts where Dash's does."""
-    places = ["header.mmc-header", ".mmc-alert", "h1.briefing-title", ".briefing-number", ".briefing-footer"]
+def _first_and_drawn(dash_duo, app, path: str, ready: str, places: list[str]) -> tuple[list, list]:
+    """The boxes of `places` on `app`'s page at `path` as first sent (scripts off) and once Dash has drawn it (`ready`
+    there, and the first paint gone), at 1280 x 900."""
     dash_duo.driver.set_window_size(1280, 900)
-    dash_duo.start_server(demo_app)
-    dash_duo.wait_for_page(dash_duo.server_url + "/briefing")
-    dash_duo.wait_for_element(f"#{ids.BRIEFING_SCREEN}-figures-title", timeout=20)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(dash_duo.server_url + path)
+    dash_duo.wait_for_element(ready, timeout=20)
     first_paint_left = f"return !!document.getElementById('{firstpaint.ELEMENT_ID}')"
     until(lambda: not dash_duo.driver.execute_script(first_paint_left), timeout=10)
     drawn = dash_duo.driver.execute_script(PLACES, places)
     plain = _without_scripts(dash_duo.driver.get_window_size())
     try:
-        plain.get(dash_duo.server_url + "/briefing")
-        first = plain.execute_script(PLACES, places)
+        plain.get(dash_duo.server_url + path)
+        return plain.execute_script(PLACES, places), drawn
     finally:
         plain.quit()
+
+
+def test_the_briefing_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
+    """The briefing's slide takes the demo notice's place (its own line says "Demo data"): so does its first paint, and
+    the slide starts where Dash's does."""
+    places = ["header.mmc-header", ".mmc-alert", "h1.briefing-title", ".briefing-number", ".briefing-footer"]
+    first, drawn = _first_and_drawn(dash_duo, demo_app, "/briefing", f"#{ids.BRIEFING_SCREEN}-figures-title", places)
     assert [place[0] for place in first] == ["HEADER", "H1", "DIV", "DIV", "DIV", "DIV", "FOOTER"]  # (no notice)
     # where the slide starts (the title's size is then fitted to the window by assets/briefing.js)
     assert first[1][3] == drawn[1][3] == 76
@@ -94,20 +100,9 @@ def test_the_briefing_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
 
 def test_the_trends_heading_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
     """A page drawn with Mantine: its heading and period line are in the page as first sent, in Mantine's places."""
-    places = ["header.mmc-header", ".mmc-alert", "h1"]
-    dash_duo.driver.set_window_size(1280, 900)
-    dash_duo.start_server(demo_app)
-    dash_duo.wait_for_page(dash_duo.server_url + "/trends")
-    dash_duo.wait_for_element(f"#{ids.PERIOD_TEXT}", timeout=20)
-    first_paint_left = f"return !!document.getElementById('{firstpaint.ELEMENT_ID}')"
-    until(lambda: not dash_duo.driver.execute_script(first_paint_left), timeout=10)
-    drawn = dash_duo.driver.execute_script(PLACES, places)
-    plain = _without_scripts(dash_duo.driver.get_window_size())
-    try:
-        plain.get(dash_duo.server_url + "/trends")
-        first = plain.execute_script(PLACES, places)
-    finally:
-        plain.quit()
+    first, drawn = _first_and_drawn(
+        dash_duo, demo_app, "/trends", f"#{ids.PERIOD_TEXT}", ["header.mmc-header", ".mmc-alert", "h1"]
+    )
     assert [place[-1] for place in first] == [place[-1] for place in drawn]
     assert first[-1][-1] == "Caseload trends"
     assert [place[2:6] for place in first] == [place[2:6] for place in drawn]
