@@ -10,7 +10,7 @@ from dash.testing.wait import until
 
 from dashboard.data import schema
 from dashboard.ingest import demo, pipeline
-from dashboard.web import ids
+from dashboard.web import firstpaint, ids
 from tests.helpers import PASSWORD, add_coordinator, make_app
 
 # Dash's test server runs in a thread that is stopped by raising an exception in it: stopped while it wrote a
@@ -49,6 +49,13 @@ def severe_logs(dash_duo) -> list[str]:
     for message in found:  # printed whole: pytest shows a failing test's output, but cuts long assertion values
         print("browser console error:", message)
     return found
+
+
+def wait_for_drawn(dash_duo, timeout: float = 20) -> None:
+    """Until Dash has drawn the page and the page as first sent (web/firstpaint.py) is gone: until then a link or
+    text found by its words may be the first paint's, which goes from under the test's click."""
+    gone = f"return !document.getElementById('{firstpaint.ELEMENT_ID}')"
+    until(lambda: dash_duo.driver.execute_script(gone), timeout=timeout)
 
 
 def wait_for_callbacks(dash_duo, timeout: float = 30) -> None:

@@ -11,7 +11,7 @@ from dashboard.domain.filters import parse_filters
 from dashboard.domain.policy import Audience
 from dashboard.services import figures
 from dashboard.web import ids
-from tests.browser.conftest import chart_lines, severe_logs, sign_in_in_browser
+from tests.browser.conftest import chart_lines, severe_logs, sign_in_in_browser, wait_for_drawn
 
 POLYGONS = f"#{ids.OVERVIEW_MAP} .leaflet-overlay-pane path:not(.camp-marker)"
 
@@ -149,9 +149,10 @@ def test_every_page_opens_from_the_navigation_with_the_demo_label(dash_duo, demo
         ("Sign in", "/login"),
         ("Overview", "/"),
     ):
+        wait_for_drawn(dash_duo)  # (the sign-in page is a plain page: nothing to wait for)
         dash_duo.driver.find_element(By.LINK_TEXT, name).click()
-        until(lambda p=path: dash_duo.driver.current_url.endswith(p), timeout=10)
-        dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=10)
+        until(lambda p=path: dash_duo.driver.current_url.endswith(p), timeout=20)
+        dash_duo.wait_for_element(f"#{ids.DEMO_BANNER}", timeout=20)
     dash_duo.wait_for_element(f"#{ids.OVERVIEW_MAP}", timeout=20)
     assert severe_logs(dash_duo) == []
 
