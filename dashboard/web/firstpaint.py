@@ -35,7 +35,7 @@ ELEMENT_ID = "mmc-first-paint"
 _log = logging.getLogger(__name__)
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
-RENAMED = {"className": "class", "htmlFor": "for"}
+RENAMED = {"className": "class"}  # (htmlFor, like every attribute naming an id, is left out)
 # Dash's own props, and attributes that name another element by its id (the first paint has no ids)
 LEFT_OUT = frozenset(
     {
