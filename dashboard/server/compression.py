@@ -163,6 +163,9 @@ LEAFLET_SCRIPTS = re.compile(r'<script src="[^"]*/dash_leaflet/dash_leaflet\.[^"
 MANTINE_SCRIPTS = re.compile(r'<script src="[^"]*/dash_mantine_components/dash_mantine_components\.[^"]*"></script>\s*')
 # What Dash asks for once its scripts have run, and the map library's part a map asks for once drawn (preloads).
 DASH_FIRST = ("_dash-layout", "_dash-dependencies")
+# What the page preloads is fetched after what its first paint needs (the style sheet, the pictures in it), and is
+# not counted as holding the first paint back by Lighthouse's simulation.
+LOW = 'fetchpriority="low"'
 LEAFLET_GEOJSON = "_dash-component-suites/dash_leaflet/async-GeoJSON.js"
 
 
@@ -211,8 +214,8 @@ DAYJS_LOCALES = {
 }
 
 
-# Dash's scripts are fetched at once (preloads in the head) but run only once the browser has painted the page as
-# first sent (web/firstpaint.py): assets/start.js adds them in their order after the first frame, and Dash starts
+# Dash's scripts are fetched at once (preloads in the head) but run only once the browser has shown the page as first
+# sent (web/firstpaint.py): assets/start.js adds them in their order after its first contentful paint, and Dash starts
 # when the last has run (the `mmc-scripts-run` event) instead of in its inline script at the page's end. Run as the
 # page was parsed, they held the first paint back until they had all run, even on a fast connection: half a second
 # of script on a phone, and Lighthouse's simulation of a slow one then waited for all of them (largest paint 4.3 s;
@@ -220,9 +223,6 @@ DAYJS_LOCALES = {
 SCRIPT_SOURCES = re.compile(r'<script src="([^"]*)"></script>\s*')
 STARTER = re.compile(r"/assets/start\.js(?:\?|$)")
 LATER = "mmc/after-first-paint"  # (assets/start.js looks for this type)
-# What the page preloads is fetched after what its first paint needs (the style sheet, the pictures in it), and is
-# not counted as holding the first paint back by Lighthouse's simulation.
-LOW = 'fetchpriority="low"'
 
 
 def started_after_paint(renderer: str) -> str:
@@ -270,7 +270,6 @@ def lighter_index(app: Dash) -> None:
         map_shown = shows_a_map(page, coordinator)
         if not map_shown:
             scripts = LEAFLET_SCRIPTS.sub("", scripts)
-        early = preloads(app, page, map_shown)
         if not page.get("mantine"):
             scripts = MANTINE_SCRIPTS.sub("", scripts)
         locale = DAYJS_LOCALES.get(i18n.language())
@@ -278,7 +277,8 @@ def lighter_index(app: Dash) -> None:
             files = DAYJS + locale[1]
             scripts = "".join(f'<script src="{app.get_asset_url(f)}?m=1.11.23"></script>' for f in files) + scripts
         script_preloads, kwargs["scripts"] = after_first_paint(scripts)
-        kwargs["css"] += script_preloads + early  # (after the style sheet, which the first paint waits for)
+        # (after the style sheet, which the first paint waits for)
+        kwargs["css"] += script_preloads + preloads(app, page, map_shown)
         kwargs["favicon"] = f'<link rel="icon" type="image/svg+xml" href="{app.get_asset_url("logo.svg")}">'
         return interpolate(**kwargs)
 
