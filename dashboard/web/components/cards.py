@@ -38,6 +38,16 @@ def scrolling(table, label: str):
     return html.Div(table, className="mmc-table-scroll", tabIndex=0, role="region", **named)
 
 
+def table_fold(open_id, body_id):
+    """A chart's figures as a table, folded under a line, made when first opened (the page's callback fills `body_id`
+    when `open_id`, the fold's summary, is clicked or opened from the keyboard): a chart's table is hundreds of cells,
+    and every component of a page costs the browser's Dash work each time the page changes."""
+    return html.Details(
+        [html.Summary(_("The figures as a table"), id=open_id), html.Div(id=body_id)],
+        className="mmc-chart-data no-print",
+    )
+
+
 def figures_table(frame: pd.DataFrame, headers: dict[str, str], label: str, table_id=None):
     """A chart's figures as a table, in a box that scrolls sideways: its columns named by `headers` (column ->
     heading, in order), numbers formatted as on the chart and aligned at the end."""

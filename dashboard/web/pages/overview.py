@@ -55,7 +55,12 @@ def layout(figure: str = "rate", **query):
     weekly = figures.trends(engine, replace(f, freq="week"), audience)
     period = notices.view_line(f, names)
     chart = (
-        charts.weekly_chart_image(weekly, names, "?" + urlencode(f.query(), doseq=True), _chart_table_fold())
+        charts.weekly_chart_image(
+            weekly,
+            names,
+            "?" + urlencode(f.query(), doseq=True),
+            cards.table_fold(ids.OVERVIEW_TABLE_OPEN, ids.OVERVIEW_TABLE_BODY),
+        )
         if not weekly.empty
         else cards.empty_state(_("No consultations were recorded in this period."))
     )
@@ -90,16 +95,6 @@ def layout(figure: str = "rate", **query):
     )
 
 
-def _chart_table_fold():
-    """The chart's figures as a table, folded, and made when first opened (fill_chart_table): a year's weeks by seven
-    governorates are 480 of the page's 620 components, which the browser's Dash draws on every visit and filter
-    change (most readers never open it; a pointer over the chart shows a week's figures)."""
-    return html.Details(
-        [html.Summary(_("The figures as a table"), id=ids.OVERVIEW_TABLE_OPEN), html.Div(id=ids.OVERVIEW_TABLE_BODY)],
-        className="mmc-chart-data no-print",
-    )
-
-
 @dash.callback(
     Output(ids.OVERVIEW_TABLE_BODY, "children"),
     Input(ids.OVERVIEW_TABLE_OPEN, "n_clicks"),
@@ -109,7 +104,8 @@ def _chart_table_fold():
 )
 def fill_chart_table(clicks, made, search):
     """The chart's figures as a table, when its fold is first opened: the same weekly figures as the chart, for this
-    viewer (kept in the results cache)."""
+    viewer (kept in the results cache). Made on demand: a year's weeks by seven governorates were 480 of the page's
+    620 components."""
     if not clicks or made:
         raise PreventUpdate
     engine, _settings, audience, f = _link_view(search)

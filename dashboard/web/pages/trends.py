@@ -312,7 +312,11 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: boo
         if panels and isinstance(body, dcc.Graph)
         else None
     )
-    behind = [_table_fold(name)] if title is not None else []
+    behind = (
+        [cards.table_fold({"type": ids.CHART_TABLE_OPEN, "chart": name}, {"type": ids.CHART_TABLE, "chart": name})]
+        if title is not None
+        else []
+    )
     # a chart's name for a screen reader: its title (plotly's drawing itself is not read; a picture has its alt)
     named: dict[str, Any] = {"aria-label": title, "role": "figure"} if isinstance(body, dcc.Graph) else {}
     return dmc.Paper(
@@ -344,19 +348,6 @@ def _card(name: str, table: pd.DataFrame, names, f, alert_weeks=None, image: boo
         radius="md",
         mih=card_height(name, f),
         className="mmc-chart-card",
-    )
-
-
-def _table_fold(name: str):
-    """The figures behind a chart as a table, folded, and made when first opened (fill_table): a card's table is
-    hundreds of cells, and every component of a page costs the browser's Dash work each time a part arrives (six
-    cards' tables were 15 s of a phone's script time on /trends, and most readers never open them)."""
-    return html.Details(
-        [
-            html.Summary(_("The figures as a table"), id={"type": ids.CHART_TABLE_OPEN, "chart": name}),
-            html.Div(id={"type": ids.CHART_TABLE, "chart": name}),
-        ],
-        className="mmc-chart-data no-print",
     )
 
 
