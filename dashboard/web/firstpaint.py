@@ -12,12 +12,14 @@ whose scripts fail, keeps a readable page with working links.
 The first paint is made from the same layout functions as Dash's own (the shell's and the page's, for this viewer:
 the public's figures for the public), so it cannot say more than the page does. It carries no element ids (Dash's
 tree has the same ones) and none of what refers to them. Of a page drawn with Mantine (register_page's
-`mantine=True`: the trends and the coordinators' pages), its headings, texts and the grey blocks of its parts are
-written as the app's plain pieces; its pickers and tables come with Dash.
+`mantine=True`: the trends and the coordinators' pages), its headings, texts, grid and the grey blocks of its parts
+are written as the app's plain pieces, and its pickers as look-alikes showing what is chosen, inert until Dash draws
+the real ones in their places; its tables come with Dash.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Mapping
@@ -64,30 +66,90 @@ CORE_ATTRIBUTES = {
     "Input": ("type", "name", "value", "placeholder", "autoComplete", "className", "min", "max", "step"),
 }
 CORE_NOTHING = frozenset({"Store", "Location", "Interval", "Download", "ConfirmDialog"})
-# Mantine's providers (their children as they are) and its layout pieces, written as the app's plain ones
-# (components/ui.py, styled as Mantine's): a page drawn with Mantine shows its headings, texts and the grey blocks
-# of its parts at once; its pickers and tables (any other Mantine component) are left out until Dash draws them.
+# Mantine's providers (their children as they are) and the pieces a page drawn with Mantine shows before its data
+# comes, written as the app's plain ones (components/ui.py) or as look-alikes styled as Mantine's (assets/style.css,
+# `mmc-fp-`): its stacks, groups, grid, titles, texts and cards, and its choices showing what is chosen (a period, the
+# governorates, a syndrome, weeks or months), inert until Dash draws the real ones in the same places. Any other
+# Mantine component (a table, a switch) is left out until Dash draws it.
 MANTINE_PROVIDERS = frozenset({"MantineProvider", "DirectionProvider", "DatesProvider"})
+MANTINE_FIELDS = frozenset({"DatePickerInput", "Select", "MultiSelect"})
 
 
 def _mantine_as_plain(kind: str, props: Mapping[str, Any]) -> Any:
-    """The plain piece (components/ui.py) that stands for Mantine's `kind` with `props`, or None."""
+    """The plain piece that stands for Mantine's `kind` with `props`, or None."""
     from dashboard.web.components import ui
 
     children = props.get("children")
     size = props.get("size") if props.get("size") in ui.SIZES else None
     if kind == "Stack":
-        return ui.stack(children, gap=props.get("gap", "md"))
+        return ui.stack(children, gap=props.get("gap", "md"), className=props.get("className"))
     if kind == "Group":
-        return ui.group(children, gap=props.get("gap", "md"), justify=props.get("justify"))
+        return ui.group(
+            children,
+            gap=props.get("gap", "md"),
+            justify=props.get("justify"),
+            className=props.get("className"),
+            align=props.get("align"),
+            mb=props.get("mb"),
+        )
     if kind == "Title":
         order = props.get("order", 1)
         return ui.title(children, order=order if order in (1, 2, 3, 4) else 1, size=props.get("size"))
     if kind == "Text":
         return ui.text(children, size=size, c=props.get("c"), fw=props.get("fw"))
-    if kind in ("Grid", "GridCol"):
-        return ui.stack(children, gap="md") if kind == "Grid" else html.Div(children)
+    if kind == "Grid":
+        return html.Div(children, className="mmc-fp-grid")
+    if kind == "GridCol":
+        span = props.get("span", 12)
+        wide = span.get("lg", span.get("base", 12)) if isinstance(span, Mapping) else span
+        return html.Div(children, className="mmc-fp-col", style={"--mmc-span": wide})
+    if kind == "Paper":
+        return html.Div(children, className="mmc-card", style={"minHeight": props["mih"]} if props.get("mih") else None)
+    if kind == "SegmentedControl":
+        return _segments(props)
+    if kind in MANTINE_FIELDS:
+        return _field(kind, props)
     return None
+
+
+def _segments(props: Mapping[str, Any]) -> Any:
+    """A segmented choice as its labels side by side, the chosen one raised (Mantine's SegmentedControl)."""
+    options = [
+        option if isinstance(option, Mapping) else {"value": option, "label": option} for option in props["data"]
+    ]
+    chosen = props.get("value")
+    return html.Div(
+        [
+            html.Span(option["label"], className="mmc-fp-chosen" if option["value"] == chosen else None)
+            for option in options
+        ],
+        className=f"mmc-fp-segmented mmc-fp-segmented-{props.get('size') or 'sm'}",
+    )
+
+
+def _field(kind: str, props: Mapping[str, Any]) -> Any:
+    """A picker as its label over a box showing what is chosen, or its placeholder (Mantine's inputs)."""
+    from dashboard.i18n import date_text
+
+    value = props.get("value")
+    labels = {option["value"]: option["label"] for option in props.get("data") or () if isinstance(option, Mapping)}
+    if kind == "DatePickerInput":
+        days = [dt.date.fromisoformat(day) for day in (value if isinstance(value, list) else [value]) if day]
+        shown = " \u2013 ".join(date_text(day) for day in days)
+    elif kind == "MultiSelect":
+        shown = ", ".join(str(labels.get(one, one)) for one in value or ())
+    else:
+        shown = labels.get(value, value) if value else ""
+    width = props.get("w")
+    wide = width.get("sm", width.get("base")) if isinstance(width, Mapping) else width
+    return html.Div(
+        [
+            html.Div(props.get("label"), className="mmc-fp-label"),
+            html.Div(shown or props.get("placeholder"), className="mmc-fp-box" + ("" if shown else " mmc-fp-empty")),
+        ],
+        className="mmc-fp-field",
+        style={"--mmc-fp-width": f"{wide}px" if isinstance(wide, (int, float)) else wide} if wide else None,
+    )
 
 
 def _style(style: Mapping[str, Any]) -> str:

@@ -98,11 +98,54 @@ def test_the_briefing_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
     assert first[1][3] == drawn[1][3] == 76
 
 
-def test_the_trends_heading_as_first_sent_is_where_dash_draws_it(dash_duo, demo_app):
-    """A page drawn with Mantine: its heading and period line are in the page as first sent, in Mantine's places."""
+# Where each of these words is written on the page (the first text that starts with it): the trends' heading, its
+# filters' labels and choices, its note; and the top of each of its parts.
+WORDS_PLACES = """
+const places = arguments[0].map(wanted => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const box = range.getBoundingClientRect();
+        if (box.width && node.textContent.trim().startsWith(wanted)) {
+            return [wanted, Math.round(box.x), Math.round(box.y)];
+        }
+    }
+    return [wanted, null, null];
+});
+return places.concat([...document.querySelectorAll('.mmc-part')].map(
+    part => ['part', Math.round(part.getBoundingClientRect().x), Math.round(part.getBoundingClientRect().y)]));
+"""
+TRENDS_WORDS = ["Caseload trends", "4 weeks", "Period", "Governorates", "Syndrome", "Weeks", "Months", "To protect"]
+
+
+def test_the_trends_as_first_sent_are_where_dash_draws_them(dash_duo, demo_app):
+    """A page drawn with Mantine: its heading, period line, filters (showing what is chosen) and note are in the page
+    as first sent, in Mantine's places, and its parts' blocks where Dash lays them (two columns on a laptop): nothing
+    jumps when Dash draws it."""
     first, drawn = _first_and_drawn(
         dash_duo, demo_app, "/trends", f"#{ids.PERIOD_TEXT}", ["header.mmc-header", ".mmc-alert", "h1"]
     )
     assert [place[-1] for place in first] == [place[-1] for place in drawn]
     assert first[-1][-1] == "Caseload trends"
     assert [place[2:6] for place in first] == [place[2:6] for place in drawn]
+
+    dash_duo.wait_for_element(f"#{ids.TRENDS_PRESET}")
+    words_drawn = dash_duo.driver.execute_script(WORDS_PLACES, TRENDS_WORDS)
+    plain = _without_scripts(dash_duo.driver.get_window_size())
+    try:
+        plain.get(dash_duo.server_url + "/trends")
+        words_first = plain.execute_script(WORDS_PLACES, TRENDS_WORDS)
+    finally:
+        plain.quit()
+    assert [place[0] for place in words_first][: len(TRENDS_WORDS) + 6] == TRENDS_WORDS + ["part"] * 6  # six charts
+    assert [place[0] for place in words_drawn] == [place[0] for place in words_first]
+    columns = [sorted({place[1] for place in seen if place[0] == "part"}) for seen in (words_first, words_drawn)]
+    assert len(columns[0]) == 2  # two columns, as Mantine's grid lays them
+    assert columns[0] == columns[1]
+    # (the parts below the first move as they come: their blocks' heights are estimates)
+    for (word, x, y), (_word, drawn_x, drawn_y) in zip(words_first, words_drawn[: len(TRENDS_WORDS) + 1], strict=False):
+        assert y is not None, word
+        assert abs(y - drawn_y) <= 1, (word, y, drawn_y)  # (a pixel: Mantine's line heights are fractions)
+        if word not in ("Weeks", "Months"):  # (centred in their segments, whose widths follow the font)
+            assert abs(x - drawn_x) <= 1, (word, x, drawn_x)

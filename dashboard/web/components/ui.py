@@ -16,6 +16,7 @@ from dash import html
 
 SPACES = {"xs": "10px", "sm": "12px", "md": "16px", "lg": "20px", "xl": "32px"}
 SIZES = {"xs": "0.75rem", "sm": "0.875rem", "md": "1rem", "lg": "1.125rem", "xl": "1.25rem"}
+LINE_HEIGHTS = {"xs": 1.4, "sm": 1.45, "md": 1.55, "lg": 1.6, "xl": 1.65}  # (Mantine's, for each size)
 
 
 def aria(**values) -> dict[str, Any]:
@@ -33,22 +34,26 @@ def _named(id, *classes: str | None, **attributes) -> dict[str, Any]:
     return named | ({"id": id} if id is not None else {})
 
 
-def group(children, gap="md", justify=None, wrap=True, className=None, id=None):
-    """Pieces side by side, centred on one line, wrapping onto the next when it is full (Mantine's Group)."""
+def group(children, gap="md", justify=None, wrap=True, className=None, id=None, align=None, mb=None):
+    """Pieces side by side, centred on one line (or aligned as `align` says: "flex-end" on their bottoms), wrapping
+    onto the next when it is full (Mantine's Group), and `mb` the space below it."""
     style = {"gap": _space(gap)} | ({"justifyContent": justify} if justify else {})
+    style |= ({"alignItems": align} if align else {}) | ({"marginBottom": _space(mb)} if mb else {})
     return html.Div(
         children, style=style | ({} if wrap else {"flexWrap": "nowrap"}), **_named(id, "mmc-group", className)
     )
 
 
-def stack(children, gap="md", id=None):
+def stack(children, gap="md", id=None, className=None):
     """Pieces one under another (Mantine's Stack)."""
-    return html.Div(children, style={"gap": _space(gap)}, **_named(id, "mmc-stack"))
+    return html.Div(children, style={"gap": _space(gap)}, **_named(id, "mmc-stack", className))
 
 
 def text(children, size=None, c=None, fw=None, id=None, className=None):
     """A paragraph: its size (xs to xl), "dimmed" for secondary text (dark enough for WCAG AA) and its weight."""
-    style = ({"fontSize": SIZES[size]} if size else {}) | ({"fontWeight": fw} if fw else {})
+    style = ({"fontSize": SIZES[size], "lineHeight": LINE_HEIGHTS[size]} if size else {}) | (
+        {"fontWeight": fw} if fw else {}
+    )
     return html.P(
         children, style=style or None, **_named(id, "mmc-text", "mmc-dimmed" if c == "dimmed" else None, className)
     )

@@ -115,7 +115,63 @@ def test_a_page_drawn_with_mantine_shows_its_headings_texts_and_the_blocks_of_it
     assert '<h1 class="mmc-title mmc-h2">Caseload trends</h1>' in first
     assert "public counts are sums of weekly counts" in first  # (the public's note on protected counts)
     assert first.count('class="mmc-skeleton"') == 6  # the public's six charts, on their way
-    assert "<input" not in first  # (its pickers are Mantine's: drawn by Dash)
+    assert first.count('class="mmc-fp-col"') == 6  # in Mantine's grid's columns
+    assert "<input" not in first  # (its pickers are look-alikes until Dash draws Mantine's)
+
+
+def test_a_mantine_page_as_first_sent_shows_its_choices_as_chosen_in_the_link():
+    """The trends' filters as first sent: each picker's label over what the link chose (or its placeholder), each
+    segmented choice with the chosen one raised; inert, and without Mantine."""
+    import dash_mantine_components as dmc
+
+    from dashboard import i18n
+
+    bar = dmc.Stack(
+        [
+            dmc.SegmentedControl(
+                id="preset", data=[{"value": "4", "label": "4 weeks"}, "2025"], value="2025", size="xs"
+            ),
+            dmc.Group(
+                [
+                    dmc.DatePickerInput(
+                        id="period", type="range", label="Period", value=["2025-01-06", "2025-03-30"], w=280
+                    ),
+                    dmc.MultiSelect(
+                        id="govs",
+                        label="Governorates",
+                        placeholder="All seven",
+                        data=[{"value": "IQ-DA", "label": "Dohuk"}, {"value": "IQ-AN", "label": "Anbar"}],
+                        value=["IQ-AN", "IQ-DA"],
+                        w={"base": "100%", "sm": 360},
+                    ),
+                    dmc.Select(id="syndrome", label="Syndrome", placeholder="All syndromes", data=[], value=None),
+                ],
+                align="flex-end",
+                mb="sm",
+            ),
+            dmc.Grid([dmc.GridCol("wide", span={"base": 12, "lg": 7}), dmc.GridCol("narrow", span=5)]),
+        ],
+        gap="xs",
+        className="no-print",
+    )
+    with i18n.use("en"):
+        written = firstpaint.html_of(bar)
+    assert written == (
+        '<div class="mmc-stack no-print" style="gap:10px">'
+        '<div class="mmc-fp-segmented mmc-fp-segmented-xs"><span>4 weeks</span>'
+        '<span class="mmc-fp-chosen">2025</span></div>'
+        '<div class="mmc-group" style="gap:16px;align-items:flex-end;margin-bottom:12px">'
+        '<div class="mmc-fp-field" style="--mmc-fp-width:280px"><div class="mmc-fp-label">Period</div>'
+        '<div class="mmc-fp-box">06 Jan 2025 \u2013 30 Mar 2025</div></div>'
+        '<div class="mmc-fp-field" style="--mmc-fp-width:360px"><div class="mmc-fp-label">Governorates</div>'
+        '<div class="mmc-fp-box">Anbar, Dohuk</div></div>'
+        '<div class="mmc-fp-field"><div class="mmc-fp-label">Syndrome</div>'
+        '<div class="mmc-fp-box mmc-fp-empty">All syndromes</div></div>'
+        "</div>"
+        '<div class="mmc-fp-grid"><div class="mmc-fp-col" style="--mmc-span:7">wide</div>'
+        '<div class="mmc-fp-col" style="--mmc-span:5">narrow</div></div>'
+        "</div>"
+    )
 
 
 def test_a_coordinators_page_as_first_sent_is_theirs_alone(app):
