@@ -1,7 +1,8 @@
 """Answers that are the same for every visitor of the public view, made once per data version.
 
 A public visit asks the app for the page's HTML, its layout (`/_dash-layout`), the callbacks' plan
-(`/_dash-dependencies`) and then the page itself and its parts (POSTs to `/_dash-update-component`); a donor's
+(`/_dash-dependencies`), the page itself (`/_dash-page`, preloaded) and then its parts (POSTs to
+`/_dash-update-component`); a donor's
 dashboard asks the API (`/api/v1/`).
 Without a session these depend only on the release, the data's version, the language, the day (exports are dated)
 and the question (path, query and body): a crowd asks the same few questions. So, for a visitor without a session:
@@ -33,7 +34,7 @@ from dashboard.server import runtime
 from dashboard.services import figures
 
 CALLBACKS = "/_dash-update-component"  # POSTs that only read
-PAGE_GETS = ("/_dash-layout", "/_dash-dependencies")
+PAGE_GETS = ("/_dash-layout", "/_dash-dependencies", "/_dash-page")  # (the last: web/document.PAGE_ANSWER)
 API = "/api/v1/"
 NOT_KEPT = ("/api/v1/health",)  # the process's own state, asked by load balancers
 KEPT_TYPES = ("application/json", "text/csv", "text/html")

@@ -177,8 +177,9 @@ def shows_a_map(page: dict, coordinator: bool) -> bool:
 
 def preloads(app: Dash, page: dict, map_shown: bool) -> str:
     """What the browser should fetch while it reads the scripts, each otherwise asked for one round trip later: the
-    app's layout and callback plan (asked once Dash has started), and on a page whose map is drawn on arrival the map
-    library's GeoJSON part (asked once the map is drawn) and the map's files (asked once the page's answer came)."""
+    app's layout and callback plan (asked once Dash has started; the layout's preload is taken out again when the page
+    carries its layout itself, web/document.py), and on a page whose map is drawn on arrival the map library's GeoJSON
+    part (asked once the map is drawn) and the map's files (asked once the page's answer came)."""
     from dashboard.server import places
 
     prefix = app.config.requests_pathname_prefix

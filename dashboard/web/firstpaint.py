@@ -28,6 +28,7 @@ from typing import Any
 
 import dash
 from dash import html
+from dash._utils import to_json
 from dash.development.base_component import Component
 from flask import request
 
@@ -225,27 +226,40 @@ def _element(namespace: str, kind: str, props: dict[str, Any]) -> tuple[str | No
     return "div", {name: props[name] for name in ("className", "style") if name in props}
 
 
-def _page_content(path: str) -> Any:
-    """The content of the page at `path` for this request's viewer, as Dash pages' router would draw it (the query's
-    values, one or a list)."""
+def _page(path: str, query: str) -> tuple[Any, Any]:
+    """The content of the page at `path` with the URL query `query` (without its "?") for this request's viewer, and
+    its title, as Dash pages' router would draw them (the query's values, one or a list)."""
     from dash._pages import _parse_query_string  # (the router's own reading of the query)
 
     page = runtime.page_at(path) or next(
         (p for p in dash.page_registry.values() if p["module"].split(".")[-1] == "not_found_404"), {}
     )
-    layout = page.get("layout")
+    layout, title = page.get("layout"), page.get("title")
     if layout is None:
-        return None
-    query = _parse_query_string("?" + request.query_string.decode("utf-8", "replace"))
-    return layout(**query) if callable(layout) else layout
+        return None, None
+    values = _parse_query_string(f"?{query}")
+    return (layout(**values) if callable(layout) else layout), (title() if callable(title) else title)
+
+
+def page_answer(path: str, query: str) -> str:
+    """Dash pages' router's answer for the page at `path` (the app's own path: without the deployment's prefix) with
+    the query `query`, for this request's viewer, as the router's callback answers it (web/document.py serves it as a
+    GET, which the page's HTML preloads)."""
+    content, title = _page(path, query)
+    return to_json(
+        {
+            "multi": True,
+            "response": {"_pages_content": {"children": content}, "_pages_store": {"data": {"title": title}}},
+        }
+    )
 
 
 def first_paint(app: dash.Dash) -> str:
     """The shell with this request's page in it, as HTML (an empty string when it cannot be made: the page is then
     Dash's alone, as before, and the fault is logged)."""
     try:
-        shell = app.layout() if callable(app.layout) else app.layout
-        content = _page_content(request.path)
+        shell = app.get_layout()
+        content, _title = _page(request.path, request.query_string.decode("utf-8", "replace"))
         drawn = html_of(shell, {"_pages_content": content})
     except Exception:  # a first paint is a courtesy: never the reason a page is not sent
         _log.exception("the first paint of %s could not be made", request.path)

@@ -51,6 +51,7 @@ def test_the_overview_is_readable_at_once_where_dash_draws_it_and_gives_way_with
     until(lambda: not dash_duo.driver.execute_script(first_paint_left), timeout=10)
     drawn = dash_duo.driver.execute_script(PLACES, OVERVIEW)
     shifted = dash_duo.driver.execute_async_script(SHIFTS)
+    asked = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
 
     plain = _without_scripts(dash_duo.driver.get_window_size())
     try:
@@ -68,6 +69,9 @@ def test_the_overview_is_readable_at_once_where_dash_draws_it_and_gives_way_with
     assert "Trends" in links
     assert "Sign in" in links
     assert shifted < 0.05
+    # the router's answer came as the GET the page preloads (web/document.py), and no callback was asked for
+    assert [name.split("?")[0].rsplit("/", 1)[-1] for name in asked if "_dash-page" in name] == ["_dash-page"]
+    assert not [name for name in asked if "_dash-update-component" in name]
 
 
 def _first_and_drawn(dash_duo, app, path: str, ready: str, places: list[str]) -> tuple[list, list]:

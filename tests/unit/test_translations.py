@@ -25,7 +25,7 @@ KEPT_LATIN = """
     MMC CCCM OCHA COD AB ADM1 adm1 PCODE EN NAME HASC shapeISO shapeName geoBoundaries GADM Natural Earth EWARN ISO
     IQ AN DA P Anbar ARI AD Skin diseases F k x y YYYY MM DD docs formats md
     start end freq month weekdays date year week camp mmc ambulance female male consultations cases syndrome name
-    format json csv by api v1 openapi
+    format json csv by api v1 openapi path query
     Sunday Wednesday Sun Wed
 """
 

@@ -173,9 +173,10 @@ def test_mantine_is_sent_only_to_a_page_drawn_with_it(sqlite_url):
 
 
 def test_a_page_asks_at_once_for_what_it_would_ask_for_a_round_trip_later(sqlite_url):
-    """Dash asks for its layout and callback plan only once its scripts have run, and the overview's map asks for its
-    library's GeoJSON part and its files only once the page's answer has come: the HTML names them all, so that the
-    browser fetches them while it reads the scripts (a slow connection's round trips: 150 ms each)."""
+    """Dash asks for its layout and callback plan only once its scripts have run, its router for the page a round trip
+    later, and the overview's map for its library's GeoJSON part and its files only once the page is drawn: the HTML
+    names them all, so that the browser fetches them while it reads the scripts (a slow connection's round trips: 150
+    ms each)."""
     import re
 
     def preloaded(client, path):
@@ -187,22 +188,24 @@ def test_a_page_asks_at_once_for_what_it_would_ask_for_a_round_trip_later(sqlite
     app = make_app(sqlite_url, tiny_dataset())
     client = app.server.test_client()
     overview = preloaded(client, "/")
-    assert overview[:3] == [
+    assert overview[:4] == [
         "/_dash-layout",
+        "/_dash-page?path=%2F&amp;query=",  # (the router's answer for the page: web/document.py)
         "/_dash-dependencies",
         "/_dash-component-suites/dash_leaflet/async-GeoJSON.js",
     ]
-    assert [re.sub(r"-[0-9a-f]{16}", "-<token>", f) for f in overview[3:]] == [
+    assert [re.sub(r"-[0-9a-f]{16}", "-<token>", f) for f in overview[4:]] == [
         "/map/governorates-<token>.json",
         "/map/camps-<token>-en.json",
     ]
-    for file in overview[3:]:  # the files the map draws now
+    for file in overview[4:]:  # the files the map draws now
         assert client.get(file).status_code == 200
     assert client.get("/_dash-layout").status_code == 200
     assert preloaded(client, "/?lang=ar")[-1].endswith("-ar.json")  # (the camps' names in the reader's language)
-    assert preloaded(client, "/trends") == ["/_dash-layout", "/_dash-dependencies"]  # (no map for the public there)
+    trends = ["/_dash-layout", "/_dash-page?path=%2Ftrends&amp;query=", "/_dash-dependencies"]
+    assert preloaded(client, "/trends") == trends  # (no map for the public there)
     empty = make_app(sqlite_url.replace(".db", "-empty.db")).server.test_client()
-    assert preloaded(empty, "/") == ["/_dash-layout", "/_dash-dependencies"]  # (no camps yet: no map drawn)
+    assert preloaded(empty, "/")[::2] == ["/_dash-layout", "/_dash-dependencies"]  # (no camps yet: no map drawn)
 
 
 def test_scripts_wait_for_the_first_paint_and_are_fetched_meanwhile(client):

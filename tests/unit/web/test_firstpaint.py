@@ -204,3 +204,31 @@ def test_a_page_that_cannot_be_drawn_is_still_sent_without_its_first_paint(app, 
     assert response.status_code == 200
     assert firstpaint.ELEMENT_ID not in response.get_data(as_text=True)
     assert "the first paint of /formats could not be made" in caplog.text
+
+
+def test_the_page_preloads_its_answer_the_routers_own_for_this_viewer(app):
+    """The page's HTML preloads Dash pages' router's answer for itself as a GET (assets/firstpaint.js gives it to the
+    router's first question): the same answer as the router's callback, for the same viewer, kept and validated for
+    the public like the layout; a bad parameter is refused, named."""
+    client = app.server.test_client()
+    page = client.get("/?governorate=IQ-DA&lang=ar").get_data(as_text=True)
+    [href] = re.findall(
+        r'<link rel="preload" href="([^"]+)" as="fetch" crossorigin fetchpriority="low" data-mmc-page>', page
+    )
+    assert href == "/_dash-page?path=%2F&amp;query=governorate%3DIQ-DA%26lang%3Dar"
+    assert page.index("_dash-layout") < page.index("_dash-page")
+    answer = client.get(href.replace("&amp;", "&"))
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"  # (the public's: answers.py)
+    assert client.get(href.replace("&amp;", "&"), headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
+    routed = json.loads(page_content(client, "/", "?governorate=IQ-DA&lang=ar"))
+    assert json.loads(answer.get_data(as_text=True)) == routed
+    assert "العيادات الطبية المتنقلة" in json.dumps(routed, ensure_ascii=False)  # (in the reader's language)
+    english = app.server.test_client()
+    trends = json.loads(english.get("/_dash-page?path=/trends&query=").get_data(as_text=True))["response"]
+    assert trends["_pages_store"]["data"]["title"] == "Trends and alerts · MMC Iraq"
+    missing = json.loads(english.get("/_dash-page?path=/no-such-page").get_data(as_text=True))["response"]
+    assert "Page not found" in json.dumps(missing["_pages_content"])
+    refused = english.get("/_dash-page?path=trends")
+    assert refused.status_code == 400
+    assert "`path`" in refused.get_json()["error"]
