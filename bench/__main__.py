@@ -32,6 +32,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
@@ -542,6 +543,7 @@ PARTS = [
     ("the app's own scripts and style", "/assets/"),
     ("the map's layers", "/map/"),
     ("the page's answers (callbacks)", "/_dash-update-component"),
+    ("the page's answers (callbacks)", "/_dash-page"),
     ("layout and callback plan", "/_dash-"),
 ]
 
@@ -702,8 +704,9 @@ def visit_run(base: str, users: int, seconds: float, first: dt.date, last: dt.da
     """`users` people arriving at `/` as a crowd does after a briefing or a shared link, for `seconds`.
 
     A visit is what a browser with the scripts already cached asks for: the page, its layout and callback plan, the
-    page's answer for its link (most arrive on the default view, the others on one of a dozen shared links), the map's
-    two layers. After 2 to 5 s each person either changes a filter (a random view) or leaves and someone new arrives.
+    page's answer for its link (the GET its HTML preloads; most arrive on the default view, the others on one of a
+    dozen shared links), the map's two layers. After 2 to 5 s each person either changes a filter (a random view) or
+    leaves and someone new arrives.
     Reports each visit's time (its requests one after another), each request's, the errors, and how many requests
     reached Python at all (not answered by nginx's cache) and how many of those Python answered from its kept answers.
     """
@@ -725,7 +728,7 @@ def visit_run(base: str, users: int, seconds: float, first: dt.date, last: dt.da
             problem = None if response.status_code in (200, 204, 304) else str(response.status_code)
             python = response.headers.get("X-Cache-Status") != "HIT"
             kept = response.headers.get("X-MMC-Answer") == "kept"
-            text = response.text if url == "/_dash-update-component" else ""
+            text = response.text if url.startswith(("/_dash-update-component", "/_dash-page")) else ""
         except requests.RequestException as exc:
             problem, python, kept, text = type(exc).__name__, True, False, ""
         elapsed = (time.perf_counter() - started) * 1000
@@ -746,7 +749,8 @@ def visit_run(base: str, users: int, seconds: float, first: dt.date, last: dt.da
                 spent = ask(session, "GET", "/" + link)[0]
                 spent += ask(session, "GET", "/_dash-layout")[0]
                 spent += ask(session, "GET", "/_dash-dependencies")[0]
-                answered, page = ask(session, "POST", "/_dash-update-component", json=page_callback_body("/", link))
+                # (the page's answer, as its HTML preloads it: web/document.PAGE_ANSWER)
+                answered, page = ask(session, "GET", "/_dash-page?" + urlencode({"path": "/", "query": link[1:]}))
                 spent += answered
                 for layer in sorted(set(MAP_LAYER.findall(page))):
                     spent += ask(session, "GET", "/map/" + layer)[0]
