@@ -18,7 +18,7 @@
 })();
 
 // The page's answer, preloaded: the page's HTML asks at once for what Dash pages' router will ask once Dash has started
-// (web/document.PAGE_ANSWER: the same answer, as a GET), so that the page arrives with the scripts instead of a round
+// (server/compression.PAGE_ANSWER: the same answer, as a GET), so that the page arrives with the scripts instead of a round
 // trip after them. The router's first question for the address the page was loaded with is answered with it; any
 // other question goes to the server as before.
 (function () {

@@ -749,7 +749,7 @@ def visit_run(base: str, users: int, seconds: float, first: dt.date, last: dt.da
                 spent = ask(session, "GET", "/" + link)[0]
                 spent += ask(session, "GET", "/_dash-layout")[0]
                 spent += ask(session, "GET", "/_dash-dependencies")[0]
-                # (the page's answer, as its HTML preloads it: web/document.PAGE_ANSWER)
+                # (the page's answer, as its HTML preloads it: server/compression.PAGE_ANSWER)
                 answered, page = ask(session, "GET", "/_dash-page?" + urlencode({"path": "/", "query": link[1:]}))
                 spent += answered
                 for layer in sorted(set(MAP_LAYER.findall(page))):

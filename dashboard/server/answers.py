@@ -2,8 +2,7 @@
 
 A public visit asks the app for the page's HTML, its layout (`/_dash-layout`), the callbacks' plan
 (`/_dash-dependencies`), the page itself (`/_dash-page`, preloaded) and then its parts (POSTs to
-`/_dash-update-component`); a donor's
-dashboard asks the API (`/api/v1/`).
+`/_dash-update-component`); a donor's dashboard asks the API (`/api/v1/`).
 Without a session these depend only on the release, the data's version, the language, the day (exports are dated)
 and the question (path, query and body): a crowd asks the same few questions. So, for a visitor without a session:
 
@@ -31,10 +30,11 @@ from flask import Flask, Response, g, request, session
 
 from dashboard import __version__, i18n
 from dashboard.server import runtime
+from dashboard.server.compression import PAGE_ANSWER
 from dashboard.services import figures
 
 CALLBACKS = "/_dash-update-component"  # POSTs that only read
-PAGE_GETS = ("/_dash-layout", "/_dash-dependencies", "/_dash-page")  # (the last: web/document.PAGE_ANSWER)
+PAGE_GETS = ("/_dash-layout", "/_dash-dependencies", "/" + PAGE_ANSWER)
 API = "/api/v1/"
 NOT_KEPT = ("/api/v1/health",)  # the process's own state, asked by load balancers
 KEPT_TYPES = ("application/json", "text/csv", "text/html")

@@ -18,7 +18,9 @@ import os
 import queue
 import re
 import threading
+from html import escape
 from pathlib import Path
+from urllib.parse import urlencode
 
 import brotli
 from dash import Dash, dcc
@@ -163,6 +165,13 @@ LEAFLET_SCRIPTS = re.compile(r'<script src="[^"]*/dash_leaflet/dash_leaflet\.[^"
 MANTINE_SCRIPTS = re.compile(r'<script src="[^"]*/dash_mantine_components/dash_mantine_components\.[^"]*"></script>\s*')
 # What Dash asks for once its scripts have run, and the map library's part a map asks for once drawn (preloads).
 DASH_FIRST = ("_dash-layout", "_dash-dependencies")
+# Dash pages' router's answer for a page, as a GET (web/document.py serves it; assets/firstpaint.js gives it to the
+# router's first question): preloaded, the page arrives with the scripts, not a round trip after them, and a shared
+# cache keeps it like the layout. Its arguments: the page's path and URL query, each at most so long; a page whose
+# link is longer than a request line may be (gunicorn's 4,094 bytes) is not preloaded, and its router asks as before.
+PAGE_ANSWER = "_dash-page"
+LONGEST_PATH, LONGEST_QUERY = 200, 4000
+LONGEST_PRELOAD = 3000
 # What the page preloads is fetched after what its first paint needs (the style sheet, the pictures in it), and is
 # not counted as holding the first paint back by Lighthouse's simulation.
 LOW = 'fetchpriority="low"'
@@ -177,19 +186,29 @@ def shows_a_map(page: dict, coordinator: bool) -> bool:
 
 def preloads(app: Dash, page: dict, map_shown: bool) -> str:
     """What the browser should fetch while it reads the scripts, each otherwise asked for one round trip later: the
-    app's layout and callback plan (asked once Dash has started; the layout's preload is taken out again when the page
-    carries its layout itself, web/document.py), and on a page whose map is drawn on arrival the map library's GeoJSON
-    part (asked once the map is drawn) and the map's files (asked once the page's answer came)."""
+    app's layout, this page's answer (PAGE_ANSWER) and the callback plan (asked once Dash has started), and on a page
+    whose map is drawn on arrival the map library's GeoJSON part (asked once the map is drawn) and the map's files
+    (asked once the page's answer came)."""
     from dashboard.server import places
 
     prefix = app.config.requests_pathname_prefix
-    links = [f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin {LOW}>' for name in DASH_FIRST]
+    layout, plan = (f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin {LOW}>' for name in DASH_FIRST)
+    links = [layout, _page_answer_preload(prefix), plan]
     arrives = map_shown and page.get("map_on_arrival")
     files = places.current_files(runtime.engine(), i18n.language()) if arrives else []
     if files:  # (no camps loaded: no map drawn yet)
         links.append(f'<link rel="preload" href="{prefix}{LEAFLET_GEOJSON}" as="script" {LOW}>')
         links += [f'<link rel="preload" href="{file}" as="fetch" crossorigin {LOW}>' for file in files]
     return "".join(links)
+
+
+def _page_answer_preload(prefix: str) -> str:
+    """The preload of this request's page's answer (marked for assets/firstpaint.js), or nothing for a link too long."""
+    query = request.query_string.decode("utf-8", "replace")
+    href = f"{prefix}{PAGE_ANSWER}?{urlencode({'path': request.path, 'query': query})}"
+    if len(href) > LONGEST_PRELOAD:
+        return ""
+    return f'<link rel="preload" href="{escape(href)}" as="fetch" crossorigin {LOW} data-mmc-page>'
 
 
 # What only signed-in coordinators' pages with tables use (register_page's `grids=True`: the trends' alerts, the

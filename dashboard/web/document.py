@@ -8,14 +8,13 @@ import functools
 import json
 import re
 from html import escape as html_escape
-from urllib.parse import urlencode
 
 import dash
 from dash import Dash
 from flask import Response, request
 
 from dashboard.i18n import DEFAULT, _, digits_setting, direction, language
-from dashboard.server import runtime
+from dashboard.server import compression, runtime
 from dashboard.web import firstpaint
 
 MAIN_ID = "main-content"  # the element the skip link moves to (shell.layout's main area)
@@ -32,12 +31,6 @@ ROBOTS = (
 )
 _HTML_TAG = re.compile(r"<html[^>]*>")
 _BODY_TAG = re.compile(r"<body[^>]*>")
-_LAYOUT_PRELOAD = re.compile(r'<link rel="preload" href="[^"]*_dash-layout"[^>]*>')
-# Dash pages' router's answer for a page, as a GET the page's HTML preloads (assets/firstpaint.js gives it to Dash
-# when its router asks for the page it was loaded with): the page then arrives with the scripts, not a round trip
-# after them, and a shared cache can keep it like the layout.
-PAGE_ANSWER = "_dash-page"
-LONGEST_PATH, LONGEST_QUERY = 200, 4000
 
 
 def same_for_everyone(app: Dash) -> None:
@@ -68,13 +61,6 @@ def page_paths() -> frozenset[str]:
     return frozenset(page["path"].rstrip("/") or "/" for page in dash.page_registry.values())
 
 
-def _page_preload(app: Dash) -> str:
-    """The preload of this page's answer (`PAGE_ANSWER`), after the layout's."""
-    query = request.query_string.decode("utf-8", "replace")
-    href = f"{app.config.requests_pathname_prefix}{PAGE_ANSWER}?{urlencode({'path': request.path, 'query': query})}"
-    return f'<link rel="preload" href="{html_escape(href)}" as="fetch" crossorigin fetchpriority="low" data-mmc-page>'
-
-
 def init_app(app: Dash) -> None:
     same_for_everyone(app)
     interpolate = app.interpolate_index
@@ -82,7 +68,7 @@ def init_app(app: Dash) -> None:
     def interpolate_index(**kwargs):
         kwargs["title"] = html_escape(page_title(request.path) or _(app.title))
         kwargs["app_entry"] = firstpaint.first_paint(app) + kwargs["app_entry"]
-        page = _LAYOUT_PRELOAD.sub(lambda found: found.group(0) + _page_preload(app), interpolate(**kwargs), count=1)
+        page = interpolate(**kwargs)
         # (Arabic-Indic digits, DIGITS=arab in Arabic and Kurdish: for the figures the browser writes, assets/map.js)
         digits = ' data-digits="arab"' if language() != DEFAULT and digits_setting() == "arab" else ""
         page = _HTML_TAG.sub(f'<html lang="{language()}" dir="{direction()}"{digits}>', page, count=1)
@@ -101,16 +87,18 @@ def init_app(app: Dash) -> None:
             response.status_code = 404
         return response
 
-    @app.server.get(app.config.routes_pathname_prefix + PAGE_ANSWER)
+    @app.server.get(app.config.routes_pathname_prefix + compression.PAGE_ANSWER)
     def page_answer():
-        """The router's answer for the page at `path` with the URL query `query`, for this viewer (as its callback)."""
+        """The router's answer for the page at `path` with the URL query `query`, for this viewer (as its callback),
+        which the page's HTML preloads (server/compression.preloads)."""
         path, query = request.args.get("path", "/"), request.args.get("query", "")
-        if not path.startswith("/") or len(path) > LONGEST_PATH or len(query) > LONGEST_QUERY:
+        longest_path, longest_query = compression.LONGEST_PATH, compression.LONGEST_QUERY
+        if not path.startswith("/") or len(path) > longest_path or len(query) > longest_query:
             problem = _(
                 "The parameters are a page's path (`path`, starting with /, at most {path} characters) and its URL "
                 "query (`query`, at most {query} characters).",
-                path=LONGEST_PATH,
-                query=LONGEST_QUERY,
+                path=longest_path,
+                query=longest_query,
             )
             return Response(json.dumps({"error": problem}), status=400, mimetype="application/json")
         return Response(firstpaint.page_answer(path, query), mimetype="application/json")

@@ -229,6 +229,9 @@ def test_the_page_preloads_its_answer_the_routers_own_for_this_viewer(app):
     assert trends["_pages_store"]["data"]["title"] == "Trends and alerts · MMC Iraq"
     missing = json.loads(english.get("/_dash-page?path=/no-such-page").get_data(as_text=True))["response"]
     assert "Page not found" in json.dumps(missing["_pages_content"])
+    long_link = english.get("/?note=" + "x" * 3000)  # (longer than a request line may be: the router asks instead)
+    assert long_link.status_code == 200
+    assert "data-mmc-page" not in long_link.get_data(as_text=True)
     refused = english.get("/_dash-page?path=trends")
     assert refused.status_code == 400
     assert "`path`" in refused.get_json()["error"]
