@@ -51,9 +51,8 @@ def stack(children, gap="md", id=None, className=None):
 
 def text(children, size=None, c=None, fw=None, id=None, className=None):
     """A paragraph: its size (xs to xl), "dimmed" for secondary text (dark enough for WCAG AA) and its weight."""
-    style = ({"fontSize": SIZES[size], "lineHeight": LINE_HEIGHTS[size]} if size else {}) | (
-        {"fontWeight": fw} if fw else {}
-    )
+    style = {"fontSize": SIZES[size], "lineHeight": LINE_HEIGHTS[size]} if size else {}
+    style |= {"fontWeight": fw} if fw else {}
     return html.P(
         children, style=style or None, **_named(id, "mmc-text", "mmc-dimmed" if c == "dimmed" else None, className)
     )
