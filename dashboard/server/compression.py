@@ -204,8 +204,13 @@ def preloads(app: Dash, page: dict, map_shown: bool) -> str:
 
 def _page_answer_preload(prefix: str) -> str:
     """The preload of this request's page's answer (marked for assets/firstpaint.js), or nothing for a link too long."""
+    from dashboard.server import language
+
     query = request.query_string.decode("utf-8", "replace")
-    href = f"{prefix}{PAGE_ANSWER}?{urlencode({'path': request.path, 'query': query})}"
+    asked = {"path": request.path, "query": query}
+    if i18n.known(request.args.get(language.PARAMETER)):  # (the link's language, as the page's: not only its cookie)
+        asked[language.PARAMETER] = request.args[language.PARAMETER]
+    href = f"{prefix}{PAGE_ANSWER}?{urlencode(asked)}"
     if len(href) > LONGEST_PRELOAD:
         return ""
     return f'<link rel="preload" href="{escape(href)}" as="fetch" crossorigin {LOW} data-mmc-page>'

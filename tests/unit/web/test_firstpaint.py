@@ -215,7 +215,9 @@ def test_the_page_preloads_its_answer_the_routers_own_for_this_viewer(app):
     [href] = re.findall(
         r'<link rel="preload" href="([^"]+)" as="fetch" crossorigin fetchpriority="low" data-mmc-page>', page
     )
-    assert href == "/_dash-page?path=%2F&amp;query=governorate%3DIQ-DA%26lang%3Dar"
+    assert href == "/_dash-page?path=%2F&amp;query=governorate%3DIQ-DA%26lang%3Dar&amp;lang=ar"
+    without_cookies = app.server.test_client(use_cookies=False).get(href.replace("&amp;", "&"))
+    assert "العيادات الطبية المتنقلة" in json.dumps(without_cookies.get_json(), ensure_ascii=False)  # (as the page)
     assert page.index("_dash-layout") < page.index("_dash-page")
     answer = client.get(href.replace("&amp;", "&"))
     assert answer.status_code == 200
